@@ -1,0 +1,116 @@
+"""Sign-in, registration and password forms, with plain-English error messages."""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+
+from accounts.models import User
+from core.forms import GovukFormMixin
+
+
+class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
+    submit_label = "Sign in"
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password. Passwords are case-sensitive.",
+        "inactive": "Confirm your email address before you sign in. We sent you a link when you registered.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class RegistrationForm(GovukFormMixin, forms.Form):
+    submit_label = "Create account"
+
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter your full name"},
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="We will send a link to this address to confirm it is yours.",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Create a password",
+        strip=False,
+        help_text="Use at least 12 characters. A few unrelated words together make a strong password.",
+        error_messages={"required": "Enter a password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_confirmation = forms.CharField(
+        label="Enter the password again",
+        strip=False,
+        error_messages={"required": "Enter the password again"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        confirmation = cleaned.get("password_confirmation")
+        if password and confirmation and password != confirmation:
+            self.add_error("password_confirmation", "The passwords do not match")
+        if password and not self.has_error("password"):
+            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class PasswordResetRequestForm(GovukFormMixin, auth_forms.PasswordResetForm):
+    submit_label = "Send reset link"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages.update(
+            {
+                "required": "Enter your email address",
+                "invalid": "Enter an email address in the correct format, like name@example.org",
+            }
+        )
+
+
+def _word_new_password_fields(form) -> None:
+    """Both ways of setting a new password ask the same two questions in the same words."""
+    form.fields["new_password1"].label = "New password"
+    form.fields["new_password1"].help_text = "Use at least 12 characters."
+    form.fields["new_password1"].error_messages["required"] = "Enter a new password"
+    form.fields["new_password2"].label = "Enter the new password again"
+    form.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+    form.error_messages = {**form.error_messages, "password_mismatch": "The passwords do not match"}
+
+
+class NewPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
+    submit_label = "Save new password"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _word_new_password_fields(self)
+
+
+class ChangePasswordForm(GovukFormMixin, auth_forms.PasswordChangeForm):
+    submit_label = "Change password"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _word_new_password_fields(self)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.error_messages["password_incorrect"] = "Your current password is not right. Enter it again"

@@ -1,0 +1,62 @@
+"""The person signing in: one account per email address, with the role the funder gave them."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    # Applicants act for an organisation through their membership of it (applications.Membership).
+    APPLICANT = "applicant", "Applicant"
+    ASSESSOR = "assessor", "Assessor"
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    FINANCE_OFFICER = "finance_officer", "Finance officer"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email: str):
+        # People type their address with capitals sometimes; it is stored in lower case.
+        return self.get(email__iexact=email)
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("role", Role.PROGRAMME_MANAGER)
+        return self.create_user(email, password, is_staff=True, is_superuser=True, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField("full name", max_length=150)
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.APPLICANT)
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive accounts cannot sign in, for example before the email address is confirmed."
+    )
+    is_staff = models.BooleanField(default=False, help_text="Can sign in to the admin site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email

@@ -1,0 +1,52 @@
+"""Named checks of who may do what, used by views and templates alike."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from accounts.models import Role
+
+STAFF_ROLES = (Role.ASSESSOR, Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER)
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in roles)
+
+
+def is_applicant(user) -> bool:
+    return has_role(user, Role.APPLICANT)
+
+
+def is_assessor(user) -> bool:
+    return has_role(user, Role.ASSESSOR)
+
+
+def is_programme_manager(user) -> bool:
+    return has_role(user, Role.PROGRAMME_MANAGER)
+
+
+def is_finance_officer(user) -> bool:
+    return has_role(user, Role.FINANCE_OFFICER)
+
+
+def can_read_audit_trail(user) -> bool:
+    return is_programme_manager(user)
+
+
+def role_required(*roles: str) -> Callable:
+    """Sends anonymous visitors to sign in and refuses signed-in users without one of the roles."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,1 @@
+"""Rounds, organisations, eligibility, the staged application, assessment and scoring."""

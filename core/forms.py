@@ -1,0 +1,18 @@
+"""The one way forms render here: GOV.UK Design System markup through crispy-forms-gds."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+
+
+class GovukFormMixin:
+    """Gives a form a GOV.UK renderer with one primary button; pages show it with `{% crispy form %}`."""
+
+    submit_label = "Continue"
+    label_size = "s"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.label_size = self.label_size
+        self.helper.legend_size = self.label_size
+        self.helper.add_input(Submit("submit", self.submit_label))

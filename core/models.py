@@ -1,0 +1,30 @@
+"""The audit trail: one row for every change of status, who made it, and why."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    # The person may later be removed; their events stay, and so does the name they acted under.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=100)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    target_id = models.CharField(max_length=64)
+    target = GenericForeignKey("target_type", "target_id")
+    target_label = models.CharField(max_length=255)
+    from_state = models.CharField(max_length=50, blank=True)
+    to_state = models.CharField(max_length=50, blank=True)
+    reason = models.TextField(blank=True)
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name or 'System'}: {self.action} {self.target_label}"

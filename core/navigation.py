@@ -1,0 +1,33 @@
+"""The links in the header, by role: each person sees where their own work is."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    text: str
+    href: str
+    current: bool
+
+
+SIGNED_OUT = [("Start", "applications:start"), ("Sign in", "accounts:sign_in"), ("Create an account", "accounts:register")]
+BY_ROLE = {
+    Role.APPLICANT: [("Your account", "accounts:home")],
+    Role.ASSESSOR: [("Your account", "accounts:home")],
+    Role.PROGRAMME_MANAGER: [("Your account", "accounts:home"), ("Audit trail", "core:audit_list")],
+    Role.FINANCE_OFFICER: [("Your account", "accounts:home")],
+}
+
+
+def navigation_for(user, path: str) -> list[NavigationItem]:
+    links = BY_ROLE.get(user.role, []) if user.is_authenticated else SIGNED_OUT
+    items = []
+    for text, url_name in links:
+        href = reverse(url_name)
+        current = path == href if href == "/" else path.startswith(href)
+        items.append(NavigationItem(text=text, href=href, current=current))
+    return items

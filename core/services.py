@@ -1,0 +1,33 @@
+"""Writes shared by every app: recording an audit event."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from core.models import AuditEvent
+
+
+def audit_record(
+    *,
+    acting_user,
+    action: str,
+    target: models.Model,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+) -> AuditEvent:
+    """Records who did what to which object, from and to which state, and why.
+
+    Every status change calls this inside its own transaction, so the event exists exactly when the change does.
+    `acting_user` is None only for changes the system makes by itself, such as an offer lapsing at its deadline.
+    """
+    return AuditEvent.objects.create(
+        actor=acting_user,
+        actor_name=acting_user.get_full_name() if acting_user else "",
+        action=action,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        target_label=str(target)[:255],
+        from_state=str(from_state),
+        to_state=str(to_state),
+        reason=reason,
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from core import views
+
+app_name = "core"
+urlpatterns = [
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/<str:app_label>/<str:model>/<str:object_id>/", views.audit_history, name="audit_history"),
+]

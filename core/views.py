@@ -1,0 +1,66 @@
+"""The service's own pages (accessibility, privacy, cookies), the audit trail, and the error pages."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.template.response import TemplateResponse
+from django.views.decorators.csrf import requires_csrf_token
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from core.selectors import audit_events_for, audit_events_recent
+
+AUDIT_PAGE_SIZE = 50
+
+
+def accessibility(request):
+    return render(request, "core/accessibility.html")
+
+
+def privacy(request):
+    return render(request, "core/privacy.html", {"session_timeout_minutes": settings.SESSION_COOKIE_AGE // 60})
+
+
+def cookies(request):
+    return render(request, "core/cookies.html")
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def audit_list(request):
+    page = Paginator(audit_events_recent(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"page": page, "events": page.object_list})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def audit_history(request, app_label: str, model: str, object_id: str):
+    try:
+        target_type = ContentType.objects.get_by_natural_key(app_label, model)
+    except ContentType.DoesNotExist:
+        raise Http404("No such kind of record")
+    target = target_type.model_class()._default_manager.filter(pk=object_id).first() if object_id.isdigit() else None
+    if target is None:
+        raise Http404("No such record")
+    return render(request, "core/audit_history.html", {"target": target, "events": audit_events_for(target)})
+
+
+def permission_denied(request, exception=None):
+    return TemplateResponse(request, "403.html", status=403).render()
+
+
+def page_not_found(request, exception=None):
+    return TemplateResponse(request, "404.html", status=404).render()
+
+
+@requires_csrf_token
+def server_error(request):
+    # No request context here: reading the signed-in user needs the database, which may be what failed.
+    context = {
+        "service_name": settings.SERVICE_NAME,
+        "funder_name": settings.FUNDER_NAME,
+        "funder_email": settings.FUNDER_EMAIL,
+        "service_phase": settings.SERVICE_PHASE,
+    }
+    return HttpResponseServerError(loader.get_template("500.html").render(context))

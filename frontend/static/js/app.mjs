@@ -1,0 +1,6 @@
+// Starts GOV.UK Frontend's components and the service's own behaviours on every page.
+import { initAll } from "../../govuk/govuk-frontend.min.js";
+import { startSessionTimeout } from "./session-timeout.mjs";
+
+initAll();
+startSessionTimeout(document.getElementById("session-timeout"));

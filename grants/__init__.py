@@ -1,0 +1,1 @@
+"""Decisions within the ringfence, awards, letters, tranches, payments and 360Giving publication."""

@@ -1,0 +1,1 @@
+"""Quarterly outcome returns, their review, tranche release and outcome dashboards."""
