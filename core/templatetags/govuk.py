@@ -1,0 +1,42 @@
+"""Filters that write dates, times and money the way GOV.UK style does: 5 January 2027 at 12pm, £1,250."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def govuk_time(value: datetime) -> str:
+    local = timezone.localtime(value)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    if local.minute == 0 and local.hour == 12:
+        return "midday"
+    if local.minute == 0 and local.hour == 0:
+        return "midnight"
+    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+
+
+@register.filter
+def govuk_date(value) -> str:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+@register.filter
+def govuk_datetime(value: datetime) -> str:
+    return f"{govuk_date(value)} at {govuk_time(value)}"
+
+
+@register.filter
+def pounds(value) -> str:
+    """£1,250 for whole pounds, £1,250.50 otherwise; money is never shown as a float."""
+    amount = Decimal(value)
+    if amount == amount.to_integral_value():
+        return f"£{amount:,.0f}"
+    return f"£{amount:,.2f}"

@@ -1,0 +1,93 @@
+"""Browser tests: Playwright drives Debian's Chromium against the live test server, and axe-core checks each page."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the Django ORM calls made by fixtures are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: run `make test`, or install Debian's chromium package.")
+    if not AXE.exists():
+        pytest.fail("Browser tests need axe-core: run `make test`, or `npm ci`.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _page_of(url: str) -> str:
+    # Following a link to a fragment (the skip link, an error summary) stays on the page that was checked.
+    return url.split("#", 1)[0]
+
+
+class AccessibilityChecked:
+    """Remembers every page the test visits and every page axe-core checked, so none is missed."""
+
+    def __init__(self, page):
+        self.page = page
+        self.visited: list[str] = []
+        self.checked: set[str] = set()
+        page.on("framenavigated", lambda frame: frame == page.main_frame and self.visited.append(_page_of(frame.url)))
+
+    def check(self, context: str = "") -> None:
+        self.page.wait_for_load_state("load")
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate("async () => await axe.run(document)")
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']]}"
+            for v in result["violations"]
+        ]
+        label = f"{self.page.url} {context}".strip()
+        assert not violations, f"axe-core found problems on {label}:\n" + "\n".join(violations)
+        self.checked.add(_page_of(self.page.url))
+
+    def unchecked(self) -> list[str]:
+        return [url for url in dict.fromkeys(self.visited) if url not in self.checked and url != "about:blank"]
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.axe = AccessibilityChecked(page)
+    yield page
+    unchecked = page.axe.unchecked()
+    context.close()
+    assert not unchecked, f"Pages visited without an accessibility check: {unchecked}"
+
+
+def sign_in(page, email: str, password: str) -> None:
+    page.goto("/account/sign-in/")
+    page.axe.check()
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")

@@ -1,0 +1,46 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, **environment):
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL"}}
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="grants.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", SECRET_KEY="", ALLOWED_HOSTS="grants.example.org")
+    assert result.returncode != 0
+    assert "Set SECRET_KEY in the environment" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["1", "true", "yes", "on"])
+def test_env_bool_reads_the_usual_ways_of_saying_yes(monkeypatch, value):
+    from config.settings import env_bool
+
+    monkeypatch.setenv("SOME_FLAG", value)
+    assert env_bool("SOME_FLAG") is True
+
+
+def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
+    from config.settings import env_list
+
+    monkeypatch.setenv("SOME_LIST", " a.example.org, ,b.example.org ")
+    assert env_list("SOME_LIST") == ["a.example.org", "b.example.org"]

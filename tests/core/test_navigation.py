@@ -1,0 +1,25 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import Role
+from core.navigation import navigation_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signed_out_visitors_are_offered_sign_in_and_registration():
+    texts = [item.text for item in navigation_for(AnonymousUser(), "/")]
+    assert texts == ["Start", "Sign in", "Create an account"]
+
+
+def test_programme_managers_see_the_audit_trail_and_applicants_do_not():
+    manager_links = [item.text for item in navigation_for(UserFactory(role=Role.PROGRAMME_MANAGER), "/")]
+    applicant_links = [item.text for item in navigation_for(UserFactory(role=Role.APPLICANT), "/")]
+    assert "Audit trail" in manager_links
+    assert "Audit trail" not in applicant_links
+
+
+def test_the_link_for_the_current_section_is_marked_current():
+    items = navigation_for(UserFactory(role=Role.PROGRAMME_MANAGER), "/audit/applications/round/1/")
+    assert [item.text for item in items if item.current] == ["Audit trail"]

@@ -1,0 +1,43 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from accounts.models import Role, User
+from applications.models import Membership, Organisation, Round
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_creates_the_round_and_one_person_for_each_role():
+    output = seed()
+    round_ = Round.objects.get()
+    assert round_.name == "Disability Hate Crime Victim Support Small Grants"
+    assert round_.budget > 0
+    assert {user.role for user in User.objects.all()} == set(Role.values)
+    for email, _, _ in DEMO_USERS:
+        assert email in output
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
+    assert DEMO_PASSWORD in output
+
+
+def test_seed_demo_can_run_twice_without_duplicating_anything():
+    seed()
+    counts = (User.objects.count(), Round.objects.count(), Organisation.objects.count(), Membership.objects.count())
+    seed()
+    assert counts == (User.objects.count(), Round.objects.count(), Organisation.objects.count(), Membership.objects.count())
+
+
+def test_demo_applicants_share_one_organisation_and_the_third_has_another():
+    seed()
+    owner = User.objects.get(email="applicant@example.org").memberships.get()
+    colleague = User.objects.get(email="colleague@example.org").memberships.get()
+    other = User.objects.get(email="other.applicant@example.org").memberships.get()
+    assert owner.organisation == colleague.organisation != other.organisation

@@ -1,0 +1,78 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from core.services import audit_record
+from tests.factories import RoundFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url_name", ["core:accessibility", "core:privacy", "core:cookies"])
+def test_the_services_own_pages_are_public_and_linked_from_every_page(client, url_name):
+    assert client.get(reverse(url_name)).status_code == 200
+    start_page = client.get(reverse("applications:start")).content.decode()
+    assert f'href="{reverse(url_name)}"' in start_page
+
+
+def test_programme_manager_reads_an_objects_history(client_for, programme_manager):
+    round_ = RoundFactory()
+    audit_record(acting_user=programme_manager, action="opened", target=round_, from_state="draft", to_state="open",
+                 reason="Criteria agreed")
+    url = reverse("core:audit_history", args=["applications", "round", round_.pk])
+    content = client_for(programme_manager).get(url).content.decode()
+    assert "Criteria agreed" in content
+    assert escape(programme_manager.full_name) in content
+
+
+def test_audit_trail_lists_recent_events_with_links_to_each_objects_history(client_for, programme_manager):
+    round_ = RoundFactory()
+    audit_record(acting_user=programme_manager, action="opened", target=round_)
+    content = client_for(programme_manager).get(reverse("core:audit_list")).content.decode()
+    assert reverse("core:audit_history", args=["applications", "round", round_.pk]) in content
+
+
+def test_audit_trail_list_makes_a_fixed_number_of_queries(client_for, programme_manager, django_assert_max_num_queries):
+    for _ in range(30):
+        audit_record(acting_user=programme_manager, action="opened", target=RoundFactory())
+    client = client_for(programme_manager)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("core:audit_list"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["applications", "nosuchmodel", "1"], ["applications", "round", "999999"], ["applications", "round", "abc"]],
+)
+def test_history_of_something_that_does_not_exist_is_not_found(client_for, programme_manager, args):
+    assert client_for(programme_manager).get(reverse("core:audit_history", args=args)).status_code == 404
+
+
+def test_not_found_page_is_in_the_service_style(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert "govuk-template" in response.content.decode()
+
+
+def test_server_error_page_is_in_the_service_style_and_needs_no_database(rf, django_assert_num_queries):
+    from core.views import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.content.decode()
+
+
+def test_an_unhandled_error_shows_the_500_page(settings, db):
+    settings.ROOT_URLCONF = "tests.core.failing_urls"
+    response = Client(raise_request_exception=False).get("/fail/")
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.content.decode()
+
+
+def test_forbidden_page_explains_and_offers_help(client_for, applicant):
+    response = client_for(applicant).get(reverse("core:audit_list"))
+    assert response.status_code == 403
+    assert "You cannot see this page" in response.content.decode()

@@ -1,0 +1,140 @@
+"""Every URL for every role: the answer each must get. A URL with no entry in ACCESS fails the suite.
+
+Later work adds a row for each URL it creates. The roles are the five kinds of visitor plus an applicant of another
+organisation, who must be treated as a stranger to the first organisation's records.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Role
+from core.services import audit_record
+from tests.factories import MembershipFactory, RoundFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "other_applicant", "applicant", "assessor", "programme_manager", "finance_officer")
+SIGN_IN = "sign-in"  # redirected to this service's sign-in page
+REDIRECT = "redirect"  # redirected somewhere else (for example the admin site's own sign-in, or home)
+
+
+@dataclass(frozen=True)
+class Rule:
+    expect: dict[str, int | str]
+    method: str = "get"
+    kwargs: Callable[[SimpleNamespace], dict] = field(default=lambda world: {})
+
+
+def answers(anonymous, other_applicant, applicant, assessor, programme_manager, finance_officer) -> dict:
+    return dict(zip(ROLES, (anonymous, other_applicant, applicant, assessor, programme_manager, finance_officer)))
+
+
+def everyone(answer) -> dict:
+    return answers(*[answer] * len(ROLES))
+
+
+def signed_in(answer, anonymous=SIGN_IN) -> dict:
+    return answers(anonymous, *[answer] * (len(ROLES) - 1))
+
+
+def only(*roles: str, answer=200, others=403) -> dict:
+    return {role: answer if role in roles else (SIGN_IN if role == "anonymous" else others) for role in ROLES}
+
+
+ACCESS: dict[str, Rule] = {
+    # Public pages
+    "applications:start": Rule(everyone(200)),
+    "core:accessibility": Rule(everyone(200)),
+    "core:privacy": Rule(everyone(200)),
+    "core:cookies": Rule(everyone(200)),
+    # Accounts
+    "accounts:home": Rule(signed_in(200)),
+    "accounts:sign_in": Rule(signed_in(REDIRECT, anonymous=200)),
+    "accounts:sign_out": Rule(everyone(REDIRECT), method="post"),
+    "accounts:timed_out": Rule(everyone(200)),
+    "accounts:register": Rule(signed_in(REDIRECT, anonymous=200)),
+    "accounts:check_email": Rule(everyone(200)),
+    "accounts:confirm_email": Rule(everyone(400), kwargs=lambda world: {"uidb64": "MQ", "token": "not-a-token"}),
+    "accounts:password_reset": Rule(everyone(200)),
+    "accounts:password_reset_sent": Rule(everyone(200)),
+    "accounts:password_reset_confirm": Rule(everyone(200), kwargs=lambda world: {"uidb64": "MQ", "token": "not-a-token"}),
+    "accounts:password_reset_complete": Rule(everyone(200)),
+    "accounts:password_change": Rule(signed_in(200)),
+    "accounts:session_extend": Rule(signed_in(204), method="post"),
+    # The audit trail
+    "core:audit_list": Rule(only("programme_manager")),
+    "core:audit_history": Rule(
+        only("programme_manager"),
+        kwargs=lambda world: {"app_label": "applications", "model": "organisation", "object_id": world.organisation.pk},
+    ),
+    # The admin site checks is_staff itself; only its front door is listed here, the rest is Django's own.
+    "admin:index": Rule(answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200, REDIRECT)),
+}
+
+
+def url_names(patterns, namespace: str = "") -> set[str]:
+    names = set()
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+SERVICE_URLS = {name for name in url_names(get_resolver().url_patterns) if not name.startswith("admin:")}
+
+
+def test_every_url_has_an_expected_answer_for_every_role():
+    missing = SERVICE_URLS - ACCESS.keys()
+    stale = {name for name in ACCESS.keys() - SERVICE_URLS if not name.startswith("admin:")}
+    assert not missing, f"URLs with no row in ACCESS: {sorted(missing)}"
+    assert not stale, f"Rows in ACCESS for URLs that no longer exist: {sorted(stale)}"
+    for name, rule in ACCESS.items():
+        assert set(rule.expect) == set(ROLES), f"{name} does not say what every role gets"
+
+
+@pytest.fixture
+def world(db):
+    """The records the URLs point at, owned by the applicant's organisation where ownership applies."""
+    applicant = MembershipFactory(user__role=Role.APPLICANT).user
+    other_applicant = MembershipFactory(user__role=Role.APPLICANT).user
+    staff = {role: UserFactory(role=role) for role in (Role.ASSESSOR, Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER)}
+    staff[Role.PROGRAMME_MANAGER].is_staff = True
+    staff[Role.PROGRAMME_MANAGER].save()
+    organisation = applicant.memberships.get().organisation
+    audit_record(acting_user=applicant, action="created", target=organisation)
+    return SimpleNamespace(
+        users={
+            "anonymous": None,
+            "other_applicant": other_applicant,
+            "applicant": applicant,
+            "assessor": staff[Role.ASSESSOR],
+            "programme_manager": staff[Role.PROGRAMME_MANAGER],
+            "finance_officer": staff[Role.FINANCE_OFFICER],
+        },
+        organisation=organisation,
+        round=RoundFactory(),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(ACCESS))
+def test_each_role_gets_the_expected_answer(client_for, world, url_name, role):
+    rule = ACCESS[url_name]
+    url = reverse(url_name, kwargs=rule.kwargs(world))
+    response = getattr(client_for(world.users[role]), rule.method)(url)
+    expected = rule.expect[role]
+    if expected == SIGN_IN:
+        assert response.status_code == 302, f"{role} on {url}: {response.status_code}"
+        assert response.url.startswith(reverse("accounts:sign_in")), f"{role} on {url} went to {response.url}"
+    elif expected == REDIRECT:
+        assert response.status_code == 302, f"{role} on {url}: {response.status_code}"
+        assert not response.url.startswith(reverse("accounts:sign_in")), f"{role} on {url} was sent to sign in"
+    else:
+        assert response.status_code == expected, f"{role} on {url}: {response.status_code}, expected {expected}"
