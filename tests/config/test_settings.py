@@ -10,7 +10,9 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args, **environment):
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL"}}
+    # A production environment: none of the development or test switches the suite itself may have set.
+    test_only = {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in test_only}
     env.update(environment)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120
