@@ -36,7 +36,7 @@ class SignOutView(auth_views.LogoutView):
 
 def register(request):
     if request.user.is_authenticated:
-        return redirect("accounts:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         applicant_register(
@@ -64,7 +64,7 @@ def confirm_email(request, uidb64: str, token: str):
     account_confirm_email(user=user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, "Your email address is confirmed and you are signed in.")
-    return redirect("accounts:home")
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 @login_required

@@ -1,6 +1,20 @@
-from django.contrib import admin
+"""Admin for setting rounds up (rules, criteria, indicators) and for support staff looking after organisations."""
 
-from applications.models import Membership, Organisation, Round
+from django.contrib import admin, messages
+
+from applications.models import Application, Borough, Criterion, Indicator, Membership, Organisation, Round
+from applications.services import round_add_standard_indicators, round_copy
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    prepopulated_fields = {"code": ["name"]}
 
 
 @admin.register(Round)
@@ -8,6 +22,35 @@ class RoundAdmin(admin.ModelAdmin):
     list_display = ["name", "reference_prefix", "status", "opens_at", "closes_at", "budget"]
     list_filter = ["status"]
     search_fields = ["name", "reference_prefix"]
+    inlines = [CriterionInline, IndicatorInline]
+    actions = ["copy_rounds", "add_standard_indicators"]
+    fieldsets = [
+        (None, {"fields": ["name", "reference_prefix", "summary", "status"]}),
+        ("Dates", {"fields": ["opens_at", "closes_at", "quarters"]}),
+        ("Money", {"fields": ["budget", "minimum_award", "maximum_award"]}),
+        (
+            "Eligibility rules",
+            {
+                "fields": [
+                    "minimum_disabled_board_share", "requires_disabled_leader", "minimum_disabled_staff_share",
+                    "income_cap", "requires_safeguarding_policy", "requires_governing_document", "required_documents",
+                ]
+            },
+        ),
+    ]
+
+    @admin.action(description="Copy the selected rounds for next year (as drafts)")
+    def copy_rounds(self, request, queryset):
+        for source in queryset:
+            copy = round_copy(source=source, acting_user=request.user)
+            self.message_user(request, f"Copied {source} to {copy} ({copy.reference_prefix}).", messages.SUCCESS)
+
+
+    @admin.action(description="Add the standard victim-support indicators to the selected rounds")
+    def add_standard_indicators(self, request, queryset):
+        for round_ in queryset:
+            added = round_add_standard_indicators(round_=round_, acting_user=request.user)
+            self.message_user(request, f"Added {added} indicators to {round_}.", messages.SUCCESS)
 
 
 class MembershipInline(admin.TabularInline):
@@ -18,6 +61,29 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "created_at"]
-    search_fields = ["name"]
+    list_display = ["name", "legal_form", "charity_number", "company_number", "postcode"]
+    search_fields = ["name", "charity_number", "company_number"]
+    filter_horizontal = ["boroughs"]
     inlines = [MembershipInline]
+
+
+@admin.register(Borough)
+class BoroughAdmin(admin.ModelAdmin):
+    list_display = ["name", "gss_code", "police_force", "bcu_name"]
+    search_fields = ["name", "gss_code"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only here: statuses change only through the service's own pages, which keep the audit trail."""
+
+    list_display = ["__str__", "organisation", "round", "status", "submitted_at"]
+    list_filter = ["round", "status"]
+    search_fields = ["reference", "title", "organisation__name"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+

@@ -1,4 +1,4 @@
-"""The demo round and two demo organisations, so each applicant has someone to act for."""
+"""The demo round, with criteria and indicators, and two demo organisations so each applicant has someone to act for."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -6,18 +6,40 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
-from applications.models import Membership, Organisation, Round
+from applications.models import Borough, Criterion, Membership, Organisation, Round
+from applications.services import round_add_standard_indicators
 
 DEMO_ROUND_NAME = "Disability Hate Crime Victim Support Small Grants"
+DEMO_CRITERIA = [
+    ("Need and evidence", "Is the need for support clear, local and backed by evidence?", "20"),
+    ("Led by Disabled people", "Do Disabled people lead the work and shape it from lived experience?", "20"),
+    ("Quality of support for victims", "Is the support safe, practical and trauma-informed?", "25"),
+    ("Partnership", "Will the group work well with CATCH partners, the police and local services?", "15"),
+    ("Reach and inclusion", "Will the project reach Disabled people who are least likely to report?", "10"),
+    ("Value for money", "Are the costs realistic and is the budget clear?", "10"),
+]
 DEMO_ORGANISATIONS = [
-    ("Tower Hamlets Deaf and Disabled People's Forum", [("applicant@example.org", "owner"), ("colleague@example.org", "editor")]),
-    ("Croydon Disability Action", [("other.applicant@example.org", "owner")]),
+    (
+        {"name": "Tower Hamlets Deaf and Disabled People's Forum", "legal_form": "cio", "charity_number": "1187654",
+         "postcode": "E1 6AN", "address_line_1": "12 Whitechapel Road", "contact_name": "Amara Okafor",
+         "contact_email": "applicant@example.org", "contact_phone": "02079460000"},
+        ["E09000030", "E09000012"],
+        [("applicant@example.org", "owner"), ("colleague@example.org", "editor")],
+    ),
+    (
+        {"name": "Croydon Disability Action", "legal_form": "clg", "company_number": "07654321",
+         "postcode": "CR0 1NX", "address_line_1": "3 Katharine Street", "contact_name": "Chloe Patel",
+         "contact_email": "other.applicant@example.org", "contact_phone": "02086860000"},
+        ["E09000008"],
+        [("other.applicant@example.org", "owner")],
+    ),
 ]
 
 
 def seed(stdout) -> None:
     now = timezone.now()
-    Round.objects.get_or_create(
+    manager = User.objects.filter(email="manager@example.org").first()
+    round_, created = Round.objects.get_or_create(
         reference_prefix="DHC27",
         defaults={
             "name": DEMO_ROUND_NAME,
@@ -33,8 +55,16 @@ def seed(stdout) -> None:
             "maximum_award": Decimal("15000.00"),
         },
     )
-    for name, members in DEMO_ORGANISATIONS:
-        organisation, _ = Organisation.objects.get_or_create(name=name)
+    if created:
+        Criterion.objects.bulk_create(
+            Criterion(round=round_, name=name, guidance=guidance, weight=Decimal(weight), position=position)
+            for position, (name, guidance, weight) in enumerate(DEMO_CRITERIA)
+        )
+        round_add_standard_indicators(round_=round_, acting_user=manager)
+    for fields, borough_codes, members in DEMO_ORGANISATIONS:
+        organisation, created = Organisation.objects.get_or_create(name=fields["name"], defaults=fields)
+        if created:
+            organisation.boroughs.set(Borough.objects.filter(gss_code__in=borough_codes))
         for email, role in members:
             Membership.objects.get_or_create(
                 organisation=organisation, user=User.objects.get(email=email), defaults={"role": role}

@@ -1,9 +1,21 @@
-"""Reads of rounds and organisations."""
+"""Reads of rounds, organisations and applications, shaped for the pages that show them."""
 
-from django.db.models import QuerySet
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from applications.models import Organisation, Round
+from applications.models import (
+    AdjustmentRequest,
+    Application,
+    ApplicationSection,
+    DeadlineExtension,
+    Invitation,
+    Membership,
+    Organisation,
+    Round,
+)
 
 
 def round_current() -> Round | None:
@@ -17,7 +29,96 @@ def round_current() -> Round | None:
     )
 
 
+def rounds_open() -> QuerySet[Round]:
+    return Round.objects.filter(status=Round.Status.OPEN, opens_at__lte=timezone.now()).order_by("closes_at")
+
+
 def organisations_of(user) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(memberships__user=user)
+
+
+def organisation_for_member_or_404(user, pk: int) -> Organisation:
+    return get_object_or_404(organisations_of(user), pk=pk)
+
+
+def membership_of(user, organisation: Organisation) -> Membership | None:
+    return Membership.objects.filter(user=user, organisation=organisation).first()
+
+
+def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("user__full_name")
+
+
+def invitations_pending(organisation: Organisation) -> QuerySet[Invitation]:
+    return organisation.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def applications_of(user) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(organisation__memberships__user=user)
+        .select_related("round", "organisation")
+        .order_by("-created_at")
+    )
+
+
+def application_for_member_or_404(user, pk: int) -> Application:
+    """Another organisation's application is not found, never forbidden: its existence is not revealed."""
+    return get_object_or_404(applications_of(user), pk=pk)
+
+
+def application_for_review(pk: int) -> Application:
+    return get_object_or_404(Application.objects.select_related("round", "organisation", "eligibility_check"), pk=pk)
+
+
+def application_sections(application: Application) -> dict[str, ApplicationSection]:
+    return {section.step: section for section in application.sections.select_related("saved_by")}
+
+
+def application_with_answers(application: Application) -> Application:
+    """The application with everything a summary, a PDF or an assessor needs, in a fixed number of queries."""
+    return (
+        Application.objects.select_related("round", "organisation", "submitted_by")
+        .prefetch_related(
+            "boroughs",
+            "budget_lines",
+            "documents",
+            "media_answers",
+            Prefetch("targets", queryset=application.targets.model.objects.select_related("indicator")),
+        )
+        .get(pk=application.pk)
+    )
+
+
+def deadline_for(round_: Round, organisation: Organisation) -> datetime:
+    extension = DeadlineExtension.objects.filter(round=round_, organisation=organisation).first()
+    return extension.closes_at if extension else round_.closes_at
+
+
+def live_application(round_: Round, organisation: Organisation) -> Application | None:
+    return (
+        Application.objects.filter(round=round_, organisation=organisation)
+        .exclude(status=Application.Status.WITHDRAWN)
+        .first()
+    )
+
+
+def round_applications(round_: Round) -> QuerySet[Application]:
+    return round_.applications.select_related("organisation").order_by("reference", "created_at")
+
+
+def round_extensions(round_: Round) -> QuerySet[DeadlineExtension]:
+    return round_.extensions.select_related("organisation", "granted_by")
+
+
+def adjustments_waiting(round_: Round) -> QuerySet[AdjustmentRequest]:
+    return AdjustmentRequest.objects.filter(application__round=round_).select_related(
+        "application__organisation", "requested_by"
+    )
+
+
+def alternative_format_agreed(application: Application) -> bool:
+    return application.adjustments.filter(
+        kind=AdjustmentRequest.Kind.ALTERNATIVE_FORMAT, status=AdjustmentRequest.Status.AGREED
+    ).exists()

@@ -1,8 +1,43 @@
 from django.urls import path
 
+from accounts.models import Role
+from accounts.permissions import role_required
 from applications import views
+from applications.eligibility_wizard import EligibilityWizard
+from applications.wizard import ApplicationWizard
 
 app_name = "applications"
+application_wizard = role_required(Role.APPLICANT)(
+    ApplicationWizard.as_view(url_name="applications:step", done_step_name="done")
+)
+eligibility_wizard = role_required(Role.APPLICANT)(EligibilityWizard.as_view())
+
 urlpatterns = [
     path("", views.start, name="start"),
+    path("applications/", views.dashboard, name="dashboard"),
+    path("organisations/new/", views.organisation_new, name="organisation_new"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/invite/", views.organisation_invite, name="organisation_invite"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path(
+        "rounds/<int:round_pk>/eligibility/<int:organisation_pk>/",
+        eligibility_wizard,
+        name="eligibility",
+    ),
+    path("eligibility/<int:pk>/", views.eligibility_result, name="eligibility_result"),
+    path("eligibility/<int:pk>/start/", views.application_begin, name="application_begin"),
+    path("applications/<int:pk>/", views.application_detail, name="detail"),
+    path("applications/<int:pk>/sent/", views.application_submitted, name="submitted"),
+    path("applications/<int:pk>/pdf/", views.application_download, name="pdf"),
+    path("applications/<int:pk>/withdraw/", views.application_withdraw_confirm, name="withdraw"),
+    path("applications/<int:pk>/adjustments/new/", views.adjustment_new, name="adjustment_new"),
+    path("applications/<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
+    path("applications/<int:pk>/answers/<int:answer_pk>/", views.media_answer_download, name="media_answer"),
+    path("applications/<int:pk>/<str:step>/", application_wizard, name="step"),
+    path("manage/rounds/", views.round_list, name="manage_rounds"),
+    path("manage/rounds/<int:pk>/", views.round_detail, name="manage_round"),
+    path("manage/rounds/<int:pk>/extensions/new/", views.extension_new, name="extension_new"),
+    path("manage/adjustments/<int:pk>/", views.adjustment_detail, name="adjustment"),
+    path("manage/applications/<int:pk>/", views.manage_application, name="manage_application"),
 ]

@@ -1,9 +1,320 @@
-"""Pages for people applying: the start page that explains the round."""
+"""Pages for applicants (organisation, eligibility, application) and for programme managers running a round."""
 
-from django.shortcuts import render
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
-from applications.selectors import round_current
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import is_programme_manager, role_required
+from applications import selectors
+from applications.forms import (
+    AdjustmentDecisionForm,
+    AdjustmentRequestForm,
+    ExtensionForm,
+    InvitationForm,
+    OrganisationForm,
+    WithdrawForm,
+)
+from applications.models import AdjustmentRequest, EligibilityCheck, Invitation, Round
+from applications.pdf import application_pdf
+from applications.permissions import can_read_application, can_withdraw_application, is_owner
+from applications.services import (
+    ApplicationError,
+    adjustment_decide,
+    adjustment_request,
+    application_start,
+    application_withdraw,
+    extension_grant,
+    invitation_accept,
+    invitation_send,
+    organisation_create,
+    organisation_update,
+)
+from applications.wizard import STEP_TITLES, section_statuses
+
+
+def site_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def start(request):
-    return render(request, "applications/start.html", {"round": round_current()})
+    return render(request, "applications/start.html", {"round": selectors.round_current()})
+
+
+# Applicants ---------------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.APPLICANT)
+def dashboard(request):
+    organisations = selectors.organisations_of(request.user)
+    return render(
+        request,
+        "applications/dashboard.html",
+        {
+            "organisations": organisations,
+            "applications": selectors.applications_of(request.user),
+            "open_rounds": selectors.rounds_open(),
+        },
+    )
+
+
+@role_required(Role.APPLICANT)
+def organisation_new(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = organisation_create(acting_user=request.user, fields=form.cleaned_data)
+        messages.success(request, f"{organisation} has been added. You can now check whether it can apply.")
+        return redirect("applications:dashboard")
+    return render(request, "applications/organisation_form.html", {"form": form, "heading": "Add your organisation"})
+
+
+@role_required(Role.APPLICANT)
+def organisation_detail(request, pk: int):
+    organisation = selectors.organisation_for_member_or_404(request.user, pk)
+    return render(
+        request,
+        "applications/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "members": selectors.organisation_members(organisation),
+            "invitations": selectors.invitations_pending(organisation),
+            "is_owner": is_owner(request.user, organisation),
+        },
+    )
+
+
+@role_required(Role.APPLICANT)
+def organisation_edit(request, pk: int):
+    organisation = selectors.organisation_for_member_or_404(request.user, pk)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    form.submit_label = "Save"
+    if request.method == "POST" and form.is_valid():
+        organisation_update(organisation=organisation, acting_user=request.user, fields=form.cleaned_data)
+        messages.success(request, "Your organisation's details have been saved.")
+        return redirect("applications:organisation", pk=organisation.pk)
+    return render(request, "applications/organisation_form.html", {"form": form, "heading": "Change your organisation's details"})
+
+
+@role_required(Role.APPLICANT)
+def organisation_invite(request, pk: int):
+    organisation = selectors.organisation_for_member_or_404(request.user, pk)
+    if not is_owner(request.user, organisation):
+        raise Http404("Only owners can invite colleagues")
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_send(
+                organisation=organisation, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                acting_user=request.user, site_url=site_url(request),
+            )
+        except ApplicationError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, f"We have sent an invitation to {form.cleaned_data['email']}.")
+            return redirect("applications:organisation", pk=organisation.pk)
+    return render(request, "applications/organisation_invite.html", {"form": form, "organisation": organisation})
+
+
+def invitation(request, token: str):
+    """Anyone with the link may read the invitation; accepting needs the invited person signed in."""
+    invitation = get_object_or_404(Invitation.objects.select_related("organisation", "invited_by"), token=token)
+    error = None
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            invitation_accept(invitation=invitation, acting_user=request.user)
+        except ApplicationError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, f"You are now a member of {invitation.organisation}.")
+            return redirect("applications:dashboard")
+    return render(request, "applications/invitation.html", {"invitation": invitation, "error": error})
+
+
+@role_required(Role.APPLICANT)
+def eligibility_result(request, pk: int):
+    check = get_object_or_404(
+        EligibilityCheck.objects.filter(organisation__memberships__user=request.user).select_related("round", "organisation"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "applications/eligibility_result.html",
+        {"check": check, "existing": selectors.live_application(check.round, check.organisation)},
+    )
+
+
+@require_POST
+@role_required(Role.APPLICANT)
+def application_begin(request, pk: int):
+    check = get_object_or_404(EligibilityCheck.objects.filter(organisation__memberships__user=request.user), pk=pk)
+    try:
+        application = application_start(eligibility_check=check, acting_user=request.user)
+    except ApplicationError as error:
+        messages.error(request, str(error))
+        return redirect("applications:eligibility_result", pk=check.pk)
+    return redirect("applications:detail", pk=application.pk)
+
+
+@role_required(Role.APPLICANT)
+def application_detail(request, pk: int):
+    application = selectors.application_for_member_or_404(request.user, pk)
+    context = {
+        "application": application,
+        "deadline": selectors.deadline_for(application.round, application.organisation),
+        "adjustments": application.adjustments.all(),
+        "can_withdraw": can_withdraw_application(request.user, application),
+    }
+    if application.is_editable:
+        sections = section_statuses(application)
+        context.update(sections=sections, all_complete=all(status == "Completed" for _, _, status, _ in sections),
+                       members=selectors.organisation_members(application.organisation))
+        return render(request, "applications/task_list.html", context)
+    context["answers"] = selectors.application_with_answers(application)
+    return render(request, "applications/application_summary.html", context)
+
+
+@role_required(Role.APPLICANT)
+def application_submitted(request, pk: int):
+    application = selectors.application_for_member_or_404(request.user, pk)
+    if application.submitted_at is None:
+        return redirect("applications:detail", pk=application.pk)
+    return render(request, "applications/submitted.html", {"application": application})
+
+
+@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER)
+def application_download(request, pk: int):
+    application = _readable_application(request, pk)
+    pdf = application_pdf(selectors.application_with_answers(application))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{application.reference or "draft-application"}.pdf"'
+    return response
+
+
+@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER)
+def document_download(request, pk: int, document_pk: int):
+    application = _readable_application(request, pk)
+    document = get_object_or_404(application.documents, pk=document_pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)
+
+
+@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER)
+def media_answer_download(request, pk: int, answer_pk: int):
+    application = _readable_application(request, pk)
+    answer = get_object_or_404(application.media_answers, pk=answer_pk)
+    return FileResponse(answer.file.open("rb"), as_attachment=True, filename=answer.original_name,
+                        content_type=answer.content_type)
+
+
+def _readable_application(request, pk: int):
+    if is_programme_manager(request.user):
+        return selectors.application_for_review(pk)
+    application = selectors.application_for_member_or_404(request.user, pk)
+    if not can_read_application(request.user, application):
+        raise Http404
+    return application
+
+
+@role_required(Role.APPLICANT)
+def application_withdraw_confirm(request, pk: int):
+    application = selectors.application_for_member_or_404(request.user, pk)
+    if not can_withdraw_application(request.user, application):
+        messages.error(request, "This application can no longer be withdrawn.")
+        return redirect("applications:detail", pk=application.pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        application_withdraw(application=application, acting_user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"{application} has been withdrawn.")
+        return redirect("applications:dashboard")
+    return render(request, "applications/withdraw.html", {"form": form, "application": application})
+
+
+@role_required(Role.APPLICANT)
+def adjustment_new(request, pk: int):
+    application = selectors.application_for_member_or_404(request.user, pk)
+    form = AdjustmentRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        adjustment = adjustment_request(
+            application=application, kind=form.cleaned_data["kind"], details=form.cleaned_data["details"],
+            acting_user=request.user,
+        )
+        if adjustment.status == AdjustmentRequest.Status.AGREED:
+            messages.success(request, "You can now upload a BSL video or audio answer for each long question in 'Your project'.")
+        else:
+            messages.success(request, "We have your request. We will reply by email within 5 working days.")
+        return redirect("applications:detail", pk=application.pk)
+    return render(request, "applications/adjustment_form.html", {"form": form, "application": application})
+
+
+# Programme managers -------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_list(request):
+    return render(request, "applications/manage/round_list.html", {"rounds": Round.objects.all()})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_detail(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    return render(
+        request,
+        "applications/manage/round_detail.html",
+        {
+            "round": round_,
+            "applications": selectors.round_applications(round_),
+            "extensions": selectors.round_extensions(round_),
+            "adjustments": selectors.adjustments_waiting(round_),
+        },
+    )
+
+
+def end_of_day_in_london(day) -> datetime:
+    return datetime.combine(day, time(23, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def extension_new(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    form = ExtensionForm(request.POST or None, round_=round_)
+    if request.method == "POST" and form.is_valid():
+        extension = extension_grant(
+            round_=round_, organisation=form.cleaned_data["organisation"],
+            closes_at=end_of_day_in_london(form.cleaned_data["closes_on"]), reason=form.cleaned_data["reason"],
+            acting_user=request.user,
+        )
+        messages.success(request, f"{extension.organisation} now has until {timezone.localtime(extension.closes_at):%-d %B %Y}.")
+        return redirect("applications:manage_round", pk=round_.pk)
+    return render(request, "applications/manage/extension_form.html", {"form": form, "round": round_})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def adjustment_detail(request, pk: int):
+    adjustment = get_object_or_404(AdjustmentRequest.objects.select_related("application__organisation", "application__round"), pk=pk)
+    form = AdjustmentDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment_decide(adjustment=adjustment, agreed=form.cleaned_data["agreed"],
+                              response=form.cleaned_data["response"], acting_user=request.user)
+        except ApplicationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Your reply has been sent.")
+        return redirect("applications:manage_round", pk=adjustment.application.round_id)
+    return render(request, "applications/manage/adjustment_detail.html", {"form": form, "adjustment": adjustment})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def manage_application(request, pk: int):
+    application = selectors.application_for_review(pk)
+    return render(
+        request,
+        "applications/manage/application_detail.html",
+        {"application": application, "answers": selectors.application_with_answers(application), "step_titles": STEP_TITLES},
+    )

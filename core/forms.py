@@ -16,3 +16,12 @@ class GovukFormMixin:
         self.helper.label_size = self.label_size
         self.helper.legend_size = self.label_size
         self.helper.add_input(Submit("submit", self.submit_label))
+
+
+def embed_in_page_form(form):
+    """For forms shown inside a page's own <form> (wizard steps): no <form> tag or buttons of their own."""
+    helper = getattr(form, "helper", None)
+    if helper is not None:
+        helper.form_tag = False
+        helper.inputs = []
+    return form

@@ -15,12 +15,21 @@ class NavigationItem:
 
 
 SIGNED_OUT = [("Start", "applications:start"), ("Sign in", "accounts:sign_in"), ("Create an account", "accounts:register")]
+# The first link is where each role lands after signing in.
 BY_ROLE = {
-    Role.APPLICANT: [("Your account", "accounts:home")],
+    Role.APPLICANT: [("Your applications", "applications:dashboard"), ("Your account", "accounts:home")],
     Role.ASSESSOR: [("Your account", "accounts:home")],
-    Role.PROGRAMME_MANAGER: [("Your account", "accounts:home"), ("Audit trail", "core:audit_list")],
+    Role.PROGRAMME_MANAGER: [
+        ("Rounds", "applications:manage_rounds"),
+        ("Audit trail", "core:audit_list"),
+        ("Your account", "accounts:home"),
+    ],
     Role.FINANCE_OFFICER: [("Your account", "accounts:home")],
 }
+
+
+def home_for(user) -> str:
+    return reverse(BY_ROLE[user.role][0][1])
 
 
 def navigation_for(user, path: str) -> list[NavigationItem]:

@@ -4,16 +4,24 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseServerError
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import requires_csrf_token
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.navigation import home_for
 from core.selectors import audit_events_for, audit_events_recent
 
 AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def home(request):
+    """Where signing in lands: the first place in the person's own navigation."""
+    return redirect(home_for(request.user))
 
 
 def accessibility(request):

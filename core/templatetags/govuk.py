@@ -23,6 +23,8 @@ def govuk_time(value: datetime) -> str:
 
 @register.filter
 def govuk_date(value) -> str:
+    if value is None:
+        return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value)
     return f"{value.day} {value:%B %Y}"
@@ -40,3 +42,27 @@ def pounds(value) -> str:
     if amount == amount.to_integral_value():
         return f"£{amount:,.0f}"
     return f"£{amount:,.2f}"
+
+
+TAG_COLOURS = {
+    "draft": "govuk-tag--grey",
+    "Not started": "govuk-tag--blue",
+    "In progress": "govuk-tag--light-blue",
+    "Completed": "",
+    "submitted": "govuk-tag--blue",
+    "eligible": "govuk-tag--turquoise",
+    "ineligible": "govuk-tag--red",
+    "scored": "govuk-tag--purple",
+    "awarded": "govuk-tag--green",
+    "not_funded": "govuk-tag--orange",
+    "withdrawn": "govuk-tag--grey",
+    "requested": "govuk-tag--yellow",
+    "agreed": "govuk-tag--green",
+    "declined": "govuk-tag--red",
+}
+
+
+@register.inclusion_tag("components/status_tag.html")
+def status_tag(status: str, label: str = ""):
+    """A GOV.UK tag: the words carry the meaning, the colour only repeats it."""
+    return {"label": label or status, "colour": TAG_COLOURS.get(status, "govuk-tag--grey")}

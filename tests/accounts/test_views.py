@@ -20,10 +20,10 @@ def link_in(message) -> str:
     return re.search(r"https?://\S+", message.body).group(0)
 
 
-def test_sign_in_with_the_right_password_goes_to_the_account_page(client, applicant):
+def test_sign_in_with_the_right_password_goes_to_the_persons_home_page(client, applicant):
     response = sign_in(client, applicant.email, TEST_PASSWORD)
     assert response.status_code == 302
-    assert response.url == reverse("accounts:home")
+    assert response.url == reverse("core:home")
 
 
 def test_sign_in_ignores_the_case_of_the_email_address(client, applicant):

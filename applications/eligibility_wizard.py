@@ -1,0 +1,69 @@
+"""The eligibility checker: one question a page, before an organisation writes a word of its application."""
+
+from django.shortcuts import get_object_or_404, redirect
+from formtools.wizard.views import SessionWizardView
+
+from applications import forms as application_forms
+from applications.models import Round
+from applications.selectors import organisation_for_member_or_404, rounds_open
+from applications.services import eligibility_check_record
+from core.forms import embed_in_page_form
+
+QUESTIONS = [
+    ("board", application_forms.BoardForm),
+    ("leader", application_forms.LeaderForm),
+    ("staff", application_forms.StaffForm),
+    ("boroughs", application_forms.BoroughsForm),
+    ("income", application_forms.IncomeForm),
+    ("safeguarding", application_forms.SafeguardingForm),
+    ("governing_document", application_forms.GoverningDocumentForm),
+]
+
+
+def _asks_about_staff(wizard) -> bool:
+    return wizard.round.minimum_disabled_staff_share is not None
+
+
+class EligibilityWizard(SessionWizardView):
+    form_list = QUESTIONS
+    condition_dict = {"staff": _asks_about_staff}
+    template_name = "applications/eligibility_question.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.round = get_object_or_404(rounds_open(), pk=kwargs["round_pk"])
+        self.organisation = organisation_for_member_or_404(request.user, kwargs["organisation_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_prefix(self, request, *args, **kwargs):
+        return f"eligibility_{kwargs['round_pk']}_{kwargs['organisation_pk']}"
+
+    def get_form(self, step=None, data=None, files=None):
+        return embed_in_page_form(super().get_form(step, data, files))
+
+    def get_form_initial(self, step):
+        """What the organisation told us last time, so a second check is quick."""
+        organisation = self.organisation
+        known = {
+            "board": {"board_size": organisation.board_size, "disabled_board_members": organisation.disabled_board_members},
+            "leader": {"leader_is_disabled": organisation.leader_is_disabled},
+            "staff": {"staff_count": organisation.staff_count, "disabled_staff_count": organisation.disabled_staff_count},
+            "boroughs": {"boroughs": list(organisation.boroughs.values_list("gss_code", flat=True))},
+            "income": {"annual_income": organisation.annual_income},
+            "safeguarding": {"has_safeguarding_policy": organisation.has_safeguarding_policy},
+            "governing_document": {"has_governing_document": organisation.has_governing_document},
+        }[step]
+        return {name: value for name, value in known.items() if value is not None}
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        context.update(round=self.round, organisation=self.organisation)
+        return context
+
+    def done(self, form_list, **kwargs):
+        answers = {}
+        for form in form_list:
+            answers.update(form.cleaned_data)
+        check = eligibility_check_record(
+            round_=self.round, organisation=self.organisation, answers=answers, acting_user=self.request.user
+        )
+        return redirect("applications:eligibility_result", pk=check.pk)

@@ -1,0 +1,24 @@
+"""Who may do what with organisations and applications; views and templates ask these, never the models."""
+
+from accounts.permissions import is_applicant, is_programme_manager
+from applications.models import Application, Membership, Organisation
+
+
+def is_member(user, organisation: Organisation) -> bool:
+    return is_applicant(user) and organisation.memberships.filter(user=user).exists()
+
+
+def is_owner(user, organisation: Organisation) -> bool:
+    return is_applicant(user) and organisation.memberships.filter(user=user, role=Membership.Role.OWNER).exists()
+
+
+def can_edit_application(user, application: Application) -> bool:
+    return application.is_editable and is_member(user, application.organisation)
+
+
+def can_withdraw_application(user, application: Application) -> bool:
+    return is_member(user, application.organisation) and application.can_transition_to(Application.Status.WITHDRAWN)
+
+
+def can_read_application(user, application: Application) -> bool:
+    return is_member(user, application.organisation) or is_programme_manager(user)

@@ -1,0 +1,420 @@
+"""Every change to organisations, eligibility checks and applications, each in one transaction with its audit event."""
+
+import re
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from applications.eligibility import eligibility_failures
+from applications.models import (
+    AdjustmentRequest,
+    Application,
+    ApplicationDocument,
+    ApplicationSection,
+    BudgetLine,
+    DeadlineExtension,
+    EligibilityCheck,
+    Indicator,
+    Invitation,
+    MediaAnswer,
+    Membership,
+    Organisation,
+    OutcomeTarget,
+    Round,
+)
+from applications.selectors import deadline_for, live_application
+from core.emails import email_send_on_commit
+from core.services import audit_record
+
+
+class ApplicationError(Exception):
+    """A request the rules refuse; its message is written for the person who asked."""
+
+
+class DeadlinePassed(ApplicationError):
+    pass
+
+
+# Organisations -----------------------------------------------------------------------------------------------------
+
+
+def organisation_create(*, acting_user: User, fields: dict) -> Organisation:
+    with transaction.atomic():
+        organisation = Organisation.objects.create(**fields)
+        Membership.objects.create(organisation=organisation, user=acting_user, role=Membership.Role.OWNER)
+        audit_record(acting_user=acting_user, action="created organisation", target=organisation)
+        return organisation
+
+
+def organisation_update(*, organisation: Organisation, acting_user: User, fields: dict) -> Organisation:
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(organisation, name, value)
+        organisation.save()
+        audit_record(acting_user=acting_user, action="updated organisation details", target=organisation)
+        return organisation
+
+
+def invitation_send(*, organisation: Organisation, email: str, role: str, acting_user: User, site_url: str) -> Invitation:
+    with transaction.atomic():
+        if organisation.memberships.filter(user__email__iexact=email).exists():
+            raise ApplicationError(f"{email} is already a member of {organisation}.")
+        invitation = Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=acting_user)
+        audit_record(acting_user=acting_user, action=f"invited {email}", target=organisation)
+        email_send_on_commit(
+            to=email,
+            subject=f"Join {organisation} to apply for a grant",
+            template="applications/emails/invitation.txt",
+            context={
+                "invitation": invitation,
+                "accept_url": site_url + reverse("applications:invitation", kwargs={"token": invitation.token}),
+            },
+        )
+        return invitation
+
+
+def invitation_accept(*, invitation: Invitation, acting_user: User) -> Membership:
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_usable():
+            raise ApplicationError("This invitation has expired or has already been used. Ask for a new one.")
+        if invitation.email.lower() != acting_user.email.lower():
+            raise ApplicationError(
+                f"This invitation was sent to {invitation.email}. Sign in with that email address to accept it."
+            )
+        membership, _ = Membership.objects.get_or_create(
+            organisation=invitation.organisation, user=acting_user, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        audit_record(acting_user=acting_user, action="joined organisation", target=invitation.organisation)
+        return membership
+
+
+# Eligibility -------------------------------------------------------------------------------------------------------
+
+PROFILE_FIELDS_FROM_ANSWERS = [
+    "board_size", "disabled_board_members", "leader_is_disabled", "staff_count", "disabled_staff_count",
+    "annual_income", "has_safeguarding_policy", "has_governing_document",
+]
+
+
+def eligibility_check_record(*, round_: Round, organisation: Organisation, answers: dict, acting_user: User) -> EligibilityCheck:
+    """Keeps the answers and the result, and updates the organisation's profile so nobody types them twice."""
+    answers = {**answers, "annual_income": str(answers["annual_income"])}
+    with transaction.atomic():
+        check = EligibilityCheck.objects.create(
+            round=round_,
+            organisation=organisation,
+            answers=answers,
+            failures=eligibility_failures(round_, answers),
+            checked_by=acting_user,
+        )
+        for name in PROFILE_FIELDS_FROM_ANSWERS:
+            if name in answers:
+                setattr(organisation, name, Decimal(answers[name]) if name == "annual_income" else answers[name])
+        organisation.save()
+        organisation.boroughs.set(answers["boroughs"])
+        audit_record(
+            acting_user=acting_user,
+            action="checked eligibility",
+            target=organisation,
+            to_state="eligible" if check.passed else "not eligible",
+            reason=" ".join(check.failures),
+        )
+        return check
+
+
+# Applications ------------------------------------------------------------------------------------------------------
+
+
+def _refuse_after_deadline(round_: Round, organisation: Organisation, moment: datetime) -> None:
+    if not round_.is_open_at(moment) or moment >= deadline_for(round_, organisation):
+        raise DeadlinePassed(f"{round_} is closed. Applications cannot be started or sent after the deadline.")
+
+
+def application_start(*, eligibility_check: EligibilityCheck, acting_user: User) -> Application:
+    """Starts the organisation's application, or returns the one it already has in this round."""
+    round_, organisation = eligibility_check.round, eligibility_check.organisation
+    if not eligibility_check.passed:
+        raise ApplicationError("Your organisation cannot apply to this round. The eligibility check explains why.")
+    existing = live_application(round_, organisation)
+    if existing:
+        return existing
+    _refuse_after_deadline(round_, organisation, timezone.now())
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                round=round_, organisation=organisation, eligibility_check=eligibility_check, created_by=acting_user
+            )
+            audit_record(acting_user=acting_user, action="started application", target=application, to_state="draft")
+            return application
+    except IntegrityError:
+        # A colleague started it at the same moment: carry on with theirs.
+        return live_application(round_, organisation)
+
+
+def application_save_section(
+    *, application: Application, step: str, data: dict, acting_user: User, completed: bool, answers: dict | None = None
+) -> ApplicationSection:
+    """Saves one step as the wizard stores it and, when complete, writes its answers into the application's tables."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if not application.is_editable:
+            raise ApplicationError("This application has been sent and can no longer be changed.")
+        section, _ = ApplicationSection.objects.update_or_create(
+            application=application,
+            step=step,
+            defaults={"data": data, "saved_by": acting_user, "completed_at": timezone.now() if completed else None},
+        )
+        if completed and answers is not None:
+            SECTION_WRITERS[step](application, answers, acting_user)
+        return section
+
+
+def _write_organisation(application: Application, answers: dict, acting_user: User) -> None:
+    organisation_update(organisation=application.organisation, acting_user=acting_user, fields=answers)
+
+
+def _write_project(application: Application, answers: dict, acting_user: User) -> None:
+    for name in ("title", "summary", "need", "activities", "beneficiaries", "partnership", "amount_requested"):
+        setattr(application, name, answers[name])
+    application.save()
+    application.boroughs.set(answers["boroughs"])
+    for question, (upload, content_type) in answers.get("media", {}).items():
+        MediaAnswer.objects.filter(application=application, question=question).delete()
+        MediaAnswer.objects.create(
+            application=application, question=question, file=upload, original_name=upload.name[:200],
+            content_type=content_type, size=upload.size, uploaded_by=acting_user,
+        )
+
+
+def _write_outcomes(application: Application, answers: dict, acting_user: User) -> None:
+    application.targets.all().delete()
+    OutcomeTarget.objects.bulk_create(
+        OutcomeTarget(application=application, indicator=indicator, quarter=quarter, target=target)
+        for indicator, quarter, target in answers["targets"]
+    )
+
+
+def _write_budget(application: Application, answers: dict, acting_user: User) -> None:
+    application.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(application=application, position=position, category=line["category"],
+                   description=line["description"], amount=line["amount"])
+        for position, line in enumerate(answers["lines"])
+    )
+
+
+def application_store_documents(*, application: Application, uploads: dict, acting_user: User) -> None:
+    """Stores each checked upload, replacing an earlier file of the same kind."""
+    with transaction.atomic():
+        for kind, (upload, content_type) in uploads.items():
+            ApplicationDocument.objects.filter(application=application, kind=kind).delete()
+            ApplicationDocument.objects.create(
+                application=application, kind=kind, file=upload, original_name=upload.name[:200],
+                content_type=content_type, size=upload.size, uploaded_by=acting_user,
+            )
+            audit_record(acting_user=acting_user, action=f"uploaded {kind.replace('_', ' ')}", target=application)
+
+
+def _write_documents(application: Application, answers: dict, acting_user: User) -> None:
+    application_store_documents(application=application, uploads=answers["uploads"], acting_user=acting_user)
+
+
+def _write_declarations(application: Application, answers: dict, acting_user: User) -> None:
+    application.declarant_name = answers["declarant_name"]
+    application.declarant_role = answers["declarant_role"]
+    application.declared_on = answers["declared_on"]
+    application.save()
+
+
+SECTION_WRITERS = {
+    "organisation": _write_organisation,
+    "project": _write_project,
+    "outcomes": _write_outcomes,
+    "budget": _write_budget,
+    "documents": _write_documents,
+    "declarations": _write_declarations,
+}
+
+
+def application_submit(*, application: Application, acting_user: User, site_url: str) -> Application:
+    """Sends the application. Two clicks, from two tabs or two colleagues, make one submission."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("round", "organisation").get(pk=application.pk)
+        if application.status == Application.Status.SUBMITTED:
+            return application
+        _refuse_after_deadline(application.round, application.organisation, timezone.now())
+        previous = application.transition_to(Application.Status.SUBMITTED)
+        round_ = Round.objects.select_for_update().get(pk=application.round_id)
+        round_.last_reference_number += 1
+        round_.save(update_fields=["last_reference_number"])
+        application.reference = f"{round_.reference_prefix}-{round_.last_reference_number:04d}"
+        application.submitted_at = timezone.now()
+        application.submitted_by = acting_user
+        application.save()
+        audit_record(acting_user=acting_user, action="sent application", target=application, from_state=previous,
+                     to_state=application.status)
+        for membership in application.organisation.memberships.select_related("user"):
+            email_send_on_commit(
+                to=membership.user.email,
+                subject=f"Application {application.reference} received",
+                template="applications/emails/submitted.txt",
+                context={
+                    "application": application,
+                    "person": membership.user,
+                    "application_url": site_url + reverse("applications:detail", kwargs={"pk": application.pk}),
+                },
+            )
+        return application
+
+
+def application_withdraw(*, application: Application, acting_user: User, reason: str) -> Application:
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        previous = application.transition_to(Application.Status.WITHDRAWN)
+        application.save(update_fields=["status", "updated_at"])
+        audit_record(acting_user=acting_user, action="withdrew application", target=application, from_state=previous,
+                     to_state=application.status, reason=reason)
+        return application
+
+
+# Deadlines and reasonable adjustments ------------------------------------------------------------------------------
+
+
+def extension_grant(
+    *, round_: Round, organisation: Organisation, closes_at: datetime, reason: str, acting_user: User
+) -> DeadlineExtension:
+    with transaction.atomic():
+        extension, _ = DeadlineExtension.objects.update_or_create(
+            round=round_, organisation=organisation,
+            defaults={"closes_at": closes_at, "reason": reason, "granted_by": acting_user},
+        )
+        audit_record(acting_user=acting_user, action="gave more time", target=organisation,
+                     to_state=f"deadline {timezone.localtime(closes_at):%d %b %Y %H:%M}", reason=reason)
+        for membership in organisation.memberships.select_related("user"):
+            email_send_on_commit(
+                to=membership.user.email,
+                subject=f"More time to apply to {round_}",
+                template="applications/emails/extension.txt",
+                context={"extension": extension, "person": membership.user},
+            )
+        return extension
+
+
+def adjustment_request(*, application: Application, kind: str, details: str, acting_user: User) -> AdjustmentRequest:
+    """Records a request. BSL video or audio answers are agreed at once: nobody should wait to answer in their language."""
+    with transaction.atomic():
+        adjustment = AdjustmentRequest.objects.create(
+            application=application, kind=kind, details=details, requested_by=acting_user
+        )
+        audit_record(acting_user=acting_user, action=f"asked for an adjustment: {adjustment.get_kind_display()}",
+                     target=application, reason=details)
+        if kind == AdjustmentRequest.Kind.ALTERNATIVE_FORMAT:
+            adjustment.status = AdjustmentRequest.Status.AGREED
+            adjustment.response = "Agreed. You can now upload a video or audio answer for each long question."
+            adjustment.decided_at = timezone.now()
+            adjustment.save()
+        return adjustment
+
+
+def adjustment_decide(*, adjustment: AdjustmentRequest, agreed: bool, response: str, acting_user: User) -> AdjustmentRequest:
+    with transaction.atomic():
+        adjustment = AdjustmentRequest.objects.select_for_update().select_related("application").get(pk=adjustment.pk)
+        if adjustment.status != AdjustmentRequest.Status.REQUESTED:
+            raise ApplicationError("This request has already been answered.")
+        adjustment.status = AdjustmentRequest.Status.AGREED if agreed else AdjustmentRequest.Status.DECLINED
+        adjustment.response = response
+        adjustment.decided_by = acting_user
+        adjustment.decided_at = timezone.now()
+        adjustment.save()
+        audit_record(acting_user=acting_user, action=f"answered an adjustment request: {adjustment.get_kind_display()}",
+                     target=adjustment.application, from_state="requested", to_state=adjustment.status, reason=response)
+        for membership in adjustment.application.organisation.memberships.select_related("user"):
+            email_send_on_commit(
+                to=membership.user.email,
+                subject="Reply to your request for an adjustment",
+                template="applications/emails/adjustment_reply.txt",
+                context={"adjustment": adjustment, "person": membership.user},
+            )
+        return adjustment
+
+
+# Rounds ------------------------------------------------------------------------------------------------------------
+
+
+def _next_prefix(prefix: str) -> str:
+    match = re.match(r"^(.*?)(\d+)$", prefix)
+    if match:
+        return f"{match.group(1)}{int(match.group(2)) + 1:0{len(match.group(2))}d}"
+    return f"{prefix[:8]}2"
+
+
+STANDARD_INDICATORS = [
+    # (code, name, guidance, has a target)
+    ("victims_supported", "Disabled victims supported", "People you gave one-to-one support to.", True),
+    ("reports_with_support", "Hate incidents and crimes reported to the police with your support", "", True),
+    ("third_party_reports", "Third-party reports made", "Reports you made for someone, or they made through you.", True),
+    ("crime_references", "Crime reference numbers obtained", "", False),
+    ("police_report_taken", "Police took the report", "", False),
+    ("police_report_declined", "Police declined to take the report", "", False),
+    ("police_response_poor", "Police response judged poor", "By the victim or by you.", False),
+    ("referrals_catch", "Referrals to CATCH partners", "", True),
+    ("referrals_safeguarding", "Referrals to adult safeguarding", "", False),
+    ("referrals_marac", "Referrals to a community MARAC", "Multi-agency risk assessment conference.", False),
+    ("awareness_sessions", "Awareness sessions held", "", True),
+    ("people_reached", "People reached by awareness sessions", "", True),
+    ("volunteers", "Volunteers involved", "", True),
+]
+
+
+def round_add_standard_indicators(*, round_: Round, acting_user: User) -> int:
+    """Gives a round the standard victim-support indicators it does not have yet; returns how many were added."""
+    with transaction.atomic():
+        existing = set(round_.indicators.values_list("code", flat=True))
+        added = [
+            Indicator(round=round_, code=code, name=name, guidance=guidance, has_target=has_target, position=position)
+            for position, (code, name, guidance, has_target) in enumerate(STANDARD_INDICATORS)
+            if code not in existing
+        ]
+        Indicator.objects.bulk_create(added)
+        if added:
+            audit_record(acting_user=acting_user, action=f"added {len(added)} standard indicators", target=round_)
+        return len(added)
+
+
+def _a_year_later(moment: datetime) -> datetime:
+    try:
+        return moment.replace(year=moment.year + 1)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year + 1, day=28)
+
+
+def round_copy(*, source: Round, acting_user: User) -> Round:
+    """Starts next year's round from this one: same rules, criteria and indicators, a year later, as a draft."""
+    with transaction.atomic():
+        prefix = _next_prefix(source.reference_prefix)
+        while Round.objects.filter(reference_prefix=prefix).exists():
+            prefix = _next_prefix(prefix)
+        copy = Round.objects.get(pk=source.pk)
+        copy.pk = None
+        copy.name = f"{source.name} (copy)"
+        copy.reference_prefix = prefix
+        copy.status = Round.Status.DRAFT
+        copy.opens_at = _a_year_later(source.opens_at)
+        copy.closes_at = _a_year_later(source.closes_at)
+        copy.last_reference_number = 0
+        copy.save()
+        for criterion in source.criteria.all():
+            criterion.pk, criterion.round = None, copy
+            criterion.save()
+        for indicator in source.indicators.all():
+            indicator.pk, indicator.round = None, copy
+            indicator.save()
+        audit_record(acting_user=acting_user, action=f"copied from {source}", target=copy, to_state=copy.status)
+        return copy

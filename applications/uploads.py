@@ -1,0 +1,75 @@
+"""Checks on uploaded files: size, and that the content really is one of the allowed kinds, not only its name."""
+
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+
+@dataclass(frozen=True)
+class FileRule:
+    description: str  # how the error message names the allowed kinds
+    kinds: dict[str, set[str]]  # file extension -> the content types its bytes may show
+
+    @property
+    def accept(self) -> str:
+        return ",".join(f".{extension}" for extension in self.kinds)
+
+
+ZIP_BASED = {"application/zip"}  # older files and some tools make DOCX and ODT that sniff as plain ZIP
+DOCUMENTS = FileRule(
+    "a PDF, DOCX, ODT, JPG or PNG",
+    {
+        "pdf": {"application/pdf"},
+        "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", *ZIP_BASED},
+        "odt": {"application/vnd.oasis.opendocument.text", *ZIP_BASED},
+        "jpg": {"image/jpeg"},
+        "jpeg": {"image/jpeg"},
+        "png": {"image/png"},
+    },
+)
+MEDIA = FileRule(
+    "an MP4, MOV, WEBM, MP3, M4A, WAV or OGG",
+    {
+        "mp4": {"video/mp4", "video/quicktime"},
+        "mov": {"video/quicktime", "video/mp4"},
+        "webm": {"video/webm"},
+        "mp3": {"audio/mpeg"},
+        "m4a": {"audio/mp4", "audio/m4a", "video/mp4"},
+        "wav": {"audio/x-wav", "audio/wav"},
+        "ogg": {"audio/ogg", "video/ogg"},
+    },
+)
+
+
+def check_upload(upload, rule: FileRule, max_bytes: int) -> str:
+    """Refuses an empty, oversized or wrongly typed file with a GOV.UK-style message; returns its content type."""
+    if upload.size == 0:
+        raise ValidationError("The selected file is empty", code="empty")
+    if upload.size > max_bytes:
+        raise ValidationError(
+            "The selected file must be smaller than %(limit)s", code="too_big", params={"limit": filesizeformat(max_bytes)}
+        )
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in rule.kinds:
+        raise ValidationError("The selected file must be %(kinds)s", code="wrong_type", params={"kinds": rule.description})
+    upload.seek(0)
+    sniffed = filetype.guess(upload.read(8192))
+    upload.seek(0)
+    if sniffed is None or sniffed.mime not in rule.kinds[extension]:
+        raise ValidationError(
+            "The selected file must be %(kinds)s. This file's name says .%(extension)s but its contents are not",
+            code="contents_do_not_match",
+            params={"kinds": rule.description, "extension": extension},
+        )
+    return sniffed.mime
+
+
+def check_document(upload) -> str:
+    return check_upload(upload, DOCUMENTS, settings.DOCUMENT_MAX_BYTES)
+
+
+def check_media_answer(upload) -> str:
+    return check_upload(upload, MEDIA, settings.MEDIA_ANSWER_MAX_BYTES)

@@ -1,0 +1,83 @@
+"""Checks on what applicants type: word limits and the formats of UK identifiers."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+
+POSTCODE = re.compile(r"^(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]? ?[0-9][ABD-HJLNP-UW-Z]{2})$")
+CHARITY_NUMBER = re.compile(r"^(\d{6,7}|SC\d{6}|NIC\d{6})$")
+COMPANY_NUMBER = re.compile(r"^([0-9]{8}|(SC|NI|OC|SO|NC|R0|CE|CS|SE|SF|SG|SZ|LP|SL|GS|FC|SP|IP|RS|NO|NP)[0-9]{6})$")
+SOCIETY_NUMBER = re.compile(r"^\d{1,6}R?$")
+UK_PHONE = re.compile(r"^(\+44|0)\d{9,10}$")
+
+
+def count_words(text: str) -> int:
+    return len(text.split())
+
+
+@deconstructible
+class MaxWordsValidator:
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, value: str) -> None:
+        words = count_words(value or "")
+        if words > self.limit:
+            raise ValidationError(
+                "Your answer must be %(limit)s words or fewer. It has %(words)s words.",
+                code="too_many_words",
+                params={"limit": self.limit, "words": words},
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, MaxWordsValidator) and other.limit == self.limit
+
+
+def normalise_postcode(value: str) -> str:
+    """'e1 6an' becomes 'E1 6AN'; anything that is not a UK postcode is refused."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if not POSTCODE.match(compact):
+        raise ValidationError("Enter a real postcode, like E1 6AN", code="invalid_postcode")
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def normalise_charity_number(value: str) -> str:
+    compact = re.sub(r"[\s-]+", "", value or "").upper()
+    if not CHARITY_NUMBER.match(compact):
+        raise ValidationError(
+            "Enter a charity number in the right format: 6 or 7 numbers in England and Wales, like 1012345, "
+            "or SC or NIC followed by 6 numbers",
+            code="invalid_charity_number",
+        )
+    return compact
+
+
+def normalise_company_number(value: str) -> str:
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if compact.isdigit() and len(compact) < 8:
+        compact = compact.zfill(8)  # Companies House numbers are 8 characters; people drop the leading zeros.
+    if not COMPANY_NUMBER.match(compact):
+        raise ValidationError(
+            "Enter a company number in the right format: 8 numbers, like 01234567, or 2 letters and 6 numbers",
+            code="invalid_company_number",
+        )
+    return compact
+
+
+def normalise_society_number(value: str) -> str:
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if not SOCIETY_NUMBER.match(compact):
+        raise ValidationError(
+            "Enter a society registration number in the right format, like 31234R", code="invalid_society_number"
+        )
+    return compact
+
+
+def normalise_uk_phone(value: str) -> str:
+    compact = re.sub(r"[\s()-]+", "", value or "")
+    if not UK_PHONE.match(compact):
+        raise ValidationError(
+            "Enter a UK phone number, like 020 7946 0000 or 07700 900 982", code="invalid_phone"
+        )
+    return compact

@@ -1,0 +1,265 @@
+"""The staged application: a django-formtools wizard whose storage is the draft application itself.
+
+Each step's answers are saved to the database as soon as the step is completed (or saved to finish later), so a draft
+survives signing out, a different device, and a colleague from the same organisation carrying on. Only the step a
+person is looking at is kept in their own session.
+"""
+
+from django.contrib import messages
+from django.forms import BaseFormSet
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from formtools.wizard.storage.base import BaseStorage
+from django.views.generic import TemplateView
+from formtools.wizard.views import NamedUrlWizardView, StepsHelper
+
+from applications import forms as application_forms
+from applications.models import Application, DocumentKind
+from applications.permissions import can_edit_application
+from applications.selectors import (
+    alternative_format_agreed,
+    application_for_member_or_404,
+    application_sections,
+    application_with_answers,
+    deadline_for,
+)
+from core.forms import embed_in_page_form
+from applications.services import DeadlinePassed, application_save_section, application_store_documents, application_submit
+
+STEPS = [
+    ("organisation", "Your organisation", application_forms.OrganisationForm),
+    ("project", "Your project", application_forms.ProjectForm),
+    ("outcomes", "Outcomes and targets", application_forms.OutcomesForm),
+    ("budget", "Budget", application_forms.BudgetFormSet),
+    ("documents", "Documents", application_forms.DocumentsForm),
+    ("declarations", "Declarations", application_forms.DeclarationsForm),
+    ("check", "Check your answers and send", application_forms.CheckAnswersForm),
+]
+STEP_TITLES = {name: title for name, title, _ in STEPS}
+SECTIONS = [name for name, _, _ in STEPS if name != "check"]
+
+
+class DraftApplicationStorage(BaseStorage):
+    """formtools storage: completed steps come from the application's sections; the current step from the session."""
+
+    def __init__(self, prefix, request, file_storage=None, *, application: Application):
+        super().__init__(prefix, request, file_storage)
+        self.application = application
+        self.sections = application_sections(application)
+        request.session.setdefault(self.prefix, {"step": None, "extra_data": {}})
+
+    @property
+    def _session(self) -> dict:
+        self.request.session.modified = True
+        return self.request.session[self.prefix]
+
+    def _get_current_step(self):
+        return self._session["step"]
+
+    def _set_current_step(self, step):
+        self._session["step"] = step
+
+    def _get_extra_data(self):
+        return self._session["extra_data"]
+
+    def _set_extra_data(self, extra_data):
+        self._session["extra_data"] = extra_data
+
+    def get_step_data(self, step):
+        section = self.sections.get(step)
+        return MultiValueDict(section.data) if section and section.completed_at else None
+
+    def set_step_data(self, step, cleaned_data):
+        # The view's process_step has already saved the section, with its answers, through the service.
+        self.sections = application_sections(self.application)
+
+    def get_step_files(self, step):
+        return None  # Uploads are stored as documents the moment they pass their checks.
+
+    def set_step_files(self, step, files):
+        pass
+
+    def reset(self):
+        self._session.update({"step": None, "extra_data": {}})
+
+
+def raw_values(form, data) -> dict:
+    """What a person typed into a form, read back as initial values, without validating it."""
+    return {name: field.widget.value_from_datadict(data, {}, form.add_prefix(name)) for name, field in form.fields.items()}
+
+
+class ApplicationWizard(NamedUrlWizardView):
+    form_list = [(name, form) for name, _, form in STEPS]
+    template_name = "applications/wizard_step.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.application = application_for_member_or_404(request.user, kwargs["pk"])
+        if not can_edit_application(request.user, self.application):
+            return redirect("applications:detail", pk=self.application.pk)
+        # As NamedUrlWizardView.dispatch, with the storage bound to this application.
+        self.prefix = self.get_prefix(request, *args, **kwargs)
+        self.storage = DraftApplicationStorage(self.prefix, request, application=self.application)
+        self.steps = StepsHelper(self)
+        response = TemplateView.dispatch(self, request, *args, **kwargs)
+        self.storage.update_response(response)
+        return response
+
+    def get_prefix(self, request, *args, **kwargs):
+        return f"application_{kwargs['pk']}"
+
+    def get_step_url(self, step):
+        return reverse(self.url_name, kwargs={"pk": self.application.pk, "step": step})
+
+    def get_form_kwargs(self, step=None):
+        round_ = self.application.round
+        if step == "project":
+            return {
+                "round_": round_,
+                "media_answers": self.application.media_answers.values_list("question", flat=True),
+                "allow_media": alternative_format_agreed(self.application),
+            }
+        if step == "outcomes":
+            return {"round_": round_}
+        if step == "budget":
+            return {"amount_requested": self.application.amount_requested}
+        if step == "documents":
+            return {
+                "required_kinds": [kind for kind in DocumentKind.values if kind in round_.required_documents],
+                "uploaded": {document.kind: document for document in self.application.documents.all()},
+            }
+        return {}
+
+    def get_form_instance(self, step):
+        if step == "organisation":
+            return self.application.organisation
+        if step in ("project", "declarations"):
+            return self.application
+        return None
+
+    def get_form(self, step=None, data=None, files=None):
+        return embed_in_page_form(super().get_form(step, data, files))
+
+    def get_form_initial(self, step):
+        section = self.storage.sections.get(step)
+        if section and not section.completed_at:
+            return self._initial_from_draft(step, MultiValueDict(section.data))
+        if step == "declarations":
+            return {"declarant_name": self.request.user.full_name, "declared_on": timezone.localdate()}
+        if step == "budget":
+            return [
+                {"category": line.category, "description": line.description, "amount": line.amount}
+                for line in self.application.budget_lines.all()
+            ]
+        return {}
+
+    def _initial_from_draft(self, step, data):
+        form_class = self.get_form_list()[step]
+        probe = form_class(data=data, prefix=self.get_form_prefix(step, form_class), **self.get_form_kwargs(step))
+        if isinstance(probe, BaseFormSet):
+            rows = [raw_values(form, data) for form in probe.forms]
+            return [row for row in rows if any(value not in ("", None, []) for key, value in row.items() if key != "DELETE")]
+        return raw_values(probe, data)
+
+    def post(self, *args, **kwargs):
+        if "save_draft" in self.request.POST or "more_lines" in self.request.POST:
+            return self._save_draft()
+        return super().post(*args, **kwargs)
+
+    def _save_draft(self):
+        step = self.steps.current
+        form = self.get_form(data=self.request.POST, files=self.request.FILES)
+        self._keep_checked_uploads(step, form)
+        prefix = self.get_form_prefix(step, form)
+        data = {key: values for key, values in self.request.POST.lists() if key.startswith(f"{prefix}-")}
+        application_save_section(
+            application=self.application, step=step, data=data, acting_user=self.request.user, completed=False
+        )
+        if "more_lines" in self.request.POST:
+            return redirect(self.get_step_url(step))
+        messages.success(self.request, f"Your answers to '{STEP_TITLES[step]}' are saved. You can come back to them at any time.")
+        return redirect("applications:detail", pk=self.application.pk)
+
+    def _keep_checked_uploads(self, step, form) -> None:
+        """A file that passed its checks is kept even when something else on the page needs correcting."""
+        if step == "documents":
+            form.is_valid()
+            uploads = {kind: (upload, form.content_types[kind]) for kind, upload in form.valid_uploads().items()}
+            if uploads:
+                application_store_documents(application=self.application, uploads=uploads, acting_user=self.request.user)
+
+    def render(self, form=None, **kwargs):
+        if form is not None and form.is_bound and not form.is_valid():
+            self._keep_checked_uploads(self.steps.current, form)
+        return super().render(form, **kwargs)
+
+    def process_step(self, form):
+        step = self.steps.current
+        data = {key: values for key, values in form.data.lists() if key.startswith(f"{form.prefix}-")}
+        application_save_section(
+            application=self.application,
+            step=step,
+            data=data,
+            acting_user=self.request.user,
+            completed=True,
+            answers=self._answers(step, form),
+        )
+        # A changed amount requested changes what the budget must add up to.
+        self.application.refresh_from_db()
+        return data
+
+    def _answers(self, step, form) -> dict | None:
+        if step == "organisation":
+            return form.cleaned_data
+        if step == "project":
+            return {**form.cleaned_data, "media": form.media_uploads()}
+        if step == "outcomes":
+            return {"targets": form.targets()}
+        if step == "budget":
+            return {"lines": form.lines()}
+        if step == "documents":
+            return {"uploads": {kind: (upload, form.content_types[kind]) for kind, upload in form.valid_uploads().items()}}
+        if step == "declarations":
+            return form.cleaned_data
+        return None
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        step = self.steps.current
+        context.update(
+            application=self.application,
+            step_title=STEP_TITLES[step],
+            is_formset=isinstance(form, BaseFormSet),
+            deadline=deadline_for(self.application.round, self.application.organisation),
+        )
+        if step == "check":
+            context["answers"] = application_with_answers(self.application)
+            context["sections"] = section_statuses(self.application)
+            context["all_complete"] = all(status == "Completed" for _, _, status, _ in context["sections"])
+        return context
+
+    def render_done(self, form, **kwargs):
+        try:
+            return super().render_done(form, **kwargs)
+        except DeadlinePassed as error:
+            return render(self.request, "applications/deadline_passed.html", {"application": self.application, "error": error})
+
+    def done(self, form_list, **kwargs):
+        application_submit(
+            application=self.application,
+            acting_user=self.request.user,
+            site_url=self.request.build_absolute_uri("/").rstrip("/"),
+        )
+        return redirect("applications:submitted", pk=self.application.pk)
+
+
+def section_statuses(application: Application) -> list[tuple[str, str, str, object]]:
+    """(step, title, status, section) for the task list: Completed, In progress or Not started."""
+    sections = application_sections(application)
+    rows = []
+    for step in SECTIONS:
+        section = sections.get(step)
+        status = "Not started" if section is None else "Completed" if section.completed_at else "In progress"
+        rows.append((step, STEP_TITLES[step], status, section))
+    return rows

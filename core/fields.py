@@ -1,0 +1,66 @@
+"""Form fields for answers people give in everyday ways: '£12,500' for money, 'Yes' or 'No' for a choice."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+
+class PoundsField(forms.DecimalField):
+    """An amount in pounds and pence. Accepts '£12,500.50' as typed; never a float."""
+
+    def __init__(self, *, label: str, required_message: str, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        super().__init__(
+            label=label,
+            error_messages={
+                "required": required_message,
+                "invalid": f"{label} must be an amount of money, like 12500 or 12500.50",
+                "max_decimal_places": f"{label} can only have pence after the decimal point, like 12500.50",
+                "max_digits": f"{label} is too large",
+                "max_whole_digits": f"{label} is too large",
+                "min_value": f"{label} must be 0 or more",
+            },
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10", "spellcheck": "false"}),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("£", "").replace(",", "").replace(" ", "")
+        try:
+            return super().to_python(value)
+        except (InvalidOperation, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class YesNoField(forms.TypedChoiceField):
+    def __init__(self, *, label: str, required_message: str, **kwargs):
+        super().__init__(
+            label=label,
+            choices=[(True, "Yes"), (False, "No")],
+            coerce=lambda value: value in (True, "True"),
+            widget=forms.RadioSelect,
+            error_messages={"required": required_message},
+            **kwargs,
+        )
+
+
+class CountField(forms.IntegerField):
+    """A whole number of people or things, 0 or more."""
+
+    def __init__(self, *, label: str, required_message: str, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 1_000_000)
+        super().__init__(
+            label=label,
+            error_messages={
+                "required": required_message,
+                "invalid": f"{label} must be a whole number, like 12",
+                "min_value": f"{label} must be 0 or more",
+                "max_value": f"{label} must be a realistic number",
+            },
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5", "spellcheck": "false"}),
+            **kwargs,
+        )

@@ -1,0 +1,35 @@
+"""Status changes checked against a table of allowed moves, as the style guide asks of every lifecycle."""
+
+from django.db import models
+
+
+class InvalidTransition(Exception):
+    """A status change that the lifecycle does not allow from the current status."""
+
+    def __init__(self, obj, to_status: str):
+        self.obj = obj
+        self.from_status = obj.status
+        self.to_status = to_status
+        super().__init__(f"{obj._meta.verbose_name} {obj} cannot go from {obj.status} to {to_status}")
+
+
+class StatusMachine(models.Model):
+    """Gives a model with a `status` field and a `TRANSITIONS` table the checks every service uses.
+
+    `TRANSITIONS` maps each status to the statuses it may move to. `transition_to` sets the new status without
+    saving, like `User.set_password`: the service saves it, together with the audit event, in one transaction.
+    """
+
+    TRANSITIONS: dict[str, set[str]] = {}
+
+    class Meta:
+        abstract = True
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+    def transition_to(self, status: str) -> str:
+        if not self.can_transition_to(status):
+            raise InvalidTransition(self, status)
+        previous, self.status = self.status, status
+        return previous
