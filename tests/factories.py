@@ -57,3 +57,105 @@ class RoundFactory(factory.django.DjangoModelFactory):
     budget = Decimal("100000.00")
     minimum_award = Decimal("1000.00")
     maximum_award = Decimal("10000.00")
+
+
+# A tiny but real PDF, and the first bytes of real media files: enough for the content checks to recognise them.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+MP3_BYTES = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\x00" * 64
+MP4_BYTES = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.Criterion"
+
+    round = factory.SubFactory(RoundFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    weight = Decimal("25.00")
+    position = factory.Sequence(lambda n: n)
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.Indicator"
+
+    round = factory.SubFactory(RoundFactory)
+    code = factory.Sequence(lambda n: f"indicator-{n}")
+    name = factory.Sequence(lambda n: f"Disabled victims supported {n}")
+    has_target = True
+    position = factory.Sequence(lambda n: n)
+
+
+PASSING_ANSWERS = {
+    "board_size": 8,
+    "disabled_board_members": 7,
+    "leader_is_disabled": True,
+    "boroughs": ["E09000030"],
+    "annual_income": "85000.00",
+    "has_safeguarding_policy": True,
+    "has_governing_document": True,
+}
+
+
+class EligibilityCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.EligibilityCheck"
+
+    round = factory.SubFactory(RoundFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    answers = factory.LazyFunction(lambda: dict(PASSING_ANSWERS))
+    failures = factory.LazyFunction(list)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.Application"
+
+    round = factory.SubFactory(RoundFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    eligibility_check = factory.SubFactory(
+        EligibilityCheckFactory, round=factory.SelfAttribute("..round"), organisation=factory.SelfAttribute("..organisation")
+    )
+    title = factory.Sequence(lambda n: f"Hate crime reporting project {n}")
+
+
+class ApplicationDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.ApplicationDocument"
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = "governing_document"
+    file = factory.django.FileField(filename="constitution.pdf", data=PDF_BYTES)
+    original_name = "constitution.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+
+
+class MediaAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.MediaAnswer"
+
+    application = factory.SubFactory(ApplicationFactory)
+    question = "need"
+    file = factory.django.FileField(filename="need.mp3", data=MP3_BYTES)
+    original_name = "need.mp3"
+    content_type = "audio/mpeg"
+    size = len(MP3_BYTES)
+
+
+class AdjustmentRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.AdjustmentRequest"
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = "extra_time"
+    details = "Our coordinator is in hospital this month."
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.Invitation"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"colleague{n}@example.org")

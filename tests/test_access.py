@@ -13,7 +13,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
 from core.services import audit_record
-from tests.factories import MembershipFactory, RoundFactory, UserFactory
+from tests.factories import (
+    AdjustmentRequestFactory,
+    ApplicationDocumentFactory,
+    ApplicationFactory,
+    InvitationFactory,
+    MediaAnswerFactory,
+    MembershipFactory,
+    RoundFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +54,15 @@ def only(*roles: str, answer=200, others=403) -> dict:
     return {role: answer if role in roles else (SIGN_IN if role == "anonymous" else others) for role in ROLES}
 
 
+def member_only(answer=200) -> dict:
+    """For the applicant organisation's own records: a stranger organisation gets 404, staff 403."""
+    return {**only("applicant", "other_applicant", answer=answer), "other_applicant": 404}
+
+
+def member_or_manager() -> dict:
+    return {**only("applicant", "other_applicant", "programme_manager"), "other_applicant": 404}
+
+
 ACCESS: dict[str, Rule] = {
     # Public pages
     "applications:start": Rule(everyone(200)),
@@ -71,6 +89,39 @@ ACCESS: dict[str, Rule] = {
         only("programme_manager"),
         kwargs=lambda world: {"app_label": "applications", "model": "organisation", "object_id": world.organisation.pk},
     ),
+    "core:home": Rule(signed_in(REDIRECT)),
+    # Applicants: their own organisation's records only; another organisation's are not found
+    "applications:dashboard": Rule(only("applicant", "other_applicant")),
+    "applications:organisation_new": Rule(only("applicant", "other_applicant")),
+    "applications:organisation": Rule(member_only(), kwargs=lambda world: {"pk": world.organisation.pk}),
+    "applications:organisation_edit": Rule(member_only(), kwargs=lambda world: {"pk": world.organisation.pk}),
+    "applications:organisation_invite": Rule(member_only(), kwargs=lambda world: {"pk": world.organisation.pk}),
+    "applications:invitation": Rule(everyone(200), kwargs=lambda world: {"token": world.invitation.token}),
+    "applications:eligibility": Rule(
+        member_only(), kwargs=lambda world: {"round_pk": world.round.pk, "organisation_pk": world.organisation.pk}
+    ),
+    "applications:eligibility_result": Rule(member_only(), kwargs=lambda world: {"pk": world.application.eligibility_check.pk}),
+    "applications:application_begin": Rule(
+        member_only(answer=REDIRECT), method="post", kwargs=lambda world: {"pk": world.application.eligibility_check.pk}
+    ),
+    "applications:detail": Rule(member_only(), kwargs=lambda world: {"pk": world.application.pk}),
+    "applications:step": Rule(member_only(), kwargs=lambda world: {"pk": world.application.pk, "step": "project"}),
+    "applications:submitted": Rule(member_only(answer=REDIRECT), kwargs=lambda world: {"pk": world.application.pk}),
+    "applications:withdraw": Rule(member_only(), kwargs=lambda world: {"pk": world.application.pk}),
+    "applications:adjustment_new": Rule(member_only(), kwargs=lambda world: {"pk": world.application.pk}),
+    "applications:pdf": Rule(member_or_manager(), kwargs=lambda world: {"pk": world.application.pk}),
+    "applications:document": Rule(
+        member_or_manager(), kwargs=lambda world: {"pk": world.application.pk, "document_pk": world.document.pk}
+    ),
+    "applications:media_answer": Rule(
+        member_or_manager(), kwargs=lambda world: {"pk": world.application.pk, "answer_pk": world.media_answer.pk}
+    ),
+    # Programme managers running a round
+    "applications:manage_rounds": Rule(only("programme_manager")),
+    "applications:manage_round": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "applications:extension_new": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "applications:adjustment": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.adjustment.pk}),
+    "applications:manage_application": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.application.pk}),
     # The admin site checks is_staff itself; only its front door is listed here, the rest is Django's own.
     "admin:index": Rule(answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200, REDIRECT)),
 }
@@ -109,6 +160,8 @@ def world(db):
     staff[Role.PROGRAMME_MANAGER].save()
     organisation = applicant.memberships.get().organisation
     audit_record(acting_user=applicant, action="created", target=organisation)
+    round_ = RoundFactory()
+    application = ApplicationFactory(round=round_, organisation=organisation)
     return SimpleNamespace(
         users={
             "anonymous": None,
@@ -119,7 +172,12 @@ def world(db):
             "finance_officer": staff[Role.FINANCE_OFFICER],
         },
         organisation=organisation,
-        round=RoundFactory(),
+        round=round_,
+        application=application,
+        document=ApplicationDocumentFactory(application=application),
+        media_answer=MediaAnswerFactory(application=application),
+        adjustment=AdjustmentRequestFactory(application=application),
+        invitation=InvitationFactory(organisation=organisation),
     )
 
 

@@ -54,9 +54,9 @@ def test_no_font_but_arial_is_used(page):
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        (Role.APPLICANT, ["Your account"]),
+        (Role.APPLICANT, ["Your applications", "Your account"]),
         (Role.ASSESSOR, ["Your account"]),
-        (Role.PROGRAMME_MANAGER, ["Your account", "Audit trail"]),
+        (Role.PROGRAMME_MANAGER, ["Rounds", "Audit trail", "Your account"]),
         (Role.FINANCE_OFFICER, ["Your account"]),
     ],
 )
@@ -69,7 +69,7 @@ def test_each_role_signs_in_by_keyboard_and_sees_its_own_navigation(page, role, 
     page.keyboard.press("Tab")
     page.keyboard.type(TEST_PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url("**/account/")
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
     page.axe.check()
     navigation = page.get_by_role("navigation", name="Menu")
     assert [text.strip() for text in navigation.get_by_role("link").all_inner_texts()] == links
@@ -115,7 +115,7 @@ def test_registering_confirming_and_signing_in(page):
 
     link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
     page.goto(link)
-    page.wait_for_url("**/account/")
+    page.wait_for_url("**/applications/")
     page.axe.check()
     assert "Your email address is confirmed" in page.content()
     assert User.objects.get(email="dana@example.org").is_active
@@ -170,7 +170,7 @@ def test_timeout_warning_lets_the_user_stay_signed_in_by_keyboard(page, settings
     assert page.evaluate("document.activeElement.textContent.trim()") == "Stay signed in"
     page.keyboard.press("Enter")
     dialog.wait_for(state="hidden")
-    assert page.url.endswith("/account/")
+    assert "/signed-out/" not in page.url
 
 
 def test_doing_nothing_after_the_warning_signs_the_user_out(page, settings):
