@@ -6,13 +6,17 @@ from django.contrib.auth import password_validation
 
 from accounts.models import User
 from core.forms import GovukFormMixin
+from core.text import strip_invisible
 
 
 class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
     submit_label = "Sign in"
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Passwords are case-sensitive.",
-        "inactive": "Confirm your email address before you sign in. We sent you a link when you registered.",
+        "inactive": (
+            "Confirm your email address before you sign in. To get a new link, create your account again "
+            "with the same email address."
+        ),
     }
 
     def __init__(self, *args, **kwargs):
@@ -29,15 +33,17 @@ class RegistrationForm(GovukFormMixin, forms.Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=150,
-        error_messages={"required": "Enter your full name"},
+        error_messages={"required": "Enter your full name", "max_length": "Your name must be 150 characters or fewer"},
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
     email = forms.EmailField(
         label="Email address",
+        max_length=254,
         help_text="We will send a link to this address to confirm it is yours.",
         error_messages={
             "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.org",
+            "max_length": "Your email address must be 254 characters or fewer",
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
@@ -54,6 +60,12 @@ class RegistrationForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Enter the password again"},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def clean_full_name(self) -> str:
+        name = strip_invisible(self.cleaned_data["full_name"])
+        if not name:
+            raise forms.ValidationError("Enter your full name", code="required")
+        return name
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
@@ -93,6 +105,7 @@ def _word_new_password_fields(form) -> None:
     form.fields["new_password1"].help_text = "Use at least 12 characters."
     form.fields["new_password1"].error_messages["required"] = "Enter a new password"
     form.fields["new_password2"].label = "Enter the new password again"
+    form.fields["new_password2"].help_text = ""
     form.fields["new_password2"].error_messages["required"] = "Enter the new password again"
     form.error_messages = {**form.error_messages, "password_mismatch": "The passwords do not match"}
 

@@ -18,7 +18,14 @@ def applicant_register(*, full_name: str, email: str, password: str, site_url: s
     same message either way, so nobody can use this form to find out who has an account.
     """
     with transaction.atomic():
-        existing = User.objects.filter(email__iexact=email).first()
+        existing = User.objects.select_for_update().filter(email__iexact=email).first()
+        if existing is not None and not existing.is_active and existing.last_login is None:
+            # Never confirmed: whoever registers now gets a fresh link, and their name and password.
+            existing.full_name = full_name
+            existing.set_password(password)
+            existing.save()
+            _send_confirmation(existing, site_url)
+            return existing
         if existing is not None:
             email_send_on_commit(
                 to=existing.email,
@@ -30,17 +37,21 @@ def applicant_register(*, full_name: str, email: str, password: str, site_url: s
             return None
         user = User.objects.create_user(email, password, full_name=full_name, role=Role.APPLICANT, is_active=False)
         audit_record(acting_user=user, action="registered", target=user, to_state="unconfirmed")
-        confirm_path = reverse(
-            "accounts:confirm_email",
-            kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": email_confirmation_token.make_token(user)},
-        )
-        email_send_on_commit(
-            to=user.email,
-            subject="Confirm your email address",
-            template="accounts/emails/confirm_email.txt",
-            context={"user": user, "confirm_url": site_url + confirm_path},
-        )
+        _send_confirmation(user, site_url)
         return user
+
+
+def _send_confirmation(user: User, site_url: str) -> None:
+    confirm_path = reverse(
+        "accounts:confirm_email",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": email_confirmation_token.make_token(user)},
+    )
+    email_send_on_commit(
+        to=user.email,
+        subject="Confirm your email address",
+        template="accounts/emails/confirm_email.txt",
+        context={"user": user, "confirm_url": site_url + confirm_path},
+    )
 
 
 def account_confirm_email(*, user: User) -> None:

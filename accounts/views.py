@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -31,7 +31,21 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """Signing out is a POST; opening the address shows a button to do it rather than an error."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(settings.LOGOUT_REDIRECT_URL)
+        return render(request, "accounts/sign_out.html")
+
+    def post(self, request, *args, **kwargs):
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.success(request, "You have signed out.")
+        return response
 
 
 def register(request):
@@ -62,7 +76,7 @@ def confirm_email(request, uidb64: str, token: str):
     if user is None or not email_confirmation_token.check_token(user, token):
         return render(request, "accounts/confirm_email_failed.html", status=400)
     account_confirm_email(user=user)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.PASSWORD_BACKEND)
     messages.success(request, "Your email address is confirmed and you are signed in.")
     return redirect(settings.LOGIN_REDIRECT_URL)
 
@@ -90,6 +104,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = NewPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def dispatch(self, *args, **kwargs):
+        response = super().dispatch(*args, **kwargs)
+        if response.status_code == 200 and not self.validlink:
+            response.status_code = 400  # as for a spent email-confirmation link
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -121,6 +141,10 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 def timed_out(request):
-    was_signed_in = request.user.is_authenticated
-    logout(request)
-    return render(request, "accounts/timed_out.html", {"was_signed_in": was_signed_in})
+    """Where the timeout warning sends an idle page. The server has already ended the session by then.
+
+    It never signs anyone out itself: another tab may have kept the session alive, and a link must not end it.
+    """
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/timed_out.html")

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Layout, Size
 from django import forms
 from django.utils import timezone
@@ -17,7 +16,7 @@ from applications.validators import (
     normalise_society_number,
     normalise_uk_phone,
 )
-from core.fields import CountField, PoundsField, YesNoField
+from core.fields import CountField, DateField, PoundsField, YesNoField
 from core.forms import GovukFormMixin, embed_in_page_form
 from core.templatetags.govuk import pounds
 
@@ -529,7 +528,7 @@ class DocumentsForm(GovukFormMixin, forms.Form):
 class DeclarationsForm(GovukFormMixin, forms.ModelForm):
     submit_label = "Save and continue"
 
-    declared_on = DateInputField(label="Date", help_text="For example, 27 3 2027")
+    declared_on = DateField(label="Date", required_message="Enter the date", help_text="For example, 27 3 2027")
     confirm_true = forms.BooleanField(
         label="The information in this application is true and complete, as far as I know",
         error_messages={"required": "Confirm that the information is true and complete"},
@@ -556,7 +555,6 @@ class DeclarationsForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["declarant_name"].required = True
         self.fields["declarant_role"].required = True
-        self.fields["declared_on"].error_messages["required"] = "Enter the date"
         self.helper.layout = Layout(
             Field.text("declarant_name"),
             Field.text("declarant_role", field_width=20),
@@ -623,7 +621,10 @@ class ExtensionForm(GovukFormMixin, forms.Form):
         empty_label="Choose an organisation",
         error_messages={"required": "Choose the organisation"},
     )
-    closes_on = DateInputField(label="New deadline", help_text="The application will close at 11:59pm on this day.")
+    closes_on = DateField(
+        label="New deadline", required_message="Enter the new deadline",
+        help_text="The application will close at 11:59pm on this day. For example, 27 3 2027",
+    )
     reason = forms.CharField(
         label="Reason", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter the reason"}
     )
@@ -632,7 +633,6 @@ class ExtensionForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.round = round_
         self.fields["organisation"].queryset = Organisation.objects.filter(applications__round=round_).distinct()
-        self.fields["closes_on"].error_messages["required"] = "Enter the new deadline"
 
     def clean_closes_on(self):
         value = self.cleaned_data["closes_on"]

@@ -44,7 +44,12 @@ def site_url(request) -> str:
 
 
 def start(request):
-    return render(request, "applications/start.html", {"round": selectors.round_current()})
+    round_, now = selectors.round_current(), timezone.now()
+    return render(
+        request,
+        "applications/start.html",
+        {"round": round_, "now": now, "round_is_open": round_ is not None and round_.is_open_at(now) and now < round_.closes_at},
+    )
 
 
 # Applicants ---------------------------------------------------------------------------------------------------------

@@ -139,19 +139,19 @@ class ApplicationWizard(NamedUrlWizardView):
         return None
 
     def get_form(self, step=None, data=None, files=None):
+        self._binding = data is not None
         return embed_in_page_form(super().get_form(step, data, files))
 
     def get_form_initial(self, step):
+        # Initial values only fill an empty page. Given to a bound formset, they would make its unchanged rows
+        # look empty, and so be skipped.
+        if self._binding:
+            return {}
         section = self.storage.sections.get(step)
         if section and not section.completed_at:
             return self._initial_from_draft(step, MultiValueDict(section.data))
         if step == "declarations":
             return {"declarant_name": self.request.user.full_name, "declared_on": timezone.localdate()}
-        if step == "budget":
-            return [
-                {"category": line.category, "description": line.description, "amount": line.amount}
-                for line in self.application.budget_lines.all()
-            ]
         return {}
 
     def _initial_from_draft(self, step, data):
@@ -163,6 +163,9 @@ class ApplicationWizard(NamedUrlWizardView):
         return raw_values(probe, data)
 
     def post(self, *args, **kwargs):
+        # The step in the address is the one being answered, whatever another tab or device last opened.
+        if kwargs.get("step") in self.get_form_list():
+            self.storage.current_step = kwargs["step"]
         if "save_draft" in self.request.POST or "more_lines" in self.request.POST:
             return self._save_draft()
         return super().post(*args, **kwargs)

@@ -95,10 +95,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Lets the sign-in form tell an unconfirmed person to confirm their address, rather than "wrong password".
+PASSWORD_BACKEND = "django.contrib.auth.backends.AllowAllUsersModelBackend"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    PASSWORD_BACKEND,
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -106,6 +108,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "applications:start"
@@ -117,6 +120,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The sign-in form posts the email address as "username", like Django's own AuthenticationForm.
 AXES_USERNAME_FORM_FIELD = "username"
+# Sign-in ignores capitals and spaces in the address, so the lockout must count them as one address too.
+AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_email"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -14,5 +14,4 @@ def service(request) -> dict:
         "navigation": navigation_for(request.user, request.path) if hasattr(request, "user") else [],
         "session_timeout_seconds": settings.SESSION_COOKIE_AGE,
         "session_timeout_warning_seconds": settings.SESSION_TIMEOUT_WARNING_SECONDS,
-        "session_timeout_minutes": settings.SESSION_COOKIE_AGE // 60,
     }

@@ -1,8 +1,11 @@
 """Form fields for answers people give in everyday ways: '£12,500' for money, 'Yes' or 'No' for a choice."""
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from crispy_forms_gds.fields import DateInputField
 from django import forms
+from django.core.validators import RegexValidator
 
 
 class PoundsField(forms.DecimalField):
@@ -64,3 +67,27 @@ class CountField(forms.IntegerField):
             widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5", "spellcheck": "false"}),
             **kwargs,
         )
+
+
+class DateField(DateInputField):
+    """GOV.UK's day, month and year boxes, with messages that say how to fix the date."""
+
+    def __init__(self, *, label: str, required_message: str, **kwargs):
+        super().__init__(label=label, **kwargs)
+        self.error_messages["required"] = required_message
+        self.error_messages["incomplete"] = f"{label} must include a day, month and year"
+        for part, field in zip(("day", "month", "year"), self.fields):
+            field.validators = [RegexValidator(r"^[0-9]+$", f"{label} must be a real date, like 27 3 2027")]
+            field.error_messages["incomplete"] = f"{label} must include a {part}"
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            value = date(day=int(day), month=int(month), year=int(year))
+        except ValueError:
+            raise forms.ValidationError(f"{self.label} must be a real date, like 27 3 2027", code="invalid_date")
+        if not 1900 <= value.year <= 2100:
+            raise forms.ValidationError(f"{self.label} must be a real date, like 27 3 2027", code="invalid_date")
+        return value

@@ -1,6 +1,7 @@
 """The one way forms render here: GOV.UK Design System markup through crispy-forms-gds."""
 
 from crispy_forms_gds.helper import FormHelper
+from django import forms
 from crispy_forms_gds.layout import Submit
 
 
@@ -16,6 +17,14 @@ class GovukFormMixin:
         self.helper.label_size = self.label_size
         self.helper.legend_size = self.label_size
         self.helper.add_input(Submit("submit", self.submit_label))
+
+    def full_clean(self):
+        super().full_clean()
+        # crispy-forms-gds marks only plain text inputs as in error; GOV.UK marks every input.
+        for name in self.errors:
+            widget = self.fields[name].widget if name in self.fields else None
+            if isinstance(widget, (forms.EmailInput, forms.PasswordInput, forms.NumberInput)):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} govuk-input--error".strip()
 
 
 def embed_in_page_form(form):

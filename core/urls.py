@@ -9,5 +9,5 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
     path("audit/", views.audit_list, name="audit_list"),
-    path("audit/<str:app_label>/<str:model>/<str:object_id>/", views.audit_history, name="audit_history"),
+    path("audit/<slug:app_label>/<slug:model>/<int:object_id>/", views.audit_history, name="audit_history"),
 ]

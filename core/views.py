@@ -29,7 +29,7 @@ def accessibility(request):
 
 
 def privacy(request):
-    return render(request, "core/privacy.html", {"session_timeout_minutes": settings.SESSION_COOKIE_AGE // 60})
+    return render(request, "core/privacy.html")
 
 
 def cookies(request):
@@ -43,15 +43,20 @@ def audit_list(request):
 
 
 @role_required(Role.PROGRAMME_MANAGER)
-def audit_history(request, app_label: str, model: str, object_id: str):
-    try:
-        target_type = ContentType.objects.get_by_natural_key(app_label, model)
-    except ContentType.DoesNotExist:
-        raise Http404("No such kind of record")
-    target = target_type.model_class()._default_manager.filter(pk=object_id).first() if object_id.isdigit() else None
+def audit_history(request, app_label: str, model: str, object_id: int):
+    target_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+    # Only kinds of record that the trail has recorded: not the framework's own tables.
+    if target_type is None or not audit_events_recent().filter(target_type=target_type).exists():
+        raise Http404("No history is kept for this kind of record")
+    target = target_type.get_all_objects_for_this_type(pk=object_id).first()
     if target is None:
         raise Http404("No such record")
     return render(request, "core/audit_history.html", {"target": target, "events": audit_events_for(target)})
+
+
+def csrf_failure(request, reason=""):
+    """A form sent from a page that had expired (signed out, or signed in again in another tab)."""
+    return render(request, "csrf_failure.html", status=403)
 
 
 def permission_denied(request, exception=None):

@@ -1,6 +1,7 @@
 """Fixtures shared by every test: one person for each role, their organisations, and an open round."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from accounts.models import Role
@@ -50,7 +51,7 @@ def client_for():
     def make(user) -> Client:
         client = Client()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend=settings.PASSWORD_BACKEND)
         return client
 
     return make

@@ -35,6 +35,18 @@ def govuk_datetime(value: datetime) -> str:
     return f"{govuk_date(value)} at {govuk_time(value)}"
 
 
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+
+
+@register.filter
+def govuk_duration(seconds: int) -> str:
+    """30 minutes, 1 minute 30 seconds, 40 seconds."""
+    minutes, seconds = divmod(int(seconds), 60)
+    parts = ([_count(minutes, "minute")] if minutes else []) + ([_count(seconds, "second")] if seconds else [])
+    return " ".join(parts) or "0 seconds"
+
+
 @register.filter
 def pounds(value) -> str:
     """£1,250 for whole pounds, £1,250.50 otherwise; money is never shown as a float."""

@@ -37,7 +37,7 @@ def test_sign_in_with_a_wrong_password_shows_an_error_summary(client, applicant)
     content = response.content.decode()
     assert "govuk-error-summary" in content
     assert "Enter a correct email address and password" in content
-    assert "<title>Sign in (error)" in content
+    assert "<title>Error: Sign in" in content
 
 
 def test_sign_in_with_nothing_entered_names_both_missing_answers(client, db):
@@ -54,6 +54,14 @@ def test_repeated_failed_sign_ins_are_refused_even_with_the_right_password(clien
     assert response.status_code == 429
     assert "You have tried to sign in too many times" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("spelling", [str.upper, str.title, lambda email: f"  {email} "])
+def test_the_lockout_cannot_be_dodged_by_changing_capitals_or_adding_spaces(client, applicant, settings, spelling):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, applicant.email, "wrong-password")
+    response = sign_in(client, spelling(applicant.email), TEST_PASSWORD)
+    assert response.status_code == 429
 
 
 def test_throttling_one_address_does_not_lock_out_another(client, applicant, other_applicant, settings):
@@ -96,11 +104,48 @@ def test_registration_creates_an_inactive_applicant_and_emails_a_confirmation_li
     assert AuditEvent.objects.filter(action="registered", target_id=str(user.pk)).exists()
 
 
-def test_unconfirmed_account_cannot_sign_in(client, db):
+def test_unconfirmed_account_cannot_sign_in_and_is_told_why(client, db):
     user = UserFactory(is_active=False)
     response = sign_in(client, user.email, TEST_PASSWORD)
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+    assert "Confirm your email address before you sign in" in response.content.decode()
+
+
+def test_registering_again_before_confirming_sends_a_new_link(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(client, password="a-long-unusual-passphrase", password_confirmation="a-long-unusual-passphrase")
+        register(client, full_name="Dana M Lewis", password="another-long-passphrase",
+                 password_confirmation="another-long-passphrase")
+    assert [message.subject for message in mail.outbox] == ["Confirm your email address"] * 2
+    client.get(link_in(mail.outbox[-1]))
+    user = User.objects.get(email="dana@example.org")
+    assert user.is_active
+    assert user.full_name == "Dana M Lewis"
+    assert user.check_password("another-long-passphrase")
+
+
+def test_a_confirmation_link_cannot_reactivate_an_account_after_it_has_been_used(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(client)
+    link = link_in(mail.outbox[0])
+    client.get(link)
+    User.objects.filter(email="dana@example.org").update(is_active=False)
+    assert client.get(link).status_code == 400
+    assert not User.objects.get(email="dana@example.org").is_active
+
+
+def test_a_name_of_only_invisible_characters_is_refused(client, db):
+    response = register(client, full_name="\u200b\u202e")
+    assert "Enter your full name" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_an_email_address_too_long_for_the_database_is_refused_politely(client, db):
+    response = register(client, email="a" * 250 + "@example.org")
+    assert "Your email address must be 254 characters or fewer" in response.content.decode()
 
 
 def test_confirmation_link_activates_and_signs_in_once_only(client, db, django_capture_on_commit_callbacks):
@@ -152,6 +197,17 @@ def test_registration_refuses_weak_or_mismatched_passwords_and_keeps_the_other_a
     assert 'value="Dana Lewis"' in content
     assert 'value="dana@example.org"' in content
     assert not User.objects.exists()
+
+
+def test_emails_are_plain_text_without_html_escaping(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(client, full_name="Siobhán O'Brien <Chair>")
+    assert "Dear Siobhán O'Brien <Chair>," in mail.outbox[0].body
+
+
+def test_email_and_password_boxes_are_marked_as_in_error(client, db):
+    content = register(client, email="", password="", password_confirmation="").content.decode()
+    assert content.count("govuk-input--error") == 3
 
 
 def test_registration_explains_a_malformed_email_address(client, db):
@@ -213,8 +269,28 @@ def test_every_signed_in_page_carries_the_timeout_warning(client_for, applicant)
     assert 'data-timeout-seconds="1800"' in content
 
 
-def test_timed_out_page_signs_the_person_out(client_for, applicant):
+def test_timed_out_page_explains_without_signing_anyone_out(client_for, applicant):
     client = client_for(applicant)
+    # Still signed in (another tab kept the session alive): the link must not end the session.
     response = client.get(reverse("accounts:timed_out"))
-    assert "We signed you out because you had not done anything for 30 minutes" in response.content.decode()
-    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+    signed_out = client_for(None).get(reverse("accounts:timed_out")).content.decode()
+    assert "We sign you out after 30 minutes without any activity" in signed_out
+
+
+def test_opening_the_sign_out_address_offers_a_button_instead_of_an_error(client_for, applicant):
+    client = client_for(applicant)
+    response = client.get(reverse("accounts:sign_out"))
+    assert response.status_code == 200
+    assert "_auth_user_id" in client.session
+    followed = client.post(reverse("accounts:sign_out"), follow=True)
+    assert "You have signed out." in followed.content.decode()
+
+
+def test_a_form_from_an_expired_page_gets_a_plain_english_page(applicant):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("accounts:sign_in"), {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert "This page has expired" in response.content.decode()

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.templatetags.govuk import govuk_date, govuk_datetime, govuk_time, pounds
+from core.templatetags.govuk import govuk_date, govuk_datetime, govuk_duration, govuk_time, pounds
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -30,3 +30,11 @@ def test_dates_are_shown_in_london_time_even_when_stored_in_utc():
 )
 def test_money_is_shown_in_pounds_with_pence_only_when_there_are_some(amount, expected):
     assert pounds(amount) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [(1800, "30 minutes"), (60, "1 minute"), (90, "1 minute 30 seconds"), (40, "40 seconds"), (1, "1 second")],
+)
+def test_durations_read_naturally_even_when_not_whole_minutes(seconds, expected):
+    assert govuk_duration(seconds) == expected

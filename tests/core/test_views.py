@@ -42,11 +42,18 @@ def test_audit_trail_list_makes_a_fixed_number_of_queries(client_for, programme_
 
 
 @pytest.mark.parametrize(
-    "args",
-    [["applications", "nosuchmodel", "1"], ["applications", "round", "999999"], ["applications", "round", "abc"]],
+    "path",
+    [
+        "/audit/applications/nosuchmodel/1/",
+        "/audit/applications/round/999999/",
+        "/audit/applications/round/abc/",
+        "/audit/accounts/user/%C2%B2/",
+        "/audit/auth/permission/1/",
+    ],
 )
-def test_history_of_something_that_does_not_exist_is_not_found(client_for, programme_manager, args):
-    assert client_for(programme_manager).get(reverse("core:audit_history", args=args)).status_code == 404
+def test_history_of_something_without_a_history_is_not_found(client_for, programme_manager, path):
+    audit_record(acting_user=programme_manager, action="opened", target=RoundFactory())
+    assert client_for(programme_manager).get(path).status_code == 404
 
 
 def test_not_found_page_is_in_the_service_style(client):

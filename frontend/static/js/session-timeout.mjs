@@ -1,12 +1,24 @@
 // Warns a signed-in user before their session ends for inactivity and lets them stay signed in (WCAG 2.2.1).
-// The server ends the session after the same idle time; this only tells the user first.
+// The server ends the session after the same idle time. Every tab shares the time of the last activity through
+// localStorage, so a tab left idle does not warn, or send to the signed-out page, while another tab is in use.
+
+const ACTIVITY_KEY = "session-last-activity";
 
 function describe(seconds) {
-  if (seconds >= 60) {
-    const minutes = Math.ceil(seconds / 60);
-    return minutes === 1 ? "1 minute" : `${minutes} minutes`;
-  }
-  return seconds === 1 ? "1 second" : `${seconds} seconds`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  const parts = [];
+  if (minutes) parts.push(minutes === 1 ? "1 minute" : `${minutes} minutes`);
+  if (rest || !minutes) parts.push(rest === 1 ? "1 second" : `${rest} seconds`);
+  return parts.join(" ");
+}
+
+function lastActivity() {
+  return Number(window.localStorage.getItem(ACTIVITY_KEY)) || 0;
+}
+
+function recordActivity() {
+  window.localStorage.setItem(ACTIVITY_KEY, String(Date.now()));
 }
 
 export function startSessionTimeout(dialog) {
@@ -19,13 +31,15 @@ export function startSessionTimeout(dialog) {
   const extendButton = dialog.querySelector("[data-extend]");
   const csrfToken = dialog.querySelector("input[name=csrfmiddlewaretoken]").value;
   let returnFocusTo = null;
-  let warningTimer;
-  let signOutTimer;
+  let timer;
   let tick;
-  let endsAt;
+
+  function endsAt() {
+    return lastActivity() + timeoutMs;
+  }
 
   function secondsLeft() {
-    return Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+    return Math.max(0, Math.round((endsAt() - Date.now()) / 1000));
   }
 
   function showCountdown() {
@@ -36,6 +50,7 @@ export function startSessionTimeout(dialog) {
   }
 
   function warn() {
+    if (dialog.open) return;
     returnFocusTo = document.activeElement;
     showCountdown();
     announcer.textContent = "";
@@ -44,28 +59,50 @@ export function startSessionTimeout(dialog) {
     tick = window.setInterval(showCountdown, 1000);
   }
 
-  function schedule() {
-    window.clearTimeout(warningTimer);
-    window.clearTimeout(signOutTimer);
+  function close() {
     window.clearInterval(tick);
-    endsAt = Date.now() + timeoutMs;
-    warningTimer = window.setTimeout(warn, Math.max(0, timeoutMs - warningMs));
-    signOutTimer = window.setTimeout(() => window.location.assign(dialog.dataset.timedOutUrl), timeoutMs);
+    if (dialog.open) {
+      dialog.close();
+      if (returnFocusTo) returnFocusTo.focus();
+    }
   }
 
-  async function staySignedIn() {
-    const response = await fetch(dialog.dataset.extendUrl, {
-      method: "POST",
-      headers: { "X-CSRFToken": csrfToken },
-      credentials: "same-origin",
-    });
-    if (!response.ok) {
+  // Looks at the shared clock and decides what is due: nothing yet, the warning, or the signed-out page.
+  function check() {
+    window.clearTimeout(timer);
+    const remaining = endsAt() - Date.now();
+    if (remaining <= 0) {
       window.location.assign(dialog.dataset.timedOutUrl);
       return;
     }
-    dialog.close();
-    schedule();
-    if (returnFocusTo) returnFocusTo.focus();
+    if (remaining <= warningMs) {
+      warn();
+      timer = window.setTimeout(check, remaining);
+    } else {
+      close();
+      timer = window.setTimeout(check, remaining - warningMs);
+    }
+  }
+
+  async function staySignedIn() {
+    let response;
+    try {
+      response = await fetch(dialog.dataset.extendUrl, {
+        method: "POST",
+        headers: { "X-CSRFToken": csrfToken },
+        credentials: "same-origin",
+        redirect: "manual",
+      });
+    } catch {
+      response = null;
+    }
+    // Only "204 No Content" means the session is still alive; a redirect to sign in means it has ended.
+    if (!response || response.status !== 204) {
+      window.location.assign(dialog.dataset.timedOutUrl);
+      return;
+    }
+    recordActivity();
+    check();
   }
 
   extendButton.addEventListener("click", staySignedIn);
@@ -74,5 +111,10 @@ export function startSessionTimeout(dialog) {
     event.preventDefault();
     staySignedIn();
   });
-  schedule();
+  // Another tab's activity resets this tab's clock too.
+  window.addEventListener("storage", (event) => {
+    if (event.key === ACTIVITY_KEY) check();
+  });
+  recordActivity();
+  check();
 }

@@ -1,0 +1,152 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from applications.models import Application, ApplicationSection
+from tests.applications.conftest import (
+    budget_answers,
+    complete_every_section,
+    organisation_answers,
+    post_step,
+    project_answers,
+    step_url,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_completed_step_is_saved_to_the_database_and_the_application(client_for, applicant, draft):
+    response = post_step(client_for(applicant), draft, "project", project_answers())
+    assert response.status_code == 302
+    assert response.url == step_url(draft, "outcomes")
+    section = ApplicationSection.objects.get(application=draft, step="project")
+    assert section.completed_at is not None
+    assert section.saved_by == applicant
+    draft.refresh_from_db()
+    assert draft.title == "Hate crime reporting centre"
+    assert str(draft.amount_requested) == "5000.00"
+    assert list(draft.boroughs.values_list("gss_code", flat=True)) == ["E09000012"]
+
+
+def test_a_draft_survives_signing_out_and_a_new_device(client_for, applicant, draft):
+    post_step(client_for(applicant), draft, "project", project_answers())
+    another_device = client_for(applicant)
+    page = another_device.get(step_url(draft, "project")).content.decode()
+    assert 'value="Hate crime reporting centre"' in page
+
+
+def test_a_colleague_carries_on_and_sends_the_application(
+    client_for, applicant, colleague, draft, django_capture_on_commit_callbacks
+):
+    post_step(client_for(applicant), draft, "project", project_answers())
+    colleagues_client = client_for(colleague)
+    assert 'value="Hate crime reporting centre"' in colleagues_client.get(step_url(draft, "project")).content.decode()
+    complete_every_section(colleagues_client, draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_step(colleagues_client, draft, "check", {})
+    assert response.status_code == 302
+    assert response.url == step_url(draft, "done")
+    with django_capture_on_commit_callbacks(execute=True):
+        done = colleagues_client.get(response.url)
+    assert done.url == reverse("applications:submitted", kwargs={"pk": draft.pk})
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.SUBMITTED
+    assert draft.submitted_by == colleague
+    assert draft.reference == f"{draft.round.reference_prefix}-0001"
+    assert {message.to[0] for message in mail.outbox} == {applicant.email, colleague.email}
+
+
+def test_save_and_come_back_later_keeps_unfinished_answers_without_errors(client_for, applicant, draft):
+    client = client_for(applicant)
+    response = post_step(client, draft, "project", {"title": "Half-written", "summary": ""}, save_draft="1")
+    assert response.url == reverse("applications:detail", kwargs={"pk": draft.pk})
+    section = ApplicationSection.objects.get(application=draft, step="project")
+    assert section.completed_at is None
+    page = client.get(step_url(draft, "project")).content.decode()
+    assert 'value="Half-written"' in page
+    assert "govuk-error-summary" not in page
+    task_list = client.get(reverse("applications:detail", kwargs={"pk": draft.pk})).content.decode()
+    assert "In progress" in task_list
+
+
+def test_the_task_list_shows_each_section_status(client_for, applicant, draft):
+    client = client_for(applicant)
+    post_step(client, draft, "organisation", organisation_answers())
+    page = client.get(reverse("applications:detail", kwargs={"pk": draft.pk})).content.decode()
+    assert page.count("Completed") == 1
+    assert page.count("Not started") == 5
+    assert "Cannot start yet" in page
+
+
+def test_word_limits_are_enforced_on_the_server(client_for, applicant, draft):
+    response = post_step(client_for(applicant), draft, "project", project_answers(summary="word " * 101))
+    assert response.status_code == 200
+    assert "Your answer must be 100 words or fewer. It has 101 words." in response.content.decode()
+    assert not ApplicationSection.objects.filter(application=draft, step="project").exists()
+
+
+def test_word_limits_are_shown_in_the_page_with_govuk_character_count(client_for, applicant, draft):
+    page = client_for(applicant).get(step_url(draft, "project")).content.decode()
+    assert 'data-module="govuk-character-count"' in page
+    assert 'data-maxwords="100"' in page
+
+
+def test_amount_requested_must_lie_within_the_rounds_limits(client_for, applicant, draft):
+    response = post_step(client_for(applicant), draft, "project", project_answers(amount_requested="50000"))
+    assert "Ask for between £1,000 and £10,000" in response.content.decode()
+
+
+def test_budget_lines_must_add_up_to_the_amount_requested(client_for, applicant, draft):
+    client = client_for(applicant)
+    post_step(client, draft, "project", project_answers(amount_requested="5000"))
+    response = post_step(client, draft, "budget", budget_answers(("staff", "Caseworker", "4000")))
+    assert response.status_code == 200
+    assert "Your budget lines add up to £4,000. They must add up to the £5,000 you are asking for" in response.content.decode()
+    response = post_step(client, draft, "budget", budget_answers(("staff", "Caseworker", "4000"), ("venue", "Room hire", "1000")))
+    assert response.status_code == 302
+    assert [str(line.amount) for line in draft.budget_lines.all()] == ["4000.00", "1000.00"]
+
+
+def test_outcome_targets_are_saved_for_each_indicator_with_a_target_and_each_quarter(client_for, applicant, draft):
+    from tests.applications.conftest import outcomes_answers
+
+    post_step(client_for(applicant), draft, "outcomes", outcomes_answers(draft.round))
+    assert draft.targets.count() == 2 * 2
+
+
+def test_the_check_step_revalidates_and_sends_back_to_an_incomplete_section(client_for, applicant, draft):
+    client = client_for(applicant)
+    post_step(client, draft, "organisation", organisation_answers())
+    response = client.get(step_url(draft, "done"))
+    assert response.status_code == 302
+    assert response.url == step_url(draft, "project")
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.DRAFT
+
+
+def test_a_sent_application_is_read_only(client_for, applicant, draft):
+    client = client_for(applicant)
+    complete_every_section(client, draft)
+    post_step(client, draft, "check", {})
+    client.get(step_url(draft, "done"))
+    response = post_step(client, draft, "project", project_answers(title="Changed after sending"))
+    assert response.status_code == 302
+    assert response.url == reverse("applications:detail", kwargs={"pk": draft.pk})
+    draft.refresh_from_db()
+    assert draft.title == "Hate crime reporting centre"
+
+
+def test_another_organisations_application_is_not_found(client_for, other_applicant, draft):
+    assert client_for(other_applicant).get(step_url(draft, "project")).status_code == 404
+    assert post_step(client_for(other_applicant), draft, "project", project_answers()).status_code == 404
+
+
+def test_an_unknown_step_goes_to_the_first_step(client_for, applicant, draft):
+    response = client_for(applicant).get(step_url(draft, "no-such-step"))
+    assert response.status_code == 302
+    assert response.url == step_url(draft, "organisation")
+
+
+def test_a_tampered_wizard_form_is_refused_without_an_error_page(client_for, applicant, draft):
+    response = client_for(applicant).post(step_url(draft, "project"), {"project-title": "No management form"})
+    assert response.status_code == 400
