@@ -7,7 +7,12 @@ from core.templatetags.govuk import pounds
 
 
 def _share(part: int, whole: int) -> Decimal:
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("1")) if whole else Decimal(0)
+    return Decimal(part) * 100 / Decimal(whole) if whole else Decimal(0)
+
+
+def _percent(part: int, whole: int) -> str:
+    """For reading only: the rule itself compares the exact share, so 74.6% does not pass as 75%."""
+    return f"{_share(part, whole).quantize(Decimal('1'))}%"
 
 
 def eligibility_failures(round_: Round, answers: dict) -> list[str]:
@@ -17,7 +22,7 @@ def eligibility_failures(round_: Round, answers: dict) -> list[str]:
     if _share(disabled_board, board) < round_.minimum_disabled_board_share:
         failures.append(
             f"At least {round_.minimum_disabled_board_share}% of your board or management committee must be Disabled "
-            f"people. You told us {disabled_board} of {board} are ({_share(disabled_board, board)}%)."
+            f"people. You told us {disabled_board} of {board} are ({_percent(disabled_board, board)})."
         )
     if round_.requires_disabled_leader and not answers["leader_is_disabled"]:
         failures.append("Your chair or chief officer must be a Disabled person.")
@@ -27,7 +32,7 @@ def eligibility_failures(round_: Round, answers: dict) -> list[str]:
         if _share(disabled_staff, staff) < round_.minimum_disabled_staff_share:
             failures.append(
                 f"At least {round_.minimum_disabled_staff_share}% of your staff must be Disabled people. "
-                f"You told us {disabled_staff} of {staff} are ({_share(disabled_staff, staff)}%)."
+                f"You told us {disabled_staff} of {staff} are ({_percent(disabled_staff, staff)})."
             )
     if not answers["boroughs"]:
         failures.append("Your organisation must work in at least one London borough.")

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 
 
 @dataclass(frozen=True)
@@ -44,13 +43,19 @@ MEDIA = FileRule(
 )
 
 
+def describe_size(size: int) -> str:
+    """10MB, 200MB, 512KB: as GOV.UK's file upload messages write sizes."""
+    megabytes = size / (1024 * 1024)
+    return f"{megabytes:g}MB" if megabytes >= 1 else f"{size // 1024}KB"
+
+
 def check_upload(upload, rule: FileRule, max_bytes: int) -> str:
     """Refuses an empty, oversized or wrongly typed file with a GOV.UK-style message; returns its content type."""
     if upload.size == 0:
         raise ValidationError("The selected file is empty", code="empty")
     if upload.size > max_bytes:
         raise ValidationError(
-            "The selected file must be smaller than %(limit)s", code="too_big", params={"limit": filesizeformat(max_bytes)}
+            "The selected file must be smaller than %(limit)s", code="too_big", params={"limit": describe_size(max_bytes)}
         )
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     if extension not in rule.kinds:

@@ -1,0 +1,289 @@
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from applications.models import AdjustmentRequest, Application, Indicator, Membership, Round
+from applications.services import (
+    STANDARD_INDICATORS,
+    ApplicationError,
+    DeadlinePassed,
+    adjustment_decide,
+    adjustment_request,
+    application_start,
+    application_submit,
+    application_withdraw,
+    eligibility_check_record,
+    extension_grant,
+    invitation_accept,
+    invitation_send,
+    organisation_create,
+    round_add_standard_indicators,
+    round_copy,
+)
+from core.models import AuditEvent
+from core.state import InvalidTransition
+from tests.factories import (
+    PASSING_ANSWERS,
+    AdjustmentRequestFactory,
+    ApplicationFactory,
+    CriterionFactory,
+    EligibilityCheckFactory,
+    IndicatorFactory,
+    InvitationFactory,
+    RoundFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+SITE = "https://grants.example.org"
+
+
+def test_creating_an_organisation_makes_the_creator_its_owner(applicant):
+    organisation = organisation_create(acting_user=applicant, fields={"name": "Barnet Deaf Group"})
+    assert organisation.memberships.get().user == applicant
+    assert organisation.memberships.get().role == Membership.Role.OWNER
+    assert AuditEvent.objects.filter(action="created organisation", target_id=str(organisation.pk)).exists()
+
+
+def test_an_invitation_is_emailed_and_accepted_by_the_invited_address(applicant, organisation, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invitation_send(organisation=organisation, email="new@example.org", role="editor",
+                                     acting_user=applicant, site_url=SITE)
+    assert f"{SITE}/invitations/{invitation.token}/" in mail.outbox[0].body
+    colleague = UserFactory(email="new@example.org")
+    membership = invitation_accept(invitation=invitation, acting_user=colleague)
+    assert membership.organisation == organisation and membership.role == "editor"
+    with pytest.raises(ApplicationError, match="already been used"):
+        invitation_accept(invitation=invitation, acting_user=colleague)
+
+
+def test_an_invitation_cannot_be_accepted_by_someone_else(organisation):
+    invitation = InvitationFactory(organisation=organisation, email="invited@example.org")
+    with pytest.raises(ApplicationError, match="This invitation was sent to invited@example.org"):
+        invitation_accept(invitation=invitation, acting_user=UserFactory(email="someone.else@example.org"))
+    assert not organisation.memberships.filter(user__email="someone.else@example.org").exists()
+
+
+def test_an_expired_invitation_cannot_be_accepted(organisation):
+    invitation = InvitationFactory(organisation=organisation, expires_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(ApplicationError, match="expired"):
+        invitation_accept(invitation=invitation, acting_user=UserFactory(email=invitation.email))
+
+
+def test_inviting_an_existing_member_is_refused(applicant, organisation):
+    with pytest.raises(ApplicationError, match="already a member"):
+        invitation_send(organisation=organisation, email=applicant.email.upper(), role="editor",
+                        acting_user=applicant, site_url=SITE)
+
+
+def test_an_eligibility_check_keeps_the_answers_and_updates_the_profile(applicant, organisation, open_round):
+    check = eligibility_check_record(
+        round_=open_round, organisation=organisation, acting_user=applicant,
+        answers={**PASSING_ANSWERS, "annual_income": Decimal("85000.00"), "boroughs": ["E09000030", "E09000012"]},
+    )
+    assert check.passed
+    assert check.answers["annual_income"] == "85000.00"
+    organisation.refresh_from_db()
+    assert organisation.board_size == 8 and organisation.annual_income == Decimal("85000.00")
+    assert set(organisation.boroughs.values_list("gss_code", flat=True)) == {"E09000030", "E09000012"}
+
+
+def test_an_ineligible_organisation_cannot_start_an_application(applicant, organisation, open_round):
+    check = EligibilityCheckFactory(round=open_round, organisation=organisation, failures=["Income too high."])
+    with pytest.raises(ApplicationError):
+        application_start(eligibility_check=check, acting_user=applicant)
+    assert not Application.objects.exists()
+
+
+def test_starting_twice_returns_the_same_application(applicant, organisation, open_round):
+    check = EligibilityCheckFactory(round=open_round, organisation=organisation)
+    first = application_start(eligibility_check=check, acting_user=applicant)
+    assert application_start(eligibility_check=check, acting_user=applicant) == first
+    assert Application.objects.count() == 1
+
+
+def test_an_application_cannot_be_started_after_the_round_closes(applicant, organisation):
+    closed = RoundFactory(closes_at=timezone.now() - timedelta(minutes=1), opens_at=timezone.now() - timedelta(days=9))
+    with pytest.raises(DeadlinePassed):
+        application_start(eligibility_check=EligibilityCheckFactory(round=closed, organisation=organisation),
+                          acting_user=applicant)
+
+
+def test_submitting_gives_the_next_reference_in_the_round(applicant, organisation, open_round):
+    open_round.reference_prefix = "DHC27"
+    open_round.save()
+    first = application_submit(application=ApplicationFactory(round=open_round), acting_user=applicant, site_url=SITE)
+    second = application_submit(application=ApplicationFactory(round=open_round), acting_user=applicant, site_url=SITE)
+    assert (first.reference, second.reference) == ("DHC27-0001", "DHC27-0002")
+    assert first.status == Application.Status.SUBMITTED
+    event = AuditEvent.objects.get(action="sent application", target_id=str(first.pk))
+    assert (event.from_state, event.to_state) == ("draft", "submitted")
+
+
+def test_submitting_twice_makes_one_submission(applicant, open_round, django_capture_on_commit_callbacks):
+    application = ApplicationFactory(round=open_round)
+    Membership.objects.create(organisation=application.organisation, user=applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = application_submit(application=application, acting_user=applicant, site_url=SITE)
+        again = application_submit(application=application, acting_user=applicant, site_url=SITE)
+    assert first.reference == again.reference
+    assert len(mail.outbox) == 1
+    open_round.refresh_from_db()
+    assert open_round.last_reference_number == 1
+
+
+def test_the_server_refuses_submission_after_the_deadline(applicant):
+    round_ = RoundFactory(opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(seconds=1))
+    application = ApplicationFactory(round=round_)
+    with pytest.raises(DeadlinePassed):
+        application_submit(application=application, acting_user=applicant, site_url=SITE)
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
+
+
+def test_an_extension_lets_one_organisation_submit_after_the_deadline(applicant, programme_manager):
+    round_ = RoundFactory(opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(hours=1))
+    application = ApplicationFactory(round=round_)
+    other = ApplicationFactory(round=round_)
+    extension_grant(round_=round_, organisation=application.organisation, closes_at=timezone.now() + timedelta(days=3),
+                    reason="Reasonable adjustment: the coordinator was in hospital", acting_user=programme_manager)
+    assert application_submit(application=application, acting_user=applicant, site_url=SITE).reference
+    with pytest.raises(DeadlinePassed):
+        application_submit(application=other, acting_user=applicant, site_url=SITE)
+    event = AuditEvent.objects.get(action="gave more time")
+    assert event.reason == "Reasonable adjustment: the coordinator was in hospital"
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "eligible", "scored"])
+def test_an_application_can_be_withdrawn_until_a_decision(applicant, status):
+    application = application_withdraw(application=ApplicationFactory(status=status), acting_user=applicant, reason="Merged")
+    assert application.status == Application.Status.WITHDRAWN
+
+
+@pytest.mark.parametrize("status", ["awarded", "not_funded", "ineligible", "withdrawn"])
+def test_an_application_cannot_be_withdrawn_after_a_decision(applicant, status):
+    with pytest.raises(InvalidTransition):
+        application_withdraw(application=ApplicationFactory(status=status), acting_user=applicant, reason="")
+
+
+@pytest.mark.parametrize(
+    ("from_status", "allowed"),
+    [
+        ("draft", {"submitted", "withdrawn"}),
+        ("submitted", {"eligible", "ineligible", "withdrawn"}),
+        ("eligible", {"scored", "withdrawn"}),
+        ("scored", {"awarded", "not_funded", "withdrawn"}),
+        ("ineligible", set()),
+        ("awarded", set()),
+        ("not_funded", set()),
+        ("withdrawn", set()),
+    ],
+)
+def test_the_application_lifecycle_allows_only_its_own_moves(from_status, allowed):
+    application = Application(status=from_status)
+    assert {status for status in Application.Status.values if application.can_transition_to(status)} == allowed
+
+
+def test_a_withdrawn_application_frees_the_organisation_to_apply_again(applicant, organisation, open_round):
+    check = EligibilityCheckFactory(round=open_round, organisation=organisation)
+    first = application_start(eligibility_check=check, acting_user=applicant)
+    application_withdraw(application=first, acting_user=applicant, reason="Starting again")
+    second = application_start(eligibility_check=check, acting_user=applicant)
+    assert second != first
+
+
+def test_asking_to_answer_in_bsl_or_audio_is_agreed_at_once(applicant):
+    application = ApplicationFactory()
+    adjustment = adjustment_request(application=application, kind="alternative_format", details="BSL is my first language",
+                                    acting_user=applicant)
+    assert adjustment.status == AdjustmentRequest.Status.AGREED
+
+
+def test_other_requests_wait_for_a_programme_manager(applicant, programme_manager, django_capture_on_commit_callbacks):
+    adjustment = adjustment_request(application=ApplicationFactory(), kind="extra_time", details="Two more weeks",
+                                    acting_user=applicant)
+    assert adjustment.status == AdjustmentRequest.Status.REQUESTED
+    Membership.objects.create(organisation=adjustment.application.organisation, user=applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = adjustment_decide(adjustment=adjustment, agreed=True, response="Agreed: until 30 June",
+                                    acting_user=programme_manager)
+    assert decided.status == AdjustmentRequest.Status.AGREED
+    assert "Agreed: until 30 June" in mail.outbox[0].body
+    with pytest.raises(ApplicationError):
+        adjustment_decide(adjustment=adjustment, agreed=False, response="Changed my mind", acting_user=programme_manager)
+
+
+def test_copying_a_round_starts_next_years_draft_with_the_same_rules(programme_manager):
+    source = RoundFactory(reference_prefix="DHC27", minimum_disabled_board_share=60)
+    CriterionFactory(round=source, name="Need")
+    IndicatorFactory(round=source, code="victims")
+    copy = round_copy(source=source, acting_user=programme_manager)
+    assert copy.reference_prefix == "DHC28"
+    assert copy.status == Round.Status.DRAFT
+    assert copy.opens_at.year == source.opens_at.year + 1
+    assert copy.minimum_disabled_board_share == 60
+    assert list(copy.criteria.values_list("name", flat=True)) == ["Need"]
+    assert list(copy.indicators.values_list("code", flat=True)) == ["victims"]
+    assert source.criteria.count() == 1
+
+
+def test_standard_indicators_are_added_once(programme_manager, open_round):
+    assert round_add_standard_indicators(round_=open_round, acting_user=programme_manager) == len(STANDARD_INDICATORS)
+    assert round_add_standard_indicators(round_=open_round, acting_user=programme_manager) == 0
+    assert Indicator.objects.filter(round=open_round).count() == len(STANDARD_INDICATORS)
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Row locks (select_for_update) only prove anything on PostgreSQL"
+)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_submissions_of_one_application_make_one_reference():
+    application = ApplicationFactory()
+    applicant = UserFactory()
+    results, errors = [], []
+
+    def submit():
+        try:
+            results.append(application_submit(application=application, acting_user=applicant, site_url=SITE).reference)
+        except Exception as error:  # noqa: BLE001 - any failure in a thread must fail the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(set(results)) == 1
+    application.round.refresh_from_db()
+    assert application.round.last_reference_number == 1
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_submissions_in_a_round_get_distinct_references():
+    round_ = RoundFactory()
+    applications = [ApplicationFactory(round=round_) for _ in range(6)]
+    applicant = UserFactory()
+    references = []
+
+    def submit(application):
+        references.append(application_submit(application=application, acting_user=applicant, site_url=SITE).reference)
+        connection.close()
+
+    threads = [threading.Thread(target=submit, args=(application,)) for application in applications]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(references) == [f"{round_.reference_prefix}-{n:04d}" for n in range(1, 7)]
