@@ -520,6 +520,12 @@ class DocumentsForm(GovukFormMixin, forms.Form):
                     self.add_error(kind, error)
         return cleaned
 
+    def note_stored(self, kind: str, document) -> None:
+        """After a checked file is kept, the page says so even while another file on it needs correcting."""
+        self.uploaded[kind] = document
+        hint = f"You have uploaded {document.original_name}. Upload a new file only to replace it."
+        self.fields[kind].help_text = self[kind].help_text = hint  # a bound field copies its hint when made
+
     def valid_uploads(self) -> dict:
         """The files that passed their checks, even when another file in the same step did not."""
         return {kind: self.files[self.add_prefix(kind)] for kind in self.content_types if not self.has_error(kind)}

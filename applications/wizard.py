@@ -191,6 +191,8 @@ class ApplicationWizard(NamedUrlWizardView):
             uploads = {kind: (upload, form.content_types[kind]) for kind, upload in form.valid_uploads().items()}
             if uploads:
                 application_store_documents(application=self.application, uploads=uploads, acting_user=self.request.user)
+                for document in self.application.documents.filter(kind__in=uploads):
+                    form.note_stored(document.kind, document)
 
     def render(self, form=None, **kwargs):
         if form is not None and form.is_bound and not form.is_valid():

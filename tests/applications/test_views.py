@@ -1,8 +1,28 @@
 import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
+from pypdf import PdfReader
 
-from applications.models import Round
-from tests.factories import RoundFactory
+from applications.models import (
+    AdjustmentRequest,
+    Application,
+    ApplicationDocument,
+    DeadlineExtension,
+    EligibilityCheck,
+    MediaAnswer,
+    Round,
+)
+from tests.applications.conftest import (
+    complete_every_section,
+    documents_answers,
+    pdf,
+    post_step,
+    project_answers,
+    step_url,
+)
+from tests.factories import MP3_BYTES, ApplicationFactory, InvitationFactory, RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,3 +44,210 @@ def test_start_page_says_so_when_no_round_is_open(client):
 def test_start_page_never_shows_a_draft_round(client):
     RoundFactory(name="Secret draft round", status=Round.Status.DRAFT)
     assert "Secret draft round" not in client.get(reverse("applications:start")).content.decode()
+
+
+def test_a_new_applicant_is_asked_to_add_their_organisation(client_for):
+    newcomer = UserFactory()
+    content = client_for(newcomer).get(reverse("applications:dashboard")).content.decode()
+    assert "Add your organisation" in content
+
+
+def test_adding_an_organisation_checks_its_registration_number(client_for):
+    newcomer = UserFactory()
+    client = client_for(newcomer)
+    answers = {"name": "Ealing Disability Action", "legal_form": "registered_charity", "address_line_1": "1 High St",
+               "town": "London", "postcode": "W5 2HL", "contact_name": "Kim", "contact_email": "kim@example.org",
+               "contact_phone": "020 8567 0000"}
+    refused = client.post(reverse("applications:organisation_new"), answers).content.decode()
+    assert "Enter your charity number" in refused
+    assert 'value="Ealing Disability Action"' in refused
+    response = client.post(reverse("applications:organisation_new"), {**answers, "charity_number": "1099999"})
+    assert response.status_code == 302
+    assert newcomer.memberships.get().organisation.postcode == "W5 2HL"
+
+
+def test_the_eligibility_checker_asks_one_question_a_page_and_explains_a_failure(client_for, applicant, organisation, open_round):
+    client = client_for(applicant)
+    url = reverse("applications:eligibility", kwargs={"round_pk": open_round.pk, "organisation_pk": organisation.pk})
+    prefix = f"eligibility_{open_round.pk}_{organisation.pk}"
+    pages = [
+        ("board", {"board_size": "6", "disabled_board_members": "3"}),
+        ("leader", {"leader_is_disabled": "True"}),
+        ("boroughs", {"boroughs": ["E09000030"]}),
+        ("income", {"annual_income": "£85,000"}),
+        ("safeguarding", {"has_safeguarding_policy": "True"}),
+        ("governing_document", {"has_governing_document": "False"}),
+    ]
+    page = client.get(url).content.decode()
+    assert "How many people are on your board" in page
+    assert "Is your chair" not in page
+    for step, answers in pages:
+        response = client.post(url, {f"{prefix}-current_step": step, **{f"{step}-{k}": v for k, v in answers.items()}})
+        assert response.status_code in (200, 302)
+        assert "govuk-error-summary" not in response.content.decode()
+    check = EligibilityCheck.objects.get()
+    assert response.url == reverse("applications:eligibility_result", kwargs={"pk": check.pk})
+    result = client.get(response.url).content.decode()
+    assert "cannot apply to this round" in result
+    assert escape("You told us 3 of 6 are (50%)") in result
+    assert "You must have a governing document" in result
+    assert "Start your application" not in result
+
+
+def test_an_eligible_organisation_starts_its_application_from_the_result(client_for, applicant, organisation, open_round):
+    check = EligibilityCheck.objects.create(round=open_round, organisation=organisation, answers={}, failures=[])
+    client = client_for(applicant)
+    assert "Start your application" in client.get(reverse("applications:eligibility_result", kwargs={"pk": check.pk})).content.decode()
+    response = client.post(reverse("applications:application_begin", kwargs={"pk": check.pk}))
+    application = Application.objects.get()
+    assert response.url == reverse("applications:detail", kwargs={"pk": application.pk})
+    assert application.eligibility_check == check
+
+
+def test_a_bad_upload_is_refused_and_the_good_ones_in_the_same_step_are_kept(client_for, applicant, draft):
+    answers = documents_answers(draft.round)
+    answers["accounts"] = SimpleUploadedFile("accounts.pdf", b"this is not really a pdf" * 20)
+    response = post_step(client_for(applicant), draft, "documents", answers)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "This file&#x27;s name says .pdf but its contents are not" in content
+    stored = set(ApplicationDocument.objects.filter(application=draft).values_list("kind", flat=True))
+    assert stored == set(draft.round.required_documents) - {"accounts"}
+    assert "You have uploaded governing_document.pdf" in content
+
+
+def test_an_oversized_upload_is_refused_with_its_limit(client_for, applicant, draft, settings):
+    settings.DOCUMENT_MAX_BYTES = 10
+    response = post_step(client_for(applicant), draft, "documents", {"governing_document": pdf()})
+    assert "The selected file must be smaller than 0KB" in response.content.decode()
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_bsl_or_audio_answers_replace_written_ones_once_asked_for(client_for, applicant, draft):
+    client = client_for(applicant)
+    assert "Or upload a BSL video or audio answer" not in client.get(step_url(draft, "project")).content.decode()
+    client.post(reverse("applications:adjustment_new", kwargs={"pk": draft.pk}),
+                {"kind": "alternative_format", "details": "BSL is my first language"})
+    assert "Or upload a BSL video or audio answer" in client.get(step_url(draft, "project")).content.decode()
+    answers = project_answers(need="", need_media=SimpleUploadedFile("need.mp3", MP3_BYTES))
+    response = post_step(client, draft, "project", answers)
+    assert response.status_code == 302
+    assert MediaAnswer.objects.get(application=draft).question == "need"
+
+
+def test_applicants_can_ask_for_more_time_and_a_manager_replies(client_for, applicant, programme_manager, draft):
+    client_for(applicant).post(reverse("applications:adjustment_new", kwargs={"pk": draft.pk}),
+                               {"kind": "extra_time", "details": "Our coordinator is unwell"})
+    adjustment = AdjustmentRequest.objects.get()
+    manager = client_for(programme_manager)
+    round_page = manager.get(reverse("applications:manage_round", kwargs={"pk": draft.round.pk})).content.decode()
+    assert reverse("applications:adjustment", kwargs={"pk": adjustment.pk}) in round_page
+    response = manager.post(reverse("applications:adjustment", kwargs={"pk": adjustment.pk}),
+                            {"agreed": "True", "response": "Yes, two more weeks."})
+    assert response.status_code == 302
+    adjustment.refresh_from_db()
+    assert adjustment.status == AdjustmentRequest.Status.AGREED
+
+
+def test_a_manager_gives_one_organisation_more_time_with_a_reason(client_for, programme_manager, draft):
+    response = client_for(programme_manager).post(
+        reverse("applications:extension_new", kwargs={"pk": draft.round.pk}),
+        {"organisation": draft.organisation.pk, "closes_on_0": "1", "closes_on_1": "1", "closes_on_2": "2099",
+         "reason": "Reasonable adjustment"},
+    )
+    assert response.status_code == 302
+    extension = DeadlineExtension.objects.get()
+    assert extension.reason == "Reasonable adjustment"
+    assert extension.closes_at.year == 2099
+
+
+def test_an_extension_must_be_after_the_round_closes(client_for, programme_manager, draft):
+    response = client_for(programme_manager).post(
+        reverse("applications:extension_new", kwargs={"pk": draft.round.pk}),
+        {"organisation": draft.organisation.pk, "closes_on_0": "1", "closes_on_1": "1", "closes_on_2": "2000",
+         "reason": "Too early"},
+    )
+    assert "The new deadline must be after the round closes" in response.content.decode()
+
+
+def test_an_impossible_date_gets_a_plain_english_error(client_for, programme_manager, draft):
+    response = client_for(programme_manager).post(
+        reverse("applications:extension_new", kwargs={"pk": draft.round.pk}),
+        {"organisation": draft.organisation.pk, "closes_on_0": "31", "closes_on_1": "2", "closes_on_2": "2099",
+         "reason": "x"},
+    )
+    assert "New deadline must be a real date, like 27 3 2027" in response.content.decode()
+
+
+def test_a_sent_application_shows_its_answers_and_cannot_be_changed(client_for, applicant, draft):
+    client = client_for(applicant)
+    complete_every_section(client, draft)
+    post_step(client, draft, "check", {})
+    client.get(step_url(draft, "done"))
+    draft.refresh_from_db()
+    summary = client.get(reverse("applications:detail", kwargs={"pk": draft.pk})).content.decode()
+    assert draft.reference in summary
+    assert "Hate crime reporting centre" in summary
+    assert "Change<span" not in summary
+    confirmation = client.get(reverse("applications:submitted", kwargs={"pk": draft.pk})).content.decode()
+    assert draft.reference in confirmation
+
+
+def test_the_pdf_copy_holds_the_answers_with_real_headings_and_a_title(client_for, applicant, draft):
+    client = client_for(applicant)
+    complete_every_section(client, draft)
+    response = client.get(reverse("applications:pdf", kwargs={"pk": draft.pk}))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(__import__("io").BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Hate crime reporting centre" in text
+    assert "BSL interpreters" in text and "£5,000" in text
+    top_level = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert top_level == ["Application (not yet sent)"]
+    sections = [item.title for item in reader.outline[1] if not isinstance(item, list)]
+    assert sections[:3] == ["Your organisation", "Your project", "Outcomes and targets"]
+    assert reader.metadata.title.startswith("Application")
+
+
+def test_withdrawing_asks_for_confirmation_and_records_the_reason(client_for, applicant, draft):
+    client = client_for(applicant)
+    assert "Are you sure" in client.get(reverse("applications:withdraw", kwargs={"pk": draft.pk})).content.decode()
+    client.post(reverse("applications:withdraw", kwargs={"pk": draft.pk}), {"reason": "We merged with another group"})
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.WITHDRAWN
+
+
+def test_the_invitation_page_asks_a_stranger_to_sign_in_and_accepts_for_the_invited_person(client_for, organisation):
+    invitation = InvitationFactory(organisation=organisation, email="new@example.org")
+    url = reverse("applications:invitation", kwargs={"token": invitation.token})
+    assert "sign in" in client_for(None).get(url).content.decode()
+    wrong_person = client_for(UserFactory())
+    assert "This invitation was sent to new@example.org" in wrong_person.post(url).content.decode()
+    invited = UserFactory(email="new@example.org")
+    response = client_for(invited).post(url)
+    assert response.status_code == 302
+    assert organisation.memberships.filter(user=invited).exists()
+
+
+def test_the_dashboard_lists_only_the_applicants_own_organisations(client_for, applicant, other_applicant, draft):
+    own = client_for(applicant).get(reverse("applications:dashboard")).content.decode()
+    theirs = client_for(other_applicant).get(reverse("applications:dashboard")).content.decode()
+    assert reverse("applications:detail", kwargs={"pk": draft.pk}) in own
+    assert reverse("applications:detail", kwargs={"pk": draft.pk}) not in theirs
+
+
+def test_the_dashboard_and_round_page_make_a_fixed_number_of_queries(
+    client_for, applicant, programme_manager, organisation, django_assert_max_num_queries
+):
+    round_ = RoundFactory()
+    for _ in range(3):
+        ApplicationFactory(round=round_, organisation=organisation, status="withdrawn")
+    for _ in range(20):
+        ApplicationFactory(round=round_)
+    applicant_client, manager_client = client_for(applicant), client_for(programme_manager)
+    with django_assert_max_num_queries(10):
+        applicant_client.get(reverse("applications:dashboard"))
+    with django_assert_max_num_queries(10):
+        manager_client.get(reverse("applications:manage_round", kwargs={"pk": round_.pk}))
+    with django_assert_max_num_queries(10):
+        manager_client.get(reverse("applications:manage_rounds"))
