@@ -23,3 +23,12 @@ def test_current_round_falls_back_to_the_latest_closed_round():
     now = timezone.now()
     closed = RoundFactory(status=Round.Status.CLOSED, opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=1))
     assert round_current() == closed
+
+
+def test_the_london_boroughs_are_loaded_with_their_police_areas():
+    from applications.models import Borough
+
+    assert Borough.objects.count() == 33
+    hackney = Borough.objects.get(name="Hackney")
+    assert (hackney.gss_code, hackney.bcu_code) == ("E09000012", "CE")
+    assert Borough.objects.get(name="City of London").police_force == "City of London Police"

@@ -91,3 +91,12 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("load")
+
+
+@pytest.fixture(autouse=True)
+def london_boroughs(transactional_db):
+    """Browser tests commit for real, and pytest-django empties every table after each, migration data included."""
+    from applications.models import Borough
+    from applications.reference import load_london_boroughs
+
+    load_london_boroughs(Borough)
