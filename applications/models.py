@@ -68,6 +68,28 @@ class Round(models.Model):
     )
     last_reference_number = models.PositiveIntegerField(default=0, editable=False)
 
+    # Assessment
+    class TieBreak(models.TextChoices):
+        SMALLER_REQUEST = "smaller_request", "The smaller amount requested ranks higher"
+        EARLIER_SUBMISSION = "earlier_submission", "The application sent earlier ranks higher"
+        HEAVIEST_CRITERION = "heaviest_criterion", "The higher score on the most heavily weighted criterion ranks higher"
+
+    score_scale_max = models.PositiveSmallIntegerField(
+        "highest score", default=5, validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Assessors score each criterion from 0 to this number.",
+    )
+    assessors_per_application = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    moderation_threshold = models.PositiveSmallIntegerField(
+        default=2, help_text="Assessors' scores for a criterion this far apart, or further, need moderating."
+    )
+    tie_break = models.CharField(max_length=20, choices=TieBreak.choices, default=TieBreak.SMALLER_REQUEST)
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assessor_rounds", limit_choices_to={"role": "assessor"},
+        help_text="The panel: people who may be given applications in this round to score.",
+    )
+
     # Eligibility rules: data, so each round can set its own without a code change.
     minimum_disabled_board_share = models.PositiveSmallIntegerField(
         "minimum share of the board who are Disabled people (%)", default=75, validators=[MaxValueValidator(100)]
@@ -127,6 +149,21 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ScoreDescriptor(models.Model):
+    """What a score means for one criterion, so that assessors score alike."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="descriptors")
+    score = models.PositiveSmallIntegerField()
+    description = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["criterion", "score"]
+        constraints = [models.UniqueConstraint(fields=["criterion", "score"], name="one_descriptor_per_score")]
+
+    def __str__(self) -> str:
+        return f"{self.score}: {self.description}"
 
 
 class Indicator(models.Model):
@@ -493,3 +530,122 @@ class MediaAnswer(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# Assessment -------------------------------------------------------------------------------------------------------
+
+
+class Allocation(models.Model):
+    """An application given to an assessor to score."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="allocations")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations")
+    allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    allocated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "assessor__full_name"]
+        constraints = [models.UniqueConstraint(fields=["application", "assessor"], name="one_allocation_per_assessor")]
+
+    def __str__(self) -> str:
+        return f"{self.application} to {self.assessor}"
+
+
+class ConflictDeclaration(models.Model):
+    """An assessor's answer, before they see an application, to whether they have a conflict of interest."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="conflict_declarations")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflict_declarations")
+    has_conflict = models.BooleanField()
+    nature = models.TextField(blank=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-declared_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "assessor"], name="one_declaration_per_assessor"),
+            models.CheckConstraint(
+                condition=Q(has_conflict=False) | ~Q(nature=""), name="a_conflict_says_what_it_is"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessor} on {self.application}: {'conflict' if self.has_conflict else 'no conflict'}"
+
+
+class Assessment(StatusMachine):
+    """One version of an assessor's scores for an application. A submitted version is never changed: a change is a
+    new version, and the one it replaces is kept as superseded."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        SUPERSEDED = "superseded", "Replaced by a later version"
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.SUPERSEDED},
+    }
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="assessments")
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["allocation", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["allocation", "version"], name="one_assessment_per_version"),
+            models.UniqueConstraint(
+                fields=["allocation"], condition=~Q(status="superseded"), name="one_current_assessment_per_allocation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation} (version {self.version})"
+
+
+class Score(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    justification = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["criterion__position"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="one_score_per_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
+
+class ModeratedScore(models.Model):
+    """The agreed score for a criterion where assessors differed, kept beside their original scores."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="moderated_scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="moderated_scores")
+    score = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    moderated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["criterion__position"]
+        constraints = [models.UniqueConstraint(fields=["application", "criterion"], name="one_moderated_score_per_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.criterion} moderated to {self.score}"
+
+
+class ScreeningDecision(models.Model):
+    """The programme manager's eligibility screening of a sent application, with the reason."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="screening")
+    eligible = models.BooleanField()
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.application}: {'eligible' if self.eligible else 'not eligible'}"

@@ -1,0 +1,95 @@
+"""The weighted maths of assessment: averages per criterion, moderation flags, totals and the rank order.
+
+Pure functions over plain numbers, so the rules can be tested on their own and the ranking page can feed them
+from a few aggregate queries however many applications there are.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ONE_PLACE = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class CriterionScores:
+    """What assessors gave one application on one criterion, and any moderated score agreed since."""
+
+    criterion_id: int
+    weight: Decimal
+    total: int = 0  # sum of the submitted scores
+    count: int = 0
+    lowest: int | None = None
+    highest: int | None = None
+    moderated: int | None = None
+
+    @property
+    def average(self) -> Decimal | None:
+        return Decimal(self.total) / self.count if self.count else None
+
+    def needs_moderation(self, threshold: int) -> bool:
+        """Scores this far apart need an agreed score; a moderated score settles it."""
+        return (
+            self.moderated is None
+            and self.count > 1
+            and self.highest - self.lowest >= threshold
+        )
+
+    @property
+    def used(self) -> Decimal | None:
+        """The score that counts: the moderated one if there is one, else the assessors' average."""
+        return Decimal(self.moderated) if self.moderated is not None else self.average
+
+
+def weighted_total(criteria: list[CriterionScores], scale_max: int) -> Decimal | None:
+    """The weighted total as a percentage of the best possible, or None until every criterion has a score.
+
+    Each criterion adds weight x (score / highest score); with weights adding up to 100 the result is a percentage.
+    Dividing by the weights' own total keeps it a percentage even while a round's weights are being set.
+    """
+    if not criteria or any(scores.used is None for scores in criteria):
+        return None
+    total_weight = sum((scores.weight for scores in criteria), Decimal(0))
+    if total_weight <= 0:
+        return None
+    points = sum((scores.weight * scores.used / scale_max for scores in criteria), Decimal(0))
+    return (points * 100 / total_weight).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Ranked:
+    """One application's place in the ranking."""
+
+    application_id: int
+    amount_requested: Decimal
+    submitted_order: float
+    criteria: list[CriterionScores]
+    total: Decimal | None
+    assessments: int
+    flags: list[str] = field(default_factory=list)
+    rank: int | None = None
+    running_total: Decimal | None = None
+    within_ringfence: bool = False
+
+
+def rank(entries: list[Ranked], *, tie_break: str, heaviest_criterion_id: int | None, budget: Decimal) -> list[Ranked]:
+    """Orders by weighted total (highest first), breaks ties by the round's rule, then draws the funding line.
+
+    Applications without a complete total come last, unranked. The running total adds up the amounts requested
+    in rank order; those that fit within the ringfence are marked as within it.
+    """
+
+    def tie_key(entry: Ranked):
+        if tie_break == "earlier_submission":
+            return entry.submitted_order
+        if tie_break == "heaviest_criterion":
+            scores = next((c for c in entry.criteria if c.criterion_id == heaviest_criterion_id), None)
+            return -(scores.used or 0) if scores else 0
+        return entry.amount_requested
+
+    complete = sorted((e for e in entries if e.total is not None), key=lambda e: (-e.total, tie_key(e), e.application_id))
+    incomplete = sorted((e for e in entries if e.total is None), key=lambda e: e.application_id)
+    running = Decimal(0)
+    for position, entry in enumerate(complete, start=1):
+        running += entry.amount_requested
+        entry.rank, entry.running_total, entry.within_ringfence = position, running, running <= budget
+    return complete + incomplete

@@ -1,0 +1,97 @@
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from applications.scoring import CriterionScores, Ranked, rank, weighted_total
+
+SCALE = 5
+
+
+def scores(criterion_id, weight, *given_scores, moderated=None):
+    return CriterionScores(
+        criterion_id=criterion_id, weight=Decimal(weight), total=sum(given_scores), count=len(given_scores),
+        lowest=min(given_scores) if given_scores else None, highest=max(given_scores) if given_scores else None,
+        moderated=moderated,
+    )
+
+
+def test_a_full_marks_application_scores_100_and_nothing_scores_0():
+    assert weighted_total([scores(1, 60, 5, 5), scores(2, 40, 5, 5)], SCALE) == Decimal("100.0")
+    assert weighted_total([scores(1, 60, 0, 0), scores(2, 40, 0, 0)], SCALE) == Decimal("0.0")
+
+
+def test_weights_decide_how_much_each_criterion_counts():
+    # 60% x 4/5 + 40% x 2/5 = 48 + 16 = 64
+    assert weighted_total([scores(1, 60, 4, 4), scores(2, 40, 2, 2)], SCALE) == Decimal("64.0")
+
+
+def test_the_average_of_assessors_counts_until_a_moderated_score_replaces_it():
+    differing = scores(1, 100, 1, 5)
+    assert weighted_total([differing], SCALE) == Decimal("60.0")
+    assert differing.needs_moderation(threshold=2)
+    moderated = scores(1, 100, 1, 5, moderated=2)
+    assert not moderated.needs_moderation(threshold=2)
+    assert weighted_total([moderated], SCALE) == Decimal("40.0")
+    assert (moderated.lowest, moderated.highest) == (1, 5)  # the originals are kept beside it
+
+
+def test_scores_just_under_the_threshold_are_not_flagged():
+    assert not scores(1, 100, 3, 4).needs_moderation(threshold=2)
+    assert scores(1, 100, 2, 4).needs_moderation(threshold=2)
+
+
+def test_no_total_until_every_criterion_has_a_score():
+    assert weighted_total([scores(1, 50, 3), scores(2, 50)], SCALE) is None
+    assert weighted_total([], SCALE) is None
+
+
+criterion_lists = st.lists(
+    st.tuples(st.integers(min_value=1, max_value=100), st.lists(st.integers(0, SCALE), min_size=1, max_size=3)),
+    min_size=1,
+    max_size=8,
+)
+
+
+@given(criterion_lists)
+def test_totals_stay_between_0_and_100(criteria):
+    total = weighted_total([scores(i, weight, *given) for i, (weight, given) in enumerate(criteria)], SCALE)
+    assert Decimal(0) <= total <= Decimal(100)
+
+
+@given(criterion_lists, st.randoms())
+def test_totals_do_not_depend_on_the_order_of_the_criteria(criteria, shuffler):
+    entries = [scores(i, weight, *given) for i, (weight, given) in enumerate(criteria)]
+    shuffled = list(entries)
+    shuffler.shuffle(shuffled)
+    assert weighted_total(entries, SCALE) == weighted_total(shuffled, SCALE)
+
+
+def entry(application_id, total, amount, submitted=0, criteria=()):
+    return Ranked(application_id=application_id, amount_requested=Decimal(amount), submitted_order=submitted,
+                  criteria=list(criteria), total=None if total is None else Decimal(total), assessments=2)
+
+
+def test_ranking_is_by_total_and_draws_the_funding_line_at_the_ringfence():
+    ranked = rank(
+        [entry(1, "70", 5000), entry(2, "90", 6000), entry(3, "80", 5000), entry(4, None, 1000)],
+        tie_break="smaller_request", heaviest_criterion_id=None, budget=Decimal("11000"),
+    )
+    assert [e.application_id for e in ranked] == [2, 3, 1, 4]
+    assert [e.rank for e in ranked] == [1, 2, 3, None]
+    assert [e.running_total for e in ranked[:3]] == [Decimal(6000), Decimal(11000), Decimal(16000)]
+    assert [e.within_ringfence for e in ranked] == [True, True, False, False]
+
+
+def test_ties_are_broken_by_the_rounds_rule():
+    tied = lambda: [entry(1, "80", 9000, submitted=1), entry(2, "80", 3000, submitted=2)]  # noqa: E731
+    assert [e.application_id for e in rank(tied(), tie_break="smaller_request", heaviest_criterion_id=None,
+                                           budget=Decimal(1))] == [2, 1]
+    assert [e.application_id for e in rank(tied(), tie_break="earlier_submission", heaviest_criterion_id=None,
+                                           budget=Decimal(1))] == [1, 2]
+    heavy = [
+        entry(1, "80", 1000, criteria=[scores(7, 60, 3)]),
+        entry(2, "80", 1000, criteria=[scores(7, 60, 5)]),
+    ]
+    assert [e.application_id for e in rank(heavy, tie_break="heaviest_criterion", heaviest_criterion_id=7,
+                                           budget=Decimal(1))] == [2, 1]
