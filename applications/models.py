@@ -597,8 +597,12 @@ class Assessment(StatusMachine):
         ordering = ["allocation", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["allocation", "version"], name="one_assessment_per_version"),
+            # While a new version is drafted, the submitted one it will replace still counts.
             models.UniqueConstraint(
-                fields=["allocation"], condition=~Q(status="superseded"), name="one_current_assessment_per_allocation"
+                fields=["allocation"], condition=Q(status="draft"), name="one_draft_assessment_per_allocation"
+            ),
+            models.UniqueConstraint(
+                fields=["allocation"], condition=Q(status="submitted"), name="one_submitted_assessment_per_allocation"
             ),
         ]
 

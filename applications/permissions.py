@@ -1,7 +1,7 @@
 """Who may do what with organisations and applications; views and templates ask these, never the models."""
 
-from accounts.permissions import is_applicant, is_programme_manager
-from applications.models import Application, Membership, Organisation
+from accounts.permissions import is_applicant, is_assessor, is_programme_manager
+from applications.models import Application, ConflictDeclaration, Membership, Organisation
 
 
 def is_member(user, organisation: Organisation) -> bool:
@@ -21,4 +21,17 @@ def can_withdraw_application(user, application: Application) -> bool:
 
 
 def can_read_application(user, application: Application) -> bool:
-    return is_member(user, application.organisation) or is_programme_manager(user)
+    return (
+        is_member(user, application.organisation)
+        or is_programme_manager(user)
+        or is_allocated_without_conflict(user, application)
+    )
+
+
+def is_allocated_without_conflict(user, application: Application) -> bool:
+    """An assessor sees an application only once it is theirs and they have declared no conflict with it."""
+    return (
+        is_assessor(user)
+        and application.allocations.filter(assessor=user).exists()
+        and ConflictDeclaration.objects.filter(application=application, assessor=user, has_conflict=False).exists()
+    )

@@ -2,20 +2,26 @@
 
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from applications.models import (
     AdjustmentRequest,
+    Allocation,
     Application,
     ApplicationSection,
+    Assessment,
+    ConflictDeclaration,
     DeadlineExtension,
     Invitation,
     Membership,
+    ModeratedScore,
     Organisation,
     Round,
+    Score,
 )
+from applications.scoring import CriterionScores, Ranked, rank, weighted_total
 
 
 def round_current() -> Round | None:
@@ -122,3 +128,146 @@ def alternative_format_agreed(application: Application) -> bool:
     return application.adjustments.filter(
         kind=AdjustmentRequest.Kind.ALTERNATIVE_FORMAT, status=AdjustmentRequest.Status.AGREED
     ).exists()
+
+
+# Assessment --------------------------------------------------------------------------------------------------------
+
+
+def allocations_for_assessor(user) -> list:
+    """The assessor's dashboard: each allocation with its declaration and current assessment, in four queries."""
+    allocations = list(
+        Allocation.objects.filter(assessor=user)
+        .select_related("application__round", "application__organisation")
+        .order_by("application__round__closes_at", "application__reference")
+    )
+    declarations = {
+        declaration.application_id: declaration
+        for declaration in ConflictDeclaration.objects.filter(assessor=user)
+    }
+    assessments = {}
+    for assessment in Assessment.objects.filter(allocation__assessor=user).exclude(status=Assessment.Status.SUPERSEDED):
+        # A draft of a new version is what the assessor is working on; show it over the submitted one.
+        if assessment.allocation_id not in assessments or assessment.status == Assessment.Status.DRAFT:
+            assessments[assessment.allocation_id] = assessment
+    for allocation in allocations:
+        allocation.declaration = declarations.get(allocation.application_id)
+        allocation.current = assessments.get(allocation.pk)
+    return allocations
+
+
+def allocation_for_assessor_or_404(user, pk: int):
+    return get_object_or_404(
+        Allocation.objects.filter(assessor=user).select_related("application__round", "application__organisation"), pk=pk
+    )
+
+
+def applications_for_screening(round_: Round) -> QuerySet[Application]:
+    return (
+        round_.applications.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+        .select_related("organisation", "eligibility_check", "screening")
+        .prefetch_related("documents")
+        .order_by("reference")
+    )
+
+
+def round_allocations(round_: Round) -> QuerySet[Application]:
+    return (
+        round_.applications.filter(status__in=[Application.Status.ELIGIBLE, Application.Status.SCORED])
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("allocations", queryset=Allocation.objects.select_related("assessor")),
+            Prefetch("conflict_declarations", queryset=ConflictDeclaration.objects.select_related("assessor")),
+        )
+        .order_by("reference")
+    )
+
+
+def conflict_register(round_: Round):
+    return (
+        ConflictDeclaration.objects.filter(application__round=round_)
+        .select_related("application__organisation", "assessor")
+        .order_by("-has_conflict", "-declared_at")
+    )
+
+
+def criterion_scores_for(round_: Round, application_ids=None) -> dict[int, dict]:
+    """Submitted scores summed per application and criterion, with moderated scores: two queries in all."""
+    scores = Score.objects.filter(
+        assessment__status=Assessment.Status.SUBMITTED, assessment__allocation__application__round=round_,
+        score__isnull=False,
+    )
+    moderated = ModeratedScore.objects.filter(application__round=round_)
+    if application_ids is not None:
+        scores = scores.filter(assessment__allocation__application_id__in=application_ids)
+        moderated = moderated.filter(application_id__in=application_ids)
+    summary: dict[int, dict] = {}
+    for row in (
+        scores.values("assessment__allocation__application_id", "criterion_id")
+        .annotate(total=Sum("score"), count=Count("id"), lowest=Min("score"), highest=Max("score"))
+        .order_by()
+    ):
+        summary.setdefault(row["assessment__allocation__application_id"], {})[row["criterion_id"]] = row
+    for row in moderated.values("application_id", "criterion_id", "score"):
+        entry = summary.setdefault(row["application_id"], {}).setdefault(
+            row["criterion_id"], {"total": 0, "count": 0, "lowest": None, "highest": None}
+        )
+        entry["moderated"] = row["score"]
+    return summary
+
+
+def ranking_for(round_: Round):
+    """The whole round ranked, with the funding line drawn at the ringfence, in a fixed number of queries."""
+    criteria = list(round_.criteria.order_by("position", "id"))
+    applications = list(
+        round_.applications.filter(
+            status__in=[Application.Status.ELIGIBLE, Application.Status.SCORED, Application.Status.AWARDED,
+                        Application.Status.NOT_FUNDED]
+        )
+        .select_related("organisation")
+        .prefetch_related("boroughs")
+    )
+    summary = criterion_scores_for(round_)
+    entries = []
+    for application in applications:
+        given = summary.get(application.pk, {})
+        per_criterion = [
+            CriterionScores(
+                criterion_id=criterion.pk, weight=criterion.weight,
+                total=given.get(criterion.pk, {}).get("total") or 0,
+                count=given.get(criterion.pk, {}).get("count") or 0,
+                lowest=given.get(criterion.pk, {}).get("lowest"),
+                highest=given.get(criterion.pk, {}).get("highest"),
+                moderated=given.get(criterion.pk, {}).get("moderated"),
+            )
+            for criterion in criteria
+        ]
+        assessments = max((scores.count for scores in per_criterion), default=0)
+        entry = Ranked(
+            application_id=application.pk,
+            amount_requested=application.amount_requested or 0,
+            submitted_order=application.submitted_at.timestamp() if application.submitted_at else 0,
+            criteria=per_criterion,
+            total=weighted_total(per_criterion, round_.score_scale_max),
+            assessments=assessments,
+        )
+        if assessments < round_.assessors_per_application:
+            entry.flags.append(f"{assessments} of {round_.assessors_per_application} scores in")
+        moderation = [c for c, s in zip(criteria, per_criterion) if s.needs_moderation(round_.moderation_threshold)]
+        if moderation:
+            entry.flags.append("Needs moderation: " + ", ".join(str(c) for c in moderation))
+        entry.application = application
+        entries.append(entry)
+    heaviest = max(criteria, key=lambda criterion: criterion.weight, default=None)
+    ranked = rank(entries, tie_break=round_.tie_break, heaviest_criterion_id=heaviest.pk if heaviest else None,
+                  budget=round_.budget)
+    return criteria, ranked
+
+
+def assessments_for_moderation(application: Application) -> dict:
+    """Each assessor's submitted scores for the application: assessor -> {criterion id: Score}."""
+    sheets: dict = {}
+    for score in Score.objects.filter(
+        assessment__allocation__application=application, assessment__status=Assessment.Status.SUBMITTED
+    ).select_related("assessment__allocation__assessor"):
+        sheets.setdefault(score.assessment.allocation.assessor, {})[score.criterion_id] = score
+    return sheets

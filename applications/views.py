@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.permissions import is_programme_manager, role_required
+from accounts.permissions import is_applicant, role_required
 from applications import selectors
 from applications.forms import (
     AdjustmentDecisionForm,
@@ -192,7 +192,7 @@ def application_submitted(request, pk: int):
     return render(request, "applications/submitted.html", {"application": application})
 
 
-@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER)
+@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER, Role.ASSESSOR)
 def application_download(request, pk: int):
     application = _readable_application(request, pk)
     pdf = application_pdf(selectors.application_with_answers(application))
@@ -201,7 +201,7 @@ def application_download(request, pk: int):
     return response
 
 
-@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER)
+@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER, Role.ASSESSOR)
 def document_download(request, pk: int, document_pk: int):
     application = _readable_application(request, pk)
     document = get_object_or_404(application.documents, pk=document_pk)
@@ -209,7 +209,7 @@ def document_download(request, pk: int, document_pk: int):
                         content_type=document.content_type)
 
 
-@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER)
+@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER, Role.ASSESSOR)
 def media_answer_download(request, pk: int, answer_pk: int):
     application = _readable_application(request, pk)
     answer = get_object_or_404(application.media_answers, pk=answer_pk)
@@ -218,9 +218,10 @@ def media_answer_download(request, pk: int, answer_pk: int):
 
 
 def _readable_application(request, pk: int):
-    if is_programme_manager(request.user):
-        return selectors.application_for_review(pk)
-    application = selectors.application_for_member_or_404(request.user, pk)
+    """Members read their own; programme managers any; assessors only what they were given and declared no conflict on."""
+    if is_applicant(request.user):
+        return selectors.application_for_member_or_404(request.user, pk)
+    application = selectors.application_for_review(pk)
     if not can_read_application(request.user, application):
         raise Http404
     return application

@@ -12,11 +12,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
+from applications.models import Allocation, ConflictDeclaration
 from core.services import audit_record
 from tests.factories import (
     AdjustmentRequestFactory,
     ApplicationDocumentFactory,
     ApplicationFactory,
+    CriterionFactory,
     InvitationFactory,
     MediaAnswerFactory,
     MembershipFactory,
@@ -60,7 +62,8 @@ def member_only(answer=200) -> dict:
 
 
 def member_or_manager() -> dict:
-    return {**only("applicant", "other_applicant", "programme_manager"), "other_applicant": 404}
+    """An assessor who was not given the application cannot tell it exists."""
+    return {**only("applicant", "other_applicant", "programme_manager"), "other_applicant": 404, "assessor": 404}
 
 
 ACCESS: dict[str, Rule] = {
@@ -122,6 +125,28 @@ ACCESS: dict[str, Rule] = {
     "applications:extension_new": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "applications:adjustment": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.adjustment.pk}),
     "applications:manage_application": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.application.pk}),
+    # Assessment: assessors see only what they were given; programme managers run the round
+    "applications:assessor_dashboard": Rule(only("assessor")),
+    "applications:declare": Rule(
+        answers(SIGN_IN, 403, 403, REDIRECT, 403, 403), kwargs=lambda world: {"pk": world.allocation.pk}
+    ),
+    "applications:assess": Rule(only("assessor"), kwargs=lambda world: {"pk": world.allocation.pk}),
+    "applications:revise": Rule(only("assessor", answer=REDIRECT), method="post", kwargs=lambda world: {"pk": world.allocation.pk}),
+    "applications:scoring_sheet": Rule(only("assessor"), kwargs=lambda world: {"file_format": "xlsx"}),
+    "applications:scoring_upload": Rule(only("assessor")),
+    "applications:screening": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "applications:screen": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
+    "applications:allocations": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "applications:allocate": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.eligible.pk}),
+    "applications:unallocate": Rule(
+        only("programme_manager", answer=REDIRECT), method="post", kwargs=lambda world: {"pk": world.allocation.pk}
+    ),
+    "applications:conflicts": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "applications:ranking": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "applications:ranking_download": Rule(
+        only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "csv"}
+    ),
+    "applications:moderate": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.eligible.pk}),
     # The admin site checks is_staff itself; only its front door is listed here, the rest is Django's own.
     "admin:index": Rule(answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200, REDIRECT)),
 }
@@ -162,6 +187,11 @@ def world(db):
     audit_record(acting_user=applicant, action="created", target=organisation)
     round_ = RoundFactory()
     application = ApplicationFactory(round=round_, organisation=organisation)
+    CriterionFactory(round=round_)
+    eligible = ApplicationFactory(round=round_, status="eligible", reference="A-0002")
+    round_.assessors.add(staff[Role.ASSESSOR])
+    allocation = Allocation.objects.create(application=eligible, assessor=staff[Role.ASSESSOR])
+    ConflictDeclaration.objects.create(application=eligible, assessor=staff[Role.ASSESSOR], has_conflict=False)
     return SimpleNamespace(
         users={
             "anonymous": None,
@@ -178,6 +208,9 @@ def world(db):
         media_answer=MediaAnswerFactory(application=application),
         adjustment=AdjustmentRequestFactory(application=application),
         invitation=InvitationFactory(organisation=organisation),
+        eligible=eligible,
+        allocation=allocation,
+        sent=ApplicationFactory(round=round_, status="submitted", reference="A-0003"),
     )
 
 

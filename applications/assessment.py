@@ -1,0 +1,281 @@
+"""Every change in assessment: screening, allocation, conflicts of interest, scoring and moderation.
+
+Each function runs in one transaction and writes its audit event, like the services in services.py; they live
+apart because assessment is a process of its own with its own rules.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.models import Role, User
+from applications.models import (
+    Allocation,
+    Application,
+    Assessment,
+    ConflictDeclaration,
+    Criterion,
+    ModeratedScore,
+    Round,
+    Score,
+    ScreeningDecision,
+)
+from applications.services import ApplicationError
+from core.emails import email_send_on_commit
+from core.services import audit_record
+
+SCOREABLE = [Application.Status.ELIGIBLE, Application.Status.SCORED]
+
+
+def round_criteria_problems(round_: Round) -> list[str]:
+    """What stops a round's criteria being used for scoring, in plain English; empty when they are ready."""
+    criteria = list(round_.criteria.prefetch_related("descriptors"))
+    if not criteria:
+        return ["The round has no criteria yet."]
+    problems = []
+    total = sum(criterion.weight for criterion in criteria)
+    if total != 100:
+        problems.append(f"The criteria's weights add up to {total.normalize()}%. They must add up to 100%.")
+    for criterion in criteria:
+        described = {descriptor.score for descriptor in criterion.descriptors.all()}
+        missing = [score for score in range(round_.score_scale_max + 1) if score not in described]
+        if missing:
+            problems.append(f"'{criterion}' has no description for {', '.join(map(str, missing))}.")
+    return problems
+
+
+# Screening ---------------------------------------------------------------------------------------------------------
+
+
+def application_screen(*, application: Application, eligible: bool, reason: str, acting_user: User) -> Application:
+    """Marks a sent application eligible or not. An ineligible applicant is told why, in plain English."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("round", "organisation").get(pk=application.pk)
+        previous = application.transition_to(Application.Status.ELIGIBLE if eligible else Application.Status.INELIGIBLE)
+        application.save(update_fields=["status", "updated_at"])
+        ScreeningDecision.objects.create(application=application, eligible=eligible, reason=reason, decided_by=acting_user)
+        audit_record(acting_user=acting_user, action="screened application", target=application,
+                     from_state=previous, to_state=application.status, reason=reason)
+        if not eligible:
+            for membership in application.organisation.memberships.select_related("user"):
+                email_send_on_commit(
+                    to=membership.user.email,
+                    subject=f"Your application {application.reference} cannot go forward",
+                    template="applications/emails/ineligible.txt",
+                    context={"application": application, "person": membership.user, "reason": reason},
+                )
+        return application
+
+
+# Allocation and conflicts ------------------------------------------------------------------------------------------
+
+
+def _declared_conflict(application: Application, assessor: User) -> bool:
+    return ConflictDeclaration.objects.filter(application=application, assessor=assessor, has_conflict=True).exists()
+
+
+def allocation_add(*, application: Application, assessor: User, acting_user: User) -> Allocation:
+    with transaction.atomic():
+        if application.status not in SCOREABLE:
+            raise ApplicationError(f"{application} is not ready to be scored: it must be screened as eligible first.")
+        if assessor.role != Role.ASSESSOR or not application.round.assessors.filter(pk=assessor.pk).exists():
+            raise ApplicationError(f"{assessor} is not on this round's panel of assessors.")
+        if _declared_conflict(application, assessor):
+            raise ApplicationError(f"{assessor} has declared a conflict of interest with {application}.")
+        try:
+            with transaction.atomic():
+                allocation = Allocation.objects.create(application=application, assessor=assessor, allocated_by=acting_user)
+        except IntegrityError:
+            raise ApplicationError(f"{application} is already with {assessor}.")
+        audit_record(acting_user=acting_user, action=f"gave to {assessor} to score", target=application)
+        return allocation
+
+
+def allocation_remove(*, allocation: Allocation, acting_user: User) -> None:
+    """Takes an application back from an assessor, for example after a conflict. Submitted scores stay: refused."""
+    with transaction.atomic():
+        if allocation.assessments.exclude(status=Assessment.Status.DRAFT).exists():
+            raise ApplicationError(f"{allocation.assessor} has already sent scores for {allocation.application}.")
+        audit_record(acting_user=acting_user, action=f"took back from {allocation.assessor}", target=allocation.application)
+        allocation.delete()
+
+
+def allocation_auto(*, round_: Round, acting_user: User) -> int:
+    """Gives every eligible application the round's number of assessors, spreading the work evenly and never
+    to someone who has declared a conflict with it. Returns how many allocations it made."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        panel = list(round_.assessors.filter(is_active=True, role=Role.ASSESSOR).order_by("pk"))
+        if not panel:
+            raise ApplicationError("The round has no assessors on its panel yet.")
+        load = {
+            row["assessor"]: row["count"]
+            for row in Allocation.objects.filter(application__round=round_).values("assessor").annotate(count=Count("id"))
+        }
+        applications = (
+            round_.applications.filter(status__in=SCOREABLE)
+            .prefetch_related("allocations", "conflict_declarations")
+            .order_by("reference")
+        )
+        made = []
+        for application in applications:
+            allocated = {allocation.assessor_id for allocation in application.allocations.all()}
+            conflicted = {d.assessor_id for d in application.conflict_declarations.all() if d.has_conflict}
+            needed = round_.assessors_per_application - len(allocated)
+            candidates = sorted(
+                (assessor for assessor in panel if assessor.pk not in allocated | conflicted),
+                key=lambda assessor: (load.get(assessor.pk, 0), assessor.pk),
+            )
+            for assessor in candidates[: max(needed, 0)]:
+                made.append(Allocation(application=application, assessor=assessor, allocated_by=acting_user))
+                load[assessor.pk] = load.get(assessor.pk, 0) + 1
+        Allocation.objects.bulk_create(made)
+        audit_record(acting_user=acting_user, action=f"shared out applications to score ({len(made)} allocations)",
+                     target=round_)
+        return len(made)
+
+
+def conflict_declare(*, allocation: Allocation, has_conflict: bool, nature: str, acting_user: User) -> ConflictDeclaration:
+    if acting_user != allocation.assessor:
+        raise ApplicationError("Only the assessor can declare their own interests.")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                declaration = ConflictDeclaration.objects.create(
+                    application=allocation.application, assessor=acting_user, has_conflict=has_conflict,
+                    nature=nature if has_conflict else "",
+                )
+        except IntegrityError:
+            raise ApplicationError("You have already declared your interests for this application.")
+        audit_record(
+            acting_user=acting_user, action="declared interests", target=allocation.application,
+            to_state="conflict" if has_conflict else "no conflict", reason=nature if has_conflict else "",
+        )
+        return declaration
+
+
+# Scoring -----------------------------------------------------------------------------------------------------------
+
+
+def _current_draft(allocation: Allocation) -> Assessment:
+    draft = allocation.assessments.filter(status=Assessment.Status.DRAFT).first()
+    if draft:
+        return draft
+    if allocation.assessments.filter(status=Assessment.Status.SUBMITTED).exists():
+        raise ApplicationError("You have sent your scores. To change them, start a new version.")
+    return Assessment.objects.create(allocation=allocation, version=1)
+
+
+def _check_can_score(allocation: Allocation, acting_user: User) -> None:
+    if acting_user != allocation.assessor:
+        raise ApplicationError("Only the assessor it was given to can score this application.")
+    declaration = ConflictDeclaration.objects.filter(application=allocation.application, assessor=acting_user).first()
+    if declaration is None:
+        raise ApplicationError("Declare whether you have a conflict of interest before you score.")
+    if declaration.has_conflict:
+        raise ApplicationError("You have declared a conflict of interest with this application, so you cannot score it.")
+    if allocation.application.status not in SCOREABLE:
+        raise ApplicationError("This application can no longer be scored.")
+
+
+def assessment_save(
+    *, allocation: Allocation, scores: dict[int, tuple[int | None, str]], acting_user: User, submit: bool
+) -> Assessment:
+    """Saves the assessor's draft scores (criterion id -> (score, justification)) and, if asked, submits them.
+
+    Submitting needs every criterion scored with a justification. It replaces the assessor's earlier submitted
+    version, which is kept, marked as superseded.
+    """
+    with transaction.atomic():
+        allocation = Allocation.objects.select_for_update().select_related("application__round").get(pk=allocation.pk)
+        _check_can_score(allocation, acting_user)
+        assessment = _current_draft(allocation)
+        criteria = {criterion.pk: criterion for criterion in allocation.application.round.criteria.all()}
+        for criterion_id, (score, justification) in scores.items():
+            if criterion_id not in criteria:
+                raise ApplicationError("That criterion is not part of this round.")
+            Score.objects.update_or_create(
+                assessment=assessment, criterion_id=criterion_id,
+                defaults={"score": score, "justification": justification.strip()},
+            )
+        if submit:
+            _submit(assessment, criteria, acting_user)
+        return assessment
+
+
+def _submit(assessment: Assessment, criteria: dict[int, Criterion], acting_user: User) -> None:
+    given = {score.criterion_id: score for score in assessment.scores.all()}
+    missing = [
+        str(criterion) for pk, criterion in criteria.items()
+        if pk not in given or given[pk].score is None or not given[pk].justification
+    ]
+    if missing:
+        raise ApplicationError(f"Give a score and a reason for every criterion before you send: {', '.join(missing)}.")
+    allocation = assessment.allocation
+    replaced = allocation.assessments.filter(status=Assessment.Status.SUBMITTED).first()
+    if replaced:
+        replaced.transition_to(Assessment.Status.SUPERSEDED)
+        replaced.save(update_fields=["status"])
+    previous = assessment.transition_to(Assessment.Status.SUBMITTED)
+    assessment.submitted_at = timezone.now()
+    assessment.save(update_fields=["status", "submitted_at"])
+    audit_record(
+        acting_user=acting_user, action=f"sent scores (version {assessment.version})", target=allocation.application,
+        from_state=previous, to_state=assessment.status,
+        reason=f"Replaces version {replaced.version}" if replaced else "",
+    )
+    _mark_scored_when_complete(allocation.application, acting_user)
+
+
+def _mark_scored_when_complete(application: Application, acting_user: User) -> None:
+    application = Application.objects.select_for_update().select_related("round").get(pk=application.pk)
+    sent = Assessment.objects.filter(allocation__application=application, status=Assessment.Status.SUBMITTED).count()
+    if application.status == Application.Status.ELIGIBLE and sent >= application.round.assessors_per_application:
+        previous = application.transition_to(Application.Status.SCORED)
+        application.save(update_fields=["status", "updated_at"])
+        audit_record(acting_user=acting_user, action="all scores in", target=application, from_state=previous,
+                     to_state=application.status)
+
+
+def assessment_revise(*, allocation: Allocation, acting_user: User) -> Assessment:
+    """Starts a new draft version from the submitted scores; the submitted version stays until the new one is sent."""
+    with transaction.atomic():
+        allocation = Allocation.objects.select_for_update().select_related("application").get(pk=allocation.pk)
+        _check_can_score(allocation, acting_user)
+        existing = allocation.assessments.filter(status=Assessment.Status.DRAFT).first()
+        if existing:
+            return existing
+        submitted = allocation.assessments.filter(status=Assessment.Status.SUBMITTED).first()
+        if submitted is None:
+            return _current_draft(allocation)
+        draft = Assessment.objects.create(allocation=allocation, version=submitted.version + 1)
+        Score.objects.bulk_create(
+            Score(assessment=draft, criterion_id=score.criterion_id, score=score.score, justification=score.justification)
+            for score in submitted.scores.all()
+        )
+        audit_record(acting_user=acting_user, action=f"started version {draft.version} of their scores",
+                     target=allocation.application)
+        return draft
+
+
+# Moderation --------------------------------------------------------------------------------------------------------
+
+
+def moderation_record(
+    *, application: Application, criterion: Criterion, score: int, reason: str, acting_user: User
+) -> ModeratedScore:
+    """Records the agreed score for a criterion beside the assessors' own, which are never changed."""
+    with transaction.atomic():
+        round_ = application.round
+        if criterion.round_id != round_.pk:
+            raise ApplicationError("That criterion is not part of this application's round.")
+        if not 0 <= score <= round_.score_scale_max:
+            raise ApplicationError(f"The agreed score must be from 0 to {round_.score_scale_max}.")
+        moderated, created = ModeratedScore.objects.update_or_create(
+            application=application, criterion=criterion,
+            defaults={"score": score, "reason": reason, "moderated_by": acting_user},
+        )
+        audit_record(acting_user=acting_user, action=f"moderated '{criterion}'", target=application,
+                     to_state=str(score), reason=reason)
+        return moderated
+

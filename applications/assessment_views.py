@@ -1,0 +1,285 @@
+"""Pages for assessment: assessors declare interests and score; programme managers screen, allocate, moderate and rank."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from applications import selectors
+from applications.assessment import (
+    SCOREABLE,
+    allocation_add,
+    allocation_auto,
+    allocation_remove,
+    application_screen,
+    assessment_revise,
+    assessment_save,
+    conflict_declare,
+    moderation_record,
+    round_criteria_problems,
+)
+from applications.forms import (
+    AllocationForm,
+    ConflictForm,
+    ModerationForm,
+    RankingFilterForm,
+    ScoringForm,
+    ScreeningForm,
+    SpreadsheetUploadForm,
+)
+from applications.models import Allocation, Application, Assessment, Round
+from applications.services import ApplicationError
+from applications.spreadsheets import FORMATS, ImportProblem, ranking_sheet, scores_import, scores_read, scoring_sheet
+
+RANKING_PAGE_SIZE = 100
+
+
+def download(content, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# Assessors ----------------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.ASSESSOR)
+def assessor_dashboard(request):
+    return render(request, "applications/assess/dashboard.html", {"allocations": selectors.allocations_for_assessor(request.user)})
+
+
+@role_required(Role.ASSESSOR)
+def declare(request, pk: int):
+    allocation = selectors.allocation_for_assessor_or_404(request.user, pk)
+    application = allocation.application
+    if application.conflict_declarations.filter(assessor=request.user).exists():
+        return redirect("applications:assess", pk=allocation.pk)
+    form = ConflictForm(request.POST or None, organisation=application.organisation)
+    if request.method == "POST" and form.is_valid():
+        conflict_declare(allocation=allocation, has_conflict=form.cleaned_data["has_conflict"],
+                         nature=form.cleaned_data["nature"], acting_user=request.user)
+        if form.cleaned_data["has_conflict"]:
+            messages.success(request, "Thank you. We will give this application to someone else.")
+            return redirect("applications:assessor_dashboard")
+        return redirect("applications:assess", pk=allocation.pk)
+    return render(request, "applications/assess/declare.html", {"form": form, "allocation": allocation})
+
+
+@role_required(Role.ASSESSOR)
+def assess(request, pk: int):
+    """The application beside the scoring form. A conflict, or no declaration yet, keeps the application hidden."""
+    allocation = selectors.allocation_for_assessor_or_404(request.user, pk)
+    application = allocation.application
+    declaration = application.conflict_declarations.filter(assessor=request.user).first()
+    if declaration is None:
+        return redirect("applications:declare", pk=allocation.pk)
+    if declaration.has_conflict:
+        raise Http404("You declared a conflict of interest with this application")
+    round_ = application.round
+    criteria = round_.criteria.prefetch_related("descriptors").order_by("position", "id")
+    current = allocation.assessments.exclude(status=Assessment.Status.SUPERSEDED).order_by("-version").first()
+    editable = application.status in SCOREABLE and (current is None or current.status == Assessment.Status.DRAFT)
+    submitting = "submit" in request.POST
+    initial = {}
+    if current:
+        for score in current.scores.all():
+            initial[f"score_{score.criterion_id}"] = score.score
+            initial[f"justification_{score.criterion_id}"] = score.justification
+    form = ScoringForm(request.POST or None, initial=initial, criteria=criteria, scale_max=round_.score_scale_max,
+                       submitting=submitting)
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            assessment_save(allocation=allocation, scores=form.scores(), acting_user=request.user, submit=submitting)
+        except ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            if submitting:
+                messages.success(request, f"Your scores for {application.reference} have been sent.")
+                return redirect("applications:assessor_dashboard")
+            messages.success(request, "Your draft scores are saved.")
+            return redirect("applications:assess", pk=allocation.pk)
+    return render(request, "applications/assess/assess.html", {
+        "allocation": allocation, "application": application, "form": form, "current": current, "editable": editable,
+        "answers": selectors.application_with_answers(application), "problems": round_criteria_problems(round_),
+    })
+
+
+@require_POST
+@role_required(Role.ASSESSOR)
+def revise(request, pk: int):
+    allocation = selectors.allocation_for_assessor_or_404(request.user, pk)
+    try:
+        draft = assessment_revise(allocation=allocation, acting_user=request.user)
+    except ApplicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"You are now changing your scores as version {draft.version}. Your sent scores "
+                                  "count until you send the new version.")
+    return redirect("applications:assess", pk=allocation.pk)
+
+
+@role_required(Role.ASSESSOR)
+def scoring_sheet_download(request, file_format: str):
+    if file_format not in FORMATS:
+        raise Http404
+    content, content_type = scoring_sheet(request.user, file_format)
+    return download(content, content_type, f"my-scores.{file_format}")
+
+
+@role_required(Role.ASSESSOR)
+def scoring_sheet_upload(request):
+    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        resource, problems = scores_read(form.cleaned_data["spreadsheet"], request.user)
+        if not problems:
+            try:
+                count = scores_import(resource, request.user)
+            except ApplicationError as error:
+                problems = [ImportProblem(0, str(error))]
+            else:
+                messages.success(request, f"{count} scores saved as drafts. Check them, then send each application's scores.")
+                return redirect("applications:assessor_dashboard")
+    return render(request, "applications/assess/upload.html", {"form": form, "problems": problems})
+
+
+# Programme managers -------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def screening_list(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    return render(request, "applications/manage/screening.html",
+                  {"round": round_, "applications": selectors.applications_for_screening(round_)})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def screen(request, pk: int):
+    application = selectors.application_for_review(pk)
+    if application.status != Application.Status.SUBMITTED:
+        messages.error(request, f"{application} has already been screened.")
+        return redirect("applications:screening", pk=application.round_id)
+    form = ScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        application_screen(application=application, eligible=form.cleaned_data["eligible"],
+                           reason=form.cleaned_data["reason"], acting_user=request.user)
+        messages.success(request, f"{application} screened.")
+        return redirect("applications:screening", pk=application.round_id)
+    return render(request, "applications/manage/screen.html", {
+        "application": application, "form": form, "answers": selectors.application_with_answers(application),
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def allocations(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    if request.method == "POST" and "auto" in request.POST:
+        try:
+            made = allocation_auto(round_=round_, acting_user=request.user)
+        except ApplicationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{made} new allocations made.")
+        return redirect("applications:allocations", pk=round_.pk)
+    return render(request, "applications/manage/allocations.html", {
+        "round": round_, "applications": selectors.round_allocations(round_), "panel": round_.assessors.order_by("full_name"),
+        "problems": round_criteria_problems(round_),
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def allocate(request, pk: int):
+    application = selectors.application_for_review(pk)
+    form = AllocationForm(request.POST or None, round_=application.round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation_add(application=application, assessor=form.cleaned_data["assessor"], acting_user=request.user)
+        except ApplicationError as error:
+            form.add_error("assessor", str(error))
+        else:
+            messages.success(request, f"{application} given to {form.cleaned_data['assessor']}.")
+            return redirect("applications:allocations", pk=application.round_id)
+    return render(request, "applications/manage/allocate.html", {"application": application, "form": form})
+
+
+@require_POST
+@role_required(Role.PROGRAMME_MANAGER)
+def unallocate(request, pk: int):
+    allocation = get_object_or_404(Allocation.objects.select_related("application", "assessor"), pk=pk)
+    try:
+        allocation_remove(allocation=allocation, acting_user=request.user)
+    except ApplicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{allocation.application} taken back from {allocation.assessor}.")
+    return redirect("applications:allocations", pk=allocation.application.round_id)
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def conflicts(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    return render(request, "applications/manage/conflicts.html",
+                  {"round": round_, "declarations": selectors.conflict_register(round_)})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def ranking(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    criteria, ranked = selectors.ranking_for(round_)
+    filters = RankingFilterForm(request.GET or None)
+    shown = ranked
+    if filters.is_valid():
+        borough, status = filters.cleaned_data["borough"], filters.cleaned_data["status"]
+        if borough:
+            shown = [e for e in shown if any(b.gss_code == borough for b in e.application.boroughs.all())]
+        if status:
+            shown = [e for e in shown if e.application.status == status]
+    page = Paginator(shown, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    within = [entry for entry in ranked if entry.within_ringfence]
+    return render(request, "applications/manage/ranking.html", {
+        "round": round_, "criteria": criteria, "page": page, "entries": page.object_list, "filters": filters,
+        "within_count": len(within), "requested_within": within[-1].running_total if within else 0,
+        "ranked_count": sum(1 for entry in ranked if entry.rank), "unranked_count": sum(1 for e in ranked if not e.rank),
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def ranking_download(request, pk: int, file_format: str):
+    if file_format not in FORMATS:
+        raise Http404
+    round_ = get_object_or_404(Round, pk=pk)
+    criteria, ranked = selectors.ranking_for(round_)
+    content, content_type = ranking_sheet(criteria, ranked, file_format)
+    return download(content, content_type, f"{round_.reference_prefix}-ranking.{file_format}")
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def moderate(request, pk: int):
+    application = selectors.application_for_review(pk)
+    round_ = application.round
+    criteria = list(round_.criteria.order_by("position", "id"))
+    summary = selectors.criterion_scores_for(round_, application_ids=[application.pk]).get(application.pk, {})
+    sheets = selectors.assessments_for_moderation(application)
+    criterion = next((c for c in criteria if str(c.pk) == request.GET.get("criterion", request.POST.get("criterion"))), None)
+    form = None
+    if criterion is not None:
+        form = ModerationForm(request.POST or None, criterion=criterion, scale_max=round_.score_scale_max)
+        if request.method == "POST" and form.is_valid():
+            moderation_record(application=application, criterion=criterion, score=form.cleaned_data["score"],
+                              reason=form.cleaned_data["reason"], acting_user=request.user)
+            messages.success(request, f"Agreed score for '{criterion}' saved beside the assessors' scores.")
+            return redirect("applications:moderate", pk=application.pk)
+    rows = []
+    for each in criteria:
+        given = summary.get(each.pk, {})
+        spread = (given["highest"] - given["lowest"]) if given.get("count", 0) > 1 else 0
+        rows.append({
+            "criterion": each, "scores": [sheet_scores.get(each.pk) for sheet_scores in sheets.values()],
+            "moderated": given.get("moderated"), "flagged": spread >= round_.moderation_threshold,
+        })
+    return render(request, "applications/manage/moderate.html", {
+        "application": application, "rows": rows, "assessors": list(sheets.keys()), "form": form, "criterion": criterion,
+    })

@@ -1,0 +1,241 @@
+"""Spreadsheets with django-import-export: the round's applications and scores out, assessors' scores in.
+
+Imports read and check every row first (a dry run). If any row is wrong, nothing is saved and each problem is
+reported with its row number; only a clean sheet is applied, through the same services as the web pages.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV, XLSX
+
+from applications.assessment import SCOREABLE, assessment_revise, assessment_save
+from applications.models import Allocation, Assessment, ConflictDeclaration, Criterion, Round, Score
+
+FORMATS = {"xlsx": XLSX(), "csv": CSV()}
+
+
+def export_file(dataset, file_format: str) -> tuple[bytes | str, str]:
+    chosen = FORMATS[file_format]
+    return chosen.export_data(dataset), chosen.get_content_type()
+
+
+# The round's applications with their answers and scores -------------------------------------------------------------
+
+
+class RankingResource(resources.Resource):
+    """One row per application in rank order: answers, per-criterion averages and the weighted total."""
+
+    rank = fields.Field(attribute="rank", column_name="Rank")
+    reference = fields.Field(attribute="application__reference", column_name="Reference")
+    organisation = fields.Field(attribute="application__organisation__name", column_name="Organisation")
+    title = fields.Field(attribute="application__title", column_name="Project")
+    status = fields.Field(attribute="application__get_status_display", column_name="Status")
+    boroughs = fields.Field(column_name="Boroughs")
+    amount = fields.Field(attribute="amount_requested", column_name="Amount requested (£)", widget=widgets.DecimalWidget())
+    total = fields.Field(attribute="total", column_name="Weighted total (%)", widget=widgets.DecimalWidget())
+    running = fields.Field(attribute="running_total", column_name="Running total (£)", widget=widgets.DecimalWidget())
+    within = fields.Field(column_name="Within the ringfence")
+    flags = fields.Field(column_name="Flags")
+    summary = fields.Field(attribute="application__summary", column_name="Summary")
+    need = fields.Field(attribute="application__need", column_name="The need")
+    activities = fields.Field(attribute="application__activities", column_name="Activities")
+    beneficiaries = fields.Field(attribute="application__beneficiaries", column_name="Who benefits")
+    partnership = fields.Field(attribute="application__partnership", column_name="Partnership")
+
+    def __init__(self, criteria: list[Criterion]):
+        super().__init__()
+        for position, criterion in enumerate(criteria):
+            self.fields[f"criterion_{criterion.pk}"] = fields.Field(
+                column_name=f"{criterion} (average)",
+                dehydrate_method=lambda entry, position=position: _used_score(entry.criteria[position]),
+            )
+
+    def get_export_order(self):
+        return list(self.fields)
+
+    def dehydrate_boroughs(self, entry) -> str:
+        return ", ".join(borough.name for borough in entry.application.boroughs.all())
+
+    def dehydrate_within(self, entry) -> str:
+        return "Yes" if entry.within_ringfence else "No"
+
+    def dehydrate_flags(self, entry) -> str:
+        return "; ".join(entry.flags)
+
+
+def _used_score(scores) -> str:
+    used = scores.used
+    return "" if used is None else f"{used.quantize(used.__class__('0.01')).normalize()}"
+
+
+# Assessors' scoring sheets ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SheetRow:
+    """One criterion of one allocated application, as it appears in an assessor's sheet."""
+
+    reference: str
+    organisation: str
+    criterion: str
+    score: int | None
+    justification: str
+
+
+def scoring_sheet_rows(assessor) -> list[SheetRow]:
+    """Every criterion of every application the assessor may score, filled with what they have given so far."""
+    declared = set(
+        ConflictDeclaration.objects.filter(assessor=assessor, has_conflict=False).values_list("application_id", flat=True)
+    )
+    allocations = (
+        Allocation.objects.filter(assessor=assessor, application_id__in=declared, application__status__in=SCOREABLE)
+        .select_related("application__organisation", "application__round")
+        .order_by("application__reference")
+    )
+    given = {
+        (score.assessment.allocation_id, score.criterion_id): score
+        for score in Score.objects.filter(assessment__allocation__assessor=assessor)
+        .exclude(assessment__status=Assessment.Status.SUPERSEDED)
+        .select_related("assessment")
+        .order_by("assessment__version")  # a newer draft overwrites the submitted version it revises
+    }
+    criteria = {}
+    rows = []
+    for allocation in allocations:
+        round_ = allocation.application.round
+        if round_.pk not in criteria:
+            criteria[round_.pk] = list(round_.criteria.order_by("position", "id"))
+        for criterion in criteria[round_.pk]:
+            score = given.get((allocation.pk, criterion.pk))
+            rows.append(SheetRow(
+                reference=allocation.application.reference, organisation=allocation.application.organisation.name,
+                criterion=criterion.name, score=score.score if score else None,
+                justification=score.justification if score else "",
+            ))
+    return rows
+
+
+class ScoringSheetResource(resources.Resource):
+    """Reads an assessor's sheet row by row: each row names an application, a criterion, a score and a reason."""
+
+    reference = fields.Field(attribute="reference", column_name="Reference")
+    organisation = fields.Field(attribute="organisation", column_name="Organisation")
+    criterion = fields.Field(attribute="criterion", column_name="Criterion")
+    score = fields.Field(attribute="score", column_name="Score")
+    justification = fields.Field(attribute="justification", column_name="Reason for the score")
+
+    class Meta:
+        skip_diff = True
+
+    def __init__(self, assessor):
+        super().__init__()
+        self.assessor = assessor
+        self.collected: dict[Allocation, dict[int, tuple[int | None, str]]] = {}
+
+    def get_export_order(self):
+        return list(self.fields)
+
+    def get_or_init_instance(self, instance_loader, row):
+        return SheetRow(reference="", organisation="", criterion="", score=None, justification=""), True
+
+    def import_instance(self, instance, row, **kwargs):
+        reference = str(row.get("Reference") or "").strip()
+        criterion_name = str(row.get("Criterion") or "").strip()
+        allocation = (
+            Allocation.objects.filter(assessor=self.assessor, application__reference=reference)
+            .select_related("application__round")
+            .first()
+        )
+        if allocation is None:
+            raise ValidationError(f"{reference or 'A blank reference'} is not an application you have been given to score.")
+        if not ConflictDeclaration.objects.filter(
+            assessor=self.assessor, application=allocation.application, has_conflict=False
+        ).exists():
+            raise ValidationError(f"Declare your interests in {reference} on the website before scoring it.")
+        if allocation.application.status not in SCOREABLE:
+            raise ValidationError(f"{reference} can no longer be scored.")
+        round_: Round = allocation.application.round
+        criterion = round_.criteria.filter(name=criterion_name).first()
+        if criterion is None:
+            raise ValidationError(f"'{criterion_name}' is not one of the criteria for {reference}.")
+        score = _score_from(row.get("Score"), round_.score_scale_max)
+        justification = str(row.get("Reason for the score") or "").strip()
+        if score is not None and not justification:
+            raise ValidationError(f"Give a reason for the score for '{criterion_name}' on {reference}.")
+        scores = self.collected.setdefault(allocation, {})
+        if criterion.pk in scores:
+            raise ValidationError(f"'{criterion_name}' for {reference} appears more than once.")
+        scores[criterion.pk] = (score, justification)
+        instance.reference, instance.criterion, instance.score, instance.justification = (
+            reference, criterion_name, score, justification
+        )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Rows are only collected here; `scores_import` saves them through the scoring service."""
+
+
+def _score_from(value, scale_max: int) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"The score must be a whole number from 0 to {scale_max}. This row has '{value}'.")
+    if not number.is_integer() or not 0 <= number <= scale_max:
+        raise ValidationError(f"The score must be a whole number from 0 to {scale_max}. This row has '{value}'.")
+    return int(number)
+
+
+@dataclass
+class ImportProblem:
+    row: int
+    message: str
+
+
+def scores_read(upload, assessor) -> tuple[ScoringSheetResource, list[ImportProblem]]:
+    """Reads and checks every row without saving anything; returns the problems, each with its row number."""
+    file_format = FORMATS["xlsx" if upload.name.lower().endswith(".xlsx") else "csv"]
+    try:
+        dataset = file_format.create_dataset(upload.read())
+    except Exception:  # noqa: BLE001 - any unreadable file gets the same plain answer
+        return ScoringSheetResource(assessor), [ImportProblem(0, "The file could not be read. Upload the sheet you downloaded, as XLSX or CSV.")]
+    missing = [column for column in ("Reference", "Criterion", "Score", "Reason for the score") if column not in (dataset.headers or [])]
+    if missing:
+        return ScoringSheetResource(assessor), [ImportProblem(1, f"The sheet has no column called {', '.join(missing)}.")]
+    resource = ScoringSheetResource(assessor)
+    result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=True,
+                                  rollback_on_validation_errors=True)
+    problems = [
+        ImportProblem(invalid.number + 1, "; ".join(invalid.error.messages)) for invalid in result.invalid_rows
+    ]
+    problems += [
+        ImportProblem(number + 1, "This row could not be read.") for number, _ in result.row_errors()
+    ]
+    return resource, sorted(problems, key=lambda problem: problem.row)
+
+
+def scores_import(resource: ScoringSheetResource, acting_user) -> int:
+    """Applies a clean sheet as draft scores, all or nothing. A sent version gets a new draft version, never changes."""
+    with transaction.atomic():
+        for allocation, scores in resource.collected.items():
+            if allocation.assessments.filter(status=Assessment.Status.SUBMITTED).exists():
+                assessment_revise(allocation=allocation, acting_user=acting_user)
+            assessment_save(allocation=allocation, scores=scores, acting_user=acting_user, submit=False)
+    return sum(len(scores) for scores in resource.collected.values())
+
+
+def scoring_sheet(assessor, file_format: str):
+    dataset = ScoringSheetResource(assessor).export(scoring_sheet_rows(assessor))
+    return export_file(dataset, file_format)
+
+
+def ranking_sheet(criteria, ranked, file_format: str):
+    return export_file(RankingResource(criteria).export(ranked), file_format)
+
