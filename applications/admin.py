@@ -2,7 +2,16 @@
 
 from django.contrib import admin, messages
 
-from applications.models import Application, Borough, Criterion, Indicator, Membership, Organisation, Round
+from applications.models import (
+    Application,
+    Borough,
+    Criterion,
+    Indicator,
+    Membership,
+    Organisation,
+    Round,
+    ScoreDescriptor,
+)
 from applications.services import round_add_standard_indicators, round_copy
 
 
@@ -23,11 +32,16 @@ class RoundAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["name", "reference_prefix"]
     inlines = [CriterionInline, IndicatorInline]
+    filter_horizontal = ["assessors"]
     actions = ["copy_rounds", "add_standard_indicators"]
     fieldsets = [
         (None, {"fields": ["name", "reference_prefix", "summary", "status"]}),
         ("Dates", {"fields": ["opens_at", "closes_at", "quarters"]}),
         ("Money", {"fields": ["budget", "minimum_award", "maximum_award"]}),
+        (
+            "Assessment",
+            {"fields": ["score_scale_max", "assessors_per_application", "moderation_threshold", "tie_break", "assessors"]},
+        ),
         (
             "Eligibility rules",
             {
@@ -51,6 +65,20 @@ class RoundAdmin(admin.ModelAdmin):
         for round_ in queryset:
             added = round_add_standard_indicators(round_=round_, acting_user=request.user)
             self.message_user(request, f"Added {added} indicators to {round_}.", messages.SUCCESS)
+
+
+class ScoreDescriptorInline(admin.TabularInline):
+    model = ScoreDescriptor
+    extra = 0
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    """Criteria are listed on their round; here each gets what every point of the scale means."""
+
+    list_display = ["name", "round", "weight", "position"]
+    list_filter = ["round"]
+    inlines = [ScoreDescriptorInline]
 
 
 class MembershipInline(admin.TabularInline):

@@ -23,6 +23,7 @@ from applications.models import (
 from applications.services import ApplicationError
 from core.emails import email_send_on_commit
 from core.services import audit_record
+from core.templatetags.govuk import plain_number
 
 SCOREABLE = [Application.Status.ELIGIBLE, Application.Status.SCORED]
 
@@ -35,7 +36,7 @@ def round_criteria_problems(round_: Round) -> list[str]:
     problems = []
     total = sum(criterion.weight for criterion in criteria)
     if total != 100:
-        problems.append(f"The criteria's weights add up to {total.normalize()}%. They must add up to 100%.")
+        problems.append(f"The criteria's weights add up to {plain_number(total)}%. They must add up to 100%.")
     for criterion in criteria:
         described = {descriptor.score for descriptor in criterion.descriptors.all()}
         missing = [score for score in range(round_.score_scale_max + 1) if score not in described]

@@ -5,6 +5,7 @@ from decimal import Decimal
 from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Layout, Size
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 
 from applications.models import AdjustmentRequest, Application, Borough, BudgetLine, DocumentKind, Membership, Organisation
 from applications.uploads import DOCUMENTS, MEDIA, check_document, check_media_answer
@@ -18,7 +19,7 @@ from applications.validators import (
 )
 from core.fields import CountField, DateField, PoundsField, YesNoField
 from core.forms import GovukFormMixin, embed_in_page_form
-from core.templatetags.govuk import pounds
+from core.templatetags.govuk import plain_number, pounds
 
 
 def borough_choices():
@@ -420,7 +421,7 @@ class OutcomesForm(GovukFormMixin, forms.Form):
                 items.append(Div(Field.text(name), css_class="govuk-date-input__item"))
             fieldsets.append(
                 Fieldset(
-                    HTML(f'<div class="govuk-hint">{indicator.guidance}</div>' if indicator.guidance else ""),
+                    HTML(f'<div class="govuk-hint">{escape(indicator.guidance)}</div>' if indicator.guidance else ""),
                     Div(*items, css_class="govuk-date-input"),
                     legend=indicator.name,
                     legend_size=Size.SMALL,
@@ -752,7 +753,7 @@ class ScoringForm(GovukFormMixin, forms.Form):
             )
             layout.append(
                 Fieldset(
-                    HTML(f'<p class="govuk-body">Weight: {criterion.weight.normalize()}%. {criterion.guidance}</p>'),
+                    HTML(f'<p class="govuk-body">Weight: {plain_number(criterion.weight)}%. {escape(criterion.guidance)}</p>'),
                     Field.radios(score_name, legend_size=Size.SMALL, small=True),
                     Field.textarea(justification_name, rows=4, max_words=300),
                     legend=str(criterion),

@@ -5,6 +5,7 @@ reported with its row number; only a clean sheet is applied, through the same se
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
 from applications.assessment import SCOREABLE, assessment_revise, assessment_save
+from core.templatetags.govuk import plain_number
 from applications.models import Allocation, Assessment, ConflictDeclaration, Criterion, Round, Score
 
 FORMATS = {"xlsx": XLSX(), "csv": CSV()}
@@ -67,8 +69,7 @@ class RankingResource(resources.Resource):
 
 
 def _used_score(scores) -> str:
-    used = scores.used
-    return "" if used is None else f"{used.quantize(used.__class__('0.01')).normalize()}"
+    return "" if scores.used is None else plain_number(scores.used.quantize(Decimal("0.01")))
 
 
 # Assessors' scoring sheets ------------------------------------------------------------------------------------------

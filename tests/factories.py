@@ -159,3 +159,24 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     email = factory.Sequence(lambda n: f"colleague{n}@example.org")
+
+
+class ScoreDescriptorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.ScoreDescriptor"
+
+    criterion = factory.SubFactory(CriterionFactory)
+    score = 0
+    description = factory.LazyAttribute(lambda descriptor: f"Meaning of {descriptor.score}")
+
+
+def described_criteria(round_, weights=(60, 40)) -> list:
+    """Criteria for a round, weights adding up to 100, each point of the scale described."""
+    criteria = []
+    for position, weight in enumerate(weights):
+        criterion = CriterionFactory(round=round_, name=f"Criterion {position + 1}", weight=Decimal(weight),
+                                     position=position)
+        for score in range(round_.score_scale_max + 1):
+            ScoreDescriptorFactory(criterion=criterion, score=score)
+        criteria.append(criterion)
+    return criteria

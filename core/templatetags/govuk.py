@@ -48,6 +48,12 @@ def govuk_duration(seconds: int) -> str:
 
 
 @register.filter
+def plain_number(value) -> str:
+    """20.00 as 20 and 12.50 as 12.5: a Decimal without trailing zeros or an exponent."""
+    return format(Decimal(value).normalize(), "f")
+
+
+@register.filter
 def pounds(value) -> str:
     """£1,250 for whole pounds, £1,250.50 otherwise; money is never shown as a float."""
     amount = Decimal(value)

@@ -1,0 +1,187 @@
+import pytest
+from django.core import mail
+
+from accounts.models import Role
+from applications.assessment import (
+    allocation_add,
+    allocation_auto,
+    allocation_remove,
+    application_screen,
+    assessment_revise,
+    assessment_save,
+    conflict_declare,
+    moderation_record,
+    round_criteria_problems,
+)
+from applications.models import Allocation, Application, Assessment, ModeratedScore, Score
+from applications.services import ApplicationError
+from core.models import AuditEvent
+from core.state import InvalidTransition
+from tests.factories import ApplicationFactory, MembershipFactory, RoundFactory, UserFactory, described_criteria
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_(db):
+    round_ = RoundFactory()
+    described_criteria(round_)
+    return round_
+
+
+@pytest.fixture
+def panel(round_):
+    assessors = [UserFactory(role=Role.ASSESSOR, full_name=f"Assessor {n}") for n in range(3)]
+    round_.assessors.add(*assessors)
+    return assessors
+
+
+def eligible(round_, **fields):
+    return ApplicationFactory(round=round_, status="eligible", **fields)
+
+
+def full_marks(round_, score=4):
+    return {criterion.pk: (score, "Clear evidence of need") for criterion in round_.criteria.all()}
+
+
+def declared(allocation, conflict=False):
+    conflict_declare(allocation=allocation, has_conflict=conflict, nature="I am on their board" if conflict else "",
+                     acting_user=allocation.assessor)
+    return allocation
+
+
+def test_criteria_must_add_up_to_100_and_describe_every_score(round_):
+    assert round_criteria_problems(round_) == []
+    criterion = round_.criteria.first()
+    criterion.weight = 50
+    criterion.save()
+    criterion.descriptors.filter(score=3).delete()
+    assert round_criteria_problems(round_) == [
+        "The criteria's weights add up to 90%. They must add up to 100%.",
+        "'Criterion 1' has no description for 3.",
+    ]
+
+
+def test_screening_marks_eligible_or_tells_the_applicant_why_not(round_, programme_manager, django_capture_on_commit_callbacks):
+    fine = ApplicationFactory(round=round_, status="submitted")
+    assert application_screen(application=fine, eligible=True, reason="", acting_user=programme_manager).status == "eligible"
+    refused = ApplicationFactory(round=round_, status="submitted")
+    MembershipFactory(organisation=refused.organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_screen(application=refused, eligible=False, reason="Your accounts show income over the limit.",
+                           acting_user=programme_manager)
+    refused.refresh_from_db()
+    assert refused.status == Application.Status.INELIGIBLE
+    assert "Your accounts show income over the limit." in mail.outbox[0].body
+    assert refused.screening.reason == "Your accounts show income over the limit."
+
+
+@pytest.mark.parametrize("status", ["draft", "eligible", "ineligible", "withdrawn", "awarded"])
+def test_only_a_sent_application_can_be_screened(round_, programme_manager, status):
+    with pytest.raises(InvalidTransition):
+        application_screen(application=ApplicationFactory(round=round_, status=status), eligible=True, reason="",
+                           acting_user=programme_manager)
+
+
+def test_allocation_refuses_assessors_off_the_panel_and_unscreened_applications(round_, panel, programme_manager):
+    with pytest.raises(ApplicationError, match="panel"):
+        allocation_add(application=eligible(round_), assessor=UserFactory(role=Role.ASSESSOR), acting_user=programme_manager)
+    with pytest.raises(ApplicationError, match="screened as eligible"):
+        allocation_add(application=ApplicationFactory(round=round_, status="submitted"), assessor=panel[0],
+                       acting_user=programme_manager)
+
+
+def test_automatic_allocation_spreads_evenly_and_skips_conflicts(round_, panel, programme_manager):
+    applications = [eligible(round_, reference=f"R-{n:04d}") for n in range(6)]
+    declared(Allocation.objects.create(application=applications[0], assessor=panel[0]), conflict=True)
+    Allocation.objects.filter(application=applications[0]).delete()  # taken back after the conflict
+    made = allocation_auto(round_=round_, acting_user=programme_manager)
+    assert made == 12
+    for application in applications:
+        assert application.allocations.count() == 2
+    assert not applications[0].allocations.filter(assessor=panel[0]).exists()
+    loads = sorted(Allocation.objects.filter(assessor=a).count() for a in panel)
+    assert loads[-1] - loads[0] <= 1
+    assert allocation_auto(round_=round_, acting_user=programme_manager) == 0
+
+
+def test_a_declared_conflict_blocks_scoring_and_reallocation(round_, panel, programme_manager):
+    application = eligible(round_)
+    allocation = declared(Allocation.objects.create(application=application, assessor=panel[0]), conflict=True)
+    with pytest.raises(ApplicationError, match="conflict of interest"):
+        assessment_save(allocation=allocation, scores=full_marks(round_), acting_user=panel[0], submit=True)
+    allocation_remove(allocation=allocation, acting_user=programme_manager)
+    with pytest.raises(ApplicationError, match="declared a conflict"):
+        allocation_add(application=application, assessor=panel[0], acting_user=programme_manager)
+    assert AuditEvent.objects.filter(action="declared interests", to_state="conflict").exists()
+
+
+def test_scoring_needs_a_declaration_first(round_, panel):
+    allocation = Allocation.objects.create(application=eligible(round_), assessor=panel[0])
+    with pytest.raises(ApplicationError, match="Declare whether you have a conflict"):
+        assessment_save(allocation=allocation, scores=full_marks(round_), acting_user=panel[0], submit=False)
+
+
+def test_only_the_allocated_assessor_can_score(round_, panel):
+    allocation = declared(Allocation.objects.create(application=eligible(round_), assessor=panel[0]))
+    with pytest.raises(ApplicationError):
+        assessment_save(allocation=allocation, scores=full_marks(round_), acting_user=panel[1], submit=False)
+
+
+def test_a_draft_can_be_partial_but_a_submission_needs_every_score_and_reason(round_, panel):
+    allocation = declared(Allocation.objects.create(application=eligible(round_), assessor=panel[0]))
+    first = round_.criteria.first()
+    draft = assessment_save(allocation=allocation, scores={first.pk: (3, "")}, acting_user=panel[0], submit=False)
+    assert draft.status == Assessment.Status.DRAFT
+    with pytest.raises(ApplicationError, match="Give a score and a reason for every criterion"):
+        assessment_save(allocation=allocation, scores={first.pk: (3, "Good")}, acting_user=panel[0], submit=True)
+    sent = assessment_save(allocation=allocation, scores=full_marks(round_), acting_user=panel[0], submit=True)
+    assert sent.status == Assessment.Status.SUBMITTED and sent.pk == draft.pk
+
+
+def test_a_submitted_score_is_never_overwritten_a_change_is_a_new_version(round_, panel):
+    allocation = declared(Allocation.objects.create(application=eligible(round_), assessor=panel[0]))
+    first = assessment_save(allocation=allocation, scores=full_marks(round_, 2), acting_user=panel[0], submit=True)
+    with pytest.raises(ApplicationError, match="start a new version"):
+        assessment_save(allocation=allocation, scores=full_marks(round_, 5), acting_user=panel[0], submit=False)
+    second = assessment_revise(allocation=allocation, acting_user=panel[0])
+    assert second.version == 2 and second.status == Assessment.Status.DRAFT
+    first.refresh_from_db()
+    assert first.status == Assessment.Status.SUBMITTED  # still counts while the new version is drafted
+    assessment_save(allocation=allocation, scores=full_marks(round_, 5), acting_user=panel[0], submit=True)
+    first.refresh_from_db()
+    assert first.status == Assessment.Status.SUPERSEDED
+    assert set(Score.objects.filter(assessment=first).values_list("score", flat=True)) == {2}
+    assert AuditEvent.objects.filter(action="sent scores (version 2)", reason="Replaces version 1").exists()
+
+
+@pytest.mark.parametrize(
+    ("from_status", "allowed"),
+    [("draft", {"submitted"}), ("submitted", {"superseded"}), ("superseded", set())],
+)
+def test_the_assessment_lifecycle_allows_only_its_own_moves(from_status, allowed):
+    assessment = Assessment(status=from_status)
+    assert {status for status in Assessment.Status.values if assessment.can_transition_to(status)} == allowed
+
+
+def test_an_application_is_scored_once_enough_assessors_have_submitted(round_, panel):
+    application = eligible(round_)
+    for assessor in panel[:2]:
+        allocation = declared(Allocation.objects.create(application=application, assessor=assessor))
+        assessment_save(allocation=allocation, scores=full_marks(round_), acting_user=assessor, submit=True)
+        application.refresh_from_db()
+    assert application.status == Application.Status.SCORED
+
+
+def test_moderation_records_an_agreed_score_beside_the_originals(round_, panel, programme_manager):
+    application = eligible(round_)
+    criterion = round_.criteria.first()
+    moderation_record(application=application, criterion=criterion, score=3, reason="Panel agreed", acting_user=programme_manager)
+    moderation_record(application=application, criterion=criterion, score=2, reason="Revisited", acting_user=programme_manager)
+    assert ModeratedScore.objects.get().score == 2
+    with pytest.raises(ApplicationError, match="from 0 to 5"):
+        moderation_record(application=application, criterion=criterion, score=9, reason="x", acting_user=programme_manager)
+    other_round_criterion = described_criteria(RoundFactory())[0]
+    with pytest.raises(ApplicationError, match="not part of"):
+        moderation_record(application=application, criterion=other_round_criterion, score=2, reason="x",
+                          acting_user=programme_manager)
