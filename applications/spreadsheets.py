@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.instance_loaders import BaseInstanceLoader
 
 from applications.assessment import SCOREABLE, assessment_revise, assessment_save
 from core.templatetags.govuk import plain_number
 from applications.models import Allocation, Assessment, ConflictDeclaration, Criterion, Round, Score
 
-FORMATS = {"xlsx": XLSX(), "csv": CSV()}
+# utf-8-sig reads the byte-order mark that Excel puts at the start of a CSV it saves.
+FORMATS = {"xlsx": XLSX(), "csv": CSV(encoding="utf-8-sig")}
 
 
 def export_file(dataset, file_format: str) -> tuple[bytes | str, str]:
@@ -130,6 +132,8 @@ class ScoringSheetResource(resources.Resource):
 
     class Meta:
         skip_diff = True
+        # Rows are not model instances, so nothing is loaded from the database by row: import_instance does it.
+        instance_loader_class = BaseInstanceLoader
 
     def __init__(self, assessor):
         super().__init__()

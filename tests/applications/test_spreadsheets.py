@@ -1,0 +1,146 @@
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Role
+from applications.assessment import assessment_save, conflict_declare
+from applications.models import Allocation, Assessment, Score
+from applications.selectors import ranking_for
+from applications.spreadsheets import ranking_sheet, scores_import, scores_read, scoring_sheet
+from tests.factories import ApplicationFactory, RoundFactory, UserFactory, described_criteria
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assessor(db):
+    return UserFactory(role=Role.ASSESSOR)
+
+
+@pytest.fixture
+def allocations(assessor):
+    round_ = RoundFactory()
+    described_criteria(round_)
+    round_.assessors.add(assessor)
+    result = []
+    for n in range(2):
+        application = ApplicationFactory(round=round_, status="eligible", reference=f"DHC27-000{n + 1}")
+        allocation = Allocation.objects.create(application=application, assessor=assessor)
+        conflict_declare(allocation=allocation, has_conflict=False, nature="", acting_user=assessor)
+        result.append(allocation)
+    return result
+
+
+def rows_of_csv(content: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(content)))
+
+
+def as_csv_upload(rows: list[dict], name="my-scores.csv") -> SimpleUploadedFile:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, out.getvalue().encode())
+
+
+def test_the_scoring_sheet_lists_each_criterion_of_each_application_to_score(assessor, allocations):
+    content, content_type = scoring_sheet(assessor, "csv")
+    rows = rows_of_csv(content)
+    assert content_type == "text/csv"
+    assert [(row["Reference"], row["Criterion"]) for row in rows] == [
+        ("DHC27-0001", "Criterion 1"), ("DHC27-0001", "Criterion 2"),
+        ("DHC27-0002", "Criterion 1"), ("DHC27-0002", "Criterion 2"),
+    ]
+
+
+def test_an_application_with_a_declared_conflict_is_left_out_of_the_sheet(assessor, allocations):
+    other = ApplicationFactory(round=allocations[0].application.round, status="eligible", reference="DHC27-0009")
+    allocation = Allocation.objects.create(application=other, assessor=assessor)
+    conflict_declare(allocation=allocation, has_conflict=True, nature="My sister runs it", acting_user=assessor)
+    assert "DHC27-0009" not in scoring_sheet(assessor, "csv")[0]
+
+
+def test_a_filled_sheet_round_trips_into_draft_scores(assessor, allocations):
+    rows = rows_of_csv(scoring_sheet(assessor, "csv")[0])
+    for row in rows:
+        row["Score"], row["Reason for the score"] = "4", "Strong local evidence"
+    resource, problems = scores_read(as_csv_upload(rows), assessor)
+    assert problems == []
+    assert scores_import(resource, assessor) == 4
+    assert set(Score.objects.values_list("score", flat=True)) == {4}
+    assert set(Assessment.objects.values_list("status", flat=True)) == {"draft"}
+
+
+def test_xlsx_sheets_work_too(assessor, allocations):
+    content, content_type = scoring_sheet(assessor, "xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        row[header.index("Score")].value = 3
+        row[header.index("Reason for the score")].value = "Good"
+    out = io.BytesIO()
+    workbook.save(out)
+    resource, problems = scores_read(SimpleUploadedFile("scores.xlsx", out.getvalue()), assessor)
+    assert problems == []
+    assert scores_import(resource, assessor) == 4
+
+
+def test_one_bad_row_is_reported_by_number_and_nothing_is_imported(assessor, allocations):
+    rows = rows_of_csv(scoring_sheet(assessor, "csv")[0])
+    for row in rows:
+        row["Score"], row["Reason for the score"] = "4", "Fine"
+    rows[1]["Score"] = "7"
+    rows[2]["Reference"] = "DHC27-9999"
+    rows[3]["Reason for the score"] = ""
+    resource, problems = scores_read(as_csv_upload(rows), assessor)
+    assert [(problem.row, problem.message) for problem in problems] == [
+        (3, "The score must be a whole number from 0 to 5. This row has '7'."),
+        (4, "DHC27-9999 is not an application you have been given to score."),
+        (5, "Give a reason for the score for 'Criterion 2' on DHC27-0002."),
+    ]
+    assert not Score.objects.exists()
+    assert not Assessment.objects.exists()
+
+
+def test_a_sheet_for_sent_scores_makes_a_new_version_and_keeps_the_old(assessor, allocations):
+    allocation = allocations[0]
+    criteria = list(allocation.application.round.criteria.all())
+    assessment_save(allocation=allocation, scores={c.pk: (2, "Weak") for c in criteria}, acting_user=assessor, submit=True)
+    rows = [row for row in rows_of_csv(scoring_sheet(assessor, "csv")[0]) if row["Reference"] == "DHC27-0001"]
+    assert {row["Score"] for row in rows} == {"2"}
+    for row in rows:
+        row["Score"] = "5"
+    resource, problems = scores_read(as_csv_upload(rows), assessor)
+    assert problems == []
+    scores_import(resource, assessor)
+    versions = dict(allocation.assessments.values_list("version", "status"))
+    assert versions == {1: "submitted", 2: "draft"}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("scores.csv", b"just,some\ncolumns,here\n", "The sheet has no column called Reference, Criterion, Score, Reason for the score."),
+        ("scores.xlsx", b"not really a spreadsheet", "The file could not be read"),
+    ],
+)
+def test_an_unreadable_or_wrong_sheet_gets_a_plain_message(assessor, allocations, name, content, message):
+    _, problems = scores_read(SimpleUploadedFile(name, content), assessor)
+    assert message in problems[0].message
+
+
+def test_the_ranking_export_has_answers_scores_and_escapes_formulae(assessor, allocations):
+    application = allocations[0].application
+    application.summary = "=HYPERLINK(\"http://evil.example\")"
+    application.save()
+    criteria, ranked = ranking_for(application.round)
+    content, _ = ranking_sheet(criteria, ranked, "csv")
+    rows = rows_of_csv(content)
+    assert {row["Reference"] for row in rows} == {"DHC27-0001", "DHC27-0002"}
+    assert "Criterion 1 (average)" in rows[0]
+    summary = next(row["Summary"] for row in rows if row["Reference"] == "DHC27-0001")
+    assert not summary.startswith("=")
