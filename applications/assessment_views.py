@@ -262,6 +262,7 @@ def moderate(request, pk: int):
     round_ = application.round
     criteria = list(round_.criteria.order_by("position", "id"))
     summary = selectors.criterion_scores_for(round_, application_ids=[application.pk]).get(application.pk, {})
+    per_criterion = selectors.criterion_scores_of(criteria, summary)
     sheets = selectors.assessments_for_moderation(application)
     criterion = next((c for c in criteria if str(c.pk) == request.GET.get("criterion", request.POST.get("criterion"))), None)
     form = None
@@ -272,14 +273,13 @@ def moderate(request, pk: int):
                               reason=form.cleaned_data["reason"], acting_user=request.user)
             messages.success(request, f"Agreed score for '{criterion}' saved beside the assessors' scores.")
             return redirect("applications:moderate", pk=application.pk)
-    rows = []
-    for each in criteria:
-        given = summary.get(each.pk, {})
-        spread = (given["highest"] - given["lowest"]) if given.get("count", 0) > 1 else 0
-        rows.append({
+    rows = [
+        {
             "criterion": each, "scores": [sheet_scores.get(each.pk) for sheet_scores in sheets.values()],
-            "moderated": given.get("moderated"), "flagged": spread >= round_.moderation_threshold,
-        })
+            "moderated": scores.moderated, "flagged": scores.needs_moderation(round_.moderation_threshold),
+        }
+        for each, scores in zip(criteria, per_criterion)
+    ]
     return render(request, "applications/manage/moderate.html", {
         "application": application, "rows": rows, "assessors": list(sheets.keys()), "form": form, "criterion": criterion,
     })

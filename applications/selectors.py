@@ -215,6 +215,21 @@ def criterion_scores_for(round_: Round, application_ids=None) -> dict[int, dict]
     return summary
 
 
+def criterion_scores_of(criteria, given: dict) -> list[CriterionScores]:
+    """One application's summary rows (from criterion_scores_for) as the scoring module's values, in criterion order."""
+    return [
+        CriterionScores(
+            criterion_id=criterion.pk, weight=criterion.weight,
+            total=given.get(criterion.pk, {}).get("total") or 0,
+            count=given.get(criterion.pk, {}).get("count") or 0,
+            lowest=given.get(criterion.pk, {}).get("lowest"),
+            highest=given.get(criterion.pk, {}).get("highest"),
+            moderated=given.get(criterion.pk, {}).get("moderated"),
+        )
+        for criterion in criteria
+    ]
+
+
 def ranking_for(round_: Round):
     """The whole round ranked, with the funding line drawn at the ringfence, in a fixed number of queries."""
     criteria = list(round_.criteria.order_by("position", "id"))
@@ -229,18 +244,7 @@ def ranking_for(round_: Round):
     summary = criterion_scores_for(round_)
     entries = []
     for application in applications:
-        given = summary.get(application.pk, {})
-        per_criterion = [
-            CriterionScores(
-                criterion_id=criterion.pk, weight=criterion.weight,
-                total=given.get(criterion.pk, {}).get("total") or 0,
-                count=given.get(criterion.pk, {}).get("count") or 0,
-                lowest=given.get(criterion.pk, {}).get("lowest"),
-                highest=given.get(criterion.pk, {}).get("highest"),
-                moderated=given.get(criterion.pk, {}).get("moderated"),
-            )
-            for criterion in criteria
-        ]
+        per_criterion = criterion_scores_of(criteria, summary.get(application.pk, {}))
         assessments = max((scores.count for scores in per_criterion), default=0)
         entry = Ranked(
             application_id=application.pk,

@@ -1,0 +1,155 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from applications.assessment import assessment_save, conflict_declare
+from applications.models import Allocation, Application, ModeratedScore
+from tests.factories import ApplicationDocumentFactory, ApplicationFactory, RoundFactory, UserFactory, described_criteria
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_(db):
+    round_ = RoundFactory(budget="20000.00")
+    described_criteria(round_)
+    return round_
+
+
+@pytest.fixture
+def panel(round_):
+    assessors = [UserFactory(role=Role.ASSESSOR) for _ in range(2)]
+    round_.assessors.add(*assessors)
+    return assessors
+
+
+def score_all(application, assessors, values):
+    for assessor, value in zip(assessors, values):
+        allocation = Allocation.objects.get_or_create(application=application, assessor=assessor)[0]
+        if not application.conflict_declarations.filter(assessor=assessor).exists():
+            conflict_declare(allocation=allocation, has_conflict=False, nature="", acting_user=assessor)
+        assessment_save(allocation=allocation, acting_user=assessor, submit=True,
+                        scores={c.pk: (value, "Reason") for c in application.round.criteria.all()})
+
+
+def test_an_assessor_must_declare_before_seeing_the_application(client_for, round_, panel):
+    application = ApplicationFactory(round=round_, status="eligible", title="Secret project name")
+    allocation = Allocation.objects.create(application=application, assessor=panel[0])
+    client = client_for(panel[0])
+    response = client.get(reverse("applications:assess", kwargs={"pk": allocation.pk}))
+    assert response.url == reverse("applications:declare", kwargs={"pk": allocation.pk})
+    declare_page = client.get(response.url).content.decode()
+    assert "Secret project name" not in declare_page
+    client.post(response.url, {"has_conflict": "False"})
+    assert "Secret project name" in client.get(reverse("applications:assess", kwargs={"pk": allocation.pk})).content.decode()
+
+
+def test_a_conflict_hides_the_application_and_its_files_from_the_assessor(client_for, round_, panel):
+    application = ApplicationFactory(round=round_, status="eligible")
+    document = ApplicationDocumentFactory(application=application)
+    allocation = Allocation.objects.create(application=application, assessor=panel[0])
+    client = client_for(panel[0])
+    response = client.post(reverse("applications:declare", kwargs={"pk": allocation.pk}),
+                           {"has_conflict": "True", "nature": "I chair their board"})
+    assert response.url == reverse("applications:assessor_dashboard")
+    for url in [
+        reverse("applications:assess", kwargs={"pk": allocation.pk}),
+        reverse("applications:pdf", kwargs={"pk": application.pk}),
+        reverse("applications:document", kwargs={"pk": application.pk, "document_pk": document.pk}),
+    ]:
+        assert client.get(url).status_code == 404, url
+    refused = client.post(reverse("applications:assess", kwargs={"pk": allocation.pk}), {"submit": "1"})
+    assert refused.status_code == 404
+
+
+def test_a_conflict_needs_its_nature(client_for, round_, panel):
+    allocation = Allocation.objects.create(application=ApplicationFactory(round=round_, status="eligible"), assessor=panel[0])
+    response = client_for(panel[0]).post(reverse("applications:declare", kwargs={"pk": allocation.pk}), {"has_conflict": "True"})
+    assert "Say what the conflict is" in response.content.decode()
+
+
+def test_another_assessors_allocation_is_not_found(client_for, round_, panel):
+    allocation = Allocation.objects.create(application=ApplicationFactory(round=round_, status="eligible"), assessor=panel[0])
+    assert client_for(panel[1]).get(reverse("applications:assess", kwargs={"pk": allocation.pk})).status_code == 404
+
+
+def test_scoring_on_the_page_saves_a_draft_then_sends(client_for, round_, panel):
+    application = ApplicationFactory(round=round_, status="eligible")
+    allocation = Allocation.objects.create(application=application, assessor=panel[0])
+    conflict_declare(allocation=allocation, has_conflict=False, nature="", acting_user=panel[0])
+    client = client_for(panel[0])
+    url = reverse("applications:assess", kwargs={"pk": allocation.pk})
+    criteria = list(round_.criteria.all())
+    partial = {f"score_{criteria[0].pk}": "4", f"justification_{criteria[0].pk}": "Good", "save": "1"}
+    assert client.post(url, partial).status_code == 302
+    refused = client.post(url, {**partial, "submit": "1"})
+    assert f"Choose a score for &#x27;{criteria[1]}&#x27;" in refused.content.decode()
+    complete = {**partial, f"score_{criteria[1].pk}": "2", f"justification_{criteria[1].pk}": "Thin", "submit": "1"}
+    assert client.post(url, complete).url == reverse("applications:assessor_dashboard")
+    assert allocation.assessments.get().status == "submitted"
+
+
+def test_the_ranking_shows_totals_the_funding_line_and_flags(client_for, programme_manager, round_, panel):
+    strong = ApplicationFactory(round=round_, status="eligible", amount_requested="15000", reference="R-1")
+    weak = ApplicationFactory(round=round_, status="eligible", amount_requested="10000", reference="R-2")
+    split = ApplicationFactory(round=round_, status="eligible", amount_requested="1000", reference="R-3")
+    score_all(strong, panel, [5, 5])
+    score_all(weak, panel, [3, 3])
+    score_all(split, panel, [1, 5])
+    content = client_for(programme_manager).get(reverse("applications:ranking", kwargs={"pk": round_.pk})).content.decode()
+    assert content.index("R-1") < content.index("R-3") < content.index("R-2")
+    assert "Needs moderation: Criterion 1, Criterion 2" in content
+    assert "Below the funding line" in content and "Within the ringfence" in content
+
+
+def test_moderation_settles_a_flag_and_keeps_the_originals(client_for, programme_manager, round_, panel):
+    application = ApplicationFactory(round=round_, status="eligible")
+    score_all(application, panel, [1, 5])
+    criterion = round_.criteria.first()
+    client = client_for(programme_manager)
+    url = reverse("applications:moderate", kwargs={"pk": application.pk})
+    page = client.get(url).content.decode()
+    assert page.count("Needs moderation") == 2
+    response = client.post(f"{url}?criterion={criterion.pk}", {"score": "3", "reason": "Panel discussion"})
+    assert response.status_code == 302
+    assert ModeratedScore.objects.get().score == 3
+    page = client.get(url).content.decode()
+    assert page.count("Needs moderation") == 1
+    assert "<strong>1</strong>" in page and "<strong>5</strong>" in page
+
+
+def test_screening_on_the_page_needs_a_reason_to_refuse(client_for, programme_manager, round_):
+    application = ApplicationFactory(round=round_, status="submitted")
+    client = client_for(programme_manager)
+    url = reverse("applications:screen", kwargs={"pk": application.pk})
+    assert "Tell the applicant why" in client.post(url, {"eligible": "False", "reason": ""}).content.decode()
+    client.post(url, {"eligible": "True", "reason": ""})
+    application.refresh_from_db()
+    assert application.status == Application.Status.ELIGIBLE
+
+
+def test_automatic_allocation_from_the_page(client_for, programme_manager, round_, panel):
+    ApplicationFactory(round=round_, status="eligible")
+    client = client_for(programme_manager)
+    response = client.post(reverse("applications:allocations", kwargs={"pk": round_.pk}), {"auto": "1"}, follow=True)
+    assert "2 new allocations made." in response.content.decode()
+
+
+def make_scored_applications(round_, panel, count):
+    for n in range(count):
+        application = ApplicationFactory(round=round_, status="eligible", reference=f"Q-{n:04d}", amount_requested="1000")
+        score_all(application, panel, [n % 6, (n + 1) % 6])
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_the_ranking_and_assessor_dashboard_make_the_same_queries_for_10_or_200(
+    client_for, programme_manager, round_, panel, count, django_assert_max_num_queries
+):
+    make_scored_applications(round_, panel, count)
+    manager, assessor = client_for(programme_manager), client_for(panel[0])
+    with django_assert_max_num_queries(12):
+        response = manager.get(reverse("applications:ranking", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    with django_assert_max_num_queries(9):
+        response = assessor.get(reverse("applications:assessor_dashboard"))
+    assert response.content.decode().count("Q-0") == min(count, 200)
