@@ -234,7 +234,7 @@ def ranking(request, pk: int):
     if filters.is_valid():
         borough, status = filters.cleaned_data["borough"], filters.cleaned_data["status"]
         if borough:
-            shown = [e for e in shown if any(b.gss_code == borough for b in e.application.boroughs.all())]
+            shown = [e for e in shown if borough in e.application.borough_codes]
         if status:
             shown = [e for e in shown if e.application.status == status]
     page = Paginator(shown, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))

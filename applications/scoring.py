@@ -10,34 +10,25 @@ from decimal import ROUND_HALF_UP, Decimal
 ONE_PLACE = Decimal("0.1")
 
 
-@dataclass(frozen=True)
 class CriterionScores:
-    """What assessors gave one application on one criterion, and any moderated score agreed since."""
+    """What assessors gave one application on one criterion, and any moderated score agreed since.
 
-    criterion_id: int
-    weight: Decimal
-    total: int = 0  # sum of the submitted scores
-    count: int = 0
-    lowest: int | None = None
-    highest: int | None = None
-    moderated: int | None = None
+    A plain class with slots, its average worked out once: the ranking makes thousands of these per request.
+    """
 
-    @property
-    def average(self) -> Decimal | None:
-        return Decimal(self.total) / self.count if self.count else None
+    __slots__ = ("criterion_id", "weight", "total", "count", "lowest", "highest", "moderated", "average", "used")
+
+    def __init__(self, *, criterion_id: int, weight: Decimal, total: int = 0, count: int = 0,
+                 lowest: int | None = None, highest: int | None = None, moderated: int | None = None):
+        self.criterion_id, self.weight, self.total, self.count = criterion_id, weight, total, count
+        self.lowest, self.highest, self.moderated = lowest, highest, moderated
+        self.average = Decimal(total) / count if count else None
+        # The score that counts: the moderated one if there is one, else the assessors' average.
+        self.used = Decimal(moderated) if moderated is not None else self.average
 
     def needs_moderation(self, threshold: int) -> bool:
         """Scores this far apart need an agreed score; a moderated score settles it."""
-        return (
-            self.moderated is None
-            and self.count > 1
-            and self.highest - self.lowest >= threshold
-        )
-
-    @property
-    def used(self) -> Decimal | None:
-        """The score that counts: the moderated one if there is one, else the assessors' average."""
-        return Decimal(self.moderated) if self.moderated is not None else self.average
+        return self.moderated is None and self.count > 1 and self.highest - self.lowest >= threshold
 
 
 def weighted_total(criteria: list[CriterionScores], scale_max: int) -> Decimal | None:
@@ -55,7 +46,7 @@ def weighted_total(criteria: list[CriterionScores], scale_max: int) -> Decimal |
     return (points * 100 / total_weight).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
-@dataclass
+@dataclass(slots=True)
 class Ranked:
     """One application's place in the ranking."""
 
@@ -69,6 +60,8 @@ class Ranked:
     rank: int | None = None
     running_total: Decimal | None = None
     within_ringfence: bool = False
+    application: object = None  # what the pages show of the application, filled in by the selector
+    answers: object = None  # the full application, for spreadsheets only
 
 
 def rank(entries: list[Ranked], *, tie_break: str, heaviest_criterion_id: int | None, budget: Decimal) -> list[Ranked]:

@@ -1,7 +1,9 @@
 """Reads of rounds, organisations and applications, shaped for the pages that show them."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Count, Max, Min, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -200,13 +202,23 @@ def criterion_scores_for(round_: Round, application_ids=None) -> dict[int, dict]
     if application_ids is not None:
         scores = scores.filter(assessment__allocation__application_id__in=application_ids)
         moderated = moderated.filter(application_id__in=application_ids)
-    summary: dict[int, dict] = {}
-    for row in (
+    grouped = (
         scores.values("assessment__allocation__application_id", "criterion_id")
         .annotate(total=Sum("score"), count=Count("id"), lowest=Min("score"), highest=Max("score"))
         .order_by()
-    ):
-        summary.setdefault(row["assessment__allocation__application_id"], {})[row["criterion_id"]] = row
+        .values_list("assessment__allocation__application_id", "criterion_id", "total", "count", "lowest", "highest")
+    )
+    # The ORM writes the query; running it on a plain cursor skips per-value converters, which cost more than the
+    # query itself on a large round. Every column here is an integer on every database.
+    sql, params = grouped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        grouped_rows = cursor.fetchall()
+    summary: dict[int, dict] = {}
+    for application_id, criterion_id, total, count, lowest, highest in grouped_rows:
+        summary.setdefault(application_id, {})[criterion_id] = {
+            "total": total, "count": count, "lowest": lowest, "highest": highest
+        }
     for row in moderated.values("application_id", "criterion_id", "score"):
         entry = summary.setdefault(row["application_id"], {}).setdefault(
             row["criterion_id"], {"total": 0, "count": 0, "lowest": None, "highest": None}
@@ -215,51 +227,82 @@ def criterion_scores_for(round_: Round, application_ids=None) -> dict[int, dict]
     return summary
 
 
+NOTHING_GIVEN: dict = {}
+
+
 def criterion_scores_of(criteria, given: dict) -> list[CriterionScores]:
-    """One application's summary rows (from criterion_scores_for) as the scoring module's values, in criterion order."""
-    return [
-        CriterionScores(
-            criterion_id=criterion.pk, weight=criterion.weight,
-            total=given.get(criterion.pk, {}).get("total") or 0,
-            count=given.get(criterion.pk, {}).get("count") or 0,
-            lowest=given.get(criterion.pk, {}).get("lowest"),
-            highest=given.get(criterion.pk, {}).get("highest"),
-            moderated=given.get(criterion.pk, {}).get("moderated"),
-        )
-        for criterion in criteria
-    ]
+    """One application's summary rows (from criterion_scores_for) as the scoring module's values, in criterion order.
+
+    `criteria` may be Criterion objects or, for speed over a whole round, (id, weight) pairs.
+    """
+    result = []
+    for criterion_id, weight in [(c.pk, c.weight) if hasattr(c, "pk") else c for c in criteria]:
+        row = given.get(criterion_id, NOTHING_GIVEN)
+        result.append(CriterionScores(
+            criterion_id=criterion_id, weight=weight, total=row.get("total") or 0, count=row.get("count") or 0,
+            lowest=row.get("lowest"), highest=row.get("highest"), moderated=row.get("moderated"),
+        ))
+    return result
+
+
+@dataclass(slots=True)
+class RankedApplication:
+    """Just what the ranking shows of an application: loading whole rows for thousands of them is too slow."""
+
+    pk: int
+    reference: str
+    title: str
+    status: str
+    organisation_name: str
+    borough_codes: frozenset
+
+    @property
+    def status_label(self) -> str:
+        return Application.Status(self.status).label
+
+
+RANKED_STATUSES = [
+    Application.Status.ELIGIBLE, Application.Status.SCORED, Application.Status.AWARDED, Application.Status.NOT_FUNDED
+]
 
 
 def ranking_for(round_: Round):
     """The whole round ranked, with the funding line drawn at the ringfence, in a fixed number of queries."""
     criteria = list(round_.criteria.order_by("position", "id"))
-    applications = list(
-        round_.applications.filter(
-            status__in=[Application.Status.ELIGIBLE, Application.Status.SCORED, Application.Status.AWARDED,
-                        Application.Status.NOT_FUNDED]
+    rows = list(
+        round_.applications.filter(status__in=RANKED_STATUSES).values_list(
+            "pk", "reference", "title", "status", "amount_requested", "submitted_at", "organisation__name"
         )
-        .select_related("organisation")
-        .prefetch_related("boroughs")
     )
+    boroughs: dict[int, set] = {}
+    for application_id, gss_code in Application.boroughs.through.objects.filter(
+        application__round=round_, application__status__in=RANKED_STATUSES
+    ).values_list("application_id", "borough_id"):
+        boroughs.setdefault(application_id, set()).add(gss_code)
     summary = criterion_scores_for(round_)
+    weights = [(criterion.pk, criterion.weight) for criterion in criteria]
+    scale, needed, threshold = round_.score_scale_max, round_.assessors_per_application, round_.moderation_threshold
     entries = []
-    for application in applications:
-        per_criterion = criterion_scores_of(criteria, summary.get(application.pk, {}))
+    for pk, reference, title, status, amount, submitted_at, organisation_name in rows:
+        per_criterion = criterion_scores_of(weights, summary.get(pk, NOTHING_GIVEN))
         assessments = max((scores.count for scores in per_criterion), default=0)
         entry = Ranked(
-            application_id=application.pk,
-            amount_requested=application.amount_requested or 0,
-            submitted_order=application.submitted_at.timestamp() if application.submitted_at else 0,
+            application_id=pk,
+            amount_requested=amount or 0,
+            submitted_order=submitted_at.timestamp() if submitted_at else 0,
             criteria=per_criterion,
-            total=weighted_total(per_criterion, round_.score_scale_max),
+            total=weighted_total(per_criterion, scale),
             assessments=assessments,
         )
-        if assessments < round_.assessors_per_application:
-            entry.flags.append(f"{assessments} of {round_.assessors_per_application} scores in")
-        moderation = [c for c, s in zip(criteria, per_criterion) if s.needs_moderation(round_.moderation_threshold)]
+        if assessments < needed:
+            entry.flags.append(f"{assessments} of {needed} scores in")
+        moderation = [c for c, s in zip(criteria, per_criterion) if s.needs_moderation(threshold)]
         if moderation:
             entry.flags.append("Needs moderation: " + ", ".join(str(c) for c in moderation))
-        entry.application = application
+        entry.application = RankedApplication(
+            pk=pk, reference=reference, title=title, status=status, organisation_name=organisation_name,
+            borough_codes=frozenset(boroughs.get(pk, ())),
+        )
         entries.append(entry)
     heaviest = max(criteria, key=lambda criterion: criterion.weight, default=None)
     ranked = rank(entries, tie_break=round_.tie_break, heaviest_criterion_id=heaviest.pk if heaviest else None,

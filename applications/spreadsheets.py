@@ -15,7 +15,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from applications.assessment import SCOREABLE, assessment_revise, assessment_save
 from core.templatetags.govuk import plain_number
-from applications.models import Allocation, Assessment, ConflictDeclaration, Criterion, Round, Score
+from applications.models import Allocation, Application, Assessment, ConflictDeclaration, Criterion, Round, Score
 
 # utf-8-sig reads the byte-order mark that Excel puts at the start of a CSV it saves.
 FORMATS = {"xlsx": XLSX(), "csv": CSV(encoding="utf-8-sig")}
@@ -34,20 +34,20 @@ class RankingResource(resources.Resource):
 
     rank = fields.Field(attribute="rank", column_name="Rank")
     reference = fields.Field(attribute="application__reference", column_name="Reference")
-    organisation = fields.Field(attribute="application__organisation__name", column_name="Organisation")
+    organisation = fields.Field(attribute="application__organisation_name", column_name="Organisation")
     title = fields.Field(attribute="application__title", column_name="Project")
-    status = fields.Field(attribute="application__get_status_display", column_name="Status")
+    status = fields.Field(attribute="application__status_label", column_name="Status")
     boroughs = fields.Field(column_name="Boroughs")
     amount = fields.Field(attribute="amount_requested", column_name="Amount requested (£)", widget=widgets.DecimalWidget())
     total = fields.Field(attribute="total", column_name="Weighted total (%)", widget=widgets.DecimalWidget())
     running = fields.Field(attribute="running_total", column_name="Running total (£)", widget=widgets.DecimalWidget())
     within = fields.Field(column_name="Within the ringfence")
     flags = fields.Field(column_name="Flags")
-    summary = fields.Field(attribute="application__summary", column_name="Summary")
-    need = fields.Field(attribute="application__need", column_name="The need")
-    activities = fields.Field(attribute="application__activities", column_name="Activities")
-    beneficiaries = fields.Field(attribute="application__beneficiaries", column_name="Who benefits")
-    partnership = fields.Field(attribute="application__partnership", column_name="Partnership")
+    summary = fields.Field(attribute="answers__summary", column_name="Summary")
+    need = fields.Field(attribute="answers__need", column_name="The need")
+    activities = fields.Field(attribute="answers__activities", column_name="Activities")
+    beneficiaries = fields.Field(attribute="answers__beneficiaries", column_name="Who benefits")
+    partnership = fields.Field(attribute="answers__partnership", column_name="Partnership")
 
     def __init__(self, criteria: list[Criterion]):
         super().__init__()
@@ -61,7 +61,7 @@ class RankingResource(resources.Resource):
         return list(self.fields)
 
     def dehydrate_boroughs(self, entry) -> str:
-        return ", ".join(borough.name for borough in entry.application.boroughs.all())
+        return ", ".join(borough.name for borough in entry.answers.boroughs.all())
 
     def dehydrate_within(self, entry) -> str:
         return "Yes" if entry.within_ringfence else "No"
@@ -242,5 +242,10 @@ def scoring_sheet(assessor, file_format: str):
 
 
 def ranking_sheet(criteria, ranked, file_format: str):
+    """The ranking with each application's written answers, which the ranking page itself does not load."""
+    answers = Application.objects.filter(pk__in=[entry.application_id for entry in ranked]).prefetch_related("boroughs")
+    by_pk = {application.pk: application for application in answers}
+    for entry in ranked:
+        entry.answers = by_pk[entry.application_id]
     return export_file(RankingResource(criteria).export(ranked), file_format)
 
