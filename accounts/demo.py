@@ -8,6 +8,7 @@ DEMO_USERS = [
     ("colleague@example.org", "Ben Hughes", Role.APPLICANT),
     ("other.applicant@example.org", "Chloe Patel", Role.APPLICANT),
     ("assessor@example.org", "Dev Sharma", Role.ASSESSOR),
+    ("second.assessor@example.org", "Grace Obi", Role.ASSESSOR),
     ("manager@example.org", "Erin Walsh", Role.PROGRAMME_MANAGER),
     ("finance@example.org", "Femi Adeyemi", Role.FINANCE_OFFICER),
 ]

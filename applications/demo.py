@@ -5,9 +5,19 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts.models import User
-from applications.models import Borough, Criterion, Membership, Organisation, Round
-from applications.services import round_add_standard_indicators
+from accounts.models import Role, User
+from applications.assessment import application_screen
+from applications.models import (
+    Application,
+    Borough,
+    Criterion,
+    EligibilityCheck,
+    Membership,
+    Organisation,
+    Round,
+    ScoreDescriptor,
+)
+from applications.services import application_submit, round_add_standard_indicators
 
 DEMO_ROUND_NAME = "Disability Hate Crime Victim Support Small Grants"
 DEMO_CRITERIA = [
@@ -17,6 +27,20 @@ DEMO_CRITERIA = [
     ("Partnership", "Will the group work well with CATCH partners, the police and local services?", "15"),
     ("Reach and inclusion", "Will the project reach Disabled people who are least likely to report?", "10"),
     ("Value for money", "Are the costs realistic and is the budget clear?", "10"),
+]
+DESCRIPTORS = [
+    "No evidence: the application does not address this",
+    "Weak: little evidence and major gaps",
+    "Limited: some evidence but significant gaps",
+    "Adequate: meets the criterion with minor gaps",
+    "Good: clear evidence and a sound plan",
+    "Excellent: compelling evidence, led by lived experience",
+]
+# Applications already sent by other groups, so the assessment pages have something to show.
+DEMO_SENT = [
+    ("Hackney Disabled People's Network", "E09000012", "Hate crime advocacy in Hackney", "8000.00"),
+    ("Southwark Deaf Community Group", "E09000028", "BSL hate crime reporting centre", "6500.00"),
+    ("Barnet Access Forum", "E09000003", "Safe reporting for learning disabled people", "12000.00"),
 ]
 DEMO_ORGANISATIONS = [
     (
@@ -56,11 +80,17 @@ def seed(stdout) -> None:
         },
     )
     if created:
-        Criterion.objects.bulk_create(
-            Criterion(round=round_, name=name, guidance=guidance, weight=Decimal(weight), position=position)
-            for position, (name, guidance, weight) in enumerate(DEMO_CRITERIA)
-        )
+        for position, (name, guidance, weight) in enumerate(DEMO_CRITERIA):
+            criterion = Criterion.objects.create(
+                round=round_, name=name, guidance=guidance, weight=Decimal(weight), position=position
+            )
+            ScoreDescriptor.objects.bulk_create(
+                ScoreDescriptor(criterion=criterion, score=score, description=description)
+                for score, description in enumerate(DESCRIPTORS)
+            )
         round_add_standard_indicators(round_=round_, acting_user=manager)
+        round_.assessors.set(User.objects.filter(role=Role.ASSESSOR))
+        _sent_applications(round_, manager)
     for fields, borough_codes, members in DEMO_ORGANISATIONS:
         organisation, created = Organisation.objects.get_or_create(name=fields["name"], defaults=fields)
         if created:
@@ -69,4 +99,27 @@ def seed(stdout) -> None:
             Membership.objects.get_or_create(
                 organisation=organisation, user=User.objects.get(email=email), defaults={"role": role}
             )
-    stdout.write(f"Demo round: {DEMO_ROUND_NAME}")
+    stdout.write(f"Demo round: {DEMO_ROUND_NAME}, with {len(DEMO_SENT)} applications already sent by other groups")
+
+
+def _sent_applications(round_: Round, manager: User) -> None:
+    """Three applications sent and screened eligible, through the same services people use, so the trail is real."""
+    for name, borough, title, amount in DEMO_SENT:
+        organisation = Organisation.objects.create(
+            name=name, legal_form="cio", charity_number="1100000", postcode="E1 6AN", address_line_1="1 High Street",
+            contact_name="Demo contact", contact_email="contact@example.org", contact_phone="02079460000",
+        )
+        check = EligibilityCheck.objects.create(
+            round=round_, organisation=organisation, failures=[],
+            answers={"board_size": 6, "disabled_board_members": 6, "leader_is_disabled": True, "boroughs": [borough],
+                     "annual_income": "60000.00", "has_safeguarding_policy": True, "has_governing_document": True},
+        )
+        application = Application.objects.create(
+            round=round_, organisation=organisation, eligibility_check=check, title=title,
+            amount_requested=Decimal(amount), summary=f"{title}, run by and for Disabled people.",
+            need="Disabled people in the borough rarely report hate crime.", activities="Casework and drop-ins.",
+            beneficiaries="Disabled adults who have experienced hate crime.", partnership="Referrals to CATCH.",
+        )
+        application.boroughs.set([borough])
+        application_submit(application=application, acting_user=manager, site_url="")
+        application_screen(application=application, eligible=True, reason="", acting_user=manager)

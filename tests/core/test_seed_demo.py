@@ -41,3 +41,13 @@ def test_demo_applicants_share_one_organisation_and_the_third_has_another():
     colleague = User.objects.get(email="colleague@example.org").memberships.get()
     other = User.objects.get(email="other.applicant@example.org").memberships.get()
     assert owner.organisation == colleague.organisation != other.organisation
+
+
+def test_the_demo_round_is_ready_to_assess():
+    from applications.assessment import round_criteria_problems
+
+    seed()
+    round_ = Round.objects.get()
+    assert round_criteria_problems(round_) == []
+    assert round_.assessors.count() == 2
+    assert round_.applications.filter(status="eligible").count() == 3
