@@ -18,8 +18,12 @@ def django_on_a_temporary_database() -> Path:
     os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ["MEDIA_ROOT"] = str(folder / "media")
     os.environ["DEBUG"] = "1"  # development settings: no HTTPS redirect, static files without collectstatic
+    import warnings
+
     import django
     from django.conf import settings
+
+    warnings.filterwarnings("ignore", message="No directory at")  # static files come from the finders here
     from django.core.management import call_command
 
     django.setup()
