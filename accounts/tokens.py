@@ -1,4 +1,4 @@
-"""One-use links for confirming an email address: the token stops working once the account is active."""
+"""One-use links for confirming an email address: a link stops working once used or once the account changes."""
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 
@@ -7,9 +7,9 @@ class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "accounts.tokens.EmailConfirmationTokenGenerator"
 
     def _make_hash_value(self, user, timestamp):
-        # Signing in sets last_login, so a link stops working once used, even if the account is deactivated later.
-        login_timestamp = user.last_login.replace(microsecond=0, tzinfo=None) if user.last_login else ""
-        return f"{user.pk}{user.email}{user.is_active}{login_timestamp}{timestamp}"
+        # Django's own hash covers the password and last_login: registering again (a new password) voids earlier
+        # links, and signing in voids the one used, even if the account is deactivated later.
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
 
 
 email_confirmation_token = EmailConfirmationTokenGenerator()

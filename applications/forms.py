@@ -44,6 +44,12 @@ NUMBER_NEEDED_FOR = {
 }
 
 
+def note_stored(form, field_name: str, name: str) -> None:
+    """After a checked file is kept, the page says so even while something else on it needs correcting."""
+    hint = f"You have uploaded {name}. Upload a new file only to replace it."
+    form.fields[field_name].help_text = form[field_name].help_text = hint  # a bound field copies its hint when made
+
+
 class OrganisationForm(GovukFormMixin, forms.ModelForm):
     submit_label = "Save and continue"
 
@@ -175,11 +181,12 @@ class BoardForm(GovukFormMixin, forms.Form):
     board_size = CountField(
         label="How many people are on your board or management committee?",
         required_message="Enter how many people are on your board",
-        min_value=1,
+        subject="the number of people on your board", min_value=1, max_value=10_000,
     )
     disabled_board_members = CountField(
         label="How many of them are Disabled people?",
         required_message="Enter how many of your board are Disabled people",
+        subject="the number of Disabled board members", max_value=10_000,
         help_text="Count anyone who identifies as Deaf or Disabled, including people with long-term health conditions.",
     )
 
@@ -215,10 +222,12 @@ class StaffForm(GovukFormMixin, forms.Form):
     staff_count = CountField(
         label="How many paid staff do you have?",
         required_message="Enter how many paid staff you have",
+        subject="the number of paid staff", max_value=10_000,
         help_text="Enter 0 if your organisation is run by volunteers.",
     )
     disabled_staff_count = CountField(
-        label="How many of them are Disabled people?", required_message="Enter how many of your staff are Disabled people"
+        label="How many of them are Disabled people?", required_message="Enter how many of your staff are Disabled people",
+        subject="the number of Disabled staff", max_value=10_000,
     )
 
     def __init__(self, *args, **kwargs):
@@ -255,6 +264,7 @@ class IncomeForm(GovukFormMixin, forms.Form):
     annual_income = PoundsField(
         label="What was your organisation's income in its last financial year?",
         required_message="Enter your organisation's income in its last financial year",
+        subject="your income",
         help_text="In pounds, from your latest accounts. For example, 45000.",
     )
 
@@ -290,6 +300,10 @@ class GoverningDocumentForm(GovukFormMixin, forms.Form):
 # The staged application --------------------------------------------------------------------------------------------
 
 WORD_LIMITS = {"summary": 100, "need": 400, "activities": 500, "beneficiaries": 300, "partnership": 300}
+ANSWER_SUBJECTS = {
+    "summary": "Your summary", "need": "Your answer about the need", "activities": "Your answer about what you will do",
+    "beneficiaries": "Your answer about who will benefit", "partnership": "Your answer about working with others",
+}
 LONG_ANSWERS = ["need", "activities", "beneficiaries", "partnership"]
 
 
@@ -304,7 +318,8 @@ class ProjectForm(GovukFormMixin, forms.ModelForm):
         error_messages={"required": "Select at least one borough the project will work in"},
     )
     amount_requested = PoundsField(
-        label="How much are you asking for?", required_message="Enter how much you are asking for"
+        label="How much are you asking for?", required_message="Enter how much you are asking for",
+        subject="the amount you are asking for",
     )
 
     class Meta:
@@ -337,7 +352,7 @@ class ProjectForm(GovukFormMixin, forms.ModelForm):
         )
         for name, limit in WORD_LIMITS.items():
             self.fields[name].required = True
-            self.fields[name].validators.append(MaxWordsValidator(limit))
+            self.fields[name].validators.append(MaxWordsValidator(limit, ANSWER_SUBJECTS[name]))
         self.fields["title"].required = True
         messages = {
             "title": "Enter a name for your project",
@@ -376,7 +391,7 @@ class ProjectForm(GovukFormMixin, forms.ModelForm):
             media = cleaned.get(f"{name}_media")
             if media:
                 try:
-                    self.media_types[name] = check_media_answer(media)
+                    self.media_types[name] = check_media_answer(media, subject="The video or audio answer")
                 except forms.ValidationError as error:
                     self.add_error(f"{name}_media", error)
                     continue
@@ -390,6 +405,9 @@ class ProjectForm(GovukFormMixin, forms.ModelForm):
                 f"Ask for between {pounds(self.round.minimum_award)} and {pounds(self.round.maximum_award)}",
             )
         return cleaned
+
+    def note_stored(self, field_name: str, name: str) -> None:
+        note_stored(self, field_name, name)
 
     def media_uploads(self) -> dict:
         """Video or audio answers that passed their checks: question -> (file, content type)."""
@@ -417,6 +435,7 @@ class OutcomesForm(GovukFormMixin, forms.Form):
                 self.fields[name] = CountField(
                     label=f"Quarter {quarter}",
                     required_message=f"Enter a target for {indicator.name.lower()} in quarter {quarter}. Enter 0 if none",
+                    subject=f"the target for {indicator.name.lower()} in quarter {quarter}",
                 )
                 items.append(Div(Field.text(name), css_class="govuk-date-input__item"))
             fieldsets.append(
@@ -446,7 +465,8 @@ class BudgetLineForm(GovukFormMixin, forms.Form):
     description = forms.CharField(
         label="What it is for", max_length=200, error_messages={"required": "Say what the cost is for"}
     )
-    amount = PoundsField(label="Amount", required_message="Enter the amount", min_value=Decimal("0.01"))
+    amount = PoundsField(label="Amount", required_message="Enter the amount", subject="the amount",
+                         min_value=Decimal("0.01"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -506,7 +526,7 @@ class DocumentsForm(GovukFormMixin, forms.Form):
                     if already
                     else "PDF, DOCX, ODT, JPG or PNG."
                 ),
-                error_messages={"required": f"Upload your {label.lower()}"},
+                error_messages={"required": f"Upload your {label.lower()}", "empty": f"The {label.lower()} file is empty"},
                 widget=forms.ClearableFileInput(attrs={"accept": DOCUMENTS.accept}),
             )
 
@@ -516,16 +536,13 @@ class DocumentsForm(GovukFormMixin, forms.Form):
         for kind, upload in list(cleaned.items()):
             if upload:
                 try:
-                    self.content_types[kind] = check_document(upload)
+                    self.content_types[kind] = check_document(upload, subject=self.fields[kind].label)
                 except forms.ValidationError as error:
                     self.add_error(kind, error)
         return cleaned
 
-    def note_stored(self, kind: str, document) -> None:
-        """After a checked file is kept, the page says so even while another file on it needs correcting."""
-        self.uploaded[kind] = document
-        hint = f"You have uploaded {document.original_name}. Upload a new file only to replace it."
-        self.fields[kind].help_text = self[kind].help_text = hint  # a bound field copies its hint when made
+    def note_stored(self, kind: str, name: str) -> None:
+        note_stored(self, kind, name)
 
     def valid_uploads(self) -> dict:
         """The files that passed their checks, even when another file in the same step did not."""
@@ -613,7 +630,7 @@ class AdjustmentRequestForm(GovukFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = AdjustmentRequest.Kind.choices
-        self.fields["details"].validators.append(MaxWordsValidator(300))
+        self.fields["details"].validators.append(MaxWordsValidator(300, "Your request"))
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.MEDIUM), Field.textarea("details", rows=5, max_words=300)
         )
@@ -747,7 +764,7 @@ class ScoringForm(GovukFormMixin, forms.Form):
             )
             self.fields[justification_name] = forms.CharField(
                 label=f"Why this score for '{criterion}'?", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                validators=[MaxWordsValidator(300)],
+                validators=[MaxWordsValidator(300, "Your reason")],
                 # crispy-forms-gds's word count needs a hint to attach to.
                 help_text="The applicant may read this as feedback. 300 words or fewer.",
             )

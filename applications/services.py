@@ -185,12 +185,23 @@ def _write_project(application: Application, answers: dict, acting_user: User) -
         setattr(application, name, answers[name])
     application.save()
     application.boroughs.set(answers["boroughs"])
-    for question, (upload, content_type) in answers.get("media", {}).items():
-        MediaAnswer.objects.filter(application=application, question=question).delete()
-        MediaAnswer.objects.create(
-            application=application, question=question, file=upload, original_name=upload.name[:200],
-            content_type=content_type, size=upload.size, uploaded_by=acting_user,
-        )
+    application_store_media_answers(application=application, uploads=answers.get("media", {}), acting_user=acting_user)
+
+
+def application_store_media_answers(*, application: Application, uploads: dict, acting_user: User) -> None:
+    """Stores each checked video or audio answer (question -> (file, content type)), replacing an earlier one."""
+    with transaction.atomic():
+        for question, (upload, content_type) in uploads.items():
+            if MediaAnswer.objects.filter(application=application, question=question, original_name=upload.name[:200],
+                                          size=upload.size).exists():
+                continue  # the same file kept earlier in this request, when another answer needed correcting
+            MediaAnswer.objects.filter(application=application, question=question).delete()
+            MediaAnswer.objects.create(
+                application=application, question=question, file=upload, original_name=upload.name[:200],
+                content_type=content_type, size=upload.size, uploaded_by=acting_user,
+            )
+            audit_record(acting_user=acting_user, action=f"uploaded a video or audio answer ({question})",
+                         target=application)
 
 
 def _write_outcomes(application: Application, answers: dict, acting_user: User) -> None:

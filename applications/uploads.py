@@ -49,32 +49,36 @@ def describe_size(size: int) -> str:
     return f"{megabytes:g}MB" if megabytes >= 1 else f"{size // 1024}KB"
 
 
-def check_upload(upload, rule: FileRule, max_bytes: int) -> str:
-    """Refuses an empty, oversized or wrongly typed file with a GOV.UK-style message; returns its content type."""
+def check_upload(upload, rule: FileRule, max_bytes: int, subject: str = "The selected file") -> str:
+    """Refuses an empty, oversized or wrongly typed file with a GOV.UK-style message; returns its content type.
+
+    `subject` names the file in the message, so two refused files on one page get different messages.
+    """
+    params = {"subject": subject, "kinds": rule.description}
     if upload.size == 0:
-        raise ValidationError("The selected file is empty", code="empty")
+        raise ValidationError("%(subject)s is empty", code="empty", params=params)
     if upload.size > max_bytes:
         raise ValidationError(
-            "The selected file must be smaller than %(limit)s", code="too_big", params={"limit": describe_size(max_bytes)}
+            "%(subject)s must be smaller than %(limit)s", code="too_big", params={**params, "limit": describe_size(max_bytes)}
         )
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     if extension not in rule.kinds:
-        raise ValidationError("The selected file must be %(kinds)s", code="wrong_type", params={"kinds": rule.description})
+        raise ValidationError("%(subject)s must be %(kinds)s", code="wrong_type", params=params)
     upload.seek(0)
     sniffed = filetype.guess(upload.read(8192))
     upload.seek(0)
     if sniffed is None or sniffed.mime not in rule.kinds[extension]:
         raise ValidationError(
-            "The selected file must be %(kinds)s. This file's name says .%(extension)s but its contents are not",
+            "%(subject)s must be %(kinds)s. Its name says .%(extension)s but its contents are not",
             code="contents_do_not_match",
-            params={"kinds": rule.description, "extension": extension},
+            params={**params, "extension": extension},
         )
     return sniffed.mime
 
 
-def check_document(upload) -> str:
-    return check_upload(upload, DOCUMENTS, settings.DOCUMENT_MAX_BYTES)
+def check_document(upload, subject: str = "The selected file") -> str:
+    return check_upload(upload, DOCUMENTS, settings.DOCUMENT_MAX_BYTES, subject)
 
 
-def check_media_answer(upload) -> str:
-    return check_upload(upload, MEDIA, settings.MEDIA_ANSWER_MAX_BYTES)
+def check_media_answer(upload, subject: str = "The selected file") -> str:
+    return check_upload(upload, MEDIA, settings.MEDIA_ANSWER_MAX_BYTES, subject)

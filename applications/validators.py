@@ -18,20 +18,23 @@ def count_words(text: str) -> int:
 
 @deconstructible
 class MaxWordsValidator:
-    def __init__(self, limit: int):
+    """`subject` starts the message, so each error says which answer is too long."""
+
+    def __init__(self, limit: int, subject: str = "Your answer"):
         self.limit = limit
+        self.subject = subject
 
     def __call__(self, value: str) -> None:
         words = count_words(value or "")
         if words > self.limit:
             raise ValidationError(
-                "Your answer must be %(limit)s words or fewer. It has %(words)s words.",
+                "%(subject)s must be %(limit)s words or fewer. It has %(words)s words.",
                 code="too_many_words",
-                params={"limit": self.limit, "words": words},
+                params={"subject": self.subject, "limit": self.limit, "words": words},
             )
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, MaxWordsValidator) and other.limit == self.limit
+        return isinstance(other, MaxWordsValidator) and (other.limit, other.subject) == (self.limit, self.subject)
 
 
 def normalise_postcode(value: str) -> str:

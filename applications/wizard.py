@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from formtools.wizard.storage.base import BaseStorage
 from django.views.generic import TemplateView
-from formtools.wizard.views import NamedUrlWizardView, StepsHelper
+from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
 from applications import forms as application_forms
 from applications.models import Application, DocumentKind
@@ -26,7 +26,14 @@ from applications.selectors import (
     deadline_for,
 )
 from core.forms import embed_in_page_form
-from applications.services import DeadlinePassed, application_save_section, application_store_documents, application_submit
+from core.text import without_nul
+from applications.services import (
+    DeadlinePassed,
+    application_save_section,
+    application_store_documents,
+    application_store_media_answers,
+    application_submit,
+)
 
 STEPS = [
     ("organisation", "Your organisation", application_forms.OrganisationForm),
@@ -68,6 +75,8 @@ class DraftApplicationStorage(BaseStorage):
         self._session["extra_data"] = extra_data
 
     def get_step_data(self, step):
+        if step == "check":
+            return MultiValueDict()  # the check step asks nothing, so it is always complete
         section = self.sections.get(step)
         return MultiValueDict(section.data) if section and section.completed_at else None
 
@@ -83,6 +92,11 @@ class DraftApplicationStorage(BaseStorage):
 
     def reset(self):
         self._session.update({"step": None, "extra_data": {}})
+
+
+def step_data(request_data, prefix: str) -> dict:
+    """What was posted for one step, as the section keeps it."""
+    return {key: without_nul(values) for key, values in request_data.lists() if key.startswith(f"{prefix}-")}
 
 
 def raw_values(form, data) -> dict:
@@ -162,23 +176,37 @@ class ApplicationWizard(NamedUrlWizardView):
             return [row for row in rows if any(value not in ("", None, []) for key, value in row.items() if key != "DELETE")]
         return raw_values(probe, data)
 
+    def get(self, *args, **kwargs):
+        step = kwargs.get("step")
+        if step == self.done_step_name:
+            # An application is sent only by its "Send application" button, never by opening an address.
+            return redirect(self.get_step_url("check"))
+        if step == "check" and not all(status == "Completed" for _, _, status, _ in section_statuses(self.application)):
+            messages.error(self.request, "Complete every section before you check your answers and send.")
+            return redirect("applications:detail", pk=self.application.pk)
+        return super().get(*args, **kwargs)
+
     def post(self, *args, **kwargs):
+        if kwargs.get("step") not in self.get_form_list():
+            return redirect(self.get_step_url("check"))
         # The step in the address is the one being answered, whatever another tab or device last opened.
-        if kwargs.get("step") in self.get_form_list():
-            self.storage.current_step = kwargs["step"]
+        self.storage.current_step = kwargs["step"]
         if "save_draft" in self.request.POST or "more_lines" in self.request.POST:
             return self._save_draft()
         return super().post(*args, **kwargs)
 
     def _save_draft(self):
+        """Keeps whatever was typed. Answers that are already complete and correct stay "Completed"."""
         step = self.steps.current
         form = self.get_form(data=self.request.POST, files=self.request.FILES)
-        self._keep_checked_uploads(step, form)
-        prefix = self.get_form_prefix(step, form)
-        data = {key: values for key, values in self.request.POST.lists() if key.startswith(f"{prefix}-")}
-        application_save_section(
-            application=self.application, step=step, data=data, acting_user=self.request.user, completed=False
-        )
+        data = step_data(self.request.POST, self.get_form_prefix(step, form))
+        if form.is_valid():
+            self.process_step(form)
+        else:
+            self._keep_checked_uploads(step, form)
+            application_save_section(
+                application=self.application, step=step, data=data, acting_user=self.request.user, completed=False
+            )
         if "more_lines" in self.request.POST:
             return redirect(self.get_step_url(step))
         messages.success(self.request, f"Your answers to '{STEP_TITLES[step]}' are saved. You can come back to them at any time.")
@@ -186,13 +214,19 @@ class ApplicationWizard(NamedUrlWizardView):
 
     def _keep_checked_uploads(self, step, form) -> None:
         """A file that passed its checks is kept even when something else on the page needs correcting."""
+        form.is_valid()
         if step == "documents":
-            form.is_valid()
             uploads = {kind: (upload, form.content_types[kind]) for kind, upload in form.valid_uploads().items()}
             if uploads:
                 application_store_documents(application=self.application, uploads=uploads, acting_user=self.request.user)
                 for document in self.application.documents.filter(kind__in=uploads):
-                    form.note_stored(document.kind, document)
+                    form.note_stored(document.kind, document.original_name)
+        if step == "project":
+            uploads = form.media_uploads()
+            if uploads:
+                application_store_media_answers(application=self.application, uploads=uploads, acting_user=self.request.user)
+                for question, (upload, _) in uploads.items():
+                    form.note_stored(f"{question}_media", upload.name)
 
     def render(self, form=None, **kwargs):
         if form is not None and form.is_bound and not form.is_valid():
@@ -201,7 +235,9 @@ class ApplicationWizard(NamedUrlWizardView):
 
     def process_step(self, form):
         step = self.steps.current
-        data = {key: values for key, values in form.data.lists() if key.startswith(f"{form.prefix}-")}
+        data = step_data(form.data, form.prefix)
+        if step == "check":
+            return data  # nothing to keep: sending is what this step does
         application_save_section(
             application=self.application,
             step=step,
@@ -245,8 +281,10 @@ class ApplicationWizard(NamedUrlWizardView):
         return context
 
     def render_done(self, form, **kwargs):
+        # Straight from the "Send application" button: checks every section again and sends, without the redirect
+        # to a "done" address that NamedUrlWizardView would make (which would let a plain link send).
         try:
-            return super().render_done(form, **kwargs)
+            return WizardView.render_done(self, form, **kwargs)
         except DeadlinePassed as error:
             return render(self.request, "applications/deadline_passed.html", {"application": self.application, "error": error})
 

@@ -1,5 +1,6 @@
 """Form fields for answers people give in everyday ways: '£12,500' for money, 'Yes' or 'No' for a choice."""
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -8,22 +9,29 @@ from django import forms
 from django.core.validators import RegexValidator
 
 
-class PoundsField(forms.DecimalField):
-    """An amount in pounds and pence. Accepts '£12,500.50' as typed; never a float."""
+AMOUNT = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
 
-    def __init__(self, *, label: str, required_message: str, **kwargs):
+
+class PoundsField(forms.DecimalField):
+    """An amount in pounds and pence, accepted as people write it ('£12,500.50'); never a float.
+
+    `subject` names the amount in error messages, for example "your income".
+    """
+
+    def __init__(self, *, label: str, required_message: str, subject: str, **kwargs):
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", Decimal("0"))
+        capital = subject[0].upper() + subject[1:]
         super().__init__(
             label=label,
             error_messages={
                 "required": required_message,
-                "invalid": f"{label} must be an amount of money, like 12500 or 12500.50",
-                "max_decimal_places": f"{label} can only have pence after the decimal point, like 12500.50",
-                "max_digits": f"{label} is too large",
-                "max_whole_digits": f"{label} is too large",
-                "min_value": f"{label} must be 0 or more",
+                "invalid": f"Enter {subject} in pounds, like 12500 or 12500.50",
+                "max_decimal_places": f"{capital} can only have pence after the decimal point, like 12500.50",
+                "max_digits": f"{capital} is too large",
+                "max_whole_digits": f"{capital} is too large",
+                "min_value": f"{capital} must be 0 or more",
             },
             widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10", "spellcheck": "false"}),
             **kwargs,
@@ -31,7 +39,10 @@ class PoundsField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip().replace("£", "").replace(",", "").replace(" ", "")
+            value = value.strip().replace("£", "").replace(" ", "")
+            if value and not AMOUNT.match(value):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = value.replace(",", "")
         try:
             return super().to_python(value)
         except (InvalidOperation, ValueError):
@@ -51,18 +62,19 @@ class YesNoField(forms.TypedChoiceField):
 
 
 class CountField(forms.IntegerField):
-    """A whole number of people or things, 0 or more."""
+    """A whole number of people or things, 0 or more. `subject` names it in error messages."""
 
-    def __init__(self, *, label: str, required_message: str, **kwargs):
+    def __init__(self, *, label: str, required_message: str, subject: str, **kwargs):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", 1_000_000)
+        capital = subject[0].upper() + subject[1:]
         super().__init__(
             label=label,
             error_messages={
                 "required": required_message,
-                "invalid": f"{label} must be a whole number, like 12",
-                "min_value": f"{label} must be 0 or more",
-                "max_value": f"{label} must be a realistic number",
+                "invalid": f"Enter {subject} as a whole number, like 12",
+                "min_value": f"{capital} must be 0 or more",
+                "max_value": f"{capital} must be {kwargs['max_value']:,} or fewer",
             },
             widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5", "spellcheck": "false"}),
             **kwargs,

@@ -2,6 +2,8 @@
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+
+from core.text import without_nul
 from crispy_forms_gds.layout import Submit
 
 
@@ -13,6 +15,10 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and hasattr(self.data, "setlist"):
+            self.data = self.data.copy()
+            for key, values in self.data.lists():
+                self.data.setlist(key, without_nul(values))
         self.helper = FormHelper(self)
         self.helper.label_size = self.label_size
         self.helper.legend_size = self.label_size

@@ -43,7 +43,7 @@ class OutlinedDocument(SimpleDocTemplate):
 
 
 def table(rows: list[list], col_widths: list[float], text_style: ParagraphStyle, header: bool = True) -> Table:
-    cells = [[Paragraph(str(value), text_style) for value in row] for row in rows]
+    cells = [[para(str(value), text_style) for value in row] for row in rows]
     result = Table(cells, colWidths=col_widths, repeatRows=1 if header else 0)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),

@@ -12,3 +12,8 @@ def strip_invisible(value: str) -> str:
         for character in value
         if character in KEPT_CONTROLS or unicodedata.category(character) not in {"Cc", "Cf"}
     ).strip()
+
+
+def without_nul(values: list) -> list:
+    """NUL characters cannot be stored (PostgreSQL refuses them) and are never meant: drop them."""
+    return [value.replace("\x00", "") if isinstance(value, str) else value for value in values]

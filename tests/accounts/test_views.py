@@ -294,3 +294,20 @@ def test_a_form_from_an_expired_page_gets_a_plain_english_page(applicant):
     response = Client(enforce_csrf_checks=True).post(reverse("accounts:sign_in"), {"username": "a", "password": "b"})
     assert response.status_code == 403
     assert "This page has expired" in response.content.decode()
+
+
+def test_registering_over_someone_elses_unconfirmed_account_voids_the_earlier_link(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(client, password="the-owners-passphrase", password_confirmation="the-owners-passphrase")
+        register(client, password="an-intruders-passphrase", password_confirmation="an-intruders-passphrase")
+    owners_link, intruders_link = link_in(mail.outbox[0]), link_in(mail.outbox[1])
+    assert client.get(owners_link).status_code == 400
+    assert not User.objects.get(email="dana@example.org").is_active
+    # Only whoever reads the mailbox can use the newest link; the owner registers again to take it back.
+    with django_capture_on_commit_callbacks(execute=True):
+        register(client, password="the-owners-passphrase", password_confirmation="the-owners-passphrase")
+    assert client.get(intruders_link).status_code == 400
+    client.get(link_in(mail.outbox[2]))
+    assert User.objects.get(email="dana@example.org").check_password("the-owners-passphrase")

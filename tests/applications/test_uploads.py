@@ -21,8 +21,8 @@ def test_real_documents_are_accepted_with_their_sniffed_type(name, content, kind
         ("empty.pdf", b"", "The selected file is empty"),
         ("virus.exe", b"MZ" + b"\x00" * 100, "The selected file must be a PDF, DOCX, ODT, JPG or PNG"),
         ("no-extension", PDF_BYTES, "The selected file must be a PDF, DOCX, ODT, JPG or PNG"),
-        ("fake.pdf", b"<html>not a pdf</html>" * 10, "This file's name says .pdf but its contents are not"),
-        ("picture.pdf", PNG_BYTES, "This file's name says .pdf but its contents are not"),
+        ("fake.pdf", b"<html>not a pdf</html>" * 10, "Its name says .pdf but its contents are not"),
+        ("picture.pdf", PNG_BYTES, "Its name says .pdf but its contents are not"),
     ],
 )
 def test_bad_documents_are_refused_with_a_plain_message(name, content, message):

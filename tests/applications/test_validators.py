@@ -48,5 +48,5 @@ def test_word_limit_counts_words_not_characters():
     assert count_words("  one two\nthree  ") == 3
     MaxWordsValidator(3)("one two three")
     with pytest.raises(ValidationError) as refused:
-        MaxWordsValidator(3)("one two three four")
-    assert refused.value.messages == ["Your answer must be 3 words or fewer. It has 4 words."]
+        MaxWordsValidator(3, "Your summary")("one two three four")
+    assert refused.value.messages == ["Your summary must be 3 words or fewer. It has 4 words."]

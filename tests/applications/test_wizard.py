@@ -45,10 +45,7 @@ def test_a_colleague_carries_on_and_sends_the_application(
     with django_capture_on_commit_callbacks(execute=True):
         response = post_step(colleagues_client, draft, "check", {})
     assert response.status_code == 302
-    assert response.url == step_url(draft, "done")
-    with django_capture_on_commit_callbacks(execute=True):
-        done = colleagues_client.get(response.url)
-    assert done.url == reverse("applications:submitted", kwargs={"pk": draft.pk})
+    assert response.url == reverse("applications:submitted", kwargs={"pk": draft.pk})
     draft.refresh_from_db()
     assert draft.status == Application.Status.SUBMITTED
     assert draft.submitted_by == colleague
@@ -81,7 +78,7 @@ def test_the_task_list_shows_each_section_status(client_for, applicant, draft):
 def test_word_limits_are_enforced_on_the_server(client_for, applicant, draft):
     response = post_step(client_for(applicant), draft, "project", project_answers(summary="word " * 101))
     assert response.status_code == 200
-    assert "Your answer must be 100 words or fewer. It has 101 words." in response.content.decode()
+    assert "Your summary must be 100 words or fewer. It has 101 words." in response.content.decode()
     assert not ApplicationSection.objects.filter(application=draft, step="project").exists()
 
 
@@ -114,12 +111,26 @@ def test_outcome_targets_are_saved_for_each_indicator_with_a_target_and_each_qua
     assert draft.targets.count() == 2 * 2
 
 
-def test_the_check_step_revalidates_and_sends_back_to_an_incomplete_section(client_for, applicant, draft):
+def test_sending_checks_every_section_again_and_goes_back_to_an_incomplete_one(client_for, applicant, draft):
     client = client_for(applicant)
     post_step(client, draft, "organisation", organisation_answers())
-    response = client.get(step_url(draft, "done"))
+    response = post_step(client, draft, "check", {})
     assert response.status_code == 302
     assert response.url == step_url(draft, "project")
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.DRAFT
+
+
+def test_the_check_page_waits_until_every_section_is_complete(client_for, applicant, draft):
+    response = client_for(applicant).get(step_url(draft, "check"))
+    assert response.url == reverse("applications:detail", kwargs={"pk": draft.pk})
+
+
+def test_opening_an_address_never_sends_an_application(client_for, applicant, draft):
+    client = client_for(applicant)
+    complete_every_section(client, draft)
+    for response in (client.get(step_url(draft, "done")), client.post(step_url(draft, "done"), {})):
+        assert response.url == step_url(draft, "check")
     draft.refresh_from_db()
     assert draft.status == Application.Status.DRAFT
 
@@ -128,7 +139,6 @@ def test_a_sent_application_is_read_only(client_for, applicant, draft):
     client = client_for(applicant)
     complete_every_section(client, draft)
     post_step(client, draft, "check", {})
-    client.get(step_url(draft, "done"))
     response = post_step(client, draft, "project", project_answers(title="Changed after sending"))
     assert response.status_code == 302
     assert response.url == reverse("applications:detail", kwargs={"pk": draft.pk})
@@ -150,3 +160,34 @@ def test_an_unknown_step_goes_to_the_first_step(client_for, applicant, draft):
 def test_a_tampered_wizard_form_is_refused_without_an_error_page(client_for, applicant, draft):
     response = client_for(applicant).post(step_url(draft, "project"), {"project-title": "No management form"})
     assert response.status_code == 400
+
+
+def test_save_and_come_back_keeps_a_complete_section_complete(client_for, applicant, draft):
+    client = client_for(applicant)
+    post_step(client, draft, "project", project_answers())
+    post_step(client, draft, "project", project_answers(), save_draft="1")
+    assert ApplicationSection.objects.get(application=draft, step="project").completed_at is not None
+
+
+def test_nul_characters_are_dropped_not_stored(client_for, applicant, draft):
+    client = client_for(applicant)
+    post_step(client, draft, "project", {"title": "Half\x00-written"}, save_draft="1")
+    assert ApplicationSection.objects.get(application=draft, step="project").data["project-title"] == ["Half-written"]
+    post_step(client, draft, "project", project_answers(title="Clean\x00 title"))
+    draft.refresh_from_db()
+    assert draft.title == "Clean title"
+
+
+def test_a_video_answer_is_kept_when_something_else_on_the_page_needs_correcting(client_for, applicant, draft):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.models import MediaAnswer
+    from applications.services import adjustment_request
+    from tests.factories import MP4_BYTES
+
+    adjustment_request(application=draft, kind="alternative_format", details="BSL", acting_user=applicant)
+    answers = project_answers(need="", amount_requested="999999", need_media=SimpleUploadedFile("need.mp4", MP4_BYTES))
+    response = post_step(client_for(applicant), draft, "project", answers)
+    assert response.status_code == 200
+    assert "You have uploaded need.mp4" in response.content.decode()
+    assert MediaAnswer.objects.get(application=draft).original_name == "need.mp4"

@@ -145,7 +145,7 @@ def test_register_check_eligibility_fill_sign_out_and_a_colleague_sends(page, tm
     not_a_pdf.write_bytes(b"plain text pretending to be a PDF" * 10)
     page.locator("#id_documents-accounts").set_input_files(str(not_a_pdf))
     click(page, "button", "Save and continue")
-    assert "its contents are not" in page.locator(".govuk-error-summary").inner_text()
+    assert "Latest accounts must be a PDF" in page.locator(".govuk-error-summary").inner_text()
     for kind in ["governing_document", "accounts", "safeguarding_policy", "equality_policy"]:
         upload = tmp_path / f"{kind}.pdf"
         upload.write_bytes(PDF_BYTES)
