@@ -1,6 +1,8 @@
 """Every change to an account: registering an applicant and confirming their email address."""
 
 from django.db import transaction
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -11,7 +13,7 @@ from core.emails import email_send_on_commit
 from core.services import audit_record
 
 
-def applicant_register(*, full_name: str, email: str, password: str, site_url: str) -> User | None:
+def applicant_register(*, full_name: str, email: str, password: str, site_url: str, next_path: str = "") -> User | None:
     """Creates an applicant account that cannot sign in until its email address is confirmed.
 
     Someone registering an address that already has an account gets an email saying so, and the page shows the
@@ -24,7 +26,7 @@ def applicant_register(*, full_name: str, email: str, password: str, site_url: s
             existing.full_name = full_name
             existing.set_password(password)
             existing.save()
-            _send_confirmation(existing, site_url)
+            _send_confirmation(existing, site_url, next_path)
             return existing
         if existing is not None:
             email_send_on_commit(
@@ -37,15 +39,18 @@ def applicant_register(*, full_name: str, email: str, password: str, site_url: s
             return None
         user = User.objects.create_user(email, password, full_name=full_name, role=Role.APPLICANT, is_active=False)
         audit_record(acting_user=user, action="registered", target=user, to_state="unconfirmed")
-        _send_confirmation(user, site_url)
+        _send_confirmation(user, site_url, next_path)
         return user
 
 
-def _send_confirmation(user: User, site_url: str) -> None:
+def _send_confirmation(user: User, site_url: str, next_path: str) -> None:
+    """The link carries where to go next (an invitation, say), so it works on whichever device opens it."""
     confirm_path = reverse(
         "accounts:confirm_email",
         kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": email_confirmation_token.make_token(user)},
     )
+    if next_path:
+        confirm_path += "?" + urlencode({"next": next_path})
     email_send_on_commit(
         to=user.email,
         subject="Confirm your email address",

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
 from accounts.forms import (
@@ -48,20 +48,29 @@ class SignOutView(auth_views.LogoutView):
         return response
 
 
+def safe_next(request, value: str | None) -> str:
+    """A `next` address only if it stays on this site."""
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return value
+    return ""
+
+
 def register(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
-    form = RegistrationForm(request.POST or None)
+    next_path = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    form = RegistrationForm(request.POST or None, initial={"email": request.GET.get("email", "")[:254]})
     if request.method == "POST" and form.is_valid():
         applicant_register(
             full_name=form.cleaned_data["full_name"],
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password"],
             site_url=request.build_absolute_uri("/").rstrip("/"),
+            next_path=next_path,
         )
         request.session["registered_email"] = form.cleaned_data["email"]
         return redirect("accounts:check_email")
-    return render(request, "accounts/register.html", {"form": form})
+    return render(request, "accounts/register.html", {"form": form, "next": next_path})
 
 
 def check_email(request):
@@ -78,7 +87,7 @@ def confirm_email(request, uidb64: str, token: str):
     account_confirm_email(user=user)
     login(request, user, backend=settings.PASSWORD_BACKEND)
     messages.success(request, "Your email address is confirmed and you are signed in.")
-    return redirect(settings.LOGIN_REDIRECT_URL)
+    return redirect(safe_next(request, request.GET.get("next")) or settings.LOGIN_REDIRECT_URL)
 
 
 @login_required

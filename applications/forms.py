@@ -656,7 +656,8 @@ class ExtensionForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, round_, **kwargs):
         super().__init__(*args, **kwargs)
         self.round = round_
-        self.fields["organisation"].queryset = Organisation.objects.filter(applications__round=round_).distinct()
+        # Any organisation: one that has not started yet may need more time to start.
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
 
     def clean_closes_on(self):
         value = self.cleaned_data["closes_on"]

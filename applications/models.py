@@ -232,6 +232,24 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def address(self) -> str:
+        return "\n".join(part for part in [self.address_line_1, self.address_line_2, self.town, self.postcode] if part)
+
+    @property
+    def registration_numbers(self) -> str:
+        numbers = [
+            f"{label} {number}"
+            for label, number in [("Charity", self.charity_number), ("Company", self.company_number),
+                                  ("Society", self.society_number)]
+            if number
+        ]
+        return ", ".join(numbers) or "Not registered"
+
+    @property
+    def main_contact(self) -> str:
+        return ", ".join(part for part in [self.contact_name, self.contact_email, self.contact_phone] if part)
+
 
 class Membership(models.Model):
     """A person acting for an organisation: owners can also invite colleagues."""
@@ -372,6 +390,18 @@ class Application(StatusMachine):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    # Reading helpers for the answers page; they use prefetched rows (selectors.application_with_answers).
+
+    def targets_by_indicator(self) -> list[tuple]:
+        """[(indicator, [target for quarter 1, 2, ...])], for a table with a row per indicator."""
+        rows: dict = {}
+        for target in self.targets.all():
+            rows.setdefault(target.indicator, {})[target.quarter] = target.target
+        return [(indicator, [quarters[q] for q in sorted(quarters)]) for indicator, quarters in rows.items()]
+
+    def media_answers_by_question(self) -> dict:
+        return {answer.question: answer for answer in self.media_answers.all()}
 
 
 class ApplicationSection(models.Model):

@@ -36,11 +36,9 @@ def application_pdf(application: Application) -> bytes:
         [
             ["Name", organisation.name],
             ["Kind of organisation", organisation.get_legal_form_display() or "Not given"],
-            ["Charity number", organisation.charity_number or "None"],
-            ["Company number", organisation.company_number or "None"],
-            ["Address", ", ".join(part for part in [organisation.address_line_1, organisation.address_line_2,
-                                                   organisation.town, organisation.postcode] if part)],
-            ["Main contact", f"{organisation.contact_name}, {organisation.contact_email}, {organisation.contact_phone}"],
+            ["Registration numbers", organisation.registration_numbers],
+            ["Address", organisation.address.replace("\n", ", ")],
+            ["Main contact", organisation.main_contact],
         ],
         [50 * mm, 120 * mm], body, header=False,
     ))
@@ -93,7 +91,8 @@ def application_pdf(application: Application) -> bytes:
         story.append(para("Not yet made.", body))
     story.append(para(f"Printed on {govuk_datetime(timezone.now())}.", body))
     return render_pdf(
-        title=f"Application {application.reference or ''}: {application.title}".strip(),
+        title=f"Application {application.reference}: {application.title}" if application.reference
+        else f"Draft application: {application.title}",
         subject=f"Grant application to {application.round.name}",
         story=story,
     )

@@ -17,7 +17,8 @@ def can_edit_application(user, application: Application) -> bool:
 
 
 def can_withdraw_application(user, application: Application) -> bool:
-    return is_member(user, application.organisation) and application.can_transition_to(Application.Status.WITHDRAWN)
+    """Withdrawing ends the organisation's chance in the round, so it is for owners, not every editor."""
+    return is_owner(user, application.organisation) and application.can_transition_to(Application.Status.WITHDRAWN)
 
 
 def can_read_application(user, application: Application) -> bool:

@@ -39,7 +39,8 @@ def round_current() -> Round | None:
 
 
 def rounds_open() -> QuerySet[Round]:
-    return Round.objects.filter(status=Round.Status.OPEN, opens_at__lte=timezone.now()).order_by("closes_at")
+    now = timezone.now()
+    return Round.objects.filter(status=Round.Status.OPEN, opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
 
 
 def organisations_of(user) -> QuerySet[Organisation]:
@@ -78,7 +79,11 @@ def application_for_member_or_404(user, pk: int) -> Application:
 
 
 def application_for_review(pk: int) -> Application:
-    return get_object_or_404(Application.objects.select_related("round", "organisation", "eligibility_check"), pk=pk)
+    """For the funder's staff: a draft is the applicant's own work in progress, so it is not found until sent."""
+    return get_object_or_404(
+        Application.objects.exclude(status=Application.Status.DRAFT).select_related("round", "organisation", "eligibility_check"),
+        pk=pk,
+    )
 
 
 def application_sections(application: Application) -> dict[str, ApplicationSection]:
@@ -114,7 +119,11 @@ def live_application(round_: Round, organisation: Organisation) -> Application |
 
 
 def round_applications(round_: Round) -> QuerySet[Application]:
-    return round_.applications.select_related("organisation").order_by("reference", "created_at")
+    return (
+        round_.applications.exclude(status=Application.Status.DRAFT)
+        .select_related("organisation")
+        .order_by("reference", "created_at")
+    )
 
 
 def round_extensions(round_: Round) -> QuerySet[DeadlineExtension]:

@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -318,7 +319,9 @@ def extension_grant(
         return extension
 
 
-def adjustment_request(*, application: Application, kind: str, details: str, acting_user: User) -> AdjustmentRequest:
+def adjustment_request(
+    *, application: Application, kind: str, details: str, acting_user: User, site_url: str = ""
+) -> AdjustmentRequest:
     """Records a request. BSL video or audio answers are agreed at once: nobody should wait to answer in their language."""
     with transaction.atomic():
         adjustment = AdjustmentRequest.objects.create(
@@ -328,9 +331,17 @@ def adjustment_request(*, application: Application, kind: str, details: str, act
                      target=application, reason=details)
         if kind == AdjustmentRequest.Kind.ALTERNATIVE_FORMAT:
             adjustment.status = AdjustmentRequest.Status.AGREED
-            adjustment.response = "Agreed. You can now upload a video or audio answer for each long question."
+            adjustment.response = "You can now upload a video or audio answer for each long question in 'Your project'."
             adjustment.decided_at = timezone.now()
             adjustment.save()
+        else:
+            email_send_on_commit(
+                to=settings.FUNDER_EMAIL,
+                subject=f"Request for a reasonable adjustment from {application.organisation}",
+                template="applications/emails/adjustment_requested.txt",
+                context={"adjustment": adjustment, "review_url": site_url + reverse("applications:adjustment",
+                                                                                     kwargs={"pk": adjustment.pk})},
+            )
         return adjustment
 
 

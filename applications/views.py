@@ -57,16 +57,19 @@ def start(request):
 
 @role_required(Role.APPLICANT)
 def dashboard(request):
-    organisations = selectors.organisations_of(request.user)
-    return render(
-        request,
-        "applications/dashboard.html",
-        {
-            "organisations": organisations,
-            "applications": selectors.applications_of(request.user),
-            "open_rounds": selectors.rounds_open(),
-        },
-    )
+    """Each of the person's organisations, with its applications and what it can do in each open round."""
+    applications = list(selectors.applications_of(request.user))
+    open_rounds = list(selectors.rounds_open())
+    rows = []
+    for organisation in selectors.organisations_of(request.user):
+        own = [application for application in applications if application.organisation_id == organisation.pk]
+        live = {a.round_id: a for a in own if a.status != a.Status.WITHDRAWN}
+        rows.append({
+            "organisation": organisation,
+            "applications": own,
+            "rounds": [(round_, live.get(round_.pk)) for round_ in open_rounds],
+        })
+    return render(request, "applications/dashboard.html", {"rows": rows, "open_rounds": open_rounds})
 
 
 @role_required(Role.APPLICANT)
@@ -169,9 +172,11 @@ def application_begin(request, pk: int):
 @role_required(Role.APPLICANT)
 def application_detail(request, pk: int):
     application = selectors.application_for_member_or_404(request.user, pk)
+    deadline = selectors.deadline_for(application.round, application.organisation)
     context = {
         "application": application,
-        "deadline": selectors.deadline_for(application.round, application.organisation),
+        "deadline": deadline,
+        "deadline_passed": timezone.now() >= deadline,
         "adjustments": application.adjustments.all(),
         "can_withdraw": can_withdraw_application(request.user, application),
     }
@@ -230,8 +235,11 @@ def _readable_application(request, pk: int):
 @role_required(Role.APPLICANT)
 def application_withdraw_confirm(request, pk: int):
     application = selectors.application_for_member_or_404(request.user, pk)
+    if application.status == application.Status.WITHDRAWN:
+        messages.info(request, "This application has already been withdrawn.")
+        return redirect("applications:detail", pk=application.pk)
     if not can_withdraw_application(request.user, application):
-        messages.error(request, "This application can no longer be withdrawn.")
+        messages.error(request, "Only an owner of the organisation can withdraw an application, and only before a decision.")
         return redirect("applications:detail", pk=application.pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -244,11 +252,14 @@ def application_withdraw_confirm(request, pk: int):
 @role_required(Role.APPLICANT)
 def adjustment_new(request, pk: int):
     application = selectors.application_for_member_or_404(request.user, pk)
+    if not application.is_editable:
+        messages.info(request, f"This application has been sent. For help now, email {settings.FUNDER_EMAIL}.")
+        return redirect("applications:detail", pk=application.pk)
     form = AdjustmentRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         adjustment = adjustment_request(
             application=application, kind=form.cleaned_data["kind"], details=form.cleaned_data["details"],
-            acting_user=request.user,
+            acting_user=request.user, site_url=site_url(request),
         )
         if adjustment.status == AdjustmentRequest.Status.AGREED:
             messages.success(request, "You can now upload a BSL video or audio answer for each long question in 'Your project'.")
@@ -275,6 +286,7 @@ def round_detail(request, pk: int):
         {
             "round": round_,
             "applications": selectors.round_applications(round_),
+            "drafts": round_.applications.filter(status="draft").count(),
             "extensions": selectors.round_extensions(round_),
             "adjustments": selectors.adjustments_waiting(round_),
         },
@@ -303,6 +315,8 @@ def extension_new(request, pk: int):
 @role_required(Role.PROGRAMME_MANAGER)
 def adjustment_detail(request, pk: int):
     adjustment = get_object_or_404(AdjustmentRequest.objects.select_related("application__organisation", "application__round"), pk=pk)
+    if adjustment.status != AdjustmentRequest.Status.REQUESTED:
+        return render(request, "applications/manage/adjustment_answered.html", {"adjustment": adjustment})
     form = AdjustmentDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

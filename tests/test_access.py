@@ -61,9 +61,9 @@ def member_only(answer=200) -> dict:
     return {**only("applicant", "other_applicant", answer=answer), "other_applicant": 404}
 
 
-def member_or_manager() -> dict:
-    """An assessor who was not given the application cannot tell it exists."""
-    return {**only("applicant", "other_applicant", "programme_manager"), "other_applicant": 404, "assessor": 404}
+def draft_files() -> dict:
+    """A draft's files: its own organisation only. Staff and strangers cannot tell it exists until it is sent."""
+    return {**only("applicant", "other_applicant"), "other_applicant": 404, "assessor": 404, "programme_manager": 404}
 
 
 ACCESS: dict[str, Rule] = {
@@ -112,19 +112,19 @@ ACCESS: dict[str, Rule] = {
     "applications:submitted": Rule(member_only(answer=REDIRECT), kwargs=lambda world: {"pk": world.application.pk}),
     "applications:withdraw": Rule(member_only(), kwargs=lambda world: {"pk": world.application.pk}),
     "applications:adjustment_new": Rule(member_only(), kwargs=lambda world: {"pk": world.application.pk}),
-    "applications:pdf": Rule(member_or_manager(), kwargs=lambda world: {"pk": world.application.pk}),
+    "applications:pdf": Rule(draft_files(), kwargs=lambda world: {"pk": world.application.pk}),
     "applications:document": Rule(
-        member_or_manager(), kwargs=lambda world: {"pk": world.application.pk, "document_pk": world.document.pk}
+        draft_files(), kwargs=lambda world: {"pk": world.application.pk, "document_pk": world.document.pk}
     ),
     "applications:media_answer": Rule(
-        member_or_manager(), kwargs=lambda world: {"pk": world.application.pk, "answer_pk": world.media_answer.pk}
+        draft_files(), kwargs=lambda world: {"pk": world.application.pk, "answer_pk": world.media_answer.pk}
     ),
     # Programme managers running a round
     "applications:manage_rounds": Rule(only("programme_manager")),
     "applications:manage_round": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "applications:extension_new": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "applications:adjustment": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.adjustment.pk}),
-    "applications:manage_application": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.application.pk}),
+    "applications:manage_application": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
     # Assessment: assessors see only what they were given; programme managers run the round
     "applications:assessor_dashboard": Rule(only("assessor")),
     "applications:declare": Rule(

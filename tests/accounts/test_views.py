@@ -311,3 +311,27 @@ def test_registering_over_someone_elses_unconfirmed_account_voids_the_earlier_li
     assert client.get(intruders_link).status_code == 400
     client.get(link_in(mail.outbox[2]))
     assert User.objects.get(email="dana@example.org").check_password("the-owners-passphrase")
+
+
+def test_a_person_invited_without_an_account_comes_back_to_the_invitation_after_confirming(
+    client, db, django_capture_on_commit_callbacks
+):
+    invitation_path = "/invitations/some-token/"
+    page = client.get(reverse("accounts:register") + f"?email=new%40example.org&next={invitation_path}")
+    assert 'value="new@example.org"' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:register") + f"?next={invitation_path}",
+                    {"full_name": "New Person", "email": "new@example.org", "password": "a-long-unusual-passphrase",
+                     "password_confirmation": "a-long-unusual-passphrase"})
+    link = link_in(mail.outbox[0])
+    assert "next=%2Finvitations%2Fsome-token%2F" in link
+    response = client.get(link)
+    assert response.url == invitation_path
+
+
+def test_a_next_address_off_this_site_is_ignored(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:register") + "?next=https://evil.example/",
+                    {"full_name": "New Person", "email": "new@example.org", "password": "a-long-unusual-passphrase",
+                     "password_confirmation": "a-long-unusual-passphrase"})
+    assert "evil" not in mail.outbox[0].body

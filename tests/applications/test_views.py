@@ -205,7 +205,7 @@ def test_the_pdf_copy_holds_the_answers_with_real_headings_and_a_title(client_fo
     assert top_level == ["Application (not yet sent)"]
     sections = [item.title for item in reader.outline[1] if not isinstance(item, list)]
     assert sections[:3] == ["Your organisation", "Your project", "Outcomes and targets"]
-    assert reader.metadata.title.startswith("Application")
+    assert reader.metadata.title == "Draft application: Hate crime reporting centre"
 
 
 def test_withdrawing_asks_for_confirmation_and_records_the_reason(client_for, applicant, draft):
@@ -275,3 +275,55 @@ def test_an_impossibly_large_board_is_refused_politely(client_for, applicant, or
         "board-disabled_board_members": "40000",
     })
     assert "The number of people on your board must be 10,000 or fewer" in response.content.decode()
+
+
+def test_after_the_deadline_the_task_list_says_so_and_the_dashboard_stops_offering_the_round(client_for, applicant, organisation):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    closed = RoundFactory(opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(hours=1))
+    draft = ApplicationFactory(round=closed, organisation=organisation)
+    client = client_for(applicant)
+    assert "has passed" in client.get(reverse("applications:detail", kwargs={"pk": draft.pk})).content.decode()
+    dashboard = client.get(reverse("applications:dashboard")).content.decode()
+    assert "Check whether" not in dashboard
+    start = client_for(None).get(reverse("applications:start")).content.decode()
+    assert "This round has closed" in start and "Start now" not in start
+
+
+def test_the_dashboard_offers_to_continue_an_application_already_started(client_for, applicant, organisation, open_round):
+    draft = ApplicationFactory(round=open_round, organisation=organisation)
+    content = client_for(applicant).get(reverse("applications:dashboard")).content.decode()
+    assert "Continue " in content and reverse("applications:detail", kwargs={"pk": draft.pk}) in content
+    assert "Check whether" not in content
+
+
+def test_only_owners_can_withdraw(client_for, colleague, draft):
+    client = client_for(colleague)
+    response = client.post(reverse("applications:withdraw", kwargs={"pk": draft.pk}), {"reason": "No"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.DRAFT
+
+
+def test_an_adjustment_request_is_emailed_to_the_funder(client_for, applicant, draft, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(applicant).post(reverse("applications:adjustment_new", kwargs={"pk": draft.pk}),
+                                   {"kind": "extra_time", "details": "Our coordinator is unwell"})
+    assert mail.outbox[0].to == [settings.FUNDER_EMAIL]
+    assert "Our coordinator is unwell" in mail.outbox[0].body
+
+
+def test_adjustments_are_asked_for_while_the_application_is_a_draft(client_for, applicant, organisation):
+    sent = ApplicationFactory(organisation=organisation, status="submitted", reference="X-0001")
+    response = client_for(applicant).post(reverse("applications:adjustment_new", kwargs={"pk": sent.pk}),
+                                          {"kind": "extra_time", "details": "Late"})
+    assert response.status_code == 302
+    assert not AdjustmentRequest.objects.exists()
+
+
+def test_programme_managers_see_drafts_only_as_a_count(client_for, programme_manager, draft):
+    content = client_for(programme_manager).get(reverse("applications:manage_round", kwargs={"pk": draft.round.pk})).content.decode()
+    assert "1 organisation is still working on a draft" in content
+    assert client_for(programme_manager).get(reverse("applications:pdf", kwargs={"pk": draft.pk})).status_code == 404

@@ -61,7 +61,8 @@ class AccessibilityChecked:
         self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate("async () => await axe.run(document)")
         violations = [
-            f"{v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']]}"
+            f"{v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']]}: "
+            f"{v['nodes'][0]['html'][:300]}"
             for v in result["violations"]
         ]
         label = f"{self.page.url} {context}".strip()
