@@ -33,6 +33,7 @@ from applications.forms import (
 from applications.models import Allocation, Application, Assessment, Round
 from applications.services import ApplicationError
 from applications.spreadsheets import FORMATS, ImportProblem, ranking_sheet, scores_import, scores_read, scoring_sheet
+from core.performance import without_cyclic_gc
 
 RANKING_PAGE_SIZE = 100
 
@@ -226,6 +227,7 @@ def conflicts(request, pk: int):
 
 
 @role_required(Role.PROGRAMME_MANAGER)
+@without_cyclic_gc
 def ranking(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     criteria, ranked = selectors.ranking_for(round_)
@@ -247,6 +249,7 @@ def ranking(request, pk: int):
 
 
 @role_required(Role.PROGRAMME_MANAGER)
+@without_cyclic_gc
 def ranking_download(request, pk: int, file_format: str):
     if file_format not in FORMATS:
         raise Http404

@@ -1,6 +1,5 @@
 """Reads of rounds, organisations and applications, shaped for the pages that show them."""
 
-import gc
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -276,21 +275,7 @@ RANKED_STATUSES = [
 
 
 def ranking_for(round_: Round):
-    """The whole round ranked, with the funding line drawn at the ringfence, in a fixed number of queries.
-
-    It makes tens of thousands of short-lived objects and no reference cycles, so the cyclic garbage collector is
-    paused meanwhile: left running, it spends more time walking the heap than the ranking takes.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _ranking_for(round_)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _ranking_for(round_: Round):
+    """The whole round ranked, with the funding line drawn at the ringfence, in a fixed number of queries."""
     criteria = list(round_.criteria.order_by("position", "id"))
     rows = list(
         round_.applications.filter(status__in=RANKED_STATUSES).values_list(

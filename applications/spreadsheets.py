@@ -14,8 +14,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.instance_loaders import BaseInstanceLoader
 
 from applications.assessment import SCOREABLE, assessment_revise, assessment_save
-from core.templatetags.govuk import plain_number
 from applications.models import Allocation, Application, Assessment, ConflictDeclaration, Criterion, Round, Score
+from core.templatetags.govuk import plain_number
 
 # utf-8-sig reads the byte-order mark that Excel puts at the start of a CSV it saves.
 FORMATS = {"xlsx": XLSX(), "csv": CSV(encoding="utf-8-sig")}

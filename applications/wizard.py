@@ -111,6 +111,7 @@ class ApplicationWizard(NamedUrlWizardView):
     def dispatch(self, request, *args, **kwargs):
         self.application = application_for_member_or_404(request.user, kwargs["pk"])
         if not can_edit_application(request.user, self.application):
+            messages.info(request, f"{self.application} has been sent, so its answers can no longer be changed.")
             return redirect("applications:detail", pk=self.application.pk)
         # As NamedUrlWizardView.dispatch, with the storage bound to this application.
         self.prefix = self.get_prefix(request, *args, **kwargs)
