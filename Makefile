@@ -11,6 +11,7 @@ run: install demo-data
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed node_modules/.installed frontend/static/css/app.css

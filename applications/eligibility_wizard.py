@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404, redirect
 from formtools.wizard.views import SessionWizardView
 
 from applications import forms as application_forms
-from applications.models import Round
 from applications.selectors import organisation_for_member_or_404, rounds_open
 from applications.services import eligibility_check_record
 from core.forms import embed_in_page_form

@@ -29,7 +29,6 @@ from core.models import AuditEvent
 from core.state import InvalidTransition
 from tests.factories import (
     PASSING_ANSWERS,
-    AdjustmentRequestFactory,
     ApplicationFactory,
     CriterionFactory,
     EligibilityCheckFactory,

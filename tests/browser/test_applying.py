@@ -27,7 +27,7 @@ def click(page, role: str, name: str) -> None:
 def test_register_check_eligibility_fill_sign_out_and_a_colleague_sends(page, tmp_path):
     round_ = RoundFactory(name="Hate Crime Support 2027", quarters=2)
     victims = IndicatorFactory(round=round_, name="Disabled victims supported")
-    sessions = IndicatorFactory(round=round_, name="Awareness sessions held")
+    IndicatorFactory(round=round_, name="Awareness sessions held")
     colleague = UserFactory(email="ben@example.org", full_name="Ben Hughes", role=Role.APPLICANT)
 
     # Register and confirm the email address
