@@ -40,6 +40,15 @@ def all_document_kinds() -> list[str]:
     return list(DocumentKind.values)
 
 
+def default_tranche_schedule() -> list[dict]:
+    """50% on acceptance, 25% when the quarter 2 return is accepted, 25% when the quarter 4 return is."""
+    return [
+        {"share": "50", "after": "acceptance"},
+        {"share": "25", "after": "return", "quarter": 2},
+        {"share": "25", "after": "return", "quarter": 4},
+    ]
+
+
 class Round(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -85,6 +94,23 @@ class Round(models.Model):
         default=2, help_text="Assessors' scores for a criterion this far apart, or further, need moderating."
     )
     tie_break = models.CharField(max_length=20, choices=TieBreak.choices, default=TieBreak.SMALLER_REQUEST)
+    offer_acceptance_days = models.PositiveSmallIntegerField(
+        default=28, help_text="How many days a grantee has to accept an offer before it lapses."
+    )
+    tranche_schedule = models.JSONField(
+        default=default_tranche_schedule,
+        help_text=(
+            'Each part of the grant: its share in % and what releases it, "acceptance" or a quarter\'s return, '
+            'for example [{"share": "50", "after": "acceptance"}, {"share": "25", "after": "return", "quarter": 2}].'
+        ),
+    )
+    return_due_days = models.PositiveSmallIntegerField(
+        default=30, help_text="How many days after a quarter ends its monitoring return is due."
+    )
+    three_sixty_giving_prefix = models.CharField(
+        "360Giving identifier prefix", max_length=30, default="360G-LDHCF",
+        help_text="The funder's registered 360Giving prefix, used in published grant identifiers.",
+    )
     assessors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="assessor_rounds", limit_choices_to={"role": "assessor"},
         help_text="The panel: people who may be given applications in this round to score.",
@@ -340,6 +366,8 @@ class Application(StatusMachine):
         Status.SUBMITTED: {Status.ELIGIBLE, Status.INELIGIBLE, Status.WITHDRAWN},
         Status.ELIGIBLE: {Status.SCORED, Status.WITHDRAWN},
         Status.SCORED: {Status.AWARDED, Status.NOT_FUNDED, Status.WITHDRAWN},
+        # When an offer is declined or lapses, the next application on the ranking can be offered the money.
+        Status.NOT_FUNDED: {Status.AWARDED},
     }
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")

@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from accounts.models import Role
 from accounts.permissions import role_required
 from applications import assessment_views, views
 from applications.eligibility_wizard import EligibilityWizard
-from applications.wizard import ApplicationWizard
+from applications.wizard import STEP_NAMES, ApplicationWizard
 
 app_name = "applications"
 application_wizard = role_required(Role.APPLICANT)(
@@ -34,7 +34,8 @@ urlpatterns = [
     path("applications/<int:pk>/adjustments/new/", views.adjustment_new, name="adjustment_new"),
     path("applications/<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
     path("applications/<int:pk>/answers/<int:answer_pk>/", views.media_answer_download, name="media_answer"),
-    path("applications/<int:pk>/<str:step>/", application_wizard, name="step"),
+    # Only the wizard's own steps (and its "done"), so other pages can live beside them under an application.
+    re_path(rf"^applications/(?P<pk>[0-9]+)/(?P<step>{'|'.join(STEP_NAMES)}|done)/$", application_wizard, name="step"),
     path("manage/rounds/", views.round_list, name="manage_rounds"),
     path("manage/rounds/<int:pk>/", views.round_detail, name="manage_round"),
     path("manage/rounds/<int:pk>/extensions/new/", views.extension_new, name="extension_new"),

@@ -44,6 +44,7 @@ STEPS = [
     ("declarations", "Declarations", application_forms.DeclarationsForm),
     ("check", "Check your answers and send", application_forms.CheckAnswersForm),
 ]
+STEP_NAMES = [name for name, _, _ in STEPS]
 STEP_TITLES = {name: title for name, title, _ in STEPS}
 SECTIONS = [name for name, _, _ in STEPS if name != "check"]
 

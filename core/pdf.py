@@ -25,6 +25,9 @@ def styles(base_size: float = 11) -> dict[str, ParagraphStyle]:
                              leading=20 * scale, spaceBefore=10 * scale, spaceAfter=6 * scale),
         "h3": ParagraphStyle("h3", parent=sample["Heading3"], fontName="Helvetica-Bold", fontSize=13 * scale,
                              leading=17 * scale, spaceBefore=6 * scale, spaceAfter=4 * scale),
+        # Bold text that is not a heading, so it stays out of the outline (a letterhead, say).
+        "strong": ParagraphStyle("strong", parent=sample["BodyText"], fontName="Helvetica-Bold", fontSize=base_size,
+                                 leading=base_size * 1.4, spaceAfter=base_size * 0.6),
     }
 
 

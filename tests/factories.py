@@ -180,3 +180,15 @@ def described_criteria(round_, weights=(60, 40)) -> list:
             ScoreDescriptorFactory(criterion=criterion, score=score)
         criteria.append(criterion)
     return criteria
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "grants.Award"
+
+    application = factory.SubFactory(ApplicationFactory, status="awarded", reference=factory.Sequence(lambda n: f"AW-{n:04d}"),
+                                     amount_requested=Decimal("5000.00"))
+    round = factory.SelfAttribute("application.round")
+    amount = Decimal("5000.00")
+    offered_at = factory.LazyFunction(timezone.now)
+    accept_by = factory.LazyFunction(lambda: timezone.now() + timedelta(days=28))

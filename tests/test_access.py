@@ -12,12 +12,17 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
+from django.core.files.base import ContentFile
+
 from applications.models import Allocation, ConflictDeclaration
+from grants.models import Letter, LetterBatch
 from core.services import audit_record
 from tests.factories import (
+    PDF_BYTES,
     AdjustmentRequestFactory,
     ApplicationDocumentFactory,
     ApplicationFactory,
+    AwardFactory,
     CriterionFactory,
     InvitationFactory,
     MediaAnswerFactory,
@@ -64,6 +69,11 @@ def member_only(answer=200) -> dict:
 def draft_files() -> dict:
     """A draft's files: its own organisation only. Staff and strangers cannot tell it exists until it is sent."""
     return {**only("applicant", "other_applicant"), "other_applicant": 404, "assessor": 404, "programme_manager": 404}
+
+
+def sent_and_readable() -> dict:
+    """A sent application's records: its own organisation and the programme managers."""
+    return {**only("applicant", "other_applicant", "programme_manager"), "other_applicant": 404}
 
 
 ACCESS: dict[str, Rule] = {
@@ -147,6 +157,18 @@ ACCESS: dict[str, Rule] = {
         only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "csv"}
     ),
     "applications:moderate": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.eligible.pk}),
+    # Decisions, letters and offers
+    "grants:decisions": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "grants:decide": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
+    "grants:confirm": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "grants:letters_for_round": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "grants:letter_batch": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.batch.pk}),
+    "grants:letter_correct": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.award.application.pk}),
+    "grants:letters": Rule(sent_and_readable(), kwargs=lambda world: {"pk": world.award.application.pk}),
+    "grants:letter": Rule(sent_and_readable(), kwargs=lambda world: {"pk": world.letter.pk}),
+    "grants:award": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),
+    "grants:accept": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),
+    "grants:decline": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),
     # The admin site checks is_staff itself; only its front door is listed here, the rest is Django's own.
     "admin:index": Rule(answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200, REDIRECT)),
 }
@@ -192,6 +214,7 @@ def world(db):
     round_.assessors.add(staff[Role.ASSESSOR])
     allocation = Allocation.objects.create(application=eligible, assessor=staff[Role.ASSESSOR])
     ConflictDeclaration.objects.create(application=eligible, assessor=staff[Role.ASSESSOR], has_conflict=False)
+    award = AwardFactory(application__round=RoundFactory(), application__organisation=organisation)
     return SimpleNamespace(
         users={
             "anonymous": None,
@@ -211,6 +234,10 @@ def world(db):
         eligible=eligible,
         allocation=allocation,
         sent=ApplicationFactory(round=round_, status="submitted", reference="A-0003"),
+        award=award,
+        letter=Letter.objects.create(application=award.application, kind="offer", checksum="0" * 64,
+                                     file=ContentFile(PDF_BYTES, name="offer.pdf")),
+        batch=LetterBatch.objects.create(round=round_),
     )
 
 

@@ -61,7 +61,9 @@ def one_place(value) -> str:
 
 @register.filter
 def pounds(value) -> str:
-    """£1,250 for whole pounds, £1,250.50 otherwise; money is never shown as a float."""
+    """£1,250 for whole pounds, £1,250.50 otherwise; money is never shown as a float. Nothing for no amount."""
+    if value is None or value == "":
+        return ""
     amount = Decimal(value)
     if amount == amount.to_integral_value():
         return f"£{amount:,.0f}"

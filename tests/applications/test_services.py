@@ -179,7 +179,7 @@ def test_an_application_cannot_be_withdrawn_after_a_decision(applicant, status):
         ("scored", {"awarded", "not_funded", "withdrawn"}),
         ("ineligible", set()),
         ("awarded", set()),
-        ("not_funded", set()),
+        ("not_funded", {"awarded"}),
         ("withdrawn", set()),
     ],
 )

@@ -151,10 +151,9 @@ def test_another_organisations_application_is_not_found(client_for, other_applic
     assert post_step(client_for(other_applicant), draft, "project", project_answers()).status_code == 404
 
 
-def test_an_unknown_step_goes_to_the_first_step(client_for, applicant, draft):
-    response = client_for(applicant).get(step_url(draft, "no-such-step"))
-    assert response.status_code == 302
-    assert response.url == step_url(draft, "organisation")
+def test_an_unknown_step_is_not_found(client_for, applicant, draft):
+    response = client_for(applicant).get(f"/applications/{draft.pk}/no-such-step/")
+    assert response.status_code == 404
 
 
 def test_a_tampered_wizard_form_is_refused_without_an_error_page(client_for, applicant, draft):

@@ -1,0 +1,59 @@
+"""Forms for decisions, letters and accepting an offer."""
+
+from django import forms
+
+from core.fields import PoundsField, YesNoField
+from core.forms import GovukFormMixin
+from grants.models import Decision
+
+
+class DecisionForm(GovukFormMixin, forms.Form):
+    submit_label = "Save decision"
+
+    outcome = forms.ChoiceField(
+        label="Decision", choices=Decision.Outcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to fund this application"},
+    )
+    amount = PoundsField(
+        label="Amount to offer", required_message="Enter the amount to offer", subject="the amount to offer",
+        required=False, help_text="Offer less than was asked for only with a reason.",
+    )
+    reason = forms.CharField(
+        label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when your decision is different from what the ranking proposes.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == Decision.Outcome.FUND and not cleaned.get("amount") and not self.has_error("amount"):
+            self.add_error("amount", "Enter the amount to offer")
+        return cleaned
+
+
+class CorrectionForm(GovukFormMixin, forms.Form):
+    submit_label = "Issue a corrected letter"
+
+    reason = forms.CharField(
+        label="What does the correction change, and why?", widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the correction changes and why"},
+    )
+
+
+class AcceptForm(GovukFormMixin, forms.Form):
+    submit_label = "Accept the offer"
+
+    name = forms.CharField(label="Your full name", max_length=150, error_messages={"required": "Enter your full name"})
+    role = forms.CharField(label="Your role in the organisation", max_length=100,
+                           error_messages={"required": "Enter your role in the organisation"})
+    agree = forms.BooleanField(
+        label="I have read the offer letter and, on behalf of the organisation, agree to its conditions",
+        error_messages={"required": "Confirm that you agree to the conditions of the grant"},
+    )
+
+
+class DeclineForm(GovukFormMixin, forms.Form):
+    submit_label = "Decline the offer"
+
+    confirm = YesNoField(label="Are you sure you want to decline the grant?", required_message="Select yes to decline")
+    reason = forms.CharField(label="Why are you declining? (optional)", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))

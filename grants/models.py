@@ -1,0 +1,223 @@
+"""Decisions within the ringfence, awards and their letters, tranches and the payments that settle them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from applications.models import Application, Organisation, Round
+from core.state import StatusMachine
+
+
+class Decision(models.Model):
+    """A programme manager's decision on one application, which a second programme manager must confirm."""
+
+    class Outcome(models.TextChoices):
+        FUND = "fund", "Fund"
+        NOT_FUND = "not_fund", "Do not fund"
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    proposed_outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    proposed_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Needed when the decision differs from what the ranking proposed.")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application__reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="not_fund", amount__isnull=True) | Q(outcome="fund", amount__gt=0),
+                name="decision_funds_a_positive_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True) | ~Q(confirmed_by=F("decided_by")),
+                name="decision_confirmed_by_someone_else",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.get_outcome_display()}"
+
+    @property
+    def departs_from_proposal(self) -> bool:
+        return self.outcome != self.proposed_outcome or self.amount != self.proposed_amount
+
+
+class Award(StatusMachine):
+    class Status(models.TextChoices):
+        OFFERED = "offered", "Offered"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        LAPSED = "lapsed", "Lapsed"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        SUSPENDED = "suspended", "Suspended"
+        CLAWED_BACK = "clawed_back", "Clawed back"
+
+    TRANSITIONS = {
+        Status.OFFERED: {Status.ACCEPTED, Status.DECLINED, Status.LAPSED},
+        Status.ACCEPTED: {Status.ACTIVE, Status.SUSPENDED},
+        Status.ACTIVE: {Status.COMPLETED, Status.SUSPENDED, Status.CLAWED_BACK},
+        Status.SUSPENDED: {Status.ACTIVE, Status.CLAWED_BACK},
+    }
+    # Money the ringfence has promised: declined and lapsed offers, and money clawed back, return to the pot.
+    COMMITTED = [Status.OFFERED, Status.ACCEPTED, Status.ACTIVE, Status.COMPLETED, Status.SUSPENDED]
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="awards")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OFFERED)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    offered_at = models.DateTimeField()
+    accept_by = models.DateTimeField(help_text="The offer lapses after this moment if not accepted.")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    acceptor_name = models.CharField(max_length=150, blank=True)
+    acceptor_role = models.CharField(max_length=100, blank=True)
+    declined_reason = models.TextField(blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application__reference"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="award_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"Award {self.application.reference}"
+
+    @property
+    def reference(self) -> str:
+        return self.application.reference
+
+
+class Tranche(StatusMachine):
+    """One part of an award's payment. It is paid once and only once, whichever way it is paid."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        DUE = "due", "Due"
+        RELEASED = "released", "Released"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Failed"
+        REVERSED = "reversed", "Reversed"
+
+    class Rail(models.TextChoices):
+        BACS = "bacs", "Bank transfer (BACS)"
+        STRIPE = "stripe", "Stripe Connect"
+
+    TRANSITIONS = {
+        Status.SCHEDULED: {Status.DUE},
+        Status.DUE: {Status.RELEASED, Status.PAID},
+        Status.RELEASED: {Status.PAID, Status.FAILED, Status.REVERSED},
+        Status.FAILED: {Status.RELEASED},
+        Status.PAID: {Status.REVERSED},
+    }
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="tranches")
+    number = models.PositiveSmallIntegerField()
+    share = models.DecimalField("share (%)", max_digits=5, decimal_places=2)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    after = models.CharField(max_length=20, help_text='What releases it: "acceptance" or "return".')
+    after_quarter = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    due_at = models.DateTimeField(null=True, blank=True)
+    rail = models.CharField(max_length=10, choices=Rail.choices, blank=True)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    stripe_transfer_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    bank_reference = models.CharField("bank payment reference", max_length=50, blank=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["award", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "number"], name="one_tranche_per_number"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award.reference} part {self.number}"
+
+
+def letter_path(instance, filename: str) -> str:
+    return f"letters/{instance.application_id}/{filename}"
+
+
+class Letter(models.Model):
+    """An issued letter. Its file never changes once issued: a correction is a new version beside it."""
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", "Offer of a grant"
+        NOT_FUNDED = "not_funded", "Decision not to fund"
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    version = models.PositiveSmallIntegerField(default=1)
+    large_print = models.BooleanField(default=False)
+    file = models.FileField(upload_to=letter_path)
+    checksum = models.CharField("SHA-256 checksum", max_length=64)
+    correction_reason = models.TextField(blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "kind", "-version", "large_print"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind", "version", "large_print"], name="one_letter_per_version_and_print"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.application} (version {self.version})"
+
+
+class LetterBatch(models.Model):
+    """Letters for a whole round, made in the background while the programme manager watches the progress."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="letter_batches")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Letters for {self.round}: {self.done} of {self.total}"
+
+
+class ConnectedAccount(models.Model):
+    """A grantee's Stripe Connect account, where transfers go. No bank details are ever stored here."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="connected_account")
+    stripe_account_id = models.CharField(max_length=100, unique=True)
+    transfers_enabled = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.stripe_account_id}"
+
+
+class WebhookEvent(models.Model):
+    """Each Stripe event is handled once: its id is stored before anything else is done with it."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=100)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"

@@ -1,0 +1,108 @@
+"""Reads for decisions, awards, letters and payments."""
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from applications.models import Application, Assessment, Organisation, Round, Score
+from applications.selectors import criterion_scores_for, criterion_scores_of
+from grants.letters import Addressee, CriterionFeedback, NotFundedContent, OfferContent
+from grants.models import Award, Decision, Letter
+from grants.schedule import tranche_amounts, when_paid
+
+
+def addressee_of(organisation: Organisation) -> Addressee:
+    return Addressee(
+        organisation=organisation.name, contact=organisation.contact_name, address=organisation.address.replace("\n", ", ")
+    )
+
+
+def offer_content(award: Award) -> OfferContent:
+    round_ = award.round
+    schedule = round_.tranche_schedule
+    amounts = tranche_amounts(award.amount, [Decimal(part["share"]) for part in schedule])
+    return OfferContent(
+        reference=award.application.reference,
+        round_name=round_.name,
+        project_title=award.application.title,
+        amount=award.amount,
+        accept_by=award.accept_by,
+        addressee=addressee_of(award.application.organisation),
+        tranches=[
+            (number, Decimal(part["share"]), amount, when_paid(part))
+            for number, (part, amount) in enumerate(zip(schedule, amounts), start=1)
+        ],
+        quarters=round_.quarters,
+        return_due_days=round_.return_due_days,
+        dated=award.offered_at.date(),
+    )
+
+
+def not_funded_content(application: Application) -> NotFundedContent:
+    round_ = application.round
+    criteria = list(round_.criteria.order_by("position", "id"))
+    summary = criterion_scores_for(round_, application_ids=[application.pk]).get(application.pk, {})
+    comments: dict[int, list[str]] = {}
+    for criterion_id, justification in Score.objects.filter(
+        assessment__allocation__application=application, assessment__status=Assessment.Status.SUBMITTED
+    ).values_list("criterion_id", "justification"):
+        if justification:
+            comments.setdefault(criterion_id, []).append(justification)
+    return NotFundedContent(
+        reference=application.reference,
+        round_name=round_.name,
+        project_title=application.title,
+        addressee=addressee_of(application.organisation),
+        feedback=[
+            CriterionFeedback(criterion=criterion.name, score=scores.used, out_of=round_.score_scale_max,
+                              comments=comments.get(criterion.pk, []))
+            for criterion, scores in zip(criteria, criterion_scores_of(criteria, summary))
+        ],
+        dated=application.decision.confirmed_at.date() if hasattr(application, "decision") and application.decision.confirmed_at
+        else application.updated_at.date(),
+    )
+
+
+def decisions_for(round_: Round) -> dict[int, Decision]:
+    return {
+        decision.application_id: decision
+        for decision in Decision.objects.filter(application__round=round_).select_related("decided_by", "confirmed_by")
+    }
+
+
+def decisions_awaiting_confirmation(round_: Round) -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(application__round=round_, confirmed_at__isnull=True)
+        .select_related("application__organisation", "decided_by")
+        .order_by("application__reference")
+    )
+
+
+def letters_of(application: Application) -> QuerySet[Letter]:
+    return application.letters.order_by("kind", "-version", "large_print")
+
+
+def award_for_member_or_404(user, pk: int) -> Award:
+    return get_object_or_404(
+        Award.objects.filter(application__organisation__memberships__user=user).select_related(
+            "application__organisation", "round"
+        ),
+        pk=pk,
+    )
+
+
+def awards_of(user) -> QuerySet[Award]:
+    return Award.objects.filter(application__organisation__memberships__user=user).select_related("application", "round")
+
+
+def applications_awaiting_letters(round_: Round) -> QuerySet[Application]:
+    """Applications with a confirmed decision (awarded or not funded) and no letter yet."""
+    return (
+        Application.objects.filter(
+            round=round_, decision__confirmed_at__isnull=False,
+            status__in=[Application.Status.AWARDED, Application.Status.NOT_FUNDED],
+        )
+        .exclude(letters__isnull=False)
+        .order_by("reference")
+    )

@@ -1,0 +1,277 @@
+"""Every change to decisions and awards: proposing and confirming decisions within the ringfence, offers,
+acceptance, declining and lapsing. Each runs in one transaction with its audit event."""
+
+import hashlib
+import logging
+from datetime import timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from applications.models import Application, Round
+from applications.selectors import ranking_for
+from core.emails import email_send_on_commit
+from core.services import audit_record
+from grants.letters import not_funded_letter_pdf, offer_letter_pdf
+from grants.models import Award, Decision, Letter, LetterBatch, Tranche
+from grants.schedule import tranche_amounts
+from grants.selectors import applications_awaiting_letters, not_funded_content, offer_content
+
+logger = logging.getLogger(__name__)
+
+
+class GrantError(Exception):
+    """A request the rules refuse; its message is written for the person who asked."""
+
+
+class RingfenceExceeded(GrantError):
+    pass
+
+
+# Decisions ----------------------------------------------------------------------------------------------------------
+
+
+def committed_in(round_: Round) -> Decimal:
+    """What the round has promised: offered, accepted, active, completed and suspended awards."""
+    return Award.objects.filter(round=round_, status__in=Award.COMMITTED).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+def decision_proposals(round_: Round) -> dict[int, tuple[str, Decimal | None]]:
+    """Funds ranked applications in rank order, in full, while the ringfence has room: application id -> proposal.
+
+    Money already promised to awards counts first; an application that does not fit is proposed not to be funded,
+    and a smaller one further down may still fit.
+    """
+    room = round_.budget - committed_in(round_)
+    proposals = {}
+    _, ranked = ranking_for(round_)
+    for entry in ranked:
+        if entry.rank is None or entry.application.status not in (Application.Status.SCORED, Application.Status.NOT_FUNDED):
+            continue
+        if entry.amount_requested <= room:
+            proposals[entry.application_id] = (Decision.Outcome.FUND, entry.amount_requested)
+            room -= entry.amount_requested
+        else:
+            proposals[entry.application_id] = (Decision.Outcome.NOT_FUND, None)
+    return proposals
+
+
+def decision_record(
+    *, application: Application, outcome: str, amount: Decimal | None, reason: str, acting_user: User
+) -> Decision:
+    """Records one manager's decision. Anything other than the ranking's proposal needs a written reason."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("round").get(pk=application.pk)
+        if application.status not in (Application.Status.SCORED, Application.Status.NOT_FUNDED):
+            raise GrantError(f"{application} cannot be decided now: it is {application.get_status_display().lower()}.")
+        if Award.objects.filter(application=application).exists():
+            raise GrantError(f"{application} already has an award.")
+        proposed_outcome, proposed_amount = decision_proposals(application.round).get(
+            application.pk, (Decision.Outcome.NOT_FUND, None)
+        )
+        if outcome == Decision.Outcome.FUND:
+            if amount is None or amount <= 0:
+                raise GrantError("Enter the amount to offer.")
+            if amount > application.amount_requested:
+                raise GrantError(f"You cannot offer more than the {application.amount_requested} asked for.")
+        else:
+            amount = None
+        departs = (outcome, amount) != (proposed_outcome, proposed_amount)
+        if departs and not reason.strip():
+            raise GrantError("Give a reason: this decision is different from what the ranking proposes.")
+        decision, _ = Decision.objects.update_or_create(
+            application=application,
+            defaults={
+                "outcome": outcome, "amount": amount, "proposed_outcome": proposed_outcome,
+                "proposed_amount": proposed_amount, "reason": reason.strip(), "decided_by": acting_user,
+                "confirmed_by": None, "confirmed_at": None,
+            },
+        )
+        audit_record(acting_user=acting_user, action="proposed a decision", target=application,
+                     to_state=decision.get_outcome_display() + (f" {amount}" if amount else ""), reason=reason)
+        return decision
+
+
+def decisions_accept_proposals(*, round_: Round, acting_user: User) -> int:
+    """Records the ranking's proposal for every ranked application not yet decided."""
+    decided = set(Decision.objects.filter(application__round=round_).values_list("application_id", flat=True))
+    count = 0
+    for application_id, (outcome, amount) in decision_proposals(round_).items():
+        if application_id not in decided:
+            decision_record(application=Application.objects.get(pk=application_id), outcome=outcome, amount=amount,
+                            reason="", acting_user=acting_user)
+            count += 1
+    return count
+
+
+def decision_confirm(*, decision: Decision, acting_user: User) -> Decision:
+    """A second programme manager confirms: a funded application gets its offer within the ringfence."""
+    with transaction.atomic():
+        decision = Decision.objects.select_for_update().select_related("application__round").get(pk=decision.pk)
+        if decision.confirmed_at:
+            return decision
+        if decision.decided_by_id == acting_user.pk:
+            raise GrantError("Another programme manager must confirm your decision.")
+        application = decision.application
+        if decision.outcome == Decision.Outcome.FUND:
+            award_offer(application=application, amount=decision.amount, acting_user=acting_user)
+        else:
+            previous = application.transition_to(Application.Status.NOT_FUNDED)
+            application.save(update_fields=["status", "updated_at"])
+            audit_record(acting_user=acting_user, action="confirmed not funding", target=application,
+                         from_state=previous, to_state=application.status, reason=decision.reason)
+        decision.confirmed_by = acting_user
+        decision.confirmed_at = timezone.now()
+        decision.save(update_fields=["confirmed_by", "confirmed_at"])
+        return decision
+
+
+# Awards -------------------------------------------------------------------------------------------------------------
+
+
+def award_offer(*, application: Application, amount: Decimal, acting_user: User) -> Award:
+    """Offers a grant. The round's row is locked while the ringfence is checked, so two offers at the same
+    moment cannot together promise more than the budget."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=application.round_id)
+        room = round_.budget - committed_in(round_)
+        if amount > room:
+            raise RingfenceExceeded(
+                f"Offering {amount} to {application} would go over the ringfence: only {room} is left."
+            )
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        previous = application.transition_to(Application.Status.AWARDED)
+        application.save(update_fields=["status", "updated_at"])
+        now = timezone.now()
+        award = Award.objects.create(
+            application=application, round=round_, amount=amount, offered_at=now,
+            accept_by=now + timedelta(days=round_.offer_acceptance_days),
+        )
+        audit_record(acting_user=acting_user, action=f"offered a grant of {amount}", target=application,
+                     from_state=previous, to_state=application.status)
+        return award
+
+
+def award_accept(*, award: Award, name: str, role: str, acting_user: User) -> Award:
+    """The grantee accepts before the deadline; the payment schedule is set and the first part falls due."""
+    with transaction.atomic():
+        award = Award.objects.select_for_update().select_related("round", "application").get(pk=award.pk)
+        now = timezone.now()
+        if award.status == Award.Status.OFFERED and now > award.accept_by:
+            raise GrantError("The deadline to accept this offer has passed.")
+        previous = award.transition_to(Award.Status.ACCEPTED)
+        award.accepted_at, award.accepted_by = now, acting_user
+        award.acceptor_name, award.acceptor_role = name, role
+        award.starts_on = timezone.localdate()
+        award.ends_on = award.starts_on + relativedelta(months=3 * award.round.quarters) - timedelta(days=1)
+        award.save()
+        schedule = award.round.tranche_schedule
+        amounts = tranche_amounts(award.amount, [Decimal(part["share"]) for part in schedule])
+        for number, (part, amount) in enumerate(zip(schedule, amounts), start=1):
+            on_acceptance = part["after"] == "acceptance"
+            Tranche.objects.create(
+                award=award, number=number, share=Decimal(part["share"]), amount=amount, after=part["after"],
+                after_quarter=part.get("quarter"), status=Tranche.Status.DUE if on_acceptance else Tranche.Status.SCHEDULED,
+                due_at=now if on_acceptance else None, idempotency_key=f"tranche-{award.reference}-{number}",
+            )
+        audit_record(acting_user=acting_user, action="accepted the offer", target=award, from_state=previous,
+                     to_state=award.status, reason=f"{name}, {role}")
+        return award
+
+
+def award_decline(*, award: Award, reason: str, acting_user: User) -> Award:
+    with transaction.atomic():
+        award = Award.objects.select_for_update().get(pk=award.pk)
+        previous = award.transition_to(Award.Status.DECLINED)
+        award.declined_reason = reason
+        award.save(update_fields=["status", "declined_reason"])
+        audit_record(acting_user=acting_user, action="declined the offer", target=award, from_state=previous,
+                     to_state=award.status, reason=reason)
+        return award
+
+
+def awards_lapse(*, now=None) -> int:
+    """Lapses every offer past its deadline; their money returns to the ringfence. Safe to run as often as wanted."""
+    now = now or timezone.now()
+    lapsed = 0
+    for award in Award.objects.filter(status=Award.Status.OFFERED, accept_by__lt=now):
+        with transaction.atomic():
+            award = Award.objects.select_for_update().get(pk=award.pk)
+            if award.status != Award.Status.OFFERED:
+                continue
+            previous = award.transition_to(Award.Status.LAPSED)
+            award.save(update_fields=["status"])
+            audit_record(acting_user=None, action="offer lapsed at its deadline", target=award, from_state=previous,
+                         to_state=award.status)
+            lapsed += 1
+    return lapsed
+
+
+
+# Letters ------------------------------------------------------------------------------------------------------------
+
+
+def letter_issue(*, application: Application, acting_user: User | None, site_url: str, correction_reason: str = ""):
+    """Issues the decision letter (offer or not funded) in standard and large print, each stored with its
+    SHA-256 checksum. An issued letter never changes: issuing again is a correction, a new version with a reason."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("round", "organisation").get(pk=application.pk)
+        award = Award.objects.filter(application=application).select_related("round", "application__organisation").first()
+        if award is not None:
+            kind, content, render = Letter.Kind.OFFER, offer_content(award), offer_letter_pdf
+        elif application.status == Application.Status.NOT_FUNDED:
+            kind, content, render = Letter.Kind.NOT_FUNDED, not_funded_content(application), not_funded_letter_pdf
+        else:
+            raise GrantError(f"{application} has no confirmed decision to write to them about.")
+        previous = Letter.objects.filter(application=application, kind=kind).order_by("-version").first()
+        if previous and not correction_reason.strip():
+            raise GrantError("This letter has been issued. To correct it, give a reason: it will be a new version.")
+        version = previous.version + 1 if previous else 1
+        letters = []
+        for large_print in (False, True):
+            pdf = render(content, large_print=large_print)
+            name = f"{application.reference}-{kind}-v{version}{'-large-print' if large_print else ''}.pdf"
+            letters.append(Letter.objects.create(
+                application=application, kind=kind, version=version, large_print=large_print,
+                file=ContentFile(pdf, name=name), checksum=hashlib.sha256(pdf).hexdigest(),
+                correction_reason=correction_reason.strip(), issued_by=acting_user,
+            ))
+        audit_record(acting_user=acting_user, action=f"issued letter version {version}", target=application,
+                     to_state=kind, reason=correction_reason)
+        for membership in application.organisation.memberships.select_related("user"):
+            email_send_on_commit(
+                to=membership.user.email,
+                subject=f"A letter about your application {application.reference}",
+                template="grants/emails/letter_issued.txt",
+                context={"application": application, "person": membership.user, "kind": kind,
+                         "letters_url": site_url + reverse("grants:letters", kwargs={"pk": application.pk})},
+            )
+        return letters
+
+
+def letter_batch_start(*, round_: Round, acting_user: User) -> LetterBatch:
+    """Counts the confirmed decisions still without a letter; `letter_batch_run` then issues them."""
+    return LetterBatch.objects.create(
+        round=round_, total=applications_awaiting_letters(round_).count(), started_by=acting_user
+    )
+
+
+def letter_batch_run(*, batch: LetterBatch, site_url: str) -> LetterBatch:
+    """Issues each letter in its own transaction and records progress as it goes, so the page can show it and a
+    failure affects one letter only."""
+    for application in applications_awaiting_letters(batch.round):
+        try:
+            letter_issue(application=application, acting_user=batch.started_by, site_url=site_url)
+            LetterBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
+        except Exception:  # noqa: BLE001 - one bad letter must not stop the rest; it is counted and logged
+            logger.exception("Could not issue the letter for %s", application)
+            LetterBatch.objects.filter(pk=batch.pk).update(failed=F("failed") + 1)
+    LetterBatch.objects.filter(pk=batch.pk).update(finished_at=timezone.now())
+    batch.refresh_from_db()
+    return batch

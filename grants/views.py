@@ -1,0 +1,226 @@
+"""Pages for decisions and letters (programme managers) and for offers (grantees)."""
+
+from threading import Thread
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import close_old_connections
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from applications import selectors as application_selectors
+from applications.models import Round
+from core.performance import without_cyclic_gc
+from grants import selectors
+from grants.forms import AcceptForm, CorrectionForm, DeclineForm, DecisionForm
+from grants.models import Award, Decision, Letter, LetterBatch
+from grants.permissions import can_read_letter, can_respond_to_offer
+from grants.services import (
+    GrantError,
+    award_accept,
+    award_decline,
+    committed_in,
+    decision_confirm,
+    decision_proposals,
+    decision_record,
+    decisions_accept_proposals,
+    letter_batch_run,
+    letter_batch_start,
+    letter_issue,
+)
+
+
+def site_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+# Programme managers -------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+@without_cyclic_gc
+def decisions(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    if request.method == "POST":
+        made = decisions_accept_proposals(round_=round_, acting_user=request.user)
+        messages.success(request, f"{made} proposed decisions recorded. Another programme manager must now confirm them.")
+        return redirect("grants:decisions", pk=round_.pk)
+    _, ranked = application_selectors.ranking_for(round_)
+    proposals = decision_proposals(round_)
+    recorded = selectors.decisions_for(round_)
+    rows = [
+        {"entry": entry, "proposal": proposals.get(entry.application_id), "decision": recorded.get(entry.application_id)}
+        for entry in ranked
+        if entry.rank
+    ]
+    committed = committed_in(round_)
+    return render(request, "grants/decisions.html", {
+        "round": round_, "rows": rows, "committed": committed, "remaining": round_.budget - committed,
+        "undecided": sum(1 for row in rows if row["decision"] is None),
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def decide(request, pk: int):
+    application = application_selectors.application_for_review(pk)
+    proposal = decision_proposals(application.round).get(application.pk)
+    existing = Decision.objects.filter(application=application).first()
+    initial = {"outcome": existing.outcome, "amount": existing.amount, "reason": existing.reason} if existing else (
+        {"outcome": proposal[0], "amount": proposal[1]} if proposal else {}
+    )
+    form = DecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision_record(application=application, outcome=form.cleaned_data["outcome"],
+                            amount=form.cleaned_data["amount"], reason=form.cleaned_data["reason"],
+                            acting_user=request.user)
+        except GrantError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Decision on {application} saved. Another programme manager must confirm it.")
+            return redirect("grants:decisions", pk=application.round_id)
+    return render(request, "grants/decide.html", {"application": application, "form": form, "proposal": proposal})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def confirm(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    waiting = list(selectors.decisions_awaiting_confirmation(round_))
+    mine = [decision for decision in waiting if decision.decided_by_id == request.user.pk]
+    theirs = [decision for decision in waiting if decision.decided_by_id != request.user.pk]
+    if request.method == "POST":
+        confirmed, problems = 0, []
+        for decision in theirs:
+            try:
+                decision_confirm(decision=decision, acting_user=request.user)
+                confirmed += 1
+            except GrantError as error:
+                problems.append(str(error))
+        for problem in problems:
+            messages.error(request, problem)
+        messages.success(request, f"{confirmed} decisions confirmed. You can now issue the letters.")
+        return redirect("grants:confirm", pk=round_.pk)
+    return render(request, "grants/confirm.html", {"round": round_, "mine": mine, "theirs": theirs})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def letters_for_round(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    if request.method == "POST":
+        batch = letter_batch_start(round_=round_, acting_user=request.user)
+        if settings.LETTERS_IN_BACKGROUND:
+            Thread(target=_run_in_background, args=(batch.pk, site_url(request)), daemon=True).start()
+        else:
+            letter_batch_run(batch=batch, site_url=site_url(request))
+        return redirect("grants:letter_batch", pk=batch.pk)
+    return render(request, "grants/letters_for_round.html", {
+        "round": round_, "waiting": selectors.applications_awaiting_letters(round_),
+        "batches": round_.letter_batches.all()[:5],
+    })
+
+
+def _run_in_background(batch_pk: int, base_url: str) -> None:
+    close_old_connections()
+    try:
+        letter_batch_run(batch=LetterBatch.objects.get(pk=batch_pk), site_url=base_url)
+    finally:
+        close_old_connections()
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def letter_batch(request, pk: int):
+    batch = get_object_or_404(LetterBatch.objects.select_related("round"), pk=pk)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"done": batch.done, "failed": batch.failed, "total": batch.total,
+                             "finished": batch.finished_at is not None})
+    return render(request, "grants/letter_batch.html", {"batch": batch})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def letter_correct(request, pk: int):
+    application = application_selectors.application_for_review(pk)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter_issue(application=application, acting_user=request.user, site_url=site_url(request),
+                         correction_reason=form.cleaned_data["reason"])
+        except GrantError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"A corrected letter for {application} has been issued.")
+            return redirect("grants:letters", pk=application.pk)
+    return render(request, "grants/letter_correct.html", {"application": application, "form": form})
+
+
+# Letters, for the organisation and the funder ----------------------------------------------------------------------
+
+
+@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER)
+def letters(request, pk: int):
+    if request.user.role == Role.APPLICANT:
+        application = application_selectors.application_for_member_or_404(request.user, pk)
+    else:
+        application = application_selectors.application_for_review(pk)
+    return render(request, "grants/letters.html", {
+        "application": application, "letters": selectors.letters_of(application),
+        "award": Award.objects.filter(application=application).first(),
+    })
+
+
+@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER)
+def letter_download(request, pk: int):
+    letter = get_object_or_404(Letter.objects.select_related("application__organisation"), pk=pk)
+    if not can_read_letter(request.user, letter):
+        raise Http404
+    return FileResponse(letter.file.open("rb"), content_type="application/pdf",
+                        filename=letter.file.name.rsplit("/", 1)[-1])
+
+
+# Grantees -----------------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.APPLICANT)
+def award_detail(request, pk: int):
+    award = selectors.award_for_member_or_404(request.user, pk)
+    return render(request, "grants/award.html", {
+        "award": award, "letters": selectors.letters_of(award.application), "now": timezone.now(),
+        "can_respond": can_respond_to_offer(request.user, award), "tranches": award.tranches.all(),
+    })
+
+
+@role_required(Role.APPLICANT)
+def award_accept_view(request, pk: int):
+    award = selectors.award_for_member_or_404(request.user, pk)
+    if not can_respond_to_offer(request.user, award):
+        messages.error(request, "Only an owner of the organisation can accept an open offer.")
+        return redirect("grants:award", pk=award.pk)
+    form = AcceptForm(request.POST or None, initial={"name": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            award_accept(award=award, name=form.cleaned_data["name"], role=form.cleaned_data["role"],
+                         acting_user=request.user)
+        except GrantError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "You have accepted the grant. We will pay the first part soon.")
+            return redirect("grants:award", pk=award.pk)
+    return render(request, "grants/accept.html", {"award": award, "form": form})
+
+
+@role_required(Role.APPLICANT)
+def award_decline_view(request, pk: int):
+    award = selectors.award_for_member_or_404(request.user, pk)
+    if not can_respond_to_offer(request.user, award):
+        messages.error(request, "Only an owner of the organisation can decline an open offer.")
+        return redirect("grants:award", pk=award.pk)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["confirm"]:
+            award_decline(award=award, reason=form.cleaned_data["reason"], acting_user=request.user)
+            messages.success(request, "You have declined the grant. Thank you for letting us know.")
+        return redirect("grants:award", pk=award.pk)
+    return render(request, "grants/decline.html", {"award": award, "form": form})
+

@@ -1,0 +1,39 @@
+"""A scored round ready for decisions: applications ranked by weighted total, two programme managers."""
+
+import pytest
+
+from accounts.models import Role
+from applications.assessment import assessment_save, conflict_declare
+from applications.models import Allocation
+from tests.factories import ApplicationFactory, MembershipFactory, RoundFactory, UserFactory, described_criteria
+
+
+def scored(round_, assessors, *, reference, amount, score):
+    application = ApplicationFactory(round=round_, status="eligible", reference=reference, amount_requested=amount,
+                                     title=f"Project {reference}")
+    MembershipFactory(organisation=application.organisation)
+    for assessor in assessors:
+        allocation = Allocation.objects.create(application=application, assessor=assessor)
+        conflict_declare(allocation=allocation, has_conflict=False, nature="", acting_user=assessor)
+        assessment_save(allocation=allocation, acting_user=assessor, submit=True,
+                        scores={c.pk: (score, f"Comment on {c.name}") for c in round_.criteria.all()})
+    application.refresh_from_db()
+    return application
+
+
+@pytest.fixture
+def scored_round(db):
+    round_ = RoundFactory(budget="10000.00", maximum_award="10000.00")
+    round_.refresh_from_db()  # amounts as the database gives them: Decimal, not the strings above
+    described_criteria(round_)
+    assessors = [UserFactory(role=Role.ASSESSOR) for _ in range(2)]
+    round_.assessors.add(*assessors)
+    first = scored(round_, assessors, reference="D-0001", amount="6000.00", score=5)
+    second = scored(round_, assessors, reference="D-0002", amount="5000.00", score=4)
+    third = scored(round_, assessors, reference="D-0003", amount="3000.00", score=3)
+    return round_, [first, second, third]
+
+
+@pytest.fixture
+def second_manager(db):
+    return UserFactory(role=Role.PROGRAMME_MANAGER, full_name="Second Manager")

@@ -1,0 +1,218 @@
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from applications.models import Application
+from core.models import AuditEvent
+from core.state import InvalidTransition
+from grants.models import Award, Decision, Letter, Tranche
+from grants.schedule import tranche_amounts
+from grants.services import (
+    GrantError,
+    RingfenceExceeded,
+    award_accept,
+    award_decline,
+    award_offer,
+    awards_lapse,
+    committed_in,
+    decision_confirm,
+    decision_proposals,
+    decision_record,
+    decisions_accept_proposals,
+    letter_issue,
+)
+from tests.factories import ApplicationFactory, AwardFactory, RoundFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_proposals_fund_in_rank_order_until_the_ringfence_runs_out(scored_round):
+    round_, (first, second, third) = scored_round
+    assert decision_proposals(round_) == {
+        first.pk: ("fund", Decimal("6000.00")),
+        second.pk: ("not_fund", None),  # 6,000 + 5,000 would pass 10,000
+        third.pk: ("fund", Decimal("3000.00")),  # but the smaller one below still fits
+    }
+
+
+def test_a_decision_other_than_the_proposal_needs_a_reason(scored_round, programme_manager):
+    round_, (first, second, _) = scored_round
+    with pytest.raises(GrantError, match="Give a reason"):
+        decision_record(application=first, outcome="fund", amount=Decimal("4000"), reason="", acting_user=programme_manager)
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("4000"),
+                               reason="Partial: the venue costs are covered elsewhere", acting_user=programme_manager)
+    assert decision.departs_from_proposal
+    assert decision_record(application=second, outcome="not_fund", amount=None, reason="",
+                           acting_user=programme_manager).outcome == "not_fund"
+
+
+def test_more_than_was_asked_for_cannot_be_offered(scored_round, programme_manager):
+    _, (first, _, _) = scored_round
+    with pytest.raises(GrantError, match="more than"):
+        decision_record(application=first, outcome="fund", amount=Decimal("9000"), reason="Generous",
+                        acting_user=programme_manager)
+
+
+def test_a_second_programme_manager_must_confirm(scored_round, programme_manager, second_manager):
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000"), reason="",
+                               acting_user=programme_manager)
+    with pytest.raises(GrantError, match="Another programme manager"):
+        decision_confirm(decision=decision, acting_user=programme_manager)
+    decision_confirm(decision=decision, acting_user=second_manager)
+    first.refresh_from_db()
+    assert first.status == Application.Status.AWARDED
+    assert first.award.amount == Decimal("6000")
+    assert first.award.status == Award.Status.OFFERED
+
+
+def test_confirming_the_proposals_awards_and_refuses_within_the_ringfence(scored_round, programme_manager, second_manager):
+    round_, (first, second, third) = scored_round
+    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager) == 3
+    for decision in Decision.objects.all():
+        decision_confirm(decision=decision, acting_user=second_manager)
+    statuses = dict(Application.objects.values_list("reference", "status"))
+    assert statuses == {"D-0001": "awarded", "D-0002": "not_funded", "D-0003": "awarded"}
+    assert committed_in(round_) == Decimal("9000.00")
+
+
+def test_an_offer_over_the_ringfence_is_refused(programme_manager):
+    round_ = RoundFactory(budget=Decimal("5000.00"), maximum_award=Decimal("5000.00"))
+    award_offer(application=ApplicationFactory(round=round_, status="scored"), amount=Decimal("4000"),
+                acting_user=programme_manager)
+    with pytest.raises(RingfenceExceeded, match="only 1000.00 is left"):
+        award_offer(application=ApplicationFactory(round=round_, status="scored"), amount=Decimal("1000.01"),
+                    acting_user=programme_manager)
+
+
+def test_declined_and_lapsed_offers_return_their_money_and_the_next_can_be_offered(
+    scored_round, programme_manager, second_manager
+):
+    round_, (first, second, third) = scored_round
+    decisions_accept_proposals(round_=round_, acting_user=programme_manager)
+    for decision in Decision.objects.all():
+        decision_confirm(decision=decision, acting_user=second_manager)
+    award_decline(award=first.award, reason="We merged with another group", acting_user=first.organisation.memberships.first().user)
+    assert committed_in(round_) == Decimal("3000.00")
+    assert decision_proposals(round_)[second.pk] == ("fund", Decimal("5000.00"))
+    decision = decision_record(application=second, outcome="fund", amount=Decimal("5000.00"), reason="",
+                               acting_user=programme_manager)
+    decision_confirm(decision=decision, acting_user=second_manager)
+    second.refresh_from_db()
+    assert second.status == Application.Status.AWARDED
+
+
+def test_accepting_sets_the_payment_schedule_with_the_first_part_due(programme_manager):
+    award = AwardFactory(amount=Decimal("5000.01"))
+    award_accept(award=award, name="Amara Okafor", role="Chair", acting_user=programme_manager)
+    tranches = list(award.tranches.all())
+    assert [(t.number, t.amount, t.status) for t in tranches] == [
+        (1, Decimal("2500.00"), Tranche.Status.DUE),
+        (2, Decimal("1250.00"), Tranche.Status.SCHEDULED),
+        (3, Decimal("1250.01"), Tranche.Status.SCHEDULED),
+    ]
+    assert sum(t.amount for t in tranches) == award.amount
+    assert tranches[2].after_quarter == 4
+    award.refresh_from_db()
+    assert (award.ends_on - award.starts_on).days in (363, 364, 365)  # four quarters, whatever the months
+    assert AuditEvent.objects.filter(action="accepted the offer", reason="Amara Okafor, Chair").exists()
+
+
+def test_tranche_amounts_always_add_up_to_the_award():
+    for amount in ["0.03", "1.00", "999.99", "12345.67"]:
+        parts = tranche_amounts(Decimal(amount), [Decimal(50), Decimal(25), Decimal(25)])
+        assert sum(parts) == Decimal(amount)
+        assert all(part >= 0 for part in parts)
+
+
+def test_an_offer_cannot_be_accepted_after_its_deadline_and_lapses(programme_manager):
+    award = AwardFactory(accept_by=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(GrantError, match="deadline"):
+        award_accept(award=award, name="A", role="B", acting_user=programme_manager)
+    assert awards_lapse() == 1
+    assert awards_lapse() == 0
+    award.refresh_from_db()
+    assert award.status == Award.Status.LAPSED
+
+
+@pytest.mark.parametrize(
+    ("from_status", "allowed"),
+    [
+        ("offered", {"accepted", "declined", "lapsed"}),
+        ("accepted", {"active", "suspended"}),
+        ("active", {"completed", "suspended", "clawed_back"}),
+        ("suspended", {"active", "clawed_back"}),
+        ("declined", set()), ("lapsed", set()), ("completed", set()), ("clawed_back", set()),
+    ],
+)
+def test_the_award_lifecycle_allows_only_its_own_moves(from_status, allowed):
+    award = Award(status=from_status)
+    assert {status for status in Award.Status.values if award.can_transition_to(status)} == allowed
+
+
+def test_an_accepted_award_cannot_be_declined(programme_manager):
+    award = AwardFactory(status="accepted")
+    with pytest.raises(InvalidTransition):
+        award_decline(award=award, reason="", acting_user=programme_manager)
+
+
+def test_letters_are_issued_in_two_prints_with_checksums_and_corrected_as_new_versions(
+    scored_round, programme_manager, second_manager, django_capture_on_commit_callbacks
+):
+    import hashlib
+
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000"), reason="",
+                               acting_user=programme_manager)
+    decision_confirm(decision=decision, acting_user=second_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        standard, large = letter_issue(application=first, acting_user=second_manager, site_url="https://x")
+    assert (standard.large_print, large.large_print, standard.version) == (False, True, 1)
+    assert standard.checksum == hashlib.sha256(standard.file.read()).hexdigest()
+    assert "https://x/applications/" in mail.outbox[0].body and not mail.outbox[0].attachments
+    with pytest.raises(GrantError, match="give a reason"):
+        letter_issue(application=first, acting_user=second_manager, site_url="")
+    corrected, _ = letter_issue(application=first, acting_user=second_manager, site_url="", correction_reason="Wrong date")
+    assert corrected.version == 2
+    standard.refresh_from_db()
+    assert standard.checksum == hashlib.sha256(standard.file.read()).hexdigest()
+    assert Letter.objects.filter(application=first).count() == 4
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Row locks (select_for_update) only prove anything on PostgreSQL"
+)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_many_offers_at_the_same_moment_never_pass_the_ringfence():
+    round_ = RoundFactory(budget=Decimal("10000.00"), maximum_award=Decimal("10000.00"))
+    manager = UserFactory(role="programme_manager")
+    applications = [ApplicationFactory(round=round_, status="scored") for _ in range(12)]
+    outcomes = []
+    barrier = threading.Barrier(len(applications))
+
+    def offer(application):
+        barrier.wait()
+        try:
+            award_offer(application=application, amount=Decimal("1500.00"), acting_user=manager)
+            outcomes.append("offered")
+        except RingfenceExceeded:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=offer, args=(application,)) for application in applications]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("offered") == 6  # 6 x 1,500 = 9,000; a seventh would make 10,500
+    assert outcomes.count("refused") == 6
+    assert committed_in(round_) == Decimal("9000.00")
