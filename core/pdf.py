@@ -1,15 +1,20 @@
 """Accessible PDFs with reportlab: real headings in the outline, selectable text, title and author metadata."""
 
 from io import BytesIO
-from xml.sax.saxutils import escape
 
 from django.conf import settings
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.lib.utils import simpleSplit
+from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
+
+
+# Compressed streams stay binary rather than ASCII85 text: smaller files, made in half the time.
+rl_config.useA85 = 0
 
 
 def styles(base_size: float = 11) -> dict[str, ParagraphStyle]:
@@ -45,12 +50,16 @@ class OutlinedDocument(SimpleDocTemplate):
         self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
 
 
-def table(rows: list[list], col_widths: list[float], text_style: ParagraphStyle, header: bool = True) -> Table:
-    cells = [[para(str(value), text_style) for value in row] for row in rows]
+def table(rows: list[list], col_widths: list[float], text_style: ParagraphStyle, header: bool = True,
+          wrap: bool = True) -> Table:
+    """A ruled table. With `wrap` off, cells are plain text in the body font: much quicker for short values."""
+    cells = [[para(str(value), text_style) if wrap else str(value) for value in row] for row in rows]
     result = Table(cells, colWidths=col_widths, repeatRows=1 if header else 0)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, -1), text_style.fontName, text_style.fontSize, text_style.leading),
+        ("FONT", (0, 0), (-1, 0) if header else (0, 0), "Helvetica-Bold", text_style.fontSize, text_style.leading),
     ]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")))
@@ -77,11 +86,55 @@ def render_pdf(*, title: str, subject: str, story: list) -> bytes:
     return buffer.getvalue()
 
 
-def para(text: str, style: ParagraphStyle) -> Paragraph:
-    """One paragraph of plain text: anything that looks like markup is shown as typed."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+class TextBlock(Flowable):
+    """Plain text wrapped to the frame's width and drawn as real, selectable text.
+
+    Letters and copies of applications hold only plain text, so this does without Paragraph's markup parser:
+    a letter is made several times faster, and nothing typed can ever be read as markup.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle, lines: list[str] | None = None):
+        super().__init__()
+        self.text, self.style, self.lines = text, style, lines
+        self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
+
+    def _lines(self, width: float) -> list[str]:
+        if self.lines is None:
+            self.lines = [
+                line
+                for block in self.text.split("\n")
+                for line in (simpleSplit(block, self.style.fontName, self.style.fontSize, width) or [""])
+            ]
+        return self.lines
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        self.height = len(self._lines(available_width)) * self.style.leading
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        lines = self._lines(available_width)
+        fits = int(available_height // self.style.leading)
+        if fits <= 0 or fits >= len(lines):
+            return []
+        return [TextBlock(self.text, self.style, lines[:fits]), TextBlock(self.text, self.style, lines[fits:])]
+
+    def draw(self):
+        text = self.canv.beginText(0, self.height - self.style.fontSize)
+        text.setFont(self.style.fontName, self.style.fontSize, self.style.leading)
+        for line in self.lines:
+            text.textLine(line)
+        self.canv.drawText(text)
+
+    def getPlainText(self) -> str:
+        return self.text
 
 
-def paragraphs(text: str, style: ParagraphStyle) -> list[Paragraph]:
+def para(text: str, style: ParagraphStyle) -> TextBlock:
+    """One paragraph of plain text, shown exactly as typed."""
+    return TextBlock(text, style)
+
+
+def paragraphs(text: str, style: ParagraphStyle) -> list[TextBlock]:
     """Plain text split into paragraphs at blank lines."""
     return [para(block, style) for block in text.split("\n\n") if block.strip()]

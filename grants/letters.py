@@ -10,10 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
-
-from core.pdf import para, paragraphs, render_pdf, styles, table
+from core.pdf import para, paragraphs, render_pdf, styles
 from core.templatetags.govuk import govuk_date, govuk_datetime, plain_number, pounds
 
 STANDARD_SIZE = 11
@@ -71,19 +68,19 @@ CONDITIONS = [
 
 
 def _letterhead(content, style) -> list:
-    body = style["body"]
     return [
         para(settings.FUNDER_NAME, style["strong"]),
-        para(govuk_date(content.dated), body),
-        para(f"{content.addressee.organisation}\n{content.addressee.contact}\n{content.addressee.address}", body),
-        para(f"Our reference: {content.reference}", body),
+        para(
+            f"{govuk_date(content.dated)}\n\n{content.addressee.organisation}\n{content.addressee.contact}\n"
+            f"{content.addressee.address}\n\nOur reference: {content.reference}",
+            style["body"],
+        ),
     ]
 
 
 def offer_letter_pdf(content: OfferContent, *, large_print: bool = False) -> bytes:
     style = styles(LARGE_PRINT_SIZE if large_print else STANDARD_SIZE)
     body, h2 = style["body"], style["h2"]
-    width = 170 * mm
     story = _letterhead(content, style) + [
         para(f"Offer of a grant of {pounds(content.amount)}", style["h1"]),
         para(
@@ -99,12 +96,13 @@ def offer_letter_pdf(content: OfferContent, *, large_print: bool = False) -> byt
             body,
         ),
         para("How we will pay you", h2),
-        table(
-            [["Part", "Share", "Amount", "When we pay it"]]
-            + [[str(number), f"{plain_number(share)}%", pounds(amount), when] for number, share, amount, when in content.tranches],
-            [width * 0.12, width * 0.14, width * 0.2, width * 0.54], body,
+        para(
+            "We will pay the grant in parts:\n" + "\n".join(
+                f"Part {number}: {pounds(amount)} ({plain_number(share)}%). {when}."
+                for number, share, amount, when in content.tranches
+            ),
+            body,
         ),
-        Spacer(1, 4 * mm),
         para("Telling us how the work is going", h2),
         para(
             f"Every 3 months for {content.quarters} quarters you will send us a short return: how many people you "
@@ -115,7 +113,7 @@ def offer_letter_pdf(content: OfferContent, *, large_print: bool = False) -> byt
         ),
         para("Conditions of the grant", h2),
     ]
-    story += [para(f"{number}. {condition}", body) for number, condition in enumerate(CONDITIONS, start=1)]
+    story.append(para("\n".join(f"{number}. {condition}" for number, condition in enumerate(CONDITIONS, start=1)), body))
     story += [
         para("Contact us", h2),
         para(f"Email {settings.FUNDER_EMAIL} and give your reference, {content.reference}. We can send this letter in "
