@@ -1,0 +1,188 @@
+import hashlib
+import hmac
+import json
+import time
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from core.models import AuditEvent
+from grants import payments
+from grants.models import Award, ConnectedAccount, Tranche, WebhookEvent
+from grants.payments import BadWebhook, tranche_record_bacs, tranche_release_stripe, webhook_receive
+from grants.services import GrantError, award_accept
+from tests.factories import AwardFactory
+from tests.grants.fake_stripe import FakeStripe
+
+pytestmark = pytest.mark.django_db
+WEBHOOK_SECRET = "whsec_test_secret"
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    fake = FakeStripe().start()
+    settings.STRIPE_SECRET_KEY = "sk_test_local"
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def accepted_award(programme_manager):
+    award = AwardFactory(amount=Decimal("8000.00"))
+    award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
+    return award
+
+
+@pytest.fixture
+def connected(accepted_award):
+    return ConnectedAccount.objects.create(
+        organisation=accepted_award.application.organisation, stripe_account_id="acct_grantee", transfers_enabled=True
+    )
+
+
+def first_tranche(award) -> Tranche:
+    return award.tranches.get(number=1)
+
+
+def signed(event: dict, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> tuple[bytes, str]:
+    payload = json.dumps(event).encode()
+    timestamp = timestamp or int(time.time())
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
+    return payload, f"t={timestamp},v1={digest}"
+
+
+def transfer_event(event_id: str, event_type: str, tranche: Tranche, transfer_id: str = "tr_1") -> dict:
+    return {
+        "id": event_id, "object": "event", "type": event_type, "api_version": "2025-01-01",
+        "data": {"object": {"id": transfer_id, "object": "transfer", "metadata": {"tranche": tranche.idempotency_key}}},
+    }
+
+
+def test_bacs_is_the_default_and_records_the_bank_reference_once(accepted_award, finance_officer):
+    tranche = first_tranche(accepted_award)
+    assert payments.rail_for(accepted_award) == Tranche.Rail.BACS
+    tranche_record_bacs(tranche=tranche, bank_reference="BACS-0001", paid_on=date(2027, 5, 2), acting_user=finance_officer)
+    tranche.refresh_from_db()
+    assert (tranche.status, tranche.bank_reference, tranche.rail) == ("paid", "BACS-0001", "bacs")
+    assert Award.objects.get(pk=accepted_award.pk).status == Award.Status.ACTIVE
+    with pytest.raises(GrantError, match="already been paid"):
+        tranche_record_bacs(tranche=tranche, bank_reference="BACS-0002", paid_on=date(2027, 5, 3), acting_user=finance_officer)
+
+
+def test_a_scheduled_tranche_cannot_be_paid_yet(accepted_award, finance_officer):
+    from core.state import InvalidTransition
+
+    with pytest.raises(InvalidTransition):
+        tranche_record_bacs(tranche=accepted_award.tranches.get(number=2), bank_reference="X", paid_on=date.today(),
+                            acting_user=finance_officer)
+
+
+def test_stripe_is_used_when_configured_and_the_grantee_can_receive_transfers(fake_stripe, accepted_award, connected):
+    assert payments.rail_for(accepted_award) == Tranche.Rail.STRIPE
+
+
+def test_a_release_sends_one_transfer_with_the_tranches_key_group_and_metadata(fake_stripe, accepted_award, connected, finance_officer):
+    tranche = tranche_release_stripe(tranche=first_tranche(accepted_award), acting_user=finance_officer)
+    assert tranche.status == Tranche.Status.RELEASED
+    [transfer] = fake_stripe.transfers
+    assert transfer["amount"] == 400000 and transfer["destination"] == "acct_grantee"
+    assert transfer["transfer_group"] == accepted_award.reference
+    assert transfer["metadata"]["tranche"] == tranche.idempotency_key
+    [(method, path, form, headers)] = [r for r in fake_stripe.requests if r[0] == "POST"]
+    assert headers["Idempotency-Key"] == tranche.idempotency_key
+    assert tranche.stripe_transfer_id == transfer["id"]
+
+
+def test_retrying_a_release_makes_no_second_transfer(fake_stripe, accepted_award, connected, finance_officer):
+    tranche = first_tranche(accepted_award)
+    tranche_release_stripe(tranche=tranche, acting_user=finance_officer)
+    tranche_release_stripe(tranche=tranche, acting_user=finance_officer)
+    assert len(fake_stripe.transfers) == 1
+
+
+def test_a_crash_between_stripe_and_our_commit_still_ends_with_one_transfer(
+    fake_stripe, accepted_award, connected, finance_officer, monkeypatch
+):
+    tranche = first_tranche(accepted_award)
+
+    def crash(**kwargs):
+        raise RuntimeError("the server died after Stripe answered")
+
+    monkeypatch.setattr(payments, "audit_record", crash)
+    with pytest.raises(RuntimeError):
+        tranche_release_stripe(tranche=tranche, acting_user=finance_officer)
+    tranche.refresh_from_db()
+    assert tranche.status == Tranche.Status.DUE and len(fake_stripe.transfers) == 1
+    monkeypatch.undo()
+    fake_stripe.forget_idempotency_keys()  # as Stripe does after a day: only the lookup prevents a second transfer
+    tranche_release_stripe(tranche=tranche, acting_user=finance_officer)
+    tranche.refresh_from_db()
+    assert tranche.status == Tranche.Status.RELEASED
+    assert len(fake_stripe.transfers) == 1
+    assert tranche.stripe_transfer_id == fake_stripe.transfers[0]["id"]
+
+
+def test_a_verified_webhook_marks_the_tranche_paid_and_a_replay_is_ignored(fake_stripe, accepted_award, connected, finance_officer):
+    tranche = tranche_release_stripe(tranche=first_tranche(accepted_award), acting_user=finance_officer)
+    payload, signature = signed(transfer_event("evt_1", "transfer.created", tranche))
+    assert webhook_receive(payload=payload, signature=signature) is not None
+    assert webhook_receive(payload=payload, signature=signature) is None
+    tranche.refresh_from_db()
+    assert tranche.status == Tranche.Status.PAID
+    assert WebhookEvent.objects.count() == 1
+    assert AuditEvent.objects.filter(action="Stripe confirmed the transfer").count() == 1
+    assert Award.objects.get(pk=accepted_award.pk).status == Award.Status.ACTIVE
+
+
+def test_webhooks_out_of_order_only_move_a_tranche_forward(fake_stripe, accepted_award, connected, finance_officer):
+    tranche = tranche_release_stripe(tranche=first_tranche(accepted_award), acting_user=finance_officer)
+    for event in (transfer_event("evt_2", "transfer.reversed", tranche), transfer_event("evt_1", "transfer.created", tranche)):
+        webhook_receive(payload=signed(event)[0], signature=signed(event)[1])
+    tranche.refresh_from_db()
+    assert tranche.status == Tranche.Status.REVERSED
+
+
+def test_a_webhook_before_our_commit_records_the_transfer(fake_stripe, accepted_award, connected):
+    tranche = first_tranche(accepted_award)
+    payload, signature = signed(transfer_event("evt_3", "transfer.created", tranche, transfer_id="tr_early"))
+    webhook_receive(payload=payload, signature=signature)
+    tranche.refresh_from_db()
+    assert (tranche.status, tranche.stripe_transfer_id) == ("paid", "tr_early")
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda payload, signature: (payload, signature.replace("v1=", "v1=0")),
+        lambda payload, signature: (payload + b" ", signature),
+        lambda payload, signature: signed(json.loads(payload), secret="whsec_wrong"),
+        lambda payload, signature: signed(json.loads(payload), timestamp=int(time.time()) - 3600),
+        lambda payload, signature: (payload, None),
+    ],
+)
+def test_unsigned_forged_or_stale_webhooks_are_refused(fake_stripe, accepted_award, tamper):
+    payload, signature = tamper(*signed(transfer_event("evt_9", "transfer.created", first_tranche(accepted_award))))
+    with pytest.raises(BadWebhook):
+        webhook_receive(payload=payload, signature=signature)
+    assert not WebhookEvent.objects.exists()
+
+
+def test_account_updates_say_when_a_grantee_can_receive_transfers(fake_stripe, accepted_award):
+    account = ConnectedAccount.objects.create(organisation=accepted_award.application.organisation, stripe_account_id="acct_9")
+    event = {"id": "evt_a", "object": "event", "type": "account.updated",
+             "data": {"object": {"id": "acct_9", "object": "account", "capabilities": {"transfers": "active"}}}}
+    webhook_receive(payload=signed(event)[0], signature=signed(event)[1])
+    account.refresh_from_db()
+    assert account.transfers_enabled
+
+
+def test_onboarding_creates_an_account_and_an_account_link(fake_stripe, accepted_award, applicant):
+    organisation = accepted_award.application.organisation
+    url = payments.connected_account_link(organisation=organisation, refresh_url="https://x/r", return_url="https://x/d",
+                                          acting_user=applicant)
+    account = ConnectedAccount.objects.get(organisation=organisation)
+    assert url == f"https://connect.example/setup/{account.stripe_account_id}"
+    assert payments.connected_account_refresh(organisation=organisation).transfers_enabled is False
