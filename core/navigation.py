@@ -24,7 +24,7 @@ BY_ROLE = {
         ("Audit trail", "core:audit_list"),
         ("Your account", "accounts:home"),
     ],
-    Role.FINANCE_OFFICER: [("Your account", "accounts:home")],
+    Role.FINANCE_OFFICER: [("Payments", "grants:payments"), ("Your account", "accounts:home")],
 }
 
 

@@ -1,8 +1,9 @@
 """Forms for decisions, letters and accepting an offer."""
 
 from django import forms
+from django.utils import timezone
 
-from core.fields import PoundsField, YesNoField
+from core.fields import DateField, PoundsField, YesNoField
 from core.forms import GovukFormMixin
 from grants.models import Decision
 
@@ -57,3 +58,21 @@ class DeclineForm(GovukFormMixin, forms.Form):
     confirm = YesNoField(label="Are you sure you want to decline the grant?", required_message="Select yes to decline")
     reason = forms.CharField(label="Why are you declining? (optional)", required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BacsPaymentForm(GovukFormMixin, forms.Form):
+    submit_label = "Record the payment"
+
+    bank_reference = forms.CharField(
+        label="Bank payment reference", max_length=50,
+        help_text="The reference on the bank transfer you made, so it can be matched in the bank statement.",
+        error_messages={"required": "Enter the bank payment reference"},
+    )
+    paid_on = DateField(label="Date paid", required_message="Enter the date the payment was made",
+                        help_text="For example, 27 3 2027")
+
+    def clean_paid_on(self):
+        value = self.cleaned_data["paid_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date paid must be today or in the past", code="future")
+        return value

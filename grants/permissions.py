@@ -12,3 +12,7 @@ def can_respond_to_offer(user, award: Award) -> bool:
 
 def can_read_letter(user, letter: Letter) -> bool:
     return is_member(user, letter.application.organisation) or is_programme_manager(user)
+
+
+def can_manage_payout_account(user, award: Award) -> bool:
+    return award.status in (Award.Status.ACCEPTED, Award.Status.ACTIVE) and is_owner(user, award.application.organisation)

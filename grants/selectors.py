@@ -2,13 +2,13 @@
 
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, Assessment, Organisation, Round, Score
 from applications.selectors import criterion_scores_for, criterion_scores_of
 from grants.letters import Addressee, CriterionFeedback, NotFundedContent, OfferContent
-from grants.models import Award, Decision, Letter
+from grants.models import Award, Decision, Letter, Tranche
 from grants.schedule import tranche_amounts, when_paid
 
 
@@ -106,3 +106,29 @@ def applications_awaiting_letters(round_: Round) -> QuerySet[Application]:
         .exclude(letters__isnull=False)
         .order_by("reference")
     )
+
+
+def tranches_for_finance() -> QuerySet:
+    """Tranches that need finance's attention: due, failed, or released and waiting for Stripe to confirm."""
+    return (
+        Tranche.objects.filter(status__in=[Tranche.Status.DUE, Tranche.Status.FAILED, Tranche.Status.RELEASED])
+        .select_related("award__application__organisation", "award__round")
+        .order_by("due_at", "award__application__reference", "number")
+    )
+
+
+def ledger_for(round_: Round) -> dict:
+    """The round's money: the ringfence, what is committed and paid, what is left, and each award's payments."""
+    awards = list(
+        Award.objects.filter(round=round_)
+        .select_related("application__organisation")
+        .prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number")))
+        .order_by("application__reference")
+    )
+    committed = sum((award.amount for award in awards if award.status in Award.COMMITTED), Decimal(0))
+    paid = Tranche.objects.filter(award__round=round_, status=Tranche.Status.PAID).aggregate(total=Sum("amount"))["total"]
+    paid = paid or Decimal(0)
+    for award in awards:
+        award.paid = sum((t.amount for t in award.tranches.all() if t.status == Tranche.Status.PAID), Decimal(0))
+    return {"round": round_, "awards": awards, "committed": committed, "paid": paid,
+            "remaining": round_.budget - committed, "unpaid_commitments": committed - paid}

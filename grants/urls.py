@@ -15,4 +15,11 @@ urlpatterns = [
     path("awards/<int:pk>/", views.award_detail, name="award"),
     path("awards/<int:pk>/accept/", views.award_accept_view, name="accept"),
     path("awards/<int:pk>/decline/", views.award_decline_view, name="decline"),
+    path("awards/<int:pk>/payout-account/", views.payout_account, name="payout_account"),
+    path("awards/<int:pk>/payout-account/done/", views.payout_account_done, name="payout_account_done"),
+    path("finance/", views.payments_due, name="payments"),
+    path("finance/tranches/<int:pk>/release/", views.tranche_release, name="tranche_release"),
+    path("finance/rounds/<int:pk>/ledger/", views.ledger, name="ledger"),
+    path("finance/rounds/<int:pk>/ledger.csv", views.ledger_csv, name="ledger_csv"),
+    path("payments/stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
 ]

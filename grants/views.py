@@ -2,10 +2,13 @@
 
 from threading import Thread
 
+import stripe
 from django.conf import settings
 from django.contrib import messages
 from django.db import close_old_connections
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -14,10 +17,22 @@ from accounts.permissions import role_required
 from applications import selectors as application_selectors
 from applications.models import Round
 from core.performance import without_cyclic_gc
+from core.state import InvalidTransition
 from grants import selectors
-from grants.forms import AcceptForm, CorrectionForm, DeclineForm, DecisionForm
-from grants.models import Award, Decision, Letter, LetterBatch
-from grants.permissions import can_read_letter, can_respond_to_offer
+from grants.forms import AcceptForm, BacsPaymentForm, CorrectionForm, DeclineForm, DecisionForm
+from grants.models import Award, ConnectedAccount, Decision, Letter, LetterBatch, Tranche
+from grants.payments import (
+    BadWebhook,
+    connected_account_link,
+    connected_account_refresh,
+    rail_for,
+    stripe_enabled,
+    tranche_record_bacs,
+    tranche_release_stripe,
+    webhook_receive,
+)
+from grants.permissions import can_manage_payout_account, can_read_letter, can_respond_to_offer
+from grants.spreadsheets import ledger_sheet
 from grants.services import (
     GrantError,
     award_accept,
@@ -224,3 +239,91 @@ def award_decline_view(request, pk: int):
         return redirect("grants:award", pk=award.pk)
     return render(request, "grants/decline.html", {"award": award, "form": form})
 
+
+
+# Finance ------------------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.FINANCE_OFFICER)
+def payments_due(request):
+    return render(request, "grants/payments.html", {
+        "tranches": selectors.tranches_for_finance(), "rounds": Round.objects.exclude(awards=None).distinct(),
+        "stripe_enabled": stripe_enabled(),
+    })
+
+
+@role_required(Role.FINANCE_OFFICER)
+def tranche_release(request, pk: int):
+    tranche = get_object_or_404(Tranche.objects.select_related("award__application__organisation"), pk=pk)
+    rail = rail_for(tranche.award)
+    form = BacsPaymentForm(request.POST or None) if rail == Tranche.Rail.BACS else None
+    if request.method == "POST":
+        try:
+            if rail == Tranche.Rail.STRIPE:
+                tranche_release_stripe(tranche=tranche, acting_user=request.user)
+                messages.success(request, f"{tranche} released to the grantee's Stripe account.")
+                return redirect("grants:payments")
+            if form.is_valid():
+                tranche_record_bacs(tranche=tranche, bank_reference=form.cleaned_data["bank_reference"],
+                                    paid_on=form.cleaned_data["paid_on"], acting_user=request.user)
+                messages.success(request, f"Payment of {tranche} recorded.")
+                return redirect("grants:payments")
+        except (GrantError, InvalidTransition) as error:
+            messages.error(request, str(error) if isinstance(error, GrantError) else f"{tranche} is not due for payment.")
+            return redirect("grants:payments")
+        except stripe.StripeError:
+            messages.error(request, "Stripe did not answer. Nothing has been paid twice: try again in a few minutes.")
+            return redirect("grants:payments")
+    return render(request, "grants/tranche_release.html", {"tranche": tranche, "rail": rail, "form": form})
+
+
+@role_required(Role.FINANCE_OFFICER, Role.PROGRAMME_MANAGER)
+def ledger(request, pk: int):
+    return render(request, "grants/ledger.html", selectors.ledger_for(get_object_or_404(Round, pk=pk)))
+
+
+@role_required(Role.FINANCE_OFFICER, Role.PROGRAMME_MANAGER)
+def ledger_csv(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    content, content_type = ledger_sheet(selectors.ledger_for(round_))
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{round_.reference_prefix}-ledger.csv"'
+    return response
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe calls this; the signature, not a session, says it is Stripe."""
+    try:
+        webhook_receive(payload=request.body, signature=request.headers.get("Stripe-Signature"))
+    except BadWebhook:
+        return HttpResponse(status=400)
+    return HttpResponse(status=200)
+
+
+@role_required(Role.APPLICANT)
+def payout_account(request, pk: int):
+    award = selectors.award_for_member_or_404(request.user, pk)
+    if request.method == "POST" and stripe_enabled() and can_manage_payout_account(request.user, award):
+        url = connected_account_link(
+            organisation=award.application.organisation, acting_user=request.user,
+            refresh_url=request.build_absolute_uri(), return_url=request.build_absolute_uri("done/"),
+        )
+        return redirect(url)
+    return render(request, "grants/payout_account.html", {
+        "award": award, "stripe_enabled": stripe_enabled(), "can_manage": can_manage_payout_account(request.user, award),
+        "account": ConnectedAccount.objects.filter(organisation=award.application.organisation).first(),
+    })
+
+
+@role_required(Role.APPLICANT)
+def payout_account_done(request, pk: int):
+    award = selectors.award_for_member_or_404(request.user, pk)
+    if stripe_enabled():
+        account = connected_account_refresh(organisation=award.application.organisation)
+        if account and account.transfers_enabled:
+            messages.success(request, "Your payout account is ready. We will pay your grant into it.")
+        else:
+            messages.info(request, "Stripe has not finished checking your account yet. We will pay you once it has.")
+    return redirect("grants:payout_account", pk=award.pk)

@@ -15,7 +15,7 @@ from accounts.models import Role
 from django.core.files.base import ContentFile
 
 from applications.models import Allocation, ConflictDeclaration
-from grants.models import Letter, LetterBatch
+from grants.models import Letter, LetterBatch, Tranche
 from core.services import audit_record
 from tests.factories import (
     PDF_BYTES,
@@ -169,6 +169,15 @@ ACCESS: dict[str, Rule] = {
     "grants:award": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),
     "grants:accept": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),
     "grants:decline": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),
+    "grants:payout_account": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),
+    "grants:payout_account_done": Rule(member_only(answer=REDIRECT), kwargs=lambda world: {"pk": world.award.pk}),
+    # Finance
+    "grants:payments": Rule(only("finance_officer")),
+    "grants:tranche_release": Rule(only("finance_officer"), kwargs=lambda world: {"pk": world.tranche.pk}),
+    "grants:ledger": Rule(only("finance_officer", "programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "grants:ledger_csv": Rule(only("finance_officer", "programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    # Stripe's webhook answers to a signature, not a session: an unsigned call from anyone is refused.
+    "grants:stripe_webhook": Rule(everyone(400), method="post"),
     # The admin site checks is_staff itself; only its front door is listed here, the rest is Django's own.
     "admin:index": Rule(answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200, REDIRECT)),
 }
@@ -238,6 +247,8 @@ def world(db):
         letter=Letter.objects.create(application=award.application, kind="offer", checksum="0" * 64,
                                      file=ContentFile(PDF_BYTES, name="offer.pdf")),
         batch=LetterBatch.objects.create(round=round_),
+        tranche=Tranche.objects.create(award=award, number=1, share=50, amount=award.amount / 2, after="acceptance",
+                                       status="due", idempotency_key="tranche-access-1"),
     )
 
 

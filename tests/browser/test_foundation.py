@@ -57,7 +57,7 @@ def test_no_font_but_arial_is_used(page):
         (Role.APPLICANT, ["Your applications", "Your account"]),
         (Role.ASSESSOR, ["Applications to score", "Your account"]),
         (Role.PROGRAMME_MANAGER, ["Rounds", "Audit trail", "Your account"]),
-        (Role.FINANCE_OFFICER, ["Your account"]),
+        (Role.FINANCE_OFFICER, ["Payments", "Your account"]),
     ],
 )
 def test_each_role_signs_in_by_keyboard_and_sees_its_own_navigation(page, role, links):

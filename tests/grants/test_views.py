@@ -75,3 +75,54 @@ def test_a_letter_from_another_organisation_is_not_found(client_for, scored_roun
                                               reason="", acting_user=programme_manager), acting_user=second_manager)
     letter, _ = letter_issue(application=first, acting_user=second_manager, site_url="")
     assert client_for(other_applicant).get(reverse("grants:letter", kwargs={"pk": letter.pk})).status_code == 404
+
+
+def test_finance_records_a_bacs_payment_and_the_ledger_shows_it(client_for, finance_officer, programme_manager):
+    from datetime import date
+
+    from grants.services import award_accept
+    from tests.factories import AwardFactory
+
+    award = AwardFactory(amount=8000)
+    award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
+    tranche = award.tranches.get(number=1)
+    client = client_for(finance_officer)
+    assert award.reference in client.get(reverse("grants:payments")).content.decode()
+    url = reverse("grants:tranche_release", kwargs={"pk": tranche.pk})
+    refused = client.post(url, {"bank_reference": "", "paid_on_0": "31", "paid_on_1": "2", "paid_on_2": "2027"})
+    content = refused.content.decode()
+    assert "Enter the bank payment reference" in content and "Date paid must be a real date" in content
+    today = date.today()
+    client.post(url, {"bank_reference": "BACS-77", "paid_on_0": today.day, "paid_on_1": today.month, "paid_on_2": today.year})
+    tranche.refresh_from_db()
+    assert tranche.status == "paid"
+    ledger = client.get(reverse("grants:ledger", kwargs={"pk": award.round.pk})).content.decode()
+    assert "£4,000" in ledger and "paid on" in ledger
+    csv_text = client.get(reverse("grants:ledger_csv", kwargs={"pk": award.round.pk})).content.decode()
+    assert "BACS-77" in csv_text and award.reference in csv_text
+
+
+def test_the_webhook_endpoint_takes_signed_events_and_refuses_forged_ones(client, settings, programme_manager):
+    from grants.services import award_accept
+    from tests.factories import AwardFactory
+    from tests.grants.test_payments import signed, transfer_event
+
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
+    award = AwardFactory()
+    award_accept(award=award, name="A", role="B", acting_user=programme_manager)
+    payload, signature = signed(transfer_event("evt_v1", "transfer.created", award.tranches.get(number=1)))
+    url = reverse("grants:stripe_webhook")
+    assert client.post(url, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature).status_code == 200
+    assert client.post(url, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE="t=1,v1=00").status_code == 400
+    assert award.tranches.get(number=1).status == "paid"
+
+
+def test_the_payments_page_makes_a_fixed_number_of_queries(client_for, finance_officer, programme_manager, django_assert_max_num_queries):
+    from grants.services import award_accept
+    from tests.factories import AwardFactory
+
+    for _ in range(15):
+        award_accept(award=AwardFactory(), name="A", role="B", acting_user=programme_manager)
+    client = client_for(finance_officer)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("grants:payments"))
