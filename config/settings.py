@@ -182,6 +182,8 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Apply for a hate crime victim support grant")
 FUNDER_NAME = os.environ.get("FUNDER_NAME", "London Disability Hate Crime Fund")
 FUNDER_EMAIL = os.environ.get("FUNDER_EMAIL", "grants@example.org")
+# The funder's own org-id.guide identifier for 360Giving files; empty uses the round's 360Giving prefix.
+FUNDER_ORG_ID = os.environ.get("FUNDER_ORG_ID", "")
 SERVICE_PHASE = os.environ.get("SERVICE_PHASE", "Beta")
 
 # HTTPS and cookies: strict unless DEBUG is on for local development.

@@ -22,4 +22,5 @@ urlpatterns = [
     path("finance/rounds/<int:pk>/ledger/", views.ledger, name="ledger"),
     path("finance/rounds/<int:pk>/ledger.csv", views.ledger_csv, name="ledger_csv"),
     path("payments/stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+    path("manage/rounds/<int:pk>/360giving.<str:file_format>", views.three_sixty_giving, name="three_sixty_giving"),
 ]

@@ -19,6 +19,7 @@ from applications.models import Round
 from core.performance import without_cyclic_gc
 from core.state import InvalidTransition
 from grants import selectors
+from grants.giving360 import as_csv, package, publishable_awards
 from grants.forms import AcceptForm, BacsPaymentForm, CorrectionForm, DeclineForm, DecisionForm
 from grants.models import Award, ConnectedAccount, Decision, Letter, LetterBatch, Tranche
 from grants.payments import (
@@ -327,3 +328,17 @@ def payout_account_done(request, pk: int):
         else:
             messages.info(request, "Stripe has not finished checking your account yet. We will pay you once it has.")
     return redirect("grants:payout_account", pk=award.pk)
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def three_sixty_giving(request, pk: int, file_format: str):
+    round_ = get_object_or_404(Round, pk=pk)
+    awards = publishable_awards(round_)
+    if file_format == "json":
+        response = JsonResponse(package(awards), json_dumps_params={"indent": 2})
+    elif file_format == "csv":
+        response = HttpResponse(as_csv(awards), content_type="text/csv")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{round_.reference_prefix}-360giving.{file_format}"'
+    return response

@@ -176,6 +176,9 @@ ACCESS: dict[str, Rule] = {
     "grants:tranche_release": Rule(only("finance_officer"), kwargs=lambda world: {"pk": world.tranche.pk}),
     "grants:ledger": Rule(only("finance_officer", "programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "grants:ledger_csv": Rule(only("finance_officer", "programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "grants:three_sixty_giving": Rule(
+        only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "json"}
+    ),
     # Stripe's webhook answers to a signature, not a session: an unsigned call from anyone is refused.
     "grants:stripe_webhook": Rule(everyone(400), method="post"),
     # The admin site checks is_staff itself; only its front door is listed here, the rest is Django's own.
