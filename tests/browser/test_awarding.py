@@ -1,0 +1,108 @@
+"""Awards in Chromium: a manager decides and a second confirms, letters go out, the grantee opens the PDF and
+accepts, finance pays the first part by BACS, and the ledger shows it. axe-core checks every page."""
+
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.models import Role
+from grants.models import Award, Tranche
+from tests.browser.conftest import sign_in
+from tests.factories import TEST_PASSWORD, RoundFactory, UserFactory, described_criteria
+from tests.grants.conftest import scored
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").first.click()
+    page.wait_for_load_state("load")
+    page.axe.check("signed out")
+
+
+def test_decide_confirm_issue_accept_pay_and_read_the_ledger(page):
+    round_ = RoundFactory(name="Hate Crime Support 2027", budget="10000.00", maximum_award="10000.00")
+    round_.refresh_from_db()
+    described_criteria(round_)
+    assessors = [UserFactory(role=Role.ASSESSOR) for _ in range(2)]
+    round_.assessors.add(*assessors)
+    funded = scored(round_, assessors, reference="DHC27-0001", amount="6000.00", score=5)
+    scored(round_, assessors, reference="DHC27-0002", amount="5000.00", score=4)
+    first_manager, second_manager = (UserFactory(role=Role.PROGRAMME_MANAGER) for _ in range(2))
+    finance = UserFactory(role=Role.FINANCE_OFFICER)
+    grantee = funded.organisation.memberships.get().user
+
+    sign_in(page, first_manager.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("grants:decisions", kwargs={"pk": round_.pk}))
+    page.axe.check("decisions")
+    page.get_by_role("button", name="Record the 2 proposed decisions").click()
+    page.wait_for_load_state("load")
+    page.axe.check("after recording")
+    sign_out(page)
+
+    sign_in(page, second_manager.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("grants:confirm", kwargs={"pk": round_.pk}))
+    page.axe.check("confirm")
+    page.get_by_role("button", name="Confirm these 2 decisions").click()
+    page.wait_for_load_state("load")
+    page.axe.check("after confirming")
+    page.goto(reverse("grants:letters_for_round", kwargs={"pk": round_.pk}))
+    page.axe.check("letters")
+    page.get_by_role("button", name="Issue 2 letters").click()
+    page.wait_for_load_state("load")
+    page.axe.check("letter batch")
+    assert "Finished: 2 of 2 letters issued" in page.content()
+    page.goto(reverse("grants:ledger", kwargs={"pk": round_.pk}))
+    page.axe.check("ledger before payment")
+    sign_out(page)
+
+    sign_in(page, grantee.email, TEST_PASSWORD)
+    page.axe.check()
+    award = Award.objects.get(application=funded)
+    page.goto(reverse("grants:letters", kwargs={"pk": funded.pk}))
+    page.axe.check("letters for the grantee")
+    # The grantee's browser fetches the PDF link with their own session; its text is the offer.
+    link = page.get_by_role("link", name="Offer of a grant, version 1 (PDF)").get_attribute("href")
+    letter = page.request.get(link)
+    assert letter.ok and letter.headers["content-type"] == "application/pdf"
+    text = " ".join(page_.extract_text() for page_ in PdfReader(io.BytesIO(letter.body())).pages)
+    assert "Offer of a grant of £6,000" in " ".join(text.split())
+    page.goto(reverse("grants:award", kwargs={"pk": award.pk}))
+    page.axe.check("award")
+    page.get_by_role("button", name="Accept the offer").click()
+    page.wait_for_load_state("load")
+    page.axe.check("accept form")
+    page.get_by_label("Your role in the organisation").fill("Chair")
+    page.get_by_label("I have read the offer letter and, on behalf of the organisation, agree to its conditions").check()
+    page.get_by_role("button", name="Accept the offer").click()
+    page.wait_for_load_state("load")
+    page.axe.check("after accepting")
+    assert "You have accepted the grant" in page.content()
+    page.get_by_role("link", name="How you will be paid").click()
+    page.wait_for_load_state("load")
+    page.axe.check("payout")
+    sign_out(page)
+
+    sign_in(page, finance.email, TEST_PASSWORD)
+    page.axe.check("payments")
+    page.get_by_role("link", name=f"Pay part 1 of {award.reference}").click()
+    page.wait_for_load_state("load")
+    page.axe.check("pay by BACS")
+    page.get_by_label("Bank payment reference").fill("BACS-2027-001")
+    today = date.today()
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("button", name="Record the payment").click()
+    page.wait_for_load_state("load")
+    page.axe.check("after paying")
+    assert Tranche.objects.get(award=award, number=1).status == Tranche.Status.PAID
+    page.get_by_role("link", name="Hate Crime Support 2027").click()
+    page.wait_for_load_state("load")
+    page.axe.check("ledger after payment")
+    assert "£3,000" in page.content() and "paid on" in page.content()
