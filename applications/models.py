@@ -500,22 +500,30 @@ def _suffix(filename: str) -> str:
     return filename[dot:].lower()[:6] if dot != -1 else ""
 
 
-class ApplicationDocument(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
-    file = models.FileField(upload_to=document_path)
+class UploadedFile(models.Model):
+    """What is kept about any file an applicant uploads: never the name it is stored under, which we choose."""
+
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
+    size = models.PositiveBigIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["application", "kind"]
-        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="one_document_per_kind")]
+        abstract = True
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ApplicationDocument(UploadedFile):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    file = models.FileField(upload_to=document_path)
+
+    class Meta:
+        ordering = ["application", "kind"]
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="one_document_per_kind")]
 
 
 class DeadlineExtension(models.Model):
@@ -570,24 +578,16 @@ def media_answer_path(instance, filename: str) -> str:
     return f"applications/{instance.application_id}/answer-{instance.question}-{secrets.token_hex(8)}{_suffix(filename)}"
 
 
-class MediaAnswer(models.Model):
+class MediaAnswer(UploadedFile):
     """A BSL video or audio recording given instead of a written answer."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="media_answers")
     question = models.CharField(max_length=30)
     file = models.FileField(upload_to=media_answer_path)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["application", "question"]
         constraints = [models.UniqueConstraint(fields=["application", "question"], name="one_media_answer_per_question")]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # Assessment -------------------------------------------------------------------------------------------------------
