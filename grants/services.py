@@ -158,6 +158,11 @@ def award_offer(*, application: Application, amount: Decimal, acting_user: User)
         return award
 
 
+# Apps built on top of grants (monitoring) add functions here to act on an acceptance in the same transaction.
+# Grants never imports them: they register themselves when Django starts (see monitoring.apps).
+ACCEPTANCE_HOOKS: list = []
+
+
 def award_accept(*, award: Award, name: str, role: str, acting_user: User) -> Award:
     """The grantee accepts before the deadline; the payment schedule is set and the first part falls due."""
     with transaction.atomic():
@@ -182,7 +187,25 @@ def award_accept(*, award: Award, name: str, role: str, acting_user: User) -> Aw
             )
         audit_record(acting_user=acting_user, action="accepted the offer", target=award, from_state=previous,
                      to_state=award.status, reason=f"{name}, {role}")
+        for hook in ACCEPTANCE_HOOKS:
+            hook(award=award, acting_user=acting_user)
         return award
+
+
+def tranche_make_due(*, award: Award, quarter: int, acting_user: User) -> Tranche | None:
+    """Makes the tranche that waits for a quarter's return due for finance to pay, if there is one."""
+    with transaction.atomic():
+        tranche = Tranche.objects.select_for_update().filter(
+            award=award, after="return", after_quarter=quarter, status=Tranche.Status.SCHEDULED
+        ).first()
+        if tranche is None:
+            return None
+        previous = tranche.transition_to(Tranche.Status.DUE)
+        tranche.due_at = timezone.now()
+        tranche.save(update_fields=["status", "due_at"])
+        audit_record(acting_user=acting_user, action=f"quarter {quarter} return accepted: payment due", target=tranche,
+                     from_state=previous, to_state=tranche.status)
+        return tranche
 
 
 def award_decline(*, award: Award, reason: str, acting_user: User) -> Award:

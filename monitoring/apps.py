@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
+
+    def ready(self):
+        from grants.services import ACCEPTANCE_HOOKS
+        from monitoring.services import returns_schedule
+
+        # An accepted offer gets its quarterly returns at once, in the same transaction as the acceptance.
+        if returns_schedule not in ACCEPTANCE_HOOKS:
+            ACCEPTANCE_HOOKS.append(returns_schedule)

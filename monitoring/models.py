@@ -1,0 +1,99 @@
+"""Quarterly outcome returns against an award: counts only, never a victim's identity."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from applications.models import BudgetLine, Indicator
+from core.state import StatusMachine
+from grants.models import Award
+
+
+class Return(StatusMachine):
+    class Status(models.TextChoices):
+        NOT_DUE = "not_due", "Not due yet"
+        DUE = "due", "Due"
+        SUBMITTED = "submitted", "Sent"
+        CHANGES_REQUESTED = "changes_requested", "Changes asked for"
+        ACCEPTED = "accepted", "Accepted"
+
+    TRANSITIONS = {
+        Status.NOT_DUE: {Status.DUE, Status.SUBMITTED},
+        Status.DUE: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.ACCEPTED, Status.CHANGES_REQUESTED},
+        Status.CHANGES_REQUESTED: {Status.SUBMITTED},
+    }
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="returns")
+    quarter = models.PositiveSmallIntegerField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_DUE)
+    what_changed = models.TextField(blank=True)
+    challenges = models.TextField(blank=True)
+    case_study = models.TextField(blank=True)
+    declarant_name = models.CharField(max_length=150, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    review_comments = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["award", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "quarter"], name="one_return_per_quarter"),
+            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="return_period_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award.reference} quarter {self.quarter}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.NOT_DUE, self.Status.DUE, self.Status.CHANGES_REQUESTED)
+
+
+class IndicatorCount(models.Model):
+    """How many, for one indicator in one return. A count of people or events: never who they were."""
+
+    monitoring_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="counts")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="counts")
+    value = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["indicator__position"]
+        constraints = [models.UniqueConstraint(fields=["monitoring_return", "indicator"], name="one_count_per_indicator")]
+
+
+class Spend(models.Model):
+    """Money spent so far against one budget line of the application, as of this return."""
+
+    monitoring_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="spending")
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="spending")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["budget_line__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["monitoring_return", "budget_line"], name="one_spend_per_budget_line"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="spend_not_negative"),
+        ]
+
+
+class Reminder(models.Model):
+    """A reminder sent about a return; one of each kind, however often the reminder job runs."""
+
+    class Kind(models.TextChoices):
+        UPCOMING = "upcoming", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+
+    monitoring_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["monitoring_return", "kind"], name="one_reminder_of_each_kind")]

@@ -1,0 +1,35 @@
+"""Finds what looks like personal data in a return's narrative, so the grantee can take it out before sending.
+
+Returns hold counts, never who was supported. This looks for email addresses, phone numbers, postcodes and dates
+of birth; it cannot find every name, so the grantee is also asked to check for names themselves.
+"""
+
+import re
+from dataclasses import dataclass
+
+PATTERNS = [
+    ("an email address", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
+    ("a phone number", re.compile(r"(?<!\d)(?:\+44\s?\(?0?\)?|0)(?:\s?\d){9,10}(?!\d)")),
+    ("a postcode", re.compile(r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)),
+    ("a date (it could be a date of birth)", re.compile(
+        r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\b[:\s]*\S*|\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}\b",
+        re.IGNORECASE,
+    )),
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    text: str
+    field: str
+
+
+def personal_data_in(fields: dict[str, str]) -> list[Finding]:
+    """Each match in each named field; an empty list means nothing was found."""
+    findings = []
+    for field, text in fields.items():
+        for kind, pattern in PATTERNS:
+            for match in pattern.finditer(text or ""):
+                findings.append(Finding(kind=kind, text=match.group(0).strip(), field=field))
+    return findings

@@ -1,0 +1,154 @@
+"""Every change to monitoring returns: the schedule, saving, sending with a personal-data check, review, and
+reminders. Accepting the return a tranche waits for makes that tranche due for payment."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from core.emails import email_send_on_commit
+from core.services import audit_record
+from grants.models import Award
+from grants.services import tranche_make_due
+from monitoring.models import IndicatorCount, Reminder, Return, Spend
+from monitoring.privacy import Finding, personal_data_in
+
+UPCOMING_DAYS = 7
+NARRATIVE = ["what_changed", "challenges", "case_study"]
+
+
+class ReturnError(Exception):
+    """A request the rules refuse; its message is written for the person who asked."""
+
+
+class PersonalDataFound(ReturnError):
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("The return seems to include personal data. Take it out, or confirm it is not personal data.")
+
+
+def returns_schedule(*, award: Award, acting_user: User | None) -> list[Return]:
+    """One return for each quarter of the grant, from the day it starts, each due some days after its quarter."""
+    round_ = award.round
+    created = []
+    for quarter in range(1, round_.quarters + 1):
+        start = award.starts_on + relativedelta(months=3 * (quarter - 1))
+        end = award.starts_on + relativedelta(months=3 * quarter) - timedelta(days=1)
+        created.append(Return.objects.get_or_create(
+            award=award, quarter=quarter,
+            defaults={"period_start": start, "period_end": end, "due_on": end + timedelta(days=round_.return_due_days)},
+        )[0])
+    return created
+
+
+def return_save(
+    *, monitoring_return: Return, counts: dict[int, int], spending: dict[int, Decimal], narrative: dict[str, str],
+    acting_user: User,
+) -> Return:
+    with transaction.atomic():
+        monitoring_return = Return.objects.select_for_update().get(pk=monitoring_return.pk)
+        if not monitoring_return.is_editable:
+            raise ReturnError("This return has been sent and can no longer be changed.")
+        for indicator_id, value in counts.items():
+            IndicatorCount.objects.update_or_create(monitoring_return=monitoring_return, indicator_id=indicator_id,
+                                                    defaults={"value": value})
+        for budget_line_id, amount in spending.items():
+            Spend.objects.update_or_create(monitoring_return=monitoring_return, budget_line_id=budget_line_id,
+                                           defaults={"amount": amount})
+        for field in NARRATIVE:
+            if field in narrative:
+                setattr(monitoring_return, field, narrative[field])
+        monitoring_return.save()
+        return monitoring_return
+
+
+def return_submit(
+    *, monitoring_return: Return, declarant_name: str, acting_user: User, personal_data_checked: bool = False
+) -> Return:
+    """Sends the return. If the narrative seems to hold personal data, the grantee must say they have checked it."""
+    with transaction.atomic():
+        monitoring_return = Return.objects.select_for_update().select_related("award__round").get(pk=monitoring_return.pk)
+        findings = personal_data_in({field: getattr(monitoring_return, field) for field in NARRATIVE})
+        if findings and not personal_data_checked:
+            raise PersonalDataFound(findings)
+        previous = monitoring_return.transition_to(Return.Status.SUBMITTED)
+        monitoring_return.declarant_name = declarant_name
+        monitoring_return.submitted_at, monitoring_return.submitted_by = timezone.now(), acting_user
+        monitoring_return.save()
+        audit_record(acting_user=acting_user, action=f"sent the quarter {monitoring_return.quarter} return",
+                     target=monitoring_return, from_state=previous, to_state=monitoring_return.status,
+                     reason="Personal-data warning checked by the grantee" if findings else "")
+        email_send_on_commit(
+            to=settings.FUNDER_EMAIL, subject=f"Return to review: {monitoring_return}",
+            template="monitoring/emails/return_sent.txt", context={"monitoring_return": monitoring_return},
+        )
+        return monitoring_return
+
+
+def return_review(*, monitoring_return: Return, accept: bool, comments: str, acting_user: User) -> Return:
+    """Accepts a return, which makes any tranche waiting for it due, or asks the grantee for changes."""
+    if acting_user.role != Role.PROGRAMME_MANAGER:
+        raise ReturnError("Only a programme manager can review a return.")
+    if not accept and not comments.strip():
+        raise ReturnError("Say what needs changing.")
+    with transaction.atomic():
+        monitoring_return = Return.objects.select_for_update().select_related("award").get(pk=monitoring_return.pk)
+        previous = monitoring_return.transition_to(Return.Status.ACCEPTED if accept else Return.Status.CHANGES_REQUESTED)
+        monitoring_return.review_comments = comments.strip()
+        monitoring_return.reviewed_by, monitoring_return.reviewed_at = acting_user, timezone.now()
+        monitoring_return.save()
+        audit_record(acting_user=acting_user, action=f"reviewed the quarter {monitoring_return.quarter} return",
+                     target=monitoring_return, from_state=previous, to_state=monitoring_return.status, reason=comments)
+        if accept:
+            tranche_make_due(award=monitoring_return.award, quarter=monitoring_return.quarter, acting_user=acting_user)
+        else:
+            for membership in monitoring_return.award.application.organisation.memberships.select_related("user"):
+                email_send_on_commit(
+                    to=membership.user.email, subject=f"Changes needed to your return: {monitoring_return}",
+                    template="monitoring/emails/changes_requested.txt",
+                    context={"monitoring_return": monitoring_return, "person": membership.user},
+                )
+        return monitoring_return
+
+
+def reminders_send(*, today: date | None = None) -> int:
+    """Reminds grantees of returns due within a week, and of overdue ones. Each reminder goes once, however often
+    this runs: the Reminder row is written first, and a second attempt finds it there."""
+    today = today or timezone.localdate()
+    waiting = Return.objects.filter(
+        status__in=[Return.Status.NOT_DUE, Return.Status.DUE, Return.Status.CHANGES_REQUESTED],
+        award__status__in=[Award.Status.ACCEPTED, Award.Status.ACTIVE],
+    ).select_related("award__application__organisation")
+    sent = 0
+    for monitoring_return in waiting.filter(due_on__lte=today + timedelta(days=UPCOMING_DAYS)):
+        kind = Reminder.Kind.OVERDUE if monitoring_return.due_on < today else Reminder.Kind.UPCOMING
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(monitoring_return=monitoring_return, kind=kind)
+                for membership in monitoring_return.award.application.organisation.memberships.select_related("user"):
+                    email_send_on_commit(
+                        to=membership.user.email,
+                        subject=f"{'Overdue' if kind == Reminder.Kind.OVERDUE else 'Due soon'}: {monitoring_return}",
+                        template="monitoring/emails/reminder.txt",
+                        context={"monitoring_return": monitoring_return, "person": membership.user, "kind": kind},
+                    )
+                sent += 1
+        except IntegrityError:
+            continue  # sent before
+    return sent
+
+
+def returns_mark_due(*, today: date | None = None) -> int:
+    """Returns whose quarter has ended are due."""
+    today = today or timezone.localdate()
+    due = 0
+    for monitoring_return in Return.objects.filter(status=Return.Status.NOT_DUE, period_end__lt=today):
+        with transaction.atomic():
+            monitoring_return.transition_to(Return.Status.DUE)
+            monitoring_return.save(update_fields=["status"])
+            due += 1
+    return due

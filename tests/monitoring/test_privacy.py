@@ -1,0 +1,32 @@
+import pytest
+
+from monitoring.privacy import personal_data_in
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Contact her at jane.doe@example.com for details", "an email address"),
+        ("He rang us on 07700 900982 after the attack", "a phone number"),
+        ("Call 020 7946 0000", "a phone number"),
+        ("or +44 7700 900982", "a phone number"),
+        ("She lives at E8 1HR near the station", "a postcode"),
+        ("postcode sw1a1aa", "a postcode"),
+        ("DOB: 12/03/1987", "a date (it could be a date of birth)"),
+        ("born on 3 May 1990", "a date (it could be a date of birth)"),
+        ("a referral on 14/02/2027 went well", "a date (it could be a date of birth)"),
+    ],
+)
+def test_personal_data_is_found(text, kind):
+    assert kind in [finding.kind for finding in personal_data_in({"case_study": text})]
+
+
+def test_counts_and_ordinary_words_are_not_flagged():
+    text = ("We supported 14 Disabled victims this quarter, ran 3 awareness sessions for 120 people and made "
+            "6 referrals to CATCH partners. Police took 9 reports.")
+    assert personal_data_in({"what_changed": text}) == []
+
+
+def test_each_finding_says_which_answer_it_is_in():
+    [finding] = personal_data_in({"challenges": "", "case_study": "write to a@b.org"})
+    assert (finding.field, finding.text) == ("case_study", "a@b.org")

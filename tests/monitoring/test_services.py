@@ -1,0 +1,130 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from applications.models import BudgetLine
+from core.state import InvalidTransition
+from grants.models import Tranche
+from grants.services import award_accept
+from monitoring.models import IndicatorCount, Return
+from monitoring.services import (
+    PersonalDataFound,
+    ReturnError,
+    reminders_send,
+    return_review,
+    return_save,
+    return_submit,
+    returns_mark_due,
+)
+from tests.factories import AwardFactory, IndicatorFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def award(programme_manager):
+    award = AwardFactory(amount=Decimal("8000.00"))
+    MembershipFactory(organisation=award.application.organisation)
+    award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
+    award.refresh_from_db()
+    return award
+
+
+def test_accepting_an_offer_schedules_a_return_for_each_quarter(award):
+    returns = list(award.returns.all())
+    assert [r.quarter for r in returns] == [1, 2, 3, 4]
+    first = returns[0]
+    assert first.period_start == award.starts_on
+    assert first.due_on == first.period_end + timedelta(days=award.round.return_due_days)
+    assert returns[1].period_start == first.period_end + timedelta(days=1)
+
+
+def test_a_return_is_saved_as_a_draft_then_sent(award, applicant):
+    indicator = IndicatorFactory(round=award.round)
+    line = BudgetLine.objects.create(application=award.application, category="staff", description="Caseworker",
+                                     amount=Decimal("4000"))
+    first = award.returns.get(quarter=1)
+    return_save(monitoring_return=first, counts={indicator.pk: 12}, spending={line.pk: Decimal("900")},
+                narrative={"what_changed": "We supported 12 people."}, acting_user=applicant)
+    assert IndicatorCount.objects.get(monitoring_return=first).value == 12
+    sent = return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
+    assert sent.status == Return.Status.SUBMITTED
+    with pytest.raises(ReturnError):
+        return_save(monitoring_return=first, counts={}, spending={}, narrative={"what_changed": "x"}, acting_user=applicant)
+
+
+def test_personal_data_in_the_narrative_stops_sending_until_checked(award, applicant):
+    first = award.returns.get(quarter=1)
+    return_save(monitoring_return=first, counts={}, spending={},
+                narrative={"case_study": "Call Jo on 07700 900982 at E8 1HR"}, acting_user=applicant)
+    with pytest.raises(PersonalDataFound) as found:
+        return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
+    assert {finding.kind for finding in found.value.findings} == {"a phone number", "a postcode"}
+    assert return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant,
+                         personal_data_checked=True).status == Return.Status.SUBMITTED
+
+
+def test_changes_asked_for_then_resent_then_accepted(award, applicant, programme_manager, django_capture_on_commit_callbacks):
+    first = award.returns.get(quarter=1)
+    return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
+    with pytest.raises(ReturnError, match="Say what needs changing"):
+        return_review(monitoring_return=first, accept=False, comments="", acting_user=programme_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        return_review(monitoring_return=first, accept=False, comments="Add spend on venues", acting_user=programme_manager)
+    assert "Add spend on venues" in mail.outbox[-1].body
+    return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
+    assert return_review(monitoring_return=first, accept=True, comments="", acting_user=programme_manager).status == "accepted"
+
+
+def test_accepting_the_quarter_2_return_makes_the_second_tranche_due(award, applicant, programme_manager):
+    second_tranche = award.tranches.get(number=2)
+    assert second_tranche.status == Tranche.Status.SCHEDULED
+    for quarter in (1, 2):
+        monitoring_return = award.returns.get(quarter=quarter)
+        return_submit(monitoring_return=monitoring_return, declarant_name="Amara", acting_user=applicant)
+        return_review(monitoring_return=monitoring_return, accept=True, comments="", acting_user=programme_manager)
+        second_tranche.refresh_from_db()
+        assert second_tranche.status == (Tranche.Status.DUE if quarter == 2 else Tranche.Status.SCHEDULED)
+    assert award.tranches.get(number=3).status == Tranche.Status.SCHEDULED
+
+
+@pytest.mark.parametrize(
+    ("from_status", "allowed"),
+    [
+        ("not_due", {"due", "submitted"}), ("due", {"submitted"}), ("submitted", {"accepted", "changes_requested"}),
+        ("changes_requested", {"submitted"}), ("accepted", set()),
+    ],
+)
+def test_the_return_lifecycle_allows_only_its_own_moves(from_status, allowed):
+    monitoring_return = Return(status=from_status)
+    assert {status for status in Return.Status.values if monitoring_return.can_transition_to(status)} == allowed
+
+
+def test_an_accepted_return_cannot_be_reviewed_again(award, applicant, programme_manager):
+    first = award.returns.get(quarter=1)
+    return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
+    return_review(monitoring_return=first, accept=True, comments="", acting_user=programme_manager)
+    with pytest.raises(InvalidTransition):
+        return_review(monitoring_return=first, accept=False, comments="Again", acting_user=programme_manager)
+
+
+def test_reminders_go_once_before_the_due_date_and_once_when_overdue(award, django_capture_on_commit_callbacks):
+    first = award.returns.get(quarter=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send(today=first.due_on - timedelta(days=30)) == 0
+        assert reminders_send(today=first.due_on - timedelta(days=3)) == 1
+        assert reminders_send(today=first.due_on - timedelta(days=2)) == 0
+        assert reminders_send(today=first.due_on + timedelta(days=1)) == 1
+        assert reminders_send(today=first.due_on + timedelta(days=5)) == 0
+    assert [message.subject.split(":")[0] for message in mail.outbox] == ["Due soon", "Overdue"]
+
+
+def test_the_reminder_command_is_safe_to_run_twice(award):
+    from io import StringIO
+
+    for _ in range(2):
+        call_command("send_return_reminders", stdout=StringIO())
+    assert returns_mark_due(today=date.today()) == 0
