@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("applications.urls")),
     path("", include("grants.urls")),
+    path("", include("monitoring.urls")),
     path("", include("core.urls")),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),

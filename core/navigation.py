@@ -21,6 +21,7 @@ BY_ROLE = {
     Role.ASSESSOR: [("Applications to score", "applications:assessor_dashboard"), ("Your account", "accounts:home")],
     Role.PROGRAMME_MANAGER: [
         ("Rounds", "applications:manage_rounds"),
+        ("Returns", "monitoring:returns"),
         ("Audit trail", "core:audit_list"),
         ("Your account", "accounts:home"),
     ],

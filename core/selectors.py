@@ -1,16 +1,23 @@
 """Reads of the audit trail."""
 
+from collections import defaultdict
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.models import AuditEvent
 
 
-def audit_events_for(target: models.Model) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
-    ).select_related("actor")
+def audit_events_for(*targets: models.Model) -> QuerySet[AuditEvent]:
+    """What happened to any of the targets, newest first: a record's own history, or a grant's with its parts."""
+    ids_by_type = defaultdict(list)
+    for target in targets:
+        ids_by_type[ContentType.objects.get_for_model(target)].append(str(target.pk))
+    matching = Q(pk__in=[])
+    for content_type, ids in ids_by_type.items():
+        matching |= Q(target_type=content_type, target_id__in=ids)
+    return AuditEvent.objects.filter(matching).select_related("actor", "target_type")
 
 
 def audit_events_recent() -> QuerySet[AuditEvent]:

@@ -204,6 +204,7 @@ def award_detail(request, pk: int):
     return render(request, "grants/award.html", {
         "award": award, "letters": selectors.letters_of(award.application), "now": timezone.now(),
         "can_respond": can_respond_to_offer(request.user, award), "tranches": award.tranches.all(),
+        "returns": award.returns.all(),
     })
 
 

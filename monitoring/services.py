@@ -18,6 +18,7 @@ from monitoring.models import IndicatorCount, Reminder, Return, Spend
 from monitoring.privacy import Finding, personal_data_in
 
 UPCOMING_DAYS = 7
+ALREADY_SENT = "This return has been sent and can no longer be changed."
 NARRATIVE = ["what_changed", "challenges", "case_study"]
 
 
@@ -52,18 +53,36 @@ def return_save(
     with transaction.atomic():
         monitoring_return = Return.objects.select_for_update().get(pk=monitoring_return.pk)
         if not monitoring_return.is_editable:
-            raise ReturnError("This return has been sent and can no longer be changed.")
+            raise ReturnError(ALREADY_SENT)
         for indicator_id, value in counts.items():
-            IndicatorCount.objects.update_or_create(monitoring_return=monitoring_return, indicator_id=indicator_id,
-                                                    defaults={"value": value})
+            _keep_or_clear(IndicatorCount, monitoring_return, "indicator_id", indicator_id, {"value": value})
         for budget_line_id, amount in spending.items():
-            Spend.objects.update_or_create(monitoring_return=monitoring_return, budget_line_id=budget_line_id,
-                                           defaults={"amount": amount})
+            _keep_or_clear(Spend, monitoring_return, "budget_line_id", budget_line_id, {"amount": amount})
         for field in NARRATIVE:
             if field in narrative:
                 setattr(monitoring_return, field, narrative[field])
         monitoring_return.save()
         return monitoring_return
+
+
+def _keep_or_clear(model, monitoring_return: Return, key: str, key_value: int, values: dict) -> None:
+    """Saves a number of a draft return; a blank (None) removes one given before."""
+    row = model.objects.filter(monitoring_return=monitoring_return, **{key: key_value})
+    if None in values.values():
+        row.delete()
+    else:
+        model.objects.update_or_create(monitoring_return=monitoring_return, **{key: key_value}, defaults=values)
+
+
+def _unanswered(monitoring_return: Return) -> list[str]:
+    award = monitoring_return.award
+    counted = monitoring_return.counts.values("indicator_id")
+    spent = monitoring_return.spending.values("budget_line_id")
+    return [
+        *award.round.indicators.exclude(pk__in=counted).values_list("name", flat=True),
+        *(f"spending on {description.lower()}" for description in
+          award.application.budget_lines.exclude(pk__in=spent).values_list("description", flat=True)),
+    ]
 
 
 def return_submit(
@@ -72,6 +91,11 @@ def return_submit(
     """Sends the return. If the narrative seems to hold personal data, the grantee must say they have checked it."""
     with transaction.atomic():
         monitoring_return = Return.objects.select_for_update().select_related("award__round").get(pk=monitoring_return.pk)
+        if not monitoring_return.is_editable:
+            raise ReturnError(ALREADY_SENT)
+        unanswered = _unanswered(monitoring_return)
+        if unanswered:
+            raise ReturnError(f"Give a number for {', '.join(unanswered).lower()} before sending the return.")
         findings = personal_data_in({field: getattr(monitoring_return, field) for field in NARRATIVE})
         if findings and not personal_data_checked:
             raise PersonalDataFound(findings)
@@ -97,6 +121,8 @@ def return_review(*, monitoring_return: Return, accept: bool, comments: str, act
         raise ReturnError("Say what needs changing.")
     with transaction.atomic():
         monitoring_return = Return.objects.select_for_update().select_related("award").get(pk=monitoring_return.pk)
+        if monitoring_return.status != Return.Status.SUBMITTED:
+            raise ReturnError("This return has already been reviewed, or has not been sent yet.")
         previous = monitoring_return.transition_to(Return.Status.ACCEPTED if accept else Return.Status.CHANGES_REQUESTED)
         monitoring_return.review_comments = comments.strip()
         monitoring_return.reviewed_by, monitoring_return.reviewed_at = acting_user, timezone.now()

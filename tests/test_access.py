@@ -6,6 +6,7 @@ organisation, who must be treated as a stranger to the first organisation's reco
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -15,8 +16,9 @@ from accounts.models import Role
 from django.core.files.base import ContentFile
 
 from applications.models import Allocation, ConflictDeclaration
-from grants.models import Letter, LetterBatch, Tranche
 from core.services import audit_record
+from grants.models import Letter, LetterBatch, Tranche
+from monitoring.models import Return
 from tests.factories import (
     PDF_BYTES,
     AdjustmentRequestFactory,
@@ -179,6 +181,11 @@ ACCESS: dict[str, Rule] = {
     "grants:three_sixty_giving": Rule(
         only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "json"}
     ),
+    # Monitoring
+    "monitoring:return": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk, "quarter": 1}),
+    "monitoring:returns": Rule(only("programme_manager")),
+    "monitoring:review": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.monitoring_return.pk}),
+    "monitoring:grant": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.award.pk}),
     # Stripe's webhook answers to a signature, not a session: an unsigned call from anyone is refused.
     "grants:stripe_webhook": Rule(everyone(400), method="post"),
     # The admin site checks is_staff itself; only its front door is listed here, the rest is Django's own.
@@ -250,6 +257,8 @@ def world(db):
         letter=Letter.objects.create(application=award.application, kind="offer", checksum="0" * 64,
                                      file=ContentFile(PDF_BYTES, name="offer.pdf")),
         batch=LetterBatch.objects.create(round=round_),
+        monitoring_return=Return.objects.create(award=award, quarter=1, period_start=date(2027, 1, 1),
+                                                period_end=date(2027, 3, 31), due_on=date(2027, 4, 30)),
         tranche=Tranche.objects.create(award=award, number=1, share=50, amount=award.amount / 2, after="acceptance",
                                        status="due", idempotency_key="tranche-access-1"),
     )

@@ -56,7 +56,7 @@ def test_no_font_but_arial_is_used(page):
     [
         (Role.APPLICANT, ["Your applications", "Your account"]),
         (Role.ASSESSOR, ["Applications to score", "Your account"]),
-        (Role.PROGRAMME_MANAGER, ["Rounds", "Audit trail", "Your account"]),
+        (Role.PROGRAMME_MANAGER, ["Rounds", "Returns", "Audit trail", "Your account"]),
         (Role.FINANCE_OFFICER, ["Payments", "Your account"]),
     ],
 )

@@ -6,9 +6,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from applications.models import BudgetLine
-from core.state import InvalidTransition
 from grants.models import Tranche
-from grants.services import award_accept
 from monitoring.models import IndicatorCount, Return
 from monitoring.services import (
     PersonalDataFound,
@@ -19,18 +17,9 @@ from monitoring.services import (
     return_submit,
     returns_mark_due,
 )
-from tests.factories import AwardFactory, IndicatorFactory, MembershipFactory
+from tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def award(programme_manager):
-    award = AwardFactory(amount=Decimal("8000.00"))
-    MembershipFactory(organisation=award.application.organisation)
-    award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
-    award.refresh_from_db()
-    return award
 
 
 def test_accepting_an_offer_schedules_a_return_for_each_quarter(award):
@@ -107,7 +96,7 @@ def test_an_accepted_return_cannot_be_reviewed_again(award, applicant, programme
     first = award.returns.get(quarter=1)
     return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
     return_review(monitoring_return=first, accept=True, comments="", acting_user=programme_manager)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(ReturnError, match="already been reviewed"):
         return_review(monitoring_return=first, accept=False, comments="Again", acting_user=programme_manager)
 
 
@@ -128,3 +117,11 @@ def test_the_reminder_command_is_safe_to_run_twice(award):
     for _ in range(2):
         call_command("send_return_reminders", stdout=StringIO())
     assert returns_mark_due(today=date.today()) == 0
+
+
+def test_a_return_cannot_be_sent_with_numbers_missing(award, applicant, supported, caseworker):
+    first = award.returns.get(quarter=1)
+    return_save(monitoring_return=first, counts={supported.pk: 3}, spending={caseworker.pk: None}, narrative={},
+                acting_user=applicant)
+    with pytest.raises(ReturnError, match="spending on caseworker"):
+        return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)

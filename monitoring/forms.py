@@ -1,0 +1,106 @@
+"""The quarterly return form and the programme manager's review."""
+
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from django import forms
+
+from applications.validators import MaxWordsValidator
+from core.fields import CountField, PoundsField
+from core.forms import GovukFormMixin, embed_in_page_form
+from core.templatetags.govuk import pounds
+
+WORD_LIMITS = {"what_changed": 300, "challenges": 200, "case_study": 300}
+
+
+class ReturnForm(GovukFormMixin, forms.Form):
+    """Counts for each indicator, spend to date for each budget line, and a short story of change."""
+
+    what_changed = forms.CharField(
+        label="What changed for the people you supported this quarter?", required=False,
+        widget=forms.Textarea(attrs={"rows": 5}), help_text="Do not name anyone you support.",
+    )
+    challenges = forms.CharField(label="What challenges did you meet?", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 4}), help_text="For example, with reporting to the police.")
+    case_study = forms.CharField(
+        label="A short case study", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Tell one person's story without anything that could identify them: no names, places or dates.",
+    )
+    declarant_name = forms.CharField(label="Your full name", required=False, max_length=150,
+                                     help_text="To send the return, confirm it is correct by giving your name.")
+    personal_data_checked = forms.BooleanField(
+        label="I have checked: none of this identifies anyone we support", required=False,
+    )
+
+    def __init__(self, *args, indicators, targets: dict, budget_lines, sending: bool = False, warned: bool = False,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        embed_in_page_form(self)
+        self.indicators, self.budget_lines, self.sending = list(indicators), list(budget_lines), sending
+        count_fields, spend_fields = [], []
+        for indicator in self.indicators:
+            name = f"count_{indicator.pk}"
+            target = targets.get(indicator.pk)
+            self.fields[name] = CountField(
+                label=indicator.name, required_message=f"Enter a number for {indicator.name.lower()}. Enter 0 if none",
+                subject=f"the number for {indicator.name.lower()}",
+                help_text=f"Your target this quarter: {target}." if target is not None else indicator.guidance,
+                required=sending,
+            )
+            count_fields.append(Field.text(name))
+        for line in self.budget_lines:
+            name = f"spend_{line.pk}"
+            self.fields[name] = PoundsField(
+                label=f"{line.get_category_display()}: {line.description}", subject="the spend",
+                required_message=f"Enter what you have spent on {line.description.lower()} so far. Enter 0 if nothing",
+                help_text=f"Spent so far, since the grant started. Budget: {pounds(line.amount)}.", required=sending,
+            )
+            spend_fields.append(Field.text(name))
+        for name, limit in WORD_LIMITS.items():
+            self.fields[name].validators.append(MaxWordsValidator(limit, f"Your answer to '{self.fields[name].label}'"))
+        layout = [
+            Fieldset(*count_fields, legend="How many, this quarter", legend_size=Size.MEDIUM),
+            Fieldset(*spend_fields, legend="Spending", legend_size=Size.MEDIUM),
+            Fieldset(*[Field.textarea(name, rows=5, max_words=limit) for name, limit in WORD_LIMITS.items()],
+                     legend="Your story of change", legend_size=Size.MEDIUM),
+            Field.text("declarant_name", field_width=20),
+        ]
+        if warned:
+            layout.append(Field.checkbox("personal_data_checked"))
+        self.helper.layout = Layout(*layout)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.sending and not cleaned.get("declarant_name", "").strip():
+            self.add_error("declarant_name", "Enter your full name to send the return")
+        return cleaned
+
+    # A draft may leave numbers blank: a blank is saved as "not answered yet", and sending needs every number.
+    def counts(self) -> dict:
+        return {indicator.pk: self.cleaned_data[f"count_{indicator.pk}"] for indicator in self.indicators}
+
+    def spending(self) -> dict:
+        return {line.pk: self.cleaned_data[f"spend_{line.pk}"] for line in self.budget_lines}
+
+    def narrative(self) -> dict:
+        return {name: self.cleaned_data[name] for name in WORD_LIMITS}
+
+
+class ReviewForm(GovukFormMixin, forms.Form):
+    submit_label = "Save review"
+
+    outcome = forms.ChoiceField(
+        label="Your review", widget=forms.RadioSelect,
+        choices=[("accept", "Accept the return"), ("changes", "Ask for changes")],
+        error_messages={"required": "Choose whether to accept the return or ask for changes"},
+    )
+    comments = forms.CharField(label="Comments for the grantee", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                               help_text="Needed when you ask for changes: say what needs changing.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(Field.radios("outcome", legend_size=Size.MEDIUM), Field.textarea("comments"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == "changes" and not cleaned.get("comments", "").strip():
+            self.add_error("comments", "Say what needs changing")
+        return cleaned

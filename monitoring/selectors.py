@@ -1,0 +1,77 @@
+"""Reads of returns: with targets and variance flags for review, and the round's outcomes for dashboards."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from applications.models import OutcomeTarget
+from monitoring.models import Return
+
+UNDER_TARGET = Decimal("0.75")
+
+
+def return_for_member_or_404(user, award_pk: int, quarter: int) -> Return:
+    return get_object_or_404(
+        Return.objects.filter(award__application__organisation__memberships__user=user).select_related(
+            "award__round", "award__application__organisation"
+        ),
+        award_id=award_pk, quarter=quarter,
+    )
+
+
+def targets_for(monitoring_return: Return) -> dict[int, int]:
+    return dict(
+        OutcomeTarget.objects.filter(application=monitoring_return.award.application, quarter=monitoring_return.quarter)
+        .values_list("indicator_id", "target")
+    )
+
+
+@dataclass(frozen=True)
+class CountRow:
+    indicator: str
+    target: int | None
+    actual: int | None
+
+    @property
+    def under_target(self) -> bool:
+        return self.target is not None and self.actual is not None and self.actual < self.target * UNDER_TARGET
+
+
+@dataclass(frozen=True)
+class SpendRow:
+    line: str
+    budget: Decimal
+    spent: Decimal | None
+
+    @property
+    def overspent(self) -> bool:
+        return self.spent is not None and self.spent > self.budget
+
+
+def return_review_rows(monitoring_return: Return) -> tuple[list[CountRow], list[SpendRow]]:
+    """Each indicator against its target and each budget line against its spend, with variance flags."""
+    targets = targets_for(monitoring_return)
+    counts = {count.indicator_id: count.value for count in monitoring_return.counts.all()}
+    spent = {spend.budget_line_id: spend.amount for spend in monitoring_return.spending.all()}
+    round_ = monitoring_return.award.round
+    count_rows = [CountRow(indicator.name, targets.get(indicator.pk), counts.get(indicator.pk))
+                  for indicator in round_.indicators.all()]
+    spend_rows = [SpendRow(f"{line.get_category_display()}: {line.description}", line.amount, spent.get(line.pk))
+                  for line in monitoring_return.award.application.budget_lines.all()]
+    return count_rows, spend_rows
+
+
+def returns_to_review() -> QuerySet[Return]:
+    return Return.objects.filter(status=Return.Status.SUBMITTED).select_related(
+        "award__application__organisation", "award__round"
+    ).order_by("submitted_at")
+
+
+def returns_late() -> QuerySet[Return]:
+    return Return.objects.filter(
+        status__in=[Return.Status.NOT_DUE, Return.Status.DUE, Return.Status.CHANGES_REQUESTED],
+        due_on__lt=timezone.localdate(),
+    ).select_related("award__application__organisation", "award__round").order_by("due_on")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from monitoring import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("awards/<int:pk>/returns/<int:quarter>/", views.return_edit, name="return"),
+    path("manage/returns/", views.returns_list, name="returns"),
+    path("manage/returns/<int:pk>/", views.return_review_view, name="review"),
+    path("manage/awards/<int:pk>/", views.grant_page, name="grant"),
+]

@@ -1,0 +1,92 @@
+"""Pages for quarterly returns: the grantee fills and sends them; programme managers review them."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from core.selectors import audit_events_for
+from grants.models import Award
+from monitoring import selectors
+from monitoring.forms import ReturnForm, ReviewForm
+from monitoring.models import Return
+from monitoring.services import PersonalDataFound, ReturnError, return_review, return_save, return_submit
+
+
+@role_required(Role.APPLICANT)
+def return_edit(request, pk: int, quarter: int):
+    monitoring_return = selectors.return_for_member_or_404(request.user, pk, quarter)
+    award = monitoring_return.award
+    if not monitoring_return.is_editable:
+        return render(request, "monitoring/return_sent.html", {"monitoring_return": monitoring_return})
+    indicators = award.round.indicators.all()
+    budget_lines = award.application.budget_lines.all()
+    initial = {f"count_{c.indicator_id}": c.value for c in monitoring_return.counts.all()}
+    initial.update({f"spend_{s.budget_line_id}": s.amount for s in monitoring_return.spending.all()})
+    initial.update({name: getattr(monitoring_return, name) for name in ("what_changed", "challenges", "case_study")})
+    initial["declarant_name"] = request.user.full_name
+    sending = "send" in request.POST
+    warned = "personal_data_checked" in request.POST or request.POST.get("warned") == "1"
+    form = ReturnForm(request.POST or None, initial=initial, indicators=indicators, targets=selectors.targets_for(monitoring_return),
+                      budget_lines=budget_lines, sending=sending, warned=warned)
+    findings = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            return_save(monitoring_return=monitoring_return, counts=form.counts(), spending=form.spending(),
+                        narrative=form.narrative(), acting_user=request.user)
+            if sending:
+                return_submit(monitoring_return=monitoring_return, declarant_name=form.cleaned_data["declarant_name"],
+                              acting_user=request.user, personal_data_checked=form.cleaned_data["personal_data_checked"])
+        except PersonalDataFound as found:
+            findings = found.findings
+            form = ReturnForm(request.POST, initial=initial, indicators=indicators,
+                              targets=selectors.targets_for(monitoring_return), budget_lines=budget_lines, warned=True)
+            form.is_valid()
+        except ReturnError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Your return for quarter {quarter} has been sent. We will tell you when we have reviewed it."
+                             if sending else "Your return is saved. You can come back to it at any time before you send it.")
+            return redirect("grants:award", pk=award.pk)
+    return render(request, "monitoring/return_form.html", {
+        "monitoring_return": monitoring_return, "form": form, "findings": findings,
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def returns_list(request):
+    return render(request, "monitoring/returns_list.html", {
+        "to_review": selectors.returns_to_review(), "late": selectors.returns_late(),
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def return_review_view(request, pk: int):
+    monitoring_return = get_object_or_404(
+        Return.objects.select_related("award__application__organisation", "award__round"), pk=pk
+    )
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return_review(monitoring_return=monitoring_return, accept=form.cleaned_data["outcome"] == "accept",
+                          comments=form.cleaned_data["comments"], acting_user=request.user)
+        except ReturnError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Review of {monitoring_return} saved.")
+            return redirect("monitoring:returns")
+    counts, spending = selectors.return_review_rows(monitoring_return)
+    return render(request, "monitoring/return_review.html", {
+        "monitoring_return": monitoring_return, "form": form, "counts": counts, "spending": spending,
+        "can_review": monitoring_return.status == Return.Status.SUBMITTED,
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def grant_page(request, pk: int):
+    award = get_object_or_404(Award.objects.select_related("application__organisation", "round"), pk=pk)
+    returns, tranches = list(award.returns.all()), list(award.tranches.all())
+    return render(request, "monitoring/grant.html", {
+        "award": award, "returns": returns, "tranches": tranches,
+        "events": audit_events_for(award, award.application, *returns, *tranches),
+    })

@@ -1,0 +1,32 @@
+"""An accepted grant of the applicant's organisation, with its quarterly returns scheduled."""
+
+from decimal import Decimal
+
+import pytest
+
+from applications.models import BudgetLine, OutcomeTarget
+from grants.services import award_accept
+from tests.factories import AwardFactory, IndicatorFactory
+
+
+@pytest.fixture
+def award(organisation, programme_manager):
+    award = AwardFactory(amount=Decimal("8000.00"), application__organisation=organisation)
+    award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
+    award.refresh_from_db()
+    return award
+
+
+@pytest.fixture
+def supported(award):
+    """The round's headline indicator, with a target of 20 people in each quarter."""
+    indicator = IndicatorFactory(round=award.round, code="victims_supported", name="Disabled victims supported")
+    for quarter in range(1, award.round.quarters + 1):
+        OutcomeTarget.objects.create(application=award.application, indicator=indicator, quarter=quarter, target=20)
+    return indicator
+
+
+@pytest.fixture
+def caseworker(award):
+    return BudgetLine.objects.create(application=award.application, category="staff", description="Caseworker",
+                                     amount=Decimal("4000.00"))

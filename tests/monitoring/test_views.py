@@ -1,0 +1,177 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from grants.models import Tranche
+from monitoring.models import Return
+from monitoring.services import return_review, return_save, return_submit
+
+pytestmark = pytest.mark.django_db
+
+
+def return_url(award, quarter=1):
+    return reverse("monitoring:return", kwargs={"pk": award.pk, "quarter": quarter})
+
+
+def answers(supported, caseworker, **changes):
+    data = {
+        f"count_{supported.pk}": "12", f"spend_{caseworker.pk}": "1,250.50",
+        "what_changed": "Twelve people reported hate crime with our support.", "challenges": "", "case_study": "",
+        "declarant_name": "Amara Okafor",
+    }
+    return {**data, **changes}
+
+
+def test_the_grantee_sees_each_indicator_with_its_target_and_each_budget_line(client_for, applicant, award, supported, caseworker):
+    page = client_for(applicant).get(return_url(award)).content.decode()
+    assert "Disabled victims supported" in page
+    assert "Your target this quarter: 20." in page
+    assert "Budget: £4,000" in page
+
+
+def test_saving_a_draft_keeps_every_answer_and_sends_nothing(client_for, applicant, award, supported, caseworker):
+    response = client_for(applicant).post(return_url(award), answers(supported, caseworker, save="1"))
+    assert response.status_code == 302
+    first = award.returns.get(quarter=1)
+    assert first.status == Return.Status.NOT_DUE
+    assert first.counts.get().value == 12
+    assert first.spending.get().amount == Decimal("1250.50")
+    assert "Twelve people" in client_for(applicant).get(return_url(award)).content.decode()
+
+
+def test_a_draft_can_be_saved_with_answers_missing_but_not_sent(client_for, applicant, award, supported, caseworker):
+    client = client_for(applicant)
+    client.post(return_url(award), answers(supported, caseworker, save="1"))
+    blank = {f"count_{supported.pk}": ""}
+    assert client.post(return_url(award), answers(supported, caseworker, save="1", **blank)).status_code == 302
+    assert not award.returns.get(quarter=1).counts.exists(), "a number cleared in a draft is cleared"
+    response = client.post(return_url(award), answers(supported, caseworker, send="1", **blank))
+    assert "Enter a number for disabled victims supported" in response.content.decode()
+    assert award.returns.get(quarter=1).status == Return.Status.NOT_DUE
+
+
+def test_sending_needs_a_name_for_the_declaration(client_for, applicant, award, supported, caseworker):
+    response = client_for(applicant).post(return_url(award), answers(supported, caseworker, send="1", declarant_name=""))
+    assert "Enter your full name to send the return" in response.content.decode()
+    assert award.returns.get(quarter=1).status == Return.Status.NOT_DUE
+
+
+def test_a_bad_number_is_explained_and_nothing_is_lost(client_for, applicant, award, supported, caseworker):
+    response = client_for(applicant).post(return_url(award), answers(supported, caseworker, send="1", **{f"count_{supported.pk}": "a dozen"}))
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert "Twelve people reported hate crime" in page
+    assert award.returns.get(quarter=1).submitted_at is None
+
+
+def test_personal_data_is_pointed_out_before_sending_and_can_be_confirmed(client_for, applicant, award, supported, caseworker):
+    client = client_for(applicant)
+    story = "We helped a man from E8 1HR; call him on 07700 900982."
+    response = client.post(return_url(award), answers(supported, caseworker, send="1", case_study=story))
+    page = response.content.decode()
+    assert "Check for personal data before you send" in page
+    assert "A postcode" in page and "A phone number" in page
+    assert 'name="personal_data_checked"' in page
+    assert award.returns.get(quarter=1).status == Return.Status.NOT_DUE
+    assert award.returns.get(quarter=1).case_study == story, "the answers are saved, not lost"
+    response = client.post(return_url(award), answers(supported, caseworker, send="1", case_study=story, warned="1",
+                                                       personal_data_checked="on"))
+    assert response.status_code == 302
+    assert award.returns.get(quarter=1).status == Return.Status.SUBMITTED
+
+
+def test_taking_the_personal_data_out_lets_the_return_go(client_for, applicant, award, supported, caseworker):
+    client = client_for(applicant)
+    client.post(return_url(award), answers(supported, caseworker, send="1", case_study="Email jo@example.org"))
+    response = client.post(return_url(award), answers(supported, caseworker, send="1", warned="1", case_study="A woman we supported."))
+    assert response.status_code == 302
+    assert award.returns.get(quarter=1).status == Return.Status.SUBMITTED
+
+
+def test_a_sent_return_is_read_only(client_for, applicant, award, supported, caseworker):
+    client = client_for(applicant)
+    client.post(return_url(award), answers(supported, caseworker, send="1"))
+    response = client.get(return_url(award))
+    assert "A sent return cannot be changed" in response.content.decode()
+    client.post(return_url(award), answers(supported, caseworker, save="1", **{f"count_{supported.pk}": "99"}))
+    assert award.returns.get(quarter=1).counts.get().value == 12
+
+
+def test_a_quarter_the_grant_does_not_have_is_not_found(client_for, applicant, award):
+    assert client_for(applicant).get(return_url(award, quarter=9)).status_code == 404
+
+
+def test_the_grantees_award_page_lists_its_returns(client_for, applicant, award):
+    page = client_for(applicant).get(reverse("grants:award", kwargs={"pk": award.pk})).content.decode()
+    assert page.count(reverse("monitoring:return", kwargs={"pk": award.pk, "quarter": 1})) == 1
+    assert "Quarter 4" in page
+
+
+@pytest.fixture
+def sent(award, applicant, supported, caseworker):
+    first = award.returns.get(quarter=1)
+    return_save(monitoring_return=first, counts={supported.pk: 12}, spending={caseworker.pk: Decimal("4200")},
+                narrative={"what_changed": "More reports taken"}, acting_user=applicant)
+    return return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
+
+
+def test_returns_waiting_for_review_and_late_ones_are_listed(client_for, programme_manager, award, sent, django_assert_max_num_queries):
+    late = award.returns.get(quarter=2)
+    Return.objects.filter(pk=late.pk).update(due_on=late.due_on.replace(year=2000))
+    client = client_for(programme_manager)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("monitoring:returns")).content.decode()
+    assert reverse("monitoring:review", kwargs={"pk": sent.pk}) in page
+    assert reverse("monitoring:review", kwargs={"pk": late.pk}) in page
+
+
+def test_the_review_flags_counts_under_target_and_spend_over_budget(client_for, programme_manager, sent):
+    page = client_for(programme_manager).get(reverse("monitoring:review", kwargs={"pk": sent.pk})).content.decode()
+    assert "Under 75% of target" in page
+    assert "Over budget" in page
+    assert "More reports taken" in page
+
+
+def test_asking_for_changes_needs_a_comment(client_for, programme_manager, sent):
+    url = reverse("monitoring:review", kwargs={"pk": sent.pk})
+    response = client_for(programme_manager).post(url, {"outcome": "changes", "comments": " "})
+    assert "Say what needs changing" in response.content.decode()
+    sent.refresh_from_db()
+    assert sent.status == Return.Status.SUBMITTED
+
+
+def test_changes_asked_for_reach_the_grantee_who_can_edit_again(client_for, programme_manager, applicant, award, sent):
+    url = reverse("monitoring:review", kwargs={"pk": sent.pk})
+    assert client_for(programme_manager).post(url, {"outcome": "changes", "comments": "Split spend by line"}).status_code == 302
+    page = client_for(applicant).get(return_url(award)).content.decode()
+    assert "Split spend by line" in page
+    assert "Send the return" in page
+
+
+def test_accepting_the_quarter_2_return_makes_the_second_payment_due(
+    client_for, programme_manager, applicant, award, supported, caseworker, sent,
+):
+    return_review(monitoring_return=sent, accept=True, comments="", acting_user=programme_manager)
+    second = award.returns.get(quarter=2)
+    return_save(monitoring_return=second, counts={supported.pk: 20}, spending={caseworker.pk: Decimal("2000")},
+                narrative={}, acting_user=applicant)
+    return_submit(monitoring_return=second, declarant_name="Amara", acting_user=applicant)
+    client_for(programme_manager).post(reverse("monitoring:review", kwargs={"pk": second.pk}), {"outcome": "accept"})
+    assert award.tranches.get(number=2).status == Tranche.Status.DUE
+
+
+def test_a_reviewed_return_offers_no_second_review(client_for, programme_manager, sent):
+    return_review(monitoring_return=sent, accept=True, comments="", acting_user=programme_manager)
+    page = client_for(programme_manager).get(reverse("monitoring:review", kwargs={"pk": sent.pk})).content.decode()
+    assert "Save review" not in page
+    response = client_for(programme_manager).post(reverse("monitoring:review", kwargs={"pk": sent.pk}), {"outcome": "accept"})
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+
+
+def test_the_grant_page_shows_returns_payments_and_history(client_for, programme_manager, award, sent):
+    page = client_for(programme_manager).get(reverse("monitoring:grant", kwargs={"pk": award.pk})).content.decode()
+    assert reverse("monitoring:review", kwargs={"pk": sent.pk}) in page
+    assert "Part 1:" in page
+    assert "sent the quarter 1 return" in page
