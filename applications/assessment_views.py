@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -33,15 +33,10 @@ from applications.forms import (
 from applications.models import Allocation, Application, Assessment, Round
 from applications.services import ApplicationError
 from applications.spreadsheets import FORMATS, ImportProblem, ranking_sheet, scores_import, scores_read, scoring_sheet
+from core.downloads import download
 from core.performance import without_cyclic_gc
 
 RANKING_PAGE_SIZE = 100
-
-
-def download(content, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # Assessors ----------------------------------------------------------------------------------------------------------

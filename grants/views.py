@@ -16,6 +16,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from applications import selectors as application_selectors
 from applications.models import Round
+from core.downloads import download
 from core.performance import without_cyclic_gc
 from core.state import InvalidTransition
 from grants import selectors
@@ -288,9 +289,7 @@ def ledger(request, pk: int):
 def ledger_csv(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     content, content_type = ledger_sheet(selectors.ledger_for(round_))
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{round_.reference_prefix}-ledger.csv"'
-    return response
+    return download(content, content_type, f"{round_.reference_prefix}-ledger.csv")
 
 
 @csrf_exempt

@@ -8,4 +8,6 @@ urlpatterns = [
     path("manage/returns/", views.returns_list, name="returns"),
     path("manage/returns/<int:pk>/", views.return_review_view, name="review"),
     path("manage/awards/<int:pk>/", views.grant_page, name="grant"),
+    path("manage/rounds/<int:pk>/outcomes/", views.outcomes, name="outcomes"),
+    path("manage/rounds/<int:pk>/outcomes.<str:file_format>", views.outcomes_download, name="outcomes_download"),
 ]

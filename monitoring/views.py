@@ -1,15 +1,21 @@
 """Pages for quarterly returns: the grantee fills and sends them; programme managers review them."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from applications.models import Round
+from applications.spreadsheets import FORMATS
+from core.downloads import download
 from core.selectors import audit_events_for
 from grants.models import Award
 from monitoring import selectors
 from monitoring.forms import ReturnForm, ReviewForm
 from monitoring.models import Return
+from monitoring.outcomes import round_outcomes
+from monitoring.spreadsheets import outcomes_sheet
 from monitoring.services import PersonalDataFound, ReturnError, return_review, return_save, return_submit
 
 
@@ -90,3 +96,19 @@ def grant_page(request, pk: int):
         "award": award, "returns": returns, "tranches": tranches,
         "events": audit_events_for(award, award.application, *returns, *tranches),
     })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def outcomes(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    found = round_outcomes(round_)
+    return render(request, "monitoring/outcomes.html", {"round": round_, "outcomes": found, "charts": found.charts()})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def outcomes_download(request, pk: int, file_format: str):
+    round_ = get_object_or_404(Round, pk=pk)
+    if file_format not in FORMATS:
+        raise Http404
+    content, content_type = outcomes_sheet(round_outcomes(round_), file_format)
+    return download(content, content_type, f"{round_.reference_prefix}-outcomes.{file_format}")

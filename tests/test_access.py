@@ -186,6 +186,10 @@ ACCESS: dict[str, Rule] = {
     "monitoring:returns": Rule(only("programme_manager")),
     "monitoring:review": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.monitoring_return.pk}),
     "monitoring:grant": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.award.pk}),
+    "monitoring:outcomes": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "monitoring:outcomes_download": Rule(
+        only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "xlsx"}
+    ),
     # Stripe's webhook answers to a signature, not a session: an unsigned call from anyone is refused.
     "grants:stripe_webhook": Rule(everyone(400), method="post"),
     # The admin site checks is_staff itself; only its front door is listed here, the rest is Django's own.

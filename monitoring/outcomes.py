@@ -1,0 +1,246 @@
+"""A round's outcomes, from accepted returns only: by quarter, by borough and by police BCU, against the targets
+promised, and how the police responded. Each breakdown can become a chart with a text summary for screen readers.
+
+A grant that works in several boroughs counts in each of them, so borough rows can add up to more than the round's
+total; within one BCU a grant counts once.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from applications.models import Indicator, OutcomeTarget, Round
+from grants.models import Award
+from monitoring.models import IndicatorCount, Return
+from monitoring.selectors import UNDER_TARGET, returns_late
+
+POLICE_RESPONSES = ["police_report_taken", "police_report_declined", "police_response_poor"]
+REPORTS_WITH_SUPPORT = "reports_with_support"
+NO_BOROUGH = "Borough not given"
+MONITORED = [Award.Status.ACCEPTED, Award.Status.ACTIVE, Award.Status.COMPLETED, Award.Status.SUSPENDED]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One series of numbers, drawn as bars; `summary` says in words what the bars show."""
+
+    key: str
+    title: str
+    labels: list[str]
+    values: list[int]
+    unit: str
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.values)
+
+    @property
+    def summary(self) -> str:
+        return chart_summary(self.labels, self.values, self.unit)
+
+    def as_data(self) -> dict:
+        return {"title": self.title, "labels": self.labels, "values": self.values, "unit": self.unit}
+
+
+def chart_summary(labels: list[str], values: list[int], unit: str) -> str:
+    """Names the highest and lowest bars, and the total when the bars are counts that can be added up."""
+    if not any(values):
+        return "Nothing has been reported here yet."
+    ranked = sorted(zip(values, labels), key=lambda pair: -pair[0])
+    (top, top_label), (bottom, bottom_label) = ranked[0], ranked[-1]
+    sentences = [f"Highest: {top_label}, {top:,}{unit}."]
+    if len(ranked) > 2:
+        sentences.append(f"Then {ranked[1][1]}, {ranked[1][0]:,}{unit}.")
+    if len(ranked) > 1:
+        sentences.append(f"Lowest: {bottom_label}, {bottom:,}{unit}.")
+    if not unit:
+        sentences.append(f"{sum(values):,} in all.")
+    return " ".join(sentences)
+
+
+@dataclass
+class Breakdown:
+    """The total of each indicator for each group (a quarter, a borough or a BCU), with the targets for the same
+    quarters, and how many grants count in each group."""
+
+    key: str
+    title: str
+    group_label: str
+    indicators: list[Indicator]
+    groups: list[str] = field(default_factory=list)
+    actual: dict = field(default_factory=lambda: defaultdict(int))
+    target: dict = field(default_factory=lambda: defaultdict(int))
+    grants: dict = field(default_factory=lambda: defaultdict(set))
+
+    def rows(self) -> list[tuple[str, int, list[int]]]:
+        return [
+            (group, len(self.grants[group]), [self.actual[group, indicator.pk] for indicator in self.indicators])
+            for group in self.groups
+        ]
+
+    def chart(self, indicator: Indicator) -> Chart:
+        return Chart(key=self.key, title=f"{indicator.name}, {self.title.lower()}", labels=self.groups,
+                     values=[self.actual[group, indicator.pk] for group in self.groups], unit="")
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """An indicator's total so far, against the targets for the same quarters; no target for count-only ones."""
+
+    indicator: Indicator
+    actual: int
+    target: int | None
+    whole_grant_target: int | None
+
+    @property
+    def percent(self) -> int | None:
+        if not self.target:
+            return None
+        return int((Decimal(self.actual) * 100 / self.target).quantize(Decimal("1"), ROUND_HALF_UP))
+
+    @property
+    def under_target(self) -> bool:
+        return bool(self.target) and self.actual < self.target * UNDER_TARGET
+
+
+@dataclass(frozen=True)
+class PoliceRow:
+    indicator: Indicator
+    count: int
+    of_reports: int
+
+    @property
+    def percent(self) -> int | None:
+        if not self.of_reports:
+            return None
+        return int((Decimal(self.count) * 100 / self.of_reports).quantize(Decimal("1"), ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class OutcomeLine:
+    breakdown: str
+    group: str
+    indicator: Indicator
+    actual: int
+    target: int | None
+
+
+@dataclass
+class RoundOutcomes:
+    round: Round
+    indicators: list[Indicator]
+    grants: int
+    returns_counted: int
+    returns_waiting: int
+    by_quarter: Breakdown
+    by_borough: Breakdown
+    by_bcu: Breakdown
+    totals: list[TargetRow]
+    police: list[PoliceRow]
+    reports_with_support: int
+    late: list[Return]
+
+    @property
+    def headline(self) -> Indicator | None:
+        return self.indicators[0] if self.indicators else None
+
+    def export_rows(self) -> list["OutcomeLine"]:
+        """Every figure on the dashboard as one long table: a row per group and indicator."""
+        lines = [
+            OutcomeLine("All quarters reported", "All grants", row.indicator, row.actual, row.target)
+            for row in self.totals
+        ]
+        for breakdown in (self.by_quarter, self.by_borough, self.by_bcu):
+            lines += [
+                OutcomeLine(breakdown.group_label, group, indicator, breakdown.actual[group, indicator.pk],
+                            breakdown.target[group, indicator.pk] if indicator.has_target else None)
+                for group in breakdown.groups for indicator in self.indicators
+            ]
+        return lines
+
+    def charts(self) -> dict[str, Chart]:
+        """The charts the dashboard draws: the headline indicator by quarter, borough and BCU, progress against
+        targets, and police responses."""
+        charts = {}
+        if self.headline:
+            for breakdown in (self.by_quarter, self.by_borough, self.by_bcu):
+                charts[breakdown.key] = breakdown.chart(self.headline)
+        targets = [row for row in self.totals if row.percent is not None]
+        charts["targets"] = Chart(key="targets", title="Share of target reached, for the quarters reported",
+                                  labels=[row.indicator.name for row in targets],
+                                  values=[row.percent for row in targets], unit="%")
+        charts["police"] = Chart(key="police", title="How the police responded to reports",
+                                 labels=[row.indicator.name for row in self.police],
+                                 values=[row.count for row in self.police], unit="")
+        return charts
+
+
+def bcu_of(borough) -> str:
+    return f"{borough.bcu_name} BCU" if borough.bcu_name else borough.police_force
+
+
+def round_outcomes(round_: Round) -> RoundOutcomes:
+    indicators = list(round_.indicators.all())
+    awards = list(
+        Award.objects.filter(round=round_, status__in=MONITORED).prefetch_related("application__boroughs")
+    )
+    boroughs_of = {award.pk: list(award.application.boroughs.all()) for award in awards}
+    accepted = set(
+        Return.objects.filter(award__in=awards, status=Return.Status.ACCEPTED).values_list("award_id", "quarter")
+    )
+    counts = IndicatorCount.objects.filter(
+        monitoring_return__award__in=awards, monitoring_return__status=Return.Status.ACCEPTED
+    ).values_list("monitoring_return__award_id", "monitoring_return__quarter", "indicator_id", "value")
+    targets = OutcomeTarget.objects.filter(application__award__in=awards).values_list(
+        "application__award", "quarter", "indicator_id", "target"
+    )
+
+    def groups_of(award_id: int, quarter: int) -> dict[str, list[str]]:
+        boroughs = boroughs_of[award_id]
+        return {
+            "quarter": [f"Quarter {quarter}"],
+            "borough": sorted({borough.name for borough in boroughs}) or [NO_BOROUGH],
+            "bcu": sorted({bcu_of(borough) for borough in boroughs}) or [NO_BOROUGH],
+        }
+
+    breakdowns = {
+        "quarter": Breakdown("by_quarter", "By quarter", "Quarter", indicators,
+                             groups=[f"Quarter {quarter}" for quarter in range(1, round_.quarters + 1)]),
+        "borough": Breakdown("by_borough", "By borough", "Borough", indicators),
+        "bcu": Breakdown("by_bcu", "By police BCU", "Police BCU", indicators),
+    }
+    for award_id, quarter in accepted:
+        for kind, groups in groups_of(award_id, quarter).items():
+            for group in groups:
+                breakdowns[kind].grants[group].add(award_id)
+    totals, whole_grant_targets, target_totals = defaultdict(int), defaultdict(int), defaultdict(int)
+    for award_id, quarter, indicator_id, value in counts:
+        totals[indicator_id] += value
+        for kind, groups in groups_of(award_id, quarter).items():
+            for group in groups:
+                breakdowns[kind].actual[group, indicator_id] += value
+    for award_id, quarter, indicator_id, target in targets:
+        whole_grant_targets[indicator_id] += target
+        if (award_id, quarter) in accepted:
+            target_totals[indicator_id] += target
+            for kind, groups in groups_of(award_id, quarter).items():
+                for group in groups:
+                    breakdowns[kind].target[group, indicator_id] += target
+    for kind in ("borough", "bcu"):
+        breakdowns[kind].groups = sorted(breakdowns[kind].grants, key=lambda group: (group == NO_BOROUGH, group))
+    by_code = {indicator.code: indicator for indicator in indicators}
+    reports = totals[by_code[REPORTS_WITH_SUPPORT].pk] if REPORTS_WITH_SUPPORT in by_code else 0
+    return RoundOutcomes(
+        round=round_, indicators=indicators, grants=len(awards),
+        returns_counted=len(accepted),
+        returns_waiting=Return.objects.filter(award__in=awards, status=Return.Status.SUBMITTED).count(),
+        by_quarter=breakdowns["quarter"], by_borough=breakdowns["borough"], by_bcu=breakdowns["bcu"],
+        totals=[
+            TargetRow(indicator, totals[indicator.pk], target_totals[indicator.pk] if indicator.has_target else None,
+                      whole_grant_targets[indicator.pk] if indicator.has_target else None)
+            for indicator in indicators
+        ],
+        police=[PoliceRow(by_code[code], totals[by_code[code].pk], reports) for code in POLICE_RESPONSES if code in by_code],
+        reports_with_support=reports,
+        late=list(returns_late().filter(award__in=awards)),
+    )

@@ -1,0 +1,140 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from applications.models import OutcomeTarget
+from applications.services import round_add_standard_indicators
+from grants.services import award_accept
+from monitoring.models import Return
+from monitoring.outcomes import Chart, chart_summary, round_outcomes
+from monitoring.services import return_review, return_save, return_submit
+from tests.factories import AwardFactory, RoundFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def accepted_grant(round_, programme_manager, boroughs):
+    award = AwardFactory(application__round=round_, round=round_)
+    award.application.boroughs.set(boroughs)
+    award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
+    return award
+
+
+def file_return(award, quarter, counts, programme_manager, *, accept=True):
+    indicators = {indicator.code: indicator for indicator in award.round.indicators.all()}
+    monitoring_return = award.returns.get(quarter=quarter)
+    every_count = {indicator.pk: counts.get(code, 0) for code, indicator in indicators.items()}
+    return_save(monitoring_return=monitoring_return, counts=every_count, spending={}, narrative={},
+                acting_user=programme_manager)
+    return_submit(monitoring_return=monitoring_return, declarant_name="Amara", acting_user=programme_manager)
+    if accept:
+        return_review(monitoring_return=monitoring_return, accept=True, comments="", acting_user=programme_manager)
+
+
+@pytest.fixture
+def round_(programme_manager):
+    round_ = RoundFactory()
+    round_add_standard_indicators(round_=round_, acting_user=programme_manager)
+    return round_
+
+
+@pytest.fixture
+def reported(round_, programme_manager):
+    """Two grants: one in Hackney and Tower Hamlets (both Central East BCU), one in Camden (Central North)."""
+    east = accepted_grant(round_, programme_manager, ["E09000012", "E09000030"])
+    north = accepted_grant(round_, programme_manager, ["E09000007"])
+    supported = round_.indicators.get(code="victims_supported")
+    for award in (east, north):
+        OutcomeTarget.objects.create(application=award.application, indicator=supported, quarter=1, target=20)
+    file_return(east, 1, {"victims_supported": 10, "reports_with_support": 8, "police_report_taken": 6,
+                          "police_report_declined": 2, "police_response_poor": 3}, programme_manager)
+    file_return(north, 1, {"victims_supported": 5}, programme_manager)
+    file_return(north, 2, {"victims_supported": 100}, programme_manager, accept=False)
+    return east, north
+
+
+def totals(breakdown, code):
+    column = [indicator.code for indicator in breakdown.indicators].index(code)
+    return {group: values[column] for group, _, values in breakdown.rows()}
+
+
+def test_only_accepted_returns_count_in_the_totals(round_, reported):
+    outcomes = round_outcomes(round_)
+    supported = next(row for row in outcomes.totals if row.indicator.code == "victims_supported")
+    assert (supported.actual, supported.target, supported.percent, supported.under_target) == (15, 40, 38, True)
+    assert outcomes.returns_counted == 2
+    assert outcomes.returns_waiting == 1
+
+
+def test_outcomes_by_quarter(round_, reported):
+    assert totals(round_outcomes(round_).by_quarter, "victims_supported") == {
+        "Quarter 1": 15, "Quarter 2": 0, "Quarter 3": 0, "Quarter 4": 0,
+    }
+
+
+def test_a_grant_counts_in_each_of_its_boroughs_but_once_in_its_bcu(round_, reported):
+    outcomes = round_outcomes(round_)
+    assert totals(outcomes.by_borough, "victims_supported") == {"Camden": 5, "Hackney": 10, "Tower Hamlets": 10}
+    assert totals(outcomes.by_bcu, "victims_supported") == {"Central East BCU": 10, "Central North BCU": 5}
+
+
+def test_the_police_responses_are_shares_of_the_reports_made_with_support(round_, reported):
+    police = {row.indicator.code: (row.count, row.percent) for row in round_outcomes(round_).police}
+    assert police == {"police_report_taken": (6, 75), "police_report_declined": (2, 25), "police_response_poor": (3, 38)}
+
+
+def test_late_returns_are_listed(round_, reported):
+    east, _ = reported
+    late = east.returns.get(quarter=2)
+    Return.objects.filter(pk=late.pk).update(due_on=late.due_on.replace(year=2000))
+    assert round_outcomes(round_).late == [late]
+
+
+def test_a_chart_says_in_words_what_its_bars_show():
+    assert chart_summary(["Quarter 1", "Quarter 2", "Quarter 3"], [12, 45, 30], "") == (
+        "Highest: Quarter 2, 45. Then Quarter 3, 30. Lowest: Quarter 1, 12. 87 in all."
+    )
+    assert chart_summary(["Victims", "Sessions"], [80, 110], "%") == "Highest: Sessions, 110%. Lowest: Victims, 80%."
+    assert Chart("x", "Empty", ["Quarter 1"], [0], "").summary == "Nothing has been reported here yet."
+
+
+def test_the_dashboard_makes_the_same_queries_however_many_grants(client_for, programme_manager, round_, reported,
+                                                                     django_assert_max_num_queries):
+    client = client_for(programme_manager)
+    url = reverse("monitoring:outcomes", kwargs={"pk": round_.pk})
+    client.get(url)
+    with django_assert_max_num_queries(15):
+        page = client.get(url).content.decode()
+    for _ in range(5):
+        file_return(accepted_grant(round_, programme_manager, ["E09000001"]), 1, {"victims_supported": 1}, programme_manager)
+    with django_assert_max_num_queries(15):
+        client.get(url)
+    assert "Highest: Quarter 1, 15." in page
+    assert 'id="chart-by_borough"' in page
+    assert "Central East BCU" in page
+
+
+def test_the_dashboard_downloads_as_csv_and_xlsx(client_for, programme_manager, round_, reported):
+    client = client_for(programme_manager)
+    response = client.get(reverse("monitoring:outcomes_download", kwargs={"pk": round_.pk, "file_format": "csv"}))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {"Breakdown": "Borough", "Group": "Hackney", "Indicator code": "victims_supported",
+            "Indicator": "Disabled victims supported", "Actual": "10", "Target for the same quarters": "20"} in rows
+    response = client.get(reverse("monitoring:outcomes_download", kwargs={"pk": round_.pk, "file_format": "xlsx"}))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[1]][:3] == ["Breakdown", "Group", "Indicator code"]
+    assert sheet.max_row == len(rows) + 1
+
+
+def test_an_unknown_download_format_is_not_found(client_for, programme_manager, round_):
+    response = client_for(programme_manager).get(f"/manage/rounds/{round_.pk}/outcomes.pdf")
+    assert response.status_code == 404
+
+
+def test_a_round_with_nothing_reported_says_so(client_for, programme_manager, round_):
+    page = client_for(programme_manager).get(reverse("monitoring:outcomes", kwargs={"pk": round_.pk})).content.decode()
+    assert "Nothing has been reported here yet." in page
+    assert "chart.umd.min.js" in page
