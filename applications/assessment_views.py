@@ -32,8 +32,9 @@ from applications.forms import (
 )
 from applications.models import Allocation, Application, Assessment, Round
 from applications.services import ApplicationError
-from applications.spreadsheets import FORMATS, ImportProblem, ranking_sheet, scores_import, scores_read, scoring_sheet
+from applications.spreadsheets import ranking_sheet, scores_import, scores_read, scoring_sheet
 from core.downloads import download
+from core.spreadsheets import FORMATS, ImportProblem
 from core.performance import without_cyclic_gc
 
 RANKING_PAGE_SIZE = 100

@@ -1,8 +1,4 @@
-"""Spreadsheets with django-import-export: the round's applications and scores out, assessors' scores in.
-
-Imports read and check every row first (a dry run). If any row is wrong, nothing is saved and each problem is
-reported with its row number; only a clean sheet is applied, through the same services as the web pages.
-"""
+"""Spreadsheets with django-import-export: the round's applications and scores out, assessors' scores in."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,20 +6,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from import_export import fields, resources, widgets
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.instance_loaders import BaseInstanceLoader
 
 from applications.assessment import SCOREABLE, assessment_revise, assessment_save
 from applications.models import Allocation, Application, Assessment, ConflictDeclaration, Criterion, Round, Score
+from core.spreadsheets import ImportProblem, export_file, sheet_check
 from core.templatetags.govuk import plain_number
-
-# utf-8-sig reads the byte-order mark that Excel puts at the start of a CSV it saves.
-FORMATS = {"xlsx": XLSX(), "csv": CSV(encoding="utf-8-sig")}
-
-
-def export_file(dataset, file_format: str) -> tuple[bytes | str, str]:
-    chosen = FORMATS[file_format]
-    return chosen.export_data(dataset), chosen.get_content_type()
 
 
 # The round's applications with their answers and scores -------------------------------------------------------------
@@ -198,32 +186,10 @@ def _score_from(value, scale_max: int) -> int | None:
     return int(number)
 
 
-@dataclass
-class ImportProblem:
-    row: int
-    message: str
-
-
 def scores_read(upload, assessor) -> tuple[ScoringSheetResource, list[ImportProblem]]:
     """Reads and checks every row without saving anything; returns the problems, each with its row number."""
-    file_format = FORMATS["xlsx" if upload.name.lower().endswith(".xlsx") else "csv"]
-    try:
-        dataset = file_format.create_dataset(upload.read())
-    except Exception:  # noqa: BLE001 - any unreadable file gets the same plain answer
-        return ScoringSheetResource(assessor), [ImportProblem(0, "The file could not be read. Upload the sheet you downloaded, as XLSX or CSV.")]
-    missing = [column for column in ("Reference", "Criterion", "Score", "Reason for the score") if column not in (dataset.headers or [])]
-    if missing:
-        return ScoringSheetResource(assessor), [ImportProblem(1, f"The sheet has no column called {', '.join(missing)}.")]
     resource = ScoringSheetResource(assessor)
-    result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=True,
-                                  rollback_on_validation_errors=True)
-    problems = [
-        ImportProblem(invalid.number + 1, "; ".join(invalid.error.messages)) for invalid in result.invalid_rows
-    ]
-    problems += [
-        ImportProblem(number + 1, "This row could not be read.") for number, _ in result.row_errors()
-    ]
-    return resource, sorted(problems, key=lambda problem: problem.row)
+    return resource, sheet_check(upload, resource, ["Reference", "Criterion", "Score", "Reason for the score"])
 
 
 def scores_import(resource: ScoringSheetResource, acting_user) -> int:

@@ -31,3 +31,13 @@ def audit_record(
         to_state=str(to_state),
         reason=reason,
     )
+
+
+def audit_record_each(*, acting_user, action: str, targets: list[models.Model]) -> None:
+    """Records the same action on many objects at once, such as figures imported into many returns."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(actor=acting_user, actor_name=acting_user.get_full_name(), action=action,
+                   target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk),
+                   target_label=str(target)[:255])
+        for target in targets
+    )

@@ -2,7 +2,7 @@
 
 from import_export import fields, resources
 
-from applications.spreadsheets import export_file
+from core.spreadsheets import export_file
 
 
 class LedgerResource(resources.Resource):

@@ -3,6 +3,7 @@
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
+from applications.forms import SpreadsheetUploadForm
 from applications.validators import MaxWordsValidator
 from core.fields import CountField, PoundsField
 from core.forms import GovukFormMixin, embed_in_page_form
@@ -104,3 +105,13 @@ class ReviewForm(GovukFormMixin, forms.Form):
         if cleaned.get("outcome") == "changes" and not cleaned.get("comments", "").strip():
             self.add_error("comments", "Say what needs changing")
         return cleaned
+
+
+class FiguresUploadForm(SpreadsheetUploadForm):
+    submit_label = "Upload figures"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["spreadsheet"].label = "Upload a completed returns spreadsheet"
+        self.fields["spreadsheet"].help_text = "The XLSX or CSV file you downloaded, with the figures filled in."
+        self.fields["spreadsheet"].error_messages["required"] = "Choose the completed spreadsheet"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from core.emails import email_send_on_commit
-from core.services import audit_record
+from core.services import audit_record, audit_record_each
 from grants.models import Award
 from grants.services import tranche_make_due
 from monitoring.models import IndicatorCount, Reminder, Return, Spend
@@ -139,6 +139,32 @@ def return_review(*, monitoring_return: Return, accept: bool, comments: str, act
                     context={"monitoring_return": monitoring_return, "person": membership.user},
                 )
         return monitoring_return
+
+
+def figures_record(
+    *, counts: dict[tuple[int, int], int], spending: dict[tuple[int, int], Decimal], acting_user: User
+) -> int:
+    """Saves figures from a returns spreadsheet into their returns as drafts, all or nothing. Keys are (return,
+    indicator) and (return, budget line). Each return's history says the figures came from a spreadsheet."""
+    return_ids = {key[0] for key in [*counts, *spending]}
+    with transaction.atomic():
+        returns = list(Return.objects.select_for_update(of=("self",)).filter(pk__in=return_ids)
+                       .select_related("award__application"))
+        sent = [str(monitoring_return) for monitoring_return in returns if not monitoring_return.is_editable]
+        if sent:
+            raise ReturnError(f"Nothing was saved: {', '.join(sent)} was sent while the sheet was being checked.")
+        IndicatorCount.objects.bulk_create(
+            [IndicatorCount(monitoring_return_id=return_id, indicator_id=indicator_id, value=value)
+             for (return_id, indicator_id), value in counts.items()],
+            update_conflicts=True, unique_fields=["monitoring_return", "indicator"], update_fields=["value"],
+        )
+        Spend.objects.bulk_create(
+            [Spend(monitoring_return_id=return_id, budget_line_id=line_id, amount=amount)
+             for (return_id, line_id), amount in spending.items()],
+            update_conflicts=True, unique_fields=["monitoring_return", "budget_line"], update_fields=["amount"],
+        )
+        audit_record_each(acting_user=acting_user, action="saved figures from a spreadsheet", targets=returns)
+    return len(counts) + len(spending)
 
 
 def reminders_send(*, today: date | None = None) -> int:

@@ -1,9 +1,27 @@
-"""Spreadsheets with django-import-export: a round's outcomes out, and returns' figures in."""
+"""Spreadsheets with django-import-export: a round's outcomes out; returns' figures out and back in, for partners
+who report offline.
 
+The returns sheet has a row per figure: a grant, a quarter, an item (an indicator, or spend on a budget line) and
+the figure. Rows are checked against lookups loaded once, so a sheet of thousands of rows costs a few queries.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from import_export import fields, resources
+from import_export.instance_loaders import BaseInstanceLoader
 
-from applications.spreadsheets import export_file
-from monitoring.outcomes import RoundOutcomes
+from applications.models import BudgetLine, Round
+from core.fields import CountField, PoundsField
+from core.spreadsheets import ImportProblem, export_file, sheet_check
+from monitoring.models import IndicatorCount, Return, Spend
+from monitoring.outcomes import MONITORED, RoundOutcomes
+
+SPEND = "Spend: "
+COLUMNS = ["Grant reference", "Quarter", "Item", "Figure"]
 
 
 class OutcomesResource(resources.Resource):
@@ -22,3 +40,114 @@ class OutcomesResource(resources.Resource):
 
 def outcomes_sheet(outcomes: RoundOutcomes, file_format: str):
     return export_file(OutcomesResource().export(outcomes.export_rows()), file_format)
+
+
+# Returns' figures -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FigureRow:
+    grant: str
+    quarter: int
+    item: str
+    figure: object
+
+
+def spend_item(line: BudgetLine) -> str:
+    return f"{SPEND}{line.get_category_display()}: {line.description}"
+
+
+class ReturnFiguresResource(resources.Resource):
+    """Reads a returns sheet row by row. Each row must name an open return of the round and one of its items."""
+
+    grant = fields.Field(attribute="grant", column_name="Grant reference")
+    quarter = fields.Field(attribute="quarter", column_name="Quarter")
+    item = fields.Field(attribute="item", column_name="Item")
+    figure = fields.Field(attribute="figure", column_name="Figure")
+
+    class Meta:
+        skip_diff = True
+        # Rows are not model instances, so nothing is loaded from the database by row: import_instance does it.
+        instance_loader_class = BaseInstanceLoader
+        # Rows are only collected, never saved one by one, so no row needs a savepoint of its own.
+        use_bulk = True
+
+    def __init__(self, round_: Round):
+        super().__init__()
+        self.round = round_
+        returns = Return.objects.filter(award__round=round_, award__status__in=MONITORED).select_related("award__application")
+        self.returns = {(r.award.reference, r.quarter): r for r in returns}
+        self.indicators = {}
+        for indicator in round_.indicators.all():
+            self.indicators[indicator.name.casefold()] = self.indicators[indicator.code.casefold()] = indicator
+        self.budget_lines = defaultdict(dict)
+        for line in BudgetLine.objects.filter(application__award__round=round_):
+            self.budget_lines[line.application_id][spend_item(line).casefold()] = line
+        self.count_field = CountField(label="Figure", required_message="", subject="the figure")
+        self.pounds_field = PoundsField(label="Figure", required_message="", subject="the amount spent")
+        self.counts: dict[tuple[int, int], int] = {}
+        self.spending: dict[tuple[int, int], Decimal] = {}
+
+    def get_export_order(self):
+        return list(self.fields)
+
+    def get_or_init_instance(self, instance_loader, row):
+        return FigureRow(grant="", quarter=0, item="", figure=None), True
+
+    def import_instance(self, instance, row, **kwargs):
+        grant = str(row.get("Grant reference") or "").strip()
+        quarter = str(row.get("Quarter") or "").strip().removesuffix(".0")
+        monitoring_return = self.returns.get((grant, int(quarter) if quarter.isdigit() else None))
+        if monitoring_return is None:
+            raise ValidationError(f"There is no return for grant '{grant}', quarter '{quarter}' in this round.")
+        if not monitoring_return.is_editable:
+            raise ValidationError(f"The quarter {quarter} return for {grant} has been sent, so its figures cannot change.")
+        item = str(row.get("Item") or "").strip()
+        figure = row.get("Figure")
+        if figure is None or str(figure).strip() == "":
+            return  # a blank figure leaves the return as it is
+        indicator = self.indicators.get(item.casefold())
+        if indicator is not None:
+            collected, key = self.counts, (monitoring_return.pk, indicator.pk)
+            value = self.count_field.clean(str(figure).strip().removesuffix(".0"))
+        else:
+            line = self.budget_lines[monitoring_return.award.application_id].get(item.casefold())
+            if line is None:
+                raise ValidationError(f"'{item}' is not an indicator of this round or a budget line of {grant}.")
+            collected, key, value = self.spending, (monitoring_return.pk, line.pk), self.pounds_field.clean(str(figure))
+        if key in collected:
+            raise ValidationError(f"'{item}' for {grant} quarter {quarter} appears more than once.")
+        collected[key] = value
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Rows are only collected here; `figures_import` saves them through the monitoring service."""
+
+
+def figures_read(upload, round_: Round) -> tuple[ReturnFiguresResource, list[ImportProblem]]:
+    resource = ReturnFiguresResource(round_)
+    return resource, sheet_check(upload, resource, COLUMNS)
+
+
+def figures_sheet(round_: Round, file_format: str):
+    """A sheet to fill in: every figure of every open return whose quarter has begun, with what is saved so far."""
+    resource = ReturnFiguresResource(round_)
+    today = timezone.localdate()
+    open_returns = [r for r in resource.returns.values() if r.is_editable and r.period_start <= today]
+    counts = {(c.monitoring_return_id, c.indicator_id): c.value
+              for c in IndicatorCount.objects.filter(monitoring_return__in=open_returns)}
+    spent = {(s.monitoring_return_id, s.budget_line_id): s.amount
+             for s in Spend.objects.filter(monitoring_return__in=open_returns)}
+    indicators = list(resource.round.indicators.all())
+    rows = []
+    for monitoring_return in sorted(open_returns, key=lambda r: (r.award.reference, r.quarter)):
+        reference, quarter = monitoring_return.award.reference, monitoring_return.quarter
+        rows += [FigureRow(reference, quarter, indicator.name, counts.get((monitoring_return.pk, indicator.pk)))
+                 for indicator in indicators]
+        lines = resource.budget_lines[monitoring_return.award.application_id].values()
+        rows += [FigureRow(reference, quarter, spend_item(line), spent.get((monitoring_return.pk, line.pk)))
+                 for line in lines]
+    return export_file(resource.export(rows), file_format)

@@ -10,4 +10,6 @@ urlpatterns = [
     path("manage/awards/<int:pk>/", views.grant_page, name="grant"),
     path("manage/rounds/<int:pk>/outcomes/", views.outcomes, name="outcomes"),
     path("manage/rounds/<int:pk>/outcomes.<str:file_format>", views.outcomes_download, name="outcomes_download"),
+    path("manage/rounds/<int:pk>/returns.<str:file_format>", views.figures_download, name="figures_sheet"),
+    path("manage/rounds/<int:pk>/returns/upload/", views.figures_upload, name="figures_upload"),
 ]

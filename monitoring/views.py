@@ -7,16 +7,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.models import Role
 from accounts.permissions import role_required
 from applications.models import Round
-from applications.spreadsheets import FORMATS
+from core.spreadsheets import FORMATS, ImportProblem
 from core.downloads import download
 from core.selectors import audit_events_for
 from grants.models import Award
 from monitoring import selectors
-from monitoring.forms import ReturnForm, ReviewForm
+from monitoring.forms import FiguresUploadForm, ReturnForm, ReviewForm
 from monitoring.models import Return
 from monitoring.outcomes import round_outcomes
-from monitoring.spreadsheets import outcomes_sheet
-from monitoring.services import PersonalDataFound, ReturnError, return_review, return_save, return_submit
+from monitoring.spreadsheets import figures_read, figures_sheet, outcomes_sheet
+from monitoring.services import (
+    PersonalDataFound,
+    ReturnError,
+    figures_record,
+    return_review,
+    return_save,
+    return_submit,
+)
 
 
 @role_required(Role.APPLICANT)
@@ -112,3 +119,31 @@ def outcomes_download(request, pk: int, file_format: str):
         raise Http404
     content, content_type = outcomes_sheet(round_outcomes(round_), file_format)
     return download(content, content_type, f"{round_.reference_prefix}-outcomes.{file_format}")
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def figures_download(request, pk: int, file_format: str):
+    round_ = get_object_or_404(Round, pk=pk)
+    if file_format not in FORMATS:
+        raise Http404
+    content, content_type = figures_sheet(round_, file_format)
+    return download(content, content_type, f"{round_.reference_prefix}-returns.{file_format}")
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def figures_upload(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    form = FiguresUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        resource, problems = figures_read(form.cleaned_data["spreadsheet"], round_)
+        if not problems:
+            try:
+                saved = figures_record(counts=resource.counts, spending=resource.spending, acting_user=request.user)
+            except ReturnError as error:
+                problems = [ImportProblem(0, str(error))]
+            else:
+                messages.success(request, f"{saved} figures saved in the returns as drafts. Each grantee checks them, "
+                                          "adds their story and sends the return.")
+                return redirect("monitoring:outcomes", pk=round_.pk)
+    return render(request, "monitoring/figures_upload.html", {"round": round_, "form": form, "problems": problems})

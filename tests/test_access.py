@@ -187,6 +187,10 @@ ACCESS: dict[str, Rule] = {
     "monitoring:review": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.monitoring_return.pk}),
     "monitoring:grant": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.award.pk}),
     "monitoring:outcomes": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "monitoring:figures_sheet": Rule(
+        only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "csv"}
+    ),
+    "monitoring:figures_upload": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "monitoring:outcomes_download": Rule(
         only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "xlsx"}
     ),

@@ -1,7 +1,7 @@
 import pytest
 
 from core.models import AuditEvent
-from core.services import audit_record
+from core.services import audit_record, audit_record_each
 from tests.factories import RoundFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +36,11 @@ def test_system_changes_are_recorded_without_a_person(db):
     event = audit_record(acting_user=None, action="closed at the deadline", target=round_, from_state="open", to_state="closed")
     assert event.actor is None
     assert event.actor_name == ""
+
+
+def test_the_same_action_on_many_objects_is_recorded_for_each(programme_manager):
+    rounds = [RoundFactory(), RoundFactory()]
+    audit_record_each(acting_user=programme_manager, action="copied", targets=rounds)
+    events = AuditEvent.objects.filter(action="copied")
+    assert {event.target for event in events} == set(rounds)
+    assert {event.actor_name for event in events} == {programme_manager.full_name}

@@ -1,0 +1,137 @@
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from core.models import AuditEvent
+from monitoring.models import Return
+from monitoring.services import ReturnError, figures_record, return_save, return_submit
+from monitoring.spreadsheets import COLUMNS, figures_read
+
+pytestmark = pytest.mark.django_db
+
+
+def sheet(rows, name="returns.csv") -> SimpleUploadedFile:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, out.getvalue().encode("utf-8-sig"), content_type="text/csv")
+
+
+def good_rows(award):
+    return [
+        [award.reference, 1, "Disabled victims supported", "14"],
+        [award.reference, 1, "Spend: Staff costs: Caseworker", "£1,250.50"],
+    ]
+
+
+def test_the_sheet_lists_every_figure_of_open_returns_whose_quarter_has_begun(client_for, programme_manager, award,
+                                                                               supported, caseworker):
+    return_save(monitoring_return=award.returns.get(quarter=1), counts={supported.pk: 7}, spending={},
+                narrative={}, acting_user=programme_manager)
+    response = client_for(programme_manager).get(
+        reverse("monitoring:figures_sheet", kwargs={"pk": award.round.pk, "file_format": "csv"})
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows == [
+        COLUMNS,
+        [award.reference, "1", "Disabled victims supported", "7"],
+        [award.reference, "1", "Spend: Staff costs: Caseworker", ""],
+    ]
+
+
+def test_a_clean_sheet_saves_its_figures_as_drafts(award, supported, caseworker, programme_manager):
+    resource, problems = figures_read(sheet(good_rows(award)[:2]), award.round)
+    assert problems == []
+    assert figures_record(counts=resource.counts, spending=resource.spending, acting_user=programme_manager) == 2
+    first = award.returns.get(quarter=1)
+    assert first.counts.get().value == 14
+    assert first.spending.get().amount == Decimal("1250.50")
+    assert first.status == Return.Status.NOT_DUE
+    assert AuditEvent.objects.filter(action="saved figures from a spreadsheet", target_id=str(first.pk)).exists()
+
+
+def test_a_blank_figure_keeps_what_the_return_has(award, supported, caseworker, programme_manager):
+    first = award.returns.get(quarter=1)
+    return_save(monitoring_return=first, counts={supported.pk: 7}, spending={}, narrative={}, acting_user=programme_manager)
+    resource, problems = figures_read(sheet([[award.reference, 1, "Disabled victims supported", ""]]), award.round)
+    figures_record(counts=resource.counts, spending=resource.spending, acting_user=programme_manager)
+    assert first.counts.get().value == 7
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (["AW-NONE", 1, "Disabled victims supported", "3"], "There is no return for grant 'AW-NONE', quarter '1'"),
+        (["{ref}", 9, "Disabled victims supported", "3"], "quarter '9'"),
+        (["{ref}", 1, "Cups of tea", "3"], "'Cups of tea' is not an indicator of this round or a budget line"),
+        (["{ref}", 1, "Disabled victims supported", "-3"], "The figure must be 0 or more"),
+        (["{ref}", 1, "Disabled victims supported", "a few"], "Enter the figure as a whole number"),
+        (["{ref}", 1, "Spend: Staff costs: Caseworker", "lots"], "the amount spent"),
+        (["{ref}", 1, "disabled victims SUPPORTED", "3"], "appears more than once"),
+    ],
+)
+def test_one_bad_row_saves_nothing_and_is_named_by_its_row_number(award, supported, caseworker, row, message):
+    bad = [cell.format(ref=award.reference) if isinstance(cell, str) else cell for cell in row]
+    resource, problems = figures_read(sheet([*good_rows(award)[:2], bad]), award.round)
+    assert [problem.row for problem in problems] == [4]
+    assert message in problems[0].message
+    assert not award.returns.get(quarter=1).counts.exists()
+
+
+def test_a_sent_return_cannot_be_changed_by_spreadsheet(award, supported, caseworker, applicant):
+    first = award.returns.get(quarter=1)
+    return_save(monitoring_return=first, counts={supported.pk: 7}, spending={caseworker.pk: Decimal(0)}, narrative={},
+                acting_user=applicant)
+    resource, problems = figures_read(sheet(good_rows(award)[:1]), award.round)
+    assert problems == []
+    return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
+    with pytest.raises(ReturnError, match="was sent while the sheet was being checked"):
+        figures_record(counts=resource.counts, spending=resource.spending, acting_user=applicant)
+    _, problems = figures_read(sheet(good_rows(award)[:1]), award.round)
+    assert "has been sent, so its figures cannot change" in problems[0].message
+
+
+def test_an_xlsx_sheet_downloaded_then_filled_in_goes_back_in(client_for, programme_manager, award, supported, caseworker):
+    client = client_for(programme_manager)
+    response = client.get(reverse("monitoring:figures_sheet", kwargs={"pk": award.round.pk, "file_format": "xlsx"}))
+    workbook = load_workbook(io.BytesIO(response.content))
+    workbook.active["D2"], workbook.active["D3"] = 11, 300.25
+    filled = io.BytesIO()
+    workbook.save(filled)
+    upload = SimpleUploadedFile("returns.xlsx", filled.getvalue())
+    response = client.post(reverse("monitoring:figures_upload", kwargs={"pk": award.round.pk}), {"spreadsheet": upload})
+    assert response.status_code == 302
+    first = award.returns.get(quarter=1)
+    assert (first.counts.get().value, first.spending.get().amount) == (11, Decimal("300.25"))
+
+
+def test_the_upload_page_lists_every_problem_and_saves_nothing(client_for, programme_manager, award, supported, caseworker):
+    rows = [*good_rows(award)[:2], [award.reference, 1, "Cups of tea", "3"], ["AW-NONE", 1, "x", "1"]]
+    response = client_for(programme_manager).post(
+        reverse("monitoring:figures_upload", kwargs={"pk": award.round.pk}), {"spreadsheet": sheet(rows)}
+    )
+    page = response.content.decode()
+    assert "Nothing was saved: the sheet has 2 problems" in page
+    assert "Row 4:" in page and "Row 5:" in page
+    assert not award.returns.get(quarter=1).counts.exists()
+
+
+def test_a_sheet_without_the_columns_or_not_a_spreadsheet_is_refused(client_for, programme_manager, award):
+    client = client_for(programme_manager)
+    url = reverse("monitoring:figures_upload", kwargs={"pk": award.round.pk})
+    workbook = Workbook()
+    workbook.active.append(["Grant", "Count"])
+    wrong = io.BytesIO()
+    workbook.save(wrong)
+    page = client.post(url, {"spreadsheet": SimpleUploadedFile("x.xlsx", wrong.getvalue())}).content.decode()
+    assert "The sheet has no column called Grant reference, Quarter, Item, Figure." in page
+    page = client.post(url, {"spreadsheet": SimpleUploadedFile("x.xlsx", b"not a spreadsheet")}).content.decode()
+    assert "The file could not be read" in page
+    page = client.post(url, {"spreadsheet": SimpleUploadedFile("x.pdf", b"%PDF-1.4")}).content.decode()
+    assert "The selected file must be an XLSX or a CSV" in page
