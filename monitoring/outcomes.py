@@ -29,6 +29,7 @@ class Chart:
     labels: list[str]
     values: list[int]
     unit: str
+    additive: bool = False  # whether the bars add up to a meaningful total
 
     @property
     def is_empty(self) -> bool:
@@ -36,14 +37,14 @@ class Chart:
 
     @property
     def summary(self) -> str:
-        return chart_summary(self.labels, self.values, self.unit)
+        return chart_summary(self.labels, self.values, self.unit, self.additive)
 
     def as_data(self) -> dict:
         return {"title": self.title, "labels": self.labels, "values": self.values, "unit": self.unit}
 
 
-def chart_summary(labels: list[str], values: list[int], unit: str) -> str:
-    """Names the highest and lowest bars, and the total when the bars are counts that can be added up."""
+def chart_summary(labels: list[str], values: list[int], unit: str, additive: bool = False) -> str:
+    """Names the highest and lowest bars, and the total when the bars add up to one."""
     if not any(values):
         return "Nothing has been reported here yet."
     ranked = sorted(zip(values, labels), key=lambda pair: -pair[0])
@@ -53,7 +54,7 @@ def chart_summary(labels: list[str], values: list[int], unit: str) -> str:
         sentences.append(f"Then {ranked[1][1]}, {ranked[1][0]:,}{unit}.")
     if len(ranked) > 1:
         sentences.append(f"Lowest: {bottom_label}, {bottom:,}{unit}.")
-    if not unit:
+    if additive:
         sentences.append(f"{sum(values):,} in all.")
     return " ".join(sentences)
 
@@ -79,8 +80,9 @@ class Breakdown:
         ]
 
     def chart(self, indicator: Indicator) -> Chart:
-        return Chart(key=self.key, title=f"{indicator.name}, {self.title.lower()}", labels=self.groups,
-                     values=[self.actual[group, indicator.pk] for group in self.groups], unit="")
+        return Chart(key=self.key, title=f"{indicator.name}, {self.title[0].lower()}{self.title[1:]}", labels=self.groups,
+                     values=[self.actual[group, indicator.pk] for group in self.groups], unit="",
+                     additive=self.key == "by_quarter")
 
 
 @dataclass(frozen=True)

@@ -94,10 +94,11 @@ def test_late_returns_are_listed(round_, reported):
 
 
 def test_a_chart_says_in_words_what_its_bars_show():
-    assert chart_summary(["Quarter 1", "Quarter 2", "Quarter 3"], [12, 45, 30], "") == (
+    assert chart_summary(["Quarter 1", "Quarter 2", "Quarter 3"], [12, 45, 30], "", additive=True) == (
         "Highest: Quarter 2, 45. Then Quarter 3, 30. Lowest: Quarter 1, 12. 87 in all."
     )
     assert chart_summary(["Victims", "Sessions"], [80, 110], "%") == "Highest: Sessions, 110%. Lowest: Victims, 80%."
+    assert chart_summary(["Hackney", "Camden"], [4, 3], "") == "Highest: Hackney, 4. Lowest: Camden, 3."
     assert Chart("x", "Empty", ["Quarter 1"], [0], "").summary == "Nothing has been reported here yet."
 
 

@@ -19,7 +19,7 @@ export function startCharts(figures) {
     area.hidden = false;
     new Chart(area.querySelector("canvas"), {
       type: "bar",
-      data: { labels: chart.labels, datasets: [{ label: chart.title, data: chart.values, backgroundColor: BLUE }] },
+      data: { labels: chart.labels, datasets: [{ label: chart.title, data: chart.values, backgroundColor: BLUE, maxBarThickness: 64 }] },
       options: {
         indexAxis: sideways ? "y" : "x",
         animation: false,

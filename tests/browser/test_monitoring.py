@@ -1,0 +1,138 @@
+"""Monitoring in Chromium: the grantee files the quarter 1 return and is warned about personal data, the manager
+asks for changes, the grantee resends, the manager accepts; accepting quarter 2 makes the second payment due.
+The manager then reads the grant page, the outcome dashboard with its charts and tables, and the spreadsheet page.
+axe-core checks every page."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from applications.models import BudgetLine, OutcomeTarget
+from applications.services import round_add_standard_indicators
+from grants.models import Tranche
+from grants.services import award_accept
+from monitoring.models import Return
+from monitoring.services import return_save, return_submit
+from tests.browser.conftest import sign_in
+from tests.browser.test_awarding import sign_out
+from tests.factories import TEST_PASSWORD, AwardFactory, MembershipFactory, RoundFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def grant():
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER)
+    round_ = RoundFactory(name="Hate Crime Support 2027")
+    round_add_standard_indicators(round_=round_, acting_user=manager)
+    grantee = MembershipFactory(user__role=Role.APPLICANT).user
+    award = AwardFactory(application__round=round_, round=round_, amount=Decimal("8000.00"),
+                         application__organisation=grantee.memberships.get().organisation)
+    award.application.boroughs.set(["E09000012"])
+    supported = round_.indicators.get(code="victims_supported")
+    for quarter in range(1, round_.quarters + 1):
+        OutcomeTarget.objects.create(application=award.application, indicator=supported, quarter=quarter, target=10)
+    line = BudgetLine.objects.create(application=award.application, category="staff", description="Caseworker",
+                                     amount=Decimal("4000.00"))
+    award_accept(award=award, name="Amara", role="Chair", acting_user=grantee)
+    return award, grantee, manager, line
+
+
+def fill_return(page, award, figure: str):
+    for indicator in award.round.indicators.all():
+        page.get_by_label(indicator.name, exact=True).fill(figure)
+    page.get_by_label("Staff costs: Caseworker").fill("1,200")
+
+
+def review(page, monitoring_return, outcome: str, comments: str = ""):
+    page.get_by_role("link", name="Returns", exact=True).click()
+    page.wait_for_load_state("load")
+    page.axe.check("returns to review")
+    page.get_by_role("link", name=f"{monitoring_return.award.reference} quarter {monitoring_return.quarter}").click()
+    page.wait_for_load_state("load")
+    page.axe.check("review")
+    page.get_by_label(outcome).check()
+    if comments:
+        page.get_by_label("Comments for the grantee").fill(comments)
+    page.get_by_role("button", name="Save review").click()
+    page.wait_for_load_state("load")
+    page.axe.check("after review")
+
+
+def test_file_ask_for_changes_resend_accept_and_release_the_second_payment(page, grant):
+    award, grantee, manager, line = grant
+    first = award.returns.get(quarter=1)
+
+    sign_in(page, grantee.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("grants:award", kwargs={"pk": award.pk}))
+    page.axe.check("award")
+    page.get_by_role("link", name="Quarter 1").click()
+    page.wait_for_load_state("load")
+    page.axe.check("return form")
+    assert "Your target this quarter: 10." in page.content()
+    fill_return(page, award, "4")
+    page.get_by_label("A short case study").fill("A man from E8 1HR reported abuse on the bus. Call 07700 900982.")
+    page.get_by_role("button", name="Send the return").click()
+    page.wait_for_load_state("load")
+    page.axe.check("personal-data warning")
+    warning = page.get_by_role("alert")
+    assert "Check for personal data before you send" in warning.inner_text()
+    assert "A postcode" in warning.inner_text() and "A phone number" in warning.inner_text()
+    page.get_by_label("A short case study").fill("A man we supported reported abuse on the bus; the police took it.")
+    page.get_by_role("button", name="Send the return").click()
+    page.wait_for_load_state("load")
+    page.axe.check("sent")
+    assert "Your return for quarter 1 has been sent" in page.content()
+    sign_out(page)
+
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check()
+    review(page, first, "Ask for changes", "Please give spend on the caseworker to date, not this quarter.")
+    sign_out(page)
+
+    sign_in(page, grantee.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("monitoring:return", kwargs={"pk": award.pk, "quarter": 1}))
+    page.axe.check("changes asked for")
+    assert "Please give spend on the caseworker to date" in page.content()
+    page.get_by_label("Staff costs: Caseworker").fill("2,400")
+    page.get_by_role("button", name="Send the return").click()
+    page.wait_for_load_state("load")
+    page.axe.check("resent")
+    sign_out(page)
+
+    second = award.returns.get(quarter=2)
+    return_save(monitoring_return=second, counts={i.pk: 12 for i in award.round.indicators.all()},
+                spending={line.pk: Decimal("3600")}, narrative={}, acting_user=grantee)
+    return_submit(monitoring_return=second, declarant_name="Amara Okafor", acting_user=grantee)
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check()
+    review(page, first, "Accept the return")
+    assert award.tranches.get(number=2).status == Tranche.Status.SCHEDULED
+    review(page, second, "Accept the return")
+    assert {r.quarter: r.status for r in award.returns.filter(quarter__lte=2)} == {1: Return.Status.ACCEPTED, 2: Return.Status.ACCEPTED}
+    assert award.tranches.get(number=2).status == Tranche.Status.DUE
+
+    page.goto(reverse("monitoring:grant", kwargs={"pk": award.pk}))
+    page.axe.check("grant page")
+    assert "quarter 2 return accepted: payment due" in page.content()
+
+    page.goto(reverse("monitoring:outcomes", kwargs={"pk": award.round.pk}))
+    page.axe.check("outcomes")
+    quarters = page.get_by_role("table", name="By quarter: every indicator, from accepted returns")
+    assert quarters.get_by_role("row", name="Quarter 2").get_by_role("cell").nth(1).inner_text() == "12"
+    assert page.get_by_text("Highest: Quarter 2, 12. Then Quarter 1, 4.").is_visible()
+    drawing = page.locator('[data-chart="chart-by_quarter"] canvas')
+    assert drawing.is_visible() and drawing.bounding_box()["height"] > 100, "Chart.js drew the chart"
+    assert page.get_by_role("table", name="By police BCU: every indicator, from accepted returns").get_by_text(
+        "Central East BCU").is_visible()
+
+    page.goto(reverse("monitoring:figures_upload", kwargs={"pk": award.round.pk}))
+    page.axe.check("returns by spreadsheet")
+    page.get_by_role("button", name="Upload figures").click()
+    page.wait_for_load_state("load")
+    page.axe.check("upload without a file")
+    assert "Choose the completed spreadsheet" in page.content()
