@@ -1,3 +1,4 @@
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -18,7 +19,7 @@ def seed() -> str:
 
 def test_seed_demo_creates_the_round_and_one_person_for_each_role():
     output = seed()
-    round_ = Round.objects.get()
+    round_ = Round.objects.get(reference_prefix="DHC27")
     assert round_.name == "Disability Hate Crime Victim Support Small Grants"
     assert round_.budget > 0
     assert {user.role for user in User.objects.all()} == set(Role.values)
@@ -47,7 +48,20 @@ def test_the_demo_round_is_ready_to_assess():
     from applications.assessment import round_criteria_problems
 
     seed()
-    round_ = Round.objects.get()
+    round_ = Round.objects.get(reference_prefix="DHC27")
     assert round_criteria_problems(round_) == []
     assert round_.assessors.count() == 2
     assert round_.applications.filter(status="eligible").count() == 3
+
+
+def test_last_years_demo_grants_have_returns_to_review_late_and_accepted():
+    from grants.models import Tranche
+    from monitoring.models import Return
+
+    seed()
+    returns = Return.objects.filter(award__round__reference_prefix="DHC26")
+    assert returns.filter(status="accepted").count() == 4
+    waiting = returns.get(status="submitted")
+    assert waiting.award.application.organisation == User.objects.get(email="applicant@example.org").memberships.get().organisation
+    assert returns.filter(status="due", due_on__lt=date.today()).count() == 1
+    assert Tranche.objects.get(award__application__reference="DHC26-0002", number=2).status == "due"
