@@ -32,16 +32,18 @@ def return_edit(request, pk: int, quarter: int):
     award = monitoring_return.award
     if not monitoring_return.is_editable:
         return render(request, "monitoring/return_sent.html", {"monitoring_return": monitoring_return})
-    indicators = award.round.indicators.all()
-    budget_lines = award.application.budget_lines.all()
     initial = {f"count_{c.indicator_id}": c.value for c in monitoring_return.counts.all()}
     initial.update({f"spend_{s.budget_line_id}": s.amount for s in monitoring_return.spending.all()})
     initial.update({name: getattr(monitoring_return, name) for name in ("what_changed", "challenges", "case_study")})
     initial["declarant_name"] = request.user.full_name
     sending = "send" in request.POST
-    warned = "personal_data_checked" in request.POST or request.POST.get("warned") == "1"
-    form = ReturnForm(request.POST or None, initial=initial, indicators=indicators, targets=selectors.targets_for(monitoring_return),
-                      budget_lines=budget_lines, sending=sending, warned=warned)
+
+    def return_form(warned: bool) -> ReturnForm:
+        return ReturnForm(request.POST or None, initial=initial, indicators=award.round.indicators.all(),
+                          targets=selectors.targets_for(monitoring_return),
+                          budget_lines=award.application.budget_lines.all(), sending=sending, warned=warned)
+
+    form = return_form(warned="personal_data_checked" in request.POST or request.POST.get("warned") == "1")
     findings = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,8 +54,7 @@ def return_edit(request, pk: int, quarter: int):
                               acting_user=request.user, personal_data_checked=form.cleaned_data["personal_data_checked"])
         except PersonalDataFound as found:
             findings = found.findings
-            form = ReturnForm(request.POST, initial=initial, indicators=indicators,
-                              targets=selectors.targets_for(monitoring_return), budget_lines=budget_lines, warned=True)
+            form = return_form(warned=True)  # shows the box to confirm there is no personal data
             form.is_valid()
         except ReturnError as error:
             form.add_error(None, str(error))

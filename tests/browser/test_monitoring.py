@@ -86,6 +86,10 @@ def test_file_ask_for_changes_resend_accept_and_release_the_second_payment(page,
     page.wait_for_load_state("load")
     page.axe.check("sent")
     assert "Your return for quarter 1 has been sent" in page.content()
+    page.get_by_role("link", name="Quarter 1").click()
+    page.wait_for_load_state("load")
+    page.axe.check("sent return")
+    assert "A sent return cannot be changed" in page.content()
     sign_out(page)
 
     sign_in(page, manager.email, TEST_PASSWORD)
