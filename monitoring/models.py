@@ -17,6 +17,8 @@ class Return(StatusMachine):
         CHANGES_REQUESTED = "changes_requested", "Changes asked for"
         ACCEPTED = "accepted", "Accepted"
 
+    # Still with the grantee: they can change and send it.
+    OPEN = [Status.NOT_DUE, Status.DUE, Status.CHANGES_REQUESTED]
     TRANSITIONS = {
         Status.NOT_DUE: {Status.DUE, Status.SUBMITTED},
         Status.DUE: {Status.SUBMITTED},
@@ -54,7 +56,7 @@ class Return(StatusMachine):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (self.Status.NOT_DUE, self.Status.DUE, self.Status.CHANGES_REQUESTED)
+        return self.status in self.OPEN
 
 
 class IndicatorCount(models.Model):

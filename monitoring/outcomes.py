@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from applications.models import Indicator, OutcomeTarget, Round
 from grants.models import Award
 from monitoring.models import IndicatorCount, Return
-from monitoring.selectors import UNDER_TARGET, returns_late
+from monitoring.selectors import is_under_target, returns_late
 
 POLICE_RESPONSES = ["police_report_taken", "police_report_declined", "police_response_poor"]
 REPORTS_WITH_SUPPORT = "reports_with_support"
@@ -85,6 +85,13 @@ class Breakdown:
                      additive=self.key == "by_quarter")
 
 
+def percent_of(part: int, whole: int | None) -> int | None:
+    """A whole-number percentage, rounded half up; none of nothing."""
+    if not whole:
+        return None
+    return int((Decimal(part) * 100 / whole).quantize(Decimal("1"), ROUND_HALF_UP))
+
+
 @dataclass(frozen=True)
 class TargetRow:
     """An indicator's total so far, against the targets for the same quarters; no target for count-only ones."""
@@ -96,13 +103,11 @@ class TargetRow:
 
     @property
     def percent(self) -> int | None:
-        if not self.target:
-            return None
-        return int((Decimal(self.actual) * 100 / self.target).quantize(Decimal("1"), ROUND_HALF_UP))
+        return percent_of(self.actual, self.target)
 
     @property
     def under_target(self) -> bool:
-        return bool(self.target) and self.actual < self.target * UNDER_TARGET
+        return is_under_target(self.actual, self.target)
 
 
 @dataclass(frozen=True)
@@ -113,9 +118,7 @@ class PoliceRow:
 
     @property
     def percent(self) -> int | None:
-        if not self.of_reports:
-            return None
-        return int((Decimal(self.count) * 100 / self.of_reports).quantize(Decimal("1"), ROUND_HALF_UP))
+        return percent_of(self.count, self.of_reports)
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,6 @@ def round_outcomes(round_: Round) -> RoundOutcomes:
     awards = list(
         Award.objects.filter(round=round_, status__in=MONITORED).prefetch_related("application__boroughs")
     )
-    boroughs_of = {award.pk: list(award.application.boroughs.all()) for award in awards}
     accepted = set(
         Return.objects.filter(award__in=awards, status=Return.Status.ACCEPTED).values_list("award_id", "quarter")
     )
@@ -197,37 +199,35 @@ def round_outcomes(round_: Round) -> RoundOutcomes:
         "application__award", "quarter", "indicator_id", "target"
     )
 
-    def groups_of(award_id: int, quarter: int) -> dict[str, list[str]]:
-        boroughs = boroughs_of[award_id]
-        return {
-            "quarter": [f"Quarter {quarter}"],
-            "borough": sorted({borough.name for borough in boroughs}) or [NO_BOROUGH],
-            "bcu": sorted({bcu_of(borough) for borough in boroughs}) or [NO_BOROUGH],
-        }
-
     breakdowns = {
         "quarter": Breakdown("by_quarter", "By quarter", "Quarter", indicators,
                              groups=[f"Quarter {quarter}" for quarter in range(1, round_.quarters + 1)]),
         "borough": Breakdown("by_borough", "By borough", "Borough", indicators),
         "bcu": Breakdown("by_bcu", "By police BCU", "Police BCU", indicators),
     }
+    places = {}  # where each grant works: its boroughs, and the BCUs that cover them (each once)
+    for award in awards:
+        boroughs = list(award.application.boroughs.all())
+        places[award.pk] = [(breakdowns["borough"], name) for name in sorted({b.name for b in boroughs}) or [NO_BOROUGH]]
+        places[award.pk] += [(breakdowns["bcu"], name) for name in sorted({bcu_of(b) for b in boroughs}) or [NO_BOROUGH]]
+
+    def groups_of(award_id: int, quarter: int) -> list[tuple[Breakdown, str]]:
+        return [(breakdowns["quarter"], f"Quarter {quarter}"), *places[award_id]]
+
     for award_id, quarter in accepted:
-        for kind, groups in groups_of(award_id, quarter).items():
-            for group in groups:
-                breakdowns[kind].grants[group].add(award_id)
+        for breakdown, group in groups_of(award_id, quarter):
+            breakdown.grants[group].add(award_id)
     totals, whole_grant_targets, target_totals = defaultdict(int), defaultdict(int), defaultdict(int)
     for award_id, quarter, indicator_id, value in counts:
         totals[indicator_id] += value
-        for kind, groups in groups_of(award_id, quarter).items():
-            for group in groups:
-                breakdowns[kind].actual[group, indicator_id] += value
+        for breakdown, group in groups_of(award_id, quarter):
+            breakdown.actual[group, indicator_id] += value
     for award_id, quarter, indicator_id, target in targets:
         whole_grant_targets[indicator_id] += target
         if (award_id, quarter) in accepted:
             target_totals[indicator_id] += target
-            for kind, groups in groups_of(award_id, quarter).items():
-                for group in groups:
-                    breakdowns[kind].target[group, indicator_id] += target
+            for breakdown, group in groups_of(award_id, quarter):
+                breakdown.target[group, indicator_id] += target
     for kind in ("borough", "bcu"):
         breakdowns[kind].groups = sorted(breakdowns[kind].grants, key=lambda group: (group == NO_BOROUGH, group))
     by_code = {indicator.code: indicator for indicator in indicators}

@@ -1,4 +1,4 @@
-"""Reads of returns: with targets and variance flags for review, and the round's outcomes for dashboards."""
+"""Reads of returns: the grantee's own, those to review and late ones, and each figure against its target."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,6 +11,11 @@ from applications.models import OutcomeTarget
 from monitoring.models import Return
 
 UNDER_TARGET = Decimal("0.75")
+
+
+def is_under_target(actual: int | None, target: int | None) -> bool:
+    """The variance flag: a figure under 75% of a target that was set."""
+    return bool(target) and actual is not None and actual < target * UNDER_TARGET
 
 
 def return_for_member_or_404(user, award_pk: int, quarter: int) -> Return:
@@ -37,7 +42,7 @@ class CountRow:
 
     @property
     def under_target(self) -> bool:
-        return self.target is not None and self.actual is not None and self.actual < self.target * UNDER_TARGET
+        return is_under_target(self.actual, self.target)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,6 @@ def returns_to_review() -> QuerySet[Return]:
 
 def returns_late() -> QuerySet[Return]:
     return Return.objects.filter(
-        status__in=[Return.Status.NOT_DUE, Return.Status.DUE, Return.Status.CHANGES_REQUESTED],
+        status__in=Return.OPEN,
         due_on__lt=timezone.localdate(),
     ).select_related("award__application__organisation", "award__round").order_by("due_on")

@@ -172,7 +172,7 @@ def reminders_send(*, today: date | None = None) -> int:
     this runs: the Reminder row is written first, and a second attempt finds it there."""
     today = today or timezone.localdate()
     waiting = Return.objects.filter(
-        status__in=[Return.Status.NOT_DUE, Return.Status.DUE, Return.Status.CHANGES_REQUESTED],
+        status__in=Return.OPEN,
         award__status__in=[Award.Status.ACCEPTED, Award.Status.ACTIVE],
     ).select_related("award__application__organisation")
     sent = 0

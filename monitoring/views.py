@@ -17,6 +17,7 @@ from monitoring.models import Return
 from monitoring.outcomes import round_outcomes
 from monitoring.spreadsheets import figures_read, figures_sheet, outcomes_sheet
 from monitoring.services import (
+    NARRATIVE,
     PersonalDataFound,
     ReturnError,
     figures_record,
@@ -34,7 +35,7 @@ def return_edit(request, pk: int, quarter: int):
         return render(request, "monitoring/return_sent.html", {"monitoring_return": monitoring_return})
     initial = {f"count_{c.indicator_id}": c.value for c in monitoring_return.counts.all()}
     initial.update({f"spend_{s.budget_line_id}": s.amount for s in monitoring_return.spending.all()})
-    initial.update({name: getattr(monitoring_return, name) for name in ("what_changed", "challenges", "case_study")})
+    initial.update({name: getattr(monitoring_return, name) for name in NARRATIVE})
     initial["declarant_name"] = request.user.full_name
     sending = "send" in request.POST
 
