@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 
-from accounts.models import User
+from accounts.models import User, normalise_email
 from core.forms import GovukFormMixin
 from core.text import strip_invisible
 
@@ -68,7 +68,7 @@ class RegistrationForm(GovukFormMixin, forms.Form):
         return name
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+        return normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,7 @@
 """The person signing in: one account per email address, with the role the funder gave them."""
 
+import unicodedata
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -13,17 +15,25 @@ class Role(models.TextChoices):
     FINANCE_OFFICER = "finance_officer", "Finance officer"
 
 
+def normalise_email(address: str) -> str:
+    """The one spelling of an address that is stored, signed in with, and counted by the sign-in lockout.
+
+    Lookups match this spelling exactly rather than ignoring case in the database: PostgreSQL's UPPER() turns a
+    dotless ı into I, so a case-blind lookup let "applıcant@" into "applicant@" under a different lockout count.
+    """
+    return unicodedata.normalize("NFKC", address).strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, email: str):
-        # People type their address with capitals sometimes; it is stored in lower case.
-        return self.get(email__iexact=email)
+        return self.get(email=normalise_email(email))
 
     def create_user(self, email: str, password: str | None = None, **fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalise_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -54,6 +64,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @classmethod
+    def normalize_username(cls, username):
+        # Django's hook for forms built on the model, such as the admin's: they store the same spelling.
+        return normalise_email(username)
 
     def get_full_name(self) -> str:
         return self.full_name

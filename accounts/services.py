@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Role, User
+from accounts.models import Role, User, normalise_email
 from accounts.tokens import email_confirmation_token
 from core.emails import email_send_on_commit
 from core.services import audit_record
@@ -19,8 +19,9 @@ def applicant_register(*, full_name: str, email: str, password: str, site_url: s
     Someone registering an address that already has an account gets an email saying so, and the page shows the
     same message either way, so nobody can use this form to find out who has an account.
     """
+    email = normalise_email(email)
     with transaction.atomic():
-        existing = User.objects.select_for_update().filter(email__iexact=email).first()
+        existing = User.objects.select_for_update().filter(email=email).first()
         if existing is not None and not existing.is_active and existing.last_login is None:
             # Never confirmed: whoever registers now gets a fresh link, and their name and password.
             existing.full_name = full_name

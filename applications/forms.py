@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import escape
 
+from accounts.models import normalise_email
 from applications.models import AdjustmentRequest, Application, Borough, BudgetLine, DocumentKind, Membership, Organisation
 from applications.uploads import DOCUMENTS, MEDIA, check_document, check_media_answer
 from applications.validators import (
@@ -171,7 +172,7 @@ class InvitationForm(GovukFormMixin, forms.Form):
     )
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normalise_email(self.cleaned_data["email"])
 
 
 # Eligibility: one question a page ----------------------------------------------------------------------------------

@@ -64,6 +64,24 @@ def test_the_lockout_cannot_be_dodged_by_changing_capitals_or_adding_spaces(clie
     assert response.status_code == 429
 
 
+def test_a_dotless_i_does_not_sign_in_to_a_locked_out_account(client, settings):
+    # PostgreSQL's UPPER() turns ı into I, so a case-blind lookup matched this address under its own lockout count.
+    UserFactory(email="applicant@example.org")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "applicant@example.org", "wrong-password")
+    response = sign_in(client, "appl\u0131cant@example.org", TEST_PASSWORD)
+    assert "_auth_user_id" not in client.session
+    assert response.status_code in (200, 429)
+
+
+def test_the_lockout_counts_a_compatibility_spelling_as_the_same_address(client, settings):
+    UserFactory(email="applicant@example.org")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "applicant@example.org", "wrong-password")
+    response = sign_in(client, "\uff41pplicant@example.org", TEST_PASSWORD)  # a fullwidth a
+    assert response.status_code == 429
+
+
 def test_throttling_one_address_does_not_lock_out_another(client, applicant, other_applicant, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         sign_in(client, applicant.email, "wrong-password")
