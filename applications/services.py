@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User, normalise_email
 from applications.eligibility import eligibility_failures
 from applications.models import (
     AdjustmentRequest,
@@ -61,8 +61,9 @@ def organisation_update(*, organisation: Organisation, acting_user: User, fields
 
 
 def invitation_send(*, organisation: Organisation, email: str, role: str, acting_user: User, site_url: str) -> Invitation:
+    email = normalise_email(email)
     with transaction.atomic():
-        if organisation.memberships.filter(user__email__iexact=email).exists():
+        if organisation.memberships.filter(user__email=email).exists():
             raise ApplicationError(f"{email} is already a member of {organisation}.")
         invitation = Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=acting_user)
         audit_record(acting_user=acting_user, action=f"invited {email}", target=organisation)
@@ -79,11 +80,20 @@ def invitation_send(*, organisation: Organisation, email: str, role: str, acting
 
 
 def invitation_accept(*, invitation: Invitation, acting_user: User) -> Membership:
+    if acting_user.role != Role.APPLICANT:
+        # Outside the transaction below, so the refusal stays on record: staff who belonged to an applicant
+        # organisation could score, decide or pay its applications.
+        audit_record(acting_user=acting_user, action="refused: staff cannot join an applicant organisation",
+                     target=invitation.organisation)
+        raise ApplicationError(
+            f"You cannot join {invitation.organisation} because you work for the funder as "
+            f"{acting_user.get_role_display().lower()}. Ask the person who invited you to invite someone else."
+        )
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_usable():
             raise ApplicationError("This invitation has expired or has already been used. Ask for a new one.")
-        if invitation.email.lower() != acting_user.email.lower():
+        if normalise_email(invitation.email) != normalise_email(acting_user.email):
             raise ApplicationError(
                 f"This invitation was sent to {invitation.email}. Sign in with that email address to accept it."
             )

@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import Role
 from applications.models import AdjustmentRequest, Application, Indicator, Membership, Round
 from applications.services import (
     STANDARD_INDICATORS,
@@ -66,6 +67,26 @@ def test_an_invitation_cannot_be_accepted_by_someone_else(organisation):
     with pytest.raises(ApplicationError, match="This invitation was sent to invited@example.org"):
         invitation_accept(invitation=invitation, acting_user=UserFactory(email="someone.else@example.org"))
     assert not organisation.memberships.filter(user__email="someone.else@example.org").exists()
+
+
+@pytest.mark.parametrize("role", [Role.ASSESSOR, Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER])
+def test_staff_cannot_join_an_applicant_organisation_and_the_refusal_is_on_record(organisation, role):
+    invitation = InvitationFactory(organisation=organisation, email="staff.member@example.org")
+    staff_member = UserFactory(email="staff.member@example.org", role=role)
+    with pytest.raises(ApplicationError, match="You cannot join .* because you work for the funder"):
+        invitation_accept(invitation=invitation, acting_user=staff_member)
+    assert not organisation.memberships.filter(user=staff_member).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert AuditEvent.objects.filter(
+        actor=staff_member, action="refused: staff cannot join an applicant organisation", target_id=str(organisation.pk)
+    ).exists()
+
+
+def test_an_invitation_ignores_capitals_and_spaces_in_the_invited_address(organisation):
+    invitation = InvitationFactory(organisation=organisation, email=" Colleague@Example.org")
+    colleague = UserFactory(email="colleague@example.org")
+    assert invitation_accept(invitation=invitation, acting_user=colleague).user == colleague
 
 
 def test_an_expired_invitation_cannot_be_accepted(organisation):

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from pypdf import PdfReader
 
+from accounts.models import Role
 from applications.models import (
     AdjustmentRequest,
     Application,
@@ -226,6 +227,15 @@ def test_the_invitation_page_asks_a_stranger_to_sign_in_and_accepts_for_the_invi
     response = client_for(invited).post(url)
     assert response.status_code == 302
     assert organisation.memberships.filter(user=invited).exists()
+
+
+def test_a_staff_member_opening_an_invitation_is_told_plainly_why_they_cannot_join(client_for, organisation):
+    invitation = InvitationFactory(organisation=organisation, email="assessor.too@example.org")
+    assessor = UserFactory(email="assessor.too@example.org", role=Role.ASSESSOR)
+    response = client_for(assessor).post(reverse("applications:invitation", kwargs={"token": invitation.token}))
+    assert response.status_code == 200
+    assert "because you work for the funder as assessor" in response.content.decode()
+    assert not organisation.memberships.filter(user=assessor).exists()
 
 
 def test_the_dashboard_lists_only_the_applicants_own_organisations(client_for, applicant, other_applicant, draft):
