@@ -95,8 +95,9 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-# Lets the sign-in form tell an unconfirmed person to confirm their address, rather than "wrong password".
-PASSWORD_BACKEND = "django.contrib.auth.backends.AllowAllUsersModelBackend"
+# Lets the sign-in form tell an unconfirmed person to confirm their address, rather than "wrong password",
+# while a deactivated person's session ends on their next request.
+PASSWORD_BACKEND = "accounts.backends.PasswordBackend"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
