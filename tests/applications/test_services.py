@@ -4,7 +4,9 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role
@@ -16,6 +18,8 @@ from applications.services import (
     adjustment_decide,
     adjustment_request,
     application_start,
+    application_store_documents,
+    application_store_media_answers,
     application_submit,
     application_withdraw,
     eligibility_check_record,
@@ -29,6 +33,8 @@ from applications.services import (
 from core.models import AuditEvent
 from core.state import InvalidTransition
 from tests.factories import (
+    MP3_BYTES,
+    PDF_BYTES,
     PASSING_ANSWERS,
     ApplicationFactory,
     CriterionFactory,
@@ -307,3 +313,46 @@ def test_simultaneous_submissions_in_a_round_get_distinct_references():
     for thread in threads:
         thread.join()
     assert sorted(references) == [f"{round_.reference_prefix}-{n:04d}" for n in range(1, 7)]
+
+
+def store_document(application, acting_user, name: str) -> str:
+    upload = SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+    application_store_documents(application=application, uploads={"constitution": (upload, "application/pdf")},
+                                acting_user=acting_user)
+    return application.documents.get(kind="constitution").file.name
+
+
+def test_replacing_a_document_deletes_the_old_file_once_committed(applicant, django_capture_on_commit_callbacks):
+    application = ApplicationFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = store_document(application, applicant, "first.pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = store_document(application, applicant, "second.pdf")
+    assert not default_storage.exists(first)
+    assert default_storage.exists(second)
+
+
+def test_a_replacement_that_is_rolled_back_keeps_the_old_file(applicant, django_capture_on_commit_callbacks):
+    application = ApplicationFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = store_document(application, applicant, "first.pdf")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            store_document(application, applicant, "second.pdf")
+            raise RuntimeError("something later in the request failed")
+    assert callbacks == []
+    assert default_storage.exists(first)
+    assert application.documents.get().file.name == first
+
+
+def test_replacing_a_video_or_audio_answer_deletes_the_old_file(applicant, django_capture_on_commit_callbacks):
+    application = ApplicationFactory()
+    names = []
+    for name in ("first.mp3", "second.mp3"):
+        upload = SimpleUploadedFile(name, MP3_BYTES, content_type="audio/mpeg")
+        with django_capture_on_commit_callbacks(execute=True):
+            application_store_media_answers(application=application, uploads={"need": (upload, "audio/mpeg")},
+                                            acting_user=applicant)
+        names.append(application.media_answers.get(question="need").file.name)
+    assert not default_storage.exists(names[0])
+    assert default_storage.exists(names[1])
