@@ -3,6 +3,7 @@
 import re
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -206,7 +207,7 @@ def application_store_media_answers(*, application: Application, uploads: dict, 
             if MediaAnswer.objects.filter(application=application, question=question, original_name=upload.name[:200],
                                           size=upload.size).exists():
                 continue  # the same file kept earlier in this request, when another answer needed correcting
-            MediaAnswer.objects.filter(application=application, question=question).delete()
+            _delete_with_files(MediaAnswer.objects.filter(application=application, question=question))
             MediaAnswer.objects.create(
                 application=application, question=question, file=upload, original_name=upload.name[:200],
                 content_type=content_type, size=upload.size, uploaded_by=acting_user,
@@ -236,12 +237,21 @@ def application_store_documents(*, application: Application, uploads: dict, acti
     """Stores each checked upload, replacing an earlier file of the same kind."""
     with transaction.atomic():
         for kind, (upload, content_type) in uploads.items():
-            ApplicationDocument.objects.filter(application=application, kind=kind).delete()
+            _delete_with_files(ApplicationDocument.objects.filter(application=application, kind=kind))
             ApplicationDocument.objects.create(
                 application=application, kind=kind, file=upload, original_name=upload.name[:200],
                 content_type=content_type, size=upload.size, uploaded_by=acting_user,
             )
             audit_record(acting_user=acting_user, action=f"uploaded {kind.replace('_', ' ')}", target=application)
+
+
+def _delete_with_files(uploads) -> None:
+    """Deletes replaced uploads, and their files from storage once the replacement is committed: a rollback
+    keeps the old row, so it must keep the old file too."""
+    files = [(upload.file.storage, upload.file.name) for upload in uploads]
+    uploads.delete()
+    for storage, name in files:
+        transaction.on_commit(partial(storage.delete, name))
 
 
 def _write_documents(application: Application, answers: dict, acting_user: User) -> None:
