@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from accounts.forms import (
 )
 from accounts.models import User
 from accounts.services import account_confirm_email, applicant_register
+from accounts.throttling import limit_emails_sent
 from accounts.tokens import email_confirmation_token
 
 
@@ -55,6 +57,7 @@ def safe_next(request, value: str | None) -> str:
     return ""
 
 
+@limit_emails_sent("register")
 def register(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -96,6 +99,7 @@ def home(request):
     return render(request, "accounts/home.html", {"memberships": memberships})
 
 
+@method_decorator(limit_emails_sent("password_reset"), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetRequestForm
     template_name = "accounts/password_reset.html"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import is_applicant, role_required
+from accounts.throttling import limit_emails_sent
 from applications import selectors
 from applications.forms import (
     AdjustmentDecisionForm,
@@ -110,6 +111,7 @@ def organisation_edit(request, pk: int):
 
 
 @role_required(Role.APPLICANT)
+@limit_emails_sent("invite")
 def organisation_invite(request, pk: int):
     organisation = selectors.organisation_for_member_or_404(request.user, pk)
     if not is_owner(request.user, organisation):

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_cache_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "formtools",
     "import_export",
     "axes",
+    "django_ratelimit",
     "accounts",
     "core",
     "applications",
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,6 +96,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rate limits count in this cache, so in production every worker must share it: redis:// or memcached.
+CACHES = {"default": django_cache_url.config(default="locmem://")}
 
 AUTH_USER_MODEL = "accounts.User"
 # Lets the sign-in form tell an unconfirmed person to confirm their address, rather than "wrong password",
@@ -126,6 +132,20 @@ AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_email"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Registering, resetting a password and inviting a colleague each send an email: limited per email address and
+# per place (the same client address as the sign-in lockout), so nobody can flood someone's inbox.
+RATE_LIMIT_PER_ADDRESS_PER_HOUR = int(os.environ.get("RATE_LIMIT_PER_ADDRESS_PER_HOUR", "5"))
+RATE_LIMIT_PER_IP_PER_HOUR = int(os.environ.get("RATE_LIMIT_PER_IP_PER_HOUR", "20"))
+RATELIMIT_VIEW = "core.views.rate_limited"
+# If the cache is down, people can still register and reset passwords; sign-in keeps its own lockout.
+RATELIMIT_FAIL_OPEN = True
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit names only django-redis as a Redis cache, but Django's own RedisCache counts atomically too.
+    "django_ratelimit.W001",
+    # Outside development the check that the cache is shared by every worker stays on.
+    *(["django_ratelimit.E003"] if DEBUG else []),
+]
 
 # Sessions end after a spell of inactivity; every request (and "stay signed in") starts the spell again.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_TIMEOUT_SECONDS", str(30 * 60)))

@@ -77,3 +77,8 @@ def server_error(request):
         "service_phase": settings.SERVICE_PHASE,
     }
     return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+def rate_limited(request, exception=None):
+    """A form that sends an email (registering, a password reset, an invitation) posted too often in an hour."""
+    return render(request, "rate_limited.html", status=429)

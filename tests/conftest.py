@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Role
@@ -66,3 +67,9 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def media_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits_used():
+    # Rate limits count in the cache, which lives as long as the test process: each test starts afresh.
+    cache.clear()

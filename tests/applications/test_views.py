@@ -238,6 +238,27 @@ def test_a_staff_member_opening_an_invitation_is_told_plainly_why_they_cannot_jo
     assert not organisation.memberships.filter(user=assessor).exists()
 
 
+def test_inviting_one_address_too_often_is_refused_with_a_plain_page(client_for, applicant, organisation, settings):
+    settings.RATE_LIMIT_PER_ADDRESS_PER_HOUR = 2
+    client = client_for(applicant)
+    url = reverse("applications:organisation_invite", kwargs={"pk": organisation.pk})
+    for _ in range(2):
+        assert client.post(url, {"email": "new@example.org", "role": "editor"}).status_code == 302
+    response = client.post(url, {"email": "New@example.org", "role": "editor"})
+    assert response.status_code == 429
+    assert "You have tried too many times" in response.content.decode()
+    assert organisation.invitations.count() == 2
+
+
+def test_inviting_many_addresses_from_one_place_is_refused(client_for, applicant, organisation, settings):
+    settings.RATE_LIMIT_PER_IP_PER_HOUR = 3
+    client = client_for(applicant)
+    url = reverse("applications:organisation_invite", kwargs={"pk": organisation.pk})
+    for number in range(3):
+        assert client.post(url, {"email": f"new{number}@example.org", "role": "editor"}).status_code == 302
+    assert client.post(url, {"email": "new3@example.org", "role": "editor"}).status_code == 429
+
+
 def test_the_dashboard_lists_only_the_applicants_own_organisations(client_for, applicant, other_applicant, draft):
     own = client_for(applicant).get(reverse("applications:dashboard")).content.decode()
     theirs = client_for(other_applicant).get(reverse("applications:dashboard")).content.decode()

@@ -22,9 +22,16 @@ def manage(*args, **environment):
 def test_production_settings_pass_the_deployment_checklist():
     result = manage(
         "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="grants.example.org",
+        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="grants.example.org", CACHE_URL="redis://cache:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_a_cache_that_its_workers_do_not_share():
+    # Each worker would keep its own rate-limit counts, multiplying every limit by the number of workers.
+    result = manage("check", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="grants.example.org")
+    assert result.returncode != 0
+    assert "is not a shared cache" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
