@@ -3,7 +3,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
-from accounts.permissions import needs_second_factor
+from accounts.permissions import awaiting_second_factor
 
 # What someone half signed in may still open: the second-factor pages, signing out, and the service's own pages.
 OPEN_BEFORE_SECOND_FACTOR = {
@@ -28,8 +28,7 @@ class SecondFactorRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not needs_second_factor(user) or user.is_verified():
+        if not awaiting_second_factor(request.user):
             return None
         if request.resolver_match.view_name in OPEN_BEFORE_SECOND_FACTOR:
             return None

@@ -29,7 +29,7 @@ from accounts.forms import (
     SignInForm,
 )
 from accounts.models import User
-from accounts.permissions import can_reset_second_factor, needs_second_factor
+from accounts.permissions import awaiting_second_factor, can_reset_second_factor, needs_second_factor
 from accounts.selectors import staff_accounts
 from accounts.services import account_confirm_email, applicant_register
 from accounts.tokens import email_confirmation_token
@@ -191,7 +191,7 @@ def _with_next(url: str, next_path: str, **params: str) -> str:
 def two_factor_verify(request):
     """The second step of signing in for staff: a code from their app, or one of their recovery codes."""
     next_path = safe_next(request, request.GET.get("next"))
-    if not needs_second_factor(request.user) or request.user.is_verified():
+    if not awaiting_second_factor(request.user):
         return redirect(next_path or settings.LOGIN_REDIRECT_URL)
     if not two_factor.has_second_factor(request.user):
         return redirect(_with_next(reverse("accounts:two_factor_setup"), next_path))
