@@ -152,3 +152,9 @@ def test_the_qr_code_is_a_labelled_inline_svg_without_script_or_style(settings):
     svg = authenticator_qr_code(AuthenticatorFactory(user=UserFactory(role=Role.ASSESSOR)))
     assert svg.startswith("<svg") and 'role="img"' in svg and 'aria-label="QR code' in svg
     assert "<script" not in svg and "style=" not in svg
+
+
+def test_the_admin_site_offers_no_way_round_the_audited_pages():
+    from django.contrib import admin
+
+    assert TOTPDevice not in admin.site._registry and StaticDevice not in admin.site._registry
