@@ -127,3 +127,68 @@ class ChangePasswordForm(GovukFormMixin, auth_forms.PasswordChangeForm):
         self.fields["old_password"].label = "Current password"
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
         self.error_messages["password_incorrect"] = "Your current password is not right. Enter it again"
+
+
+def _code_input(**attrs) -> forms.TextInput:
+    # A one-time code is typed or pasted, never remembered: let the browser or phone offer the code it received.
+    return forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none", **attrs})
+
+
+def _without_spaces(value: str) -> str:
+    # Apps show codes as "123 456" and people copy recovery codes with the hyphen we never print; neither matters.
+    return "".join(value.split()).replace("-", "")
+
+
+class AuthenticatorCodeForm(GovukFormMixin, forms.Form):
+    submit_label = "Continue"
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code the app shows for this service. A new code shows every 30 seconds.",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=_code_input(inputmode="numeric", **{"class": "govuk-input--width-5"}),
+    )
+
+    def clean_code(self) -> str:
+        code = _without_spaces(self.cleaned_data["code"])
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("The code must be 6 digits, like 123456", code="format")
+        return code
+
+
+class RecoveryCodeForm(GovukFormMixin, forms.Form):
+    submit_label = "Continue"
+
+    code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the 8-character codes you kept when you set up two-factor sign-in. Each code works once.",
+        error_messages={"required": "Enter one of your recovery codes"},
+        widget=_code_input(**{"class": "govuk-input--width-10"}),
+    )
+
+    def clean_code(self) -> str:
+        code = _without_spaces(self.cleaned_data["code"]).lower()
+        if len(code) != 8 or not code.isalnum():
+            raise forms.ValidationError("A recovery code is 8 letters and numbers, like abcd2345", code="format")
+        return code
+
+
+class SecondFactorResetForm(GovukFormMixin, forms.Form):
+    submit_label = "Reset two-factor sign-in"
+
+    reason = forms.CharField(
+        label="Why are you resetting it?",
+        help_text="For example, they have lost their phone. This goes in the audit trail.",
+        max_length=500,
+        error_messages={
+            "required": "Enter why you are resetting their two-factor sign-in",
+            "max_length": "The reason must be 500 characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_reason(self) -> str:
+        reason = strip_invisible(self.cleaned_data["reason"])
+        if not reason:
+            raise forms.ValidationError("Enter why you are resetting their two-factor sign-in", code="required")
+        return reason

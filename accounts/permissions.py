@@ -35,6 +35,21 @@ def can_read_audit_trail(user) -> bool:
     return is_programme_manager(user)
 
 
+def needs_second_factor(user) -> bool:
+    """Staff move money and read sensitive applications, and the admin site can change anything: both need a code."""
+    return bool(user.is_authenticated and (user.role in STAFF_ROLES or user.is_staff or user.is_superuser))
+
+
+def awaiting_second_factor(user) -> bool:
+    """Signed in with a password but not yet with a code (needs django-otp's middleware, which sets is_verified)."""
+    return needs_second_factor(user) and not user.is_verified()
+
+
+def can_reset_second_factor(user) -> bool:
+    """Who can let a colleague who lost their phone set up two-factor sign-in again."""
+    return is_programme_manager(user) or bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
 def role_required(*roles: str) -> Callable:
     """Sends anonymous visitors to sign in and refuses signed-in users without one of the roles."""
 

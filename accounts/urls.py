@@ -17,4 +17,9 @@ urlpatterns = [
     path("password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("session/extend/", views.session_extend, name="session_extend"),
+    path("two-factor/", views.two_factor_verify, name="two_factor"),
+    path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("staff/", views.staff, name="staff"),
+    path("staff/<int:pk>/reset-two-factor/", views.two_factor_reset, name="two_factor_reset"),
 ]

@@ -1,29 +1,44 @@
 """Signing in and out, registering, confirming an email address, passwords, and the session timeout."""
 
+from urllib.parse import urlencode
+
+import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
+from accounts import two_factor
 from accounts.forms import (
+    AuthenticatorCodeForm,
     ChangePasswordForm,
     NewPasswordForm,
     PasswordResetRequestForm,
+    RecoveryCodeForm,
     RegistrationForm,
+    SecondFactorResetForm,
     SignInForm,
 )
 from accounts.models import User
+from accounts.permissions import awaiting_second_factor, can_reset_second_factor, needs_second_factor
+from accounts.selectors import staff_accounts
 from accounts.services import account_confirm_email, applicant_register
 from accounts.throttling import limit_emails_sent
 from accounts.tokens import email_confirmation_token
+
+# New recovery codes wait here between the request that makes them and the one page that shows them, once.
+NEW_RECOVERY_CODES = "new_recovery_codes"
+STAFF_PAGE_SIZE = 50
 
 
 class SignInView(auth_views.LoginView):
@@ -96,7 +111,15 @@ def confirm_email(request, uidb64: str, token: str):
 @login_required
 def home(request):
     memberships = request.user.memberships.select_related("organisation")
-    return render(request, "accounts/home.html", {"memberships": memberships})
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "memberships": memberships,
+            "uses_second_factor": needs_second_factor(request.user),
+            "can_reset_second_factor": can_reset_second_factor(request.user),
+        },
+    )
 
 
 @method_decorator(limit_emails_sent("password_reset"), name="post")
@@ -161,3 +184,127 @@ def timed_out(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/timed_out.html")
+
+
+def _with_next(url: str, next_path: str, **params: str) -> str:
+    query = urlencode({**params, "next": next_path} if next_path else params)
+    return f"{url}?{query}" if query else url
+
+
+@login_required
+def two_factor_verify(request):
+    """The second step of signing in for staff: a code from their app, or one of their recovery codes."""
+    next_path = safe_next(request, request.GET.get("next"))
+    if not awaiting_second_factor(request.user):
+        return redirect(next_path or settings.LOGIN_REDIRECT_URL)
+    if not two_factor.has_second_factor(request.user):
+        return redirect(_with_next(reverse("accounts:two_factor_setup"), next_path))
+    with_recovery_code = request.GET.get("with") == "recovery-code"
+    form = (RecoveryCodeForm if with_recovery_code else AuthenticatorCodeForm)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = two_factor.second_factor_verify(
+                acting_user=request.user, code=form.cleaned_data["code"], recovery_code=with_recovery_code
+            )
+        except two_factor.SecondFactorRefused as refusal:
+            form.add_error("code", str(refusal))
+        else:
+            django_otp.login(request, device)
+            if with_recovery_code:
+                messages.info(request, _recovery_codes_left(device.token_set.count()))
+            return redirect(next_path or settings.LOGIN_REDIRECT_URL)
+    here = reverse("accounts:two_factor")
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "form": form,
+            "with_recovery_code": with_recovery_code,
+            "other_way": _with_next(here, next_path) if with_recovery_code else _with_next(here, next_path, **{"with": "recovery-code"}),
+        },
+    )
+
+
+def _recovery_codes_left(count: int) -> str:
+    left = "no recovery codes" if count == 0 else f"{count} recovery code{'s' if count != 1 else ''}"
+    return f"You used a recovery code. You have {left} left. Make new ones from your account page if you need them."
+
+
+@login_required
+def two_factor_setup(request):
+    """Setting up an authenticator app, for staff who have none: scan the QR code or type the key, then give a code."""
+    next_path = safe_next(request, request.GET.get("next"))
+    if not needs_second_factor(request.user) or two_factor.has_second_factor(request.user):
+        return redirect(_with_next(reverse("accounts:two_factor"), next_path))
+    device = two_factor.authenticator_begin(acting_user=request.user)
+    form = AuthenticatorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = two_factor.authenticator_confirm(acting_user=request.user, code=form.cleaned_data["code"])
+        except two_factor.SecondFactorRefused as refusal:
+            form.add_error("code", str(refusal))
+        else:
+            django_otp.login(request, enrolment.device)
+            request.session[NEW_RECOVERY_CODES] = enrolment.recovery_codes
+            return redirect(_with_next(reverse("accounts:recovery_codes"), next_path))
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "secret": two_factor.authenticator_secret(device),
+            "qr_code": two_factor.authenticator_qr_code(device),
+        },
+    )
+
+
+@login_required
+def recovery_codes(request):
+    """New recovery codes, shown once; otherwise how many are left and a button to make new ones."""
+    if not needs_second_factor(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            request.session[NEW_RECOVERY_CODES] = two_factor.recovery_codes_regenerate(acting_user=request.user)
+        except two_factor.SecondFactorRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("accounts:two_factor_setup")
+        return redirect(request.get_full_path())
+    device = two_factor.recovery_codes_for(request.user)
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {
+            "codes": request.session.pop(NEW_RECOVERY_CODES, None),
+            "codes_left": device.token_set.count() if device else 0,
+            "next": safe_next(request, request.GET.get("next")) or reverse(settings.LOGIN_REDIRECT_URL),
+        },
+    )
+
+
+@login_required
+def staff(request):
+    """Staff accounts and whether each has set up two-factor sign-in, for resetting a lost phone."""
+    if not can_reset_second_factor(request.user):
+        raise PermissionDenied
+    page = Paginator(staff_accounts(), STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/staff.html", {"page": page, "people": page.object_list})
+
+
+@login_required
+def two_factor_reset(request, pk: int):
+    if not can_reset_second_factor(request.user):
+        raise PermissionDenied
+    colleague = get_object_or_404(staff_accounts(), pk=pk)
+    form = SecondFactorResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.second_factor_reset(acting_user=request.user, user=colleague, reason=form.cleaned_data["reason"])
+        except two_factor.SecondFactorRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, f"{colleague} will set up two-factor sign-in again the next time they sign in."
+            )
+            return redirect("accounts:staff")
+    return render(request, "accounts/two_factor_reset.html", {"form": form, "colleague": colleague})

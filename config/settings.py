@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "core",
     "applications",
@@ -63,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff who have signed in with a password reach nothing but the second-factor pages until they give a code.
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -207,6 +213,9 @@ FUNDER_EMAIL = os.environ.get("FUNDER_EMAIL", "grants@example.org")
 # The funder's own org-id.guide identifier for 360Giving files; empty uses the round's 360Giving prefix.
 FUNDER_ORG_ID = os.environ.get("FUNDER_ORG_ID", "")
 SERVICE_PHASE = os.environ.get("SERVICE_PHASE", "Beta")
+
+# Two-factor sign-in for staff: the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = SERVICE_NAME
 
 # HTTPS and cookies: strict unless DEBUG is on for local development.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -28,6 +28,18 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+class AuthenticatorFactory(factory.django.DjangoModelFactory):
+    """A staff member's confirmed authenticator app: one per person, so asking again returns the same one."""
+
+    class Meta:
+        model = "otp_totp.TOTPDevice"
+        django_get_or_create = ("user", "name")
+
+    user = factory.SubFactory(UserFactory, role=Role.ASSESSOR)
+    name = "Authenticator app"
+    confirmed = True
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation

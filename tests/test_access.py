@@ -98,6 +98,12 @@ ACCESS: dict[str, Rule] = {
     "accounts:password_reset_complete": Rule(everyone(200)),
     "accounts:password_change": Rule(signed_in(200)),
     "accounts:session_extend": Rule(signed_in(204), method="post"),
+    # Two-factor sign-in: staff who have given their code are sent on; applicants never give one
+    "accounts:two_factor": Rule(signed_in(REDIRECT)),
+    "accounts:two_factor_setup": Rule(signed_in(REDIRECT)),
+    "accounts:recovery_codes": Rule(only("assessor", "programme_manager", "finance_officer")),
+    "accounts:staff": Rule(only("programme_manager")),
+    "accounts:two_factor_reset": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.users["assessor"].pk}),
     # The audit trail
     "core:audit_list": Rule(only("programme_manager")),
     "core:audit_history": Rule(
@@ -287,3 +293,31 @@ def test_each_role_gets_the_expected_answer(client_for, world, url_name, role):
         assert not response.url.startswith(reverse("accounts:sign_in")), f"{role} on {url} was sent to sign in"
     else:
         assert response.status_code == expected, f"{role} on {url}: {response.status_code}, expected {expected}"
+
+
+STAFF = ("assessor", "programme_manager", "finance_officer")
+# All a member of staff who has given only their password may open: the second factor's own pages, the ways out,
+# and the statements linked from every page's footer.
+OPEN_BEFORE_SECOND_FACTOR = {
+    "accounts:two_factor",
+    "accounts:two_factor_setup",
+    "accounts:sign_out",
+    "accounts:timed_out",
+    "accounts:session_extend",
+    "core:accessibility",
+    "core:privacy",
+    "core:cookies",
+}
+
+
+@pytest.mark.parametrize("role", STAFF)
+@pytest.mark.parametrize("url_name", sorted(ACCESS))
+def test_staff_who_have_not_given_their_second_factor_are_sent_to_give_it(client_for, world, url_name, role):
+    rule = ACCESS[url_name]
+    url = reverse(url_name, kwargs=rule.kwargs(world))
+    response = getattr(client_for(world.users[role], second_factor=False), rule.method)(url)
+    sent_to_second_factor = response.status_code == 302 and response.url.split("?")[0] == reverse("accounts:two_factor")
+    if url_name in OPEN_BEFORE_SECOND_FACTOR:
+        assert not sent_to_second_factor, f"{role} on {url} was asked for a code"
+    else:
+        assert sent_to_second_factor, f"{role} on {url}: {response.status_code} {response.get('Location', '')}"

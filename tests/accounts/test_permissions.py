@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Role
-from accounts.permissions import can_read_audit_trail, has_role
+from accounts.permissions import can_read_audit_trail, can_reset_second_factor, has_role, needs_second_factor
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,3 +17,19 @@ def test_only_programme_managers_read_the_audit_trail():
 
 def test_a_deactivated_account_has_no_role():
     assert not has_role(UserFactory(role=Role.PROGRAMME_MANAGER, is_active=False), Role.PROGRAMME_MANAGER)
+
+
+def test_every_staff_role_and_anyone_using_the_admin_site_needs_a_second_factor():
+    for role in (Role.ASSESSOR, Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER):
+        assert needs_second_factor(UserFactory(role=role))
+    assert needs_second_factor(UserFactory(role=Role.APPLICANT, is_staff=True))
+    assert not needs_second_factor(UserFactory(role=Role.APPLICANT))
+    assert not needs_second_factor(AnonymousUser())
+
+
+def test_programme_managers_and_superusers_reset_a_colleagues_second_factor():
+    assert can_reset_second_factor(UserFactory(role=Role.PROGRAMME_MANAGER))
+    assert can_reset_second_factor(UserFactory(role=Role.ASSESSOR, is_superuser=True))
+    for role in (Role.APPLICANT, Role.ASSESSOR, Role.FINANCE_OFFICER):
+        assert not can_reset_second_factor(UserFactory(role=role))
+    assert not can_reset_second_factor(AnonymousUser())

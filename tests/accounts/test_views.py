@@ -1,13 +1,18 @@
 import re
+from urllib.parse import quote
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils.html import escape
 
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from accounts.models import Role, User
+from accounts.two_factor import authenticator_code_now, authenticator_secret, recovery_codes_regenerate
 from core.models import AuditEvent
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, AuthenticatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -353,3 +358,160 @@ def test_a_next_address_off_this_site_is_ignored(client, db, django_capture_on_c
                     {"full_name": "New Person", "email": "new@example.org", "password": "a-long-unusual-passphrase",
                      "password_confirmation": "a-long-unusual-passphrase"})
     assert "evil" not in mail.outbox[0].body
+
+
+# Two-factor sign-in for staff
+
+
+def test_staff_signing_in_with_a_password_are_asked_for_a_code_before_any_staff_page(client, programme_manager):
+    AuthenticatorFactory(user=programme_manager)
+    response = sign_in(client, programme_manager.email, TEST_PASSWORD)
+    response = client.get(response.url)
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:two_factor") + "?next=" + reverse("core:home")
+    for page in (reverse("applications:manage_rounds"), reverse("core:audit_list"), "/admin/", "/admin/accounts/user/"):
+        response = client.get(page)
+        assert response.status_code == 302 and response.url.startswith(reverse("accounts:two_factor")), page
+
+
+def test_the_code_from_the_app_completes_signing_in_and_goes_where_the_person_was_going(client, assessor):
+    device = AuthenticatorFactory(user=assessor)
+    sign_in(client, assessor.email, TEST_PASSWORD)
+    url = reverse("accounts:two_factor") + "?next=" + reverse("applications:assessor_dashboard")
+    page = client.get(url).content.decode()
+    assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
+    response = client.post(url, {"code": authenticator_code_now(device)})
+    assert response.status_code == 302
+    assert response.url == reverse("applications:assessor_dashboard")
+    assert client.get(response.url).status_code == 200
+
+
+def test_a_wrong_code_shows_an_error_summary_and_keeps_what_was_typed(client, assessor):
+    AuthenticatorFactory(user=assessor)
+    sign_in(client, assessor.email, TEST_PASSWORD)
+    response = client.post(reverse("accounts:two_factor"), {"code": "12345"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in content and "<title>Error: " in content
+    assert "The code must be 6 digits" in content
+    assert 'value="12345"' in content
+    response = client.post(reverse("accounts:two_factor"), {"code": "000000"})
+    assert "The code is wrong or has run out" in response.content.decode() or "Wait" in response.content.decode()
+    assert client.get(reverse("core:audit_list")).status_code == 302
+
+
+def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(client, assessor):
+    AuthenticatorFactory(user=assessor)
+    code = recovery_codes_regenerate(acting_user=assessor)[0]
+    sign_in(client, assessor.email, TEST_PASSWORD)
+    url = reverse("accounts:two_factor") + "?with=recovery-code"
+    assert "Enter a recovery code" in client.get(url).content.decode()
+    response = client.post(url, {"code": code.upper()}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("applications:assessor_dashboard")
+    assert "You have 9 recovery codes left" in response.content.decode()
+
+    client.post(reverse("accounts:sign_out"))
+    sign_in(client, assessor.email, TEST_PASSWORD)
+    response = client.post(url, {"code": code})
+    assert "wrong or has been used" in response.content.decode()
+
+
+def test_staff_without_an_app_set_one_up_and_see_their_recovery_codes_once(client, finance_officer):
+    sign_in(client, finance_officer.email, TEST_PASSWORD)
+    payments = reverse("grants:payments")
+    response = client.get(reverse("accounts:two_factor") + "?next=" + payments)
+    assert response.url == reverse("accounts:two_factor_setup") + "?next=" + quote(payments, safe="")
+    page = client.get(response.url).content.decode()
+    device = TOTPDevice.objects.get(user=finance_officer, confirmed=False)
+    assert authenticator_secret(device) in page
+    assert "<svg" in page and "authenticator app" in page
+    assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
+
+    response = client.post(response.url, {"code": authenticator_code_now(device)})
+    assert response.url == reverse("accounts:recovery_codes") + "?next=" + quote(payments, safe="")
+    page = client.get(response.url).content.decode()
+    codes = StaticToken.objects.filter(device__user=finance_officer).values_list("token", flat=True)
+    assert len(codes) == 10 and all(code in page for code in codes)
+    assert "This is the only time you will see these codes" in page
+    assert f'href="{payments}"' in page
+    again = client.get(reverse("accounts:recovery_codes")).content.decode()
+    assert not any(code in again for code in codes)
+    assert "You have 10 recovery codes left" in again
+    assert client.get(payments).status_code == 200
+    assert AuditEvent.objects.filter(action="set up two-factor sign-in", actor=finance_officer).exists()
+
+
+def test_a_wrong_code_while_setting_up_shows_an_error_summary(client, assessor):
+    sign_in(client, assessor.email, TEST_PASSWORD)
+    client.get(reverse("accounts:two_factor_setup"))
+    response = client.post(reverse("accounts:two_factor_setup"), {"code": ""})
+    assert "Enter the 6-digit code from your authenticator app" in response.content.decode()
+    assert "govuk-error-summary" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=assessor, confirmed=True).exists()
+
+
+def test_staff_who_have_an_app_cannot_set_up_another_without_a_reset(client, assessor):
+    AuthenticatorFactory(user=assessor)
+    sign_in(client, assessor.email, TEST_PASSWORD)
+    response = client.get(reverse("accounts:two_factor_setup"))
+    assert response.url == reverse("accounts:two_factor")
+    assert TOTPDevice.objects.filter(user=assessor).count() == 1
+
+
+def test_applicants_sign_in_without_a_second_factor(client, applicant):
+    sign_in(client, applicant.email, TEST_PASSWORD)
+    response = client.get(reverse("core:home"))
+    assert response.url == reverse("applications:dashboard")
+    assert client.get(response.url).status_code == 200
+    assert client.get(reverse("accounts:two_factor")).url == reverse("core:home")
+    assert not TOTPDevice.objects.filter(user=applicant).exists()
+
+
+def test_staff_make_new_recovery_codes_from_their_account(client_for, assessor):
+    client = client_for(assessor)
+    assert "Recovery codes" in client.get(reverse("accounts:home")).content.decode()
+    response = client.post(reverse("accounts:recovery_codes"), follow=True)
+    codes = StaticToken.objects.filter(device__user=assessor).values_list("token", flat=True)
+    assert len(codes) == 10 and all(code in response.content.decode() for code in codes)
+
+
+def test_a_programme_manager_resets_a_colleagues_second_factor_and_they_set_up_again(client_for, programme_manager,
+                                                                                        assessor):
+    colleague = client_for(assessor)
+    manager = client_for(programme_manager)
+    assert "Reset a colleague" in manager.get(reverse("accounts:home")).content.decode()
+    url = reverse("accounts:two_factor_reset", kwargs={"pk": assessor.pk})
+    assert url in manager.get(reverse("accounts:staff")).content.decode()
+
+    response = manager.post(url, {"reason": ""})
+    assert "Enter why you are resetting" in response.content.decode()
+    response = manager.post(url, {"reason": "Lost phone"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:staff")
+    assert "will set up two-factor sign-in again" in response.content.decode()
+    assert AuditEvent.objects.get(action="reset two-factor sign-in").reason == "Lost phone"
+
+    # The colleague's open session loses its second factor with the device.
+    response = colleague.get(reverse("applications:assessor_dashboard"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:two_factor_setup"))
+
+
+def test_a_programme_manager_cannot_reset_their_own_second_factor(client_for, programme_manager):
+    client = client_for(programme_manager)
+    response = client.post(reverse("accounts:two_factor_reset", kwargs={"pk": programme_manager.pk}), {"reason": "Why not"})
+    assert "You cannot reset your own" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=programme_manager).exists()
+
+
+def test_applicants_are_not_listed_for_a_reset(client_for, programme_manager, applicant):
+    response = client_for(programme_manager).get(reverse("accounts:two_factor_reset", kwargs={"pk": applicant.pk}))
+    assert response.status_code == 404
+
+
+def test_the_staff_list_makes_a_fixed_number_of_queries(client_for, programme_manager, django_assert_max_num_queries):
+    for role in (Role.ASSESSOR, Role.FINANCE_OFFICER) * 10:
+        AuthenticatorFactory(user=UserFactory(role=role))
+    client = client_for(programme_manager)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("accounts:staff"))
+    assert response.status_code == 200
+    assert response.content.decode().count("govuk-tag--green") == 21

@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 
 from accounts.models import Role, User
+from accounts.two_factor import authenticator_code_now
 from tests.browser.conftest import sign_in
-from tests.factories import TEST_PASSWORD, MembershipFactory, RoundFactory, UserFactory
+from tests.factories import TEST_PASSWORD, AuthenticatorFactory, MembershipFactory, RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,6 +63,7 @@ def test_no_font_but_arial_is_used(page):
 )
 def test_each_role_signs_in_by_keyboard_and_sees_its_own_navigation(page, role, links):
     user = UserFactory(role=role)
+    authenticator = AuthenticatorFactory(user=user) if role != Role.APPLICANT else None
     page.goto("/account/sign-in/")
     page.axe.check()
     page.get_by_label("Email address").focus()
@@ -72,6 +74,14 @@ def test_each_role_signs_in_by_keyboard_and_sees_its_own_navigation(page, role, 
     page.wait_for_url(lambda url: "/sign-in/" not in url)
     page.axe.check()
     navigation = page.get_by_role("navigation", name="Menu")
+    if role != Role.APPLICANT:
+        assert "/account/two-factor/" in page.url
+        assert navigation.get_by_role("link").count() == 0
+        page.get_by_label("Code from your authenticator app").focus()
+        page.keyboard.type(authenticator_code_now(authenticator))
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda url: "/two-factor/" not in url)
+        page.axe.check()
     assert [text.strip() for text in navigation.get_by_role("link").all_inner_texts()] == links
     page.get_by_role("button", name="Sign out").first.click()
     page.wait_for_url("**/")

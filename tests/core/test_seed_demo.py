@@ -4,7 +4,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.demo import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD, DEMO_USERS
 from accounts.models import Role, User
 from applications.models import Membership, Organisation, Round
 
@@ -27,6 +29,15 @@ def test_seed_demo_creates_the_round_and_one_person_for_each_role():
         assert email in output
         assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in output
+
+
+def test_demo_staff_share_one_printed_authenticator_key_and_applicants_have_none():
+    output = seed()
+    assert DEMO_AUTHENTICATOR_KEY in output and "demo_code" in output
+    keys = {device.user.email: device.key for device in TOTPDevice.objects.select_related("user").filter(confirmed=True)}
+    staff = {email for email, _, role in DEMO_USERS if role != Role.APPLICANT}
+    assert set(keys) == staff
+    assert len(set(keys.values())) == 1
 
 
 def test_seed_demo_can_run_twice_without_duplicating_anything():
