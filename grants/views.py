@@ -256,7 +256,8 @@ def payments_due(request):
 
 @role_required(Role.FINANCE_OFFICER)
 def tranche_release(request, pk: int):
-    tranche = get_object_or_404(Tranche.objects.select_related("award__application__organisation"), pk=pk)
+    tranches = Tranche.objects.select_related("award__application__organisation")
+    tranche = get_object_or_404(tranches, pk=pk)
     by_stripe = request.POST.get("route") == Tranche.Rail.STRIPE
     form = BacsPaymentForm(request.POST if request.method == "POST" and not by_stripe else None)
     refusal = None
@@ -273,7 +274,7 @@ def tranche_release(request, pk: int):
                 return redirect("grants:payments")
         except GrantError as error:
             refusal = str(error)
-            tranche.refresh_from_db()
+            tranche = tranches.get(pk=pk)  # as it is now, so the page shows the route that was recorded
         except stripe.StripeError:
             messages.error(request, "Stripe did not answer. Nothing has been paid twice: try again in a few minutes.")
             return redirect("grants:payments")
