@@ -203,8 +203,7 @@ def scores_import(resource: ScoringSheetResource, acting_user) -> int:
 
 
 def scoring_sheet(assessor, file_format: str):
-    dataset = ScoringSheetResource(assessor).export(scoring_sheet_rows(assessor))
-    return export_file(dataset, file_format)
+    return export_file(ScoringSheetResource(assessor), scoring_sheet_rows(assessor), file_format)
 
 
 def ranking_sheet(criteria, ranked, file_format: str):
@@ -213,5 +212,5 @@ def ranking_sheet(criteria, ranked, file_format: str):
     by_pk = {application.pk: application for application in answers}
     for entry in ranked:
         entry.answers = by_pk[entry.application_id]
-    return export_file(RankingResource(criteria).export(ranked), file_format)
+    return export_file(RankingResource(criteria), ranked, file_format)
 

@@ -237,7 +237,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Spreadsheets: applicants' words must never run as formulas when a manager opens an export.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Spreadsheets: applicants' words must never run as formulas when a manager opens an export. core.spreadsheets
+# does it (cell_safe); import-export's own escaping would turn every number into text and strip only one "=".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from applications.models import Borough, Organisation, Round
+from core.spreadsheets import cell_safe
 from grants.models import Award
 
 PUBLISHED = [Award.Status.ACCEPTED, Award.Status.ACTIVE, Award.Status.COMPLETED]
@@ -110,10 +111,5 @@ def as_csv(awards) -> str:
         ]
         for place in g["beneficiaryLocation"] + [{}] * (places - len(g["beneficiaryLocation"])):
             row += [place.get("name", ""), place.get("geoCode", ""), place.get("geoCodeType", "")]
-        writer.writerow([_csv_safe(value) for value in row])
+        writer.writerow([cell_safe(value) for value in row])
     return out.getvalue()
-
-
-def _csv_safe(value):
-    """A value that a spreadsheet would run as a formula is written as text."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value

@@ -126,6 +126,7 @@ class Tranche(StatusMachine):
     after_quarter = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     due_at = models.DateTimeField(null=True, blank=True)
+    # The route is recorded when its payment begins, and from then on it is the only way this tranche is paid.
     rail = models.CharField(max_length=10, choices=Rail.choices, blank=True)
     idempotency_key = models.CharField(max_length=100, unique=True)
     stripe_transfer_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
@@ -139,6 +140,9 @@ class Tranche(StatusMachine):
         constraints = [
             models.UniqueConstraint(fields=["award", "number"], name="one_tranche_per_number"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(bank_reference="") | Q(stripe_transfer_id__isnull=True), name="tranche_paid_one_way_only"
+            ),
         ]
 
     def __str__(self) -> str:

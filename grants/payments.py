@@ -1,9 +1,12 @@
 """Paying tranches: by a bank transfer (BACS) that finance records, or by Stripe Connect when it is configured.
 
-A tranche is paid once and only once. Its row is locked while it is released; a Stripe transfer carries an
-idempotency key made from the tranche, and before creating one the gateway looks for a transfer already made for
-that tranche (Stripe forgets idempotency keys after a day), so a retry or a crash between Stripe and our commit
-never pays twice. Webhooks are verified, stored once by event id, and only ever move a tranche forward.
+A tranche is paid once and only once, by one route. The route is recorded when its payment begins and never
+changes: a bank transfer is recorded only for a due tranche that no Stripe payment has begun for, and a Stripe
+payment begins only for a tranche with no bank transfer. Both lock the tranche's row and check again under the lock.
+A Stripe transfer carries an idempotency key made from the tranche, and before creating one the gateway looks for a
+transfer already made for that tranche (Stripe forgets idempotency keys after a day), so a retry or a crash between
+Stripe and our commit never pays twice. Webhooks are verified, stored once by event id, and only ever move a tranche
+forward.
 """
 
 import logging
@@ -37,11 +40,31 @@ def stripe_client() -> stripe.StripeClient:
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, base_addresses=base, max_network_retries=2)
 
 
-def rail_for(award: Award) -> str:
-    account = ConnectedAccount.objects.filter(organisation=award.application.organisation_id).first()
+def rail_for(tranche: Tranche) -> str:
+    """The route a tranche is paid by: the one recorded when its payment began; before that, Stripe when it is
+    configured and the grantee can receive transfers, otherwise a bank transfer."""
+    if tranche.rail:
+        return tranche.rail
+    account = ConnectedAccount.objects.filter(organisation=tranche.award.application.organisation_id).first()
     if stripe_enabled() and account and account.transfers_enabled:
         return Tranche.Rail.STRIPE
     return Tranche.Rail.BACS
+
+
+def _locked(tranche: Tranche) -> Tranche:
+    return (Tranche.objects.select_for_update(of=("self",)).select_related("award__application__organisation")
+            .get(pk=tranche.pk))
+
+
+def _refuse_another_route(tranche: Tranche, rail: str) -> None:
+    """Called under the tranche's row lock, before paying it by `rail`: a tranche is paid by one route only."""
+    if rail == Tranche.Rail.BACS and (tranche.rail == Tranche.Rail.STRIPE or tranche.stripe_transfer_id):
+        transfer = f" (transfer {tranche.stripe_transfer_id})" if tranche.stripe_transfer_id else ""
+        raise GrantError(f"{tranche} is paid by Stripe{transfer}, so a bank transfer cannot be recorded for it. "
+                         "If you have made one, ask the grantee to pay it back.")
+    if rail == Tranche.Rail.STRIPE and tranche.rail == Tranche.Rail.BACS:
+        raise GrantError(f"{tranche} was paid by bank transfer (reference {tranche.bank_reference}), so it cannot be "
+                         "sent by Stripe as well.")
 
 
 def _mark_award_active(award: Award, acting_user: User | None) -> None:
@@ -54,11 +77,14 @@ def _mark_award_active(award: Award, acting_user: User | None) -> None:
 
 
 def tranche_record_bacs(*, tranche: Tranche, bank_reference: str, paid_on: date, acting_user: User) -> Tranche:
-    """Records a bank transfer that finance has made. The row lock makes a second recording impossible."""
+    """Records a bank transfer that finance has made, for a due tranche that no Stripe payment has begun for."""
     with transaction.atomic():
-        tranche = Tranche.objects.select_for_update().select_related("award__application").get(pk=tranche.pk)
-        if tranche.status == Tranche.Status.PAID:
+        tranche = _locked(tranche)
+        if tranche.status == Tranche.Status.PAID and tranche.rail == Tranche.Rail.BACS:
             raise GrantError(f"{tranche} has already been paid, on {tranche.paid_on:%d %B %Y}.")
+        _refuse_another_route(tranche, Tranche.Rail.BACS)
+        if tranche.status != Tranche.Status.DUE:
+            raise GrantError(f"{tranche} is not due for payment: it is {tranche.get_status_display().lower()}.")
         previous = tranche.transition_to(Tranche.Status.PAID)
         tranche.rail, tranche.bank_reference, tranche.paid_on = Tranche.Rail.BACS, bank_reference, paid_on
         tranche.released_by, tranche.released_at = acting_user, timezone.now()
@@ -77,9 +103,23 @@ def _existing_transfer(client: stripe.StripeClient, tranche: Tranche):
 
 
 def tranche_release_stripe(*, tranche: Tranche, acting_user: User) -> Tranche:
-    """Transfers a due tranche to the grantee's connected account, exactly once."""
+    """Transfers a due tranche to the grantee's connected account, exactly once.
+
+    The Stripe route is recorded and committed before Stripe is called: from then on no bank transfer can be
+    recorded for the tranche, even if we crash before Stripe's answer is saved."""
     with transaction.atomic():
-        tranche = Tranche.objects.select_for_update().select_related("award__application__organisation").get(pk=tranche.pk)
+        tranche = _locked(tranche)
+        _refuse_another_route(tranche, Tranche.Rail.STRIPE)
+        if not tranche.rail:
+            if tranche.status != Tranche.Status.DUE:
+                raise GrantError(f"{tranche} is not due for payment: it is {tranche.get_status_display().lower()}.")
+            if rail_for(tranche) != Tranche.Rail.STRIPE:
+                raise GrantError(f"{tranche.award.application.organisation} cannot receive Stripe payments yet.")
+            tranche.rail = Tranche.Rail.STRIPE
+            tranche.save(update_fields=["rail"])
+            audit_record(acting_user=acting_user, action="began paying by Stripe", target=tranche)
+    with transaction.atomic():
+        tranche = _locked(tranche)
         if STAGE[tranche.status] >= STAGE[Tranche.Status.RELEASED]:
             return tranche  # released already, by this or another request
         account = ConnectedAccount.objects.get(organisation=tranche.award.application.organisation)
@@ -96,7 +136,7 @@ def tranche_release_stripe(*, tranche: Tranche, acting_user: User) -> Tranche:
             options={"idempotency_key": tranche.idempotency_key},
         )
         previous = tranche.transition_to(Tranche.Status.RELEASED)
-        tranche.rail, tranche.stripe_transfer_id = Tranche.Rail.STRIPE, transfer.id
+        tranche.stripe_transfer_id = transfer.id
         tranche.released_by, tranche.released_at = acting_user, timezone.now()
         tranche.save()
         audit_record(acting_user=acting_user, action=f"released {tranche.amount} by Stripe", target=tranche,
@@ -128,8 +168,16 @@ def webhook_receive(*, payload: bytes, signature: str | None) -> WebhookEvent | 
 
 
 def _tranche_for(transfer) -> Tranche | None:
+    """The tranche a transfer pays, locked; None, with a log line saying why, when no tranche here should take it."""
     key = (transfer.get("metadata") or {}).get("tranche")
-    return Tranche.objects.select_for_update().select_related("award").filter(idempotency_key=key).first()
+    tranche = Tranche.objects.select_for_update().select_related("award").filter(idempotency_key=key).first()
+    if tranche is None:
+        logger.warning("Stripe transfer %s names no tranche we know", transfer.get("id"))
+    elif tranche.rail == Tranche.Rail.BACS:
+        logger.error("Stripe transfer %s is for %s, which was paid by bank transfer: one of the two must be reversed",
+                     transfer.get("id"), tranche)
+        return None
+    return tranche
 
 
 def _move_forward(tranche: Tranche, status: str, action: str) -> None:
@@ -146,7 +194,6 @@ def _apply(event_type: str, obj) -> None:
     if event_type == "transfer.created":
         tranche = _tranche_for(obj)
         if tranche is None:
-            logger.warning("Stripe transfer %s names no tranche we know", obj.get("id"))
             return
         if not tranche.stripe_transfer_id:
             tranche.stripe_transfer_id, tranche.rail = obj["id"], Tranche.Rail.STRIPE

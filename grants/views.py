@@ -18,7 +18,6 @@ from applications import selectors as application_selectors
 from applications.models import Round
 from core.downloads import download
 from core.performance import without_cyclic_gc
-from core.state import InvalidTransition
 from grants import selectors
 from grants.giving360 import as_csv, package, publishable_awards
 from grants.forms import AcceptForm, BacsPaymentForm, CorrectionForm, DeclineForm, DecisionForm
@@ -257,12 +256,14 @@ def payments_due(request):
 
 @role_required(Role.FINANCE_OFFICER)
 def tranche_release(request, pk: int):
-    tranche = get_object_or_404(Tranche.objects.select_related("award__application__organisation"), pk=pk)
-    rail = rail_for(tranche.award)
-    form = BacsPaymentForm(request.POST or None) if rail == Tranche.Rail.BACS else None
+    tranches = Tranche.objects.select_related("award__application__organisation")
+    tranche = get_object_or_404(tranches, pk=pk)
+    by_stripe = request.POST.get("route") == Tranche.Rail.STRIPE
+    form = BacsPaymentForm(request.POST if request.method == "POST" and not by_stripe else None)
+    refusal = None
     if request.method == "POST":
         try:
-            if rail == Tranche.Rail.STRIPE:
+            if by_stripe:
                 tranche_release_stripe(tranche=tranche, acting_user=request.user)
                 messages.success(request, f"{tranche} released to the grantee's Stripe account.")
                 return redirect("grants:payments")
@@ -271,13 +272,16 @@ def tranche_release(request, pk: int):
                                     paid_on=form.cleaned_data["paid_on"], acting_user=request.user)
                 messages.success(request, f"Payment of {tranche} recorded.")
                 return redirect("grants:payments")
-        except (GrantError, InvalidTransition) as error:
-            messages.error(request, str(error) if isinstance(error, GrantError) else f"{tranche} is not due for payment.")
-            return redirect("grants:payments")
+        except GrantError as error:
+            refusal = str(error)
+            tranche = tranches.get(pk=pk)  # as it is now, so the page shows the route that was recorded
         except stripe.StripeError:
             messages.error(request, "Stripe did not answer. Nothing has been paid twice: try again in a few minutes.")
             return redirect("grants:payments")
-    return render(request, "grants/tranche_release.html", {"tranche": tranche, "rail": rail, "form": form})
+    rail = rail_for(tranche)
+    return render(request, "grants/tranche_release.html", {
+        "tranche": tranche, "rail": rail, "rail_label": Tranche.Rail(rail).label, "form": form, "refusal": refusal,
+    })
 
 
 @role_required(Role.FINANCE_OFFICER, Role.PROGRAMME_MANAGER)

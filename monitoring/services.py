@@ -195,12 +195,18 @@ def reminders_send(*, today: date | None = None) -> int:
 
 
 def returns_mark_due(*, today: date | None = None) -> int:
-    """Returns whose quarter has ended are due."""
+    """Returns whose quarter has ended are due. Each is locked and checked again before it changes, so a return
+    the grantee sends while this runs stays sent."""
     today = today or timezone.localdate()
     due = 0
-    for monitoring_return in Return.objects.filter(status=Return.Status.NOT_DUE, period_end__lt=today):
+    for pk in Return.objects.filter(status=Return.Status.NOT_DUE, period_end__lt=today).values_list("pk", flat=True):
         with transaction.atomic():
-            monitoring_return.transition_to(Return.Status.DUE)
+            monitoring_return = Return.objects.select_for_update().get(pk=pk)
+            if monitoring_return.status != Return.Status.NOT_DUE:
+                continue
+            previous = monitoring_return.transition_to(Return.Status.DUE)
             monitoring_return.save(update_fields=["status"])
+            audit_record(acting_user=None, action=f"quarter {monitoring_return.quarter} ended: return due",
+                         target=monitoring_return, from_state=previous, to_state=monitoring_return.status)
             due += 1
     return due

@@ -11,6 +11,7 @@ from applications.models import Allocation, Assessment, Score
 from applications.selectors import ranking_for
 from applications.spreadsheets import ranking_sheet, scores_import, scores_read, scoring_sheet
 from tests.factories import ApplicationFactory, RoundFactory, UserFactory, described_criteria
+from tests.formulae import FORMULAE, assert_shown_as_text
 
 pytestmark = pytest.mark.django_db
 
@@ -143,4 +144,41 @@ def test_the_ranking_export_has_answers_scores_and_escapes_formulae(assessor, al
     assert {row["Reference"] for row in rows} == {"DHC27-0001", "DHC27-0002"}
     assert "Criterion 1 (average)" in rows[0]
     summary = next(row["Summary"] for row in rows if row["Reference"] == "DHC27-0001")
-    assert not summary.startswith("=")
+    assert summary == "'=HYPERLINK(\"http://evil.example\")"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("typed", FORMULAE)
+def test_the_ranking_shows_an_organisation_name_that_looks_like_a_formula_as_text(allocations, typed, file_format):
+    organisation = allocations[0].application.organisation
+    organisation.name = typed
+    organisation.save()
+    content, _ = ranking_sheet(*ranking_for(organisation.applications.get().round), file_format)
+    assert_shown_as_text(content, file_format, typed)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("typed", FORMULAE)
+def test_the_scoring_sheet_shows_names_and_reasons_that_look_like_formulae_as_text(assessor, allocations, typed, file_format):
+    allocation = allocations[0]
+    organisation = allocation.application.organisation
+    organisation.name = typed
+    organisation.save()
+    assessment_save(allocation=allocation, scores={c.pk: (3, typed) for c in allocation.application.round.criteria.all()},
+                    acting_user=assessor, submit=False)
+    content, _ = scoring_sheet(assessor, file_format)
+    assert_shown_as_text(content, file_format, typed)
+
+
+def test_a_reason_starting_with_a_dash_goes_out_and_back_in_unchanged(assessor, allocations):
+    rows = rows_of_csv(scoring_sheet(assessor, "csv")[0])
+    for row in rows:
+        row["Score"], row["Reason for the score"] = "4", "- strong local evidence"
+    scores_import(scores_read(as_csv_upload(rows), assessor)[0], assessor)
+    for file_format in ("csv", "xlsx"):
+        content, _ = scoring_sheet(assessor, file_format)
+        upload = content.encode() if file_format == "csv" else content
+        resource, problems = scores_read(SimpleUploadedFile(f"scores.{file_format}", upload), assessor)
+        assert problems == []
+        scores_import(resource, assessor)
+    assert set(Score.objects.values_list("justification", flat=True)) == {"- strong local evidence"}

@@ -1,11 +1,24 @@
-"""A scored round ready for decisions: applications ranked by weighted total, two programme managers."""
+"""A scored round ready for decisions: applications ranked by weighted total, two programme managers; an accepted
+award to pay, and a stand-in for Stripe's API."""
+
+from decimal import Decimal
 
 import pytest
 
 from accounts.models import Role
 from applications.assessment import assessment_save, conflict_declare
 from applications.models import Allocation
-from tests.factories import ApplicationFactory, MembershipFactory, RoundFactory, UserFactory, described_criteria
+from grants.models import ConnectedAccount
+from grants.services import award_accept
+from tests.factories import (
+    ApplicationFactory,
+    AwardFactory,
+    MembershipFactory,
+    RoundFactory,
+    UserFactory,
+    described_criteria,
+)
+from tests.grants.fake_stripe import WEBHOOK_SECRET, FakeStripe
 
 
 def scored(round_, assessors, *, reference, amount, score):
@@ -37,3 +50,27 @@ def scored_round(db):
 @pytest.fixture
 def second_manager(db):
     return UserFactory(role=Role.PROGRAMME_MANAGER, full_name="Second Manager")
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    fake = FakeStripe().start()
+    settings.STRIPE_SECRET_KEY = "sk_test_local"
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def accepted_award(programme_manager):
+    award = AwardFactory(amount=Decimal("8000.00"))
+    award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
+    return award
+
+
+@pytest.fixture
+def connected(accepted_award):
+    return ConnectedAccount.objects.create(
+        organisation=accepted_award.application.organisation, stripe_account_id="acct_grantee", transfers_enabled=True
+    )

@@ -9,6 +9,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+# The secret the tests sign webhooks with, as Stripe signs them with an endpoint's secret.
+WEBHOOK_SECRET = "whsec_test_secret"
+
 
 class FakeStripe:
     def __init__(self):

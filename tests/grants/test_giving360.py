@@ -9,10 +9,11 @@ import referencing.jsonschema
 from django.core.management import call_command
 from jsonschema import Draft202012Validator
 
-from applications.models import Borough
+from applications.models import Borough, Organisation
 from grants.giving360 import as_csv, organisation_id, package, publishable_awards
 from grants.services import award_accept
 from tests.factories import AwardFactory, OrganisationFactory
+from tests.formulae import FORMULAE, assert_shown_as_text
 
 pytestmark = pytest.mark.django_db
 SCHEMAS = Path(__file__).parent / "data"
@@ -71,6 +72,12 @@ def test_the_csv_has_360giving_columns_and_a_row_per_grant(published):
     assert len(rows) == 3
     assert rows[0]["Beneficiary Location:1:Geographic Code"] in {"E09000012", "E09000030"}
     assert rows[1]["Recipient Org:Identifier"] == "GB-COH-07654321"
+
+
+@pytest.mark.parametrize("typed", FORMULAE)
+def test_the_csv_shows_an_organisation_name_that_looks_like_a_formula_as_text(published, typed):
+    Organisation.objects.filter(pk=published[0].application.organisation_id).update(name=typed)
+    assert_shown_as_text(as_csv(publishable_awards()), "csv", typed)
 
 
 def test_the_command_writes_json_and_csv(published, tmp_path):

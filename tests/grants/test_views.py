@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -100,6 +102,53 @@ def test_finance_records_a_bacs_payment_and_the_ledger_shows_it(client_for, fina
     assert "£4,000" in ledger and "paid on" in ledger
     csv_text = client.get(reverse("grants:ledger_csv", kwargs={"pk": award.round.pk})).content.decode()
     assert "BACS-77" in csv_text and award.reference in csv_text
+
+
+def test_the_release_page_shows_the_route_recorded_and_refuses_a_bank_transfer_for_a_stripe_payment(
+    client_for, finance_officer, fake_stripe, accepted_award, connected
+):
+    tranche = accepted_award.tranches.get(number=1)
+    client = client_for(finance_officer)
+    url = reverse("grants:tranche_release", kwargs={"pk": tranche.pk})
+    page = client.get(url).content.decode()
+    assert "To be paid by" in page and "Stripe Connect" in page and "Send the payment by Stripe" in page
+    assert client.post(url, {"route": "stripe"}).status_code == 302
+    connected.transfers_enabled = False  # the grantee's Stripe account is restricted after the transfer
+    connected.save()
+    page = client.get(url).content.decode()
+    assert "Paid by" in page and "Stripe Connect" in page and "tr_1" in page
+    assert "Record the payment" not in page
+    today = date.today()
+    refused = client.post(url, {"bank_reference": "BACS-77", "paid_on_0": today.day, "paid_on_1": today.month,
+                                "paid_on_2": today.year})
+    assert refused.status_code == 200
+    content = refused.content.decode()
+    assert "govuk-error-summary" in content and "so a bank transfer cannot be recorded for it" in content
+    tranche.refresh_from_db()
+    assert (tranche.status, tranche.rail, tranche.bank_reference) == ("released", "stripe", "")
+
+
+def test_a_stripe_payment_for_a_grantee_without_a_payout_account_is_refused_on_the_page(
+    client_for, finance_officer, fake_stripe, accepted_award
+):
+    tranche = accepted_award.tranches.get(number=1)
+    url = reverse("grants:tranche_release", kwargs={"pk": tranche.pk})
+    response = client_for(finance_officer).post(url, {"route": "stripe"})
+    assert response.status_code == 200
+    assert "cannot receive Stripe payments yet" in response.content.decode()
+    assert "Record the payment" in response.content.decode()  # the bank transfer form is still there
+
+
+def test_a_stripe_payment_begun_but_not_finished_can_only_be_finished_by_stripe(
+    client_for, finance_officer, fake_stripe, accepted_award, connected
+):
+    from grants.models import Tranche
+
+    tranche = accepted_award.tranches.get(number=1)
+    Tranche.objects.filter(pk=tranche.pk).update(rail="stripe")
+    page = client_for(finance_officer).get(reverse("grants:tranche_release", kwargs={"pk": tranche.pk})).content.decode()
+    assert "A Stripe payment has been started" in page and "Send the payment by Stripe" in page
+    assert "Record the payment" not in page
 
 
 def test_the_webhook_endpoint_takes_signed_events_and_refuses_forged_ones(client, settings, programme_manager):

@@ -11,7 +11,9 @@ from grants.services import award_accept
 from monitoring.models import Return
 from monitoring.outcomes import Chart, chart_summary, round_outcomes
 from monitoring.services import return_review, return_save, return_submit
+from monitoring.spreadsheets import outcomes_sheet
 from tests.factories import AwardFactory, RoundFactory
+from tests.formulae import FORMULAE, assert_shown_as_text
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +131,14 @@ def test_the_dashboard_downloads_as_csv_and_xlsx(client_for, programme_manager, 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [cell.value for cell in sheet[1]][:3] == ["Breakdown", "Group", "Indicator code"]
     assert sheet.max_row == len(rows) + 1
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("typed", FORMULAE)
+def test_the_outcomes_download_shows_an_indicator_name_that_looks_like_a_formula_as_text(round_, typed, file_format):
+    round_.indicators.filter(code="victims_supported").update(name=typed)
+    content, _ = outcomes_sheet(round_outcomes(round_), file_format)
+    assert_shown_as_text(content, file_format, typed)
 
 
 def test_an_unknown_download_format_is_not_found(client_for, programme_manager, round_):

@@ -4,8 +4,10 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 
 from applications.models import BudgetLine
+from core.models import AuditEvent
 from grants.models import Tranche
 from monitoring.models import IndicatorCount, Return
 from monitoring.services import (
@@ -117,6 +119,34 @@ def test_the_reminder_command_is_safe_to_run_twice(award):
     for _ in range(2):
         call_command("send_return_reminders", stdout=StringIO())
     assert returns_mark_due(today=date.today()) == 0
+
+
+def test_marking_returns_due_writes_an_audit_event_by_the_system(award):
+    first = award.returns.get(quarter=1)
+    assert returns_mark_due(today=first.period_end + timedelta(days=1)) == 1
+    event = AuditEvent.objects.get(target_id=str(first.pk), to_state=Return.Status.DUE)
+    assert (event.actor, event.from_state) == (None, Return.Status.NOT_DUE)
+
+
+def test_a_return_sent_while_returns_are_marked_due_stays_sent(award, applicant, supported, caseworker):
+    """The cron job reads the returns whose quarter has ended; the grantee sends one before it gets to it."""
+    first = award.returns.get(quarter=1)
+    return_save(monitoring_return=first, counts={supported.pk: 3}, spending={caseworker.pk: Decimal("100")},
+                narrative={}, acting_user=applicant)
+    sent_meanwhile = []
+
+    def send_after_the_stale_read(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not sent_meanwhile and sql.startswith("SELECT") and Return._meta.db_table in sql:
+            sent_meanwhile.append(first)
+            return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
+        return result
+
+    with connection.execute_wrapper(send_after_the_stale_read):
+        marked = returns_mark_due(today=first.period_end + timedelta(days=1))
+    first.refresh_from_db()
+    assert sent_meanwhile and first.status == Return.Status.SUBMITTED
+    assert marked == 0 and not AuditEvent.objects.filter(to_state=Return.Status.DUE).exists()
 
 
 def test_a_return_cannot_be_sent_with_numbers_missing(award, applicant, supported, caseworker):

@@ -10,7 +10,8 @@ from openpyxl import Workbook, load_workbook
 from core.models import AuditEvent
 from monitoring.models import Return
 from monitoring.services import ReturnError, figures_record, return_save, return_submit
-from monitoring.spreadsheets import COLUMNS, figures_read
+from monitoring.spreadsheets import COLUMNS, figures_read, figures_sheet
+from tests.formulae import FORMULAE, assert_shown_as_text
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,15 @@ def test_the_sheet_lists_every_figure_of_open_returns_whose_quarter_has_begun(cl
         [award.reference, "1", "Disabled victims supported", "7"],
         [award.reference, "1", "Spend: Staff costs: Caseworker", ""],
     ]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("typed", FORMULAE)
+def test_the_returns_sheet_shows_an_item_that_looks_like_a_formula_as_text(award, supported, typed, file_format):
+    supported.name = typed
+    supported.save()
+    content, _ = figures_sheet(award.round, file_format)
+    assert_shown_as_text(content, file_format, typed)
 
 
 def test_a_clean_sheet_saves_its_figures_as_drafts(award, supported, caseworker, programme_manager):
