@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-# Chromium reports what a Content-Security-Policy refuses, and a Permissions-Policy it cannot read, as console errors.
+# Chromium reports what a Content-Security-Policy refuses, and a Permissions-Policy it cannot read, in the console.
 POLICY_ERROR = re.compile(r"Content Security Policy|Permissions-Policy")
 CHROMIUM_ARGS = [
     "--headless",
@@ -88,7 +88,7 @@ def page(browser, live_server, settings):
     refused = []
 
     def note_refusal(message):
-        if message.type == "error" and POLICY_ERROR.search(message.text):
+        if message.type in {"error", "warning"} and POLICY_ERROR.search(message.text):
             refused.append(f"{page.url}: {message.text}")
 
     page.on("console", note_refusal)
