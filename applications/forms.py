@@ -2,10 +2,9 @@
 
 from decimal import Decimal
 
-from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Div, Field, Fieldset, Layout, Size
 from django import forms
 from django.utils import timezone
-from django.utils.html import escape
 
 from accounts.models import normalise_email
 from applications.models import AdjustmentRequest, Application, Borough, BudgetLine, DocumentKind, Membership, Organisation
@@ -19,7 +18,7 @@ from applications.validators import (
     normalise_uk_phone,
 )
 from core.fields import CountField, DateField, PoundsField, YesNoField
-from core.forms import GovukFormMixin, embed_in_page_form
+from core.forms import GovukFormMixin, Text, embed_in_page_form
 from core.templatetags.govuk import plain_number, pounds
 
 
@@ -195,7 +194,7 @@ class BoardForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["board_size"].error_messages["min_value"] = "Your board must have at least 1 member"
         self.helper.layout = Layout(
-            HTML('<h1 class="govuk-heading-l">Your board or management committee</h1>'),
+            Text("h1", "Your board or management committee", "govuk-heading-l"),
             Field.text("board_size"),
             Field.text("disabled_board_members"),
         )
@@ -234,7 +233,7 @@ class StaffForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.layout = Layout(
-            HTML('<h1 class="govuk-heading-l">Your staff</h1>'),
+            Text("h1", "Your staff", "govuk-heading-l"),
             Field.text("staff_count"),
             Field.text("disabled_staff_count"),
         )
@@ -441,7 +440,7 @@ class OutcomesForm(GovukFormMixin, forms.Form):
                 items.append(Div(Field.text(name), css_class="govuk-date-input__item"))
             fieldsets.append(
                 Fieldset(
-                    HTML(f'<div class="govuk-hint">{escape(indicator.guidance)}</div>' if indicator.guidance else ""),
+                    *([Text("div", indicator.guidance, "govuk-hint")] if indicator.guidance else []),
                     Div(*items, css_class="govuk-date-input"),
                     legend=indicator.name,
                     legend_size=Size.SMALL,
@@ -772,7 +771,7 @@ class ScoringForm(GovukFormMixin, forms.Form):
             )
             layout.append(
                 Fieldset(
-                    HTML(f'<p class="govuk-body">Weight: {plain_number(criterion.weight)}%. {escape(criterion.guidance)}</p>'),
+                    Text("p", f"Weight: {plain_number(criterion.weight)}%. {criterion.guidance}", "govuk-body"),
                     Field.radios(score_name, legend_size=Size.SMALL, small=True),
                     Field.textarea(justification_name, rows=4, max_words=300),
                     legend=str(criterion),

@@ -1,10 +1,11 @@
 """The one way forms render here: GOV.UK Design System markup through crispy-forms-gds."""
 
 from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
 from django import forms
+from django.utils.html import format_html
 
 from core.text import without_nul
-from crispy_forms_gds.layout import Submit
 
 
 class GovukFormMixin:
@@ -40,3 +41,17 @@ def embed_in_page_form(form):
         helper.form_tag = False
         helper.inputs = []
     return form
+
+
+class Text:
+    """A line of text in a form's layout, in an element of its own: `Text("div", round.guidance, "govuk-hint")`.
+
+    crispy's HTML() runs its content through the template engine, so staff-written guidance holding `{{ ... }}`
+    or `{% ... %}` would be evaluated. This shows the text exactly as written, escaped, and never as a template.
+    """
+
+    def __init__(self, tag: str, text: str, css_class: str):
+        self.tag, self.text, self.css_class = tag, text, css_class
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        return format_html('<{0} class="{1}">{2}</{0}>', self.tag, self.css_class, self.text)

@@ -10,6 +10,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
 
 
@@ -50,10 +51,9 @@ class OutlinedDocument(SimpleDocTemplate):
         self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
 
 
-def table(rows: list[list], col_widths: list[float], text_style: ParagraphStyle, header: bool = True,
-          wrap: bool = True) -> Table:
-    """A ruled table. With `wrap` off, cells are plain text in the body font: much quicker for short values."""
-    cells = [[para(str(value), text_style) if wrap else str(value) for value in row] for row in rows]
+def table(rows: list[list], col_widths: list[float], text_style: ParagraphStyle, header: bool = True) -> Table:
+    """A ruled table whose cells wrap their text to the column's width."""
+    cells = [[para(str(value), text_style) for value in row] for row in rows]
     result = Table(cells, colWidths=col_widths, repeatRows=1 if header else 0)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -86,6 +86,31 @@ def render_pdf(*, title: str, subject: str, story: list) -> bytes:
     return buffer.getvalue()
 
 
+def wrap_lines(text: str, font_name: str, font_size: float, width: float) -> list[str]:
+    """Text broken into lines no wider than `width`: at spaces, and inside any word too long for a line.
+
+    reportlab breaks only at spaces, so a long web address or a word typed without spaces ran off the page.
+    """
+    lines = []
+    for block in text.split("\n"):
+        for line in simpleSplit(block, font_name, font_size, width) or [""]:
+            while stringWidth(line, font_name, font_size) > width:
+                fits = _characters_that_fit(line, font_name, font_size, width)
+                lines.append(line[:fits])
+                line = line[fits:]
+            lines.append(line)
+    return lines
+
+
+def _characters_that_fit(line: str, font_name: str, font_size: float, width: float) -> int:
+    used = 0.0
+    for index, character in enumerate(line):
+        used += stringWidth(character, font_name, font_size)
+        if used > width:
+            return max(index, 1)
+    return len(line)
+
+
 class TextBlock(Flowable):
     """Plain text wrapped to the frame's width and drawn as real, selectable text.
 
@@ -100,11 +125,7 @@ class TextBlock(Flowable):
 
     def _lines(self, width: float) -> list[str]:
         if self.lines is None:
-            self.lines = [
-                line
-                for block in self.text.split("\n")
-                for line in (simpleSplit(block, self.style.fontName, self.style.fontSize, width) or [""])
-            ]
+            self.lines = wrap_lines(self.text, self.style.fontName, self.style.fontSize, width)
         return self.lines
 
     def wrap(self, available_width, available_height):

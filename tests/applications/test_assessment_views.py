@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.models import Role
 from applications.assessment import assessment_save, conflict_declare
@@ -154,3 +155,16 @@ def test_the_ranking_and_assessor_dashboard_make_the_same_queries_for_10_or_200(
     with django_assert_max_num_queries(10):
         response = assessor.get(reverse("applications:assessor_dashboard"))
     assert response.content.decode().count("Q-0") == min(count, 200)
+
+
+def test_criterion_guidance_is_shown_as_written_never_run_as_a_template(client_for, round_, panel):
+    guidance = "Ask {{ request.user.email }} about {% debug %} and {% load no_such_library %} <b>this</b>"
+    round_.criteria.filter(position=0).update(guidance=guidance)
+    application = ApplicationFactory(round=round_, status="eligible")
+    allocation = Allocation.objects.create(application=application, assessor=panel[0])
+    conflict_declare(allocation=allocation, has_conflict=False, nature="", acting_user=panel[0])
+    response = client_for(panel[0]).get(reverse("applications:assess", kwargs={"pk": allocation.pk}))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f"Weight: 60%. {escape(guidance)}" in content
+    assert panel[0].email not in content

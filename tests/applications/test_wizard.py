@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 from applications.models import Application, ApplicationSection
 from tests.applications.conftest import (
@@ -190,3 +191,13 @@ def test_a_video_answer_is_kept_when_something_else_on_the_page_needs_correcting
     assert response.status_code == 200
     assert "You have uploaded need.mp4" in response.content.decode()
     assert MediaAnswer.objects.get(application=draft).original_name == "need.mp4"
+
+
+def test_indicator_guidance_is_shown_as_written_never_run_as_a_template(client_for, applicant, draft):
+    guidance = "Count {{ request.user.email }} once {% debug %}{% load no_such_library %} <i>each</i>"
+    draft.round.indicators.filter(code="victims").update(guidance=guidance)
+    response = client_for(applicant).get(step_url(draft, "outcomes"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f'<div class="govuk-hint">{escape(guidance)}</div>' in content
+    assert applicant.email not in content

@@ -1,4 +1,5 @@
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -53,3 +54,16 @@ def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
 
     monkeypatch.setenv("SOME_LIST", " a.example.org, ,b.example.org ")
     assert env_list("SOME_LIST") == ["a.example.org", "b.example.org"]
+
+
+INLINE_SCRIPT_OR_STYLE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=")
+
+
+def test_no_template_needs_an_exception_to_the_content_security_policy():
+    # The browser tests catch refusals on the pages they visit; this catches the pages they do not.
+    offending = [
+        f"{path.relative_to(PROJECT)}: {match.group(0)}"
+        for path in sorted((PROJECT / "templates").rglob("*.html"))
+        for match in INLINE_SCRIPT_OR_STYLE.finditer(path.read_text())
+    ]
+    assert not offending, "Inline script, style or event handlers, which the policy refuses:\n" + "\n".join(offending)

@@ -1,0 +1,45 @@
+"""Headers on every response: the browser features pages may use, and what a browser or proxy must not keep."""
+
+from django.utils.cache import add_never_cache_headers
+
+# The service uses none of these. BSL and audio answers are uploaded as files, never recorded in the browser,
+# and card or bank details are only ever entered on Stripe's own pages.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # Signed-in pages and downloaded files hold applicants' personal details and money: a shared computer's
+        # back button or disk cache, or a proxy, must not keep a copy.
+        if request.user.is_authenticated or response.has_header("Content-Disposition"):
+            add_never_cache_headers(response)
+        return response
