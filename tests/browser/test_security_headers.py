@@ -2,7 +2,6 @@
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
@@ -74,12 +73,11 @@ def test_signed_in_pages_with_their_scripts_break_no_policy(listening):
         listening.axe.check()
 
 
-def test_the_admin_breaks_no_policy(browser, live_server):
+def test_the_admin_breaks_no_policy(browser, live_server, client_for):
     # Django's own admin is not held to axe-core here, so it gets a page of its own rather than the checked one.
     manager = UserFactory(role=Role.PROGRAMME_MANAGER, is_staff=True, is_superuser=True)
     round_ = RoundFactory()
-    client = Client()
-    client.force_login(manager)
+    client = client_for(manager)
     context = browser.new_context(base_url=live_server.url)
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
                           "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
