@@ -19,6 +19,7 @@ from applications.validators import (
 )
 from core.fields import CountField, DateField, PoundsField, YesNoField
 from core.forms import GovukFormMixin, embed_in_page_form
+from core.spreadsheets import MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES
 from core.templatetags.govuk import plain_number, pounds
 
 
@@ -847,8 +848,8 @@ class SpreadsheetUploadForm(GovukFormMixin, forms.Form):
         upload = self.cleaned_data["spreadsheet"]
         if upload.size == 0:
             raise forms.ValidationError("The selected file is empty", code="empty")
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("The selected file must be smaller than 5MB", code="too_big")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"The selected file must be smaller than {MAX_UPLOAD_MEGABYTES}MB", code="too_big")
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError("The selected file must be an XLSX or a CSV", code="wrong_type")
         return upload
