@@ -265,7 +265,7 @@ class IncomeForm(GovukFormMixin, forms.Form):
     annual_income = PoundsField(
         label="What was your organisation's income in its last financial year?",
         required_message="Enter your organisation's income in its last financial year",
-        subject="your income",
+        subject="your income", max_digits=12,
         help_text="In pounds, from your latest accounts. For example, 45000.",
     )
 

@@ -190,3 +190,14 @@ def test_a_video_answer_is_kept_when_something_else_on_the_page_needs_correcting
     assert response.status_code == 200
     assert "You have uploaded need.mp4" in response.content.decode()
     assert MediaAnswer.objects.get(application=draft).original_name == "need.mp4"
+
+
+def test_a_budget_line_too_large_to_save_is_explained_beside_it_and_kept(client_for, applicant, draft):
+    client = client_for(applicant)
+    post_step(client, draft, "project", project_answers(amount_requested="5000"))
+    response = post_step(client, draft, "budget", budget_answers(("staff", "Caseworker", "9,999,999,999.99")))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The amount must be £99,999,999.99 or less" in page
+    assert 'value="9,999,999,999.99"' in page
+    assert not draft.budget_lines.exists()

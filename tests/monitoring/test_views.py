@@ -175,3 +175,14 @@ def test_the_grant_page_shows_returns_payments_and_history(client_for, programme
     assert reverse("monitoring:review", kwargs={"pk": sent.pk}) in page
     assert "Part 1:" in page
     assert "sent the quarter 1 return" in page
+
+
+def test_a_spend_too_large_to_save_is_explained_and_nothing_is_lost(client_for, applicant, award, supported, caseworker):
+    too_large = {f"spend_{caseworker.pk}": "1,000,000,000"}
+    response = client_for(applicant).post(return_url(award), answers(supported, caseworker, save="1", **too_large))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The spend must be £99,999,999.99 or less" in page
+    assert 'value="1,000,000,000"' in page
+    assert "Twelve people reported hate crime" in page
+    assert not award.returns.get(quarter=1).spending.exists()
