@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
 from django.utils.html import escape
@@ -335,3 +336,30 @@ def test_a_next_address_off_this_site_is_ignored(client, db, django_capture_on_c
                     {"full_name": "New Person", "email": "new@example.org", "password": "a-long-unusual-passphrase",
                      "password_confirmation": "a-long-unusual-passphrase"})
     assert "evil" not in mail.outbox[0].body
+
+
+LONG_ADDRESS = "a" * 5000 + "@example.org"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data"),
+    [
+        ("accounts:sign_in", {"username": LONG_ADDRESS, "password": "not the password"}),
+        ("accounts:register", {"full_name": "Dana", "email": LONG_ADDRESS, "password": "x", "password_confirmation": "x"}),
+        ("accounts:password_reset", {"email": LONG_ADDRESS}),
+    ],
+)
+def test_an_address_too_long_to_be_real_is_refused_before_any_attempt_is_recorded(client, db, url_name, data):
+    # On PostgreSQL, recording this sign-in attempt in axes' 255-character column used to be a server error.
+    response = client.post(reverse(url_name), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Your email address must be 254 characters or fewer" in page
+    assert LONG_ADDRESS in page
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_long_name_from_the_admins_sign_in_is_recorded_cut_to_what_axes_can_store(client, db):
+    response = client.post(reverse("admin:login"), {"username": LONG_ADDRESS, "password": "not the password"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == LONG_ADDRESS[:255]
