@@ -64,10 +64,10 @@ def test_an_xlsx_that_unzips_to_far_more_than_any_real_sheet_is_refused_before_i
     # About 30MB of cells squeezed into a few tens of kilobytes; reading it all used to take about a minute.
     bomb = with_sheet_xml(xlsx([["Reference"]]), many_rows(megabytes=30))
     assert bomb.size < 1024 * 1024
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(SheetRefused) as refused:
         read_sheet(bomb)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert refused.value.message == TOO_BIG
 
 
@@ -97,9 +97,9 @@ def test_a_sheet_that_claims_to_be_thousands_of_columns_wide_is_read_quickly():
                      b'<row r="20000"><c r="A20000" t="inlineStr"><is><t>CATCH-1</t></is></c></row>'
                      b"</sheetData></worksheet>")
 
-    started = time.perf_counter()
+    started = time.process_time()
     dataset = read_sheet(with_sheet_xml(xlsx([["Reference"]]), write))
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert dataset.headers == ["Reference"]
     assert list(dataset) == [("CATCH-1",)]
 

@@ -41,9 +41,10 @@ def test_each_finding_says_which_answer_it_is_in():
 )
 def test_a_long_adversarial_narrative_is_checked_in_well_under_a_second(text):
     # The old patterns took tens of seconds on these: an unbounded run was retried from every position.
-    started = time.perf_counter()
+    # CPU time, not the clock, so that a busy test machine does not fail it.
+    started = time.process_time()
     personal_data_in({"case_study": text})
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_an_address_inside_a_long_run_of_text_is_still_found():
