@@ -742,6 +742,10 @@ class ConflictForm(GovukFormMixin, forms.Form):
         return cleaned
 
 
+# The same limit holds for a reason typed on the page and one uploaded in the scoring spreadsheet.
+REASON_WORD_LIMIT = 300
+
+
 def score_field_names(criterion_id: int) -> tuple[str, str]:
     return f"score_{criterion_id}", f"justification_{criterion_id}"
 
@@ -766,15 +770,15 @@ class ScoringForm(GovukFormMixin, forms.Form):
             )
             self.fields[justification_name] = forms.CharField(
                 label=f"Why this score for '{criterion}'?", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                validators=[MaxWordsValidator(300, "Your reason")],
+                validators=[MaxWordsValidator(REASON_WORD_LIMIT, "Your reason")],
                 # crispy-forms-gds's word count needs a hint to attach to.
-                help_text="The applicant may read this as feedback. 300 words or fewer.",
+                help_text=f"The applicant may read this as feedback. {REASON_WORD_LIMIT} words or fewer.",
             )
             layout.append(
                 Fieldset(
                     HTML(f'<p class="govuk-body">Weight: {plain_number(criterion.weight)}%. {escape(criterion.guidance)}</p>'),
                     Field.radios(score_name, legend_size=Size.SMALL, small=True),
-                    Field.textarea(justification_name, rows=4, max_words=300),
+                    Field.textarea(justification_name, rows=4, max_words=REASON_WORD_LIMIT),
                     legend=str(criterion),
                     legend_size=Size.MEDIUM,
                 )
