@@ -3,10 +3,16 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.core.validators import MaxLengthValidator
 
 from accounts.models import User, normalise_email
 from core.forms import GovukFormMixin
 from core.text import strip_invisible
+
+# An email address has at most 254 characters (RFC 5321); a longer one is refused before anything looks it up or
+# records the attempt, as django-axes does in a column that holds only 255.
+EMAIL_MAX_LENGTH = 254
+EMAIL_TOO_LONG = f"Your email address must be {EMAIL_MAX_LENGTH} characters or fewer"
 
 
 class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
@@ -23,7 +29,9 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address"
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
-        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["username"].error_messages.update({"required": "Enter your email address", "max_length": EMAIL_TOO_LONG})
+        # AuthenticationForm sets the field's max_length after making it, so the length is not yet checked.
+        self.fields["username"].validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
         self.fields["password"].error_messages["required"] = "Enter your password"
 
 
@@ -38,12 +46,12 @@ class RegistrationForm(GovukFormMixin, forms.Form):
     )
     email = forms.EmailField(
         label="Email address",
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         help_text="We will send a link to this address to confirm it is yours.",
         error_messages={
             "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.org",
-            "max_length": "Your email address must be 254 characters or fewer",
+            "max_length": EMAIL_TOO_LONG,
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
@@ -95,6 +103,7 @@ class PasswordResetRequestForm(GovukFormMixin, auth_forms.PasswordResetForm):
             {
                 "required": "Enter your email address",
                 "invalid": "Enter an email address in the correct format, like name@example.org",
+                "max_length": EMAIL_TOO_LONG,
             }
         )
 

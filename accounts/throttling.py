@@ -2,6 +2,7 @@
 an email may be posted."""
 
 from axes.helpers import get_client_ip_address
+from axes.models import AccessAttempt
 from django.conf import settings
 from django_ratelimit.decorators import ratelimit
 
@@ -9,8 +10,10 @@ from accounts.models import normalise_email
 
 
 def attempted_email(request, credentials) -> str | None:
+    # Cut to what axes can store. The service's sign-in form refuses longer addresses, but the admin's sign-in
+    # form does not, and a longer name would be a database error when axes records the attempt.
     username = (credentials or {}).get("username") or request.POST.get("username")
-    return normalise_email(username) if username else None
+    return normalise_email(username)[: AccessAttempt._meta.get_field("username").max_length] if username else None
 
 
 def posted_email(group, request) -> str:

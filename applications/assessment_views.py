@@ -87,7 +87,8 @@ def assess(request, pk: int):
             initial[f"justification_{score.criterion_id}"] = score.justification
     form = ScoringForm(request.POST or None, initial=initial, criteria=criteria, scale_max=round_.score_scale_max,
                        submitting=submitting)
-    if request.method == "POST" and editable and form.is_valid():
+    # A page left open after the scores were sent still posts: the service says why it cannot be saved.
+    if request.method == "POST" and form.is_valid():
         try:
             assessment_save(allocation=allocation, scores=form.scores(), acting_user=request.user, submit=submitting)
         except ApplicationError as error:

@@ -7,6 +7,7 @@ from applications import forms as application_forms
 from applications.selectors import organisation_for_member_or_404, rounds_open
 from applications.services import eligibility_check_record
 from core.forms import embed_in_page_form
+from core.wizards import KnownStepsOnly
 
 QUESTIONS = [
     ("board", application_forms.BoardForm),
@@ -23,7 +24,7 @@ def _asks_about_staff(wizard) -> bool:
     return wizard.round.minimum_disabled_staff_share is not None
 
 
-class EligibilityWizard(SessionWizardView):
+class EligibilityWizard(KnownStepsOnly, SessionWizardView):
     form_list = QUESTIONS
     condition_dict = {"staff": _asks_about_staff}
     template_name = "applications/eligibility_question.html"
@@ -35,6 +36,9 @@ class EligibilityWizard(SessionWizardView):
 
     def get_prefix(self, request, *args, **kwargs):
         return f"eligibility_{kwargs['round_pk']}_{kwargs['organisation_pk']}"
+
+    def restart_url(self) -> str:
+        return self.request.path
 
     def get_form(self, step=None, data=None, files=None):
         return embed_in_page_form(super().get_form(step, data, files))

@@ -19,6 +19,7 @@ from applications.validators import (
 )
 from core.fields import CountField, DateField, PoundsField, YesNoField
 from core.forms import GovukFormMixin, Text, embed_in_page_form
+from core.spreadsheets import MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES
 from core.templatetags.govuk import plain_number, pounds
 
 
@@ -264,7 +265,7 @@ class IncomeForm(GovukFormMixin, forms.Form):
     annual_income = PoundsField(
         label="What was your organisation's income in its last financial year?",
         required_message="Enter your organisation's income in its last financial year",
-        subject="your income",
+        subject="your income", max_digits=12,
         help_text="In pounds, from your latest accounts. For example, 45000.",
     )
 
@@ -741,6 +742,10 @@ class ConflictForm(GovukFormMixin, forms.Form):
         return cleaned
 
 
+# The same limit holds for a reason typed on the page and one uploaded in the scoring spreadsheet.
+REASON_WORD_LIMIT = 300
+
+
 def score_field_names(criterion_id: int) -> tuple[str, str]:
     return f"score_{criterion_id}", f"justification_{criterion_id}"
 
@@ -765,15 +770,15 @@ class ScoringForm(GovukFormMixin, forms.Form):
             )
             self.fields[justification_name] = forms.CharField(
                 label=f"Why this score for '{criterion}'?", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                validators=[MaxWordsValidator(300, "Your reason")],
+                validators=[MaxWordsValidator(REASON_WORD_LIMIT, "Your reason")],
                 # crispy-forms-gds's word count needs a hint to attach to.
-                help_text="The applicant may read this as feedback. 300 words or fewer.",
+                help_text=f"The applicant may read this as feedback. {REASON_WORD_LIMIT} words or fewer.",
             )
             layout.append(
                 Fieldset(
                     Text("p", f"Weight: {plain_number(criterion.weight)}%. {criterion.guidance}", "govuk-body"),
                     Field.radios(score_name, legend_size=Size.SMALL, small=True),
-                    Field.textarea(justification_name, rows=4, max_words=300),
+                    Field.textarea(justification_name, rows=4, max_words=REASON_WORD_LIMIT),
                     legend=str(criterion),
                     legend_size=Size.MEDIUM,
                 )
@@ -847,8 +852,8 @@ class SpreadsheetUploadForm(GovukFormMixin, forms.Form):
         upload = self.cleaned_data["spreadsheet"]
         if upload.size == 0:
             raise forms.ValidationError("The selected file is empty", code="empty")
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("The selected file must be smaller than 5MB", code="too_big")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"The selected file must be smaller than {MAX_UPLOAD_MEGABYTES}MB", code="too_big")
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError("The selected file must be an XLSX or a CSV", code="wrong_type")
         return upload

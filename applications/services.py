@@ -30,10 +30,11 @@ from applications.models import (
 )
 from applications.selectors import deadline_for, live_application
 from core.emails import email_send_on_commit
+from core.refusals import ServiceError
 from core.services import audit_record
 
 
-class ApplicationError(Exception):
+class ApplicationError(ServiceError):
     """A request the rules refuse; its message is written for the person who asked."""
 
 

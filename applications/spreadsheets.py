@@ -9,7 +9,9 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from applications.assessment import SCOREABLE, assessment_revise, assessment_save
+from applications.forms import REASON_WORD_LIMIT
 from applications.models import Allocation, Application, Assessment, ConflictDeclaration, Criterion, Round, Score
+from applications.validators import MaxWordsValidator
 from core.spreadsheets import ImportProblem, export_file, sheet_check
 from core.templatetags.govuk import plain_number
 
@@ -158,6 +160,7 @@ class ScoringSheetResource(resources.Resource):
         justification = str(row.get("Reason for the score") or "").strip()
         if score is not None and not justification:
             raise ValidationError(f"Give a reason for the score for '{criterion_name}' on {reference}.")
+        MaxWordsValidator(REASON_WORD_LIMIT, f"The reason for '{criterion_name}' on {reference}")(justification)
         scores = self.collected.setdefault(allocation, {})
         if criterion.pk in scores:
             raise ValidationError(f"'{criterion_name}' for {reference} appears more than once.")

@@ -5,6 +5,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
+from core.text import count_words
+
 POSTCODE = re.compile(r"^(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]? ?[0-9][ABD-HJLNP-UW-Z]{2})$")
 CHARITY_NUMBER = re.compile(r"^(\d{6,7}|SC\d{6}|NIC\d{6})$")
 COMPANY_NUMBER = re.compile(r"^([0-9]{8}|(SC|NI|OC|SO|NC|R0|CE|CS|SE|SF|SG|SZ|LP|SL|GS|FC|SP|IP|RS|NO|NP)[0-9]{6})$")
@@ -12,25 +14,34 @@ SOCIETY_NUMBER = re.compile(r"^\d{1,6}R?$")
 UK_PHONE = re.compile(r"^(\+44|0)\d{9,10}$")
 
 
-def count_words(text: str) -> int:
-    return len(text.split())
+# Generous for real words (English averages under 6 characters a word, with its space), but it stops one
+# "word" of thousands of characters.
+CHARACTERS_PER_WORD = 10
 
 
 @deconstructible
 class MaxWordsValidator:
-    """`subject` starts the message, so each error says which answer is too long."""
+    """A limit in words, and in characters too. `subject` starts the message, so each error says which answer."""
 
     def __init__(self, limit: int, subject: str = "Your answer"):
         self.limit = limit
         self.subject = subject
 
     def __call__(self, value: str) -> None:
-        words = count_words(value or "")
+        value = value or ""
+        words = count_words(value)
         if words > self.limit:
             raise ValidationError(
                 "%(subject)s must be %(limit)s words or fewer. It has %(words)s words.",
                 code="too_many_words",
                 params={"subject": self.subject, "limit": self.limit, "words": words},
+            )
+        characters, character_limit = len(value), self.limit * CHARACTERS_PER_WORD
+        if characters > character_limit:
+            raise ValidationError(
+                "%(subject)s must be %(limit)s characters or fewer. It has %(characters)s characters.",
+                code="too_many_characters",
+                params={"subject": self.subject, "limit": f"{character_limit:,}", "characters": f"{characters:,}"},
             )
 
     def __eq__(self, other) -> bool:

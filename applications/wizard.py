@@ -26,6 +26,7 @@ from applications.selectors import (
     deadline_for,
 )
 from core.forms import embed_in_page_form
+from core.wizards import KnownStepsOnly
 from core.text import without_nul
 from applications.services import (
     DeadlinePassed,
@@ -105,7 +106,7 @@ def raw_values(form, data) -> dict:
     return {name: field.widget.value_from_datadict(data, {}, form.add_prefix(name)) for name, field in form.fields.items()}
 
 
-class ApplicationWizard(NamedUrlWizardView):
+class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
     form_list = [(name, form) for name, _, form in STEPS]
     template_name = "applications/wizard_step.html"
 
@@ -127,6 +128,9 @@ class ApplicationWizard(NamedUrlWizardView):
 
     def get_step_url(self, step):
         return reverse(self.url_name, kwargs={"pk": self.application.pk, "step": step})
+
+    def restart_url(self) -> str:
+        return reverse("applications:detail", kwargs={"pk": self.application.pk})
 
     def get_form_kwargs(self, step=None):
         round_ = self.application.round

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     # Staff who have signed in with a password reach nothing but the second-factor pages until they give a code.
     "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.refusals.RefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",

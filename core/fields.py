@@ -15,22 +15,26 @@ AMOUNT = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
 class PoundsField(forms.DecimalField):
     """An amount in pounds and pence, accepted as people write it ('£12,500.50'); never a float.
 
-    `subject` names the amount in error messages, for example "your income".
+    `subject` names the amount in error messages, for example "your income". `max_digits` must match the column
+    the amount is saved in (10 digits, up to £99,999,999.99, unless said otherwise), so that an amount too large
+    to save is a mistake shown beside the question, not a database error.
     """
 
-    def __init__(self, *, label: str, required_message: str, subject: str, **kwargs):
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
+    def __init__(self, *, label: str, required_message: str, subject: str, max_digits: int = 10, **kwargs):
         kwargs.setdefault("min_value", Decimal("0"))
         capital = subject[0].upper() + subject[1:]
+        largest = Decimal(10) ** (max_digits - 2) - Decimal("0.01")
+        too_large = f"{capital} must be £{largest:,} or less"
         super().__init__(
             label=label,
+            max_digits=max_digits,
+            decimal_places=2,
             error_messages={
                 "required": required_message,
                 "invalid": f"Enter {subject} in pounds, like 12500 or 12500.50",
                 "max_decimal_places": f"{capital} can only have pence after the decimal point, like 12500.50",
-                "max_digits": f"{capital} is too large",
-                "max_whole_digits": f"{capital} is too large",
+                "max_digits": too_large,
+                "max_whole_digits": too_large,
                 "min_value": f"{capital} must be 0 or more",
             },
             widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10", "spellcheck": "false"}),
@@ -88,8 +92,9 @@ class DateField(DateInputField):
         super().__init__(label=label, **kwargs)
         self.error_messages["required"] = required_message
         self.error_messages["incomplete"] = f"{label} must include a day, month and year"
-        for part, field in zip(("day", "month", "year"), self.fields):
-            field.validators = [RegexValidator(r"^[0-9]+$", f"{label} must be a real date, like 27 3 2027")]
+        # Digits are bounded so that no part is too large for a date to be built from it.
+        for (part, digits), field in zip((("day", 2), ("month", 2), ("year", 4)), self.fields):
+            field.validators = [RegexValidator(rf"^[0-9]{{1,{digits}}}$", f"{label} must be a real date, like 27 3 2027")]
             field.error_messages["incomplete"] = f"{label} must include a {part}"
 
     def compress(self, data_list):

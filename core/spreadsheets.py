@@ -4,8 +4,12 @@ An import reads and checks every row first (a dry run). If any row is wrong, not
 reported with its row number; only a clean sheet is then applied, through the same services as the web pages.
 """
 
+import csv
+import io
+import zipfile
 from dataclasses import dataclass
 
+import openpyxl
 import tablib
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -47,16 +51,89 @@ class ImportProblem:
     message: str
 
 
+# Limits that no real scoring or returns sheet comes near. An XLSX is a zip file: a few hundred kilobytes can
+# unzip to gigabytes, so what it would unzip to is checked before anything is parsed.
+MAX_UPLOAD_MEGABYTES = 5
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MEGABYTES * 1024 * 1024
+MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+MAX_ROWS = 20_000
+MAX_COLUMNS = 50
+UNREADABLE = "The file could not be read. Upload the sheet you downloaded, as XLSX or CSV."
+TOO_BIG = f"The sheet is too big. It must have {MAX_ROWS:,} rows or fewer and be smaller than {MAX_UPLOAD_MEGABYTES}MB."
+
+
+class SheetRefused(Exception):
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def _zip_within_limits(data: bytes) -> None:
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile:
+        raise SheetRefused(UNREADABLE)
+    unzipped = sum(member.file_size for member in members)
+    compressed = sum(member.compress_size for member in members)
+    if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_COMPRESSION_RATIO * max(compressed, 1):
+        raise SheetRefused(TOO_BIG)
+
+
+def _xlsx_rows(data: bytes):
+    _zip_within_limits(data)
+    # zipfile stops at each member's declared size, so a member that lies about it cannot unzip further.
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = book.active
+        # Each row is filled out to the width the sheet declares, so a false width must not be taken at its word.
+        width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+        # The headings, the rows allowed, and one more to tell that there are too many.
+        yield from sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=width, values_only=True)
+    finally:
+        book.close()
+
+
+def _csv_rows(data: bytes):
+    # utf-8-sig reads the byte-order mark that Excel puts at the start of a CSV it saves.
+    yield from csv.reader(io.StringIO(data.decode("utf-8-sig")))
+
+
+def read_sheet(upload) -> tablib.Dataset:
+    """The rows of an uploaded XLSX (its first sheet) or CSV, read one by one and refused beyond the limits.
+    The first row gives the headings; blank rows are left out, and each row is cut or filled out to the headings.
+    Cells quoted by `cell_safe` on the way out are read back without their quote."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise SheetRefused(TOO_BIG)
+    data = upload.read()
+    rows = _xlsx_rows(data) if upload.name.lower().endswith(".xlsx") else _csv_rows(data)
+    dataset = tablib.Dataset()
+    try:
+        for number, row in enumerate(rows):
+            if number > MAX_ROWS:
+                raise SheetRefused(TOO_BIG)
+            if number == 0:
+                headers = [cell_read(value) for value in row]
+                while headers and headers[-1] in (None, ""):
+                    headers.pop()
+                dataset.headers = headers
+            elif any(value not in (None, "") for value in row):
+                cells = [cell_read(value) for value in row[: len(headers)]]
+                dataset.append(cells + [None] * (len(headers) - len(cells)))
+    except SheetRefused:
+        raise
+    except Exception:  # noqa: BLE001 - any unreadable file gets the same plain answer
+        raise SheetRefused(UNREADABLE)
+    return dataset
+
+
 def sheet_check(upload, resource, columns: list[str]) -> list[ImportProblem]:
     """Reads an uploaded XLSX or CSV and runs every row through the resource without saving anything. Returns the
     problems, each with the row number a spreadsheet program shows (the headings are row 1)."""
-    file_format = FORMATS["xlsx" if upload.name.lower().endswith(".xlsx") else "csv"]
     try:
-        read = file_format.create_dataset(upload.read())
-    except Exception:  # noqa: BLE001 - any unreadable file gets the same plain answer
-        return [ImportProblem(0, "The file could not be read. Upload the sheet you downloaded, as XLSX or CSV.")]
-    dataset = tablib.Dataset(*(tuple(map(cell_read, row)) for row in read),
-                             headers=[cell_read(heading) for heading in read.headers] if read.headers else None)
+        dataset = read_sheet(upload)
+    except SheetRefused as refusal:
+        return [ImportProblem(0, refusal.message)]
     missing = [column for column in columns if column not in (dataset.headers or [])]
     if missing:
         return [ImportProblem(1, f"The sheet has no column called {', '.join(missing)}.")]

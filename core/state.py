@@ -2,15 +2,19 @@
 
 from django.db import models
 
+from core.refusals import ServiceError
 
-class InvalidTransition(Exception):
-    """A status change that the lifecycle does not allow from the current status."""
+
+class InvalidTransition(ServiceError):
+    """A status change that the lifecycle does not allow from the current status: most often a second click, or
+    a page left open while someone else moved the status on."""
 
     def __init__(self, obj, to_status: str):
         self.obj = obj
         self.from_status = obj.status
         self.to_status = to_status
-        super().__init__(f"{obj._meta.verbose_name} {obj} cannot go from {obj.status} to {to_status}")
+        super().__init__(f"{obj} has changed since the page was opened: it is now ‘{obj.get_status_display()}’, "
+                         "so that could not be done.")
 
 
 class StatusMachine(models.Model):

@@ -1,5 +1,6 @@
-"""Cleaning what people type: invisible and direction-changing characters can hide or disguise text."""
+"""Cleaning and measuring what people type: invisible and direction-changing characters can hide or disguise text."""
 
+import re
 import unicodedata
 
 KEPT_CONTROLS = {"\n", "\t"}
@@ -17,3 +18,13 @@ def strip_invisible(value: str) -> str:
 def without_nul(values: list) -> list:
     """NUL characters cannot be stored (PostgreSQL refuses them) and are never meant: drop them."""
     return [value.replace("\x00", "") if isinstance(value, str) else value for value in values]
+
+
+# Hyphens, dashes and invisible joiners also separate words: otherwise "one-two-three…" or words joined by
+# zero-width spaces would count as one word, and a 2,000-word answer could pass a 300-word limit.
+# frontend/static/js/app.mjs counts the same way in the page, so the live count agrees with this one.
+WORD_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u200b-\u200d\u2060\ufeff]+")
+
+
+def count_words(text: str) -> int:
+    return sum(1 for word in WORD_SEPARATORS.split(text) if word)

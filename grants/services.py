@@ -17,6 +17,7 @@ from accounts.models import User
 from applications.models import Application, Round
 from applications.selectors import ranking_for
 from core.emails import email_send_on_commit
+from core.refusals import ServiceError
 from core.services import audit_record
 from grants.letters import not_funded_letter_pdf, offer_letter_pdf
 from grants.models import Award, Decision, Letter, LetterBatch, Tranche
@@ -26,7 +27,7 @@ from grants.selectors import applications_awaiting_letters, not_funded_content, 
 logger = logging.getLogger(__name__)
 
 
-class GrantError(Exception):
+class GrantError(ServiceError):
     """A request the rules refuse; its message is written for the person who asked."""
 
 

@@ -208,11 +208,18 @@ def award_detail(request, pk: int):
     })
 
 
+def why_no_response(award: Award, verb: str) -> str:
+    """Most often a second click, after the offer was answered."""
+    if award.status != Award.Status.OFFERED:
+        return f"This offer is no longer open: the grant is {award.get_status_display().lower()}."
+    return f"Only an owner of the organisation can {verb} an open offer."
+
+
 @role_required(Role.APPLICANT)
 def award_accept_view(request, pk: int):
     award = selectors.award_for_member_or_404(request.user, pk)
     if not can_respond_to_offer(request.user, award):
-        messages.error(request, "Only an owner of the organisation can accept an open offer.")
+        messages.error(request, why_no_response(award, "accept"))
         return redirect("grants:award", pk=award.pk)
     form = AcceptForm(request.POST or None, initial={"name": request.user.full_name})
     if request.method == "POST" and form.is_valid():
@@ -231,7 +238,7 @@ def award_accept_view(request, pk: int):
 def award_decline_view(request, pk: int):
     award = selectors.award_for_member_or_404(request.user, pk)
     if not can_respond_to_offer(request.user, award):
-        messages.error(request, "Only an owner of the organisation can decline an open offer.")
+        messages.error(request, why_no_response(award, "decline"))
         return redirect("grants:award", pk=award.pk)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -7,12 +7,14 @@ of birth; it cannot find every name, so the grantee is also asked to check for n
 import re
 from dataclasses import dataclass
 
+# Every repetition is bounded, and the email pattern may only start where a run of address characters starts:
+# an unbounded run tried from every position is quadratic, and a long run of digits took over a minute.
 PATTERNS = [
-    ("an email address", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
+    ("an email address", re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{1,190}")),
     ("a phone number", re.compile(r"(?<!\d)(?:\+44\s?\(?0?\)?|0)(?:\s?\d){9,10}(?!\d)")),
     ("a postcode", re.compile(r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)),
     ("a date (it could be a date of birth)", re.compile(
-        r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\b[:\s]*\S*|\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}\b",
+        r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\b[:\s]{0,10}\S{0,30}|\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}\b",
         re.IGNORECASE,
     )),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from core.emails import email_send_on_commit
+from core.refusals import ServiceError
 from core.services import audit_record, audit_record_each
 from grants.models import Award
 from grants.services import tranche_make_due
@@ -22,7 +23,7 @@ ALREADY_SENT = "This return has been sent and can no longer be changed."
 NARRATIVE = ["what_changed", "challenges", "case_study"]
 
 
-class ReturnError(Exception):
+class ReturnError(ServiceError):
     """A request the rules refuse; its message is written for the person who asked."""
 
 

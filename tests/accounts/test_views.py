@@ -2,6 +2,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
 from django.utils.html import escape
@@ -515,3 +516,30 @@ def test_the_staff_list_makes_a_fixed_number_of_queries(client_for, programme_ma
         response = client.get(reverse("accounts:staff"))
     assert response.status_code == 200
     assert response.content.decode().count("govuk-tag--green") == 21
+
+
+LONG_ADDRESS = "a" * 5000 + "@example.org"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data"),
+    [
+        ("accounts:sign_in", {"username": LONG_ADDRESS, "password": "not the password"}),
+        ("accounts:register", {"full_name": "Dana", "email": LONG_ADDRESS, "password": "x", "password_confirmation": "x"}),
+        ("accounts:password_reset", {"email": LONG_ADDRESS}),
+    ],
+)
+def test_an_address_too_long_to_be_real_is_refused_before_any_attempt_is_recorded(client, db, url_name, data):
+    # On PostgreSQL, recording this sign-in attempt in axes' 255-character column used to be a server error.
+    response = client.post(reverse(url_name), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Your email address must be 254 characters or fewer" in page
+    assert LONG_ADDRESS in page
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_long_name_from_the_admins_sign_in_is_recorded_cut_to_what_axes_can_store(client, db):
+    response = client.post(reverse("admin:login"), {"username": LONG_ADDRESS, "password": "not the password"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == LONG_ADDRESS[:255]

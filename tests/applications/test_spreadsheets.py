@@ -4,12 +4,14 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from accounts.models import Role
 from applications.assessment import assessment_save, conflict_declare
 from applications.models import Allocation, Assessment, Score
 from applications.selectors import ranking_for
 from applications.spreadsheets import ranking_sheet, scores_import, scores_read, scoring_sheet
+from tests.core.test_spreadsheets import many_rows, with_sheet_xml, xlsx
 from tests.factories import ApplicationFactory, RoundFactory, UserFactory, described_criteria
 from tests.formulae import FORMULAE, assert_shown_as_text
 
@@ -182,3 +184,23 @@ def test_a_reason_starting_with_a_dash_goes_out_and_back_in_unchanged(assessor, 
         assert problems == []
         scores_import(resource, assessor)
     assert set(Score.objects.values_list("justification", flat=True)) == {"- strong local evidence"}
+
+
+def test_a_reason_in_the_sheet_has_the_same_word_limit_as_on_the_page(assessor, allocations):
+    rows = rows_of_csv(scoring_sheet(assessor, "csv")[0])
+    for row in rows:
+        row["Score"], row["Reason for the score"] = "4", "Fine"
+    rows[0]["Reason for the score"] = "-".join(["word"] * 301)
+    resource, problems = scores_read(as_csv_upload(rows), assessor)
+    assert [(problem.row, problem.message) for problem in problems] == [
+        (2, "The reason for 'Criterion 1' on DHC27-0001 must be 300 words or fewer. It has 301 words."),
+    ]
+    assert not Score.objects.exists()
+
+
+def test_a_zip_bomb_in_place_of_the_sheet_is_refused_on_the_upload_page(client_for, assessor, allocations):
+    bomb = with_sheet_xml(xlsx([["Reference"]], "my-scores.xlsx"), many_rows(megabytes=30))
+    response = client_for(assessor).post(reverse("applications:scoring_upload"), {"spreadsheet": bomb})
+    assert response.status_code == 200
+    assert "The sheet is too big. It must have 20,000 rows or fewer and be smaller than 5MB." in response.content.decode()
+    assert not Score.objects.exists()

@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 
 from applications.validators import (
     MaxWordsValidator,
-    count_words,
     normalise_charity_number,
     normalise_company_number,
     normalise_postcode,
@@ -45,8 +44,21 @@ def test_phone_numbers_are_stored_without_spaces():
 
 
 def test_word_limit_counts_words_not_characters():
-    assert count_words("  one two\nthree  ") == 3
     MaxWordsValidator(3)("one two three")
     with pytest.raises(ValidationError) as refused:
         MaxWordsValidator(3, "Your summary")("one two three four")
     assert refused.value.messages == ["Your summary must be 3 words or fewer. It has 4 words."]
+
+
+@pytest.mark.parametrize("joiner", ["-", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u2013"])
+def test_words_joined_by_a_hyphen_or_an_invisible_character_each_count(joiner):
+    with pytest.raises(ValidationError) as refused:
+        MaxWordsValidator(300, "Your summary")(joiner.join(["word"] * 2000))
+    assert refused.value.messages == ["Your summary must be 300 words or fewer. It has 2000 words."]
+
+
+def test_an_answer_within_the_word_limit_is_refused_when_it_has_too_many_characters():
+    with pytest.raises(ValidationError) as refused:
+        MaxWordsValidator(300, "Your summary")("a" * 3001)
+    assert refused.value.messages == ["Your summary must be 3,000 characters or fewer. It has 3,001 characters."]
+    MaxWordsValidator(300)("a" * 3000)

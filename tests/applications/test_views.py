@@ -359,3 +359,17 @@ def test_programme_managers_see_drafts_only_as_a_count(client_for, programme_man
     content = client_for(programme_manager).get(reverse("applications:manage_round", kwargs={"pk": draft.round.pk})).content.decode()
     assert "1 organisation is still working on a draft" in content
     assert client_for(programme_manager).get(reverse("applications:pdf", kwargs={"pk": draft.pk})).status_code == 404
+
+
+@pytest.mark.parametrize("posted_step", ["no-such-step", "staff-typo", None])
+def test_a_tampered_eligibility_question_starts_the_questions_again(client_for, applicant, organisation, open_round,
+                                                                    posted_step):
+    url = reverse("applications:eligibility", kwargs={"round_pk": open_round.pk, "organisation_pk": organisation.pk})
+    client = client_for(applicant)
+    client.get(url)
+    data = {"board-board_size": "6", "board-disabled_board_members": "5"}
+    if posted_step is not None:
+        data[f"eligibility_{open_round.pk}_{organisation.pk}-current_step"] = posted_step
+    response = client.post(url, data, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "That page was out of date" in response.content.decode()

@@ -140,3 +140,15 @@ def test_file_ask_for_changes_resend_accept_and_release_the_second_payment(page,
     page.wait_for_load_state("load")
     page.axe.check("upload without a file")
     assert "Choose the completed spreadsheet" in page.content()
+
+
+def test_the_live_word_count_counts_words_as_the_server_does(page, grant):
+    award, grantee, _, _ = grant
+    sign_in(page, grantee.email, TEST_PASSWORD)
+    page.axe.check("signed in")
+    page.goto(reverse("monitoring:return", kwargs={"pk": award.pk, "quarter": 1}))
+    page.axe.check()
+    # Hyphens and zero-width spaces separate words, as on the server: 4 words of the 300 allowed.
+    page.get_by_label("A short case study").fill("one-two three\u200bfour")
+    count = page.locator(".govuk-character-count", has=page.get_by_label("A short case study"))
+    assert count.locator(".govuk-character-count__status").inner_text() == "You have 296 words remaining"

@@ -1,3 +1,6 @@
+import io
+import time
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -5,8 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export import fields, resources, widgets
 from import_export.results import Result
+from openpyxl import Workbook
 
-from core.spreadsheets import cell_read, cell_safe, export_file, sheet_check
+from core.spreadsheets import MAX_ROWS, SheetRefused, cell_read, cell_safe, export_file, read_sheet, sheet_check
 from tests.formulae import FORMULAE, assert_shown_as_text, csv_cells, xlsx_cells
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +81,114 @@ def test_a_sheet_coming_back_in_is_read_without_the_quotes():
 
     sheet_check(SimpleUploadedFile("lines.csv", content.encode("utf-8-sig")), Reader(), ["Name"])
     assert seen[0]["Name"] == "-2 for the van"
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+TOO_BIG = "The sheet is too big. It must have 20,000 rows or fewer and be smaller than 5MB."
+
+
+def xlsx(rows, name="scores.xlsx") -> SimpleUploadedFile:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+def with_sheet_xml(upload, write_sheet) -> SimpleUploadedFile:
+    """The same workbook with its first sheet's XML written by `write_sheet(stream)`."""
+    original = zipfile.ZipFile(io.BytesIO(upload.read()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for member in original.infolist():
+            if member.filename == SHEET:
+                with bomb.open(SHEET, "w") as stream:
+                    write_sheet(stream)
+            else:
+                bomb.writestr(member, original.read(member))
+    return SimpleUploadedFile(upload.name, out.getvalue())
+
+
+def many_rows(megabytes: int):
+    row = b"".join(b'<c r="%s1" t="inlineStr"><is><t>score</t></is></c>' % column.encode() for column in "ABCD")
+
+    def write(stream):
+        stream.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+        chunk = b"<row>" + row + b"</row>"
+        block = chunk * (1024 * 1024 // len(chunk))
+        for _ in range(megabytes):
+            stream.write(block)
+        stream.write(b"</sheetData></worksheet>")
+
+    return write
+
+
+def test_a_sheet_is_read_row_by_row_with_its_headings():
+    dataset = read_sheet(xlsx([["Reference", "Score"], ["CATCH-1", 3], [None, None], ["CATCH-2", 4]]))
+    assert dataset.headers == ["Reference", "Score"]
+    assert list(dataset) == [("CATCH-1", 3), ("CATCH-2", 4)]
+
+
+def test_a_csv_row_short_of_cells_is_filled_out_with_blanks():
+    dataset = read_sheet(SimpleUploadedFile("scores.csv", "Reference,Score\nCATCH-1\n".encode("utf-8-sig")))
+    assert list(dataset) == [("CATCH-1", None)]
+
+
+def test_an_xlsx_that_unzips_to_far_more_than_any_real_sheet_is_refused_before_it_is_read():
+    # About 30MB of cells squeezed into a few tens of kilobytes; reading it all used to take about a minute.
+    bomb = with_sheet_xml(xlsx([["Reference"]]), many_rows(megabytes=30))
+    assert bomb.size < 1024 * 1024
+    started = time.process_time()
+    with pytest.raises(SheetRefused) as refused:
+        read_sheet(bomb)
+    assert time.process_time() - started < 1
+    assert refused.value.message == TOO_BIG
+
+
+def test_an_xlsx_squeezed_far_tighter_than_a_real_sheet_is_refused_even_when_small_unzipped():
+    bomb = with_sheet_xml(xlsx([["Reference"]]), many_rows(megabytes=5))
+    with pytest.raises(SheetRefused) as refused:
+        read_sheet(bomb)
+    assert refused.value.message == TOO_BIG
+
+
+@pytest.mark.parametrize("name", ["scores.csv", "scores.xlsx"])
+def test_a_sheet_with_more_rows_than_allowed_is_refused(name):
+    rows = [["Reference"]] + [[f"CATCH-{number}"] for number in range(MAX_ROWS + 1)]
+    upload = xlsx(rows, name) if name.endswith("xlsx") else SimpleUploadedFile(
+        name, "\n".join(row[0] for row in rows).encode()
+    )
+    with pytest.raises(SheetRefused) as refused:
+        read_sheet(upload)
+    assert refused.value.message == TOO_BIG
+
+
+def test_a_sheet_that_claims_to_be_thousands_of_columns_wide_is_read_quickly():
+    def write(stream):
+        stream.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                     b'<dimension ref="A1:XFD20000"/><sheetData>'
+                     b'<row r="1"><c r="A1" t="inlineStr"><is><t>Reference</t></is></c></row>'
+                     b'<row r="20000"><c r="A20000" t="inlineStr"><is><t>CATCH-1</t></is></c></row>'
+                     b"</sheetData></worksheet>")
+
+    started = time.process_time()
+    dataset = read_sheet(with_sheet_xml(xlsx([["Reference"]]), write))
+    assert time.process_time() - started < 1
+    assert dataset.headers == ["Reference"]
+    assert list(dataset) == [("CATCH-1",)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("scores.xlsx", b"not a zip"), ("scores.csv", b"\xff\xfe\x00bad"), ("scores.xlsx", b"PK\x05\x06" + b"\0" * 18)],
+)
+def test_a_file_that_is_not_a_sheet_gets_a_plain_answer(name, content):
+    with pytest.raises(SheetRefused) as refused:
+        read_sheet(SimpleUploadedFile(name, content))
+    assert refused.value.message == "The file could not be read. Upload the sheet you downloaded, as XLSX or CSV."
+
+
+def test_an_upload_over_the_size_limit_is_refused_unread():
+    with pytest.raises(SheetRefused):
+        read_sheet(SimpleUploadedFile("scores.csv", b"a\n" * (3 * 1024 * 1024)))

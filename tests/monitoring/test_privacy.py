@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from monitoring.privacy import personal_data_in
@@ -30,3 +32,21 @@ def test_counts_and_ordinary_words_are_not_flagged():
 def test_each_finding_says_which_answer_it_is_in():
     [finding] = personal_data_in({"challenges": "", "case_study": "write to a@b.org"})
     assert (finding.field, finding.text) == ("case_study", "a@b.org")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1" * 100_000, " " * 100_000, "@" * 100_000, "a." * 50_000, "a" * 100_000, "born " * 20_000, "0 " * 50_000],
+    ids=["digits", "spaces", "at signs", "a dot", "letters", "born", "zero space"],
+)
+def test_a_long_adversarial_narrative_is_checked_in_well_under_a_second(text):
+    # The old patterns took tens of seconds on these: an unbounded run was retried from every position.
+    # CPU time, not the clock, so that a busy test machine does not fail it.
+    started = time.process_time()
+    personal_data_in({"case_study": text})
+    assert time.process_time() - started < 1
+
+
+def test_an_address_inside_a_long_run_of_text_is_still_found():
+    [finding] = personal_data_in({"case_study": "x" * 50_000 + " jane.doe@example.com " + "1" * 50_000})
+    assert finding.text == "jane.doe@example.com"

@@ -175,3 +175,32 @@ def test_the_grant_page_shows_returns_payments_and_history(client_for, programme
     assert reverse("monitoring:review", kwargs={"pk": sent.pk}) in page
     assert "Part 1:" in page
     assert "sent the quarter 1 return" in page
+
+
+def test_a_spend_too_large_to_save_is_explained_and_nothing_is_lost(client_for, applicant, award, supported, caseworker):
+    too_large = {f"spend_{caseworker.pk}": "1,000,000,000"}
+    response = client_for(applicant).post(return_url(award), answers(supported, caseworker, save="1", **too_large))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The spend must be £99,999,999.99 or less" in page
+    assert 'value="1,000,000,000"' in page
+    assert "Twelve people reported hate crime" in page
+    assert not award.returns.get(quarter=1).spending.exists()
+
+
+@pytest.mark.parametrize(
+    ("story", "error"),
+    [
+        ("-".join(["word"] * 301), "must be 300 words or fewer. It has 301 words."),
+        ("\u200b".join(["word"] * 301), "must be 300 words or fewer. It has 301 words."),
+        ("a" * 3001, "must be 3,000 characters or fewer. It has 3,001 characters."),
+    ],
+    ids=["hyphens", "zero-width spaces", "one long word"],
+)
+def test_an_answer_over_its_limit_is_refused_and_kept(client_for, applicant, award, supported, caseworker, story, error):
+    response = client_for(applicant).post(return_url(award), answers(supported, caseworker, save="1", case_study=story))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert error in page
+    assert story in page
+    assert award.returns.get(quarter=1).case_study == ""

@@ -1,0 +1,59 @@
+from decimal import Decimal
+
+import pytest
+from django import forms
+
+from core.fields import DateField, PoundsField
+from core.forms import GovukFormMixin
+
+
+class DateForm(GovukFormMixin, forms.Form):
+    paid_on = DateField(label="Date paid", required_message="Enter the date")
+
+
+def date_typed(day, month, year) -> dict:
+    return {"paid_on_0": day, "paid_on_1": month, "paid_on_2": year}
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year"),
+    [("1", "1", "99999999999"), (str(10**20), "1", "2027"), ("1", str(10**20), "2027"), ("1", "1", "9" * 5000),
+     ("31", "2", "2027"), ("0", "0", "0")],
+)
+def test_a_date_out_of_range_is_a_field_error_and_what_was_typed_is_kept(day, month, year):
+    form = DateForm(data=date_typed(day, month, year))
+    assert not form.is_valid()
+    assert form.errors["paid_on"] == ["Date paid must be a real date, like 27 3 2027"]
+    assert f'value="{year}"' in str(form["paid_on"])
+
+
+def test_a_real_date_is_accepted():
+    form = DateForm(data=date_typed("27", "3", "2027"))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["paid_on"].isoformat() == "2027-03-27"
+
+
+class AmountForm(GovukFormMixin, forms.Form):
+    amount = PoundsField(label="Amount", required_message="Enter the amount", subject="the amount")
+    income = PoundsField(label="Income", required_message="Enter the income", subject="your income", max_digits=12,
+                         required=False)
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("100,000,000", "The amount must be £99,999,999.99 or less"),
+        ("9" * 5000, "The amount must be £99,999,999.99 or less"),
+        ("1e400", "Enter the amount in pounds, like 12500 or 12500.50"),
+    ],
+)
+def test_an_amount_that_could_not_be_saved_is_a_field_error(typed, error):
+    form = AmountForm(data={"amount": typed})
+    assert not form.is_valid()
+    assert form.errors["amount"] == [error]
+
+
+def test_an_amount_may_be_as_large_as_its_column_holds():
+    form = AmountForm(data={"amount": "£99,999,999.99", "income": "9,999,999,999.99"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount"] == Decimal("99999999.99")

@@ -1,0 +1,267 @@
+"""Every button that changes something, pressed twice: the second press never gives a server error, and the page
+says in plain English what happened. The same holds for a form left open while someone else moved the status on."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from accounts.models import Role
+from applications.assessment import allocation_add, assessment_save, conflict_declare
+from applications.models import Allocation, Application
+from grants.services import award_accept
+from monitoring.services import return_submit
+from tests.applications.conftest import complete_every_section
+from tests.factories import (
+    AdjustmentRequestFactory,
+    ApplicationFactory,
+    AwardFactory,
+    EligibilityCheckFactory,
+    InvitationFactory,
+    MembershipFactory,
+    RoundFactory,
+    UserFactory,
+    described_criteria,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for_user(user) -> Client:
+    client = Client()
+    client.force_login(user, backend=settings.PASSWORD_BACKEND)
+    return client
+
+
+def owner():
+    return MembershipFactory(user__role=Role.APPLICANT).user
+
+
+def manager():
+    return UserFactory(role=Role.PROGRAMME_MANAGER)
+
+
+def submitted_application(organisation=None, **fields):
+    extra = {"organisation": organisation} if organisation else {}
+    return ApplicationFactory(status=Application.Status.SUBMITTED, reference=f"S-{Application.objects.count() + 1:04d}",
+                              amount_requested=Decimal("5000.00"), **extra, **fields)
+
+
+def withdraw():
+    user = owner()
+    application = submitted_application(user.memberships.get().organisation)
+    url = reverse("applications:withdraw", kwargs={"pk": application.pk})
+    return user, url, {"reason": ""}, "This application has already been withdrawn."
+
+
+def screen():
+    application = submitted_application()
+    url = reverse("applications:screen", kwargs={"pk": application.pk})
+    return manager(), url, {"eligible": "True", "reason": ""}, f"{application} has already been screened."
+
+
+def adjustment_decide():
+    adjustment = AdjustmentRequestFactory(application=ApplicationFactory())
+    # Answered already: the page shows the answer that was given.
+    url = reverse("applications:adjustment", kwargs={"pk": adjustment.pk})
+    return manager(), url, {"agreed": "True", "response": "Yes, take the time you need."}, "Yes, take the time you need."
+
+
+def eligible_with_assessor():
+    round_ = RoundFactory()
+    described_criteria(round_)
+    assessor = UserFactory(role=Role.ASSESSOR)
+    round_.assessors.add(assessor)
+    application = submitted_application(round=round_)
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.ELIGIBLE)
+    application.refresh_from_db()
+    return application, assessor
+
+
+def allocate():
+    application, assessor = eligible_with_assessor()
+    url = reverse("applications:allocate", kwargs={"pk": application.pk})
+    return manager(), url, {"assessor": assessor.pk}, f"{application} is already with {assessor}."
+
+
+def unallocate():
+    application, assessor = eligible_with_assessor()
+    programme_manager = manager()
+    allocation = allocation_add(application=application, assessor=assessor, acting_user=programme_manager)
+    return programme_manager, reverse("applications:unallocate", kwargs={"pk": allocation.pk}), {}, "Page not found"
+
+
+def declare():
+    application, assessor = eligible_with_assessor()
+    allocation = allocation_add(application=application, assessor=assessor, acting_user=manager())
+    # Declared already: the second press goes on to the scoring page, as the first did.
+    url = reverse("applications:declare", kwargs={"pk": allocation.pk})
+    return assessor, url, {"has_conflict": "False"}, f"Score {application.reference}"
+
+
+def declared_allocation() -> Allocation:
+    application, assessor = eligible_with_assessor()
+    allocation = allocation_add(application=application, assessor=assessor, acting_user=manager())
+    conflict_declare(allocation=allocation, has_conflict=False, nature="", acting_user=assessor)
+    return allocation
+
+
+def assess_and_send():
+    allocation = declared_allocation()
+    data = {"submit": "1"}
+    for criterion in allocation.application.round.criteria.all():
+        data.update({f"score_{criterion.pk}": "3", f"justification_{criterion.pk}": "A clear plan with local partners."})
+    url = reverse("applications:assess", kwargs={"pk": allocation.pk})
+    return allocation.assessor, url, data, "You have sent your scores. To change them, start a new version."
+
+
+def revise():
+    allocation = declared_allocation()
+    assessment_save(allocation=allocation, acting_user=allocation.assessor, submit=True,
+                    scores={c.pk: (3, "A clear plan.") for c in allocation.application.round.criteria.all()})
+    url = reverse("applications:revise", kwargs={"pk": allocation.pk})
+    return allocation.assessor, url, {}, "You are now changing your scores as version 2."
+
+
+def begin_application():
+    user = owner()
+    check = EligibilityCheckFactory(organisation=user.memberships.get().organisation)
+    # The application already started is the one opened again.
+    return user, reverse("applications:application_begin", kwargs={"pk": check.pk}), {}, "Your application to"
+
+
+def accept_invitation():
+    user = UserFactory(role=Role.APPLICANT)
+    invitation = InvitationFactory(email=user.email)
+    url = reverse("applications:invitation", kwargs={"token": invitation.token})
+    return user, url, {}, "This invitation has expired or has already been used."
+
+
+def offered_award():
+    user = owner()
+    award = AwardFactory(application__organisation=user.memberships.get().organisation)
+    return user, award
+
+
+def accept_offer():
+    user, award = offered_award()
+    url = reverse("grants:accept", kwargs={"pk": award.pk})
+    return user, url, {"name": "Amara Okafor", "role": "Chair", "agree": "on"}, "This offer is no longer open: the grant is accepted."
+
+
+def decline_offer():
+    user, award = offered_award()
+    url = reverse("grants:decline", kwargs={"pk": award.pk})
+    return user, url, {"confirm": "True", "reason": ""}, "This offer is no longer open: the grant is declined."
+
+
+def decide():
+    application = submitted_application()
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.SCORED)
+    # Until a second programme manager confirms it, a decision may be made again.
+    url = reverse("grants:decide", kwargs={"pk": application.pk})
+    return manager(), url, {"outcome": "fund", "amount": "5000", "reason": "A strong application."}, "saved"
+
+
+def accepted_award():
+    user, award = offered_award()
+    award_accept(award=award, name="Amara", role="Chair", acting_user=user)
+    return user, award
+
+
+def send_return():
+    user, award = accepted_award()
+    url = reverse("monitoring:return", kwargs={"pk": award.pk, "quarter": 1})
+    data = {"what_changed": "We supported people to report.", "declarant_name": "Amara Okafor", "send": "1"}
+    return user, url, data, "A sent return cannot be changed."
+
+
+def review_return():
+    user, award = accepted_award()
+    first = award.returns.get(quarter=1)
+    return_submit(monitoring_return=first, declarant_name="Amara Okafor", acting_user=user)
+    url = reverse("monitoring:review", kwargs={"pk": first.pk})
+    return manager(), url, {"outcome": "accept", "comments": ""}, "This return has already been reviewed"
+
+
+def send_application():
+    user = owner()
+    application = ApplicationFactory(organisation=user.memberships.get().organisation, title="")
+    complete_every_section(client_for_user(user), application)
+    url = reverse("applications:step", kwargs={"pk": application.pk, "step": "check"})
+    return user, url, {f"application_{application.pk}-current_step": "check"}, "can no longer be changed"
+
+
+def ask_for_an_adjustment():
+    user = owner()
+    application = ApplicationFactory(organisation=user.memberships.get().organisation)
+    url = reverse("applications:adjustment_new", kwargs={"pk": application.pk})
+    return user, url, {"kind": "extra_time", "details": "Our coordinator is in hospital."}, "We have your request."
+
+
+def invite_a_colleague():
+    user = owner()
+    url = reverse("applications:organisation_invite", kwargs={"pk": user.memberships.get().organisation_id})
+    return user, url, {"email": "colleague@example.org", "role": "editor"}, "We have sent an invitation"
+
+
+def give_more_time():
+    round_ = RoundFactory()
+    organisation = ApplicationFactory(round=round_).organisation
+    url = reverse("applications:extension_new", kwargs={"pk": round_.pk})
+    closes = round_.closes_at + timedelta(days=7)
+    data = {"organisation": organisation.pk, "closes_on_0": closes.day, "closes_on_1": closes.month,
+            "closes_on_2": closes.year, "reason": "A flood at their office."}
+    return manager(), url, data, "now has until"
+
+
+def allocate_automatically():
+    application, _ = eligible_with_assessor()
+    url = reverse("applications:allocations", kwargs={"pk": application.round_id})
+    return manager(), url, {"auto": "1"}, "0 new allocations made."
+
+
+def moderate():
+    allocation = declared_allocation()
+    criterion = allocation.application.round.criteria.first()
+    url = reverse("applications:moderate", kwargs={"pk": allocation.application_id})
+    return manager(), url, {"criterion": criterion.pk, "score": "3", "reason": "The panel agreed."}, "Agreed score"
+
+
+def accept_proposed_decisions():
+    url = reverse("grants:decisions", kwargs={"pk": RoundFactory().pk})
+    return manager(), url, {}, "0 proposed decisions recorded."
+
+
+def confirm_decisions():
+    url = reverse("grants:confirm", kwargs={"pk": RoundFactory().pk})
+    return manager(), url, {}, "0 decisions confirmed."
+
+
+def issue_letters():
+    url = reverse("grants:letters_for_round", kwargs={"pk": RoundFactory().pk})
+    return manager(), url, {}, "Letters"
+
+
+SECOND_CLICKS = [
+    send_application, ask_for_an_adjustment, invite_a_colleague, give_more_time, allocate_automatically, moderate,
+    accept_proposed_decisions, confirm_decisions, issue_letters,
+    withdraw, screen, adjustment_decide, allocate, unallocate, declare, assess_and_send, revise, begin_application,
+    accept_invitation, accept_offer, decline_offer, decide, send_return, review_return,
+]
+
+
+@pytest.mark.parametrize("arrange", SECOND_CLICKS, ids=[arrange.__name__ for arrange in SECOND_CLICKS])
+def test_pressing_a_button_twice_never_gives_a_server_error(arrange):
+    user, url, data, said = arrange()
+    client = client_for_user(user)
+    came_from = f"http://testserver{url}"
+    first = client.post(url, data, HTTP_REFERER=came_from, follow=True)
+    assert first.status_code == 200
+    second = client.post(url, data, HTTP_REFERER=came_from, follow=True)
+    assert second.status_code in (200, 404)
+    assert escape(said) in second.content.decode()
