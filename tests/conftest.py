@@ -1,14 +1,11 @@
 """Fixtures shared by every test: one person for each role, their organisations, and an open round."""
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import Role
-from accounts.permissions import needs_second_factor
-from tests.factories import AuthenticatorFactory, MembershipFactory, RoundFactory, UserFactory
+from tests.clients import signed_in_client
+from tests.factories import MembershipFactory, RoundFactory, UserFactory
 
 
 @pytest.fixture
@@ -47,26 +44,10 @@ def open_round(db):
     return RoundFactory()
 
 
-def sign_in_with_second_factor(client: Client, user) -> None:
-    """Marks the session as having given a code, as signing in with an authenticator app does."""
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = AuthenticatorFactory(user=user).persistent_id
-    session.save()
-
-
 @pytest.fixture
 def client_for():
     """A test client signed in as the given user (or anonymous for None), staff with their second factor given."""
-
-    def make(user, *, second_factor: bool = True) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user, backend=settings.PASSWORD_BACKEND)
-            if second_factor and needs_second_factor(user):
-                sign_in_with_second_factor(client, user)
-        return client
-
-    return make
+    return signed_in_client
 
 
 @pytest.fixture(autouse=True)

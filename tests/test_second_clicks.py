@@ -5,8 +5,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -16,6 +14,7 @@ from applications.models import Allocation, Application
 from grants.services import award_accept
 from monitoring.services import return_submit
 from tests.applications.conftest import complete_every_section
+from tests.clients import signed_in_client
 from tests.factories import (
     AdjustmentRequestFactory,
     ApplicationFactory,
@@ -29,12 +28,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for_user(user) -> Client:
-    client = Client()
-    client.force_login(user, backend=settings.PASSWORD_BACKEND)
-    return client
 
 
 def owner():
@@ -191,7 +184,7 @@ def review_return():
 def send_application():
     user = owner()
     application = ApplicationFactory(organisation=user.memberships.get().organisation, title="")
-    complete_every_section(client_for_user(user), application)
+    complete_every_section(signed_in_client(user), application)
     url = reverse("applications:step", kwargs={"pk": application.pk, "step": "check"})
     return user, url, {f"application_{application.pk}-current_step": "check"}, "can no longer be changed"
 
@@ -258,7 +251,7 @@ SECOND_CLICKS = [
 @pytest.mark.parametrize("arrange", SECOND_CLICKS, ids=[arrange.__name__ for arrange in SECOND_CLICKS])
 def test_pressing_a_button_twice_never_gives_a_server_error(arrange):
     user, url, data, said = arrange()
-    client = client_for_user(user)
+    client = signed_in_client(user)
     came_from = f"http://testserver{url}"
     first = client.post(url, data, HTTP_REFERER=came_from, follow=True)
     assert first.status_code == 200
