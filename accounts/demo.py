@@ -1,6 +1,7 @@
 """Demo people, one for each role, all with the same password. Never run this against real data."""
 
 from accounts.models import Role, User
+from accounts.services import user_role_change
 
 DEMO_PASSWORD = "demo-password-2027"
 DEMO_USERS = [
@@ -16,12 +17,14 @@ DEMO_USERS = [
 
 def seed(stdout) -> None:
     for email, full_name, role in DEMO_USERS:
-        user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name, "role": role})
+        user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
         if created:
             user.set_password(DEMO_PASSWORD)
-            # The demo programme manager looks after rounds in the admin site.
-            user.is_staff = user.is_superuser = role == Role.PROGRAMME_MANAGER
             user.save()
+            if role != Role.APPLICANT:
+                # Through the service, like any role, so the demo programme manager gets the admin site's
+                # programme-manager group (not superuser access) and a dated role grant.
+                user_role_change(user=user, role=role, acting_user=None, reason="Demo data")
     stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
     for email, full_name, role in DEMO_USERS:
         stdout.write(f"  {role.label:<18} {email}")
