@@ -40,6 +40,12 @@ def finance_officer(db):
 
 
 @pytest.fixture
+def superuser(db):
+    """The technical operator: every permission in the admin site, no funding role."""
+    return UserFactory(is_superuser=True, is_staff=True, full_name="Ola Operator")
+
+
+@pytest.fixture
 def open_round(db):
     return RoundFactory()
 
