@@ -74,7 +74,9 @@ class RoleGrant(models.Model):
     class Meta:
         ordering = ["-granted_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user"], condition=models.Q(ended_at__isnull=True), name="one_current_role_grant"),
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(ended_at__isnull=True), name="one_current_role_grant"
+            ),
             models.CheckConstraint(
                 condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=models.F("granted_at")),
                 name="role_grant_ends_after_it_starts",

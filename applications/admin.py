@@ -43,7 +43,9 @@ class RoundStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         following = obj.TRANSITIONS.get(obj.status, set())
         self.fields["status"].choices = [(value, label) for value, label in Round.Status.choices if value in following]
-        self.fields["status"].help_text = f"The round is {obj.get_status_display().lower()}. Rounds move one stage at a time."
+        self.fields["status"].help_text = (
+            f"The round is {obj.get_status_display().lower()}. Rounds move one stage at a time."
+        )
 
 
 class CriterionInline(admin.TabularInline):
@@ -99,7 +101,9 @@ class RoundAdmin(ServiceFormsAdminMixin, admin.ModelAdmin):
         return f"The budget of {round_} is now £{data['budget']:,.2f}."
 
     def change_status(self, request, round_: Round, data: dict) -> str:
-        round_ = round_status_change(round_=round_, status=data["status"], acting_user=request.user, reason=data["reason"])
+        round_ = round_status_change(
+            round_=round_, status=data["status"], acting_user=request.user, reason=data["reason"]
+        )
         return f"{round_} is now {round_.get_status_display().lower()}."
 
     @admin.action(description="Copy the selected rounds for next year (as drafts)")

@@ -88,7 +88,8 @@ class ServiceFormsAdminMixin(HistoryAdminMixin):
         return own + super().get_urls()
 
     def may_use(self, request, obj, service_form: ServiceForm) -> bool:
-        return self.has_change_permission(request, obj) and (request.user.is_superuser or not service_form.superuser_only)
+        allowed_here = request.user.is_superuser or not service_form.superuser_only
+        return allowed_here and self.has_change_permission(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))

@@ -126,9 +126,13 @@ def decision_confirm(*, decision: Decision, acting_user: User) -> Decision:
         # Four eyes means two people who were both trusted with decisions before this one was made: a manager
         # appointed afterwards might have been appointed to agree.
         if not held_role_since(acting_user, Role.PROGRAMME_MANAGER, decision.decided_at):
-            raise GrantError("Only someone who was a programme manager before this decision was proposed can confirm it.")
+            raise GrantError(
+                "Only someone who was a programme manager before this decision was proposed can confirm it."
+            )
         if not held_role_since(decision.decided_by, Role.PROGRAMME_MANAGER, decision.decided_at):
-            raise GrantError("The person who proposed this decision is no longer a programme manager: propose it again.")
+            raise GrantError(
+                "The person who proposed this decision is no longer a programme manager: propose it again."
+            )
         application = decision.application
         if decision.outcome == Decision.Outcome.FUND:
             award_offer(application=application, amount=decision.amount, acting_user=acting_user)

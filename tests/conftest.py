@@ -88,8 +88,9 @@ class _FormFields(HTMLParser):
         attrs = dict(attrs)
         name = attrs.get("name")
         if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
-            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
-                self.data.setdefault(name, []).append(attrs.get("value", "on" if attrs.get("type") == "checkbox" else ""))
+            kind = attrs.get("type")
+            if kind not in ("checkbox", "radio") or "checked" in attrs:
+                self.data.setdefault(name, []).append(attrs.get("value", "on" if kind == "checkbox" else ""))
         elif tag == "select" and name:
             self._select = name
             self.data.setdefault(name, [])

@@ -202,10 +202,12 @@ ACCESS: dict[str, Rule] = {
     # The admin's own forms for guarded changes: a round's budget and status for programme managers, roles and
     # superuser access for superusers only.
     "admin:applications_round_budget": Rule(
-        answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200, REDIRECT), kwargs=lambda world: {"object_id": world.round.pk}
+        answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200, REDIRECT),
+        kwargs=lambda world: {"object_id": world.round.pk},
     ),
     "admin:applications_round_status": Rule(
-        answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200, REDIRECT), kwargs=lambda world: {"object_id": world.round.pk}
+        answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200, REDIRECT),
+        kwargs=lambda world: {"object_id": world.round.pk},
     ),
     "admin:accounts_user_role": Rule(
         answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403, REDIRECT),
