@@ -98,3 +98,12 @@ def test_the_demo_data_gives_roles_without_a_person(db):
     person = UserFactory(date_joined=timezone.now() - timedelta(days=1))
     user_role_change(user=person, role=Role.FINANCE_OFFICER, acting_user=None, reason="Demo data")
     assert RoleGrant.objects.get(user=person, ended_at__isnull=True).granted_by is None
+
+
+def test_a_programme_manager_who_was_a_superuser_keeps_the_admin_site_through_the_group(superuser):
+    """How a database from before this rule is put right: existing managers were made superusers."""
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER, is_superuser=True, is_staff=True)
+    user_superuser_change(user=manager, is_superuser=False, acting_user=superuser, reason="Managers are not operators")
+    manager.refresh_from_db()
+    assert manager.is_staff and not manager.is_superuser
+    assert manager.has_perm("applications.change_round")
