@@ -122,6 +122,7 @@ def test_editing_a_criterion_in_the_admin_leaves_who_changed_what_in_its_history
     history = client.get(reverse("admin:applications_criterion_auditlog", args=[criterion.pk])).content.decode()
     assert "40.00" in history
     assert "Erin Walsh" in history
+    assert "<style" not in history and "auditlog-history.css" in history  # no inline styles under the CSP
 
 
 def test_adding_a_round_in_the_admin_is_recorded_and_starts_as_a_draft(client_for, manager, form_data):
