@@ -94,10 +94,12 @@ class ServiceFormsAdminMixin(HistoryAdminMixin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         links = [
-            {"url": self._service_url(service_form, obj), "label": service_form.label}
+            {"url": self._admin_url(service_form.slug, obj), "label": service_form.label}
             for service_form in self.service_forms
             if obj is not None and self.may_use(request, obj, service_form)
         ]
+        if obj is not None:
+            links.append({"url": self._admin_url("auditlog", obj), "label": "Audit log"})
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), "service_links": links})
 
     def service_form_view(self, request, object_id, service_form: ServiceForm):
@@ -114,8 +116,7 @@ class ServiceFormsAdminMixin(HistoryAdminMixin):
                 messages.error(request, str(refused))
             else:
                 messages.success(request, done)
-                opts = self.model._meta
-                return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+                return redirect(self._admin_url("change", obj))
         context = {
             **self.admin_site.each_context(request),
             "title": f"{service_form.label}: {obj}",
@@ -125,6 +126,6 @@ class ServiceFormsAdminMixin(HistoryAdminMixin):
         }
         return TemplateResponse(request, "admin/service_form.html", context)
 
-    def _service_url(self, service_form: ServiceForm, obj) -> str:
+    def _admin_url(self, page: str, obj) -> str:
         opts = self.model._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{service_form.slug}", args=[obj.pk])
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}", args=[obj.pk])

@@ -103,7 +103,7 @@ def test_a_refusal_from_the_service_is_an_admin_error_message_not_a_server_error
 
 def test_the_change_page_links_to_the_budget_and_status_forms_and_the_history(client_for, manager, open_round):
     content = client_for(manager).get(change_url(open_round)).content.decode()
-    for name in ("budget", "status"):
+    for name in ("budget", "status", "auditlog"):
         assert reverse(f"admin:applications_round_{name}", args=[open_round.pk]) in content
     changelist = client_for(manager).get(reverse("admin:applications_round_changelist")).content.decode()
     assert reverse("admin:applications_round_auditlog", args=[open_round.pk]) in changelist
