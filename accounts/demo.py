@@ -6,6 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from accounts.permissions import STAFF_ROLES
+from accounts.services import user_role_change
 from accounts.two_factor import AUTHENTICATOR_NAME
 
 DEMO_PASSWORD = "demo-password-2027"
@@ -30,12 +31,14 @@ def demo_authenticator_hex_key() -> str:
 
 def seed(stdout) -> None:
     for email, full_name, role in DEMO_USERS:
-        user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name, "role": role})
+        user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
         if created:
             user.set_password(DEMO_PASSWORD)
-            # The demo programme manager looks after rounds in the admin site.
-            user.is_staff = user.is_superuser = role == Role.PROGRAMME_MANAGER
             user.save()
+            if role != Role.APPLICANT:
+                # Through the service, like any role, so the demo programme manager gets the admin site's
+                # programme-manager group (not superuser access) and a dated role grant.
+                user_role_change(user=user, role=role, acting_user=None, reason="Demo data")
         if role in STAFF_ROLES:
             TOTPDevice.objects.get_or_create(
                 user=user, confirmed=True, defaults={"name": AUTHENTICATOR_NAME, "key": demo_authenticator_hex_key()}

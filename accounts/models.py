@@ -39,7 +39,7 @@ class UserManager(BaseUserManager):
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields):
-        fields.setdefault("role", Role.PROGRAMME_MANAGER)
+        # The technical operator: no funding role of their own, so they count as nobody's second pair of eyes.
         return self.create_user(email, password, is_staff=True, is_superuser=True, **fields)
 
 
@@ -75,3 +75,28 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class RoleGrant(models.Model):
+    """Who gave someone a role, and from when until when: the four-eyes rule asks who held a role at a past moment."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    granted_at = models.DateTimeField(default=timezone.now)
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(ended_at__isnull=True), name="one_current_role_grant"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=models.F("granted_at")),
+                name="role_grant_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()} from {self.granted_at:%Y-%m-%d %H:%M}"

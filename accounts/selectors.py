@@ -1,9 +1,11 @@
-"""Reads of accounts that pages list."""
+"""Reads about people: their roles, and the staff who sign in with a second factor."""
+
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import RoleGrant, User
 from accounts.permissions import STAFF_ROLES
 
 
@@ -14,3 +16,13 @@ def staff_accounts() -> QuerySet[User]:
         .annotate(has_second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
         .order_by("full_name", "email")
     )
+
+
+def held_role_since(user: User, role: str, moment: datetime) -> bool:
+    """Whether the person has held the role without a break since at or before the moment, and still does.
+
+    Read from the database, not the object in hand, which may be older than a role change.
+    """
+    return RoleGrant.objects.filter(
+        user=user, user__is_active=True, user__role=role, role=role, granted_at__lte=moment, ended_at__isnull=True
+    ).exists()

@@ -1,13 +1,17 @@
-"""Every change to an account: registering an applicant and confirming their email address."""
+"""Every change to an account: registering an applicant, confirming their email address, and the roles and admin
+access the funder gives people."""
 
-from django.db import transaction
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Role, User, normalise_email
+from accounts.models import Role, RoleGrant, User, normalise_email
 from accounts.tokens import email_confirmation_token
 from core.emails import email_send_on_commit
 from core.services import audit_record
@@ -65,3 +69,108 @@ def account_confirm_email(*, user: User) -> None:
         user.is_active = True
         user.save(update_fields=["is_active"])
         audit_record(acting_user=user, action="confirmed email address", target=user, from_state="unconfirmed", to_state="active")
+
+
+class AccountError(Exception):
+    """A request the rules refuse; its message is written for the person who asked."""
+
+
+# The admin site's groups: a role that needs the admin site gets its group and nothing more, so nobody needs to be
+# a superuser to set rounds up. Programme managers only read people: changing someone's password or access would
+# let one manager act as another and be their own second pair of eyes.
+ADMIN_GROUPS: dict[str, tuple[str, list[str]]] = {
+    Role.PROGRAMME_MANAGER: (
+        "Programme managers",
+        [
+            "applications.add_round", "applications.change_round", "applications.view_round",
+            "applications.add_criterion", "applications.change_criterion", "applications.delete_criterion",
+            "applications.view_criterion",
+            "applications.add_scoredescriptor", "applications.change_scoredescriptor",
+            "applications.delete_scoredescriptor", "applications.view_scoredescriptor",
+            "applications.add_indicator", "applications.change_indicator", "applications.delete_indicator",
+            "applications.view_indicator",
+            "applications.view_borough",
+            "applications.change_organisation", "applications.view_organisation",
+            "applications.add_membership", "applications.change_membership", "applications.delete_membership",
+            "applications.view_membership",
+            "applications.view_application",
+            "accounts.view_user",
+            "core.view_auditevent",
+            "auditlog.view_logentry",
+        ],
+    ),
+}
+
+
+def user_role_change(*, user: User, role: str, acting_user: User | None, reason: str) -> User:
+    """Gives someone a new role, ending the one they had, with the admin access that goes with it.
+
+    Only a superuser (the technical operator) may do it, never for themselves: a programme manager who could make
+    another programme manager could also make their own second pair of eyes. `acting_user` is None only for the
+    demo data.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        _check_may_change_access(acting_user, user, reason)
+        if role not in Role.values:
+            raise AccountError("Choose a role from the list.")
+        if role == user.role:
+            raise AccountError(f"{user} is already {Role(role).label.lower()}.")
+        now = timezone.now()
+        previous = user.role
+        RoleGrant.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
+        RoleGrant.objects.create(user=user, role=role, granted_at=now, granted_by=acting_user)
+        user.role = role
+        _set_admin_access(user)
+        audit_record(acting_user=acting_user, action="changed role", target=user, from_state=previous, to_state=role,
+                     reason=reason)
+        return user
+
+
+def user_superuser_change(*, user: User, is_superuser: bool, acting_user: User | None, reason: str) -> User:
+    """Makes someone the technical operator, with every permission in the admin site, or stops them being one."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        _check_may_change_access(acting_user, user, reason)
+        if user.is_superuser == is_superuser:
+            raise AccountError(f"{user} is already {'a' if is_superuser else 'not a'} superuser.")
+        user.is_superuser = is_superuser
+        _set_admin_access(user)
+        audit_record(acting_user=acting_user, action="changed superuser access", target=user,
+                     from_state=_superuser_label(not is_superuser), to_state=_superuser_label(is_superuser),
+                     reason=reason)
+        return user
+
+
+def _superuser_label(is_superuser: bool) -> str:
+    return "superuser" if is_superuser else "not superuser"
+
+
+def _check_may_change_access(acting_user: User | None, user: User, reason: str) -> None:
+    if acting_user is not None and not (acting_user.is_active and acting_user.is_superuser):
+        raise AccountError("Only a superuser can change people's roles and access.")
+    if acting_user is not None and acting_user.pk == user.pk:
+        raise AccountError("You cannot change your own role or access: ask another superuser.")
+    if not reason.strip():
+        raise AccountError("Give a reason for the change.")
+
+
+def _set_admin_access(user: User) -> None:
+    """The admin site is for superusers and the roles with an admin group; each such role gets its group only."""
+    groups = {role: _admin_group(role) for role in ADMIN_GROUPS}
+    user.groups.remove(*groups.values())
+    if user.role in groups:
+        user.groups.add(groups[user.role])
+    user.is_staff = user.is_superuser or user.role in ADMIN_GROUPS
+    user.save(update_fields=["role", "is_superuser", "is_staff"])
+
+
+def _admin_group(role: str) -> Group:
+    name, permission_names = ADMIN_GROUPS[role]
+    group, _ = Group.objects.get_or_create(name=name)
+    wanted = Q(pk__in=[])
+    for permission_name in permission_names:
+        app_label, codename = permission_name.split(".")
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    group.permissions.set(Permission.objects.filter(wanted))
+    return group

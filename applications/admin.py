@@ -1,5 +1,6 @@
 """Admin for setting rounds up (rules, criteria, indicators) and for support staff looking after organisations."""
 
+from django import forms
 from django.contrib import admin, messages
 
 from applications.models import (
@@ -12,7 +13,39 @@ from applications.models import (
     Round,
     ScoreDescriptor,
 )
-from applications.services import round_add_standard_indicators, round_copy
+from applications.services import (
+    ApplicationError,
+    round_add_standard_indicators,
+    round_budget_change,
+    round_copy,
+    round_status_change,
+)
+from core.admin import HistoryAdminMixin, ServiceForm, ServiceFormsAdminMixin
+from core.state import InvalidTransition
+
+
+class RoundBudgetForm(forms.Form):
+    budget = forms.DecimalField(
+        label="New ringfenced budget (£)", max_digits=12, decimal_places=2,
+        help_text="It cannot be less than the money already promised in awards.",
+    )
+    reason = forms.CharField(label="Why is the budget changing?", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, obj: Round, **kwargs):
+        super().__init__(*args, initial={"budget": obj.budget}, **kwargs)
+
+
+class RoundStatusForm(forms.Form):
+    status = forms.ChoiceField(label="Move the round to")
+    reason = forms.CharField(label="Why now?", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, obj: Round, **kwargs):
+        super().__init__(*args, **kwargs)
+        following = obj.TRANSITIONS.get(obj.status, set())
+        self.fields["status"].choices = [(value, label) for value, label in Round.Status.choices if value in following]
+        self.fields["status"].help_text = (
+            f"The round is {obj.get_status_display().lower()}. Rounds move one stage at a time."
+        )
 
 
 class CriterionInline(admin.TabularInline):
@@ -27,13 +60,19 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(ServiceFormsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "reference_prefix", "status", "opens_at", "closes_at", "budget"]
     list_filter = ["status"]
     search_fields = ["name", "reference_prefix"]
     inlines = [CriterionInline, IndicatorInline]
     filter_horizontal = ["assessors"]
     actions = ["copy_rounds", "add_standard_indicators"]
+    # The budget and the status change only through their audited services, on forms of their own.
+    service_forms = (
+        ServiceForm("budget", "Change the budget", RoundBudgetForm, "change_budget"),
+        ServiceForm("status", "Change the status", RoundStatusForm, "change_status"),
+    )
+    service_refusals = (ApplicationError, InvalidTransition)
     fieldsets = [
         (None, {"fields": ["name", "reference_prefix", "summary", "status"]}),
         ("Dates", {"fields": ["opens_at", "closes_at", "quarters"]}),
@@ -53,12 +92,25 @@ class RoundAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A new round starts as a draft; its first budget is set here, later ones through the budget form.
+        return ["status", "budget"] if obj else ["status"]
+
+    def change_budget(self, request, round_: Round, data: dict) -> str:
+        round_budget_change(round_=round_, budget=data["budget"], acting_user=request.user, reason=data["reason"])
+        return f"The budget of {round_} is now £{data['budget']:,.2f}."
+
+    def change_status(self, request, round_: Round, data: dict) -> str:
+        round_ = round_status_change(
+            round_=round_, status=data["status"], acting_user=request.user, reason=data["reason"]
+        )
+        return f"{round_} is now {round_.get_status_display().lower()}."
+
     @admin.action(description="Copy the selected rounds for next year (as drafts)")
     def copy_rounds(self, request, queryset):
         for source in queryset:
             copy = round_copy(source=source, acting_user=request.user)
             self.message_user(request, f"Copied {source} to {copy} ({copy.reference_prefix}).", messages.SUCCESS)
-
 
     @admin.action(description="Add the standard victim-support indicators to the selected rounds")
     def add_standard_indicators(self, request, queryset):
@@ -73,7 +125,7 @@ class ScoreDescriptorInline(admin.TabularInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(HistoryAdminMixin, admin.ModelAdmin):
     """Criteria are listed on their round; here each gets what every point of the scale means."""
 
     list_display = ["name", "round", "weight", "position"]
@@ -88,7 +140,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "legal_form", "charity_number", "company_number", "postcode"]
     search_fields = ["name", "charity_number", "company_number"]
     filter_horizontal = ["boroughs"]
@@ -96,7 +148,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Borough)
-class BoroughAdmin(admin.ModelAdmin):
+class BoroughAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "gss_code", "police_force", "bcu_name"]
     search_fields = ["name", "gss_code"]
 

@@ -49,7 +49,7 @@ def default_tranche_schedule() -> list[dict]:
     ]
 
 
-class Round(models.Model):
+class Round(StatusMachine):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         OPEN = "open", "Open"
@@ -58,6 +58,17 @@ class Round(models.Model):
         DECIDED = "decided", "Decided"
         MONITORING = "monitoring", "Monitoring"
         COMPLETED = "completed", "Completed"
+
+    # Forward only, one step at a time: a round that went back to open after closing would take applications
+    # that others were told were too late.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.OPEN},
+        Status.OPEN: {Status.CLOSED},
+        Status.CLOSED: {Status.ASSESSING},
+        Status.ASSESSING: {Status.DECIDED},
+        Status.DECIDED: {Status.MONITORING},
+        Status.MONITORING: {Status.COMPLETED},
+    }
 
     name = models.CharField(max_length=200)
     reference_prefix = models.CharField(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User, normalise_email
+from accounts.permissions import is_programme_manager
 from applications.eligibility import eligibility_failures
 from applications.models import (
     AdjustmentRequest,
@@ -461,3 +462,59 @@ def round_copy(*, source: Round, acting_user: User) -> Round:
             indicator.save()
         audit_record(acting_user=acting_user, action=f"copied from {source}", target=copy, to_state=copy.status)
         return copy
+
+
+# Functions that each return the money a round has already promised. Grants adds its own when Django starts (see
+# grants.apps): applications cannot import grants, and the rule for what counts as promised lives there, once.
+COMMITMENT_SOURCES: list = []
+
+
+def round_committed(round_: Round) -> Decimal:
+    return sum((source(round_) for source in COMMITMENT_SOURCES), Decimal(0))
+
+
+def round_budget_change(*, round_: Round, budget: Decimal, acting_user: User, reason: str) -> Round:
+    """Changes a round's ringfenced budget, never below what it has already promised.
+
+    The round's row is locked, as an offer locks it, so an offer made at the same moment cannot slip under the new
+    budget unseen.
+    """
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        _check_may_change_round(acting_user, reason)
+        if budget <= 0:
+            raise ApplicationError("The budget must be more than £0.")
+        committed = round_committed(round_)
+        if budget < committed:
+            raise ApplicationError(
+                f"The budget cannot be less than the £{committed:,.2f} already promised in awards."
+            )
+        if budget < round_.maximum_award:
+            raise ApplicationError(
+                f"The budget cannot be less than the largest award (£{round_.maximum_award:,.2f}): lower that first."
+            )
+        previous = round_.budget
+        round_.budget = budget
+        round_.save(update_fields=["budget"])
+        audit_record(acting_user=acting_user, action="changed the budget", target=round_, from_state=f"{previous:.2f}",
+                     to_state=f"{budget:.2f}", reason=reason)
+        return round_
+
+
+def round_status_change(*, round_: Round, status: str, acting_user: User, reason: str) -> Round:
+    """Moves a round on to its next stage; the lifecycle allows no skipping and no going back."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        _check_may_change_round(acting_user, reason)
+        previous = round_.transition_to(status)
+        round_.save(update_fields=["status"])
+        audit_record(acting_user=acting_user, action="changed the round's status", target=round_,
+                     from_state=previous, to_state=round_.status, reason=reason)
+        return round_
+
+
+def _check_may_change_round(acting_user: User, reason: str) -> None:
+    if not is_programme_manager(acting_user):
+        raise ApplicationError("Only a programme manager can change a round's budget or status.")
+    if not reason.strip():
+        raise ApplicationError("Give a reason for the change.")

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "auditlog",
     "accounts",
     "core",
     "applications",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -263,3 +265,21 @@ LOGGING = {
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+
+# Configuration edited in the admin site keeps a field-by-field history of who changed what (django-auditlog),
+# beside the service's own audit trail of status changes.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "applications.round", "m2m_fields": {"assessors"}, "exclude_fields": ["last_reference_number"]},
+    "applications.criterion",
+    "applications.scoredescriptor",
+    "applications.indicator",
+    "applications.borough",
+    {"model": "applications.organisation", "m2m_fields": {"boroughs"}},
+    "applications.membership",
+    {
+        "model": "accounts.user",
+        "m2m_fields": {"groups", "user_permissions"},
+        "exclude_fields": ["password", "last_login"],
+    },
+    {"model": "auth.group", "m2m_fields": {"permissions"}},
+)

@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class GrantsConfig(AppConfig):
     name = "grants"
+
+    def ready(self):
+        from applications.services import COMMITMENT_SOURCES
+        from grants.services import committed_in
+
+        # A round's budget can never be cut below what its awards have promised.
+        if committed_in not in COMMITMENT_SOURCES:
+            COMMITMENT_SOURCES.append(committed_in)

@@ -1,5 +1,7 @@
 """Fixtures shared by every test: one person for each role, their organisations, and an open round."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.core.cache import cache
 
@@ -40,6 +42,12 @@ def finance_officer(db):
 
 
 @pytest.fixture
+def superuser(db):
+    """The technical operator: every permission in the admin site, no funding role."""
+    return UserFactory(is_superuser=True, is_staff=True, full_name="Ola Operator")
+
+
+@pytest.fixture
 def open_round(db):
     return RoundFactory()
 
@@ -65,3 +73,52 @@ def media_in_a_temporary_folder(settings, tmp_path):
 def no_rate_limits_used():
     # Rate limits count in the cache, which lives as long as the test process: each test starts afresh.
     cache.clear()
+
+
+class _FormFields(HTMLParser):
+    """What a browser would send from a page's form as it stands: inputs, ticked boxes, chosen options, text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.data: dict[str, list[str]] = {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            kind = attrs.get("type")
+            if kind not in ("checkbox", "radio") or "checked" in attrs:
+                self.data.setdefault(name, []).append(attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select].append(attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            # As in a browser, the newline straight after <textarea> is not part of the value.
+            self.data[self._textarea][0] = self.data[self._textarea][0].removeprefix("\n")
+            self._textarea = None
+
+
+@pytest.fixture
+def form_data():
+    """The fields of a page's form, ready to change a few and post back, as someone editing in the admin site would."""
+
+    def read(response) -> dict[str, list[str]]:
+        parser = _FormFields()
+        parser.feed(response.content.decode())
+        return parser.data
+
+    return read

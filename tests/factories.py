@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role, RoleGrant, User
 from applications.models import Membership, Organisation, Round
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -26,6 +26,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def role_grant(obj, create, extracted, **kwargs):
+        """Everyone made here has held their role since they joined, as the accounts migration records for
+        existing people."""
+        if create:
+            RoleGrant.objects.create(user=obj, role=obj.role, granted_at=obj.date_joined)
 
 
 class AuthenticatorFactory(factory.django.DjangoModelFactory):

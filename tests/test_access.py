@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
+from accounts.services import user_role_change
 from django.core.files.base import ContentFile
 
 from applications.models import Allocation, ConflictDeclaration
@@ -204,6 +205,24 @@ ACCESS: dict[str, Rule] = {
     "grants:stripe_webhook": Rule(everyone(400), method="post"),
     # The admin site checks is_staff itself; only its front door is listed here, the rest is Django's own.
     "admin:index": Rule(answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200, REDIRECT)),
+    # The admin's own forms for guarded changes: a round's budget and status for programme managers, roles and
+    # superuser access for superusers only.
+    "admin:applications_round_budget": Rule(
+        answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200, REDIRECT),
+        kwargs=lambda world: {"object_id": world.round.pk},
+    ),
+    "admin:applications_round_status": Rule(
+        answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200, REDIRECT),
+        kwargs=lambda world: {"object_id": world.round.pk},
+    ),
+    "admin:accounts_user_role": Rule(
+        answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403, REDIRECT),
+        kwargs=lambda world: {"object_id": world.users["assessor"].pk},
+    ),
+    "admin:accounts_user_superuser": Rule(
+        answers(REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403, REDIRECT),
+        kwargs=lambda world: {"object_id": world.users["assessor"].pk},
+    ),
 }
 
 
@@ -235,9 +254,10 @@ def world(db):
     """The records the URLs point at, owned by the applicant's organisation where ownership applies."""
     applicant = MembershipFactory(user__role=Role.APPLICANT).user
     other_applicant = MembershipFactory(user__role=Role.APPLICANT).user
-    staff = {role: UserFactory(role=role) for role in (Role.ASSESSOR, Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER)}
-    staff[Role.PROGRAMME_MANAGER].is_staff = True
-    staff[Role.PROGRAMME_MANAGER].save()
+    staff = {
+        role: user_role_change(user=UserFactory(), role=role, acting_user=None, reason="Appointed")
+        for role in (Role.ASSESSOR, Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER)
+    }
     organisation = applicant.memberships.get().organisation
     audit_record(acting_user=applicant, action="created", target=organisation)
     round_ = RoundFactory()

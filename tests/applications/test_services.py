@@ -28,7 +28,9 @@ from applications.services import (
     invitation_send,
     organisation_create,
     round_add_standard_indicators,
+    round_budget_change,
     round_copy,
+    round_status_change,
 )
 from core.models import AuditEvent
 from core.state import InvalidTransition
@@ -41,6 +43,7 @@ from tests.factories import (
     EligibilityCheckFactory,
     IndicatorFactory,
     InvitationFactory,
+    AwardFactory,
     RoundFactory,
     UserFactory,
 )
@@ -356,3 +359,133 @@ def test_replacing_a_video_or_audio_answer_deletes_the_old_file(applicant, djang
         names.append(application.media_answers.get(question="need").file.name)
     assert not default_storage.exists(names[0])
     assert default_storage.exists(names[1])
+
+
+# Rounds: budget and status ---------------------------------------------------------------------------------------
+
+
+def test_a_programme_manager_changes_the_budget_with_the_before_and_after_audited(programme_manager):
+    round_ = RoundFactory(budget=Decimal("100000.00"))
+    round_budget_change(round_=round_, budget=Decimal("120000.00"), acting_user=programme_manager,
+                        reason="Extra money from the council")
+    round_.refresh_from_db()
+    assert round_.budget == Decimal("120000.00")
+    event = AuditEvent.objects.get(action="changed the budget")
+    assert (event.actor, event.from_state, event.to_state, event.reason) == (
+        programme_manager, "100000.00", "120000.00", "Extra money from the council"
+    )
+
+
+def test_the_budget_cannot_be_cut_below_the_money_already_promised(programme_manager):
+    award = AwardFactory(amount=Decimal("8000.00"), application__round=RoundFactory(budget=Decimal("20000.00")))
+    round_ = award.round
+    with pytest.raises(ApplicationError, match="£8,000.00 already promised"):
+        round_budget_change(round_=round_, budget=Decimal("7999.99"), acting_user=programme_manager, reason="Cuts")
+    round_.refresh_from_db()
+    assert round_.budget == Decimal("20000.00")
+    assert not AuditEvent.objects.filter(action="changed the budget").exists()
+    round_budget_change(round_=round_, budget=Decimal("10000.00"), acting_user=programme_manager, reason="Cuts")
+
+
+def test_money_from_declined_offers_does_not_hold_the_budget_up(programme_manager):
+    award = AwardFactory(amount=Decimal("8000.00"), status="declined",
+                         application__round=RoundFactory(budget=Decimal("20000.00")))
+    round_budget_change(round_=award.round, budget=Decimal("10000.00"), acting_user=programme_manager, reason="Cuts")
+    award.round.refresh_from_db()
+    assert award.round.budget == Decimal("10000.00")
+
+
+def test_the_budget_cannot_be_less_than_the_largest_award_or_nothing(programme_manager):
+    round_ = RoundFactory(budget=Decimal("50000.00"), maximum_award=Decimal("10000.00"))
+    with pytest.raises(ApplicationError, match="largest award"):
+        round_budget_change(round_=round_, budget=Decimal("9000.00"), acting_user=programme_manager, reason="Cuts")
+    with pytest.raises(ApplicationError, match="more than £0"):
+        round_budget_change(round_=round_, budget=Decimal("0"), acting_user=programme_manager, reason="Cuts")
+
+
+@pytest.mark.parametrize("role", ["applicant", "assessor", "finance_officer"])
+def test_only_a_programme_manager_changes_a_rounds_budget_or_status(role):
+    round_, person = RoundFactory(status=Round.Status.DRAFT), UserFactory(role=role)
+    with pytest.raises(ApplicationError, match="Only a programme manager"):
+        round_budget_change(round_=round_, budget=Decimal("1"), acting_user=person, reason="Mine now")
+    with pytest.raises(ApplicationError, match="Only a programme manager"):
+        round_status_change(round_=round_, status=Round.Status.OPEN, acting_user=person, reason="Mine now")
+
+
+def test_a_superuser_without_the_role_cannot_change_a_rounds_money(superuser):
+    with pytest.raises(ApplicationError, match="Only a programme manager"):
+        round_budget_change(round_=RoundFactory(), budget=Decimal("1"), acting_user=superuser, reason="Fix")
+
+
+def test_budget_and_status_changes_need_a_reason(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    with pytest.raises(ApplicationError, match="reason"):
+        round_budget_change(round_=round_, budget=Decimal("90000"), acting_user=programme_manager, reason="")
+    with pytest.raises(ApplicationError, match="reason"):
+        round_status_change(round_=round_, status=Round.Status.OPEN, acting_user=programme_manager, reason=" ")
+
+
+def test_a_round_walks_every_stage_from_draft_to_completed_with_each_move_audited(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    stages = [Round.Status.OPEN, Round.Status.CLOSED, Round.Status.ASSESSING, Round.Status.DECIDED,
+              Round.Status.MONITORING, Round.Status.COMPLETED]
+    for stage in stages:
+        round_ = round_status_change(round_=round_, status=stage, acting_user=programme_manager, reason="Next stage")
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.COMPLETED
+    moves = AuditEvent.objects.filter(action="changed the round's status").order_by("id")
+    froms = [Round.Status.DRAFT, *stages[:-1]]
+    assert [(event.from_state, event.to_state) for event in moves] == list(zip(froms, stages))
+
+
+FORBIDDEN_ROUND_MOVES = [
+    (start, end) for start in Round.Status.values for end in Round.Status.values
+    if end not in Round.TRANSITIONS.get(start, ())
+]
+
+
+@pytest.mark.parametrize(("start", "end"), FORBIDDEN_ROUND_MOVES)
+def test_a_round_cannot_skip_a_stage_or_go_back(programme_manager, start, end):
+    round_ = RoundFactory(status=start)
+    with pytest.raises(InvalidTransition):
+        round_status_change(round_=round_, status=end, acting_user=programme_manager, reason="Skip ahead")
+    round_.refresh_from_db()
+    assert round_.status == start
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_budget_cut_and_an_offer_at_the_same_moment_never_promise_more_than_the_budget():
+    from grants.services import GrantError, award_offer, committed_in
+
+    manager = UserFactory(role="programme_manager")
+    round_ = RoundFactory(budget=Decimal("10000.00"), maximum_award=Decimal("5000.00"))
+    application = ApplicationFactory(round=round_, status="scored", amount_requested=Decimal("6000.00"))
+    start, refusals = threading.Barrier(2), []
+
+    def offer():
+        start.wait()
+        try:
+            award_offer(application=application, amount=Decimal("6000.00"), acting_user=manager)
+        except GrantError as refused:
+            refusals.append(refused)
+        finally:
+            connection.close()
+
+    def cut():
+        start.wait()
+        try:
+            round_budget_change(round_=round_, budget=Decimal("5000.00"), acting_user=manager, reason="Cuts")
+        except ApplicationError as refused:
+            refusals.append(refused)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=offer), threading.Thread(target=cut)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    round_.refresh_from_db()
+    assert len(refusals) == 1
+    assert committed_in(round_) <= round_.budget

@@ -76,3 +76,13 @@ def test_last_years_demo_grants_have_returns_to_review_late_and_accepted():
     assert waiting.award.application.organisation == User.objects.get(email="applicant@example.org").memberships.get().organisation
     assert returns.filter(status="due", due_on__lt=date.today()).count() == 1
     assert Tranche.objects.get(award__application__reference="DHC26-0002", number=2).status == "due"
+
+
+def test_the_demo_programme_manager_uses_the_admin_site_without_being_a_superuser():
+    seed()
+    manager = User.objects.get(email="manager@example.org")
+    assert manager.is_staff and not manager.is_superuser
+    assert manager.has_perm("applications.change_round")
+    assert not manager.has_perm("accounts.change_user")
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert manager.role_grants.get(ended_at__isnull=True).role == Role.PROGRAMME_MANAGER

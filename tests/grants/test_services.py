@@ -7,6 +7,8 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import Role
+from accounts.services import user_role_change
 from applications.models import Application
 from core.models import AuditEvent
 from core.state import InvalidTransition
@@ -69,6 +71,46 @@ def test_a_second_programme_manager_must_confirm(scored_round, programme_manager
     assert first.status == Application.Status.AWARDED
     assert first.award.amount == Decimal("6000")
     assert first.award.status == Award.Status.OFFERED
+
+
+def test_a_programme_manager_appointed_after_the_proposal_cannot_confirm_it(
+    scored_round, programme_manager, second_manager, superuser
+):
+    _, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000"), reason="",
+                               acting_user=programme_manager)
+    newcomer = user_role_change(user=UserFactory(), role=Role.PROGRAMME_MANAGER, acting_user=superuser,
+                                reason="Appointed")
+    with pytest.raises(GrantError, match="before this decision was proposed"):
+        decision_confirm(decision=decision, acting_user=newcomer)
+    first.refresh_from_db()
+    assert first.status == Application.Status.SCORED
+    assert not Award.objects.exists()
+    decision_confirm(decision=decision, acting_user=second_manager)
+    assert Award.objects.get().application == first
+
+
+def test_a_manager_who_left_the_role_and_came_back_after_the_proposal_cannot_confirm_it(
+    scored_round, programme_manager, second_manager, superuser
+):
+    _, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000"), reason="",
+                               acting_user=programme_manager)
+    user_role_change(user=second_manager, role=Role.ASSESSOR, acting_user=superuser, reason="Panel")
+    user_role_change(user=second_manager, role=Role.PROGRAMME_MANAGER, acting_user=superuser, reason="Back")
+    with pytest.raises(GrantError, match="before this decision was proposed"):
+        decision_confirm(decision=decision, acting_user=second_manager)
+
+
+def test_a_decision_whose_proposer_is_no_longer_a_programme_manager_cannot_be_confirmed(
+    scored_round, programme_manager, second_manager, superuser
+):
+    _, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="not_fund", amount=None, reason="Not this year",
+                               acting_user=programme_manager)
+    user_role_change(user=programme_manager, role=Role.APPLICANT, acting_user=superuser, reason="Left the funder")
+    with pytest.raises(GrantError, match="propose it again"):
+        decision_confirm(decision=decision, acting_user=second_manager)
 
 
 def test_confirming_the_proposals_awards_and_refuses_within_the_ringfence(scored_round, programme_manager, second_manager):

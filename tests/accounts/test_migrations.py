@@ -1,0 +1,33 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from accounts.models import RoleGrant
+
+BEFORE = [("accounts", "0002_role_grants")]
+AFTER = [("accounts", "0003_record_current_roles")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_people_are_recorded_as_holding_their_role_since_they_joined():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old_user = executor.loader.project_state(BEFORE).apps.get_model("accounts", "User")
+    joined = timezone.now() - timedelta(days=400)
+    manager = old_user.objects.create(email="manager@example.org", full_name="Erin Walsh", role="programme_manager",
+                                      date_joined=joined)
+    applicant = old_user.objects.create(email="applicant@example.org", full_name="Amara Okafor", role="applicant",
+                                        date_joined=joined + timedelta(days=1))
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(AFTER)
+        grants = {grant.user_id: grant for grant in RoleGrant.objects.all()}
+        assert (grants[manager.pk].role, grants[manager.pk].granted_at) == ("programme_manager", joined)
+        assert (grants[applicant.pk].role, grants[applicant.pk].granted_at) == ("applicant", applicant.date_joined)
+        assert all(grant.ended_at is None and grant.granted_by_id is None for grant in grants.values())
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -1,0 +1,141 @@
+"""The admin site for rounds and their criteria: guarded fields change only through the audited services."""
+
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.services import user_role_change
+from applications.models import Criterion, Round
+from core.models import AuditEvent
+from tests.factories import AwardFactory, CriterionFactory, RoundFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(db):
+    """A programme manager as the service makes one: admin access through the group, not superuser."""
+    return user_role_change(user=UserFactory(full_name="Erin Walsh"), role=Role.PROGRAMME_MANAGER, acting_user=None,
+                            reason="Appointed")
+
+
+@pytest.fixture
+def committed_round(db):
+    """A round of £20,000 with £8,000 already offered."""
+    award = AwardFactory(amount=Decimal("8000.00"), application__round=RoundFactory(budget=Decimal("20000.00")))
+    return award.round
+
+
+def change_url(round_: Round) -> str:
+    return reverse("admin:applications_round_change", args=[round_.pk])
+
+
+def test_a_programme_manager_sets_rounds_up_in_the_admin_without_being_a_superuser(client_for, manager):
+    assert not manager.is_superuser
+    client = client_for(manager)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:applications_round_add")).status_code == 200
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 403
+
+
+def test_the_plain_change_form_cannot_cut_the_budget_or_set_the_status(client_for, manager, committed_round, form_data):
+    client = client_for(manager)
+    data = form_data(client.get(change_url(committed_round)))
+    data.update(budget=["1000.00"], status=["completed"], name=["Renamed round"])
+    response = client.post(change_url(committed_round), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    committed_round.refresh_from_db()
+    assert committed_round.name == "Renamed round"
+    assert committed_round.budget == Decimal("20000.00")
+    assert committed_round.status == Round.Status.OPEN
+
+
+def test_cutting_the_budget_below_what_is_promised_is_refused_with_an_error_and_the_typed_amount_kept(
+    client_for, manager, committed_round
+):
+    url = reverse("admin:applications_round_budget", args=[committed_round.pk])
+    response = client_for(manager).post(url, {"budget": "7000.00", "reason": "Council cuts"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "cannot be less than the £8,000.00 already promised" in content
+    assert 'value="7000.00"' in content and "Council cuts" in content
+    committed_round.refresh_from_db()
+    assert committed_round.budget == Decimal("20000.00")
+
+
+def test_the_budget_form_changes_the_budget_through_the_audited_service(client_for, manager, committed_round):
+    url = reverse("admin:applications_round_budget", args=[committed_round.pk])
+    response = client_for(manager).post(url, {"budget": "12000.00", "reason": "Council cuts"})
+    assert response.status_code == 302
+    committed_round.refresh_from_db()
+    assert committed_round.budget == Decimal("12000.00")
+    event = AuditEvent.objects.get(action="changed the budget")
+    assert (event.actor, event.from_state, event.to_state) == (manager, "20000.00", "12000.00")
+
+
+def test_the_status_form_offers_only_the_next_stage_and_refuses_any_other(client_for, manager, open_round):
+    url = reverse("admin:applications_round_status", args=[open_round.pk])
+    client = client_for(manager)
+    assert [value for value, _ in client.get(url).context["form"].fields["status"].choices] == [Round.Status.CLOSED]
+    response = client.post(url, {"status": "completed", "reason": "Skip to the end"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    open_round.refresh_from_db()
+    assert open_round.status == Round.Status.OPEN
+    assert client.post(url, {"status": "closed", "reason": "Deadline passed"}).status_code == 302
+    open_round.refresh_from_db()
+    assert open_round.status == Round.Status.CLOSED
+    assert AuditEvent.objects.get(action="changed the round's status").to_state == Round.Status.CLOSED
+
+
+def test_a_refusal_from_the_service_is_an_admin_error_message_not_a_server_error(client_for, superuser, open_round):
+    url = reverse("admin:applications_round_status", args=[open_round.pk])
+    response = client_for(superuser).post(url, {"status": "closed", "reason": "Operator tidying up"})
+    assert response.status_code == 200
+    assert "Only a programme manager can change" in response.content.decode()
+    open_round.refresh_from_db()
+    assert open_round.status == Round.Status.OPEN
+
+
+def test_the_change_page_links_to_the_budget_and_status_forms_and_the_history(client_for, manager, open_round):
+    content = client_for(manager).get(change_url(open_round)).content.decode()
+    for name in ("budget", "status", "auditlog"):
+        assert reverse(f"admin:applications_round_{name}", args=[open_round.pk]) in content
+    changelist = client_for(manager).get(reverse("admin:applications_round_changelist")).content.decode()
+    assert reverse("admin:applications_round_auditlog", args=[open_round.pk]) in changelist
+
+
+def test_editing_a_criterion_in_the_admin_leaves_who_changed_what_in_its_history(client_for, manager, form_data):
+    criterion = CriterionFactory(weight=Decimal("25.00"))
+    url = reverse("admin:applications_criterion_change", args=[criterion.pk])
+    client = client_for(manager)
+    data = form_data(client.get(url))
+    data.update(weight=["40.00"])
+    assert client.post(url, data).status_code == 302
+    entry = LogEntry.objects.get_for_object(criterion).get(action=LogEntry.Action.UPDATE)
+    assert entry.actor == manager
+    assert entry.changes_dict["weight"] == ["25.00", "40.00"]
+    history = client.get(reverse("admin:applications_criterion_auditlog", args=[criterion.pk])).content.decode()
+    assert "40.00" in history
+    assert "Erin Walsh" in history
+    assert "<style" not in history and "auditlog-history.css" in history  # no inline styles under the CSP
+
+
+def test_adding_a_round_in_the_admin_is_recorded_and_starts_as_a_draft(client_for, manager, form_data):
+    client = client_for(manager)
+    data = form_data(client.get(reverse("admin:applications_round_add")))
+    data.update(
+        name=["Next year's round"], reference_prefix=["DHC28"], summary=["Small grants."],
+        opens_at_0=["2027-04-01"], opens_at_1=["09:00:00"], closes_at_0=["2027-06-01"], closes_at_1=["12:00:00"],
+        budget=["150000.00"], status=["open"],
+    )
+    response = client.post(reverse("admin:applications_round_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    round_ = Round.objects.get(reference_prefix="DHC28")
+    assert round_.status == Round.Status.DRAFT
+    assert LogEntry.objects.get_for_object(round_).get(action=LogEntry.Action.CREATE).actor == manager
+    assert not Criterion.objects.filter(round=round_).exists()
