@@ -67,7 +67,6 @@ class UserAdmin(ServiceFormsAdminMixin, BaseUserAdmin):
             user=user, is_superuser=data["is_superuser"], acting_user=request.user, reason=data["reason"]
         )
         return f"{user} is {'now' if user.is_superuser else 'no longer'} a superuser."
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "role", "password1", "password2"]})]
 
 
 # Second-factor devices change only through the audited pages (setting up, new recovery codes, a manager's reset):
