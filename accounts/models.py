@@ -61,6 +61,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name", "email"]
+        constraints = [
+            # Four eyes: a superuser can do anything in the admin site, so a programme manager must never be one.
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.PROGRAMME_MANAGER, is_superuser=True),
+                name="programme_managers_are_never_superusers",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

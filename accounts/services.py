@@ -102,6 +102,10 @@ ADMIN_GROUPS: dict[str, tuple[str, list[str]]] = {
 }
 
 
+# A superuser can do anything in the admin site, so a manager who was one could act as their own second pair of eyes.
+NEVER_SUPERUSERS = "Programme managers are never superusers, so that every decision has a second manager's eyes."
+
+
 def user_role_change(*, user: User, role: str, acting_user: User | None, reason: str) -> User:
     """Gives someone a new role, ending the one they had, with the admin access that goes with it.
 
@@ -116,6 +120,8 @@ def user_role_change(*, user: User, role: str, acting_user: User | None, reason:
             raise AccountError("Choose a role from the list.")
         if role == user.role:
             raise AccountError(f"{user} is already {Role(role).label.lower()}.")
+        if role == Role.PROGRAMME_MANAGER and user.is_superuser:
+            raise AccountError(f"{user} is a superuser. {NEVER_SUPERUSERS} Take their superuser access away first.")
         now = timezone.now()
         previous = user.role
         RoleGrant.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
@@ -134,6 +140,8 @@ def user_superuser_change(*, user: User, is_superuser: bool, acting_user: User |
         _check_may_change_access(acting_user, user, reason)
         if user.is_superuser == is_superuser:
             raise AccountError(f"{user} is already {'a' if is_superuser else 'not a'} superuser.")
+        if is_superuser and user.role == Role.PROGRAMME_MANAGER:
+            raise AccountError(f"{user} is a programme manager. {NEVER_SUPERUSERS}")
         user.is_superuser = is_superuser
         _set_admin_access(user)
         audit_record(acting_user=acting_user, action="changed superuser access", target=user,
@@ -157,7 +165,7 @@ def _check_may_change_access(acting_user: User | None, user: User, reason: str) 
 
 def _set_admin_access(user: User) -> None:
     """The admin site is for superusers and the roles with an admin group; each such role gets its group only."""
-    groups = {role: _admin_group(role) for role in ADMIN_GROUPS}
+    groups = {role: admin_group(role) for role in ADMIN_GROUPS}
     user.groups.remove(*groups.values())
     if user.role in groups:
         user.groups.add(groups[user.role])
@@ -165,12 +173,13 @@ def _set_admin_access(user: User) -> None:
     user.save(update_fields=["role", "is_superuser", "is_staff"])
 
 
-def _admin_group(role: str) -> Group:
+def admin_group(role: str, *, group_model=Group, permission_model=Permission) -> Group:
+    """The role's admin group with exactly its permissions. A migration passes its historical models."""
     name, permission_names = ADMIN_GROUPS[role]
-    group, _ = Group.objects.get_or_create(name=name)
+    group, _ = group_model.objects.get_or_create(name=name)
     wanted = Q(pk__in=[])
     for permission_name in permission_names:
         app_label, codename = permission_name.split(".")
         wanted |= Q(content_type__app_label=app_label, codename=codename)
-    group.permissions.set(Permission.objects.filter(wanted))
+    group.permissions.set(permission_model.objects.filter(wanted))
     return group

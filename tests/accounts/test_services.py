@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, RoleGrant
@@ -84,26 +85,24 @@ def test_a_programme_manager_cannot_grant_superuser_access(programme_manager):
         user_superuser_change(user=UserFactory(), is_superuser=True, acting_user=programme_manager, reason="Help")
 
 
-def test_a_programme_manager_who_is_also_made_superuser_keeps_their_admin_group(superuser):
-    person = UserFactory()
-    user_role_change(user=person, role=Role.PROGRAMME_MANAGER, acting_user=superuser, reason="Appointed")
-    user_superuser_change(user=person, is_superuser=True, acting_user=superuser, reason="Cover")
-    user_superuser_change(user=person, is_superuser=False, acting_user=superuser, reason="Cover over")
-    person.refresh_from_db()
-    assert person.is_staff
-    assert person.groups.filter(name="Programme managers").exists()
+def test_a_programme_manager_is_never_made_a_superuser_nor_a_superuser_a_programme_manager(superuser):
+    manager = user_role_change(user=UserFactory(), role=Role.PROGRAMME_MANAGER, acting_user=superuser, reason="In")
+    with pytest.raises(AccountError, match="Programme managers are never superusers"):
+        user_superuser_change(user=manager, is_superuser=True, acting_user=superuser, reason="Cover")
+    operator = user_superuser_change(user=UserFactory(), is_superuser=True, acting_user=superuser, reason="Operator")
+    with pytest.raises(AccountError, match="Take their superuser access away first"):
+        user_role_change(user=operator, role=Role.PROGRAMME_MANAGER, acting_user=superuser, reason="Also grants")
+    manager.refresh_from_db()
+    operator.refresh_from_db()
+    assert (manager.is_superuser, operator.role) == (False, Role.APPLICANT)
+
+
+def test_the_database_refuses_a_programme_manager_who_is_a_superuser(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(role=Role.PROGRAMME_MANAGER, is_superuser=True, is_staff=True)
 
 
 def test_the_demo_data_gives_roles_without_a_person(db):
     person = UserFactory(date_joined=timezone.now() - timedelta(days=1))
     user_role_change(user=person, role=Role.FINANCE_OFFICER, acting_user=None, reason="Demo data")
     assert RoleGrant.objects.get(user=person, ended_at__isnull=True).granted_by is None
-
-
-def test_a_programme_manager_who_was_a_superuser_keeps_the_admin_site_through_the_group(superuser):
-    """How a database from before this rule is put right: existing managers were made superusers."""
-    manager = UserFactory(role=Role.PROGRAMME_MANAGER, is_superuser=True, is_staff=True)
-    user_superuser_change(user=manager, is_superuser=False, acting_user=superuser, reason="Managers are not operators")
-    manager.refresh_from_db()
-    assert manager.is_staff and not manager.is_superuser
-    assert manager.has_perm("applications.change_round")
