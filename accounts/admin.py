@@ -8,7 +8,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
-from accounts.services import AccountError, user_role_change, user_superuser_change
+from accounts.services import user_role_change, user_superuser_change
 from core.admin import ServiceForm, ServiceFormsAdminMixin
 
 ACCESS_FIELDS = ["role", "is_staff", "is_superuser", "groups", "user_permissions"]
@@ -53,7 +53,6 @@ class UserAdmin(ServiceFormsAdminMixin, BaseUserAdmin):
         ServiceForm("role", "Change role", RoleForm, "change_role", superuser_only=True),
         ServiceForm("superuser", "Change superuser access", SuperuserForm, "change_superuser", superuser_only=True),
     )
-    service_refusals = (AccountError,)
 
     def get_readonly_fields(self, request, obj=None):
         return [*ACCESS_FIELDS, "last_login", "date_joined"] if obj else []

@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import Role, RoleGrant, User, normalise_email
 from accounts.tokens import email_confirmation_token
 from core.emails import email_send_on_commit
+from core.refusals import ServiceError
 from core.services import audit_record
 
 
@@ -71,7 +72,7 @@ def account_confirm_email(*, user: User) -> None:
         audit_record(acting_user=user, action="confirmed email address", target=user, from_state="unconfirmed", to_state="active")
 
 
-class AccountError(Exception):
+class AccountError(ServiceError):
     """A request the rules refuse; its message is written for the person who asked."""
 
 

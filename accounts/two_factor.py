@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.permissions import needs_second_factor
+from core.refusals import ServiceError
 from core.services import audit_record
 
 AUTHENTICATOR_NAME = "Authenticator app"
@@ -27,7 +28,7 @@ RECOVERY_CODES_NAME = "Recovery codes"
 RECOVERY_CODE_COUNT = 10
 
 
-class SecondFactorRefused(Exception):
+class SecondFactorRefused(ServiceError):
     """A code that is wrong, spent, or tried too soon after too many wrong ones."""
 
 

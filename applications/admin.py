@@ -14,14 +14,12 @@ from applications.models import (
     ScoreDescriptor,
 )
 from applications.services import (
-    ApplicationError,
     round_add_standard_indicators,
     round_budget_change,
     round_copy,
     round_status_change,
 )
 from core.admin import HistoryAdminMixin, ServiceForm, ServiceFormsAdminMixin
-from core.state import InvalidTransition
 
 
 class RoundBudgetForm(forms.Form):
@@ -72,7 +70,6 @@ class RoundAdmin(ServiceFormsAdminMixin, admin.ModelAdmin):
         ServiceForm("budget", "Change the budget", RoundBudgetForm, "change_budget"),
         ServiceForm("status", "Change the status", RoundStatusForm, "change_status"),
     )
-    service_refusals = (ApplicationError, InvalidTransition)
     fieldsets = [
         (None, {"fields": ["name", "reference_prefix", "summary", "status"]}),
         ("Dates", {"fields": ["opens_at", "closes_at", "quarters"]}),

@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from core.models import AuditEvent
+from core.refusals import ServiceError
 
 
 @admin.register(AuditEvent)
@@ -73,7 +74,6 @@ class ServiceFormsAdminMixin(HistoryAdminMixin):
 
     change_form_template = "admin/change_form_with_services.html"
     service_forms: tuple[ServiceForm, ...] = ()
-    service_refusals: tuple[type[Exception], ...] = ()
 
     def get_urls(self):
         app_label, model_name = self.model._meta.app_label, self.model._meta.model_name
@@ -112,7 +112,7 @@ class ServiceFormsAdminMixin(HistoryAdminMixin):
         if request.method == "POST" and form.is_valid():
             try:
                 done = getattr(self, service_form.run)(request, obj, form.cleaned_data)
-            except self.service_refusals as refused:
+            except ServiceError as refused:
                 messages.error(request, str(refused))
             else:
                 messages.success(request, done)

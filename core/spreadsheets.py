@@ -13,6 +13,8 @@ import openpyxl
 import tablib
 from import_export.formats.base_formats import CSV, XLSX
 
+from core.refusals import ServiceError
+
 # utf-8-sig reads the byte-order mark that Excel puts at the start of a CSV it saves.
 FORMATS = {"xlsx": XLSX(), "csv": CSV(encoding="utf-8-sig")}
 
@@ -63,7 +65,7 @@ UNREADABLE = "The file could not be read. Upload the sheet you downloaded, as XL
 TOO_BIG = f"The sheet is too big. It must have {MAX_ROWS:,} rows or fewer and be smaller than {MAX_UPLOAD_MEGABYTES}MB."
 
 
-class SheetRefused(Exception):
+class SheetRefused(ServiceError):
     def __init__(self, message: str):
         self.message = message
         super().__init__(message)
