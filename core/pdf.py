@@ -94,7 +94,8 @@ def wrap_lines(text: str, font_name: str, font_size: float, width: float) -> lis
     lines = []
     for block in text.split("\n"):
         for line in simpleSplit(block, font_name, font_size, width) or [""]:
-            while stringWidth(line, font_name, font_size) > width:
+            # simpleSplit puts two words on a line only when both fit, so only a line of one word can be too wide.
+            while " " not in line and stringWidth(line, font_name, font_size) > width:
                 fits = _characters_that_fit(line, font_name, font_size, width)
                 lines.append(line[:fits])
                 line = line[fits:]
