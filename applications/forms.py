@@ -17,7 +17,7 @@ from applications.validators import (
     normalise_society_number,
     normalise_uk_phone,
 )
-from core.fields import CountField, DateField, PoundsField, YesNoField
+from core.fields import CountField, DateField, LongTextField, PoundsField, YesNoField
 from core.forms import GovukFormMixin, Text, embed_in_page_form
 from core.spreadsheets import MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES
 from core.templatetags.govuk import plain_number, pounds
@@ -606,12 +606,7 @@ class CheckAnswersForm(GovukFormMixin, forms.Form):
 class WithdrawForm(GovukFormMixin, forms.Form):
     submit_label = "Withdraw application"
 
-    reason = forms.CharField(
-        label="Why are you withdrawing? (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-    )
+    reason = LongTextField(label="Why are you withdrawing? (optional)", required=False, max_length=1000)
 
 
 class AdjustmentRequestForm(GovukFormMixin, forms.ModelForm):
@@ -650,9 +645,7 @@ class ExtensionForm(GovukFormMixin, forms.Form):
         label="New deadline", required_message="Enter the new deadline",
         help_text="The application will close at 11:59pm on this day. For example, 27 3 2027",
     )
-    reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter the reason"}
-    )
+    reason = LongTextField(label="Reason", error_messages={"required": "Enter the reason"})
 
     def __init__(self, *args, round_, **kwargs):
         super().__init__(*args, **kwargs)
@@ -671,10 +664,8 @@ class AdjustmentDecisionForm(GovukFormMixin, forms.Form):
     submit_label = "Send reply"
 
     agreed = YesNoField(label="Do you agree to this adjustment?", required_message="Select yes if you agree")
-    response = forms.CharField(
-        label="Your reply to the applicant",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter your reply to the applicant"},
+    response = LongTextField(
+        label="Your reply to the applicant", rows=4, error_messages={"required": "Enter your reply to the applicant"}
     )
 
 
@@ -685,16 +676,16 @@ class ScreeningForm(GovukFormMixin, forms.Form):
     submit_label = "Save screening decision"
 
     eligible = YesNoField(label="Is this application eligible?", required_message="Select yes if the application is eligible")
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Reason",
         required=False,
+        rows=4,
         help_text="If it is not eligible, we will email this to the applicant, so write it in plain English.",
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("eligible") is False and not cleaned.get("reason", "").strip():
+        if cleaned.get("eligible") is False and not self.has_error("reason") and not cleaned.get("reason", "").strip():
             self.add_error("reason", "Tell the applicant why their application is not eligible")
         return cleaned
 
@@ -723,10 +714,7 @@ class ConflictForm(GovukFormMixin, forms.Form):
             "who runs it, or have applied for the same money."
         ),
     )
-    nature = forms.CharField(
-        label="What is the conflict?", required=False, help_text="Only if you answered yes.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    nature = LongTextField(label="What is the conflict?", required=False, help_text="Only if you answered yes.")
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -812,10 +800,7 @@ class ModerationForm(GovukFormMixin, forms.Form):
         label="Agreed score", coerce=int, widget=forms.RadioSelect,
         error_messages={"required": "Choose the agreed score"},
     )
-    reason = forms.CharField(
-        label="Why this score?", widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Explain why the panel agreed this score"},
-    )
+    reason = LongTextField(label="Why this score?", error_messages={"required": "Explain why the panel agreed this score"})
 
     def __init__(self, *args, criterion, scale_max: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -53,6 +53,26 @@ class PoundsField(forms.DecimalField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
+class LongTextField(forms.CharField):
+    """A few sentences in a text box, capped in characters so that no answer can fill a page or the database.
+
+    The browser is not told the cap (no `maxlength`): it would cut a pasted answer short without saying so, where
+    the server's error says how long it is and keeps every word typed.
+    """
+
+    def __init__(self, *, rows: int = 3, max_length: int = 2000, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(max_length=max_length, **kwargs)
+        self.error_messages["max_length"] = (
+            f"Your answer must be {max_length:,} characters or fewer. It has %(show_value)s characters."
+        )
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class YesNoField(forms.TypedChoiceField):
     def __init__(self, *, label: str, required_message: str, **kwargs):
         super().__init__(

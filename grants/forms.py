@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.fields import DateField, PoundsField, YesNoField
+from core.fields import DateField, LongTextField, PoundsField, YesNoField
 from core.forms import GovukFormMixin
 from grants.models import Decision
 
@@ -19,8 +19,8 @@ class DecisionForm(GovukFormMixin, forms.Form):
         label="Amount to offer", required_message="Enter the amount to offer", subject="the amount to offer",
         required=False, help_text="Offer less than was asked for only with a reason.",
     )
-    reason = forms.CharField(
-        label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    reason = LongTextField(
+        label="Reason", required=False,
         help_text="Needed when your decision is different from what the ranking proposes.",
     )
 
@@ -34,8 +34,8 @@ class DecisionForm(GovukFormMixin, forms.Form):
 class CorrectionForm(GovukFormMixin, forms.Form):
     submit_label = "Issue a corrected letter"
 
-    reason = forms.CharField(
-        label="What does the correction change, and why?", widget=forms.Textarea(attrs={"rows": 3}),
+    reason = LongTextField(
+        label="What does the correction change, and why?",
         error_messages={"required": "Say what the correction changes and why"},
     )
 
@@ -56,8 +56,7 @@ class DeclineForm(GovukFormMixin, forms.Form):
     submit_label = "Decline the offer"
 
     confirm = YesNoField(label="Are you sure you want to decline the grant?", required_message="Select yes to decline")
-    reason = forms.CharField(label="Why are you declining? (optional)", required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = LongTextField(label="Why are you declining? (optional)", required=False)
 
 
 class BacsPaymentForm(GovukFormMixin, forms.Form):

@@ -5,7 +5,7 @@ from django import forms
 
 from applications.forms import SpreadsheetUploadForm
 from applications.validators import MaxWordsValidator
-from core.fields import CountField, PoundsField
+from core.fields import CountField, LongTextField, PoundsField
 from core.forms import GovukFormMixin, embed_in_page_form
 from core.templatetags.govuk import pounds
 
@@ -93,8 +93,8 @@ class ReviewForm(GovukFormMixin, forms.Form):
         choices=[("accept", "Accept the return"), ("changes", "Ask for changes")],
         error_messages={"required": "Choose whether to accept the return or ask for changes"},
     )
-    comments = forms.CharField(label="Comments for the grantee", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                               help_text="Needed when you ask for changes: say what needs changing.")
+    comments = LongTextField(label="Comments for the grantee", required=False, rows=4,
+                             help_text="Needed when you ask for changes: say what needs changing.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

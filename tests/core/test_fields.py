@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django import forms
 
-from core.fields import DateField, PoundsField
+from core.fields import DateField, LongTextField, PoundsField
 from core.forms import GovukFormMixin
 
 
@@ -57,3 +57,19 @@ def test_an_amount_may_be_as_large_as_its_column_holds():
     form = AmountForm(data={"amount": "£99,999,999.99", "income": "9,999,999,999.99"})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["amount"] == Decimal("99999999.99")
+
+
+def test_a_long_text_answer_over_its_cap_is_refused_with_its_length_and_kept():
+    from applications.forms import ScreeningForm
+
+    typed = "Not eligible. " + "x" * 2000
+    form = ScreeningForm({"eligible": "False", "reason": typed})
+    assert not form.is_valid()
+    assert form.errors["reason"] == [f"Your answer must be 2,000 characters or fewer. It has {len(typed)} characters."]
+    assert typed in form["reason"].as_widget()
+
+
+def test_a_long_text_box_does_not_let_the_browser_cut_a_pasted_answer_short():
+    field = LongTextField(label="Reason", max_length=500)
+    assert "maxlength" not in field.widget_attrs(field.widget)
+    assert field.clean("a" * 500) == "a" * 500
