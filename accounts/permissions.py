@@ -50,6 +50,12 @@ def can_reset_second_factor(user) -> bool:
     return is_programme_manager(user) or bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
+def can_reset_second_factor_of(user, colleague) -> bool:
+    """Only a superuser resets a superuser's, who alone can hand out roles. (Nobody resets their own: the service
+    says so in words.)"""
+    return can_reset_second_factor(user) and (user.is_superuser or not colleague.is_superuser)
+
+
 def role_required(*roles: str) -> Callable:
     """Sends anonymous visitors to sign in and refuses signed-in users without one of the roles."""
 

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from accounts.permissions import needs_second_factor
+from accounts.permissions import can_reset_second_factor_of, needs_second_factor
 from core.refusals import ServiceError
 from core.services import audit_record
 
@@ -140,9 +140,14 @@ def second_factor_reset(*, acting_user: User, user: User, reason: str) -> None:
     """
     if user.pk == acting_user.pk:
         raise SecondFactorRefused("You cannot reset your own two-factor sign-in. Ask another programme manager.")
+    if not can_reset_second_factor_of(acting_user, user):
+        raise SecondFactorRefused(f"Only a superuser can reset {user}'s two-factor sign-in.")
     if not needs_second_factor(user):
         raise SecondFactorRefused(f"{user} does not use two-factor sign-in.")
     with transaction.atomic():
+        if not has_second_factor(user):
+            raise SecondFactorRefused(f"{user}'s two-factor sign-in has already been reset: they will set it up again "
+                                      "the next time they sign in.")
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         audit_record(acting_user=acting_user, action="reset two-factor sign-in", target=user, reason=reason)

@@ -30,7 +30,12 @@ from accounts.forms import (
     SignInForm,
 )
 from accounts.models import User
-from accounts.permissions import awaiting_second_factor, can_reset_second_factor, needs_second_factor
+from accounts.permissions import (
+    awaiting_second_factor,
+    can_reset_second_factor,
+    can_reset_second_factor_of,
+    needs_second_factor,
+)
 from accounts.selectors import staff_accounts
 from accounts.services import account_confirm_email, applicant_register
 from accounts.throttling import limit_emails_sent
@@ -288,7 +293,11 @@ def staff(request):
     if not can_reset_second_factor(request.user):
         raise PermissionDenied
     page = Paginator(staff_accounts(), STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accounts/staff.html", {"page": page, "people": page.object_list})
+    resettable = {
+        person.pk for person in page.object_list
+        if person.pk != request.user.pk and can_reset_second_factor_of(request.user, person)
+    }
+    return render(request, "accounts/staff.html", {"page": page, "people": page.object_list, "resettable": resettable})
 
 
 @login_required
@@ -296,6 +305,8 @@ def two_factor_reset(request, pk: int):
     if not can_reset_second_factor(request.user):
         raise PermissionDenied
     colleague = get_object_or_404(staff_accounts(), pk=pk)
+    if not can_reset_second_factor_of(request.user, colleague):
+        raise PermissionDenied
     form = SecondFactorResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

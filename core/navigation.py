@@ -27,16 +27,25 @@ BY_ROLE = {
     ],
     Role.FINANCE_OFFICER: [("Payments", "grants:payments"), ("Your account", "accounts:home")],
 }
+# The technical operator: a superuser with no funding role works in the admin site, not the applicant's journey.
+OPERATOR = [("Admin site", "admin:index"), ("Your account", "accounts:home")]
+
+
+def _links_for(user) -> list[tuple[str, str]]:
+    if not user.is_authenticated:
+        return SIGNED_OUT
+    if user.is_superuser and user.role == Role.APPLICANT:
+        return OPERATOR
+    return BY_ROLE.get(user.role, [])
 
 
 def home_for(user) -> str:
-    return reverse(BY_ROLE[user.role][0][1])
+    return reverse(_links_for(user)[0][1])
 
 
 def navigation_for(user, path: str) -> list[NavigationItem]:
-    links = BY_ROLE.get(user.role, []) if user.is_authenticated else SIGNED_OUT
     items = []
-    for text, url_name in links:
+    for text, url_name in _links_for(user):
         href = reverse(url_name)
         current = path == href if href == "/" else path.startswith(href)
         items.append(NavigationItem(text=text, href=href, current=current))

@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role
 from accounts.two_factor import (
     SecondFactorRefused,
+    has_second_factor,
     authenticator_begin,
     authenticator_code_now,
     authenticator_confirm,
@@ -158,3 +159,21 @@ def test_the_admin_site_offers_no_way_round_the_audited_pages():
     from django.contrib import admin
 
     assert TOTPDevice not in admin.site._registry and StaticDevice not in admin.site._registry
+
+
+def test_only_a_superuser_resets_a_superusers_second_factor(programme_manager, superuser):
+    AuthenticatorFactory(user=superuser)
+    with pytest.raises(SecondFactorRefused, match="Only a superuser"):
+        second_factor_reset(acting_user=programme_manager, user=superuser, reason="Lost phone")
+    assert has_second_factor(superuser)
+    colleague = UserFactory(is_superuser=True, is_staff=True)
+    second_factor_reset(acting_user=colleague, user=superuser, reason="Lost phone")
+    assert not has_second_factor(superuser)
+
+
+def test_a_second_reset_is_refused_in_words_and_audited_once(assessor, programme_manager):
+    AuthenticatorFactory(user=assessor)
+    second_factor_reset(acting_user=programme_manager, user=assessor, reason="Lost phone")
+    with pytest.raises(SecondFactorRefused, match="already been reset"):
+        second_factor_reset(acting_user=programme_manager, user=assessor, reason="Lost phone")
+    assert AuditEvent.objects.filter(action="reset two-factor sign-in").count() == 1

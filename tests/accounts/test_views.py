@@ -543,3 +543,16 @@ def test_a_long_name_from_the_admins_sign_in_is_recorded_cut_to_what_axes_can_st
     response = client.post(reverse("admin:login"), {"username": LONG_ADDRESS, "password": "not the password"})
     assert response.status_code == 200
     assert AccessAttempt.objects.get().username == LONG_ADDRESS[:255]
+
+
+def test_a_programme_manager_is_not_offered_a_reset_of_the_superusers_second_factor(client_for, programme_manager,
+                                                                                    superuser):
+    AuthenticatorFactory(user=superuser)
+    client = client_for(programme_manager)
+    listing = client.get(reverse("accounts:staff"))
+    assert listing.status_code == 200
+    assert "Superuser (technical operator)" in listing.content.decode()
+    assert reverse("accounts:two_factor_reset", kwargs={"pk": superuser.pk}) not in listing.content.decode()
+    response = client.post(reverse("accounts:two_factor_reset", kwargs={"pk": superuser.pk}), {"reason": "Lost"})
+    assert response.status_code == 403
+    assert TOTPDevice.objects.filter(user=superuser).exists()

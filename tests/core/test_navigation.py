@@ -1,8 +1,9 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
 from accounts.models import Role
-from core.navigation import navigation_for
+from core.navigation import home_for, navigation_for
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,3 +24,8 @@ def test_programme_managers_see_the_audit_trail_and_applicants_do_not():
 def test_the_link_for_the_current_section_is_marked_current():
     items = navigation_for(UserFactory(role=Role.PROGRAMME_MANAGER), "/audit/applications/round/1/")
     assert [item.text for item in items if item.current] == ["Audit trail"]
+
+
+def test_a_superuser_without_a_funding_role_lands_in_the_admin_site_not_the_applicants_journey(superuser):
+    assert home_for(superuser) == reverse("admin:index")
+    assert [item.text for item in navigation_for(superuser, "/")] == ["Admin site", "Your account"]
