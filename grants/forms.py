@@ -70,8 +70,14 @@ class BacsPaymentForm(GovukFormMixin, forms.Form):
     paid_on = DateField(label="Date paid", required_message="Enter the date the payment was made",
                         help_text="For example, 27 3 2027")
 
+    def __init__(self, *args, tranche, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tranche = tranche
+
     def clean_paid_on(self):
         value = self.cleaned_data["paid_on"]
         if value > timezone.localdate():
             raise forms.ValidationError("The date paid must be today or in the past", code="future")
+        if too_early := self.tranche.paid_too_early(value):
+            raise forms.ValidationError(too_early, code="before_acceptance")
         return value

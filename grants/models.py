@@ -1,8 +1,11 @@
 """Decisions within the ringfence, awards and their letters, tranches and the payments that settle them."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from applications.models import Application, Organisation, Round
 from core.state import StatusMachine
@@ -147,6 +150,13 @@ class Tranche(StatusMachine):
 
     def __str__(self) -> str:
         return f"{self.award.reference} part {self.number}"
+
+    def paid_too_early(self, paid_on: date) -> str | None:
+        """Why a payment cannot be dated `paid_on`: no grant is paid before it was accepted. None if it can."""
+        accepted_on = timezone.localdate(self.award.accepted_at) if self.award.accepted_at else None
+        if accepted_on and paid_on < accepted_on:
+            return f"The date paid cannot be before the grant was accepted, on {accepted_on:%-d %B %Y}"
+        return None
 
 
 def letter_path(instance, filename: str) -> str:

@@ -85,6 +85,8 @@ def tranche_record_bacs(*, tranche: Tranche, bank_reference: str, paid_on: date,
         _refuse_another_route(tranche, Tranche.Rail.BACS)
         if tranche.status != Tranche.Status.DUE:
             raise GrantError(f"{tranche} is not due for payment: it is {tranche.get_status_display().lower()}.")
+        if too_early := tranche.paid_too_early(paid_on):
+            raise GrantError(f"{too_early}.")
         previous = tranche.transition_to(Tranche.Status.PAID)
         tranche.rail, tranche.bank_reference, tranche.paid_on = Tranche.Rail.BACS, bank_reference, paid_on
         tranche.released_by, tranche.released_at = acting_user, timezone.now()

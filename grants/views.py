@@ -266,7 +266,7 @@ def tranche_release(request, pk: int):
     tranches = Tranche.objects.select_related("award__application__organisation")
     tranche = get_object_or_404(tranches, pk=pk)
     by_stripe = request.POST.get("route") == Tranche.Rail.STRIPE
-    form = BacsPaymentForm(request.POST if request.method == "POST" and not by_stripe else None)
+    form = BacsPaymentForm(request.POST if request.method == "POST" and not by_stripe else None, tranche=tranche)
     refusal = None
     if request.method == "POST":
         try:

@@ -264,3 +264,12 @@ def test_a_stripe_release_racing_a_bank_transfer_pays_the_tranche_exactly_once(f
         payments_made = len(transfers) + bool(tranche.bank_reference)
         assert payments_made == 1, f"trial {trial}: {len(transfers)} transfers and bank reference {tranche.bank_reference!r}"
         assert tranche.rail == (Tranche.Rail.STRIPE if transfers else Tranche.Rail.BACS)
+
+
+def test_a_bank_transfer_dated_before_the_grant_was_accepted_is_refused(accepted_award, finance_officer):
+    tranche = first_tranche(accepted_award)
+    with pytest.raises(GrantError, match="cannot be before the grant was accepted"):
+        tranche_record_bacs(tranche=tranche, bank_reference="BACS-1999", paid_on=date(1999, 1, 1),
+                            acting_user=finance_officer)
+    tranche.refresh_from_db()
+    assert (tranche.status, tranche.bank_reference) == ("due", "")

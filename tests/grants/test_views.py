@@ -175,3 +175,24 @@ def test_the_payments_page_makes_a_fixed_number_of_queries(client_for, finance_o
     client = client_for(finance_officer)
     with django_assert_max_num_queries(8):
         client.get(reverse("grants:payments"))
+
+
+def test_a_payment_dated_before_the_grant_was_accepted_is_explained_beside_the_date_and_kept(
+    client_for, programme_manager, finance_officer
+):
+    from grants.services import award_accept
+    from tests.factories import AwardFactory
+
+    award = AwardFactory(amount=8000)
+    award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
+    tranche = award.tranches.get(number=1)
+    response = client_for(finance_officer).post(
+        reverse("grants:tranche_release", kwargs={"pk": tranche.pk}),
+        {"bank_reference": "BACS-1999", "paid_on_0": "1", "paid_on_1": "1", "paid_on_2": "1999"},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "The date paid cannot be before the grant was accepted" in content
+    assert 'value="BACS-1999"' in content and 'value="1999"' in content
+    tranche.refresh_from_db()
+    assert tranche.status == "due"
