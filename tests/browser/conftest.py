@@ -92,10 +92,13 @@ def page(browser, live_server, settings):
             refused.append(f"{page.url}: {message.text}")
 
     page.on("console", note_refusal)
+    script_errors = []
+    page.on("pageerror", lambda error: script_errors.append(f"{page.url}: {error}"))
     yield page
     unchecked = page.axe.unchecked()
     context.close()
     assert not unchecked, f"Pages visited without an accessibility check: {unchecked}"
+    assert not script_errors, "A script failed on the page:\n" + "\n".join(script_errors)
     assert not refused, "The browser refused something under the page's security policies:\n" + "\n".join(refused)
 
 

@@ -152,3 +152,12 @@ def test_the_live_word_count_counts_words_as_the_server_does(page, grant):
     page.get_by_label("A short case study").fill("one-two three\u200bfour")
     count = page.locator(".govuk-character-count", has=page.get_by_label("A short case study"))
     assert count.locator(".govuk-character-count__status").inner_text() == "You have 296 words remaining"
+
+
+def test_an_outcome_dashboard_with_no_returns_yet_says_so_without_a_script_error(page, grant):
+    award, _, manager, _ = grant
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("monitoring:outcomes", kwargs={"pk": award.round.pk}))
+    page.axe.check("outcomes before any return")
+    assert page.locator("canvas").count() == 0

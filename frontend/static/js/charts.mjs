@@ -12,7 +12,10 @@ export function startCharts(figures) {
   Chart.defaults.font.size = 16;
   Chart.defaults.color = TEXT;
   for (const figure of figures) {
-    const chart = JSON.parse(document.getElementById(figure.dataset.chart).textContent);
+    // A chart with no figures yet prints its summary only, and has nothing to draw.
+    const source = document.getElementById(figure.dataset.chart);
+    if (!source) continue;
+    const chart = JSON.parse(source.textContent);
     const area = figure.querySelector(".app-chart__drawing");
     const sideways = chart.labels.length > 6;
     area.style.height = `${Math.max(240, (sideways ? chart.labels.length * BAR_HEIGHT : 0) + 80)}px`;
