@@ -120,7 +120,7 @@ def user_role_change(*, user: User, role: str, acting_user: User | None, reason:
         if role not in Role.values:
             raise AccountError("Choose a role from the list.")
         if role == user.role:
-            raise AccountError(f"{user} is already {Role(role).label.lower()}.")
+            raise AccountError(f"{user} is already {_with_article(Role(role).label.lower())}.")
         if role == Role.PROGRAMME_MANAGER and user.is_superuser:
             raise AccountError(f"{user} is a superuser. {NEVER_SUPERUSERS} Take their superuser access away first.")
         now = timezone.now()
@@ -151,6 +151,10 @@ def user_superuser_change(*, user: User, is_superuser: bool, acting_user: User |
         return user
 
 
+def _with_article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
 def _superuser_label(is_superuser: bool) -> str:
     return "superuser" if is_superuser else "not superuser"
 
@@ -167,9 +171,11 @@ def _check_may_change_access(acting_user: User | None, user: User, reason: str) 
 def _set_admin_access(user: User) -> None:
     """The admin site is for superusers and the roles with an admin group; each such role gets its group only."""
     groups = {role: admin_group(role) for role in ADMIN_GROUPS}
-    user.groups.remove(*groups.values())
-    if user.role in groups:
-        user.groups.add(groups[user.role])
+    keep = groups.get(user.role)
+    # Only groups they are in: removing the others would write "removed from a group" to the history for nothing.
+    user.groups.remove(*user.groups.filter(pk__in=[group.pk for group in groups.values() if group != keep]))
+    if keep:
+        user.groups.add(keep)
     user.is_staff = user.is_superuser or user.role in ADMIN_GROUPS
     user.save(update_fields=["role", "is_superuser", "is_staff"])
 

@@ -484,6 +484,8 @@ def round_budget_change(*, round_: Round, budget: Decimal, acting_user: User, re
         _check_may_change_round(acting_user, reason)
         if budget <= 0:
             raise ApplicationError("The budget must be more than £0.")
+        if budget == round_.budget:
+            raise ApplicationError(f"The budget is already £{budget:,.2f}.")
         committed = round_committed(round_)
         if budget < committed:
             raise ApplicationError(

@@ -106,3 +106,14 @@ def test_the_demo_data_gives_roles_without_a_person(db):
     person = UserFactory(date_joined=timezone.now() - timedelta(days=1))
     user_role_change(user=person, role=Role.FINANCE_OFFICER, acting_user=None, reason="Demo data")
     assert RoleGrant.objects.get(user=person, ended_at__isnull=True).granted_by is None
+
+
+def test_a_role_change_says_an_assessor_and_leaves_no_history_of_groups_never_joined(superuser):
+    from auditlog.models import LogEntry
+
+    person = UserFactory()
+    user_role_change(user=person, role=Role.ASSESSOR, acting_user=superuser, reason="Panel")
+    assert not any("Programme managers" in str(entry.changes) for entry in LogEntry.objects.filter(
+        object_pk=str(person.pk)))
+    with pytest.raises(AccountError, match="is already an assessor"):
+        user_role_change(user=person, role=Role.ASSESSOR, acting_user=superuser, reason="Again")

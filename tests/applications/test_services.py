@@ -489,3 +489,10 @@ def test_a_budget_cut_and_an_offer_at_the_same_moment_never_promise_more_than_th
     round_.refresh_from_db()
     assert len(refusals) == 1
     assert committed_in(round_) <= round_.budget
+
+
+def test_setting_the_budget_it_already_has_is_refused_and_not_audited(programme_manager):
+    round_ = RoundFactory(budget=Decimal("100000.00"))
+    with pytest.raises(ApplicationError, match="already £100,000.00"):
+        round_budget_change(round_=round_, budget=Decimal("100000"), acting_user=programme_manager, reason="Same")
+    assert not AuditEvent.objects.filter(action="changed the budget").exists()
