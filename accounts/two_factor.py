@@ -68,11 +68,21 @@ def authenticator_qr_code(device: TOTPDevice) -> str:
     return ElementTree.tostring(svg, encoding="unicode")
 
 
-def authenticator_code_now(device: TOTPDevice) -> str:
-    """The code the app shows at this moment: for the demo and for tests that sign in as staff."""
+def _totp_now(device: TOTPDevice) -> TOTP:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
+    return totp
+
+
+def authenticator_code_now(device: TOTPDevice) -> str:
+    """The code the app shows at this moment: for the demo and for tests that sign in as staff."""
+    totp = _totp_now(device)
     return f"{totp.token():0{device.digits}d}"
+
+
+def _already_used(device: TOTPDevice, code: str) -> bool:
+    """django-otp accepts each code once, so signing in twice within 30 seconds finds the app's code spent."""
+    return device.last_t is not None and device.last_t >= _totp_now(device).t() and code == authenticator_code_now(device)
 
 
 def authenticator_begin(*, acting_user: User) -> TOTPDevice:
@@ -161,11 +171,12 @@ def _refusal(device: TOTPDevice | StaticDevice, code: str) -> SecondFactorRefuse
         unit = "second" if seconds == 1 else "seconds"
         return SecondFactorRefused(f"You have entered a wrong code too many times. Wait {seconds} {unit}, then try again.")
     if not device.verify_token(code):
-        return SecondFactorRefused(
-            "That recovery code is wrong or has been used. Check it and enter it again."
-            if isinstance(device, StaticDevice)
-            else "The code is wrong or has run out. Enter the code your app shows now."
-        )
+        if isinstance(device, StaticDevice):
+            return SecondFactorRefused("That recovery code is wrong or has been used. Check it and enter it again.")
+        if _already_used(device, code):
+            return SecondFactorRefused("That code has already been used. Wait for your app to show a new code, "
+                                       "then enter it.")
+        return SecondFactorRefused("The code is wrong or has run out. Enter the code your app shows now.")
     return None
 
 
