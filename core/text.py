@@ -26,5 +26,13 @@ def without_nul(values: list) -> list:
 WORD_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u200b-\u200d\u2060\ufeff]+")
 
 
+VISIBLE_JOINERS = re.compile(r"\S[\-\u2010-\u2015]\S")
+
+
 def count_words(text: str) -> int:
     return sum(1 for word in WORD_SEPARATORS.split(text) if word)
+
+
+def has_joined_words(text: str) -> bool:
+    """Whether words are joined by a hyphen or dash, which a writer may count as one word where we count two."""
+    return bool(VISIBLE_JOINERS.search(text))

@@ -193,7 +193,8 @@ def test_a_reason_in_the_sheet_has_the_same_word_limit_as_on_the_page(assessor, 
     rows[0]["Reason for the score"] = "-".join(["word"] * 301)
     resource, problems = scores_read(as_csv_upload(rows), assessor)
     assert [(problem.row, problem.message) for problem in problems] == [
-        (2, "The reason for 'Criterion 1' on DHC27-0001 must be 300 words or fewer. It has 301 words."),
+        (2, "The reason for 'Criterion 1' on DHC27-0001 must be 300 words or fewer. It has 301 words. "
+            "Words joined by a hyphen or dash count as separate words."),
     ]
     assert not Score.objects.exists()
 

@@ -50,11 +50,16 @@ def test_word_limit_counts_words_not_characters():
     assert refused.value.messages == ["Your summary must be 3 words or fewer. It has 4 words."]
 
 
-@pytest.mark.parametrize("joiner", ["-", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u2013"])
-def test_words_joined_by_a_hyphen_or_an_invisible_character_each_count(joiner):
+@pytest.mark.parametrize(
+    ("joiner", "why"),
+    [("-", " Words joined by a hyphen or dash count as separate words."),
+     ("\u2013", " Words joined by a hyphen or dash count as separate words."),
+     ("\u200b", ""), ("\u200c", ""), ("\u200d", ""), ("\u2060", ""), ("\ufeff", "")],
+)
+def test_words_joined_by_a_hyphen_or_an_invisible_character_each_count(joiner, why):
     with pytest.raises(ValidationError) as refused:
         MaxWordsValidator(300, "Your summary")(joiner.join(["word"] * 2000))
-    assert refused.value.messages == ["Your summary must be 300 words or fewer. It has 2000 words."]
+    assert refused.value.messages == [f"Your summary must be 300 words or fewer. It has 2000 words.{why}"]
 
 
 def test_an_answer_within_the_word_limit_is_refused_when_it_has_too_many_characters():

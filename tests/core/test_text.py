@@ -1,6 +1,6 @@
 import pytest
 
-from core.text import count_words
+from core.text import count_words, has_joined_words
 
 
 @pytest.mark.parametrize(
@@ -16,3 +16,9 @@ from core.text import count_words
 )
 def test_words_are_counted_between_spaces_hyphens_and_invisible_joiners(text, words):
     assert count_words(text) == words
+
+
+@pytest.mark.parametrize(("text", "joined"), [("Deaf-led groups", True), ("peer\u2013to\u2013peer", True),
+                                               ("a list - with a dash", False), ("-5 degrees", False), ("plain", False)])
+def test_words_joined_by_a_hyphen_or_dash_are_noticed_but_a_dash_between_spaces_is_not(text, joined):
+    assert has_joined_words(text) is joined
