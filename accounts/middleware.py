@@ -15,6 +15,7 @@ OPEN_BEFORE_SECOND_FACTOR = {
     "core:accessibility",
     "core:privacy",
     "core:cookies",
+    "core:favicon",
 }
 
 

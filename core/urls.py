@@ -5,6 +5,7 @@ from core import views
 app_name = "core"
 urlpatterns = [
     path("home/", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseServerError
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import requires_csrf_token
@@ -22,6 +23,11 @@ AUDIT_PAGE_SIZE = 50
 def home(request):
     """Where signing in lands: the first place in the person's own navigation."""
     return redirect(home_for(request.user))
+
+
+def favicon(request):
+    # Browsers ask for /favicon.ico on pages that name no icon, such as the admin site's.
+    return redirect(static("app/images/favicon.svg"), permanent=True)
 
 
 def accessibility(request):

@@ -85,6 +85,7 @@ ACCESS: dict[str, Rule] = {
     "core:accessibility": Rule(everyone(200)),
     "core:privacy": Rule(everyone(200)),
     "core:cookies": Rule(everyone(200)),
+    "core:favicon": Rule(everyone(301)),
     # Accounts
     "accounts:home": Rule(signed_in(200)),
     "accounts:sign_in": Rule(signed_in(REDIRECT, anonymous=200)),
@@ -327,6 +328,7 @@ OPEN_BEFORE_SECOND_FACTOR = {
     "core:accessibility",
     "core:privacy",
     "core:cookies",
+    "core:favicon",
 }
 
 

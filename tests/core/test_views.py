@@ -83,3 +83,9 @@ def test_forbidden_page_explains_and_offers_help(client_for, applicant):
     response = client_for(applicant).get(reverse("core:audit_list"))
     assert response.status_code == 403
     assert "You cannot see this page" in response.content.decode()
+
+
+def test_the_service_icon_is_the_funders_own_never_the_gov_uk_crown(client, db):
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response.url) == (301, "/static/app/images/favicon.svg")
+    assert "govuk/assets/images/favicon" not in client.get("/accessibility/").content.decode()
