@@ -50,9 +50,14 @@ class LogEntryAdmin(BaseLogEntryAdmin):
 
 
 class HistoryAdminMixin(AuditlogHistoryAdminMixin):
-    """Links each configuration record's field-by-field history (who changed what, when) from its list."""
+    """Links each configuration record's field-by-field history (who changed what, when) from its list, and makes
+    it the record's only history: Django's own "History" would miss every change made through a service."""
 
     show_auditlog_history_link = True
+
+    def history_view(self, request, object_id, extra_context=None):
+        opts = self.model._meta
+        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_auditlog", args=[object_id]))
 
 
 @dataclass(frozen=True)

@@ -139,3 +139,9 @@ def test_adding_a_round_in_the_admin_is_recorded_and_starts_as_a_draft(client_fo
     assert round_.status == Round.Status.DRAFT
     assert LogEntry.objects.get_for_object(round_).get(action=LogEntry.Action.CREATE).actor == manager
     assert not Criterion.objects.filter(round=round_).exists()
+
+
+def test_a_rounds_history_is_the_one_that_records_service_changes_too(client_for, manager, open_round):
+    response = client_for(manager).get(reverse("admin:applications_round_history", args=[open_round.pk]))
+    assert (response.status_code, response.url) == (302, reverse("admin:applications_round_auditlog",
+                                                                 args=[open_round.pk]))
