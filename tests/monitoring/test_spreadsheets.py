@@ -143,5 +143,6 @@ def test_a_sheet_without_the_columns_or_not_a_spreadsheet_is_refused(client_for,
     assert "The sheet has no column called Grant reference, Quarter, Item, Figure." in page
     page = client.post(url, {"spreadsheet": SimpleUploadedFile("x.xlsx", b"not a spreadsheet")}).content.decode()
     assert "The file could not be read" in page
+    assert "Nothing was saved: the file could not be used" in page and "Correct these rows" not in page
     page = client.post(url, {"spreadsheet": SimpleUploadedFile("x.pdf", b"%PDF-1.4")}).content.decode()
     assert "The selected file must be an XLSX or a CSV" in page
