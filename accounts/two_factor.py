@@ -26,6 +26,7 @@ from core.services import audit_record
 AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_CODES_NAME = "Recovery codes"
 RECOVERY_CODE_COUNT = 10
+ALREADY_SET_UP = "Two-factor sign-in is already set up for this account."
 
 
 class SecondFactorRefused(ServiceError):
@@ -88,7 +89,7 @@ def _already_used(device: TOTPDevice, code: str) -> bool:
 def authenticator_begin(*, acting_user: User) -> TOTPDevice:
     """The not yet confirmed app being set up: the same key each time the page is opened, until a code confirms it."""
     if has_second_factor(acting_user):
-        raise SecondFactorRefused("Two-factor sign-in is already set up for this account.")
+        raise SecondFactorRefused(ALREADY_SET_UP)
     device, _ = TOTPDevice.objects.get_or_create(user=acting_user, confirmed=False, defaults={"name": AUTHENTICATOR_NAME})
     return device
 
@@ -97,7 +98,7 @@ def authenticator_confirm(*, acting_user: User, code: str) -> Enrolment:
     """Confirms the app with the code it shows, and makes the first set of recovery codes."""
     with transaction.atomic():
         if has_second_factor(acting_user):
-            raise SecondFactorRefused("Two-factor sign-in is already set up for this account.")
+            raise SecondFactorRefused(ALREADY_SET_UP)
         device = TOTPDevice.objects.select_for_update().filter(user=acting_user, confirmed=False).first()
         if device is None:
             raise SecondFactorRefused("Scan the QR code or enter the key again, then enter the code the app shows.")

@@ -23,10 +23,10 @@ def without_nul(values: list) -> list:
 # Hyphens, dashes and invisible joiners also separate words: otherwise "one-two-three…" or words joined by
 # zero-width spaces would count as one word, and a 2,000-word answer could pass a 300-word limit.
 # frontend/static/js/app.mjs counts the same way in the page, so the live count agrees with this one.
-WORD_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u200b-\u200d\u2060\ufeff]+")
-
-
-VISIBLE_JOINERS = re.compile(r"\S[\-\u2010-\u2015]\S")
+HYPHENS_AND_DASHES = r"\-\u2010-\u2015"
+WORD_SEPARATORS = re.compile(rf"[\s{HYPHENS_AND_DASHES}\u200b-\u200d\u2060\ufeff]+")
+# A hyphen or dash between two words (not a dash standing between spaces).
+VISIBLE_JOINERS = re.compile(rf"\S[{HYPHENS_AND_DASHES}]\S")
 
 
 def count_words(text: str) -> int:

@@ -67,6 +67,11 @@ def _refuse_another_route(tranche: Tranche, rail: str) -> None:
                          "sent by Stripe as well.")
 
 
+def _refuse_unless_due(tranche: Tranche) -> None:
+    if tranche.status != Tranche.Status.DUE:
+        raise GrantError(f"{tranche} is not due for payment: it is {tranche.get_status_display().lower()}.")
+
+
 def _mark_award_active(award: Award, acting_user: User | None) -> None:
     """The grant is active from its first payment."""
     if award.status == Award.Status.ACCEPTED:
@@ -83,8 +88,7 @@ def tranche_record_bacs(*, tranche: Tranche, bank_reference: str, paid_on: date,
         if tranche.status == Tranche.Status.PAID and tranche.rail == Tranche.Rail.BACS:
             raise GrantError(f"{tranche} has already been paid, on {tranche.paid_on:%d %B %Y}.")
         _refuse_another_route(tranche, Tranche.Rail.BACS)
-        if tranche.status != Tranche.Status.DUE:
-            raise GrantError(f"{tranche} is not due for payment: it is {tranche.get_status_display().lower()}.")
+        _refuse_unless_due(tranche)
         if too_early := tranche.paid_too_early(paid_on):
             raise GrantError(f"{too_early}.")
         previous = tranche.transition_to(Tranche.Status.PAID)
@@ -113,8 +117,7 @@ def tranche_release_stripe(*, tranche: Tranche, acting_user: User) -> Tranche:
         tranche = _locked(tranche)
         _refuse_another_route(tranche, Tranche.Rail.STRIPE)
         if not tranche.rail:
-            if tranche.status != Tranche.Status.DUE:
-                raise GrantError(f"{tranche} is not due for payment: it is {tranche.get_status_display().lower()}.")
+            _refuse_unless_due(tranche)
             if rail_for(tranche) != Tranche.Rail.STRIPE:
                 raise GrantError(f"{tranche.award.application.organisation} cannot receive Stripe payments yet.")
             tranche.rail = Tranche.Rail.STRIPE
