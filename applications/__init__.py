@@ -1,1 +1,1 @@
-"""Rounds, organisations, eligibility, the staged application, assessment and scoring."""
+"""Rounds, organisations, eligibility and the staged application."""

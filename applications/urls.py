@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from applications import assessment_views, views
+from applications import views
 from applications.eligibility_wizard import EligibilityWizard
 from applications.wizard import STEP_NAMES, ApplicationWizard
 
@@ -41,22 +41,4 @@ urlpatterns = [
     path("manage/rounds/<int:pk>/extensions/new/", views.extension_new, name="extension_new"),
     path("manage/adjustments/<int:pk>/", views.adjustment_detail, name="adjustment"),
     path("manage/applications/<int:pk>/", views.manage_application, name="manage_application"),
-]
-
-urlpatterns += [
-    path("assess/", assessment_views.assessor_dashboard, name="assessor_dashboard"),
-    path("assess/<int:pk>/declare/", assessment_views.declare, name="declare"),
-    path("assess/<int:pk>/", assessment_views.assess, name="assess"),
-    path("assess/<int:pk>/new-version/", assessment_views.revise, name="revise"),
-    path("assess/sheet.<str:file_format>", assessment_views.scoring_sheet_download, name="scoring_sheet"),
-    path("assess/upload/", assessment_views.scoring_sheet_upload, name="scoring_upload"),
-    path("manage/rounds/<int:pk>/screening/", assessment_views.screening_list, name="screening"),
-    path("manage/applications/<int:pk>/screen/", assessment_views.screen, name="screen"),
-    path("manage/rounds/<int:pk>/allocations/", assessment_views.allocations, name="allocations"),
-    path("manage/applications/<int:pk>/allocate/", assessment_views.allocate, name="allocate"),
-    path("manage/allocations/<int:pk>/remove/", assessment_views.unallocate, name="unallocate"),
-    path("manage/rounds/<int:pk>/conflicts/", assessment_views.conflicts, name="conflicts"),
-    path("manage/rounds/<int:pk>/ranking/", assessment_views.ranking, name="ranking"),
-    path("manage/rounds/<int:pk>/ranking.<str:file_format>", assessment_views.ranking_download, name="ranking_download"),
-    path("manage/applications/<int:pk>/moderate/", assessment_views.moderate, name="moderate"),
 ]

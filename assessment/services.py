@@ -9,18 +9,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role, User
-from applications.models import (
-    Allocation,
-    Application,
-    Assessment,
-    ConflictDeclaration,
-    Criterion,
-    ModeratedScore,
-    Round,
-    Score,
-    ScreeningDecision,
-)
+from applications.models import Application, Criterion, Round
 from applications.services import ApplicationError
+from assessment.models import Allocation, Assessment, ConflictDeclaration, ModeratedScore, Score, ScreeningDecision
 from core.emails import email_send_on_commit
 from core.services import audit_record
 from core.templatetags.govuk import plain_number

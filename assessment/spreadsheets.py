@@ -8,13 +8,13 @@ from django.db import transaction
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from applications.assessment import SCOREABLE, assessment_revise, assessment_save
-from applications.forms import REASON_WORD_LIMIT
-from applications.models import Allocation, Application, Assessment, ConflictDeclaration, Criterion, Round, Score
+from applications.models import Application, Criterion, Round
 from applications.validators import MaxWordsValidator
+from assessment.forms import REASON_WORD_LIMIT
+from assessment.models import Allocation, Assessment, ConflictDeclaration, Score
+from assessment.services import SCOREABLE, assessment_revise, assessment_save
 from core.spreadsheets import ImportProblem, export_file, sheet_check
 from core.templatetags.govuk import plain_number
-
 
 # The round's applications with their answers and scores -------------------------------------------------------------
 

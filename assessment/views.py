@@ -8,8 +8,21 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from applications import selectors
-from applications.assessment import (
+from applications.models import Application, Round
+from applications.selectors import application_for_review, application_with_answers
+from applications.services import ApplicationError
+from assessment import selectors
+from assessment.forms import (
+    AllocationForm,
+    ConflictForm,
+    ModerationForm,
+    RankingFilterForm,
+    ScoringForm,
+    ScreeningForm,
+    SpreadsheetUploadForm,
+)
+from assessment.models import Allocation, Assessment
+from assessment.services import (
     SCOREABLE,
     allocation_add,
     allocation_auto,
@@ -21,18 +34,7 @@ from applications.assessment import (
     moderation_record,
     round_criteria_problems,
 )
-from applications.forms import (
-    AllocationForm,
-    ConflictForm,
-    ModerationForm,
-    RankingFilterForm,
-    ScoringForm,
-    ScreeningForm,
-    SpreadsheetUploadForm,
-)
-from applications.models import Allocation, Application, Assessment, Round
-from applications.services import ApplicationError
-from applications.spreadsheets import ranking_sheet, scores_import, scores_read, scoring_sheet
+from assessment.spreadsheets import ranking_sheet, scores_import, scores_read, scoring_sheet
 from core.downloads import download
 from core.spreadsheets import FORMATS, ImportProblem
 from core.performance import without_cyclic_gc
@@ -45,7 +47,7 @@ RANKING_PAGE_SIZE = 100
 
 @role_required(Role.ASSESSOR)
 def assessor_dashboard(request):
-    return render(request, "applications/assess/dashboard.html", {"allocations": selectors.allocations_for_assessor(request.user)})
+    return render(request, "assessment/assess/dashboard.html", {"allocations": selectors.allocations_for_assessor(request.user)})
 
 
 @role_required(Role.ASSESSOR)
@@ -53,16 +55,16 @@ def declare(request, pk: int):
     allocation = selectors.allocation_for_assessor_or_404(request.user, pk)
     application = allocation.application
     if application.conflict_declarations.filter(assessor=request.user).exists():
-        return redirect("applications:assess", pk=allocation.pk)
+        return redirect("assessment:assess", pk=allocation.pk)
     form = ConflictForm(request.POST or None, organisation=application.organisation)
     if request.method == "POST" and form.is_valid():
         conflict_declare(allocation=allocation, has_conflict=form.cleaned_data["has_conflict"],
                          nature=form.cleaned_data["nature"], acting_user=request.user)
         if form.cleaned_data["has_conflict"]:
             messages.success(request, "Thank you. We will give this application to someone else.")
-            return redirect("applications:assessor_dashboard")
-        return redirect("applications:assess", pk=allocation.pk)
-    return render(request, "applications/assess/declare.html", {"form": form, "allocation": allocation})
+            return redirect("assessment:assessor_dashboard")
+        return redirect("assessment:assess", pk=allocation.pk)
+    return render(request, "assessment/assess/declare.html", {"form": form, "allocation": allocation})
 
 
 @role_required(Role.ASSESSOR)
@@ -72,7 +74,7 @@ def assess(request, pk: int):
     application = allocation.application
     declaration = application.conflict_declarations.filter(assessor=request.user).first()
     if declaration is None:
-        return redirect("applications:declare", pk=allocation.pk)
+        return redirect("assessment:declare", pk=allocation.pk)
     if declaration.has_conflict:
         raise Http404("You declared a conflict of interest with this application")
     round_ = application.round
@@ -96,12 +98,12 @@ def assess(request, pk: int):
         else:
             if submitting:
                 messages.success(request, f"Your scores for {application.reference} have been sent.")
-                return redirect("applications:assessor_dashboard")
+                return redirect("assessment:assessor_dashboard")
             messages.success(request, "Your draft scores are saved.")
-            return redirect("applications:assess", pk=allocation.pk)
-    return render(request, "applications/assess/assess.html", {
+            return redirect("assessment:assess", pk=allocation.pk)
+    return render(request, "assessment/assess/assess.html", {
         "allocation": allocation, "application": application, "form": form, "current": current, "editable": editable,
-        "answers": selectors.application_with_answers(application), "problems": round_criteria_problems(round_),
+        "answers": application_with_answers(application), "problems": round_criteria_problems(round_),
     })
 
 
@@ -116,7 +118,7 @@ def revise(request, pk: int):
     else:
         messages.success(request, f"You are now changing your scores as version {draft.version}. Your sent scores "
                                   "count until you send the new version.")
-    return redirect("applications:assess", pk=allocation.pk)
+    return redirect("assessment:assess", pk=allocation.pk)
 
 
 @role_required(Role.ASSESSOR)
@@ -140,8 +142,8 @@ def scoring_sheet_upload(request):
                 problems = [ImportProblem(0, str(error))]
             else:
                 messages.success(request, f"{count} scores saved as drafts. Check them, then send each application's scores.")
-                return redirect("applications:assessor_dashboard")
-    return render(request, "applications/assess/upload.html", {"form": form, "problems": problems})
+                return redirect("assessment:assessor_dashboard")
+    return render(request, "assessment/assess/upload.html", {"form": form, "problems": problems})
 
 
 # Programme managers -------------------------------------------------------------------------------------------------
@@ -150,24 +152,24 @@ def scoring_sheet_upload(request):
 @role_required(Role.PROGRAMME_MANAGER)
 def screening_list(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
-    return render(request, "applications/manage/screening.html",
+    return render(request, "assessment/manage/screening.html",
                   {"round": round_, "applications": selectors.applications_for_screening(round_)})
 
 
 @role_required(Role.PROGRAMME_MANAGER)
 def screen(request, pk: int):
-    application = selectors.application_for_review(pk)
+    application = application_for_review(pk)
     if application.status != Application.Status.SUBMITTED:
         messages.error(request, f"{application} has already been screened.")
-        return redirect("applications:screening", pk=application.round_id)
+        return redirect("assessment:screening", pk=application.round_id)
     form = ScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         application_screen(application=application, eligible=form.cleaned_data["eligible"],
                            reason=form.cleaned_data["reason"], acting_user=request.user)
         messages.success(request, f"{application} screened.")
-        return redirect("applications:screening", pk=application.round_id)
-    return render(request, "applications/manage/screen.html", {
-        "application": application, "form": form, "answers": selectors.application_with_answers(application),
+        return redirect("assessment:screening", pk=application.round_id)
+    return render(request, "assessment/manage/screen.html", {
+        "application": application, "form": form, "answers": application_with_answers(application),
     })
 
 
@@ -181,8 +183,8 @@ def allocations(request, pk: int):
             messages.error(request, str(error))
         else:
             messages.success(request, f"{made} new allocations made.")
-        return redirect("applications:allocations", pk=round_.pk)
-    return render(request, "applications/manage/allocations.html", {
+        return redirect("assessment:allocations", pk=round_.pk)
+    return render(request, "assessment/manage/allocations.html", {
         "round": round_, "applications": selectors.round_allocations(round_), "panel": round_.assessors.order_by("full_name"),
         "problems": round_criteria_problems(round_),
     })
@@ -190,7 +192,7 @@ def allocations(request, pk: int):
 
 @role_required(Role.PROGRAMME_MANAGER)
 def allocate(request, pk: int):
-    application = selectors.application_for_review(pk)
+    application = application_for_review(pk)
     form = AllocationForm(request.POST or None, round_=application.round)
     if request.method == "POST" and form.is_valid():
         try:
@@ -199,8 +201,8 @@ def allocate(request, pk: int):
             form.add_error("assessor", str(error))
         else:
             messages.success(request, f"{application} given to {form.cleaned_data['assessor']}.")
-            return redirect("applications:allocations", pk=application.round_id)
-    return render(request, "applications/manage/allocate.html", {"application": application, "form": form})
+            return redirect("assessment:allocations", pk=application.round_id)
+    return render(request, "assessment/manage/allocate.html", {"application": application, "form": form})
 
 
 @require_POST
@@ -213,13 +215,13 @@ def unallocate(request, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(request, f"{allocation.application} taken back from {allocation.assessor}.")
-    return redirect("applications:allocations", pk=allocation.application.round_id)
+    return redirect("assessment:allocations", pk=allocation.application.round_id)
 
 
 @role_required(Role.PROGRAMME_MANAGER)
 def conflicts(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
-    return render(request, "applications/manage/conflicts.html",
+    return render(request, "assessment/manage/conflicts.html",
                   {"round": round_, "declarations": selectors.conflict_register(round_)})
 
 
@@ -238,7 +240,7 @@ def ranking(request, pk: int):
             shown = [e for e in shown if e.application.status == status]
     page = Paginator(shown, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     within = [entry for entry in ranked if entry.within_ringfence]
-    return render(request, "applications/manage/ranking.html", {
+    return render(request, "assessment/manage/ranking.html", {
         "round": round_, "criteria": criteria, "page": page, "entries": page.object_list, "filters": filters,
         "within_count": len(within), "requested_within": within[-1].running_total if within else 0,
         "ranked_count": sum(1 for entry in ranked if entry.rank), "unranked_count": sum(1 for e in ranked if not e.rank),
@@ -258,7 +260,7 @@ def ranking_download(request, pk: int, file_format: str):
 
 @role_required(Role.PROGRAMME_MANAGER)
 def moderate(request, pk: int):
-    application = selectors.application_for_review(pk)
+    application = application_for_review(pk)
     round_ = application.round
     criteria = list(round_.criteria.order_by("position", "id"))
     summary = selectors.criterion_scores_for(round_, application_ids=[application.pk]).get(application.pk, {})
@@ -272,7 +274,7 @@ def moderate(request, pk: int):
             moderation_record(application=application, criterion=criterion, score=form.cleaned_data["score"],
                               reason=form.cleaned_data["reason"], acting_user=request.user)
             messages.success(request, f"Agreed score for '{criterion}' saved beside the assessors' scores.")
-            return redirect("applications:moderate", pk=application.pk)
+            return redirect("assessment:moderate", pk=application.pk)
     rows = [
         {
             "criterion": each, "scores": [sheet_scores.get(each.pk) for sheet_scores in sheets.values()],
@@ -280,6 +282,6 @@ def moderate(request, pk: int):
         }
         for each, scores in zip(criteria, per_criterion)
     ]
-    return render(request, "applications/manage/moderate.html", {
+    return render(request, "assessment/manage/moderate.html", {
         "application": application, "rows": rows, "assessors": list(sheets.keys()), "form": form, "criterion": criterion,
     })

@@ -18,10 +18,8 @@ def seed():
     from django.utils import timezone
 
     from accounts.models import Role, User
-    from applications.models import (
-        Allocation, Application, Assessment, ConflictDeclaration, Criterion, EligibilityCheck, Organisation, Round,
-        Score,
-    )
+    from applications.models import Application, Criterion, EligibilityCheck, Organisation, Round
+    from assessment.models import Allocation, Assessment, ConflictDeclaration, Score
 
     now = timezone.now()
     round_ = Round.objects.create(
@@ -74,7 +72,7 @@ def main():
     round_, manager = seed()
     # Signed in as the manager would be, second factor given, so the page measured is the ranking itself.
     client = signed_in_client(manager)
-    url = reverse("applications:ranking", kwargs={"pk": round_.pk})
+    url = reverse("assessment:ranking", kwargs={"pk": round_.pk})
 
     def load():
         response = client.get(url)

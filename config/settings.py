@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "core",
     "applications",
+    "assessment",
     "grants",
     "monitoring",
 ]

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("applications.urls")),
+    path("", include("assessment.urls")),
     path("", include("grants.urls")),
     path("", include("monitoring.urls")),
     path("", include("core.urls")),

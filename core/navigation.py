@@ -18,7 +18,7 @@ SIGNED_OUT = [("Start", "applications:start"), ("Sign in", "accounts:sign_in"), 
 # The first link is where each role lands after signing in.
 BY_ROLE = {
     Role.APPLICANT: [("Your applications", "applications:dashboard"), ("Your account", "accounts:home")],
-    Role.ASSESSOR: [("Applications to score", "applications:assessor_dashboard"), ("Your account", "accounts:home")],
+    Role.ASSESSOR: [("Applications to score", "assessment:assessor_dashboard"), ("Your account", "accounts:home")],
     Role.PROGRAMME_MANAGER: [
         ("Rounds", "applications:manage_rounds"),
         ("Returns", "monitoring:returns"),

@@ -5,8 +5,9 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from applications.models import Application, Assessment, Organisation, Round, Score
-from applications.selectors import criterion_scores_for, criterion_scores_of
+from applications.models import Application, Organisation, Round
+from assessment.models import Assessment, Score
+from assessment.selectors import criterion_scores_for, criterion_scores_of
 from grants.letters import Addressee, CriterionFeedback, NotFundedContent, OfferContent
 from grants.models import Award, Decision, Letter, Tranche
 from grants.schedule import tranche_amounts, when_paid

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.selectors import held_role_since
 from applications.models import Application, Round
-from applications.selectors import ranking_for
+from assessment.selectors import ranking_for
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
 from core.services import audit_record

@@ -16,6 +16,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from applications import selectors as application_selectors
 from applications.models import Round
+from assessment.selectors import ranking_for
 from core.downloads import download
 from core.performance import without_cyclic_gc
 from grants import selectors
@@ -64,7 +65,7 @@ def decisions(request, pk: int):
         made = decisions_accept_proposals(round_=round_, acting_user=request.user)
         messages.success(request, f"{made} proposed decisions recorded. Another programme manager must now confirm them.")
         return redirect("grants:decisions", pk=round_.pk)
-    _, ranked = application_selectors.ranking_for(round_)
+    _, ranked = ranking_for(round_)
     proposals = decision_proposals(round_)
     recorded = selectors.decisions_for(round_)
     rows = [

@@ -3,8 +3,8 @@
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
-from applications.forms import SpreadsheetUploadForm
 from applications.validators import MaxWordsValidator
+from assessment.forms import SpreadsheetUploadForm
 from core.fields import CountField, LongTextField, PoundsField
 from core.forms import GovukFormMixin, embed_in_page_form
 from core.templatetags.govuk import pounds

@@ -10,13 +10,12 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
 from accounts.services import user_role_change
-from django.core.files.base import ContentFile
-
-from applications.models import Allocation, ConflictDeclaration
+from assessment.models import Allocation, ConflictDeclaration
 from core.services import audit_record
 from grants.models import Letter, LetterBatch, Tranche
 from monitoring.models import Return
@@ -146,27 +145,27 @@ ACCESS: dict[str, Rule] = {
     "applications:adjustment": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.adjustment.pk}),
     "applications:manage_application": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
     # Assessment: assessors see only what they were given; programme managers run the round
-    "applications:assessor_dashboard": Rule(only("assessor")),
-    "applications:declare": Rule(
+    "assessment:assessor_dashboard": Rule(only("assessor")),
+    "assessment:declare": Rule(
         answers(SIGN_IN, 403, 403, REDIRECT, 403, 403), kwargs=lambda world: {"pk": world.allocation.pk}
     ),
-    "applications:assess": Rule(only("assessor"), kwargs=lambda world: {"pk": world.allocation.pk}),
-    "applications:revise": Rule(only("assessor", answer=REDIRECT), method="post", kwargs=lambda world: {"pk": world.allocation.pk}),
-    "applications:scoring_sheet": Rule(only("assessor"), kwargs=lambda world: {"file_format": "xlsx"}),
-    "applications:scoring_upload": Rule(only("assessor")),
-    "applications:screening": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
-    "applications:screen": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
-    "applications:allocations": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
-    "applications:allocate": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.eligible.pk}),
-    "applications:unallocate": Rule(
+    "assessment:assess": Rule(only("assessor"), kwargs=lambda world: {"pk": world.allocation.pk}),
+    "assessment:revise": Rule(only("assessor", answer=REDIRECT), method="post", kwargs=lambda world: {"pk": world.allocation.pk}),
+    "assessment:scoring_sheet": Rule(only("assessor"), kwargs=lambda world: {"file_format": "xlsx"}),
+    "assessment:scoring_upload": Rule(only("assessor")),
+    "assessment:screening": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "assessment:screen": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
+    "assessment:allocations": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "assessment:allocate": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.eligible.pk}),
+    "assessment:unallocate": Rule(
         only("programme_manager", answer=REDIRECT), method="post", kwargs=lambda world: {"pk": world.allocation.pk}
     ),
-    "applications:conflicts": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
-    "applications:ranking": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
-    "applications:ranking_download": Rule(
+    "assessment:conflicts": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "assessment:ranking": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "assessment:ranking_download": Rule(
         only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "csv"}
     ),
-    "applications:moderate": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.eligible.pk}),
+    "assessment:moderate": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.eligible.pk}),
     # Decisions, letters and offers
     "grants:decisions": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "grants:decide": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),

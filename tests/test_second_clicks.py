@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import Role
-from applications.assessment import allocation_add, assessment_save, conflict_declare
-from applications.models import Allocation, Application
+from applications.models import Application
+from assessment.models import Allocation
+from assessment.services import allocation_add, assessment_save, conflict_declare
 from grants.services import award_accept
 from monitoring.services import return_submit
 from tests.applications.conftest import complete_every_section
@@ -53,7 +54,7 @@ def withdraw():
 
 def screen():
     application = submitted_application()
-    url = reverse("applications:screen", kwargs={"pk": application.pk})
+    url = reverse("assessment:screen", kwargs={"pk": application.pk})
     return manager(), url, {"eligible": "True", "reason": ""}, f"{application} has already been screened."
 
 
@@ -77,7 +78,7 @@ def eligible_with_assessor():
 
 def allocate():
     application, assessor = eligible_with_assessor()
-    url = reverse("applications:allocate", kwargs={"pk": application.pk})
+    url = reverse("assessment:allocate", kwargs={"pk": application.pk})
     return manager(), url, {"assessor": assessor.pk}, f"{application} is already with {assessor}."
 
 
@@ -85,14 +86,14 @@ def unallocate():
     application, assessor = eligible_with_assessor()
     programme_manager = manager()
     allocation = allocation_add(application=application, assessor=assessor, acting_user=programme_manager)
-    return programme_manager, reverse("applications:unallocate", kwargs={"pk": allocation.pk}), {}, "Page not found"
+    return programme_manager, reverse("assessment:unallocate", kwargs={"pk": allocation.pk}), {}, "Page not found"
 
 
 def declare():
     application, assessor = eligible_with_assessor()
     allocation = allocation_add(application=application, assessor=assessor, acting_user=manager())
     # Declared already: the second press goes on to the scoring page, as the first did.
-    url = reverse("applications:declare", kwargs={"pk": allocation.pk})
+    url = reverse("assessment:declare", kwargs={"pk": allocation.pk})
     return assessor, url, {"has_conflict": "False"}, f"Score {application.reference}"
 
 
@@ -108,7 +109,7 @@ def assess_and_send():
     data = {"submit": "1"}
     for criterion in allocation.application.round.criteria.all():
         data.update({f"score_{criterion.pk}": "3", f"justification_{criterion.pk}": "A clear plan with local partners."})
-    url = reverse("applications:assess", kwargs={"pk": allocation.pk})
+    url = reverse("assessment:assess", kwargs={"pk": allocation.pk})
     return allocation.assessor, url, data, "You have sent your scores. To change them, start a new version."
 
 
@@ -116,7 +117,7 @@ def revise():
     allocation = declared_allocation()
     assessment_save(allocation=allocation, acting_user=allocation.assessor, submit=True,
                     scores={c.pk: (3, "A clear plan.") for c in allocation.application.round.criteria.all()})
-    url = reverse("applications:revise", kwargs={"pk": allocation.pk})
+    url = reverse("assessment:revise", kwargs={"pk": allocation.pk})
     return allocation.assessor, url, {}, "You are now changing your scores as version 2."
 
 
@@ -214,14 +215,14 @@ def give_more_time():
 
 def allocate_automatically():
     application, _ = eligible_with_assessor()
-    url = reverse("applications:allocations", kwargs={"pk": application.round_id})
+    url = reverse("assessment:allocations", kwargs={"pk": application.round_id})
     return manager(), url, {"auto": "1"}, "0 new allocations made."
 
 
 def moderate():
     allocation = declared_allocation()
     criterion = allocation.application.round.criteria.first()
-    url = reverse("applications:moderate", kwargs={"pk": allocation.application_id})
+    url = reverse("assessment:moderate", kwargs={"pk": allocation.application_id})
     return manager(), url, {"criterion": criterion.pk, "score": "3", "reason": "The panel agreed."}, "Agreed score"
 
 

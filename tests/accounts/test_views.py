@@ -378,12 +378,12 @@ def test_staff_signing_in_with_a_password_are_asked_for_a_code_before_any_staff_
 def test_the_code_from_the_app_completes_signing_in_and_goes_where_the_person_was_going(client, assessor):
     device = AuthenticatorFactory(user=assessor)
     sign_in(client, assessor.email, TEST_PASSWORD)
-    url = reverse("accounts:two_factor") + "?next=" + reverse("applications:assessor_dashboard")
+    url = reverse("accounts:two_factor") + "?next=" + reverse("assessment:assessor_dashboard")
     page = client.get(url).content.decode()
     assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
     response = client.post(url, {"code": authenticator_code_now(device)})
     assert response.status_code == 302
-    assert response.url == reverse("applications:assessor_dashboard")
+    assert response.url == reverse("assessment:assessor_dashboard")
     assert client.get(response.url).status_code == 200
 
 
@@ -408,7 +408,7 @@ def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(client, assess
     url = reverse("accounts:two_factor") + "?with=recovery-code"
     assert "Enter a recovery code" in client.get(url).content.decode()
     response = client.post(url, {"code": code.upper()}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("applications:assessor_dashboard")
+    assert response.redirect_chain[-1][0] == reverse("assessment:assessor_dashboard")
     assert "You have 9 recovery codes left" in response.content.decode()
 
     client.post(reverse("accounts:sign_out"))
@@ -492,7 +492,7 @@ def test_a_programme_manager_resets_a_colleagues_second_factor_and_they_set_up_a
     assert AuditEvent.objects.get(action="reset two-factor sign-in").reason == "Lost phone"
 
     # The colleague's open session loses its second factor with the device.
-    response = colleague.get(reverse("applications:assessor_dashboard"), follow=True)
+    response = colleague.get(reverse("assessment:assessor_dashboard"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("accounts:two_factor_setup"))
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from applications.scoring import CriterionScores, Ranked, rank, weighted_total
+from assessment.scoring import CriterionScores, Ranked, rank, weighted_total
 
 SCALE = 5
 

@@ -2,7 +2,10 @@ import pytest
 from django.core import mail
 
 from accounts.models import Role
-from applications.assessment import (
+from applications.models import Application
+from applications.services import ApplicationError
+from assessment.models import Allocation, Assessment, ModeratedScore, Score
+from assessment.services import (
     allocation_add,
     allocation_auto,
     allocation_remove,
@@ -13,8 +16,6 @@ from applications.assessment import (
     moderation_record,
     round_criteria_problems,
 )
-from applications.models import Allocation, Application, Assessment, ModeratedScore, Score
-from applications.services import ApplicationError
 from core.models import AuditEvent
 from core.state import InvalidTransition
 from tests.factories import ApplicationFactory, MembershipFactory, RoundFactory, UserFactory, described_criteria

@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from applications.assessment import assessment_save, conflict_declare
-from applications.models import Allocation, Assessment, Score
-from applications.selectors import ranking_for
-from applications.spreadsheets import ranking_sheet, scores_import, scores_read, scoring_sheet
+from assessment.models import Allocation, Assessment, Score
+from assessment.selectors import ranking_for
+from assessment.services import assessment_save, conflict_declare
+from assessment.spreadsheets import ranking_sheet, scores_import, scores_read, scoring_sheet
 from tests.core.test_spreadsheets import many_rows, with_sheet_xml, xlsx
 from tests.factories import ApplicationFactory, RoundFactory, UserFactory, described_criteria
 from tests.formulae import FORMULAE, assert_shown_as_text
@@ -201,7 +201,7 @@ def test_a_reason_in_the_sheet_has_the_same_word_limit_as_on_the_page(assessor, 
 
 def test_a_zip_bomb_in_place_of_the_sheet_is_refused_on_the_upload_page(client_for, assessor, allocations):
     bomb = with_sheet_xml(xlsx([["Reference"]], "my-scores.xlsx"), many_rows(megabytes=30))
-    response = client_for(assessor).post(reverse("applications:scoring_upload"), {"spreadsheet": bomb})
+    response = client_for(assessor).post(reverse("assessment:scoring_upload"), {"spreadsheet": bomb})
     assert response.status_code == 200
     assert "The sheet is too big. It must have 20,000 rows or fewer and be smaller than 5MB." in response.content.decode()
     assert not Score.objects.exists()

@@ -3,9 +3,16 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import Role
-from applications.assessment import assessment_save, conflict_declare
-from applications.models import Allocation, Application, ModeratedScore
-from tests.factories import ApplicationDocumentFactory, ApplicationFactory, RoundFactory, UserFactory, described_criteria
+from applications.models import Application
+from assessment.models import Allocation, ModeratedScore
+from assessment.services import assessment_save, conflict_declare
+from tests.factories import (
+    ApplicationDocumentFactory,
+    ApplicationFactory,
+    RoundFactory,
+    UserFactory,
+    described_criteria,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +44,12 @@ def test_an_assessor_must_declare_before_seeing_the_application(client_for, roun
     application = ApplicationFactory(round=round_, status="eligible", title="Secret project name")
     allocation = Allocation.objects.create(application=application, assessor=panel[0])
     client = client_for(panel[0])
-    response = client.get(reverse("applications:assess", kwargs={"pk": allocation.pk}))
-    assert response.url == reverse("applications:declare", kwargs={"pk": allocation.pk})
+    response = client.get(reverse("assessment:assess", kwargs={"pk": allocation.pk}))
+    assert response.url == reverse("assessment:declare", kwargs={"pk": allocation.pk})
     declare_page = client.get(response.url).content.decode()
     assert "Secret project name" not in declare_page
     client.post(response.url, {"has_conflict": "False"})
-    assert "Secret project name" in client.get(reverse("applications:assess", kwargs={"pk": allocation.pk})).content.decode()
+    assert "Secret project name" in client.get(reverse("assessment:assess", kwargs={"pk": allocation.pk})).content.decode()
 
 
 def test_a_conflict_hides_the_application_and_its_files_from_the_assessor(client_for, round_, panel):
@@ -50,28 +57,28 @@ def test_a_conflict_hides_the_application_and_its_files_from_the_assessor(client
     document = ApplicationDocumentFactory(application=application)
     allocation = Allocation.objects.create(application=application, assessor=panel[0])
     client = client_for(panel[0])
-    response = client.post(reverse("applications:declare", kwargs={"pk": allocation.pk}),
+    response = client.post(reverse("assessment:declare", kwargs={"pk": allocation.pk}),
                            {"has_conflict": "True", "nature": "I chair their board"})
-    assert response.url == reverse("applications:assessor_dashboard")
+    assert response.url == reverse("assessment:assessor_dashboard")
     for url in [
-        reverse("applications:assess", kwargs={"pk": allocation.pk}),
+        reverse("assessment:assess", kwargs={"pk": allocation.pk}),
         reverse("applications:pdf", kwargs={"pk": application.pk}),
         reverse("applications:document", kwargs={"pk": application.pk, "document_pk": document.pk}),
     ]:
         assert client.get(url).status_code == 404, url
-    refused = client.post(reverse("applications:assess", kwargs={"pk": allocation.pk}), {"submit": "1"})
+    refused = client.post(reverse("assessment:assess", kwargs={"pk": allocation.pk}), {"submit": "1"})
     assert refused.status_code == 404
 
 
 def test_a_conflict_needs_its_nature(client_for, round_, panel):
     allocation = Allocation.objects.create(application=ApplicationFactory(round=round_, status="eligible"), assessor=panel[0])
-    response = client_for(panel[0]).post(reverse("applications:declare", kwargs={"pk": allocation.pk}), {"has_conflict": "True"})
+    response = client_for(panel[0]).post(reverse("assessment:declare", kwargs={"pk": allocation.pk}), {"has_conflict": "True"})
     assert "Say what the conflict is" in response.content.decode()
 
 
 def test_another_assessors_allocation_is_not_found(client_for, round_, panel):
     allocation = Allocation.objects.create(application=ApplicationFactory(round=round_, status="eligible"), assessor=panel[0])
-    assert client_for(panel[1]).get(reverse("applications:assess", kwargs={"pk": allocation.pk})).status_code == 404
+    assert client_for(panel[1]).get(reverse("assessment:assess", kwargs={"pk": allocation.pk})).status_code == 404
 
 
 def test_scoring_on_the_page_saves_a_draft_then_sends(client_for, round_, panel):
@@ -79,14 +86,14 @@ def test_scoring_on_the_page_saves_a_draft_then_sends(client_for, round_, panel)
     allocation = Allocation.objects.create(application=application, assessor=panel[0])
     conflict_declare(allocation=allocation, has_conflict=False, nature="", acting_user=panel[0])
     client = client_for(panel[0])
-    url = reverse("applications:assess", kwargs={"pk": allocation.pk})
+    url = reverse("assessment:assess", kwargs={"pk": allocation.pk})
     criteria = list(round_.criteria.all())
     partial = {f"score_{criteria[0].pk}": "4", f"justification_{criteria[0].pk}": "Good", "save": "1"}
     assert client.post(url, partial).status_code == 302
     refused = client.post(url, {**partial, "submit": "1"})
     assert f"Choose a score for &#x27;{criteria[1]}&#x27;" in refused.content.decode()
     complete = {**partial, f"score_{criteria[1].pk}": "2", f"justification_{criteria[1].pk}": "Thin", "submit": "1"}
-    assert client.post(url, complete).url == reverse("applications:assessor_dashboard")
+    assert client.post(url, complete).url == reverse("assessment:assessor_dashboard")
     assert allocation.assessments.get().status == "submitted"
 
 
@@ -97,7 +104,7 @@ def test_the_ranking_shows_totals_the_funding_line_and_flags(client_for, program
     score_all(strong, panel, [5, 5])
     score_all(weak, panel, [3, 3])
     score_all(split, panel, [1, 5])
-    content = client_for(programme_manager).get(reverse("applications:ranking", kwargs={"pk": round_.pk})).content.decode()
+    content = client_for(programme_manager).get(reverse("assessment:ranking", kwargs={"pk": round_.pk})).content.decode()
     assert content.index("R-1") < content.index("R-3") < content.index("R-2")
     assert "Needs moderation: Criterion 1, Criterion 2" in content
     assert "Below the funding line" in content and "Within the ringfence" in content
@@ -108,7 +115,7 @@ def test_moderation_settles_a_flag_and_keeps_the_originals(client_for, programme
     score_all(application, panel, [1, 5])
     criterion = round_.criteria.first()
     client = client_for(programme_manager)
-    url = reverse("applications:moderate", kwargs={"pk": application.pk})
+    url = reverse("assessment:moderate", kwargs={"pk": application.pk})
     page = client.get(url).content.decode()
     assert page.count("Needs moderation") == 2
     response = client.post(f"{url}?criterion={criterion.pk}", {"score": "3", "reason": "Panel discussion"})
@@ -122,7 +129,7 @@ def test_moderation_settles_a_flag_and_keeps_the_originals(client_for, programme
 def test_screening_on_the_page_needs_a_reason_to_refuse(client_for, programme_manager, round_):
     application = ApplicationFactory(round=round_, status="submitted")
     client = client_for(programme_manager)
-    url = reverse("applications:screen", kwargs={"pk": application.pk})
+    url = reverse("assessment:screen", kwargs={"pk": application.pk})
     assert "Tell the applicant why" in client.post(url, {"eligible": "False", "reason": ""}).content.decode()
     client.post(url, {"eligible": "True", "reason": ""})
     application.refresh_from_db()
@@ -132,7 +139,7 @@ def test_screening_on_the_page_needs_a_reason_to_refuse(client_for, programme_ma
 def test_automatic_allocation_from_the_page(client_for, programme_manager, round_, panel):
     ApplicationFactory(round=round_, status="eligible")
     client = client_for(programme_manager)
-    response = client.post(reverse("applications:allocations", kwargs={"pk": round_.pk}), {"auto": "1"}, follow=True)
+    response = client.post(reverse("assessment:allocations", kwargs={"pk": round_.pk}), {"auto": "1"}, follow=True)
     assert "2 new allocations made." in response.content.decode()
 
 
@@ -150,10 +157,10 @@ def test_the_ranking_and_assessor_dashboard_make_the_same_queries_for_10_or_200(
     manager, assessor = client_for(programme_manager), client_for(panel[0])
     # Staff pages make one query more than applicants' pages: the second-factor device the session was verified with.
     with django_assert_max_num_queries(13):
-        response = manager.get(reverse("applications:ranking", kwargs={"pk": round_.pk}))
+        response = manager.get(reverse("assessment:ranking", kwargs={"pk": round_.pk}))
     assert response.status_code == 200
     with django_assert_max_num_queries(10):
-        response = assessor.get(reverse("applications:assessor_dashboard"))
+        response = assessor.get(reverse("assessment:assessor_dashboard"))
     assert response.content.decode().count("Q-0") == min(count, 200)
 
 
@@ -163,7 +170,7 @@ def test_criterion_guidance_is_shown_as_written_never_run_as_a_template(client_f
     application = ApplicationFactory(round=round_, status="eligible")
     allocation = Allocation.objects.create(application=application, assessor=panel[0])
     conflict_declare(allocation=allocation, has_conflict=False, nature="", acting_user=panel[0])
-    response = client_for(panel[0]).get(reverse("applications:assess", kwargs={"pk": allocation.pk}))
+    response = client_for(panel[0]).get(reverse("assessment:assess", kwargs={"pk": allocation.pk}))
     assert response.status_code == 200
     content = response.content.decode()
     assert f"Weight: 60%. {escape(guidance)}" in content

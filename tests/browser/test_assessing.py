@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from applications.assessment import assessment_save, conflict_declare
-from applications.models import Allocation, Application, ModeratedScore
+from applications.models import Application
+from assessment.models import Allocation, ModeratedScore
+from assessment.services import assessment_save, conflict_declare
 from tests.browser.conftest import sign_in
 from tests.factories import TEST_PASSWORD, ApplicationFactory, RoundFactory, UserFactory, described_criteria
 
@@ -97,7 +98,7 @@ def test_a_manager_screens_shares_out_moderates_and_ranks(page, round_with_panel
     page.axe.check("after screening")
     assert Application.objects.get(pk=sent.pk).status == "eligible"
 
-    page.goto(reverse("applications:allocations", kwargs={"pk": round_.pk}))
+    page.goto(reverse("assessment:allocations", kwargs={"pk": round_.pk}))
     page.axe.check("allocations")
     page.get_by_role("button", name="Share out applications automatically").click()
     page.wait_for_load_state("load")
@@ -107,7 +108,7 @@ def test_a_manager_screens_shares_out_moderates_and_ranks(page, round_with_panel
     page.wait_for_load_state("load")
     page.axe.check("conflicts register")
 
-    page.goto(reverse("applications:ranking", kwargs={"pk": round_.pk}))
+    page.goto(reverse("assessment:ranking", kwargs={"pk": round_.pk}))
     page.axe.check("ranking")
     assert "Needs moderation" in page.content()
     page.get_by_role("link", name="DHC27-0004").click()
@@ -123,7 +124,7 @@ def test_a_manager_screens_shares_out_moderates_and_ranks(page, round_with_panel
     page.axe.check("after moderating")
     assert ModeratedScore.objects.get(application=split).score == 3
 
-    page.goto(reverse("applications:ranking", kwargs={"pk": round_.pk}) + "?status=scored")
+    page.goto(reverse("assessment:ranking", kwargs={"pk": round_.pk}) + "?status=scored")
     page.axe.check("filtered ranking")
     assert "DHC27-0005" in page.content()
     assert "DHC27-0003" not in page.content()

@@ -60,7 +60,7 @@ def test_an_amount_may_be_as_large_as_its_column_holds():
 
 
 def test_a_long_text_answer_over_its_cap_is_refused_with_its_length_and_kept():
-    from applications.forms import ScreeningForm
+    from assessment.forms import ScreeningForm
 
     typed = "Not eligible. " + "x" * 2000
     form = ScreeningForm({"eligible": "False", "reason": typed})

@@ -56,7 +56,7 @@ def test_demo_applicants_share_one_organisation_and_the_third_has_another():
 
 
 def test_the_demo_round_is_ready_to_assess():
-    from applications.assessment import round_criteria_problems
+    from assessment.services import round_criteria_problems
 
     seed()
     round_ = Round.objects.get(reference_prefix="DHC27")

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
-from applications.assessment import assessment_save, conflict_declare
-from applications.models import Allocation
+from assessment.models import Allocation
+from assessment.services import assessment_save, conflict_declare
 from grants.models import ConnectedAccount
 from grants.services import award_accept
 from tests.factories import (

@@ -1,0 +1,1 @@
+"""Screening, allocation to assessors, conflicts of interest, scoring, moderation and ranking."""

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "assessment"
+
+    def ready(self):
+        from applications.permissions import APPLICATION_READERS
+        from assessment.permissions import is_allocated_without_conflict
+
+        # An assessor reads an application once it is theirs and they have declared no conflict with it.
+        if is_allocated_without_conflict not in APPLICATION_READERS:
+            APPLICATION_READERS.append(is_allocated_without_conflict)

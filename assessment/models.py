@@ -1,0 +1,137 @@
+"""Screening, allocation to assessors, conflicts of interest, scores and moderation. The tables kept the
+names they had when these lived in applications, so moving them moved no data."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from applications.models import Application, Criterion
+from core.state import StatusMachine
+
+
+class Allocation(models.Model):
+    """An application given to an assessor to score."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="allocations")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations")
+    allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    allocated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "applications_allocation"
+        ordering = ["application", "assessor__full_name"]
+        constraints = [models.UniqueConstraint(fields=["application", "assessor"], name="one_allocation_per_assessor")]
+
+    def __str__(self) -> str:
+        return f"{self.application} to {self.assessor}"
+
+
+class ConflictDeclaration(models.Model):
+    """An assessor's answer, before they see an application, to whether they have a conflict of interest."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="conflict_declarations")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflict_declarations")
+    has_conflict = models.BooleanField()
+    nature = models.TextField(blank=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "applications_conflictdeclaration"
+        ordering = ["-declared_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "assessor"], name="one_declaration_per_assessor"),
+            models.CheckConstraint(
+                condition=Q(has_conflict=False) | ~Q(nature=""), name="a_conflict_says_what_it_is"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessor} on {self.application}: {'conflict' if self.has_conflict else 'no conflict'}"
+
+
+class Assessment(StatusMachine):
+    """One version of an assessor's scores for an application. A submitted version is never changed: a change is a
+    new version, and the one it replaces is kept as superseded."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        SUPERSEDED = "superseded", "Replaced by a later version"
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.SUPERSEDED},
+    }
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="assessments")
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "applications_assessment"
+        ordering = ["allocation", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["allocation", "version"], name="one_assessment_per_version"),
+            # While a new version is drafted, the submitted one it will replace still counts.
+            models.UniqueConstraint(
+                fields=["allocation"], condition=Q(status="draft"), name="one_draft_assessment_per_allocation"
+            ),
+            models.UniqueConstraint(
+                fields=["allocation"], condition=Q(status="submitted"), name="one_submitted_assessment_per_allocation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation} (version {self.version})"
+
+
+class Score(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    justification = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "applications_score"
+        ordering = ["criterion__position"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="one_score_per_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
+
+class ModeratedScore(models.Model):
+    """The agreed score for a criterion where assessors differed, kept beside their original scores."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="moderated_scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="moderated_scores")
+    score = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    moderated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "applications_moderatedscore"
+        ordering = ["criterion__position"]
+        constraints = [models.UniqueConstraint(fields=["application", "criterion"], name="one_moderated_score_per_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.criterion} moderated to {self.score}"
+
+
+class ScreeningDecision(models.Model):
+    """The programme manager's eligibility screening of a sent application, with the reason."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="screening")
+    eligible = models.BooleanField()
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "applications_screeningdecision"
+
+    def __str__(self) -> str:
+        return f"{self.application}: {'eligible' if self.eligible else 'not eligible'}"
