@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "accounts"
+
+    def ready(self):
+        # Registers the named permissions (rules) that other apps check with has_perm.
+        import accounts.permissions  # noqa: F401

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
+import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
@@ -31,8 +32,17 @@ def is_finance_officer(user) -> bool:
     return has_role(user, Role.FINANCE_OFFICER)
 
 
+def is_operator(user) -> bool:
+    """The technical operator: a superuser with no funding role, who works in the admin site."""
+    return bool(is_applicant(user) and user.is_superuser)
+
+
 def can_read_audit_trail(user) -> bool:
     return is_programme_manager(user)
+
+
+# Named permissions that apps without roles (core) ask for with user.has_perm(...).
+rules.add_perm("core.view_audit_trail", rules.predicate(can_read_audit_trail))
 
 
 def needs_second_factor(user) -> bool:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "auditlog",
+    "rules",
     "accounts",
     "core",
     "applications",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.service",
+                "accounts.context_processors.navigation",
             ],
         },
     },
@@ -119,7 +121,9 @@ AUTH_USER_MODEL = "accounts.User"
 # while a deactivated person's session ends on their next request.
 PASSWORD_BACKEND = "accounts.backends.PasswordBackend"
 AUTHENTICATION_BACKENDS = [
-    # Axes first: it refuses a locked-out sign-in before any password is checked.
+    # Named permissions defined as rules in code (accounts/permissions.py), such as reading the audit trail.
+    "rules.permissions.ObjectPermissionBackend",
+    # Axes first of the sign-in backends: it refuses a locked-out sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     PASSWORD_BACKEND,
 ]
@@ -215,6 +219,15 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 
 # What the service calls itself and who runs it, shown in the header, letters and emails.
+# The header's links: each app's own, in the order shown. A person's first link is where signing in lands them.
+NAVIGATION = [
+    "applications.navigation.links",
+    "assessment.navigation.links",
+    "grants.navigation.links",
+    "monitoring.navigation.links",
+    "core.navigation.audit_links",
+    "accounts.navigation.links",
+]
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Apply for a hate crime victim support grant")
 FUNDER_NAME = os.environ.get("FUNDER_NAME", "London Disability Hate Crime Fund")
 FUNDER_EMAIL = os.environ.get("FUNDER_EMAIL", "grants@example.org")

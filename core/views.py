@@ -4,15 +4,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseServerError
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import requires_csrf_token
 
-from accounts.models import Role
-from accounts.permissions import role_required
 from core.navigation import home_for
 from core.selectors import audit_events_for, audit_events_recent
 
@@ -42,13 +40,15 @@ def cookies(request):
     return render(request, "core/cookies.html")
 
 
-@role_required(Role.PROGRAMME_MANAGER)
+@login_required
+@permission_required("core.view_audit_trail", raise_exception=True)
 def audit_list(request):
     page = Paginator(audit_events_recent(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"page": page, "events": page.object_list})
 
 
-@role_required(Role.PROGRAMME_MANAGER)
+@login_required
+@permission_required("core.view_audit_trail", raise_exception=True)
 def audit_history(request, app_label: str, model: str, object_id: int):
     target_type = ContentType.objects.filter(app_label=app_label, model=model).first()
     # Only kinds of record that the trail has recorded: not the framework's own tables.

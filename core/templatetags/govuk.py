@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django import template
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 register = template.Library()
@@ -70,22 +71,16 @@ def pounds(value) -> str:
     return f"£{amount:,.2f}"
 
 
-TAG_COLOURS = {
-    "draft": "govuk-tag--grey",
-    "Not started": "govuk-tag--blue",
-    "In progress": "govuk-tag--light-blue",
-    "Completed": "",
-    "submitted": "govuk-tag--blue",
-    "eligible": "govuk-tag--turquoise",
-    "ineligible": "govuk-tag--red",
-    "scored": "govuk-tag--purple",
-    "awarded": "govuk-tag--green",
-    "not_funded": "govuk-tag--orange",
-    "withdrawn": "govuk-tag--grey",
-    "requested": "govuk-tag--yellow",
-    "agreed": "govuk-tag--green",
-    "declined": "govuk-tag--red",
-}
+# Each app adds the colours of its own status words from its AppConfig.ready(); a word none has added is grey.
+TAG_COLOURS: dict[str, str] = {}
+
+
+def tag_colours_add(colours: dict[str, str]) -> None:
+    """One word, one colour: a word two apps share must look the same in both."""
+    clashes = sorted(word for word, colour in colours.items() if TAG_COLOURS.get(word, colour) != colour)
+    if clashes:
+        raise ImproperlyConfigured(f"Status words given two tag colours: {', '.join(clashes)}")
+    TAG_COLOURS.update(colours)
 
 
 @register.inclusion_tag("components/status_tag.html")

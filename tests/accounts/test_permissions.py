@@ -15,6 +15,13 @@ def test_only_programme_managers_read_the_audit_trail():
     assert not can_read_audit_trail(AnonymousUser())
 
 
+def test_the_audit_trail_is_a_named_permission_core_can_ask_for_without_knowing_roles():
+    assert UserFactory(role=Role.PROGRAMME_MANAGER).has_perm("core.view_audit_trail")
+    for role in (Role.APPLICANT, Role.ASSESSOR, Role.FINANCE_OFFICER):
+        assert not UserFactory(role=role).has_perm("core.view_audit_trail")
+    assert not AnonymousUser().has_perm("core.view_audit_trail")
+
+
 def test_a_deactivated_account_has_no_role():
     assert not has_role(UserFactory(role=Role.PROGRAMME_MANAGER, is_active=False), Role.PROGRAMME_MANAGER)
 

@@ -3,8 +3,18 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
-from core.templatetags.govuk import govuk_date, govuk_datetime, govuk_duration, govuk_time, pounds
+from core.templatetags.govuk import (
+    TAG_COLOURS,
+    govuk_date,
+    govuk_datetime,
+    govuk_duration,
+    govuk_time,
+    pounds,
+    status_tag,
+    tag_colours_add,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -38,3 +48,15 @@ def test_money_is_shown_in_pounds_with_pence_only_when_there_are_some(amount, ex
 )
 def test_durations_read_naturally_even_when_not_whole_minutes(seconds, expected):
     assert govuk_duration(seconds) == expected
+
+
+def test_each_app_gives_its_own_status_words_their_colours():
+    assert status_tag("awarded", "Awarded") == {"label": "Awarded", "colour": "govuk-tag--green"}
+    assert status_tag("no app uses this word")["colour"] == "govuk-tag--grey"
+
+
+def test_a_status_word_cannot_be_given_two_colours(monkeypatch):
+    monkeypatch.setattr("core.templatetags.govuk.TAG_COLOURS", dict(TAG_COLOURS))
+    tag_colours_add({"awarded": "govuk-tag--green", "paused": "govuk-tag--yellow"})
+    with pytest.raises(ImproperlyConfigured, match="awarded"):
+        tag_colours_add({"awarded": "govuk-tag--red"})

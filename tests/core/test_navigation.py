@@ -29,3 +29,14 @@ def test_the_link_for_the_current_section_is_marked_current():
 def test_a_superuser_without_a_funding_role_lands_in_the_admin_site_not_the_applicants_journey(superuser):
     assert home_for(superuser) == reverse("admin:index")
     assert [item.text for item in navigation_for(superuser, "/")] == ["Admin site", "Your account"]
+
+
+def test_each_app_adds_its_own_links_in_the_order_settings_lists_them(settings):
+    settings.NAVIGATION = ["accounts.navigation.links", "applications.navigation.links"]
+    assert [item.text for item in navigation_for(AnonymousUser(), "/")] == ["Sign in", "Create an account", "Start"]
+    assert home_for(UserFactory(role=Role.APPLICANT)) == reverse("accounts:home")
+
+
+def test_the_operator_reads_the_audit_trail_but_the_header_keeps_to_the_admin_site(client_for, superuser):
+    assert client_for(superuser).get(reverse("core:audit_list")).status_code == 200
+    assert "Audit trail" not in [item.text for item in navigation_for(superuser, "/")]
