@@ -1,0 +1,65 @@
+"""Rounds of funding, the organisations that apply, their eligibility checks, staged applications and adjustments,
+one module a subject. Every name is here as well, so `from applications.models import Round` (and the paths the
+migrations name) work as before."""
+
+from applications.models.adjustments import (
+    AdjustmentRequest,
+    DeadlineExtension,
+)
+from applications.models.applications import (
+    Application,
+    ApplicationDocument,
+    ApplicationSection,
+    BudgetLine,
+    EligibilityCheck,
+    MediaAnswer,
+    OutcomeTarget,
+    UploadedFile,
+    document_path,
+    media_answer_path,
+)
+from applications.models.organisations import (
+    Borough,
+    Invitation,
+    Membership,
+    Organisation,
+    invitation_expiry,
+    new_invitation_token,
+)
+from applications.models.rounds import (
+    Criterion,
+    DocumentKind,
+    Indicator,
+    Round,
+    ScoreDescriptor,
+    all_document_kinds,
+    default_tranche_schedule,
+)
+
+__all__ = [
+    "AdjustmentRequest",
+    "Application",
+    "ApplicationDocument",
+    "ApplicationSection",
+    "Borough",
+    "BudgetLine",
+    "Criterion",
+    "DeadlineExtension",
+    "DocumentKind",
+    "EligibilityCheck",
+    "Indicator",
+    "Invitation",
+    "MediaAnswer",
+    "Membership",
+    "Organisation",
+    "OutcomeTarget",
+    "Round",
+    "ScoreDescriptor",
+    "UploadedFile",
+    "all_document_kinds",
+    "default_tranche_schedule",
+    "document_path",
+    "invitation_expiry",
+    "media_answer_path",
+    "new_invitation_token",
+]

@@ -1,0 +1,226 @@
+"""An organisation's eligibility check and its staged application: sections, targets, budget lines,
+documents and answers in other formats."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from applications.models.organisations import Borough, Organisation
+from applications.models.rounds import DocumentKind, Indicator, Round
+from core.state import StatusMachine
+
+
+class EligibilityCheck(models.Model):
+    """An organisation's answers to the round's eligibility questions, and the result, kept as they were given."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="eligibility_checks")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="eligibility_checks")
+    answers = models.JSONField()
+    failures = models.JSONField(default=list, help_text="One plain-English reason for each rule not met.")
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"Eligibility of {self.organisation} for {self.round}"
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+class Application(StatusMachine):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        INELIGIBLE = "ineligible", "Not eligible"
+        ELIGIBLE = "eligible", "Eligible"
+        SCORED = "scored", "Scored"
+        AWARDED = "awarded", "Awarded"
+        NOT_FUNDED = "not_funded", "Not funded"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+        Status.SUBMITTED: {Status.ELIGIBLE, Status.INELIGIBLE, Status.WITHDRAWN},
+        Status.ELIGIBLE: {Status.SCORED, Status.WITHDRAWN},
+        Status.SCORED: {Status.AWARDED, Status.NOT_FUNDED, Status.WITHDRAWN},
+        # When an offer is declined or lapses, the next application on the ranking can be offered the money.
+        Status.NOT_FUNDED: {Status.AWARDED},
+    }
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    eligibility_check = models.ForeignKey(EligibilityCheck, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    # The project
+    title = models.CharField(max_length=120, blank=True)
+    summary = models.TextField(blank=True)
+    need = models.TextField("the need", blank=True)
+    activities = models.TextField(blank=True)
+    beneficiaries = models.TextField("who benefits", blank=True)
+    partnership = models.TextField("links with CATCH, police and local services", blank=True)
+    boroughs = models.ManyToManyField(Borough, blank=True, related_name="applications")
+    amount_requested = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+
+    # Declarations
+    declarant_name = models.CharField(max_length=150, blank=True)
+    declarant_role = models.CharField(max_length=100, blank=True)
+    declared_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organisation"],
+                condition=~Q(status="withdrawn"),
+                name="one_live_application_per_organisation_per_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_requested__isnull=True) | Q(amount_requested__gt=0),
+                name="application_amount_requested_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or self.title or f"Draft application {self.pk}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    # Reading helpers for the answers page; they use prefetched rows (selectors.application_with_answers).
+
+    def targets_by_indicator(self) -> list[tuple]:
+        """[(indicator, [target for quarter 1, 2, ...])], for a table with a row per indicator."""
+        rows: dict = {}
+        for target in self.targets.all():
+            rows.setdefault(target.indicator, {})[target.quarter] = target.target
+        return [(indicator, [quarters[q] for q in sorted(quarters)]) for indicator, quarters in rows.items()]
+
+    def media_answers_by_question(self) -> dict:
+        return {answer.question: answer for answer in self.media_answers.all()}
+
+
+class ApplicationSection(models.Model):
+    """One step of the staged application as last saved: the wizard's storage, shared by the whole organisation."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="sections")
+    step = models.CharField(max_length=30)
+    data = models.JSONField(default=dict)
+    completed_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the section is in progress.")
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["application", "step"]
+        constraints = [models.UniqueConstraint(fields=["application", "step"], name="one_section_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.step}"
+
+
+class OutcomeTarget(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
+    quarter = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    target = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["indicator__position", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "indicator", "quarter"], name="one_target_per_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1), name="target_quarter_from_one"),
+        ]
+
+
+class BudgetLine(models.Model):
+    class Category(models.TextChoices):
+        STAFF = "staff", "Staff costs"
+        VOLUNTEERS = "volunteers", "Volunteer expenses"
+        ACCESS = "access", "Access costs (for example BSL interpreters, captioning, easy read)"
+        VENUE = "venue", "Venue and room hire"
+        TRAINING = "training", "Training"
+        MATERIALS = "materials", "Materials and publicity"
+        TRAVEL = "travel", "Travel"
+        OVERHEADS = "overheads", "Overheads"
+        OTHER = "other", "Other"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    description = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["application", "position", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="budget_line_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.description}"
+
+
+def document_path(instance, filename: str) -> str:
+    # The stored name never comes from the uploader: it cannot collide, traverse folders or leak a person's name.
+    return f"applications/{instance.application_id}/{instance.kind}-{secrets.token_hex(8)}{_suffix(filename)}"
+
+
+def _suffix(filename: str) -> str:
+    dot = filename.rfind(".")
+    return filename[dot:].lower()[:6] if dot != -1 else ""
+
+
+class UploadedFile(models.Model):
+    """What is kept about any file an applicant uploads: never the name it is stored under, which we choose."""
+
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ApplicationDocument(UploadedFile):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    file = models.FileField(upload_to=document_path)
+
+    class Meta:
+        ordering = ["application", "kind"]
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="one_document_per_kind")]
+
+
+def media_answer_path(instance, filename: str) -> str:
+    return f"applications/{instance.application_id}/answer-{instance.question}-{secrets.token_hex(8)}{_suffix(filename)}"
+
+
+class MediaAnswer(UploadedFile):
+    """A BSL video or audio recording given instead of a written answer."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="media_answers")
+    question = models.CharField(max_length=30)
+    file = models.FileField(upload_to=media_answer_path)
+
+    class Meta:
+        ordering = ["application", "question"]
+        constraints = [models.UniqueConstraint(fields=["application", "question"], name="one_media_answer_per_question")]

@@ -1,0 +1,202 @@
+"""A round of funding with its criteria, score descriptors and monitoring indicators: the round's set-up."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from core.state import StatusMachine
+
+
+class DocumentKind(models.TextChoices):
+    GOVERNING_DOCUMENT = "governing_document", "Governing document"
+    ACCOUNTS = "accounts", "Latest accounts"
+    SAFEGUARDING_POLICY = "safeguarding_policy", "Safeguarding policy"
+    EQUALITY_POLICY = "equality_policy", "Equality policy"
+
+
+def all_document_kinds() -> list[str]:
+    return list(DocumentKind.values)
+
+
+def default_tranche_schedule() -> list[dict]:
+    """50% on acceptance, 25% when the quarter 2 return is accepted, 25% when the quarter 4 return is."""
+    return [
+        {"share": "50", "after": "acceptance"},
+        {"share": "25", "after": "return", "quarter": 2},
+        {"share": "25", "after": "return", "quarter": 4},
+    ]
+
+
+class Round(StatusMachine):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        ASSESSING = "assessing", "Assessing"
+        DECIDED = "decided", "Decided"
+        MONITORING = "monitoring", "Monitoring"
+        COMPLETED = "completed", "Completed"
+
+    # Forward only, one step at a time: a round that went back to open after closing would take applications
+    # that others were told were too late.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.OPEN},
+        Status.OPEN: {Status.CLOSED},
+        Status.CLOSED: {Status.ASSESSING},
+        Status.ASSESSING: {Status.DECIDED},
+        Status.DECIDED: {Status.MONITORING},
+        Status.MONITORING: {Status.COMPLETED},
+    }
+
+    name = models.CharField(max_length=200)
+    reference_prefix = models.CharField(
+        max_length=10, unique=True, help_text="Starts every application reference in this round, for example DHC27."
+    )
+    summary = models.TextField(help_text="One paragraph in plain English: what the round funds and who can apply.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    budget = models.DecimalField(
+        "ringfenced budget", max_digits=12, decimal_places=2, help_text="In pounds. Awards can never add up to more."
+    )
+    minimum_award = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("1000.00"))
+    maximum_award = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("10000.00"))
+    quarters = models.PositiveSmallIntegerField(
+        "grant period in quarters", default=4, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    last_reference_number = models.PositiveIntegerField(default=0, editable=False)
+
+    # Assessment
+    class TieBreak(models.TextChoices):
+        SMALLER_REQUEST = "smaller_request", "The smaller amount requested ranks higher"
+        EARLIER_SUBMISSION = "earlier_submission", "The application sent earlier ranks higher"
+        HEAVIEST_CRITERION = "heaviest_criterion", "The higher score on the most heavily weighted criterion ranks higher"
+
+    score_scale_max = models.PositiveSmallIntegerField(
+        "highest score", default=5, validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Assessors score each criterion from 0 to this number.",
+    )
+    assessors_per_application = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    moderation_threshold = models.PositiveSmallIntegerField(
+        default=2, help_text="Assessors' scores for a criterion this far apart, or further, need moderating."
+    )
+    tie_break = models.CharField(max_length=20, choices=TieBreak.choices, default=TieBreak.SMALLER_REQUEST)
+    offer_acceptance_days = models.PositiveSmallIntegerField(
+        default=28, help_text="How many days a grantee has to accept an offer before it lapses."
+    )
+    tranche_schedule = models.JSONField(
+        default=default_tranche_schedule,
+        help_text=(
+            'Each part of the grant: its share in % and what releases it, "acceptance" or a quarter\'s return, '
+            'for example [{"share": "50", "after": "acceptance"}, {"share": "25", "after": "return", "quarter": 2}].'
+        ),
+    )
+    return_due_days = models.PositiveSmallIntegerField(
+        default=30, help_text="How many days after a quarter ends its monitoring return is due."
+    )
+    three_sixty_giving_prefix = models.CharField(
+        "360Giving identifier prefix", max_length=30, default="360G-LDHCF",
+        help_text="The funder's registered 360Giving prefix, used in published grant identifiers.",
+    )
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assessor_rounds", limit_choices_to={"role": "assessor"},
+        help_text="The panel: people who may be given applications in this round to score.",
+    )
+
+    # Eligibility rules: data, so each round can set its own without a code change.
+    minimum_disabled_board_share = models.PositiveSmallIntegerField(
+        "minimum share of the board who are Disabled people (%)", default=75, validators=[MaxValueValidator(100)]
+    )
+    requires_disabled_leader = models.BooleanField("chair or chief officer must be a Disabled person", default=True)
+    minimum_disabled_staff_share = models.PositiveSmallIntegerField(
+        "minimum share of staff who are Disabled people (%)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="Leave empty to not ask about staff. Trust for London's DDPO definition uses 50%.",
+    )
+    income_cap = models.DecimalField(
+        "annual income must be under (£)", max_digits=12, decimal_places=2, default=Decimal("500000.00")
+    )
+    requires_safeguarding_policy = models.BooleanField(default=True)
+    requires_governing_document = models.BooleanField(default=True)
+    required_documents = models.JSONField(
+        default=all_document_kinds, help_text="Which documents every application must include."
+    )
+
+    class Meta:
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="round_closes_after_it_opens"),
+            models.CheckConstraint(condition=Q(budget__gt=0), name="round_budget_positive"),
+            models.CheckConstraint(condition=Q(minimum_award__gt=0), name="round_minimum_award_positive"),
+            models.CheckConstraint(
+                condition=Q(maximum_award__gte=F("minimum_award")), name="round_maximum_award_not_below_minimum"
+            ),
+            models.CheckConstraint(condition=Q(maximum_award__lte=F("budget")), name="round_maximum_award_within_budget"),
+            models.CheckConstraint(condition=Q(income_cap__gt=0), name="round_income_cap_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_open_at(self, moment) -> bool:
+        return self.status == self.Status.OPEN and self.opens_at <= moment
+
+
+class Criterion(models.Model):
+    """What assessors score applications against, with its weight in the total."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=200)
+    guidance = models.TextField(blank=True, help_text="What assessors look for.")
+    weight = models.DecimalField(
+        "weight (%)", max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["round", "position", "id"]
+        verbose_name_plural = "criteria"
+        constraints = [models.CheckConstraint(condition=Q(weight__gt=0, weight__lte=100), name="criterion_weight_in_range")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScoreDescriptor(models.Model):
+    """What a score means for one criterion, so that assessors score alike."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="descriptors")
+    score = models.PositiveSmallIntegerField()
+    description = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["criterion", "score"]
+        constraints = [models.UniqueConstraint(fields=["criterion", "score"], name="one_descriptor_per_score")]
+
+    def __str__(self) -> str:
+        return f"{self.score}: {self.description}"
+
+
+class Indicator(models.Model):
+    """Something a grantee counts each quarter. Applicants set quarterly targets for those that have them."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="indicators")
+    code = models.SlugField(max_length=50)
+    name = models.CharField(max_length=200)
+    guidance = models.CharField(max_length=300, blank=True)
+    has_target = models.BooleanField(default=True, help_text="Applicants promise a number for each quarter.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["round", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="indicator_code_unique_in_round")]
+
+    def __str__(self) -> str:
+        return self.name
