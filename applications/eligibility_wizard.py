@@ -3,20 +3,20 @@
 from django.shortcuts import get_object_or_404, redirect
 from formtools.wizard.views import SessionWizardView
 
-from applications import forms as application_forms
+from applications import eligibility_forms
 from applications.selectors import organisation_for_member_or_404, rounds_open
 from applications.services import eligibility_check_record
 from core.forms import embed_in_page_form
 from core.wizards import KnownStepsOnly
 
 QUESTIONS = [
-    ("board", application_forms.BoardForm),
-    ("leader", application_forms.LeaderForm),
-    ("staff", application_forms.StaffForm),
-    ("boroughs", application_forms.BoroughsForm),
-    ("income", application_forms.IncomeForm),
-    ("safeguarding", application_forms.SafeguardingForm),
-    ("governing_document", application_forms.GoverningDocumentForm),
+    ("board", eligibility_forms.BoardForm),
+    ("leader", eligibility_forms.LeaderForm),
+    ("staff", eligibility_forms.StaffForm),
+    ("boroughs", eligibility_forms.BoroughsForm),
+    ("income", eligibility_forms.IncomeForm),
+    ("safeguarding", eligibility_forms.SafeguardingForm),
+    ("governing_document", eligibility_forms.GoverningDocumentForm),
 ]
 
 

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from reportlab.lib.units import mm
 
-from applications.forms import LONG_ANSWERS
+from applications.section_forms import LONG_ANSWERS
 from applications.models import Application, DocumentKind
 from core.pdf import para, paragraphs, render_pdf, styles, table
 from core.templatetags.govuk import govuk_date, govuk_datetime, pounds

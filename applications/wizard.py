@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
 from applications import forms as application_forms
+from applications import section_forms
 from applications.models import Application, DocumentKind
 from applications.permissions import can_edit_application
 from applications.selectors import (
@@ -38,12 +39,12 @@ from applications.services import (
 
 STEPS = [
     ("organisation", "Your organisation", application_forms.OrganisationForm),
-    ("project", "Your project", application_forms.ProjectForm),
-    ("outcomes", "Outcomes and targets", application_forms.OutcomesForm),
-    ("budget", "Budget", application_forms.BudgetFormSet),
-    ("documents", "Documents", application_forms.DocumentsForm),
-    ("declarations", "Declarations", application_forms.DeclarationsForm),
-    ("check", "Check your answers and send", application_forms.CheckAnswersForm),
+    ("project", "Your project", section_forms.ProjectForm),
+    ("outcomes", "Outcomes and targets", section_forms.OutcomesForm),
+    ("budget", "Budget", section_forms.BudgetFormSet),
+    ("documents", "Documents", section_forms.DocumentsForm),
+    ("declarations", "Declarations", section_forms.DeclarationsForm),
+    ("check", "Check your answers and send", section_forms.CheckAnswersForm),
 ]
 STEP_NAMES = [name for name, _, _ in STEPS]
 STEP_TITLES = {name: title for name, title, _ in STEPS}

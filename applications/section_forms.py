@@ -1,0 +1,315 @@
+"""The staged application's sections after the organisation: project, outcomes and targets, budget, documents,
+declarations, and checking the answers before sending."""
+
+from decimal import Decimal
+
+from crispy_forms_gds.layout import Div, Field, Fieldset, Layout, Size
+from django import forms
+from django.utils import timezone
+
+from applications.forms import borough_choices, note_stored
+from applications.models import Application, BudgetLine, DocumentKind
+from applications.uploads import DOCUMENTS, MEDIA, check_document, check_media_answer
+from applications.validators import MaxWordsValidator
+from core.fields import CountField, DateField, PoundsField
+from core.forms import GovukFormMixin, Text, embed_in_page_form
+from core.templatetags.govuk import pounds
+
+WORD_LIMITS = {"summary": 100, "need": 400, "activities": 500, "beneficiaries": 300, "partnership": 300}
+ANSWER_SUBJECTS = {
+    "summary": "Your summary", "need": "Your answer about the need", "activities": "Your answer about what you will do",
+    "beneficiaries": "Your answer about who will benefit", "partnership": "Your answer about working with others",
+}
+LONG_ANSWERS = ["need", "activities", "beneficiaries", "partnership"]
+
+
+class ProjectForm(GovukFormMixin, forms.ModelForm):
+    """The project step. Where an applicant answers in BSL video or audio, the written answer becomes optional."""
+
+    submit_label = "Save and continue"
+
+    boroughs = forms.MultipleChoiceField(
+        label="Which boroughs will the project work in?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one borough the project will work in"},
+    )
+    amount_requested = PoundsField(
+        label="How much are you asking for?", required_message="Enter how much you are asking for",
+        subject="the amount you are asking for",
+    )
+
+    class Meta:
+        model = Application
+        fields = ["title", "summary", "need", "activities", "beneficiaries", "partnership"]
+        labels = {
+            "title": "Project name",
+            "summary": "Summarise your project",
+            "need": "What need will your project meet?",
+            "activities": "What will you do?",
+            "beneficiaries": "Who will benefit, and how will you reach them?",
+            "partnership": "How will you work with the CATCH partnership, the police and local services?",
+        }
+        help_texts = {
+            "title": "A short name we can use in letters, for example 'Hate crime reporting centre in Hackney'.",
+            "summary": "In 100 words or fewer. We may publish this summary if you get a grant.",
+            "need": "Tell us about the hate crime Disabled people experience in your area and what stops them getting help.",
+            "activities": "For example one-to-one support, helping people report to the police, awareness sessions.",
+            "beneficiaries": "Tell us who the project is for and how many people you expect to support.",
+            "partnership": "CATCH is the Community Alliance to Combat Hate. Tell us who you will refer people to and how.",
+        }
+
+    def __init__(self, *args, round_, media_answers=(), allow_media=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round_
+        self.media_answers = set(media_answers)
+        self.fields["boroughs"].choices = borough_choices()
+        self.fields["amount_requested"].help_text = (
+            f"Between {pounds(round_.minimum_award)} and {pounds(round_.maximum_award)}."
+        )
+        for name, limit in WORD_LIMITS.items():
+            self.fields[name].required = True
+            self.fields[name].validators.append(MaxWordsValidator(limit, ANSWER_SUBJECTS[name]))
+        self.fields["title"].required = True
+        messages = {
+            "title": "Enter a name for your project",
+            "summary": "Summarise your project",
+            "need": "Tell us what need your project will meet",
+            "activities": "Tell us what you will do",
+            "beneficiaries": "Tell us who will benefit",
+            "partnership": "Tell us how you will work with CATCH, the police and local services",
+        }
+        for name, message in messages.items():
+            self.fields[name].error_messages["required"] = message
+        layout = [Field.text("title"), Field.textarea("summary", rows=4, max_words=WORD_LIMITS["summary"])]
+        for name in LONG_ANSWERS:
+            layout.append(Field.textarea(name, rows=8, max_words=WORD_LIMITS[name]))
+            if allow_media:
+                media_field = f"{name}_media"
+                self.fields[media_field] = forms.FileField(
+                    label="Or upload a BSL video or audio answer instead",
+                    required=False,
+                    help_text=(
+                        "You have already uploaded an answer. Upload a new file to replace it."
+                        if name in self.media_answers
+                        else "MP4, MOV, WEBM, MP3, M4A, WAV or OGG."
+                    ),
+                    widget=forms.ClearableFileInput(attrs={"accept": MEDIA.accept}),
+                )
+                self.fields[name].required = False
+                layout.append(Field(media_field))
+        layout += [Field.checkboxes("boroughs", legend_size=Size.SMALL, small=True), Field.text("amount_requested")]
+        self.helper.layout = Layout(*layout)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.media_types = {}
+        for name in LONG_ANSWERS:
+            media = cleaned.get(f"{name}_media")
+            if media:
+                try:
+                    self.media_types[name] = check_media_answer(media, subject="The video or audio answer")
+                except forms.ValidationError as error:
+                    self.add_error(f"{name}_media", error)
+                    continue
+            has_media = bool(media) or name in self.media_answers
+            if not cleaned.get(name) and not has_media and not self.has_error(name):
+                self.add_error(name, self.fields[name].error_messages["required"] + ", or upload a video or audio answer")
+        amount = cleaned.get("amount_requested")
+        if amount is not None and not (self.round.minimum_award <= amount <= self.round.maximum_award):
+            self.add_error(
+                "amount_requested",
+                f"Ask for between {pounds(self.round.minimum_award)} and {pounds(self.round.maximum_award)}",
+            )
+        return cleaned
+
+    def note_stored(self, field_name: str, name: str) -> None:
+        note_stored(self, field_name, name)
+
+    def media_uploads(self) -> dict:
+        """Video or audio answers that passed their checks: question -> (file, content type)."""
+        return {name: (self.cleaned_data[f"{name}_media"], content_type) for name, content_type in self.media_types.items()}
+
+
+def quarter_field_name(indicator_id: int, quarter: int) -> str:
+    return f"target_{indicator_id}_q{quarter}"
+
+
+class OutcomesForm(GovukFormMixin, forms.Form):
+    """A target for each of the round's indicators in each quarter of the grant."""
+
+    submit_label = "Save and continue"
+
+    def __init__(self, *args, round_, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = [indicator for indicator in round_.indicators.all() if indicator.has_target]
+        self.quarters = range(1, round_.quarters + 1)
+        fieldsets = []
+        for indicator in self.indicators:
+            items = []
+            for quarter in self.quarters:
+                name = quarter_field_name(indicator.pk, quarter)
+                self.fields[name] = CountField(
+                    label=f"Quarter {quarter}",
+                    required_message=f"Enter a target for {indicator.name.lower()} in quarter {quarter}. Enter 0 if none",
+                    subject=f"the target for {indicator.name.lower()} in quarter {quarter}",
+                )
+                items.append(Div(Field.text(name), css_class="govuk-date-input__item"))
+            fieldsets.append(
+                Fieldset(
+                    *([Text("div", indicator.guidance, "govuk-hint")] if indicator.guidance else []),
+                    Div(*items, css_class="govuk-date-input"),
+                    legend=indicator.name,
+                    legend_size=Size.SMALL,
+                )
+            )
+        self.helper.layout = Layout(*fieldsets)
+
+    def targets(self) -> list[tuple]:
+        return [
+            (indicator, quarter, self.cleaned_data[quarter_field_name(indicator.pk, quarter)])
+            for indicator in self.indicators
+            for quarter in self.quarters
+        ]
+
+
+class BudgetLineForm(GovukFormMixin, forms.Form):
+    category = forms.ChoiceField(
+        label="Type of cost",
+        choices=[("", "Choose a type of cost")] + list(BudgetLine.Category.choices),
+        error_messages={"required": "Choose a type of cost"},
+    )
+    description = forms.CharField(
+        label="What it is for", max_length=200, error_messages={"required": "Say what the cost is for"}
+    )
+    amount = PoundsField(label="Amount", required_message="Enter the amount", subject="the amount",
+                         min_value=Decimal("0.01"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].error_messages["min_value"] = "The amount must be more than £0"
+        embed_in_page_form(self)
+        # The formset adds its "Delete" box after this runs; render it too.
+        self.helper.render_unmentioned_fields = True
+        self.helper.layout = Layout(Field.select("category"), Field.text("description"), Field.text("amount"))
+
+
+class BaseBudgetFormSet(forms.BaseFormSet):
+    """Budget lines that must add up to the amount requested."""
+
+    def __init__(self, *args, amount_requested=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.amount_requested = amount_requested
+
+    def lines(self) -> list[dict]:
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        lines = self.lines()
+        if not lines:
+            raise forms.ValidationError("Add at least one budget line", code="no_lines")
+        total = sum((line["amount"] for line in lines), Decimal("0"))
+        if self.amount_requested is not None and total != self.amount_requested:
+            raise forms.ValidationError(
+                f"Your budget lines add up to {pounds(total)}. They must add up to the {pounds(self.amount_requested)} "
+                "you are asking for",
+                code="total_mismatch",
+            )
+
+
+BudgetFormSet = forms.formset_factory(BudgetLineForm, formset=BaseBudgetFormSet, extra=3, can_delete=True, max_num=40)
+
+
+class DocumentsForm(GovukFormMixin, forms.Form):
+    submit_label = "Save and continue"
+
+    def __init__(self, *args, required_kinds, uploaded, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.uploaded = uploaded  # kind -> ApplicationDocument already stored
+        for kind in required_kinds:
+            label = DocumentKind(kind).label
+            already = uploaded.get(kind)
+            self.fields[kind] = forms.FileField(
+                label=label,
+                required=already is None,
+                help_text=(
+                    f"You have uploaded {already.original_name}. Upload a new file only to replace it."
+                    if already
+                    else "PDF, DOCX, ODT, JPG or PNG."
+                ),
+                error_messages={"required": f"Upload your {label.lower()}", "empty": f"The {label.lower()} file is empty"},
+                widget=forms.ClearableFileInput(attrs={"accept": DOCUMENTS.accept}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.content_types = {}
+        for kind, upload in list(cleaned.items()):
+            if upload:
+                try:
+                    self.content_types[kind] = check_document(upload, subject=self.fields[kind].label)
+                except forms.ValidationError as error:
+                    self.add_error(kind, error)
+        return cleaned
+
+    def note_stored(self, kind: str, name: str) -> None:
+        note_stored(self, kind, name)
+
+    def valid_uploads(self) -> dict:
+        """The files that passed their checks, even when another file in the same step did not."""
+        return {kind: self.files[self.add_prefix(kind)] for kind in self.content_types if not self.has_error(kind)}
+
+
+class DeclarationsForm(GovukFormMixin, forms.ModelForm):
+    submit_label = "Save and continue"
+
+    declared_on = DateField(label="Date", required_message="Enter the date", help_text="For example, 27 3 2027")
+    confirm_true = forms.BooleanField(
+        label="The information in this application is true and complete, as far as I know",
+        error_messages={"required": "Confirm that the information is true and complete"},
+    )
+    confirm_authority = forms.BooleanField(
+        label="I am allowed to apply on behalf of the organisation",
+        error_messages={"required": "Confirm that you are allowed to apply on behalf of the organisation"},
+    )
+    confirm_privacy = forms.BooleanField(
+        label="We will not give the funder the names or contact details of the people we support",
+        error_messages={"required": "Confirm that you will not share the names of the people you support"},
+    )
+
+    class Meta:
+        model = Application
+        fields = ["declarant_name", "declarant_role"]
+        labels = {"declarant_name": "Your full name", "declarant_role": "Your role in the organisation"}
+        error_messages = {
+            "declarant_name": {"required": "Enter your full name"},
+            "declarant_role": {"required": "Enter your role in the organisation"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["declarant_name"].required = True
+        self.fields["declarant_role"].required = True
+        self.helper.layout = Layout(
+            Field.text("declarant_name"),
+            Field.text("declarant_role", field_width=20),
+            Field("declared_on"),
+            Field.checkbox("confirm_true"),
+            Field.checkbox("confirm_authority"),
+            Field.checkbox("confirm_privacy"),
+        )
+
+    def clean_declared_on(self):
+        value = self.cleaned_data["declared_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date must be today or in the past", code="future")
+        return value
+
+
+class CheckAnswersForm(GovukFormMixin, forms.Form):
+    submit_label = "Send application"
