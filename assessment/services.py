@@ -1,7 +1,6 @@
 """Every change in assessment: screening, allocation, conflicts of interest, scoring and moderation.
 
-Each function runs in one transaction and writes its audit event, like the services in services.py; they live
-apart because assessment is a process of its own with its own rules.
+Each function runs in one transaction and writes its audit event.
 """
 
 from django.db import IntegrityError, transaction

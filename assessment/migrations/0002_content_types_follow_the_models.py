@@ -9,8 +9,8 @@ MOVED = ["allocation", "conflictdeclaration", "assessment", "score", "moderateds
 def relabel(apps, from_label: str, to_label: str) -> None:
     content_type = apps.get_model("contenttypes", "ContentType")
     for model in MOVED:
-        # A content type made for the new label before this ran (by a migrate that stopped half-way) has nothing
-        # pointing at it yet; the old one, which the history points at, takes its place.
+        # A migrate that stopped before this one still made content types for the models as the code now has them,
+        # with only default permissions pointing at them; the old one, which the history points at, takes its place.
         if content_type.objects.filter(app_label=from_label, model=model).exists():
             content_type.objects.filter(app_label=to_label, model=model).delete()
             content_type.objects.filter(app_label=from_label, model=model).update(app_label=to_label)
