@@ -70,6 +70,20 @@ def test_a_conflict_hides_the_application_and_its_files_from_the_assessor(client
     assert refused.status_code == 404
 
 
+def test_with_no_conflict_declared_the_assessor_reads_the_application_and_its_files(client_for, round_, panel):
+    application = ApplicationFactory(round=round_, status="eligible")
+    document = ApplicationDocumentFactory(application=application)
+    allocation = Allocation.objects.create(application=application, assessor=panel[0])
+    client = client_for(panel[0])
+    files = [
+        reverse("applications:pdf", kwargs={"pk": application.pk}),
+        reverse("applications:document", kwargs={"pk": application.pk, "document_pk": document.pk}),
+    ]
+    assert [client.get(url).status_code for url in files] == [404, 404]
+    client.post(reverse("assessment:declare", kwargs={"pk": allocation.pk}), {"has_conflict": "False"})
+    assert [client.get(url).status_code for url in files] == [200, 200]
+
+
 def test_a_conflict_needs_its_nature(client_for, round_, panel):
     allocation = Allocation.objects.create(application=ApplicationFactory(round=round_, status="eligible"), assessor=panel[0])
     response = client_for(panel[0]).post(reverse("assessment:declare", kwargs={"pk": allocation.pk}), {"has_conflict": "True"})
