@@ -16,6 +16,7 @@ from accounts.models import Role
 from accounts.services import user_role_change
 from django.core.files.base import ContentFile
 
+from applications.audit import AuditAction
 from applications.models import Allocation, ConflictDeclaration
 from core.services import audit_record
 from grants.models import Letter, LetterBatch, Tranche
@@ -260,7 +261,7 @@ def world(db):
         for role in (Role.ASSESSOR, Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER)
     }
     organisation = applicant.memberships.get().organisation
-    audit_record(acting_user=applicant, action="created", target=organisation)
+    audit_record(acting_user=applicant, action=AuditAction.ORGANISATION_CREATED, target=organisation)
     round_ = RoundFactory()
     application = ApplicationFactory(round=round_, organisation=organisation)
     CriterionFactory(round=round_)

@@ -13,6 +13,7 @@ from applications.assessment import (
     moderation_record,
     round_criteria_problems,
 )
+from applications.audit import AssessmentAuditAction
 from applications.models import Allocation, Application, Assessment, ModeratedScore, Score
 from applications.services import ApplicationError
 from core.models import AuditEvent
@@ -113,7 +114,7 @@ def test_a_declared_conflict_blocks_scoring_and_reallocation(round_, panel, prog
     allocation_remove(allocation=allocation, acting_user=programme_manager)
     with pytest.raises(ApplicationError, match="declared a conflict"):
         allocation_add(application=application, assessor=panel[0], acting_user=programme_manager)
-    assert AuditEvent.objects.filter(action="declared interests", to_state="conflict").exists()
+    assert AuditEvent.objects.filter(action=AssessmentAuditAction.INTERESTS_DECLARED, to_state="conflict").exists()
 
 
 def test_scoring_needs_a_declaration_first(round_, panel):
@@ -152,7 +153,7 @@ def test_a_submitted_score_is_never_overwritten_a_change_is_a_new_version(round_
     first.refresh_from_db()
     assert first.status == Assessment.Status.SUPERSEDED
     assert set(Score.objects.filter(assessment=first).values_list("score", flat=True)) == {2}
-    assert AuditEvent.objects.filter(action="sent scores (version 2)", reason="Replaces version 1").exists()
+    assert AuditEvent.objects.filter(action=AssessmentAuditAction.SCORES_SENT, data__version=2, reason="Replaces version 1").exists()
 
 
 @pytest.mark.parametrize(

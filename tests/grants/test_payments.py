@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 
 from core.models import AuditEvent
 from grants import payments
+from grants.audit import AuditAction
 from grants.models import Award, ConnectedAccount, Tranche, WebhookEvent
 from grants.payments import BadWebhook, tranche_record_bacs, tranche_release_stripe, webhook_receive
 from grants.services import GrantError, award_accept
@@ -128,7 +129,7 @@ def test_a_crash_between_stripe_and_our_commit_still_ends_with_one_transfer(
     record = payments.audit_record
 
     def crash_once_released(**kwargs):
-        if kwargs["action"].startswith("released"):
+        if kwargs["action"] == AuditAction.STRIPE_RELEASED:
             raise RuntimeError("the server died after Stripe answered")
         return record(**kwargs)
 
@@ -157,7 +158,7 @@ def test_a_verified_webhook_marks_the_tranche_paid_and_a_replay_is_ignored(fake_
     tranche.refresh_from_db()
     assert tranche.status == Tranche.Status.PAID
     assert WebhookEvent.objects.count() == 1
-    assert AuditEvent.objects.filter(action="Stripe confirmed the transfer").count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.STRIPE_CONFIRMED).count() == 1
     assert Award.objects.get(pk=accepted_award.pk).status == Award.Status.ACTIVE
 
 
