@@ -37,12 +37,9 @@ def audit_sentence(code: str, data: dict) -> str:
 
 
 class _Sentences(string.Formatter):
-    """`{amount:pounds}` writes money as £1,250; a list reads as "a, b and c"."""
+    """`{amount:pounds}` writes money as the pounds filter does: £1,250, or £1,250.50."""
 
     def format_field(self, value, format_spec: str) -> str:
         if format_spec == "pounds":
             return pounds(value)
-        if isinstance(value, list | tuple):
-            words = [str(item) for item in value]
-            return " and ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
         return super().format_field(value, format_spec)

@@ -1,10 +1,13 @@
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from applications.audit import AuditAction
+from applications.audit import AssessmentAuditAction, AuditAction
 from core.services import audit_record
+from grants.audit import AuditAction as GrantAuditAction
 from tests.factories import RoundFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +28,20 @@ def test_programme_manager_reads_an_objects_history(client_for, programme_manage
     content = client_for(programme_manager).get(url).content.decode()
     assert "Criteria agreed" in content
     assert escape(programme_manager.full_name) in content
+
+
+def test_the_audit_pages_read_as_plain_english_with_amounts_as_money(client_for, programme_manager):
+    round_ = RoundFactory()
+    audit_record(acting_user=programme_manager, action=GrantAuditAction.OFFERED, target=round_,
+                 data={"amount": Decimal("6500.00")})
+    audit_record(acting_user=programme_manager, action=AssessmentAuditAction.SCORES_SENT, target=round_,
+                 data={"version": 2})
+    client = client_for(programme_manager)
+    for url in (reverse("core:audit_list"), reverse("core:audit_history", args=["applications", "round", round_.pk])):
+        content = client.get(url).content.decode()
+        assert "offered a grant of £6,500" in content
+        assert "sent scores (version 2)" in content
+        assert "award.offered" not in content
 
 
 def test_audit_trail_lists_recent_events_with_links_to_each_objects_history(client_for, programme_manager):

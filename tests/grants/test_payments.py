@@ -45,6 +45,8 @@ def test_bacs_is_the_default_and_records_the_bank_reference_once(accepted_award,
     tranche_record_bacs(tranche=tranche, bank_reference="BACS-0001", paid_on=date(2027, 5, 2), acting_user=finance_officer)
     tranche.refresh_from_db()
     assert (tranche.status, tranche.bank_reference, tranche.rail) == ("paid", "BACS-0001", "bacs")
+    event = AuditEvent.objects.get(action=AuditAction.BACS_PAYMENT_RECORDED)
+    assert (event.target, event.data) == (tranche, {"amount": f"{tranche.amount:.2f}"})
     assert Award.objects.get(pk=accepted_award.pk).status == Award.Status.ACTIVE
     with pytest.raises(GrantError, match="already been paid"):
         tranche_record_bacs(tranche=tranche, bank_reference="BACS-0002", paid_on=date(2027, 5, 3), acting_user=finance_officer)

@@ -148,6 +148,11 @@ def test_declined_and_lapsed_offers_return_their_money_and_the_next_can_be_offer
     decision_confirm(decision=decision, acting_user=second_manager)
     second.refresh_from_db()
     assert second.status == Application.Status.AWARDED
+    proposed = AuditEvent.objects.filter(action=AuditAction.FUNDING_PROPOSED, target_id=str(second.pk)).get()
+    assert (proposed.to_state, proposed.data, proposed.sentence) == ("Fund", {"amount": "5000.00"},
+                                                                      "proposed funding of £5,000")
+    offered = AuditEvent.objects.filter(action=AuditAction.OFFERED, target_id=str(second.pk)).get()
+    assert (offered.data, offered.sentence) == ({"amount": "5000.00"}, "offered a grant of £5,000")
 
 
 def test_accepting_sets_the_payment_schedule_with_the_first_part_due(programme_manager):
