@@ -28,6 +28,15 @@ def test_amounts_are_shown_as_money_like_everywhere_else(amount, shown):
     assert audit_sentence(GrantAuditAction.OFFERED, {"amount": amount}) == f"offered a grant of {shown}"
 
 
+@pytest.mark.parametrize(("count", "shown"), [(0, "0 standard indicators"), (1, "1 standard indicator"),
+                                             (1200, "1,200 standard indicators")])
+def test_counts_are_shown_with_the_noun_agreeing(count, shown):
+    assert audit_sentence(ApplicationAuditAction.STANDARD_INDICATORS_ADDED, {"count": count}) == f"added {shown}"
+    assert audit_sentence(AssessmentAuditAction.SHARED_OUT, {"allocations": 1}) == (
+        "shared out applications to score (1 allocation)"
+    )
+
+
 def test_an_unknown_code_or_missing_figures_show_the_code_rather_than_failing():
     assert audit_sentence("nobody.declared.this", {}) == "nobody.declared.this"
     assert audit_sentence(GrantAuditAction.OFFERED, {}) == "award.offered"

@@ -1,9 +1,17 @@
+import re
+from importlib import import_module
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from accounts.audit import AuditAction as AccountAuditAction
+from applications.audit import AssessmentAuditAction
+from applications.audit import AuditAction as ApplicationAuditAction
 from core.models import AuditEvent
+from grants.audit import AuditAction as GrantAuditAction
+from monitoring.audit import AuditAction as MonitoringAuditAction
 
 SENTENCES = [("core", "0001_initial")]
 CODES = [("core", "0003_audit_codes")]
@@ -91,3 +99,14 @@ def test_an_event_already_written_with_its_code_is_left_as_it_is():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_every_old_sentence_becomes_a_code_that_still_says_the_same():
+    migration = import_module("core.migrations.0003_audit_codes")
+    declared = {
+        code: re.sub(r"\{(\w+):count (.+?)\}", r"{\1} \2s", sentence.replace(":pounds}", "}"))
+        for actions in (AccountAuditAction, ApplicationAuditAction, AssessmentAuditAction, GrantAuditAction,
+                        MonitoringAuditAction)
+        for code, sentence in actions.choices
+    }
+    assert {code: declared.get(code) for code, _ in migration.SENTENCES} == dict(migration.SENTENCES)
