@@ -70,7 +70,8 @@ def account_confirm_email(*, user: User) -> None:
     with transaction.atomic():
         user.is_active = True
         user.save(update_fields=["is_active"])
-        audit_record(acting_user=user, action=AuditAction.EMAIL_CONFIRMED, target=user, from_state="unconfirmed", to_state="active")
+        audit_record(acting_user=user, action=AuditAction.EMAIL_CONFIRMED, target=user, from_state="unconfirmed",
+                     to_state="active")
 
 
 class AccountError(ServiceError):
@@ -130,8 +131,8 @@ def user_role_change(*, user: User, role: str, acting_user: User | None, reason:
         RoleGrant.objects.create(user=user, role=role, granted_at=now, granted_by=acting_user)
         user.role = role
         _set_admin_access(user)
-        audit_record(acting_user=acting_user, action=AuditAction.ROLE_CHANGED, target=user, from_state=previous, to_state=role,
-                     reason=reason)
+        audit_record(acting_user=acting_user, action=AuditAction.ROLE_CHANGED, target=user, from_state=previous,
+                     to_state=role, reason=reason)
         return user
 
 

@@ -238,8 +238,8 @@ def _mark_scored_when_complete(application: Application, acting_user: User) -> N
     if application.status == Application.Status.ELIGIBLE and sent >= application.round.assessors_per_application:
         previous = application.transition_to(Application.Status.SCORED)
         application.save(update_fields=["status", "updated_at"])
-        audit_record(acting_user=acting_user, action=AssessmentAuditAction.ALL_SCORES_IN, target=application, from_state=previous,
-                     to_state=application.status)
+        audit_record(acting_user=acting_user, action=AssessmentAuditAction.ALL_SCORES_IN, target=application,
+                     from_state=previous, to_state=application.status)
 
 
 def assessment_revise(*, allocation: Allocation, acting_user: User) -> Assessment:
@@ -281,6 +281,7 @@ def moderation_record(
             defaults={"score": score, "reason": reason, "moderated_by": acting_user},
         )
         audit_record(acting_user=acting_user, action=AssessmentAuditAction.MODERATED, target=application,
-                     to_state=str(score), reason=reason, data={"criterion": str(criterion), "criterion_id": criterion.pk})
+                     to_state=str(score), reason=reason,
+                     data={"criterion": str(criterion), "criterion_id": criterion.pk})
         return moderated
 

@@ -167,7 +167,8 @@ def application_start(*, eligibility_check: EligibilityCheck, acting_user: User)
             application = Application.objects.create(
                 round=round_, organisation=organisation, eligibility_check=eligibility_check, created_by=acting_user
             )
-            audit_record(acting_user=acting_user, action=AuditAction.APPLICATION_STARTED, target=application, to_state="draft")
+            audit_record(acting_user=acting_user, action=AuditAction.APPLICATION_STARTED, target=application,
+                         to_state="draft")
             return application
     except IntegrityError:
         # A colleague started it at the same moment: carry on with theirs.
@@ -295,8 +296,8 @@ def application_submit(*, application: Application, acting_user: User, site_url:
         application.submitted_at = timezone.now()
         application.submitted_by = acting_user
         application.save()
-        audit_record(acting_user=acting_user, action=AuditAction.APPLICATION_SUBMITTED, target=application, from_state=previous,
-                     to_state=application.status)
+        audit_record(acting_user=acting_user, action=AuditAction.APPLICATION_SUBMITTED, target=application,
+                     from_state=previous, to_state=application.status)
         for membership in application.organisation.memberships.select_related("user"):
             email_send_on_commit(
                 to=membership.user.email,
@@ -316,8 +317,8 @@ def application_withdraw(*, application: Application, acting_user: User, reason:
         application = Application.objects.select_for_update().get(pk=application.pk)
         previous = application.transition_to(Application.Status.WITHDRAWN)
         application.save(update_fields=["status", "updated_at"])
-        audit_record(acting_user=acting_user, action=AuditAction.APPLICATION_WITHDRAWN, target=application, from_state=previous,
-                     to_state=application.status, reason=reason)
+        audit_record(acting_user=acting_user, action=AuditAction.APPLICATION_WITHDRAWN, target=application,
+                     from_state=previous, to_state=application.status, reason=reason)
         return application
 
 
@@ -504,8 +505,8 @@ def round_budget_change(*, round_: Round, budget: Decimal, acting_user: User, re
         previous = round_.budget
         round_.budget = budget
         round_.save(update_fields=["budget"])
-        audit_record(acting_user=acting_user, action=AuditAction.BUDGET_CHANGED, target=round_, from_state=f"{previous:.2f}",
-                     to_state=f"{budget:.2f}", reason=reason)
+        audit_record(acting_user=acting_user, action=AuditAction.BUDGET_CHANGED, target=round_,
+                     from_state=f"{previous:.2f}", to_state=f"{budget:.2f}", reason=reason)
         return round_
 
 

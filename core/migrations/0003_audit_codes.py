@@ -131,8 +131,9 @@ def _rewrite(apps, change, batch: int = 2000) -> None:
     # In batches by id, never writing to the table while a query over it is still being read: SQLite would see it.
     AuditEvent = apps.get_model("core", "AuditEvent")
     last = 0
-    while events := list(AuditEvent.objects.filter(pk__gt=last).order_by("pk").only("action", "to_state", "data")[:batch]):
-        AuditEvent.objects.bulk_update([event for event in events if change(event)], ["action", "to_state", "data"])
+    fields = ["action", "to_state", "data"]
+    while events := list(AuditEvent.objects.filter(pk__gt=last).order_by("pk").only(*fields)[:batch]):
+        AuditEvent.objects.bulk_update([event for event in events if change(event)], fields)
         last = events[-1].pk
 
 

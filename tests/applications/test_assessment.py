@@ -159,7 +159,8 @@ def test_a_submitted_score_is_never_overwritten_a_change_is_a_new_version(round_
     first.refresh_from_db()
     assert first.status == Assessment.Status.SUPERSEDED
     assert set(Score.objects.filter(assessment=first).values_list("score", flat=True)) == {2}
-    assert AuditEvent.objects.filter(action=AssessmentAuditAction.SCORES_SENT, data__version=2, reason="Replaces version 1").exists()
+    assert AuditEvent.objects.filter(action=AssessmentAuditAction.SCORES_SENT, data__version=2,
+                                     reason="Replaces version 1").exists()
 
 
 @pytest.mark.parametrize(

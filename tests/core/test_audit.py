@@ -22,7 +22,8 @@ def test_the_sentence_is_made_from_the_code_and_its_data():
 
 @pytest.mark.parametrize(
     ("amount", "shown"),
-    [(Decimal("6500.00"), "£6,500"), ("6500.00", "£6,500"), ("1250.50", "£1,250.50"), (Decimal("12345.6"), "£12,345.60")],
+    [(Decimal("6500.00"), "£6,500"), ("6500.00", "£6,500"), ("1250.50", "£1,250.50"),
+     (Decimal("12345.6"), "£12,345.60")],
 )
 def test_amounts_are_shown_as_money_like_everywhere_else(amount, shown):
     assert audit_sentence(GrantAuditAction.OFFERED, {"amount": amount}) == f"offered a grant of {shown}"

@@ -13,4 +13,6 @@ def test_history_of_one_object_excludes_others_and_is_newest_first(programme_man
     audit_record(acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, target=first)
     audit_record(acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, target=second)
     audit_record(acting_user=programme_manager, action=AuditAction.BUDGET_CHANGED, target=first)
-    assert [event.action for event in audit_events_for(first)] == [AuditAction.BUDGET_CHANGED, AuditAction.ROUND_STATUS_CHANGED]
+    assert [event.action for event in audit_events_for(first)] == [
+        AuditAction.BUDGET_CHANGED, AuditAction.ROUND_STATUS_CHANGED,
+    ]

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 def test_audit_record_keeps_who_what_from_to_and_why(programme_manager):
     round_ = RoundFactory()
     event = audit_record(
-        acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, target=round_, from_state="draft", to_state="open",
-        reason="Panel agreed the criteria",
+        acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, target=round_, from_state="draft",
+        to_state="open", reason="Panel agreed the criteria",
     )
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.actor == programme_manager
@@ -34,7 +34,8 @@ def test_audit_event_keeps_the_actors_name_after_their_account_is_deleted(progra
 
 def test_system_changes_are_recorded_without_a_person(db):
     round_ = RoundFactory()
-    event = audit_record(acting_user=None, action=AuditAction.ROUND_STATUS_CHANGED, target=round_, from_state="open", to_state="closed")
+    event = audit_record(acting_user=None, action=AuditAction.ROUND_STATUS_CHANGED, target=round_, from_state="open",
+                         to_state="closed")
     assert event.actor is None
     assert event.actor_name == ""
 

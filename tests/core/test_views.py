@@ -22,8 +22,8 @@ def test_the_services_own_pages_are_public_and_linked_from_every_page(client, ur
 
 def test_programme_manager_reads_an_objects_history(client_for, programme_manager):
     round_ = RoundFactory()
-    audit_record(acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, target=round_, from_state="draft", to_state="open",
-                 reason="Criteria agreed")
+    audit_record(acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, target=round_,
+                 from_state="draft", to_state="open", reason="Criteria agreed")
     url = reverse("core:audit_history", args=["applications", "round", round_.pk])
     content = client_for(programme_manager).get(url).content.decode()
     assert "Criteria agreed" in content
