@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.audit import AuditAction
 from accounts.models import Role, RoleGrant, User, normalise_email
 from accounts.tokens import email_confirmation_token
 from core.emails import email_send_on_commit
@@ -44,7 +45,7 @@ def applicant_register(*, full_name: str, email: str, password: str, site_url: s
             )
             return None
         user = User.objects.create_user(email, password, full_name=full_name, role=Role.APPLICANT, is_active=False)
-        audit_record(acting_user=user, action="registered", target=user, to_state="unconfirmed")
+        audit_record(acting_user=user, action=AuditAction.REGISTERED, target=user, to_state="unconfirmed")
         _send_confirmation(user, site_url, next_path)
         return user
 
@@ -69,7 +70,8 @@ def account_confirm_email(*, user: User) -> None:
     with transaction.atomic():
         user.is_active = True
         user.save(update_fields=["is_active"])
-        audit_record(acting_user=user, action="confirmed email address", target=user, from_state="unconfirmed", to_state="active")
+        audit_record(acting_user=user, action=AuditAction.EMAIL_CONFIRMED, target=user, from_state="unconfirmed",
+                     to_state="active")
 
 
 class AccountError(ServiceError):
@@ -129,8 +131,8 @@ def user_role_change(*, user: User, role: str, acting_user: User | None, reason:
         RoleGrant.objects.create(user=user, role=role, granted_at=now, granted_by=acting_user)
         user.role = role
         _set_admin_access(user)
-        audit_record(acting_user=acting_user, action="changed role", target=user, from_state=previous, to_state=role,
-                     reason=reason)
+        audit_record(acting_user=acting_user, action=AuditAction.ROLE_CHANGED, target=user, from_state=previous,
+                     to_state=role, reason=reason)
         return user
 
 
@@ -145,7 +147,7 @@ def user_superuser_change(*, user: User, is_superuser: bool, acting_user: User |
             raise AccountError(f"{user} is a programme manager. {NEVER_SUPERUSERS}")
         user.is_superuser = is_superuser
         _set_admin_access(user)
-        audit_record(acting_user=acting_user, action="changed superuser access", target=user,
+        audit_record(acting_user=acting_user, action=AuditAction.SUPERUSER_ACCESS_CHANGED, target=user,
                      from_state=_superuser_label(not is_superuser), to_state=_superuser_label(is_superuser),
                      reason=reason)
         return user

@@ -18,6 +18,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.audit import AuditAction
 from accounts.models import User
 from accounts.permissions import can_reset_second_factor_of, needs_second_factor
 from core.refusals import ServiceError
@@ -107,7 +108,7 @@ def authenticator_confirm(*, acting_user: User, code: str) -> Enrolment:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = _new_recovery_codes(acting_user)
-            audit_record(acting_user=acting_user, action="set up two-factor sign-in", target=acting_user)
+            audit_record(acting_user=acting_user, action=AuditAction.TWO_FACTOR_SET_UP, target=acting_user)
     # Raised outside the transaction, so the wrong guess still counts towards the throttle.
     if refusal is not None:
         raise refusal
@@ -127,7 +128,7 @@ def second_factor_verify(*, acting_user: User, code: str, recovery_code: bool = 
             )
         refusal = _refusal(device, code)
         if refusal is None and recovery_code:
-            audit_record(acting_user=acting_user, action="signed in with a recovery code", target=acting_user)
+            audit_record(acting_user=acting_user, action=AuditAction.RECOVERY_CODE_USED, target=acting_user)
     if refusal is not None:
         raise refusal
     return device
@@ -139,7 +140,7 @@ def recovery_codes_regenerate(*, acting_user: User) -> list[str]:
         if not has_second_factor(acting_user):
             raise SecondFactorRefused("Set up two-factor sign-in before you make recovery codes.")
         codes = _new_recovery_codes(acting_user)
-        audit_record(acting_user=acting_user, action="made new recovery codes", target=acting_user)
+        audit_record(acting_user=acting_user, action=AuditAction.RECOVERY_CODES_MADE, target=acting_user)
     return codes
 
 
@@ -161,7 +162,7 @@ def second_factor_reset(*, acting_user: User, user: User, reason: str) -> None:
                                       "the next time they sign in.")
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit_record(acting_user=acting_user, action="reset two-factor sign-in", target=user, reason=reason)
+        audit_record(acting_user=acting_user, action=AuditAction.TWO_FACTOR_RESET, target=user, reason=reason)
 
 
 def _refusal(device: TOTPDevice | StaticDevice, code: str) -> SecondFactorRefused | None:

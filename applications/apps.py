@@ -24,6 +24,9 @@ class ApplicationsConfig(AppConfig):
     name = "applications"
 
     def ready(self):
+        from applications.audit import AuditAction
+        from core.audit import audit_actions_register
         from core.templatetags.govuk import tag_colours_add
 
         tag_colours_add(STATUS_TAG_COLOURS)
+        audit_actions_register(AuditAction)

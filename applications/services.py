@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User, normalise_email
 from accounts.permissions import is_programme_manager
+from applications.audit import AuditAction
 from applications.eligibility import eligibility_failures
 from applications.models import (
     AdjustmentRequest,
@@ -50,7 +51,7 @@ def organisation_create(*, acting_user: User, fields: dict) -> Organisation:
     with transaction.atomic():
         organisation = Organisation.objects.create(**fields)
         Membership.objects.create(organisation=organisation, user=acting_user, role=Membership.Role.OWNER)
-        audit_record(acting_user=acting_user, action="created organisation", target=organisation)
+        audit_record(acting_user=acting_user, action=AuditAction.ORGANISATION_CREATED, target=organisation)
         return organisation
 
 
@@ -59,7 +60,7 @@ def organisation_update(*, organisation: Organisation, acting_user: User, fields
         for name, value in fields.items():
             setattr(organisation, name, value)
         organisation.save()
-        audit_record(acting_user=acting_user, action="updated organisation details", target=organisation)
+        audit_record(acting_user=acting_user, action=AuditAction.ORGANISATION_UPDATED, target=organisation)
         return organisation
 
 
@@ -69,7 +70,8 @@ def invitation_send(*, organisation: Organisation, email: str, role: str, acting
         if organisation.memberships.filter(user__email=email).exists():
             raise ApplicationError(f"{email} is already a member of {organisation}.")
         invitation = Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=acting_user)
-        audit_record(acting_user=acting_user, action=f"invited {email}", target=organisation)
+        audit_record(acting_user=acting_user, action=AuditAction.MEMBER_INVITED, target=organisation,
+                     data={"email": email})
         email_send_on_commit(
             to=email,
             subject=f"Join {organisation} to apply for a grant",
@@ -86,7 +88,7 @@ def invitation_accept(*, invitation: Invitation, acting_user: User) -> Membershi
     if acting_user.role != Role.APPLICANT:
         # Outside the transaction below, so the refusal stays on record: staff who belonged to an applicant
         # organisation could score, decide or pay its applications.
-        audit_record(acting_user=acting_user, action="refused: staff cannot join an applicant organisation",
+        audit_record(acting_user=acting_user, action=AuditAction.STAFF_JOIN_REFUSED,
                      target=invitation.organisation)
         raise ApplicationError(
             f"You cannot join {invitation.organisation} because you work for the funder as "
@@ -105,7 +107,7 @@ def invitation_accept(*, invitation: Invitation, acting_user: User) -> Membershi
         )
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        audit_record(acting_user=acting_user, action="joined organisation", target=invitation.organisation)
+        audit_record(acting_user=acting_user, action=AuditAction.MEMBER_JOINED, target=invitation.organisation)
         return membership
 
 
@@ -135,7 +137,7 @@ def eligibility_check_record(*, round_: Round, organisation: Organisation, answe
         organisation.boroughs.set(answers["boroughs"])
         audit_record(
             acting_user=acting_user,
-            action="checked eligibility",
+            action=AuditAction.ELIGIBILITY_CHECKED,
             target=organisation,
             to_state="eligible" if check.passed else "not eligible",
             reason=" ".join(check.failures),
@@ -165,7 +167,8 @@ def application_start(*, eligibility_check: EligibilityCheck, acting_user: User)
             application = Application.objects.create(
                 round=round_, organisation=organisation, eligibility_check=eligibility_check, created_by=acting_user
             )
-            audit_record(acting_user=acting_user, action="started application", target=application, to_state="draft")
+            audit_record(acting_user=acting_user, action=AuditAction.APPLICATION_STARTED, target=application,
+                         to_state="draft")
             return application
     except IntegrityError:
         # A colleague started it at the same moment: carry on with theirs.
@@ -214,8 +217,8 @@ def application_store_media_answers(*, application: Application, uploads: dict, 
                 application=application, question=question, file=upload, original_name=upload.name[:200],
                 content_type=content_type, size=upload.size, uploaded_by=acting_user,
             )
-            audit_record(acting_user=acting_user, action=f"uploaded a video or audio answer ({question})",
-                         target=application)
+            audit_record(acting_user=acting_user, action=AuditAction.MEDIA_ANSWER_UPLOADED, target=application,
+                         data={"question": question})
 
 
 def _write_outcomes(application: Application, answers: dict, acting_user: User) -> None:
@@ -244,7 +247,8 @@ def application_store_documents(*, application: Application, uploads: dict, acti
                 application=application, kind=kind, file=upload, original_name=upload.name[:200],
                 content_type=content_type, size=upload.size, uploaded_by=acting_user,
             )
-            audit_record(acting_user=acting_user, action=f"uploaded {kind.replace('_', ' ')}", target=application)
+            audit_record(acting_user=acting_user, action=AuditAction.DOCUMENT_UPLOADED, target=application,
+                         data={"document": kind.replace("_", " ")})
 
 
 def _delete_with_files(uploads) -> None:
@@ -292,8 +296,8 @@ def application_submit(*, application: Application, acting_user: User, site_url:
         application.submitted_at = timezone.now()
         application.submitted_by = acting_user
         application.save()
-        audit_record(acting_user=acting_user, action="sent application", target=application, from_state=previous,
-                     to_state=application.status)
+        audit_record(acting_user=acting_user, action=AuditAction.APPLICATION_SUBMITTED, target=application,
+                     from_state=previous, to_state=application.status)
         for membership in application.organisation.memberships.select_related("user"):
             email_send_on_commit(
                 to=membership.user.email,
@@ -313,8 +317,8 @@ def application_withdraw(*, application: Application, acting_user: User, reason:
         application = Application.objects.select_for_update().get(pk=application.pk)
         previous = application.transition_to(Application.Status.WITHDRAWN)
         application.save(update_fields=["status", "updated_at"])
-        audit_record(acting_user=acting_user, action="withdrew application", target=application, from_state=previous,
-                     to_state=application.status, reason=reason)
+        audit_record(acting_user=acting_user, action=AuditAction.APPLICATION_WITHDRAWN, target=application,
+                     from_state=previous, to_state=application.status, reason=reason)
         return application
 
 
@@ -329,7 +333,7 @@ def extension_grant(
             round=round_, organisation=organisation,
             defaults={"closes_at": closes_at, "reason": reason, "granted_by": acting_user},
         )
-        audit_record(acting_user=acting_user, action="gave more time", target=organisation,
+        audit_record(acting_user=acting_user, action=AuditAction.DEADLINE_EXTENDED, target=organisation,
                      to_state=f"deadline {timezone.localtime(closes_at):%d %b %Y %H:%M}", reason=reason)
         for membership in organisation.memberships.select_related("user"):
             email_send_on_commit(
@@ -349,8 +353,8 @@ def adjustment_request(
         adjustment = AdjustmentRequest.objects.create(
             application=application, kind=kind, details=details, requested_by=acting_user
         )
-        audit_record(acting_user=acting_user, action=f"asked for an adjustment: {adjustment.get_kind_display()}",
-                     target=application, reason=details)
+        audit_record(acting_user=acting_user, action=AuditAction.ADJUSTMENT_REQUESTED, target=application,
+                     reason=details, data={"kind": adjustment.get_kind_display()})
         if kind == AdjustmentRequest.Kind.ALTERNATIVE_FORMAT:
             adjustment.status = AdjustmentRequest.Status.AGREED
             adjustment.response = "You can now upload a video or audio answer for each long question in 'Your project'."
@@ -377,8 +381,9 @@ def adjustment_decide(*, adjustment: AdjustmentRequest, agreed: bool, response: 
         adjustment.decided_by = acting_user
         adjustment.decided_at = timezone.now()
         adjustment.save()
-        audit_record(acting_user=acting_user, action=f"answered an adjustment request: {adjustment.get_kind_display()}",
-                     target=adjustment.application, from_state="requested", to_state=adjustment.status, reason=response)
+        audit_record(acting_user=acting_user, action=AuditAction.ADJUSTMENT_ANSWERED,
+                     target=adjustment.application, from_state="requested", to_state=adjustment.status, reason=response,
+                     data={"kind": adjustment.get_kind_display()})
         for membership in adjustment.application.organisation.memberships.select_related("user"):
             email_send_on_commit(
                 to=membership.user.email,
@@ -428,7 +433,8 @@ def round_add_standard_indicators(*, round_: Round, acting_user: User) -> int:
         ]
         Indicator.objects.bulk_create(added)
         if added:
-            audit_record(acting_user=acting_user, action=f"added {len(added)} standard indicators", target=round_)
+            audit_record(acting_user=acting_user, action=AuditAction.STANDARD_INDICATORS_ADDED, target=round_,
+                         data={"count": len(added)})
         return len(added)
 
 
@@ -460,7 +466,8 @@ def round_copy(*, source: Round, acting_user: User) -> Round:
         for indicator in source.indicators.all():
             indicator.pk, indicator.round = None, copy
             indicator.save()
-        audit_record(acting_user=acting_user, action=f"copied from {source}", target=copy, to_state=copy.status)
+        audit_record(acting_user=acting_user, action=AuditAction.ROUND_COPIED, target=copy, to_state=copy.status,
+                     data={"source": str(source), "source_id": source.pk})
         return copy
 
 
@@ -498,8 +505,8 @@ def round_budget_change(*, round_: Round, budget: Decimal, acting_user: User, re
         previous = round_.budget
         round_.budget = budget
         round_.save(update_fields=["budget"])
-        audit_record(acting_user=acting_user, action="changed the budget", target=round_, from_state=f"{previous:.2f}",
-                     to_state=f"{budget:.2f}", reason=reason)
+        audit_record(acting_user=acting_user, action=AuditAction.BUDGET_CHANGED, target=round_,
+                     from_state=f"{previous:.2f}", to_state=f"{budget:.2f}", reason=reason)
         return round_
 
 
@@ -510,7 +517,7 @@ def round_status_change(*, round_: Round, status: str, acting_user: User, reason
         _check_may_change_round(acting_user, reason)
         previous = round_.transition_to(status)
         round_.save(update_fields=["status"])
-        audit_record(acting_user=acting_user, action="changed the round's status", target=round_,
+        audit_record(acting_user=acting_user, action=AuditAction.ROUND_STATUS_CHANGED, target=round_,
                      from_state=previous, to_state=round_.status, reason=reason)
         return round_
 

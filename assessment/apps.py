@@ -6,8 +6,11 @@ class AssessmentConfig(AppConfig):
 
     def ready(self):
         from applications.permissions import APPLICATION_READERS
+        from assessment.audit import AuditAction
         from assessment.permissions import is_allocated_without_conflict
+        from core.audit import audit_actions_register
 
         # An assessor reads an application once it is theirs and they have declared no conflict with it.
         if is_allocated_without_conflict not in APPLICATION_READERS:
             APPLICATION_READERS.append(is_allocated_without_conflict)
+        audit_actions_register(AuditAction)

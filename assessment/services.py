@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from applications.models import Application, Criterion, Round
 from applications.services import ApplicationError
+from assessment.audit import AuditAction
 from assessment.models import Allocation, Assessment, ConflictDeclaration, ModeratedScore, Score, ScreeningDecision
 from core.emails import email_send_on_commit
 from core.services import audit_record
@@ -45,7 +46,7 @@ def application_screen(*, application: Application, eligible: bool, reason: str,
         previous = application.transition_to(Application.Status.ELIGIBLE if eligible else Application.Status.INELIGIBLE)
         application.save(update_fields=["status", "updated_at"])
         ScreeningDecision.objects.create(application=application, eligible=eligible, reason=reason, decided_by=acting_user)
-        audit_record(acting_user=acting_user, action="screened application", target=application,
+        audit_record(acting_user=acting_user, action=AuditAction.SCREENED, target=application,
                      from_state=previous, to_state=application.status, reason=reason)
         if not eligible:
             for membership in application.organisation.memberships.select_related("user"):
@@ -78,7 +79,8 @@ def allocation_add(*, application: Application, assessor: User, acting_user: Use
                 allocation = Allocation.objects.create(application=application, assessor=assessor, allocated_by=acting_user)
         except IntegrityError:
             raise ApplicationError(f"{application} is already with {assessor}.")
-        audit_record(acting_user=acting_user, action=f"gave to {assessor} to score", target=application)
+        audit_record(acting_user=acting_user, action=AuditAction.ALLOCATED, target=application,
+                     data={"assessor": str(assessor), "assessor_id": assessor.pk})
         return allocation
 
 
@@ -87,7 +89,9 @@ def allocation_remove(*, allocation: Allocation, acting_user: User) -> None:
     with transaction.atomic():
         if allocation.assessments.exclude(status=Assessment.Status.DRAFT).exists():
             raise ApplicationError(f"{allocation.assessor} has already sent scores for {allocation.application}.")
-        audit_record(acting_user=acting_user, action=f"took back from {allocation.assessor}", target=allocation.application)
+        audit_record(acting_user=acting_user, action=AuditAction.ALLOCATION_REMOVED,
+                     target=allocation.application,
+                     data={"assessor": str(allocation.assessor), "assessor_id": allocation.assessor_id})
         allocation.delete()
 
 
@@ -121,8 +125,8 @@ def allocation_auto(*, round_: Round, acting_user: User) -> int:
                 made.append(Allocation(application=application, assessor=assessor, allocated_by=acting_user))
                 load[assessor.pk] = load.get(assessor.pk, 0) + 1
         Allocation.objects.bulk_create(made)
-        audit_record(acting_user=acting_user, action=f"shared out applications to score ({len(made)} allocations)",
-                     target=round_)
+        audit_record(acting_user=acting_user, action=AuditAction.SHARED_OUT, target=round_,
+                     data={"allocations": len(made)})
         return len(made)
 
 
@@ -139,7 +143,7 @@ def conflict_declare(*, allocation: Allocation, has_conflict: bool, nature: str,
         except IntegrityError:
             raise ApplicationError("You have already declared your interests for this application.")
         audit_record(
-            acting_user=acting_user, action="declared interests", target=allocation.application,
+            acting_user=acting_user, action=AuditAction.INTERESTS_DECLARED, target=allocation.application,
             to_state="conflict" if has_conflict else "no conflict", reason=nature if has_conflict else "",
         )
         return declaration
@@ -211,8 +215,8 @@ def _submit(assessment: Assessment, criteria: dict[int, Criterion], acting_user:
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at"])
     audit_record(
-        acting_user=acting_user, action=f"sent scores (version {assessment.version})", target=allocation.application,
-        from_state=previous, to_state=assessment.status,
+        acting_user=acting_user, action=AuditAction.SCORES_SENT, target=allocation.application,
+        from_state=previous, to_state=assessment.status, data={"version": assessment.version},
         reason=f"Replaces version {replaced.version}" if replaced else "",
     )
     _mark_scored_when_complete(allocation.application, acting_user)
@@ -224,8 +228,8 @@ def _mark_scored_when_complete(application: Application, acting_user: User) -> N
     if application.status == Application.Status.ELIGIBLE and sent >= application.round.assessors_per_application:
         previous = application.transition_to(Application.Status.SCORED)
         application.save(update_fields=["status", "updated_at"])
-        audit_record(acting_user=acting_user, action="all scores in", target=application, from_state=previous,
-                     to_state=application.status)
+        audit_record(acting_user=acting_user, action=AuditAction.ALL_SCORES_IN, target=application,
+                     from_state=previous, to_state=application.status)
 
 
 def assessment_revise(*, allocation: Allocation, acting_user: User) -> Assessment:
@@ -244,8 +248,8 @@ def assessment_revise(*, allocation: Allocation, acting_user: User) -> Assessmen
             Score(assessment=draft, criterion_id=score.criterion_id, score=score.score, justification=score.justification)
             for score in submitted.scores.all()
         )
-        audit_record(acting_user=acting_user, action=f"started version {draft.version} of their scores",
-                     target=allocation.application)
+        audit_record(acting_user=acting_user, action=AuditAction.REVISION_STARTED,
+                     target=allocation.application, data={"version": draft.version})
         return draft
 
 
@@ -266,7 +270,8 @@ def moderation_record(
             application=application, criterion=criterion,
             defaults={"score": score, "reason": reason, "moderated_by": acting_user},
         )
-        audit_record(acting_user=acting_user, action=f"moderated '{criterion}'", target=application,
-                     to_state=str(score), reason=reason)
+        audit_record(acting_user=acting_user, action=AuditAction.MODERATED, target=application,
+                     to_state=str(score), reason=reason,
+                     data={"criterion": str(criterion), "criterion_id": criterion.pk})
         return moderated
 

@@ -80,6 +80,7 @@ def main():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from core.models import AuditEvent
+    from monitoring.audit import AuditAction
     from monitoring.models import IndicatorCount
     from monitoring.services import figures_record
     from monitoring.spreadsheets import figures_read
@@ -89,7 +90,7 @@ def main():
 
     def empty():
         IndicatorCount.objects.all().delete()
-        AuditEvent.objects.filter(action="saved figures from a spreadsheet").delete()
+        AuditEvent.objects.filter(action=AuditAction.FIGURES_IMPORTED).delete()
 
     def project_import():
         resource, problems = figures_read(SimpleUploadedFile("returns.csv", content), round_)

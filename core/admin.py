@@ -24,7 +24,7 @@ from core.refusals import ServiceError
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the trail is evidence, so nobody edits or deletes it, support staff included."""
 
-    list_display = ["occurred_at", "actor_name", "action", "target_label", "from_state", "to_state"]
+    list_display = ["occurred_at", "actor_name", "sentence", "target_label", "from_state", "to_state"]
     list_filter = ["target_type", "action"]
     search_fields = ["actor_name", "target_label", "reason"]
     date_hierarchy = "occurred_at"

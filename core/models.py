@@ -3,7 +3,10 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+
+from core.audit import audit_sentence
 
 
 class AuditEvent(models.Model):
@@ -12,6 +15,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
     )
     actor_name = models.CharField(max_length=150, blank=True)
+    # A code such as "award.offered", declared by the app that records it; the figures the sentence needs are in data.
     action = models.CharField(max_length=100)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     target_id = models.CharField(max_length=64)
@@ -20,6 +24,7 @@ class AuditEvent(models.Model):
     from_state = models.CharField(max_length=50, blank=True)
     to_state = models.CharField(max_length=50, blank=True)
     reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -27,4 +32,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id", "-occurred_at"])]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name or 'System'}: {self.action} {self.target_label}"
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name or 'System'}: {self.sentence} {self.target_label}"
+
+    @property
+    def sentence(self) -> str:
+        """What happened, in plain English: "offered a grant of £6,500"."""
+        return audit_sentence(self.action, self.data)

@@ -6,8 +6,11 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         from applications.services import COMMITMENT_SOURCES
+        from core.audit import audit_actions_register
+        from grants.audit import AuditAction
         from grants.services import committed_in
 
         # A round's budget can never be cut below what its awards have promised.
         if committed_in not in COMMITMENT_SOURCES:
             COMMITMENT_SOURCES.append(committed_in)
+        audit_actions_register(AuditAction)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.services import audit_record
+from grants.audit import AuditAction
 from grants.models import Award, ConnectedAccount, Tranche, WebhookEvent
 from grants.services import GrantError
 
@@ -77,7 +78,7 @@ def _mark_award_active(award: Award, acting_user: User | None) -> None:
     if award.status == Award.Status.ACCEPTED:
         previous = award.transition_to(Award.Status.ACTIVE)
         award.save(update_fields=["status"])
-        audit_record(acting_user=acting_user, action="first payment made", target=award, from_state=previous,
+        audit_record(acting_user=acting_user, action=AuditAction.FIRST_PAYMENT_MADE, target=award, from_state=previous,
                      to_state=award.status)
 
 
@@ -95,8 +96,9 @@ def tranche_record_bacs(*, tranche: Tranche, bank_reference: str, paid_on: date,
         tranche.rail, tranche.bank_reference, tranche.paid_on = Tranche.Rail.BACS, bank_reference, paid_on
         tranche.released_by, tranche.released_at = acting_user, timezone.now()
         tranche.save()
-        audit_record(acting_user=acting_user, action=f"recorded a BACS payment of {tranche.amount}", target=tranche,
-                     from_state=previous, to_state=tranche.status, reason=f"Bank reference {bank_reference}")
+        audit_record(acting_user=acting_user, action=AuditAction.BACS_PAYMENT_RECORDED, target=tranche,
+                     from_state=previous, to_state=tranche.status, reason=f"Bank reference {bank_reference}",
+                     data={"amount": tranche.amount})
         _mark_award_active(Award.objects.select_for_update().get(pk=tranche.award_id), acting_user)
         return tranche
 
@@ -122,7 +124,7 @@ def tranche_release_stripe(*, tranche: Tranche, acting_user: User) -> Tranche:
                 raise GrantError(f"{tranche.award.application.organisation} cannot receive Stripe payments yet.")
             tranche.rail = Tranche.Rail.STRIPE
             tranche.save(update_fields=["rail"])
-            audit_record(acting_user=acting_user, action="began paying by Stripe", target=tranche)
+            audit_record(acting_user=acting_user, action=AuditAction.STRIPE_PAYMENT_BEGUN, target=tranche)
     with transaction.atomic():
         tranche = _locked(tranche)
         if STAGE[tranche.status] >= STAGE[Tranche.Status.RELEASED]:
@@ -144,8 +146,9 @@ def tranche_release_stripe(*, tranche: Tranche, acting_user: User) -> Tranche:
         tranche.stripe_transfer_id = transfer.id
         tranche.released_by, tranche.released_at = acting_user, timezone.now()
         tranche.save()
-        audit_record(acting_user=acting_user, action=f"released {tranche.amount} by Stripe", target=tranche,
-                     from_state=previous, to_state=tranche.status, reason=f"Transfer {transfer.id}")
+        audit_record(acting_user=acting_user, action=AuditAction.STRIPE_RELEASED, target=tranche,
+                     from_state=previous, to_state=tranche.status, reason=f"Transfer {transfer.id}",
+                     data={"amount": tranche.amount})
         return tranche
 
 
@@ -185,7 +188,7 @@ def _tranche_for(transfer) -> Tranche | None:
     return tranche
 
 
-def _move_forward(tranche: Tranche, status: str, action: str) -> None:
+def _move_forward(tranche: Tranche, status: str, action: AuditAction) -> None:
     if STAGE[status] <= STAGE[tranche.status]:
         return  # an older event arriving late: the tranche is already further along
     previous, tranche.status = tranche.status, status
@@ -203,12 +206,12 @@ def _apply(event_type: str, obj) -> None:
         if not tranche.stripe_transfer_id:
             tranche.stripe_transfer_id, tranche.rail = obj["id"], Tranche.Rail.STRIPE
         # The money is in the grantee's Stripe balance: for the ledger, the tranche is paid.
-        _move_forward(tranche, Tranche.Status.PAID, "Stripe confirmed the transfer")
+        _move_forward(tranche, Tranche.Status.PAID, AuditAction.STRIPE_CONFIRMED)
         _mark_award_active(Award.objects.select_for_update().get(pk=tranche.award_id), None)
     elif event_type == "transfer.reversed":
         tranche = _tranche_for(obj)
         if tranche is not None:
-            _move_forward(tranche, Tranche.Status.REVERSED, "Stripe reversed the transfer")
+            _move_forward(tranche, Tranche.Status.REVERSED, AuditAction.STRIPE_REVERSED)
     elif event_type == "account.updated":
         enabled = (obj.get("capabilities") or {}).get("transfers") == "active"
         ConnectedAccount.objects.filter(stripe_account_id=obj["id"]).update(transfers_enabled=enabled)
@@ -229,7 +232,7 @@ def connected_account_link(*, organisation, refresh_url: str, return_url: str, a
             "metadata": {"organisation": str(organisation.pk)},
         })
         account = ConnectedAccount.objects.create(organisation=organisation, stripe_account_id=created.id)
-        audit_record(acting_user=acting_user, action="created a Stripe payout account", target=organisation)
+        audit_record(acting_user=acting_user, action=AuditAction.PAYOUT_ACCOUNT_CREATED, target=organisation)
     link = client.v1.account_links.create(params={
         "account": account.stripe_account_id, "refresh_url": refresh_url, "return_url": return_url,
         "type": "account_onboarding",

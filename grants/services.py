@@ -20,6 +20,7 @@ from assessment.selectors import ranking_for
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
 from core.services import audit_record
+from grants.audit import AuditAction
 from grants.letters import not_funded_letter_pdf, offer_letter_pdf
 from grants.models import Award, Decision, Letter, LetterBatch, Tranche
 from grants.schedule import tranche_amounts
@@ -95,8 +96,12 @@ def decision_record(
                 "confirmed_by": None, "confirmed_at": None,
             },
         )
-        audit_record(acting_user=acting_user, action="proposed a decision", target=application,
-                     to_state=decision.get_outcome_display() + (f" {amount}" if amount else ""), reason=reason)
+        if amount:
+            audit_record(acting_user=acting_user, action=AuditAction.FUNDING_PROPOSED, target=application,
+                         to_state=decision.get_outcome_display(), reason=reason, data={"amount": amount})
+        else:
+            audit_record(acting_user=acting_user, action=AuditAction.NOT_FUNDING_PROPOSED, target=application,
+                         to_state=decision.get_outcome_display(), reason=reason)
         return decision
 
 
@@ -140,7 +145,7 @@ def decision_confirm(*, decision: Decision, acting_user: User) -> Decision:
         else:
             previous = application.transition_to(Application.Status.NOT_FUNDED)
             application.save(update_fields=["status", "updated_at"])
-            audit_record(acting_user=acting_user, action="confirmed not funding", target=application,
+            audit_record(acting_user=acting_user, action=AuditAction.NOT_FUNDING_CONFIRMED, target=application,
                          from_state=previous, to_state=application.status, reason=decision.reason)
         decision.confirmed_by = acting_user
         decision.confirmed_at = timezone.now()
@@ -169,8 +174,8 @@ def award_offer(*, application: Application, amount: Decimal, acting_user: User)
             application=application, round=round_, amount=amount, offered_at=now,
             accept_by=now + timedelta(days=round_.offer_acceptance_days),
         )
-        audit_record(acting_user=acting_user, action=f"offered a grant of {amount}", target=application,
-                     from_state=previous, to_state=application.status)
+        audit_record(acting_user=acting_user, action=AuditAction.OFFERED, target=application,
+                     from_state=previous, to_state=application.status, data={"amount": amount})
         return award
 
 
@@ -201,7 +206,7 @@ def award_accept(*, award: Award, name: str, role: str, acting_user: User) -> Aw
                 after_quarter=part.get("quarter"), status=Tranche.Status.DUE if on_acceptance else Tranche.Status.SCHEDULED,
                 due_at=now if on_acceptance else None, idempotency_key=f"tranche-{award.reference}-{number}",
             )
-        audit_record(acting_user=acting_user, action="accepted the offer", target=award, from_state=previous,
+        audit_record(acting_user=acting_user, action=AuditAction.OFFER_ACCEPTED, target=award, from_state=previous,
                      to_state=award.status, reason=f"{name}, {role}")
         for hook in ACCEPTANCE_HOOKS:
             hook(award=award, acting_user=acting_user)
@@ -219,8 +224,8 @@ def tranche_make_due(*, award: Award, quarter: int, acting_user: User) -> Tranch
         previous = tranche.transition_to(Tranche.Status.DUE)
         tranche.due_at = timezone.now()
         tranche.save(update_fields=["status", "due_at"])
-        audit_record(acting_user=acting_user, action=f"quarter {quarter} return accepted: payment due", target=tranche,
-                     from_state=previous, to_state=tranche.status)
+        audit_record(acting_user=acting_user, action=AuditAction.TRANCHE_DUE, target=tranche,
+                     from_state=previous, to_state=tranche.status, data={"quarter": quarter})
         return tranche
 
 
@@ -230,7 +235,7 @@ def award_decline(*, award: Award, reason: str, acting_user: User) -> Award:
         previous = award.transition_to(Award.Status.DECLINED)
         award.declined_reason = reason
         award.save(update_fields=["status", "declined_reason"])
-        audit_record(acting_user=acting_user, action="declined the offer", target=award, from_state=previous,
+        audit_record(acting_user=acting_user, action=AuditAction.OFFER_DECLINED, target=award, from_state=previous,
                      to_state=award.status, reason=reason)
         return award
 
@@ -246,7 +251,7 @@ def awards_lapse(*, now=None) -> int:
                 continue
             previous = award.transition_to(Award.Status.LAPSED)
             award.save(update_fields=["status"])
-            audit_record(acting_user=None, action="offer lapsed at its deadline", target=award, from_state=previous,
+            audit_record(acting_user=None, action=AuditAction.OFFER_LAPSED, target=award, from_state=previous,
                          to_state=award.status)
             lapsed += 1
     return lapsed
@@ -281,8 +286,8 @@ def letter_issue(*, application: Application, acting_user: User | None, site_url
                 file=ContentFile(pdf, name=name), checksum=hashlib.sha256(pdf).hexdigest(),
                 correction_reason=correction_reason.strip(), issued_by=acting_user,
             ))
-        audit_record(acting_user=acting_user, action=f"issued letter version {version}", target=application,
-                     to_state=kind, reason=correction_reason)
+        audit_record(acting_user=acting_user, action=AuditAction.LETTER_ISSUED, target=application,
+                     to_state=kind, reason=correction_reason, data={"version": version})
         for membership in application.organisation.memberships.select_related("user"):
             email_send_on_commit(
                 to=membership.user.email,

@@ -5,9 +5,12 @@ class MonitoringConfig(AppConfig):
     name = "monitoring"
 
     def ready(self):
+        from core.audit import audit_actions_register
         from grants.services import ACCEPTANCE_HOOKS
+        from monitoring.audit import AuditAction
         from monitoring.services import returns_schedule
 
         # An accepted offer gets its quarterly returns at once, in the same transaction as the acceptance.
         if returns_schedule not in ACCEPTANCE_HOOKS:
             ACCEPTANCE_HOOKS.append(returns_schedule)
+        audit_actions_register(AuditAction)

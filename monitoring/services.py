@@ -15,6 +15,7 @@ from core.refusals import ServiceError
 from core.services import audit_record, audit_record_each
 from grants.models import Award
 from grants.services import tranche_make_due
+from monitoring.audit import AuditAction
 from monitoring.models import IndicatorCount, Reminder, Return, Spend
 from monitoring.privacy import Finding, personal_data_in
 
@@ -104,9 +105,10 @@ def return_submit(
         monitoring_return.declarant_name = declarant_name
         monitoring_return.submitted_at, monitoring_return.submitted_by = timezone.now(), acting_user
         monitoring_return.save()
-        audit_record(acting_user=acting_user, action=f"sent the quarter {monitoring_return.quarter} return",
+        audit_record(acting_user=acting_user, action=AuditAction.RETURN_SENT,
                      target=monitoring_return, from_state=previous, to_state=monitoring_return.status,
-                     reason="Personal-data warning checked by the grantee" if findings else "")
+                     reason="Personal-data warning checked by the grantee" if findings else "",
+                     data={"quarter": monitoring_return.quarter})
         email_send_on_commit(
             to=settings.FUNDER_EMAIL, subject=f"Return to review: {monitoring_return}",
             template="monitoring/emails/return_sent.txt", context={"monitoring_return": monitoring_return},
@@ -128,8 +130,9 @@ def return_review(*, monitoring_return: Return, accept: bool, comments: str, act
         monitoring_return.review_comments = comments.strip()
         monitoring_return.reviewed_by, monitoring_return.reviewed_at = acting_user, timezone.now()
         monitoring_return.save()
-        audit_record(acting_user=acting_user, action=f"reviewed the quarter {monitoring_return.quarter} return",
-                     target=monitoring_return, from_state=previous, to_state=monitoring_return.status, reason=comments)
+        audit_record(acting_user=acting_user, action=AuditAction.RETURN_REVIEWED,
+                     target=monitoring_return, from_state=previous, to_state=monitoring_return.status, reason=comments,
+                     data={"quarter": monitoring_return.quarter})
         if accept:
             tranche_make_due(award=monitoring_return.award, quarter=monitoring_return.quarter, acting_user=acting_user)
         else:
@@ -164,7 +167,7 @@ def figures_record(
              for (return_id, line_id), amount in spending.items()],
             update_conflicts=True, unique_fields=["monitoring_return", "budget_line"], update_fields=["amount"],
         )
-        audit_record_each(acting_user=acting_user, action="saved figures from a spreadsheet", targets=returns)
+        audit_record_each(acting_user=acting_user, action=AuditAction.FIGURES_IMPORTED, targets=returns)
     return len(counts) + len(spending)
 
 
@@ -207,7 +210,8 @@ def returns_mark_due(*, today: date | None = None) -> int:
                 continue
             previous = monitoring_return.transition_to(Return.Status.DUE)
             monitoring_return.save(update_fields=["status"])
-            audit_record(acting_user=None, action=f"quarter {monitoring_return.quarter} ended: return due",
-                         target=monitoring_return, from_state=previous, to_state=monitoring_return.status)
+            audit_record(acting_user=None, action=AuditAction.RETURN_DUE,
+                         target=monitoring_return, from_state=previous, to_state=monitoring_return.status,
+                         data={"quarter": monitoring_return.quarter})
             due += 1
     return due

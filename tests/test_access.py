@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
 from accounts.services import user_role_change
+from applications.audit import AuditAction
 from assessment.models import Allocation, ConflictDeclaration
 from core.services import audit_record
 from grants.models import Letter, LetterBatch, Tranche
@@ -259,7 +260,7 @@ def world(db):
         for role in (Role.ASSESSOR, Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER)
     }
     organisation = applicant.memberships.get().organisation
-    audit_record(acting_user=applicant, action="created", target=organisation)
+    audit_record(acting_user=applicant, action=AuditAction.ORGANISATION_CREATED, target=organisation)
     round_ = RoundFactory()
     application = ApplicationFactory(round=round_, organisation=organisation)
     CriterionFactory(round=round_)

@@ -24,7 +24,7 @@ def demote_programme_managers(apps, schema_editor):
         manager.save(update_fields=["is_superuser", "is_staff"])
         manager.groups.add(group)
         AuditEvent.objects.create(
-            action="changed superuser access", target_type=user_type, target_id=str(manager.pk),
+            action="account.superuser_access_changed", target_type=user_type, target_id=str(manager.pk),
             target_label=manager.full_name or manager.email, from_state="superuser", to_state="not superuser",
             reason=NEVER_SUPERUSERS,
         )

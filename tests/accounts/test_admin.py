@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.audit import AuditAction
 from accounts.models import Role, RoleGrant, User
 from accounts.services import user_role_change
 from core.models import AuditEvent
@@ -36,7 +37,7 @@ def test_a_superuser_changes_a_role_on_its_own_form_with_an_audit_event(client_f
     person.refresh_from_db()
     assert person.role == Role.PROGRAMME_MANAGER and person.is_staff
     assert RoleGrant.objects.get(user=person, ended_at__isnull=True).granted_by == superuser
-    assert AuditEvent.objects.get(action="changed role").actor == superuser
+    assert AuditEvent.objects.get(action=AuditAction.ROLE_CHANGED).actor == superuser
 
 
 def test_a_superuser_cannot_change_their_own_role_and_is_told_why(client_for, superuser):

@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from accounts.audit import AuditAction
 from accounts.models import RoleGrant, User
 from core.models import AuditEvent
 
@@ -53,8 +54,9 @@ def test_programme_managers_who_were_superusers_keep_the_admin_site_through_thei
         assert manager.has_perm("applications.change_round")
         assert operator.is_superuser
         event = AuditEvent.objects.get(target_id=str(manager.pk))
-        assert (event.action, event.from_state, event.to_state) == ("changed superuser access", "superuser",
+        assert (event.action, event.from_state, event.to_state) == (AuditAction.SUPERUSER_ACCESS_CHANGED, "superuser",
                                                                     "not superuser")
+        assert event.sentence == "changed superuser access"
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.audit import AuditAction
 from accounts.models import Role, RoleGrant
 from accounts.services import AccountError, user_role_change, user_superuser_change
 from core.models import AuditEvent
@@ -23,7 +24,7 @@ def test_a_superuser_makes_someone_a_programme_manager_with_the_admin_group_and_
     assert not person.has_perm("accounts.change_user")
     grant = RoleGrant.objects.get(user=person, ended_at__isnull=True)
     assert (grant.role, grant.granted_by) == (Role.PROGRAMME_MANAGER, superuser)
-    event = AuditEvent.objects.get(action="changed role")
+    event = AuditEvent.objects.get(action=AuditAction.ROLE_CHANGED)
     assert (event.actor, event.from_state, event.to_state, event.reason) == (
         superuser, Role.APPLICANT, Role.PROGRAMME_MANAGER, "New grants officer"
     )
@@ -74,7 +75,7 @@ def test_a_superuser_grants_and_removes_superuser_access_with_an_audit_event(sup
     user_superuser_change(user=person, is_superuser=False, acting_user=superuser, reason="Left the team")
     person.refresh_from_db()
     assert not person.is_superuser and not person.is_staff
-    events = AuditEvent.objects.filter(action="changed superuser access").order_by("id")
+    events = AuditEvent.objects.filter(action=AuditAction.SUPERUSER_ACCESS_CHANGED).order_by("id")
     assert [(event.from_state, event.to_state, event.actor) for event in events] == [
         ("not superuser", "superuser", superuser), ("superuser", "not superuser", superuser)
     ]

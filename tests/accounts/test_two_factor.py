@@ -5,6 +5,7 @@ import pytest
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.audit import AuditAction
 from accounts.models import Role
 from accounts.two_factor import (
     SecondFactorRefused,
@@ -49,7 +50,7 @@ def test_a_code_from_the_app_confirms_it_and_makes_ten_recovery_codes_once(asses
     assert sorted(StaticToken.objects.filter(device__user=assessor).values_list("token", flat=True)) == sorted(
         enrolment.recovery_codes
     )
-    assert AuditEvent.objects.get(action="set up two-factor sign-in").actor == assessor
+    assert AuditEvent.objects.get(action=AuditAction.TWO_FACTOR_SET_UP).actor == assessor
 
 
 def test_setting_up_is_refused_once_an_app_is_confirmed(assessor):
@@ -93,7 +94,7 @@ def test_repeated_wrong_codes_are_throttled_even_when_the_next_code_is_right(ass
 def test_a_recovery_code_works_once_and_is_audited(assessor):
     code = enrolled(assessor)[0]
     assert isinstance(second_factor_verify(acting_user=assessor, code=code, recovery_code=True), StaticDevice)
-    assert AuditEvent.objects.filter(action="signed in with a recovery code", target_id=str(assessor.pk)).count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.RECOVERY_CODE_USED, target_id=str(assessor.pk)).count() == 1
     StaticDevice.objects.filter(user=assessor).update(throttling_failure_count=0, throttling_failure_timestamp=None)
     with pytest.raises(SecondFactorRefused, match="wrong or has been used"):
         second_factor_verify(acting_user=assessor, code=code, recovery_code=True)
@@ -112,7 +113,7 @@ def test_new_recovery_codes_replace_every_old_one(assessor):
     assert len(new) == 10 and not set(old) & set(new)
     with pytest.raises(SecondFactorRefused):
         second_factor_verify(acting_user=assessor, code=old[1], recovery_code=True)
-    assert AuditEvent.objects.filter(action="made new recovery codes").count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.RECOVERY_CODES_MADE).count() == 1
 
 
 def test_recovery_codes_need_an_app_set_up_first(assessor):
@@ -125,7 +126,7 @@ def test_a_programme_manager_resets_a_colleagues_lost_phone_with_a_reason(assess
     second_factor_reset(acting_user=programme_manager, user=assessor, reason="Lost phone on the bus")
     assert not TOTPDevice.objects.filter(user=assessor).exists()
     assert not StaticDevice.objects.filter(user=assessor).exists()
-    event = AuditEvent.objects.get(action="reset two-factor sign-in")
+    event = AuditEvent.objects.get(action=AuditAction.TWO_FACTOR_RESET)
     assert (event.actor, event.target, event.reason) == (programme_manager, assessor, "Lost phone on the bus")
     # They can set up a new app straight away.
     assert authenticator_begin(acting_user=assessor)
@@ -179,4 +180,4 @@ def test_a_second_reset_is_refused_in_words_and_audited_once(assessor, programme
     second_factor_reset(acting_user=programme_manager, user=assessor, reason="Lost phone")
     with pytest.raises(SecondFactorRefused, match="already been reset"):
         second_factor_reset(acting_user=programme_manager, user=assessor, reason="Lost phone")
-    assert AuditEvent.objects.filter(action="reset two-factor sign-in").count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.TWO_FACTOR_RESET).count() == 1

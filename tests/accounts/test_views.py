@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.audit import AuditAction
 from accounts.models import Role, User
 from accounts.two_factor import authenticator_code_now, authenticator_secret, recovery_codes_regenerate
 from core.models import AuditEvent
@@ -125,7 +126,7 @@ def test_registration_creates_an_inactive_applicant_and_emails_a_confirmation_li
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["dana@example.org"]
     assert "/account/confirm/" in mail.outbox[0].body
-    assert AuditEvent.objects.filter(action="registered", target_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.REGISTERED, target_id=str(user.pk)).exists()
 
 
 def test_unconfirmed_account_cannot_sign_in_and_is_told_why(client, db):
@@ -439,7 +440,7 @@ def test_staff_without_an_app_set_one_up_and_see_their_recovery_codes_once(clien
     assert not any(code in again for code in codes)
     assert "You have 10 recovery codes left" in again
     assert client.get(payments).status_code == 200
-    assert AuditEvent.objects.filter(action="set up two-factor sign-in", actor=finance_officer).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.TWO_FACTOR_SET_UP, actor=finance_officer).exists()
 
 
 def test_a_wrong_code_while_setting_up_shows_an_error_summary(client, assessor):
@@ -489,7 +490,7 @@ def test_a_programme_manager_resets_a_colleagues_second_factor_and_they_set_up_a
     response = manager.post(url, {"reason": "Lost phone"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("accounts:staff")
     assert "will set up two-factor sign-in again" in response.content.decode()
-    assert AuditEvent.objects.get(action="reset two-factor sign-in").reason == "Lost phone"
+    assert AuditEvent.objects.get(action=AuditAction.TWO_FACTOR_RESET).reason == "Lost phone"
 
     # The colleague's open session loses its second factor with the device.
     response = colleague.get(reverse("assessment:assessor_dashboard"), follow=True)

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.services import user_role_change
+from applications.audit import AuditAction
 from applications.models import Criterion, Round
 from core.models import AuditEvent
 from tests.factories import AwardFactory, CriterionFactory, RoundFactory, UserFactory
@@ -73,7 +74,7 @@ def test_the_budget_form_changes_the_budget_through_the_audited_service(client_f
     assert response.status_code == 302
     committed_round.refresh_from_db()
     assert committed_round.budget == Decimal("12000.00")
-    event = AuditEvent.objects.get(action="changed the budget")
+    event = AuditEvent.objects.get(action=AuditAction.BUDGET_CHANGED)
     assert (event.actor, event.from_state, event.to_state) == (manager, "20000.00", "12000.00")
 
 
@@ -89,7 +90,7 @@ def test_the_status_form_offers_only_the_next_stage_and_refuses_any_other(client
     assert client.post(url, {"status": "closed", "reason": "Deadline passed"}).status_code == 302
     open_round.refresh_from_db()
     assert open_round.status == Round.Status.CLOSED
-    assert AuditEvent.objects.get(action="changed the round's status").to_state == Round.Status.CLOSED
+    assert AuditEvent.objects.get(action=AuditAction.ROUND_STATUS_CHANGED).to_state == Round.Status.CLOSED
 
 
 def test_a_refusal_from_the_service_is_an_admin_error_message_not_a_server_error(client_for, superuser, open_round):

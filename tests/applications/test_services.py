@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from applications.audit import AuditAction
 from applications.models import AdjustmentRequest, Application, Indicator, Membership, Round
 from applications.services import (
     STANDARD_INDICATORS,
@@ -56,7 +57,7 @@ def test_creating_an_organisation_makes_the_creator_its_owner(applicant):
     organisation = organisation_create(acting_user=applicant, fields={"name": "Barnet Deaf Group"})
     assert organisation.memberships.get().user == applicant
     assert organisation.memberships.get().role == Membership.Role.OWNER
-    assert AuditEvent.objects.filter(action="created organisation", target_id=str(organisation.pk)).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.ORGANISATION_CREATED, target_id=str(organisation.pk)).exists()
 
 
 def test_an_invitation_is_emailed_and_accepted_by_the_invited_address(applicant, organisation, django_capture_on_commit_callbacks):
@@ -88,7 +89,7 @@ def test_staff_cannot_join_an_applicant_organisation_and_the_refusal_is_on_recor
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
     assert AuditEvent.objects.filter(
-        actor=staff_member, action="refused: staff cannot join an applicant organisation", target_id=str(organisation.pk)
+        actor=staff_member, action=AuditAction.STAFF_JOIN_REFUSED, target_id=str(organisation.pk)
     ).exists()
 
 
@@ -150,7 +151,7 @@ def test_submitting_gives_the_next_reference_in_the_round(applicant, organisatio
     second = application_submit(application=ApplicationFactory(round=open_round), acting_user=applicant, site_url=SITE)
     assert (first.reference, second.reference) == ("DHC27-0001", "DHC27-0002")
     assert first.status == Application.Status.SUBMITTED
-    event = AuditEvent.objects.get(action="sent application", target_id=str(first.pk))
+    event = AuditEvent.objects.get(action=AuditAction.APPLICATION_SUBMITTED, target_id=str(first.pk))
     assert (event.from_state, event.to_state) == ("draft", "submitted")
 
 
@@ -184,7 +185,7 @@ def test_an_extension_lets_one_organisation_submit_after_the_deadline(applicant,
     assert application_submit(application=application, acting_user=applicant, site_url=SITE).reference
     with pytest.raises(DeadlinePassed):
         application_submit(application=other, acting_user=applicant, site_url=SITE)
-    event = AuditEvent.objects.get(action="gave more time")
+    event = AuditEvent.objects.get(action=AuditAction.DEADLINE_EXTENDED)
     assert event.reason == "Reasonable adjustment: the coordinator was in hospital"
 
 
@@ -370,7 +371,7 @@ def test_a_programme_manager_changes_the_budget_with_the_before_and_after_audite
                         reason="Extra money from the council")
     round_.refresh_from_db()
     assert round_.budget == Decimal("120000.00")
-    event = AuditEvent.objects.get(action="changed the budget")
+    event = AuditEvent.objects.get(action=AuditAction.BUDGET_CHANGED)
     assert (event.actor, event.from_state, event.to_state, event.reason) == (
         programme_manager, "100000.00", "120000.00", "Extra money from the council"
     )
@@ -383,7 +384,7 @@ def test_the_budget_cannot_be_cut_below_the_money_already_promised(programme_man
         round_budget_change(round_=round_, budget=Decimal("7999.99"), acting_user=programme_manager, reason="Cuts")
     round_.refresh_from_db()
     assert round_.budget == Decimal("20000.00")
-    assert not AuditEvent.objects.filter(action="changed the budget").exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.BUDGET_CHANGED).exists()
     round_budget_change(round_=round_, budget=Decimal("10000.00"), acting_user=programme_manager, reason="Cuts")
 
 
@@ -433,7 +434,7 @@ def test_a_round_walks_every_stage_from_draft_to_completed_with_each_move_audite
         round_ = round_status_change(round_=round_, status=stage, acting_user=programme_manager, reason="Next stage")
     round_.refresh_from_db()
     assert round_.status == Round.Status.COMPLETED
-    moves = AuditEvent.objects.filter(action="changed the round's status").order_by("id")
+    moves = AuditEvent.objects.filter(action=AuditAction.ROUND_STATUS_CHANGED).order_by("id")
     froms = [Round.Status.DRAFT, *stages[:-1]]
     assert [(event.from_state, event.to_state) for event in moves] == list(zip(froms, stages))
 
@@ -495,4 +496,4 @@ def test_setting_the_budget_it_already_has_is_refused_and_not_audited(programme_
     round_ = RoundFactory(budget=Decimal("100000.00"))
     with pytest.raises(ApplicationError, match="already £100,000.00"):
         round_budget_change(round_=round_, budget=Decimal("100000"), acting_user=programme_manager, reason="Same")
-    assert not AuditEvent.objects.filter(action="changed the budget").exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.BUDGET_CHANGED).exists()

@@ -4,6 +4,7 @@ from django.core import mail
 from accounts.models import Role
 from applications.models import Application
 from applications.services import ApplicationError
+from assessment.audit import AuditAction
 from assessment.models import Allocation, Assessment, ModeratedScore, Score
 from assessment.services import (
     allocation_add,
@@ -104,6 +105,9 @@ def test_automatic_allocation_spreads_evenly_and_skips_conflicts(round_, panel, 
     loads = sorted(Allocation.objects.filter(assessor=a).count() for a in panel)
     assert loads[-1] - loads[0] <= 1
     assert allocation_auto(round_=round_, acting_user=programme_manager) == 0
+    shared = AuditEvent.objects.filter(action=AuditAction.SHARED_OUT).order_by("id")
+    assert [event.data for event in shared] == [{"allocations": 12}, {"allocations": 0}]
+    assert shared[0].sentence == "shared out applications to score (12 allocations)"
 
 
 def test_a_declared_conflict_blocks_scoring_and_reallocation(round_, panel, programme_manager):
@@ -114,7 +118,10 @@ def test_a_declared_conflict_blocks_scoring_and_reallocation(round_, panel, prog
     allocation_remove(allocation=allocation, acting_user=programme_manager)
     with pytest.raises(ApplicationError, match="declared a conflict"):
         allocation_add(application=application, assessor=panel[0], acting_user=programme_manager)
-    assert AuditEvent.objects.filter(action="declared interests", to_state="conflict").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.INTERESTS_DECLARED, to_state="conflict").exists()
+    taken_back = AuditEvent.objects.get(action=AuditAction.ALLOCATION_REMOVED)
+    assert taken_back.data == {"assessor": str(panel[0]), "assessor_id": panel[0].pk}
+    assert taken_back.sentence == f"took back from {panel[0]}"
 
 
 def test_scoring_needs_a_declaration_first(round_, panel):
@@ -153,7 +160,8 @@ def test_a_submitted_score_is_never_overwritten_a_change_is_a_new_version(round_
     first.refresh_from_db()
     assert first.status == Assessment.Status.SUPERSEDED
     assert set(Score.objects.filter(assessment=first).values_list("score", flat=True)) == {2}
-    assert AuditEvent.objects.filter(action="sent scores (version 2)", reason="Replaces version 1").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.SCORES_SENT, data__version=2,
+                                     reason="Replaces version 1").exists()
 
 
 @pytest.mark.parametrize(
@@ -180,6 +188,8 @@ def test_moderation_records_an_agreed_score_beside_the_originals(round_, panel, 
     moderation_record(application=application, criterion=criterion, score=3, reason="Panel agreed", acting_user=programme_manager)
     moderation_record(application=application, criterion=criterion, score=2, reason="Revisited", acting_user=programme_manager)
     assert ModeratedScore.objects.get().score == 2
+    moderated = AuditEvent.objects.filter(action=AuditAction.MODERATED).latest("id")
+    assert (moderated.to_state, moderated.data) == ("2", {"criterion": str(criterion), "criterion_id": criterion.pk})
     with pytest.raises(ApplicationError, match="from 0 to 5"):
         moderation_record(application=application, criterion=criterion, score=9, reason="x", acting_user=programme_manager)
     other_round_criterion = described_criteria(RoundFactory())[0]

@@ -134,9 +134,11 @@ def test_registering_confirming_and_signing_in(page):
 def test_programme_manager_reads_the_audit_trail_and_an_objects_history(page):
     manager = UserFactory(role=Role.PROGRAMME_MANAGER)
     applicant = MembershipFactory().user
+    from applications.audit import AuditAction
     from core.services import audit_record
 
-    audit_record(acting_user=applicant, action="created", target=applicant.memberships.get().organisation)
+    audit_record(acting_user=applicant, action=AuditAction.ORGANISATION_CREATED,
+                 target=applicant.memberships.get().organisation)
     sign_in(page, manager.email, TEST_PASSWORD)
     page.axe.check()
     page.get_by_role("link", name="Audit trail", exact=True).click()

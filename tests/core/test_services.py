@@ -1,5 +1,6 @@
 import pytest
 
+from applications.audit import AuditAction
 from core.models import AuditEvent
 from core.services import audit_record, audit_record_each
 from tests.factories import RoundFactory
@@ -10,8 +11,8 @@ pytestmark = pytest.mark.django_db
 def test_audit_record_keeps_who_what_from_to_and_why(programme_manager):
     round_ = RoundFactory()
     event = audit_record(
-        acting_user=programme_manager, action="opened", target=round_, from_state="draft", to_state="open",
-        reason="Panel agreed the criteria",
+        acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, target=round_, from_state="draft",
+        to_state="open", reason="Panel agreed the criteria",
     )
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.actor == programme_manager
@@ -23,7 +24,7 @@ def test_audit_record_keeps_who_what_from_to_and_why(programme_manager):
 
 def test_audit_event_keeps_the_actors_name_after_their_account_is_deleted(programme_manager):
     round_ = RoundFactory()
-    audit_record(acting_user=programme_manager, action="opened", target=round_)
+    audit_record(acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, target=round_)
     name = programme_manager.full_name
     programme_manager.delete()
     event = AuditEvent.objects.get()
@@ -33,14 +34,15 @@ def test_audit_event_keeps_the_actors_name_after_their_account_is_deleted(progra
 
 def test_system_changes_are_recorded_without_a_person(db):
     round_ = RoundFactory()
-    event = audit_record(acting_user=None, action="closed at the deadline", target=round_, from_state="open", to_state="closed")
+    event = audit_record(acting_user=None, action=AuditAction.ROUND_STATUS_CHANGED, target=round_, from_state="open",
+                         to_state="closed")
     assert event.actor is None
     assert event.actor_name == ""
 
 
 def test_the_same_action_on_many_objects_is_recorded_for_each(programme_manager):
     rounds = [RoundFactory(), RoundFactory()]
-    audit_record_each(acting_user=programme_manager, action="copied", targets=rounds)
-    events = AuditEvent.objects.filter(action="copied")
+    audit_record_each(acting_user=programme_manager, action=AuditAction.ROUND_COPIED, targets=rounds)
+    events = AuditEvent.objects.filter(action=AuditAction.ROUND_COPIED)
     assert {event.target for event in events} == set(rounds)
     assert {event.actor_name for event in events} == {programme_manager.full_name}

@@ -1,9 +1,14 @@
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from applications.audit import AuditAction
+from assessment.audit import AuditAction as AssessmentAuditAction
 from core.services import audit_record
+from grants.audit import AuditAction as GrantAuditAction
 from tests.factories import RoundFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,24 +23,38 @@ def test_the_services_own_pages_are_public_and_linked_from_every_page(client, ur
 
 def test_programme_manager_reads_an_objects_history(client_for, programme_manager):
     round_ = RoundFactory()
-    audit_record(acting_user=programme_manager, action="opened", target=round_, from_state="draft", to_state="open",
-                 reason="Criteria agreed")
+    audit_record(acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, target=round_,
+                 from_state="draft", to_state="open", reason="Criteria agreed")
     url = reverse("core:audit_history", args=["applications", "round", round_.pk])
     content = client_for(programme_manager).get(url).content.decode()
     assert "Criteria agreed" in content
     assert escape(programme_manager.full_name) in content
 
 
+def test_the_audit_pages_read_as_plain_english_with_amounts_as_money(client_for, programme_manager):
+    round_ = RoundFactory()
+    audit_record(acting_user=programme_manager, action=GrantAuditAction.OFFERED, target=round_,
+                 data={"amount": Decimal("6500.00")})
+    audit_record(acting_user=programme_manager, action=AssessmentAuditAction.SCORES_SENT, target=round_,
+                 data={"version": 2})
+    client = client_for(programme_manager)
+    for url in (reverse("core:audit_list"), reverse("core:audit_history", args=["applications", "round", round_.pk])):
+        content = client.get(url).content.decode()
+        assert "offered a grant of £6,500" in content
+        assert "sent scores (version 2)" in content
+        assert "award.offered" not in content
+
+
 def test_audit_trail_lists_recent_events_with_links_to_each_objects_history(client_for, programme_manager):
     round_ = RoundFactory()
-    audit_record(acting_user=programme_manager, action="opened", target=round_)
+    audit_record(acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, target=round_)
     content = client_for(programme_manager).get(reverse("core:audit_list")).content.decode()
     assert reverse("core:audit_history", args=["applications", "round", round_.pk]) in content
 
 
 def test_audit_trail_list_makes_a_fixed_number_of_queries(client_for, programme_manager, django_assert_max_num_queries):
     for _ in range(30):
-        audit_record(acting_user=programme_manager, action="opened", target=RoundFactory())
+        audit_record(acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, target=RoundFactory())
     client = client_for(programme_manager)
     with django_assert_max_num_queries(8):
         client.get(reverse("core:audit_list"))
@@ -52,7 +71,7 @@ def test_audit_trail_list_makes_a_fixed_number_of_queries(client_for, programme_
     ],
 )
 def test_history_of_something_without_a_history_is_not_found(client_for, programme_manager, path):
-    audit_record(acting_user=programme_manager, action="opened", target=RoundFactory())
+    audit_record(acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, target=RoundFactory())
     assert client_for(programme_manager).get(path).status_code == 404
 
 

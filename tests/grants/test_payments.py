@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 
 from core.models import AuditEvent
 from grants import payments
+from grants.audit import AuditAction
 from grants.models import Award, ConnectedAccount, Tranche, WebhookEvent
 from grants.payments import BadWebhook, tranche_record_bacs, tranche_release_stripe, webhook_receive
 from grants.services import GrantError, award_accept
@@ -44,6 +45,8 @@ def test_bacs_is_the_default_and_records_the_bank_reference_once(accepted_award,
     tranche_record_bacs(tranche=tranche, bank_reference="BACS-0001", paid_on=date(2027, 5, 2), acting_user=finance_officer)
     tranche.refresh_from_db()
     assert (tranche.status, tranche.bank_reference, tranche.rail) == ("paid", "BACS-0001", "bacs")
+    event = AuditEvent.objects.get(action=AuditAction.BACS_PAYMENT_RECORDED)
+    assert (event.target, event.data) == (tranche, {"amount": f"{tranche.amount:.2f}"})
     assert Award.objects.get(pk=accepted_award.pk).status == Award.Status.ACTIVE
     with pytest.raises(GrantError, match="already been paid"):
         tranche_record_bacs(tranche=tranche, bank_reference="BACS-0002", paid_on=date(2027, 5, 3), acting_user=finance_officer)
@@ -128,7 +131,7 @@ def test_a_crash_between_stripe_and_our_commit_still_ends_with_one_transfer(
     record = payments.audit_record
 
     def crash_once_released(**kwargs):
-        if kwargs["action"].startswith("released"):
+        if kwargs["action"] == AuditAction.STRIPE_RELEASED:
             raise RuntimeError("the server died after Stripe answered")
         return record(**kwargs)
 
@@ -157,7 +160,7 @@ def test_a_verified_webhook_marks_the_tranche_paid_and_a_replay_is_ignored(fake_
     tranche.refresh_from_db()
     assert tranche.status == Tranche.Status.PAID
     assert WebhookEvent.objects.count() == 1
-    assert AuditEvent.objects.filter(action="Stripe confirmed the transfer").count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.STRIPE_CONFIRMED).count() == 1
     assert Award.objects.get(pk=accepted_award.pk).status == Award.Status.ACTIVE
 
 

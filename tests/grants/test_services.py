@@ -12,6 +12,7 @@ from accounts.services import user_role_change
 from applications.models import Application
 from core.models import AuditEvent
 from core.state import InvalidTransition
+from grants.audit import AuditAction
 from grants.models import Award, Decision, Letter, Tranche
 from grants.schedule import tranche_amounts
 from grants.services import (
@@ -147,6 +148,11 @@ def test_declined_and_lapsed_offers_return_their_money_and_the_next_can_be_offer
     decision_confirm(decision=decision, acting_user=second_manager)
     second.refresh_from_db()
     assert second.status == Application.Status.AWARDED
+    proposed = AuditEvent.objects.filter(action=AuditAction.FUNDING_PROPOSED, target_id=str(second.pk)).get()
+    assert (proposed.to_state, proposed.data, proposed.sentence) == ("Fund", {"amount": "5000.00"},
+                                                                      "proposed funding of £5,000")
+    offered = AuditEvent.objects.filter(action=AuditAction.OFFERED, target_id=str(second.pk)).get()
+    assert (offered.data, offered.sentence) == ({"amount": "5000.00"}, "offered a grant of £5,000")
 
 
 def test_accepting_sets_the_payment_schedule_with_the_first_part_due(programme_manager):
@@ -162,7 +168,7 @@ def test_accepting_sets_the_payment_schedule_with_the_first_part_due(programme_m
     assert tranches[2].after_quarter == 4
     award.refresh_from_db()
     assert (award.ends_on - award.starts_on).days in (363, 364, 365)  # four quarters, whatever the months
-    assert AuditEvent.objects.filter(action="accepted the offer", reason="Amara Okafor, Chair").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.OFFER_ACCEPTED, reason="Amara Okafor, Chair").exists()
 
 
 def test_tranche_amounts_always_add_up_to_the_award():

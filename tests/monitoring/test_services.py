@@ -8,7 +8,9 @@ from django.db import connection
 
 from applications.models import BudgetLine
 from core.models import AuditEvent
+from grants.audit import AuditAction as GrantAuditAction
 from grants.models import Tranche
+from monitoring.audit import AuditAction
 from monitoring.models import IndicatorCount, Return
 from monitoring.services import (
     PersonalDataFound,
@@ -80,6 +82,10 @@ def test_accepting_the_quarter_2_return_makes_the_second_tranche_due(award, appl
         second_tranche.refresh_from_db()
         assert second_tranche.status == (Tranche.Status.DUE if quarter == 2 else Tranche.Status.SCHEDULED)
     assert award.tranches.get(number=3).status == Tranche.Status.SCHEDULED
+    event = AuditEvent.objects.get(action=GrantAuditAction.TRANCHE_DUE)
+    assert (event.target, event.data) == (second_tranche, {"quarter": 2})
+    reviews = AuditEvent.objects.filter(action=AuditAction.RETURN_REVIEWED).order_by("id")
+    assert [event.data for event in reviews] == [{"quarter": 1}, {"quarter": 2}]
 
 
 @pytest.mark.parametrize(
@@ -126,6 +132,8 @@ def test_marking_returns_due_writes_an_audit_event_by_the_system(award):
     assert returns_mark_due(today=first.period_end + timedelta(days=1)) == 1
     event = AuditEvent.objects.get(target_id=str(first.pk), to_state=Return.Status.DUE)
     assert (event.actor, event.from_state) == (None, Return.Status.NOT_DUE)
+    assert (event.action, event.data, event.sentence) == (AuditAction.RETURN_DUE, {"quarter": 1},
+                                                          "quarter 1 ended: return due")
 
 
 def test_a_return_sent_while_returns_are_marked_due_stays_sent(award, applicant, supported, caseworker):

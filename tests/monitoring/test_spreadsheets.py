@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from core.models import AuditEvent
+from monitoring.audit import AuditAction
 from monitoring.models import Return
 from monitoring.services import ReturnError, figures_record, return_save, return_submit
 from monitoring.spreadsheets import COLUMNS, figures_read, figures_sheet
@@ -63,7 +64,7 @@ def test_a_clean_sheet_saves_its_figures_as_drafts(award, supported, caseworker,
     assert first.counts.get().value == 14
     assert first.spending.get().amount == Decimal("1250.50")
     assert first.status == Return.Status.NOT_DUE
-    assert AuditEvent.objects.filter(action="saved figures from a spreadsheet", target_id=str(first.pk)).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.FIGURES_IMPORTED, target_id=str(first.pk)).exists()
 
 
 def test_a_blank_figure_keeps_what_the_return_has(award, supported, caseworker, programme_manager):

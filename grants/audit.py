@@ -1,0 +1,23 @@
+"""What the audit trail records about decisions, awards, letters and payments: each code, and the sentence shown for
+it, filled from the event's data."""
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    FUNDING_PROPOSED = "decision.funding_proposed", "proposed funding of {amount:pounds}"
+    NOT_FUNDING_PROPOSED = "decision.not_funding_proposed", "proposed not funding"
+    NOT_FUNDING_CONFIRMED = "decision.not_funding_confirmed", "confirmed not funding"
+    OFFERED = "award.offered", "offered a grant of {amount:pounds}"
+    OFFER_ACCEPTED = "award.accepted", "accepted the offer"
+    OFFER_DECLINED = "award.declined", "declined the offer"
+    OFFER_LAPSED = "award.lapsed", "offer lapsed at its deadline"
+    FIRST_PAYMENT_MADE = "award.first_payment_made", "first payment made"
+    LETTER_ISSUED = "letter.issued", "issued letter version {version}"
+    TRANCHE_DUE = "tranche.due", "quarter {quarter} return accepted: payment due"
+    BACS_PAYMENT_RECORDED = "tranche.bacs_payment_recorded", "recorded a BACS payment of {amount:pounds}"
+    STRIPE_PAYMENT_BEGUN = "tranche.stripe_payment_begun", "began paying by Stripe"
+    STRIPE_RELEASED = "tranche.stripe_released", "released {amount:pounds} by Stripe"
+    STRIPE_CONFIRMED = "tranche.stripe_confirmed", "Stripe confirmed the transfer"
+    STRIPE_REVERSED = "tranche.stripe_reversed", "Stripe reversed the transfer"
+    PAYOUT_ACCOUNT_CREATED = "payout_account.created", "created a Stripe payout account"

@@ -1,0 +1,11 @@
+"""What the audit trail records about quarterly returns: each code, and the sentence shown for it, filled from the
+event's data."""
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    RETURN_DUE = "return.due", "quarter {quarter} ended: return due"
+    RETURN_SENT = "return.sent", "sent the quarter {quarter} return"
+    RETURN_REVIEWED = "return.reviewed", "reviewed the quarter {quarter} return"
+    FIGURES_IMPORTED = "return.figures_imported", "saved figures from a spreadsheet"
