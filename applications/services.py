@@ -352,7 +352,7 @@ def adjustment_request(
         audit_record(acting_user=acting_user, action=f"asked for an adjustment: {adjustment.get_kind_display()}",
                      target=application, reason=details)
         if kind == AdjustmentRequest.Kind.ALTERNATIVE_FORMAT:
-            adjustment.status = AdjustmentRequest.Status.AGREED
+            adjustment.transition_to(AdjustmentRequest.Status.AGREED)
             adjustment.response = "You can now upload a video or audio answer for each long question in 'Your project'."
             adjustment.decided_at = timezone.now()
             adjustment.save()
@@ -370,15 +370,16 @@ def adjustment_request(
 def adjustment_decide(*, adjustment: AdjustmentRequest, agreed: bool, response: str, acting_user: User) -> AdjustmentRequest:
     with transaction.atomic():
         adjustment = AdjustmentRequest.objects.select_for_update().select_related("application").get(pk=adjustment.pk)
-        if adjustment.status != AdjustmentRequest.Status.REQUESTED:
+        answer = AdjustmentRequest.Status.AGREED if agreed else AdjustmentRequest.Status.DECLINED
+        if not adjustment.can_transition_to(answer):
             raise ApplicationError("This request has already been answered.")
-        adjustment.status = AdjustmentRequest.Status.AGREED if agreed else AdjustmentRequest.Status.DECLINED
+        previous = adjustment.transition_to(answer)
         adjustment.response = response
         adjustment.decided_by = acting_user
         adjustment.decided_at = timezone.now()
         adjustment.save()
         audit_record(acting_user=acting_user, action=f"answered an adjustment request: {adjustment.get_kind_display()}",
-                     target=adjustment.application, from_state="requested", to_state=adjustment.status, reason=response)
+                     target=adjustment.application, from_state=previous, to_state=adjustment.status, reason=response)
         for membership in adjustment.application.organisation.memberships.select_related("user"):
             email_send_on_commit(
                 to=membership.user.email,
