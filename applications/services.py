@@ -446,15 +446,15 @@ def round_copy(*, source: Round, acting_user: User) -> Round:
         prefix = _next_prefix(source.reference_prefix)
         while Round.objects.filter(reference_prefix=prefix).exists():
             prefix = _next_prefix(prefix)
-        copy = Round.objects.get(pk=source.pk)
-        copy.pk = None
-        copy.name = f"{source.name} (copy)"
-        copy.reference_prefix = prefix
-        copy.status = Round.Status.DRAFT
-        copy.opens_at = _a_year_later(source.opens_at)
-        copy.closes_at = _a_year_later(source.closes_at)
-        copy.last_reference_number = 0
-        copy.save()
+        # Everything but the status and the numbering, which start afresh as for any new round.
+        rules = {
+            field.attname: getattr(source, field.attname) for field in Round._meta.concrete_fields
+            if not field.primary_key and field.name not in ("status", "last_reference_number")
+        }
+        copy = Round.objects.create(**{
+            **rules, "name": f"{source.name} (copy)", "reference_prefix": prefix,
+            "opens_at": _a_year_later(source.opens_at), "closes_at": _a_year_later(source.closes_at),
+        })
         for criterion in source.criteria.all():
             criterion.pk, criterion.round = None, copy
             criterion.save()

@@ -109,9 +109,9 @@ def applications_awaiting_letters(round_: Round) -> QuerySet[Application]:
 
 
 def tranches_for_finance() -> QuerySet:
-    """Tranches that need finance's attention: due, failed, or released and waiting for Stripe to confirm."""
+    """Tranches that need finance's attention: due, or released and waiting for Stripe to confirm."""
     return (
-        Tranche.objects.filter(status__in=[Tranche.Status.DUE, Tranche.Status.FAILED, Tranche.Status.RELEASED])
+        Tranche.objects.filter(status__in=[Tranche.Status.DUE, Tranche.Status.RELEASED])
         .select_related("award__application__organisation", "award__round")
         .order_by("due_at", "award__application__reference", "number")
     )

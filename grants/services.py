@@ -40,7 +40,7 @@ class RingfenceExceeded(GrantError):
 
 
 def committed_in(round_: Round) -> Decimal:
-    """What the round has promised: offered, accepted, active, completed and suspended awards."""
+    """What the round has promised: offered, accepted and active awards."""
     return Award.objects.filter(round=round_, status__in=Award.COMMITTED).aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
