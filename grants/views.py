@@ -65,7 +65,7 @@ def decisions(request, pk: int):
         messages.success(request, f"{made} proposed decisions recorded. Another programme manager must now confirm them.")
         return redirect("grants:decisions", pk=round_.pk)
     _, ranked = application_selectors.ranking_for(round_)
-    proposals = decision_proposals(round_)
+    proposals = decision_proposals(round_, ranked=ranked)
     recorded = selectors.decisions_for(round_)
     rows = [
         {"entry": entry, "proposal": proposals.get(entry.application_id), "decision": recorded.get(entry.application_id)}
@@ -82,12 +82,7 @@ def decisions(request, pk: int):
 @role_required(Role.PROGRAMME_MANAGER)
 def decide(request, pk: int):
     application = application_selectors.application_for_review(pk)
-    proposal = decision_proposals(application.round).get(application.pk)
-    existing = Decision.objects.filter(application=application).first()
-    initial = {"outcome": existing.outcome, "amount": existing.amount, "reason": existing.reason} if existing else (
-        {"outcome": proposal[0], "amount": proposal[1]} if proposal else {}
-    )
-    form = DecisionForm(request.POST or None, initial=initial)
+    form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             decision_record(application=application, outcome=form.cleaned_data["outcome"],
@@ -98,6 +93,13 @@ def decide(request, pk: int):
         else:
             messages.success(request, f"Decision on {application} saved. Another programme manager must confirm it.")
             return redirect("grants:decisions", pk=application.round_id)
+    # Ranked only for the page itself: recording the decision ranks the round again, as it must.
+    proposal = decision_proposals(application.round).get(application.pk)
+    if not form.is_bound:
+        existing = Decision.objects.filter(application=application).first()
+        form.initial = {"outcome": existing.outcome, "amount": existing.amount, "reason": existing.reason} if existing else (
+            {"outcome": proposal[0], "amount": proposal[1]} if proposal else {}
+        )
     return render(request, "grants/decide.html", {"application": application, "form": form, "proposal": proposal})
 
 

@@ -2,9 +2,14 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from applications.selectors import ranking_for
 from grants.models import Award, Decision, Letter
+from grants.services import decision_record
+from tests.grants.conftest import scored
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +201,40 @@ def test_a_payment_dated_before_the_grant_was_accepted_is_explained_beside_the_d
     assert 'value="BACS-1999"' in content and 'value="1999"' in content
     tranche.refresh_from_db()
     assert tranche.status == "due"
+
+
+def more_scored(round_, count: int, start: int) -> None:
+    for number in range(start, start + count):
+        scored(round_, list(round_.assessors.all()), reference=f"D-{number:04d}", amount="1000.00", score=number % 6)
+
+
+def test_the_decisions_page_makes_as_many_queries_for_30_applications_as_for_5(
+    client_for, scored_round, programme_manager, django_assert_max_num_queries
+):
+    round_, (first, _, _) = scored_round
+    more_scored(round_, 2, start=4)
+    decision_record(application=first, outcome="fund", amount=first.amount_requested, reason="",
+                    acting_user=programme_manager)
+    manager, url = client_for(programme_manager), reverse("grants:decisions", kwargs={"pk": round_.pk})
+    with CaptureQueriesContext(connection) as five:
+        assert manager.get(url).status_code == 200
+    more_scored(round_, 25, start=6)
+    with django_assert_max_num_queries(len(five.captured_queries)):
+        response = manager.get(url)
+        assert response.status_code == 200
+    assert response.content.decode().count("Change<span") == 30
+
+
+def test_the_decisions_page_ranks_the_round_once(client_for, scored_round, programme_manager, monkeypatch):
+    round_, _ = scored_round
+    rankings = []
+
+    def counted(*args):
+        rankings.append(args)
+        return ranking_for(*args)
+
+    # The page's own reading and the proposals' are both counted, wherever they are called from.
+    monkeypatch.setattr("applications.selectors.ranking_for", counted)
+    monkeypatch.setattr("grants.services.ranking_for", counted)
+    assert client_for(programme_manager).get(reverse("grants:decisions", kwargs={"pk": round_.pk})).status_code == 200
+    assert len(rankings) == 1
