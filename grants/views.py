@@ -5,6 +5,7 @@ from threading import Thread
 import stripe
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import close_old_connections
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -49,6 +50,10 @@ from grants.services import (
 )
 
 
+# As many rows as the ranking shows on a page: the time a page takes then grows only as ranking the round does.
+DECISIONS_PAGE_SIZE = 100
+
+
 def site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
@@ -66,16 +71,18 @@ def decisions(request, pk: int):
         return redirect("grants:decisions", pk=round_.pk)
     _, ranked = application_selectors.ranking_for(round_)
     proposals = decision_proposals(round_, ranked=ranked)
-    recorded = selectors.decisions_for(round_)
+    ranked = [entry for entry in ranked if entry.rank]
+    decided = selectors.decided_in(round_)
+    page = Paginator(ranked, DECISIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    recorded = selectors.decisions_for([entry.application_id for entry in page.object_list])
     rows = [
         {"entry": entry, "proposal": proposals.get(entry.application_id), "decision": recorded.get(entry.application_id)}
-        for entry in ranked
-        if entry.rank
+        for entry in page.object_list
     ]
     committed = committed_in(round_)
     return render(request, "grants/decisions.html", {
-        "round": round_, "rows": rows, "committed": committed, "remaining": round_.budget - committed,
-        "undecided": sum(1 for row in rows if row["decision"] is None),
+        "round": round_, "rows": rows, "page": page, "committed": committed, "remaining": round_.budget - committed,
+        "undecided": sum(1 for entry in ranked if entry.application_id not in decided),
     })
 
 

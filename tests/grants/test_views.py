@@ -61,6 +61,19 @@ def test_a_partial_offer_from_the_page_needs_a_reason(client_for, scored_round, 
     assert Decision.objects.get().amount == 4000
 
 
+def test_the_decision_page_starts_from_the_proposal_then_from_the_decision_recorded(
+    client_for, scored_round, programme_manager, form_data
+):
+    _, (first, _, _) = scored_round
+    manager, url = client_for(programme_manager), reverse("grants:decide", kwargs={"pk": first.pk})
+    page = manager.get(url)
+    assert "The ranking proposes: fund £6,000" in page.content.decode()
+    assert form_data(page)["outcome"] == ["fund"]
+    manager.post(url, {"outcome": "fund", "amount": "4000", "reason": "Partial"})
+    again = form_data(manager.get(url))
+    assert again["reason"] == ["Partial"]
+
+
 def test_declining_needs_a_yes_and_returns_the_money(client_for, scored_round, programme_manager, second_manager):
     from grants.services import decision_confirm, decision_record
 
@@ -223,6 +236,23 @@ def test_the_decisions_page_makes_as_many_queries_for_30_applications_as_for_5(
         response = manager.get(url)
         assert response.status_code == 200
     assert response.content.decode().count("Change<span") == 30
+
+
+def test_the_decisions_page_is_paged_and_counts_every_undecided_application(
+    client_for, scored_round, programme_manager, monkeypatch
+):
+    round_, (first, _, _) = scored_round
+    more_scored(round_, 2, start=4)
+    decision_record(application=first, outcome="fund", amount=first.amount_requested, reason="",
+                    acting_user=programme_manager)
+    monkeypatch.setattr("grants.views.DECISIONS_PAGE_SIZE", 3)
+    manager, url = client_for(programme_manager), reverse("grants:decisions", kwargs={"pk": round_.pk})
+    first_page, second_page = (manager.get(url, {"page": number}) for number in (1, 2))
+    assert first_page.status_code == second_page.status_code == 200
+    first_page, second_page = first_page.content.decode(), second_page.content.decode()
+    assert (first_page.count("Change<span"), second_page.count("Change<span")) == (3, 2)
+    assert "Page 1 of 2" in first_page and "D-0001" in first_page and "D-0001" not in second_page
+    assert "Record the 4 proposed decisions" in second_page
 
 
 def test_the_decisions_page_ranks_the_round_once(client_for, scored_round, programme_manager, monkeypatch):
