@@ -101,9 +101,8 @@ def decisions_accept_proposals(*, round_: Round, acting_user: User) -> int:
         )
         applications = [application for application in undecided if application.pk in proposals]
         for application in applications:
-            outcome, amount = proposals[application.pk]
-            _decision_save(application, proposals[application.pk], outcome=outcome, amount=amount, reason="",
-                           acting_user=acting_user)
+            outcome, amount = proposal = proposals[application.pk]
+            _decision_save(application, proposal, outcome=outcome, amount=amount, reason="", acting_user=acting_user)
         return len(applications)
 
 

@@ -100,7 +100,7 @@ def decide(request, pk: int):
         else:
             messages.success(request, f"Decision on {application} saved. Another programme manager must confirm it.")
             return redirect("grants:decisions", pk=application.round_id)
-    # Ranked only for the page itself: recording the decision ranks the round again, as it must.
+    # Ranked only when the page is shown: recording a decision ranks the round itself.
     proposal = decision_proposals(application.round).get(application.pk)
     if not form.is_bound:
         existing = Decision.objects.filter(application=application).first()
