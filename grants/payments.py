@@ -202,7 +202,8 @@ def _apply(event_type: str, obj) -> None:
             tranche.stripe_transfer_id, tranche.rail = obj["id"], Tranche.Rail.STRIPE
         # The money is in the grantee's Stripe balance: for the ledger, the tranche is paid.
         _move_forward(tranche, Tranche.Status.PAID, "Stripe confirmed the transfer")
-        _mark_award_active(Award.objects.select_for_update().get(pk=tranche.award_id), None)
+        if tranche.status == Tranche.Status.PAID:
+            _mark_award_active(Award.objects.select_for_update().get(pk=tranche.award_id), None)
     elif event_type == "transfer.reversed":
         tranche = _tranche_for(obj)
         if tranche is not None:

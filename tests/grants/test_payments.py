@@ -196,6 +196,7 @@ def test_a_transfer_reported_for_a_tranche_not_yet_due_is_logged_not_recorded(fa
     scheduled.refresh_from_db()
     assert scheduled.status == Tranche.Status.SCHEDULED
     assert "which it cannot be while it is scheduled" in caplog.text
+    assert Award.objects.get(pk=accepted_award.pk).status == Award.Status.ACCEPTED  # nothing has been paid
 
 
 def test_a_reversal_reported_before_our_release_is_committed_is_recorded(fake_stripe, accepted_award, connected):
