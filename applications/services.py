@@ -356,7 +356,7 @@ def adjustment_request(
         audit_record(acting_user=acting_user, action=AuditAction.ADJUSTMENT_REQUESTED, target=application,
                      reason=details, data={"kind": adjustment.get_kind_display()})
         if kind == AdjustmentRequest.Kind.ALTERNATIVE_FORMAT:
-            adjustment.status = AdjustmentRequest.Status.AGREED
+            adjustment.transition_to(AdjustmentRequest.Status.AGREED)
             adjustment.response = "You can now upload a video or audio answer for each long question in 'Your project'."
             adjustment.decided_at = timezone.now()
             adjustment.save()
@@ -374,15 +374,16 @@ def adjustment_request(
 def adjustment_decide(*, adjustment: AdjustmentRequest, agreed: bool, response: str, acting_user: User) -> AdjustmentRequest:
     with transaction.atomic():
         adjustment = AdjustmentRequest.objects.select_for_update().select_related("application").get(pk=adjustment.pk)
-        if adjustment.status != AdjustmentRequest.Status.REQUESTED:
+        answer = AdjustmentRequest.Status.AGREED if agreed else AdjustmentRequest.Status.DECLINED
+        if not adjustment.can_transition_to(answer):
             raise ApplicationError("This request has already been answered.")
-        adjustment.status = AdjustmentRequest.Status.AGREED if agreed else AdjustmentRequest.Status.DECLINED
+        previous = adjustment.transition_to(answer)
         adjustment.response = response
         adjustment.decided_by = acting_user
         adjustment.decided_at = timezone.now()
         adjustment.save()
         audit_record(acting_user=acting_user, action=AuditAction.ADJUSTMENT_ANSWERED,
-                     target=adjustment.application, from_state="requested", to_state=adjustment.status, reason=response,
+                     target=adjustment.application, from_state=previous, to_state=adjustment.status, reason=response,
                      data={"kind": adjustment.get_kind_display()})
         for membership in adjustment.application.organisation.memberships.select_related("user"):
             email_send_on_commit(
@@ -451,15 +452,15 @@ def round_copy(*, source: Round, acting_user: User) -> Round:
         prefix = _next_prefix(source.reference_prefix)
         while Round.objects.filter(reference_prefix=prefix).exists():
             prefix = _next_prefix(prefix)
-        copy = Round.objects.get(pk=source.pk)
-        copy.pk = None
-        copy.name = f"{source.name} (copy)"
-        copy.reference_prefix = prefix
-        copy.status = Round.Status.DRAFT
-        copy.opens_at = _a_year_later(source.opens_at)
-        copy.closes_at = _a_year_later(source.closes_at)
-        copy.last_reference_number = 0
-        copy.save()
+        # Everything but the status and the numbering, which start afresh as for any new round.
+        rules = {
+            field.attname: getattr(source, field.attname) for field in Round._meta.concrete_fields
+            if not field.primary_key and field.name not in ("status", "last_reference_number")
+        }
+        copy = Round.objects.create(**{
+            **rules, "name": f"{source.name} (copy)", "reference_prefix": prefix,
+            "opens_at": _a_year_later(source.opens_at), "closes_at": _a_year_later(source.closes_at),
+        })
         for criterion in source.criteria.all():
             criterion.pk, criterion.round = None, copy
             criterion.save()

@@ -32,6 +32,16 @@ class StatusMachine(models.Model):
     def can_transition_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
 
+    def has_reached(self, status: str) -> bool:
+        """Whether the status is `status` already, or one that the table only reaches after it: news of `status`
+        arriving late, such as an out-of-order webhook, then has nothing left to change."""
+        following, frontier = {status}, [status]
+        while frontier:
+            for later in self.TRANSITIONS.get(frontier.pop(), set()) - following:
+                following.add(later)
+                frontier.append(later)
+        return self.status in following
+
     def transition_to(self, status: str) -> str:
         if not self.can_transition_to(status):
             raise InvalidTransition(self, status)

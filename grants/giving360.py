@@ -15,7 +15,7 @@ from applications.models import Borough, Organisation, Round
 from core.spreadsheets import cell_safe
 from grants.models import Award
 
-PUBLISHED = [Award.Status.ACCEPTED, Award.Status.ACTIVE, Award.Status.COMPLETED]
+PUBLISHED = [Award.Status.ACCEPTED, Award.Status.ACTIVE]
 
 
 def publishable_awards(round_: Round | None = None) -> QuerySet[Award]:

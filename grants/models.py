@@ -59,18 +59,13 @@ class Award(StatusMachine):
         DECLINED = "declined", "Declined"
         LAPSED = "lapsed", "Lapsed"
         ACTIVE = "active", "Active"
-        COMPLETED = "completed", "Completed"
-        SUSPENDED = "suspended", "Suspended"
-        CLAWED_BACK = "clawed_back", "Clawed back"
 
     TRANSITIONS = {
         Status.OFFERED: {Status.ACCEPTED, Status.DECLINED, Status.LAPSED},
-        Status.ACCEPTED: {Status.ACTIVE, Status.SUSPENDED},
-        Status.ACTIVE: {Status.COMPLETED, Status.SUSPENDED, Status.CLAWED_BACK},
-        Status.SUSPENDED: {Status.ACTIVE, Status.CLAWED_BACK},
+        Status.ACCEPTED: {Status.ACTIVE},
     }
-    # Money the ringfence has promised: declined and lapsed offers, and money clawed back, return to the pot.
-    COMMITTED = [Status.OFFERED, Status.ACCEPTED, Status.ACTIVE, Status.COMPLETED, Status.SUSPENDED]
+    # Money the ringfence has promised: declined and lapsed offers return to the pot.
+    COMMITTED = [Status.OFFERED, Status.ACCEPTED, Status.ACTIVE]
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="awards")
@@ -106,18 +101,19 @@ class Tranche(StatusMachine):
         DUE = "due", "Due"
         RELEASED = "released", "Released"
         PAID = "paid", "Paid"
-        FAILED = "failed", "Failed"
         REVERSED = "reversed", "Reversed"
 
     class Rail(models.TextChoices):
         BACS = "bacs", "Bank transfer (BACS)"
         STRIPE = "stripe", "Stripe Connect"
 
+    # A bank transfer goes from due to paid; a Stripe transfer is released, then confirmed paid by Stripe. Stripe's
+    # events can come before our own record of the release is committed, so a due tranche may be paid or reversed
+    # straight away.
     TRANSITIONS = {
         Status.SCHEDULED: {Status.DUE},
-        Status.DUE: {Status.RELEASED, Status.PAID},
-        Status.RELEASED: {Status.PAID, Status.FAILED, Status.REVERSED},
-        Status.FAILED: {Status.RELEASED},
+        Status.DUE: {Status.RELEASED, Status.PAID, Status.REVERSED},
+        Status.RELEASED: {Status.PAID, Status.REVERSED},
         Status.PAID: {Status.REVERSED},
     }
 

@@ -25,13 +25,6 @@ from grants.services import GrantError
 
 logger = logging.getLogger(__name__)
 
-# How far along a tranche is: a webhook may move it only to a later stage, so events arriving out of order are safe.
-STAGE = {
-    Tranche.Status.SCHEDULED: 0, Tranche.Status.DUE: 1, Tranche.Status.FAILED: 2, Tranche.Status.RELEASED: 3,
-    Tranche.Status.PAID: 4, Tranche.Status.REVERSED: 5,
-}
-
-
 def stripe_enabled() -> bool:
     return bool(settings.STRIPE_SECRET_KEY)
 
@@ -127,8 +120,8 @@ def tranche_release_stripe(*, tranche: Tranche, acting_user: User) -> Tranche:
             audit_record(acting_user=acting_user, action=AuditAction.STRIPE_PAYMENT_BEGUN, target=tranche)
     with transaction.atomic():
         tranche = _locked(tranche)
-        if STAGE[tranche.status] >= STAGE[Tranche.Status.RELEASED]:
-            return tranche  # released already, by this or another request
+        if tranche.has_reached(Tranche.Status.RELEASED):
+            return tranche  # released already, by this or another request, or Stripe has reported the transfer
         account = ConnectedAccount.objects.get(organisation=tranche.award.application.organisation)
         client = stripe_client()
         transfer = _existing_transfer(client, tranche) or client.v1.transfers.create(
@@ -189,9 +182,14 @@ def _tranche_for(transfer) -> Tranche | None:
 
 
 def _move_forward(tranche: Tranche, status: str, action: AuditAction) -> None:
-    if STAGE[status] <= STAGE[tranche.status]:
+    """Moves a tranche on as a Stripe event reports, only ever forward, so events arriving out of order are safe."""
+    if tranche.has_reached(status):
         return  # an older event arriving late: the tranche is already further along
-    previous, tranche.status = tranche.status, status
+    if not tranche.can_transition_to(status):
+        # Stored and answered all the same, so that Stripe does not send it again and again: finance must look.
+        logger.error("Stripe reported %s as %s, which it cannot be while it is %s", tranche, status, tranche.status)
+        return
+    previous = tranche.transition_to(status)
     if status == Tranche.Status.PAID and tranche.paid_on is None:
         tranche.paid_on = timezone.localdate()
     tranche.save()
@@ -207,7 +205,8 @@ def _apply(event_type: str, obj) -> None:
             tranche.stripe_transfer_id, tranche.rail = obj["id"], Tranche.Rail.STRIPE
         # The money is in the grantee's Stripe balance: for the ledger, the tranche is paid.
         _move_forward(tranche, Tranche.Status.PAID, AuditAction.STRIPE_CONFIRMED)
-        _mark_award_active(Award.objects.select_for_update().get(pk=tranche.award_id), None)
+        if tranche.status == Tranche.Status.PAID:
+            _mark_award_active(Award.objects.select_for_update().get(pk=tranche.award_id), None)
     elif event_type == "transfer.reversed":
         tranche = _tranche_for(obj)
         if tranche is not None:

@@ -65,11 +65,16 @@ def not_funded_content(application: Application) -> NotFundedContent:
     )
 
 
-def decisions_for(round_: Round) -> dict[int, Decision]:
+def decisions_for(application_ids: list[int]) -> dict[int, Decision]:
     return {
         decision.application_id: decision
-        for decision in Decision.objects.filter(application__round=round_).select_related("decided_by", "confirmed_by")
+        for decision in Decision.objects.filter(application__in=application_ids).select_related("decided_by", "confirmed_by")
     }
+
+
+def decided_in(round_: Round) -> set[int]:
+    """The ids of the round's applications that have a decision recorded, confirmed or not."""
+    return set(Decision.objects.filter(application__round=round_).values_list("application_id", flat=True))
 
 
 def decisions_awaiting_confirmation(round_: Round) -> QuerySet[Decision]:
@@ -110,9 +115,9 @@ def applications_awaiting_letters(round_: Round) -> QuerySet[Application]:
 
 
 def tranches_for_finance() -> QuerySet:
-    """Tranches that need finance's attention: due, failed, or released and waiting for Stripe to confirm."""
+    """Tranches that need finance's attention: due, or released and waiting for Stripe to confirm."""
     return (
-        Tranche.objects.filter(status__in=[Tranche.Status.DUE, Tranche.Status.FAILED, Tranche.Status.RELEASED])
+        Tranche.objects.filter(status__in=[Tranche.Status.DUE, Tranche.Status.RELEASED])
         .select_related("award__application__organisation", "award__round")
         .order_by("due_at", "award__application__reference", "number")
     )

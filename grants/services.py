@@ -41,21 +41,28 @@ class RingfenceExceeded(GrantError):
 
 
 def committed_in(round_: Round) -> Decimal:
-    """What the round has promised: offered, accepted, active, completed and suspended awards."""
+    """What the round has promised: offered, accepted and active awards."""
     return Award.objects.filter(round=round_, status__in=Award.COMMITTED).aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
-def decision_proposals(round_: Round) -> dict[int, tuple[str, Decimal | None]]:
+# Applications a decision can be recorded on: scored, or not funded while money may still come back to the pot.
+DECIDABLE = [Application.Status.SCORED, Application.Status.NOT_FUNDED]
+NO_PROPOSAL = (Decision.Outcome.NOT_FUND, None)
+
+
+def decision_proposals(round_: Round, *, ranked: list | None = None) -> dict[int, tuple[str, Decimal | None]]:
     """Funds ranked applications in rank order, in full, while the ringfence has room: application id -> proposal.
 
     Money already promised to awards counts first; an application that does not fit is proposed not to be funded,
-    and a smaller one further down may still fit.
+    and a smaller one further down may still fit. `ranked` is the round's ranking (`ranking_for`) when the caller
+    has read it already: reading it is most of the work.
     """
     room = round_.budget - committed_in(round_)
     proposals = {}
-    _, ranked = ranking_for(round_)
+    if ranked is None:
+        _, ranked = ranking_for(round_)
     for entry in ranked:
-        if entry.rank is None or entry.application.status not in (Application.Status.SCORED, Application.Status.NOT_FUNDED):
+        if entry.rank is None or entry.application.status not in DECIDABLE:
             continue
         if entry.amount_requested <= room:
             proposals[entry.application_id] = (Decision.Outcome.FUND, entry.amount_requested)
@@ -68,53 +75,72 @@ def decision_proposals(round_: Round) -> dict[int, tuple[str, Decimal | None]]:
 def decision_record(
     *, application: Application, outcome: str, amount: Decimal | None, reason: str, acting_user: User
 ) -> Decision:
-    """Records one manager's decision. Anything other than the ranking's proposal needs a written reason."""
+    """Records one manager's decision. Anything other than the ranking's proposal needs a written reason.
+
+    The round is ranked before the application's row is locked, not while the lock is held: ranking reads every
+    score in the round, and the lock protects only this application's status.
+    """
+    proposal = decision_proposals(application.round).get(application.pk, NO_PROPOSAL)
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("round").get(pk=application.pk)
-        if application.status not in (Application.Status.SCORED, Application.Status.NOT_FUNDED):
-            raise GrantError(f"{application} cannot be decided now: it is {application.get_status_display().lower()}.")
-        if Award.objects.filter(application=application).exists():
-            raise GrantError(f"{application} already has an award.")
-        proposed_outcome, proposed_amount = decision_proposals(application.round).get(
-            application.pk, (Decision.Outcome.NOT_FUND, None)
-        )
-        if outcome == Decision.Outcome.FUND:
-            if amount is None or amount <= 0:
-                raise GrantError("Enter the amount to offer.")
-            if amount > application.amount_requested:
-                raise GrantError(f"You cannot offer more than the {application.amount_requested} asked for.")
-        else:
-            amount = None
-        departs = (outcome, amount) != (proposed_outcome, proposed_amount)
-        if departs and not reason.strip():
-            raise GrantError("Give a reason: this decision is different from what the ranking proposes.")
-        decision, _ = Decision.objects.update_or_create(
-            application=application,
-            defaults={
-                "outcome": outcome, "amount": amount, "proposed_outcome": proposed_outcome,
-                "proposed_amount": proposed_amount, "reason": reason.strip(), "decided_by": acting_user,
-                "confirmed_by": None, "confirmed_at": None,
-            },
-        )
-        if amount:
-            audit_record(acting_user=acting_user, action=AuditAction.FUNDING_PROPOSED, target=application,
-                         to_state=decision.get_outcome_display(), reason=reason, data={"amount": amount})
-        else:
-            audit_record(acting_user=acting_user, action=AuditAction.NOT_FUNDING_PROPOSED, target=application,
-                         to_state=decision.get_outcome_display(), reason=reason)
-        return decision
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        return _decision_save(application, proposal, outcome=outcome, amount=amount, reason=reason,
+                              acting_user=acting_user)
 
 
 def decisions_accept_proposals(*, round_: Round, acting_user: User) -> int:
-    """Records the ranking's proposal for every ranked application not yet decided."""
-    decided = set(Decision.objects.filter(application__round=round_).values_list("application_id", flat=True))
-    count = 0
-    for application_id, (outcome, amount) in decision_proposals(round_).items():
-        if application_id not in decided:
-            decision_record(application=Application.objects.get(pk=application_id), outcome=outcome, amount=amount,
-                            reason="", acting_user=acting_user)
-            count += 1
-    return count
+    """Records the ranking's proposal for every ranked application not yet decided.
+
+    The round is ranked once, and every decision is recorded in one transaction under the same row locks that
+    `decision_record` takes, so either all of them are recorded or, if one is refused, none is.
+    """
+    proposals = decision_proposals(round_)
+    with transaction.atomic():
+        undecided = (
+            Application.objects.select_for_update().filter(round=round_, status__in=DECIDABLE)
+            .exclude(pk__in=Decision.objects.filter(application__round=round_).values("application_id"))
+            .order_by("pk")
+        )
+        applications = [application for application in undecided if application.pk in proposals]
+        for application in applications:
+            outcome, amount = proposal = proposals[application.pk]
+            _decision_save(application, proposal, outcome=outcome, amount=amount, reason="", acting_user=acting_user)
+        return len(applications)
+
+
+def _decision_save(
+    application: Application, proposal: tuple, *, outcome: str, amount: Decimal | None, reason: str, acting_user: User
+) -> Decision:
+    """Checks and saves one decision on an application whose row the caller has locked."""
+    if application.status not in DECIDABLE:
+        raise GrantError(f"{application} cannot be decided now: it is {application.get_status_display().lower()}.")
+    if Award.objects.filter(application=application).exists():
+        raise GrantError(f"{application} already has an award.")
+    proposed_outcome, proposed_amount = proposal
+    if outcome == Decision.Outcome.FUND:
+        if amount is None or amount <= 0:
+            raise GrantError("Enter the amount to offer.")
+        if amount > application.amount_requested:
+            raise GrantError(f"You cannot offer more than the {application.amount_requested} asked for.")
+    else:
+        amount = None
+    departs = (outcome, amount) != (proposed_outcome, proposed_amount)
+    if departs and not reason.strip():
+        raise GrantError("Give a reason: this decision is different from what the ranking proposes.")
+    decision, _ = Decision.objects.update_or_create(
+        application=application,
+        defaults={
+            "outcome": outcome, "amount": amount, "proposed_outcome": proposed_outcome,
+            "proposed_amount": proposed_amount, "reason": reason.strip(), "decided_by": acting_user,
+            "confirmed_by": None, "confirmed_at": None,
+        },
+    )
+    if amount:
+        audit_record(acting_user=acting_user, action=AuditAction.FUNDING_PROPOSED, target=application,
+                     to_state=decision.get_outcome_display(), reason=reason, data={"amount": amount})
+    else:
+        audit_record(acting_user=acting_user, action=AuditAction.NOT_FUNDING_PROPOSED, target=application,
+                     to_state=decision.get_outcome_display(), reason=reason)
+    return decision
 
 
 def decision_confirm(*, decision: Decision, acting_user: User) -> Decision:

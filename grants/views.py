@@ -5,6 +5,7 @@ from threading import Thread
 import stripe
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import close_old_connections
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -50,6 +51,10 @@ from grants.services import (
 )
 
 
+# As many rows as the ranking shows on a page: the time a page takes then grows only as ranking the round does.
+DECISIONS_PAGE_SIZE = 100
+
+
 def site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
@@ -66,29 +71,26 @@ def decisions(request, pk: int):
         messages.success(request, f"{made} proposed decisions recorded. Another programme manager must now confirm them.")
         return redirect("grants:decisions", pk=round_.pk)
     _, ranked = ranking_for(round_)
-    proposals = decision_proposals(round_)
-    recorded = selectors.decisions_for(round_)
+    proposals = decision_proposals(round_, ranked=ranked)
+    ranked = [entry for entry in ranked if entry.rank]
+    decided = selectors.decided_in(round_)
+    page = Paginator(ranked, DECISIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    recorded = selectors.decisions_for([entry.application_id for entry in page.object_list])
     rows = [
         {"entry": entry, "proposal": proposals.get(entry.application_id), "decision": recorded.get(entry.application_id)}
-        for entry in ranked
-        if entry.rank
+        for entry in page.object_list
     ]
     committed = committed_in(round_)
     return render(request, "grants/decisions.html", {
-        "round": round_, "rows": rows, "committed": committed, "remaining": round_.budget - committed,
-        "undecided": sum(1 for row in rows if row["decision"] is None),
+        "round": round_, "rows": rows, "page": page, "committed": committed, "remaining": round_.budget - committed,
+        "undecided": sum(1 for entry in ranked if entry.application_id not in decided),
     })
 
 
 @role_required(Role.PROGRAMME_MANAGER)
 def decide(request, pk: int):
     application = application_selectors.application_for_review(pk)
-    proposal = decision_proposals(application.round).get(application.pk)
-    existing = Decision.objects.filter(application=application).first()
-    initial = {"outcome": existing.outcome, "amount": existing.amount, "reason": existing.reason} if existing else (
-        {"outcome": proposal[0], "amount": proposal[1]} if proposal else {}
-    )
-    form = DecisionForm(request.POST or None, initial=initial)
+    form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             decision_record(application=application, outcome=form.cleaned_data["outcome"],
@@ -99,6 +101,13 @@ def decide(request, pk: int):
         else:
             messages.success(request, f"Decision on {application} saved. Another programme manager must confirm it.")
             return redirect("grants:decisions", pk=application.round_id)
+    # Ranked only when the page is shown: recording a decision ranks the round itself.
+    proposal = decision_proposals(application.round).get(application.pk)
+    if not form.is_bound:
+        existing = Decision.objects.filter(application=application).first()
+        form.initial = {"outcome": existing.outcome, "amount": existing.amount, "reason": existing.reason} if existing else (
+            {"outcome": proposal[0], "amount": proposal[1]} if proposal else {}
+        )
     return render(request, "grants/decide.html", {"application": application, "form": form, "proposal": proposal})
 
 

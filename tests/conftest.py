@@ -8,6 +8,7 @@ from django.core.cache import cache
 from accounts.models import Role
 from tests.clients import signed_in_client
 from tests.factories import MembershipFactory, RoundFactory, UserFactory
+from tests.grants.fake_stripe import WEBHOOK_SECRET, FakeStripe
 
 
 @pytest.fixture
@@ -122,3 +123,14 @@ def form_data():
         return parser.data
 
     return read
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    """Stripe's API on a local port, with the service configured to pay through it and take its webhooks."""
+    fake = FakeStripe().start()
+    settings.STRIPE_SECRET_KEY = "sk_test_local"
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    yield fake
+    fake.stop()

@@ -6,6 +6,7 @@ from django.db import models
 from applications.models.applications import Application
 from applications.models.organisations import Organisation
 from applications.models.rounds import Round
+from core.state import StatusMachine
 
 
 class DeadlineExtension(models.Model):
@@ -26,7 +27,7 @@ class DeadlineExtension(models.Model):
         return f"{self.organisation}: until {self.closes_at:%d %b %Y %H:%M}"
 
 
-class AdjustmentRequest(models.Model):
+class AdjustmentRequest(StatusMachine):
     """An applicant's request for a reasonable adjustment, and the funder's answer."""
 
     class Kind(models.TextChoices):
@@ -38,6 +39,11 @@ class AdjustmentRequest(models.Model):
         REQUESTED = "requested", "Waiting for a reply"
         AGREED = "agreed", "Agreed"
         DECLINED = "declined", "Not agreed"
+
+    # Answered once: the applicant has been told, so an answer is never changed.
+    TRANSITIONS = {
+        Status.REQUESTED: {Status.AGREED, Status.DECLINED},
+    }
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="adjustments")
     kind = models.CharField(max_length=20, choices=Kind.choices)

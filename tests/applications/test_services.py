@@ -248,6 +248,13 @@ def test_other_requests_wait_for_a_programme_manager(applicant, programme_manage
         adjustment_decide(adjustment=adjustment, agreed=False, response="Changed my mind", acting_user=programme_manager)
 
 
+def test_copying_a_completed_round_starts_a_draft_numbered_afresh(programme_manager):
+    source = RoundFactory(reference_prefix="DHC27", status=Round.Status.COMPLETED, last_reference_number=40)
+    copy = round_copy(source=source, acting_user=programme_manager)
+    assert (copy.status, copy.last_reference_number) == (Round.Status.DRAFT, 0)
+    assert (copy.budget, copy.closes_at.year) == (source.budget, source.closes_at.year + 1)
+
+
 def test_copying_a_round_starts_next_years_draft_with_the_same_rules(programme_manager):
     source = RoundFactory(reference_prefix="DHC27", minimum_disabled_board_share=60)
     CriterionFactory(round=source, name="Need")

@@ -1,5 +1,5 @@
 """A scored round ready for decisions: applications ranked by weighted total, two programme managers; an accepted
-award to pay, and a stand-in for Stripe's API."""
+award to pay, connected to Stripe's stand-in (`fake_stripe`, shared from tests/conftest.py)."""
 
 from decimal import Decimal
 
@@ -18,7 +18,6 @@ from tests.factories import (
     UserFactory,
     described_criteria,
 )
-from tests.grants.fake_stripe import WEBHOOK_SECRET, FakeStripe
 
 
 def scored(round_, assessors, *, reference, amount, score):
@@ -50,16 +49,6 @@ def scored_round(db):
 @pytest.fixture
 def second_manager(db):
     return UserFactory(role=Role.PROGRAMME_MANAGER, full_name="Second Manager")
-
-
-@pytest.fixture
-def fake_stripe(settings):
-    fake = FakeStripe().start()
-    settings.STRIPE_SECRET_KEY = "sk_test_local"
-    settings.STRIPE_API_BASE = fake.url
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -192,6 +192,25 @@ def test_a_transfer_reported_for_a_tranche_paid_by_bank_transfer_is_logged_not_r
     assert "paid by bank transfer: one of the two must be reversed" in caplog.text
 
 
+def test_a_transfer_reported_for_a_tranche_not_yet_due_is_logged_not_recorded(fake_stripe, accepted_award, caplog):
+    scheduled = accepted_award.tranches.get(number=2)
+    event = transfer_event("evt_6", "transfer.created", scheduled)
+    assert webhook_receive(payload=signed(event)[0], signature=signed(event)[1]) is not None
+    scheduled.refresh_from_db()
+    assert scheduled.status == Tranche.Status.SCHEDULED
+    assert "which it cannot be while it is scheduled" in caplog.text
+    assert Award.objects.get(pk=accepted_award.pk).status == Award.Status.ACCEPTED  # nothing has been paid
+
+
+def test_a_reversal_reported_before_our_release_is_committed_is_recorded(fake_stripe, accepted_award, connected):
+    tranche = first_tranche(accepted_award)
+    for event in (transfer_event("evt_7", "transfer.reversed", tranche), transfer_event("evt_8", "transfer.created", tranche)):
+        webhook_receive(payload=signed(event)[0], signature=signed(event)[1])
+    tranche.refresh_from_db()
+    assert tranche.status == Tranche.Status.REVERSED
+    assert AuditEvent.objects.filter(target_id=str(tranche.pk), to_state="reversed").count() == 1
+
+
 @pytest.mark.parametrize(
     "tamper",
     [

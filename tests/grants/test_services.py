@@ -10,10 +10,13 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.services import user_role_change
 from applications.models import Application
+from assessment.selectors import ranking_for
 from core.models import AuditEvent
+from core.services import audit_record
 from core.state import InvalidTransition
 from grants.audit import AuditAction
 from grants.models import Award, Decision, Letter, Tranche
+from grants import services
 from grants.schedule import tranche_amounts
 from grants.services import (
     GrantError,
@@ -30,6 +33,7 @@ from grants.services import (
     letter_issue,
 )
 from tests.factories import ApplicationFactory, AwardFactory, RoundFactory, UserFactory
+from tests.grants.conftest import scored
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +128,45 @@ def test_confirming_the_proposals_awards_and_refuses_within_the_ringfence(scored
     assert committed_in(round_) == Decimal("9000.00")
 
 
+def test_accepting_the_proposals_ranks_the_round_once(scored_round, programme_manager, monkeypatch):
+    round_, applications = scored_round
+    for reference in ("D-0004", "D-0005"):
+        scored(round_, list(round_.assessors.all()), reference=reference, amount="1000.00", score=2)
+    rankings = []
+    monkeypatch.setattr(services, "ranking_for", lambda *args: rankings.append(args) or ranking_for(*args))
+    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager) == 5
+    assert len(rankings) == 1
+
+
+def test_accepting_the_proposals_records_all_of_them_or_none(scored_round, programme_manager, monkeypatch):
+    round_, _ = scored_round
+    recorded = []
+
+    def fail_on_the_third(**kwargs):
+        recorded.append(kwargs["target"])
+        if len(recorded) == 3:
+            raise RuntimeError("the database went away")
+        return audit_record(**kwargs)
+
+    monkeypatch.setattr(services, "audit_record", fail_on_the_third)
+    with pytest.raises(RuntimeError):
+        decisions_accept_proposals(round_=round_, acting_user=programme_manager)
+    assert not Decision.objects.exists()
+    monkeypatch.undo()
+    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager) == 3
+    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager) == 0
+
+
+def test_recording_a_decision_ranks_the_round_before_locking_the_application(scored_round, programme_manager, monkeypatch):
+    _, (first, _, _) = scored_round
+    outside = len(connection.savepoint_ids)
+    depths = []
+    monkeypatch.setattr(services, "ranking_for",
+                        lambda *args: depths.append(len(connection.savepoint_ids)) or ranking_for(*args))
+    decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="", acting_user=programme_manager)
+    assert depths == [outside]
+
+
 def test_an_offer_over_the_ringfence_is_refused(programme_manager):
     round_ = RoundFactory(budget=Decimal("5000.00"), maximum_award=Decimal("5000.00"))
     award_offer(application=ApplicationFactory(round=round_, status="scored"), amount=Decimal("4000"),
@@ -192,10 +235,8 @@ def test_an_offer_cannot_be_accepted_after_its_deadline_and_lapses(programme_man
     ("from_status", "allowed"),
     [
         ("offered", {"accepted", "declined", "lapsed"}),
-        ("accepted", {"active", "suspended"}),
-        ("active", {"completed", "suspended", "clawed_back"}),
-        ("suspended", {"active", "clawed_back"}),
-        ("declined", set()), ("lapsed", set()), ("completed", set()), ("clawed_back", set()),
+        ("accepted", {"active"}),
+        ("active", set()), ("declined", set()), ("lapsed", set()),
     ],
 )
 def test_the_award_lifecycle_allows_only_its_own_moves(from_status, allowed):

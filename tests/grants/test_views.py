@@ -2,9 +2,14 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessment.selectors import ranking_for
 from grants.models import Award, Decision, Letter
+from grants.services import decision_record
+from tests.grants.conftest import scored
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +59,19 @@ def test_a_partial_offer_from_the_page_needs_a_reason(client_for, scored_round, 
     assert "Give a reason" in refused.content.decode()
     client_for(programme_manager).post(url, {"outcome": "fund", "amount": "4000", "reason": "Partial"})
     assert Decision.objects.get().amount == 4000
+
+
+def test_the_decision_page_starts_from_the_proposal_then_from_the_decision_recorded(
+    client_for, scored_round, programme_manager, form_data
+):
+    _, (first, _, _) = scored_round
+    manager, url = client_for(programme_manager), reverse("grants:decide", kwargs={"pk": first.pk})
+    page = manager.get(url)
+    assert "The ranking proposes: fund £6,000" in page.content.decode()
+    assert form_data(page)["outcome"] == ["fund"]
+    manager.post(url, {"outcome": "fund", "amount": "4000", "reason": "Partial"})
+    again = form_data(manager.get(url))
+    assert again["reason"] == ["Partial"]
 
 
 def test_declining_needs_a_yes_and_returns_the_money(client_for, scored_round, programme_manager, second_manager):
@@ -196,3 +214,57 @@ def test_a_payment_dated_before_the_grant_was_accepted_is_explained_beside_the_d
     assert 'value="BACS-1999"' in content and 'value="1999"' in content
     tranche.refresh_from_db()
     assert tranche.status == "due"
+
+
+def more_scored(round_, count: int, start: int) -> None:
+    for number in range(start, start + count):
+        scored(round_, list(round_.assessors.all()), reference=f"D-{number:04d}", amount="1000.00", score=number % 6)
+
+
+def test_the_decisions_page_makes_as_many_queries_for_30_applications_as_for_5(
+    client_for, scored_round, programme_manager, django_assert_max_num_queries
+):
+    round_, (first, _, _) = scored_round
+    more_scored(round_, 2, start=4)
+    decision_record(application=first, outcome="fund", amount=first.amount_requested, reason="",
+                    acting_user=programme_manager)
+    manager, url = client_for(programme_manager), reverse("grants:decisions", kwargs={"pk": round_.pk})
+    with CaptureQueriesContext(connection) as five:
+        assert manager.get(url).status_code == 200
+    more_scored(round_, 25, start=6)
+    with django_assert_max_num_queries(len(five.captured_queries)):
+        response = manager.get(url)
+        assert response.status_code == 200
+    assert response.content.decode().count("Change<span") == 30
+
+
+def test_the_decisions_page_is_paged_and_counts_every_undecided_application(
+    client_for, scored_round, programme_manager, monkeypatch
+):
+    round_, (first, _, _) = scored_round
+    more_scored(round_, 2, start=4)
+    decision_record(application=first, outcome="fund", amount=first.amount_requested, reason="",
+                    acting_user=programme_manager)
+    monkeypatch.setattr("grants.views.DECISIONS_PAGE_SIZE", 3)
+    manager, url = client_for(programme_manager), reverse("grants:decisions", kwargs={"pk": round_.pk})
+    first_page, second_page = (manager.get(url, {"page": number}) for number in (1, 2))
+    assert first_page.status_code == second_page.status_code == 200
+    first_page, second_page = first_page.content.decode(), second_page.content.decode()
+    assert (first_page.count("Change<span"), second_page.count("Change<span")) == (3, 2)
+    assert "Page 1 of 2" in first_page and "D-0001" in first_page and "D-0001" not in second_page
+    assert "Record the 4 proposed decisions" in second_page
+
+
+def test_the_decisions_page_ranks_the_round_once(client_for, scored_round, programme_manager, monkeypatch):
+    round_, _ = scored_round
+    rankings = []
+
+    def counted(*args):
+        rankings.append(args)
+        return ranking_for(*args)
+
+    # The page's own reading and the proposals' are both counted, wherever they are called from.
+    monkeypatch.setattr("grants.views.ranking_for", counted)
+    monkeypatch.setattr("grants.services.ranking_for", counted)
+    assert client_for(programme_manager).get(reverse("grants:decisions", kwargs={"pk": round_.pk})).status_code == 200
+    assert len(rankings) == 1
