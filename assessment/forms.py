@@ -162,6 +162,10 @@ class RankingFilterForm(forms.Form):
                            Application.Status.NOT_FUNDED)
         ]
 
+    def chosen(self) -> dict:
+        """The filters asked for; an unknown borough or status in the address narrows nothing."""
+        return {"borough": self.cleaned_data["borough"], "status": self.cleaned_data["status"]} if self.is_valid() else {}
+
 
 class SpreadsheetUploadForm(GovukFormMixin, forms.Form):
     submit_label = "Upload scores"

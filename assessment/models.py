@@ -26,6 +26,42 @@ class Allocation(models.Model):
         return f"{self.application} to {self.assessor}"
 
 
+class Interests(models.TextChoices):
+    """Where an assessor stands with an application they were given. The rule every page, service and spreadsheet
+    follows: an application's answers stay hidden, and it cannot be scored, until the assessor has declared no
+    conflict of interest with it."""
+
+    UNDECLARED = "undeclared", "Declare your interests"
+    CONFLICT = "conflict", "Conflict declared"
+    NO_CONFLICT = "no_conflict", "No conflict"
+
+    @classmethod
+    def of(cls, declaration: "ConflictDeclaration | None") -> "Interests":
+        if declaration is None:
+            return cls.UNDECLARED
+        return cls.CONFLICT if declaration.has_conflict else cls.NO_CONFLICT
+
+    @property
+    def declared(self) -> bool:
+        return self is not Interests.UNDECLARED
+
+    @property
+    def conflicted(self) -> bool:
+        return self is Interests.CONFLICT
+
+    @property
+    def cleared(self) -> bool:
+        return self is Interests.NO_CONFLICT
+
+
+class ConflictDeclarationQuerySet(models.QuerySet):
+    def conflicts(self):
+        return self.filter(has_conflict=True)
+
+    def cleared(self):
+        return self.filter(has_conflict=False)
+
+
 class ConflictDeclaration(models.Model):
     """An assessor's answer, before they see an application, to whether they have a conflict of interest."""
 
@@ -34,6 +70,8 @@ class ConflictDeclaration(models.Model):
     has_conflict = models.BooleanField()
     nature = models.TextField(blank=True)
     declared_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConflictDeclarationQuerySet.as_manager()
 
     class Meta:
         db_table = "applications_conflictdeclaration"

@@ -2,7 +2,12 @@
 
 from accounts.permissions import is_assessor
 from applications.models import Application
-from assessment.models import ConflictDeclaration
+from assessment.models import ConflictDeclaration, Interests
+
+
+def interests_of(assessor, application: Application) -> Interests:
+    """Whether the assessor has declared their interests in the application, and what they declared."""
+    return Interests.of(ConflictDeclaration.objects.filter(application=application, assessor=assessor).first())
 
 
 def is_allocated_without_conflict(user, application: Application) -> bool:
@@ -10,5 +15,5 @@ def is_allocated_without_conflict(user, application: Application) -> bool:
     return (
         is_assessor(user)
         and application.allocations.filter(assessor=user).exists()
-        and ConflictDeclaration.objects.filter(application=application, assessor=user, has_conflict=False).exists()
+        and interests_of(user, application).cleared
     )

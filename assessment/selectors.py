@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Min, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, Round
-from assessment.models import Allocation, Assessment, ConflictDeclaration, ModeratedScore, Score
+from assessment.models import Allocation, Assessment, ConflictDeclaration, Interests, ModeratedScore, Score
 from assessment.scoring import CriterionScores, Ranked, rank, weighted_total
 
 
@@ -28,7 +28,7 @@ def allocations_for_assessor(user) -> list:
         if assessment.allocation_id not in assessments or assessment.status == Assessment.Status.DRAFT:
             assessments[assessment.allocation_id] = assessment
     for allocation in allocations:
-        allocation.declaration = declarations.get(allocation.application_id)
+        allocation.interests = Interests.of(declarations.get(allocation.application_id))
         allocation.current = assessments.get(allocation.pk)
     return allocations
 
@@ -54,7 +54,8 @@ def round_allocations(round_: Round) -> QuerySet[Application]:
         .select_related("organisation")
         .prefetch_related(
             Prefetch("allocations", queryset=Allocation.objects.select_related("assessor")),
-            Prefetch("conflict_declarations", queryset=ConflictDeclaration.objects.select_related("assessor")),
+            Prefetch("conflict_declarations", ConflictDeclaration.objects.conflicts().select_related("assessor"),
+                     to_attr="conflicts"),
         )
         .order_by("reference")
     )
@@ -183,6 +184,16 @@ def ranking_for(round_: Round):
     ranked = rank(entries, tie_break=round_.tie_break, heaviest_criterion_id=heaviest.pk if heaviest else None,
                   budget=round_.budget)
     return criteria, ranked
+
+
+def ranking_narrowed(ranked: list[Ranked], *, borough: str = "", status: str = "") -> list[Ranked]:
+    """The ranking as its filters narrow it, on the page and in its download alike. The rank and the running total
+    stay those of the whole round: narrowing the view does not move the funding line."""
+    return [
+        entry for entry in ranked
+        if (not borough or borough in entry.application.borough_codes)
+        and (not status or entry.application.status == status)
+    ]
 
 
 def assessments_for_moderation(application: Application) -> dict:

@@ -4,7 +4,7 @@ Each function runs in one transaction and writes its audit event.
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -12,6 +12,7 @@ from applications.models import Application, Criterion, Round
 from applications.services import ApplicationError
 from assessment.audit import AuditAction
 from assessment.models import Allocation, Assessment, ConflictDeclaration, ModeratedScore, Score, ScreeningDecision
+from assessment.permissions import interests_of
 from core.emails import email_send_on_commit
 from core.services import audit_record
 from core.templatetags.govuk import plain_number
@@ -62,17 +63,13 @@ def application_screen(*, application: Application, eligible: bool, reason: str,
 # Allocation and conflicts ------------------------------------------------------------------------------------------
 
 
-def _declared_conflict(application: Application, assessor: User) -> bool:
-    return ConflictDeclaration.objects.filter(application=application, assessor=assessor, has_conflict=True).exists()
-
-
 def allocation_add(*, application: Application, assessor: User, acting_user: User) -> Allocation:
     with transaction.atomic():
         if application.status not in SCOREABLE:
             raise ApplicationError(f"{application} is not ready to be scored: it must be screened as eligible first.")
         if assessor.role != Role.ASSESSOR or not application.round.assessors.filter(pk=assessor.pk).exists():
             raise ApplicationError(f"{assessor} is not on this round's panel of assessors.")
-        if _declared_conflict(application, assessor):
+        if interests_of(assessor, application).conflicted:
             raise ApplicationError(f"{assessor} has declared a conflict of interest with {application}.")
         try:
             with transaction.atomic():
@@ -109,13 +106,15 @@ def allocation_auto(*, round_: Round, acting_user: User) -> int:
         }
         applications = (
             round_.applications.filter(status__in=SCOREABLE)
-            .prefetch_related("allocations", "conflict_declarations")
+            .prefetch_related(
+                "allocations", Prefetch("conflict_declarations", ConflictDeclaration.objects.conflicts(), "conflicts")
+            )
             .order_by("reference")
         )
         made = []
         for application in applications:
             allocated = {allocation.assessor_id for allocation in application.allocations.all()}
-            conflicted = {d.assessor_id for d in application.conflict_declarations.all() if d.has_conflict}
+            conflicted = {declaration.assessor_id for declaration in application.conflicts}
             needed = round_.assessors_per_application - len(allocated)
             candidates = sorted(
                 (assessor for assessor in panel if assessor.pk not in allocated | conflicted),
@@ -164,10 +163,10 @@ def _current_draft(allocation: Allocation) -> Assessment:
 def _check_can_score(allocation: Allocation, acting_user: User) -> None:
     if acting_user != allocation.assessor:
         raise ApplicationError("Only the assessor it was given to can score this application.")
-    declaration = ConflictDeclaration.objects.filter(application=allocation.application, assessor=acting_user).first()
-    if declaration is None:
+    interests = interests_of(acting_user, allocation.application)
+    if not interests.declared:
         raise ApplicationError("Declare whether you have a conflict of interest before you score.")
-    if declaration.has_conflict:
+    if interests.conflicted:
         raise ApplicationError("You have declared a conflict of interest with this application, so you cannot score it.")
     if allocation.application.status not in SCOREABLE:
         raise ApplicationError("This application can no longer be scored.")

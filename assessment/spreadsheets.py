@@ -12,6 +12,7 @@ from applications.models import Application, Criterion, Round
 from applications.validators import MaxWordsValidator
 from assessment.forms import REASON_WORD_LIMIT
 from assessment.models import Allocation, Assessment, ConflictDeclaration, Score
+from assessment.permissions import interests_of
 from assessment.services import SCOREABLE, assessment_revise, assessment_save
 from core.spreadsheets import ImportProblem, export_file, sheet_check
 from core.templatetags.govuk import plain_number
@@ -80,11 +81,9 @@ class SheetRow:
 
 def scoring_sheet_rows(assessor) -> list[SheetRow]:
     """Every criterion of every application the assessor may score, filled with what they have given so far."""
-    declared = set(
-        ConflictDeclaration.objects.filter(assessor=assessor, has_conflict=False).values_list("application_id", flat=True)
-    )
+    cleared = ConflictDeclaration.objects.cleared().filter(assessor=assessor).values("application_id")
     allocations = (
-        Allocation.objects.filter(assessor=assessor, application_id__in=declared, application__status__in=SCOREABLE)
+        Allocation.objects.filter(assessor=assessor, application_id__in=cleared, application__status__in=SCOREABLE)
         .select_related("application__organisation", "application__round")
         .order_by("application__reference")
     )
@@ -146,9 +145,7 @@ class ScoringSheetResource(resources.Resource):
         )
         if allocation is None:
             raise ValidationError(f"{reference or 'A blank reference'} is not an application you have been given to score.")
-        if not ConflictDeclaration.objects.filter(
-            assessor=self.assessor, application=allocation.application, has_conflict=False
-        ).exists():
+        if not interests_of(self.assessor, allocation.application).cleared:
             raise ValidationError(f"Declare your interests in {reference} on the website before scoring it.")
         if allocation.application.status not in SCOREABLE:
             raise ValidationError(f"{reference} can no longer be scored.")

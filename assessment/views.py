@@ -22,6 +22,7 @@ from assessment.forms import (
     SpreadsheetUploadForm,
 )
 from assessment.models import Allocation, Assessment
+from assessment.permissions import interests_of
 from assessment.services import (
     SCOREABLE,
     allocation_add,
@@ -54,7 +55,7 @@ def assessor_dashboard(request):
 def declare(request, pk: int):
     allocation = selectors.allocation_for_assessor_or_404(request.user, pk)
     application = allocation.application
-    if application.conflict_declarations.filter(assessor=request.user).exists():
+    if interests_of(request.user, application).declared:
         return redirect("assessment:assess", pk=allocation.pk)
     form = ConflictForm(request.POST or None, organisation=application.organisation)
     if request.method == "POST" and form.is_valid():
@@ -72,10 +73,10 @@ def assess(request, pk: int):
     """The application beside the scoring form. A conflict, or no declaration yet, keeps the application hidden."""
     allocation = selectors.allocation_for_assessor_or_404(request.user, pk)
     application = allocation.application
-    declaration = application.conflict_declarations.filter(assessor=request.user).first()
-    if declaration is None:
+    interests = interests_of(request.user, application)
+    if not interests.declared:
         return redirect("assessment:declare", pk=allocation.pk)
-    if declaration.has_conflict:
+    if interests.conflicted:
         raise Http404("You declared a conflict of interest with this application")
     round_ = application.round
     criteria = round_.criteria.prefetch_related("descriptors").order_by("position", "id")
@@ -231,13 +232,7 @@ def ranking(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     criteria, ranked = selectors.ranking_for(round_)
     filters = RankingFilterForm(request.GET or None)
-    shown = ranked
-    if filters.is_valid():
-        borough, status = filters.cleaned_data["borough"], filters.cleaned_data["status"]
-        if borough:
-            shown = [e for e in shown if borough in e.application.borough_codes]
-        if status:
-            shown = [e for e in shown if e.application.status == status]
+    shown = selectors.ranking_narrowed(ranked, **filters.chosen())
     page = Paginator(shown, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     within = [entry for entry in ranked if entry.within_ringfence]
     return render(request, "assessment/manage/ranking.html", {
@@ -254,7 +249,8 @@ def ranking_download(request, pk: int, file_format: str):
         raise Http404
     round_ = get_object_or_404(Round, pk=pk)
     criteria, ranked = selectors.ranking_for(round_)
-    content, content_type = ranking_sheet(criteria, ranked, file_format)
+    shown = selectors.ranking_narrowed(ranked, **RankingFilterForm(request.GET or None).chosen())
+    content, content_type = ranking_sheet(criteria, shown, file_format)
     return download(content, content_type, f"{round_.reference_prefix}-ranking.{file_format}")
 
 

@@ -189,3 +189,17 @@ def test_criterion_guidance_is_shown_as_written_never_run_as_a_template(client_f
     content = response.content.decode()
     assert f"Weight: 60%. {escape(guidance)}" in content
     assert panel[0].email not in content
+
+
+def test_the_ranking_download_holds_what_the_filters_show(client_for, programme_manager, round_, panel):
+    scored = ApplicationFactory(round=round_, status="eligible", reference="R-1")
+    score_all(scored, panel, [4, 4])
+    ApplicationFactory(round=round_, status="eligible", reference="R-2")
+    manager = client_for(programme_manager)
+    page = manager.get(reverse("assessment:ranking", kwargs={"pk": round_.pk}), {"status": "scored"}).content.decode()
+    download = reverse("assessment:ranking_download", kwargs={"pk": round_.pk, "file_format": "csv"})
+    assert f'href="{download}?status=scored"' in page
+    narrowed = manager.get(download, {"status": "scored"}).content.decode()
+    assert "R-1" in narrowed and "R-2" not in narrowed
+    whole = manager.get(download).content.decode()
+    assert "R-1" in whole and "R-2" in whole
