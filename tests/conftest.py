@@ -60,9 +60,14 @@ def client_for():
 
 
 @pytest.fixture
-def run_worker(django_capture_on_commit_callbacks):
+def run_worker(django_capture_on_commit_callbacks, monkeypatch):
     """Runs the queued background tasks through the real worker, as `manage.py db_worker --batch` does, then the
-    work each task left for after its transaction (emails): the test's own transaction never commits."""
+    work each task left for after its transaction (emails), since the test's own transaction never commits.
+
+    Between tasks the worker closes its database connection to drop a broken one; here that connection holds the
+    test's transaction, so it is kept.
+    """
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
     def run():
         with django_capture_on_commit_callbacks(execute=True):

@@ -4,7 +4,7 @@ lone worker starts."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from core.queue import stale_tasks_requeue
 
@@ -20,5 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, older_than: int, **options):
+        if older_than < 0:
+            raise CommandError("--older-than must be zero or more seconds.")
         requeued, given_up = stale_tasks_requeue(older_than=timedelta(seconds=older_than))
         self.stdout.write(f"{requeued} tasks queued again, {given_up} given up.")
