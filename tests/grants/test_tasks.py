@@ -157,7 +157,8 @@ def worker_environment() -> dict:
     if connection.vendor == "sqlite":
         url = f"sqlite:///{database['NAME']}"
     else:
-        url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+        login = f"{database['USER']}:{database['PASSWORD']}" if database["PASSWORD"] else database["USER"]
+        url = f"postgres://{login}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     return {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
 
