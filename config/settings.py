@@ -117,8 +117,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20,
     }
-    # A file, not memory, so that tests can run a real worker process beside the test server on the same database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "db-test.sqlite3")}
+    # A file, not memory, so that tests can run a real worker process beside the test server on the same database;
+    # one for each test run, so that two runs at once keep apart.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"db-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (a round's letters) runs as tasks queued in the database; `manage.py db_worker` runs them.
