@@ -1,5 +1,7 @@
 """Pages for decisions and letters (programme managers) and for offers (grantees)."""
 
+from datetime import timedelta
+
 import stripe
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -42,6 +44,9 @@ from grants.services import (
     letter_batch_start,
     letter_issue,
 )
+
+
+WORKER_EXPECTED_WITHIN = timedelta(minutes=2)
 
 
 def site_url(request) -> str:
@@ -135,7 +140,9 @@ def letter_batch(request, pk: int):
     if request.headers.get("Accept") == "application/json":
         return JsonResponse({"done": batch.done, "failed": batch.failed, "total": batch.total,
                              "finished": not batch.waiting})
-    return render(request, "grants/letter_batch.html", {"batch": batch})
+    # Tasks start within seconds while a worker runs: a batch untouched for longer suggests none is running.
+    unstarted = batch.waiting == batch.total > 0 and timezone.now() - batch.started_at > WORKER_EXPECTED_WITHIN
+    return render(request, "grants/letter_batch.html", {"batch": batch, "unstarted": unstarted})
 
 
 @role_required(Role.PROGRAMME_MANAGER)

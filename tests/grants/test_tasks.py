@@ -19,7 +19,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Role
-from grants.models import Decision, Letter, LetterBatchItem
+from grants.models import Decision, Letter, LetterBatch, LetterBatchItem
 from grants.selectors import letter_batches_with_progress
 from grants.services import letter_batch_item_issue, letter_batch_start
 from tests.factories import AwardFactory, UserFactory
@@ -214,3 +214,14 @@ def test_a_batch_whose_worker_is_killed_half_way_finishes_with_every_letter_issu
         letters = Letter.objects.filter(application=award.application)
         assert sorted(letters.values_list("version", "large_print")) == [(1, False), (1, True)]
     assert not DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL).exists()
+
+
+def test_the_progress_page_says_when_no_worker_has_started_the_letters(client_for, django_capture_on_commit_callbacks):
+    round_, manager, _ = awarded(count=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = letter_batch_start(round_=round_, acting_user=manager, site_url=SITE)
+    url = reverse("grants:letter_batch", kwargs={"pk": batch.pk})
+    warning = "No letter has been started yet"
+    assert warning not in client_for(manager).get(url).content.decode()
+    LetterBatch.objects.filter(pk=batch.pk).update(started_at=timezone.now() - timedelta(minutes=3))
+    assert warning in client_for(manager).get(url).content.decode()
