@@ -3,8 +3,8 @@ acceptance, declining and lapsing. Each runs in one transaction with its audit e
 
 import hashlib
 import logging
-from functools import partial
 from datetime import timedelta
+from functools import partial
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -317,15 +317,17 @@ def letter_batch_item_issue(*, item_pk: int, site_url: str) -> LetterBatchItem:
         item = LetterBatchItem.objects.select_for_update().select_related("batch").get(pk=item_pk)
         if item.outcome != LetterBatchItem.Outcome.WAITING:
             return item
-        if Letter.objects.filter(application_id=item.application_id).exists():
+        # Another batch's task for the same application waits here until that one's letter is committed.
+        application = Application.objects.select_for_update().get(pk=item.application_id)
+        if Letter.objects.filter(application=application).exists():
             item.outcome = LetterBatchItem.Outcome.ALREADY_ISSUED
         else:
             try:
                 with transaction.atomic():
-                    letter_issue(application=item.application, acting_user=item.batch.started_by, site_url=site_url)
+                    letter_issue(application=application, acting_user=item.batch.started_by, site_url=site_url)
                 item.outcome = LetterBatchItem.Outcome.ISSUED
             except Exception:  # noqa: BLE001 - one bad letter must not stop the rest; it is counted and logged
-                logger.exception("Could not issue the letter for %s", item.application)
+                logger.exception("Could not issue the letter for %s", application)
                 item.outcome = LetterBatchItem.Outcome.FAILED
         item.settled_at = timezone.now()
         item.save(update_fields=["outcome", "settled_at"])

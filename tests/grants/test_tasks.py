@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -225,3 +226,27 @@ def test_the_progress_page_says_when_no_worker_has_started_the_letters(client_fo
     assert warning not in client_for(manager).get(url).content.decode()
     LetterBatch.objects.filter(pk=batch.pk).update(started_at=timezone.now() - timedelta(minutes=3))
     assert warning in client_for(manager).get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_issuing_the_same_letter_at_once_issue_it_once_and_both_finish():
+    round_, manager, _ = awarded(count=1)
+    first = letter_batch_start(round_=round_, acting_user=manager, site_url=SITE)
+    second = letter_batch_start(round_=round_, acting_user=manager, site_url=SITE)
+    items = [first.items.get(), second.items.get()]
+    start, outcomes = threading.Barrier(2), []
+
+    def issue(item):
+        start.wait()
+        try:
+            outcomes.append(letter_batch_item_issue(item_pk=item.pk, site_url=SITE).outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [LetterBatchItem.Outcome.ALREADY_ISSUED, LetterBatchItem.Outcome.ISSUED]
+    assert Letter.objects.count() == 2
