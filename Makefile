@@ -7,7 +7,12 @@ PORT ?= 8000
 
 .PHONY: run test install demo-data browser clean
 
+# A worker runs the background tasks (a round's letters) beside the web server, and stops with it. It is the only
+# worker here, so any task still marked running lost its worker when `make run` last stopped: it is queued again.
 run: install demo-data
+	DEBUG=1 $(BIN)/python manage.py recover_stale_tasks --older-than 0
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install browser

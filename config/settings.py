@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "csp",
     "auditlog",
     "rules",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "core",
     "applications",
@@ -111,7 +113,23 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The task worker writes while the web server does: WAL lets readers carry on beside a writer, IMMEDIATE takes
+    # the write lock when a transaction begins (so it waits its turn rather than failing half-way), and the timeout
+    # is how long it waits for that turn.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20,
+    }
+    # A file, not memory, so that tests can run a real worker process beside the test server on the same database;
+    # one for each test run, so that two runs at once keep apart.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"db-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (a round's letters) runs as tasks queued in the database; `manage.py db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still marked running this long after it started lost its worker (killed, or its machine stopped):
+# `manage.py recover_stale_tasks` queues it again. Far longer than any task takes.
+TASKS_STALE_AFTER_SECONDS = int(os.environ.get("TASKS_STALE_AFTER_SECONDS", "900"))
 
 # Rate limits count in this cache, so in production every worker must share it: redis:// or memcached.
 CACHES = {"default": django_cache_url.config(default="locmem://")}
@@ -210,9 +228,6 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "grants@example.org")
-
-# Letters for a whole round are made in a background thread; tests make them in the request instead.
-LETTERS_IN_BACKGROUND = env_bool("LETTERS_IN_BACKGROUND", True)
 
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")

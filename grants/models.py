@@ -189,21 +189,42 @@ class Letter(models.Model):
 
 
 class LetterBatch(models.Model):
-    """Letters for a whole round, made in the background while the programme manager watches the progress."""
+    """Letters for a whole round, one background task for each, while the programme manager watches the progress."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="letter_batches")
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"Letters for {self.round}: {self.done} of {self.total}"
+        return f"Letters for {self.round}, started {self.started_at:%d %B %Y %H:%M}"
+
+
+class LetterBatchItem(models.Model):
+    """One application's letter in a batch. Its outcome is set in the same transaction as the letter is issued, so
+    a task run again after its worker was killed finds it settled and issues nothing twice."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        ISSUED = "issued", "Issued"
+        ALREADY_ISSUED = "already_issued", "Issued already, by another batch"
+        FAILED = "failed", "Could not be made"
+
+    batch = models.ForeignKey(LetterBatch, on_delete=models.CASCADE, related_name="items")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.WAITING)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "application"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "application"], name="one_item_per_application_per_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} in {self.batch}: {self.get_outcome_display()}"
 
 
 class ConnectedAccount(models.Model):

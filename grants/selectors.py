@@ -2,14 +2,14 @@
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, Organisation, Round
 from assessment.models import Assessment, Score
 from assessment.selectors import criterion_scores_for, criterion_scores_of
 from grants.letters import Addressee, CriterionFeedback, NotFundedContent, OfferContent
-from grants.models import Award, Decision, Letter, Tranche
+from grants.models import Award, Decision, Letter, LetterBatch, LetterBatchItem, Tranche
 from grants.schedule import tranche_amounts, when_paid
 
 
@@ -111,6 +111,18 @@ def applications_awaiting_letters(round_: Round) -> QuerySet[Application]:
         )
         .exclude(letters__isnull=False)
         .order_by("reference")
+    )
+
+
+def letter_batches_with_progress() -> QuerySet[LetterBatch]:
+    """Batches with how many letters each has in all (`total`), issued (`done`), failed and still `waiting` for
+    their task: each letter's outcome is settled by its task, so this is the state of the queue for the batch."""
+    outcome = LetterBatchItem.Outcome
+    return LetterBatch.objects.select_related("round").annotate(
+        total=Count("items"),
+        done=Count("items", filter=Q(items__outcome__in=[outcome.ISSUED, outcome.ALREADY_ISSUED])),
+        failed=Count("items", filter=Q(items__outcome=outcome.FAILED)),
+        waiting=Count("items", filter=Q(items__outcome=outcome.WAITING)),
     )
 
 

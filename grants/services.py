@@ -4,12 +4,13 @@ acceptance, declining and lapsing. Each runs in one transaction with its audit e
 import hashlib
 import logging
 from datetime import timedelta
+from functools import partial
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +23,8 @@ from core.refusals import ServiceError
 from core.services import audit_record
 from grants.audit import AuditAction
 from grants.letters import not_funded_letter_pdf, offer_letter_pdf
-from grants.models import Award, Decision, Letter, LetterBatch, Tranche
+from grants import tasks
+from grants.models import Award, Decision, Letter, LetterBatch, LetterBatchItem, Tranche
 from grants.schedule import tranche_amounts
 from grants.selectors import applications_awaiting_letters, not_funded_content, offer_content
 
@@ -325,23 +327,39 @@ def letter_issue(*, application: Application, acting_user: User | None, site_url
         return letters
 
 
-def letter_batch_start(*, round_: Round, acting_user: User) -> LetterBatch:
-    """Counts the confirmed decisions still without a letter; `letter_batch_run` then issues them."""
-    return LetterBatch.objects.create(
-        round=round_, total=applications_awaiting_letters(round_).count(), started_by=acting_user
-    )
+def letter_batch_start(*, round_: Round, acting_user: User, site_url: str) -> LetterBatch:
+    """Takes the confirmed decisions still without a letter into a batch, and queues one task for each letter once
+    the batch is committed: any number of workers share them out, and `letter_batch_item_issue` does each."""
+    with transaction.atomic():
+        batch = LetterBatch.objects.create(round=round_, started_by=acting_user)
+        items = LetterBatchItem.objects.bulk_create(
+            LetterBatchItem(batch=batch, application=application)
+            for application in applications_awaiting_letters(round_)
+        )
+        for item in items:
+            transaction.on_commit(partial(tasks.issue_batch_letter.enqueue, item_pk=item.pk, site_url=site_url))
+        return batch
 
 
-def letter_batch_run(*, batch: LetterBatch, site_url: str) -> LetterBatch:
-    """Issues each letter in its own transaction and records progress as it goes, so the page can show it and a
-    failure affects one letter only."""
-    for application in applications_awaiting_letters(batch.round):
-        try:
-            letter_issue(application=application, acting_user=batch.started_by, site_url=site_url)
-            LetterBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
-        except Exception:  # noqa: BLE001 - one bad letter must not stop the rest; it is counted and logged
-            logger.exception("Could not issue the letter for %s", application)
-            LetterBatch.objects.filter(pk=batch.pk).update(failed=F("failed") + 1)
-    LetterBatch.objects.filter(pk=batch.pk).update(finished_at=timezone.now())
-    batch.refresh_from_db()
-    return batch
+def letter_batch_item_issue(*, item_pk: int, site_url: str) -> LetterBatchItem:
+    """Issues one letter of a batch and settles its outcome in the same transaction. Safe to run again: a task
+    whose worker was killed is queued again, and finds its letter issued and its outcome settled."""
+    with transaction.atomic():
+        item = LetterBatchItem.objects.select_for_update().select_related("batch").get(pk=item_pk)
+        if item.outcome != LetterBatchItem.Outcome.WAITING:
+            return item
+        # Another batch's task for the same application waits here until that one's letter is committed.
+        application = Application.objects.select_for_update().get(pk=item.application_id)
+        if Letter.objects.filter(application=application).exists():
+            item.outcome = LetterBatchItem.Outcome.ALREADY_ISSUED
+        else:
+            try:
+                with transaction.atomic():
+                    letter_issue(application=application, acting_user=item.batch.started_by, site_url=site_url)
+                item.outcome = LetterBatchItem.Outcome.ISSUED
+            except Exception:  # noqa: BLE001 - one bad letter must not stop the rest; it is counted and logged
+                logger.exception("Could not issue the letter for %s", application)
+                item.outcome = LetterBatchItem.Outcome.FAILED
+        item.settled_at = timezone.now()
+        item.save(update_fields=["outcome", "settled_at"])
+        return item

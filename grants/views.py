@@ -1,12 +1,10 @@
 """Pages for decisions and letters (programme managers) and for offers (grantees)."""
 
-from threading import Thread
+from datetime import timedelta
 
 import stripe
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import close_old_connections
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -23,7 +21,7 @@ from core.performance import without_cyclic_gc
 from grants import selectors
 from grants.giving360 import as_csv, package, publishable_awards
 from grants.forms import AcceptForm, BacsPaymentForm, CorrectionForm, DeclineForm, DecisionForm
-from grants.models import Award, ConnectedAccount, Decision, Letter, LetterBatch, Tranche
+from grants.models import Award, ConnectedAccount, Decision, Letter, Tranche
 from grants.payments import (
     BadWebhook,
     connected_account_link,
@@ -45,7 +43,6 @@ from grants.services import (
     decision_proposals,
     decision_record,
     decisions_accept_proposals,
-    letter_batch_run,
     letter_batch_start,
     letter_issue,
 )
@@ -53,6 +50,8 @@ from grants.services import (
 
 # As many rows as the ranking shows on a page: the time a page takes then grows only as ranking the round does.
 DECISIONS_PAGE_SIZE = 100
+
+WORKER_EXPECTED_WITHIN = timedelta(minutes=2)
 
 
 def site_url(request) -> str:
@@ -136,33 +135,23 @@ def confirm(request, pk: int):
 def letters_for_round(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     if request.method == "POST":
-        batch = letter_batch_start(round_=round_, acting_user=request.user)
-        if settings.LETTERS_IN_BACKGROUND:
-            Thread(target=_run_in_background, args=(batch.pk, site_url(request)), daemon=True).start()
-        else:
-            letter_batch_run(batch=batch, site_url=site_url(request))
+        batch = letter_batch_start(round_=round_, acting_user=request.user, site_url=site_url(request))
         return redirect("grants:letter_batch", pk=batch.pk)
     return render(request, "grants/letters_for_round.html", {
         "round": round_, "waiting": selectors.applications_awaiting_letters(round_),
-        "batches": round_.letter_batches.all()[:5],
+        "batches": selectors.letter_batches_with_progress().filter(round=round_)[:5],
     })
-
-
-def _run_in_background(batch_pk: int, base_url: str) -> None:
-    close_old_connections()
-    try:
-        letter_batch_run(batch=LetterBatch.objects.get(pk=batch_pk), site_url=base_url)
-    finally:
-        close_old_connections()
 
 
 @role_required(Role.PROGRAMME_MANAGER)
 def letter_batch(request, pk: int):
-    batch = get_object_or_404(LetterBatch.objects.select_related("round"), pk=pk)
+    batch = get_object_or_404(selectors.letter_batches_with_progress(), pk=pk)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse({"done": batch.done, "failed": batch.failed, "total": batch.total,
-                             "finished": batch.finished_at is not None})
-    return render(request, "grants/letter_batch.html", {"batch": batch})
+                             "finished": not batch.waiting})
+    # Tasks start within seconds while a worker runs: a batch untouched for longer suggests none is running.
+    unstarted = batch.waiting == batch.total > 0 and timezone.now() - batch.started_at > WORKER_EXPECTED_WITHIN
+    return render(request, "grants/letter_batch.html", {"batch": batch, "unstarted": unstarted})
 
 
 @role_required(Role.PROGRAMME_MANAGER)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from applications.models import BudgetLine, Indicator
+from applications.models import BudgetLine, Indicator, Round
 from core.state import StatusMachine
 from grants.models import Award
 
@@ -99,3 +99,28 @@ class Reminder(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["monitoring_return", "kind"], name="one_reminder_of_each_kind")]
+
+
+class FiguresImport(models.Model):
+    """A returns spreadsheet uploaded by a programme manager, checked and saved by a background task: all its
+    figures are saved, or none and the problems found, row by row. The file is removed once it has been read."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", "Being checked"
+        SAVED = "saved", "Saved"
+        REFUSED = "refused", "Nothing saved"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    spreadsheet = models.FileField(upload_to="imports/returns/")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.WAITING)
+    problems = models.JSONField(default=list, blank=True, help_text="Each a row number (0 for the whole file) and a message.")
+    saved = models.PositiveIntegerField(default=0)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Returns spreadsheet for {self.round}: {self.get_outcome_display()}"

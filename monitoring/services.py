@@ -1,8 +1,10 @@
 """Every change to monitoring returns: the schedule, saving, sending with a personal-data check, review, and
 reminders. Accepting the return a tranche waits for makes that tranche due for payment."""
 
+import logging
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -10,14 +12,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from applications.models import Round
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
 from core.services import audit_record, audit_record_each
+from core.spreadsheets import ImportProblem
 from grants.models import Award
 from grants.services import tranche_make_due
+from monitoring import tasks
 from monitoring.audit import AuditAction
-from monitoring.models import IndicatorCount, Reminder, Return, Spend
+from monitoring.models import FiguresImport, IndicatorCount, Reminder, Return, Spend
 from monitoring.privacy import Finding, personal_data_in
+from monitoring.spreadsheets import figures_read
+
+logger = logging.getLogger(__name__)
 
 UPCOMING_DAYS = 7
 ALREADY_SENT = "This return has been sent and can no longer be changed."
@@ -169,6 +177,41 @@ def figures_record(
         )
         audit_record_each(acting_user=acting_user, action=AuditAction.FIGURES_IMPORTED, targets=returns)
     return len(counts) + len(spending)
+
+
+def figures_import_start(*, round_: Round, spreadsheet, acting_user: User) -> FiguresImport:
+    """Keeps an uploaded returns spreadsheet and queues the task that checks and saves it once this commits."""
+    with transaction.atomic():
+        figures_import = FiguresImport.objects.create(round=round_, spreadsheet=spreadsheet, started_by=acting_user)
+        transaction.on_commit(partial(tasks.import_figures.enqueue, import_pk=figures_import.pk))
+        return figures_import
+
+
+def figures_import_run(*, import_pk: int) -> FiguresImport:
+    """Checks every row of an uploaded returns spreadsheet and saves its figures if none has a problem, in the same
+    transaction as the outcome, so a task run again after its worker was killed saves nothing twice."""
+    with transaction.atomic():
+        figures_import = FiguresImport.objects.select_for_update().select_related("round").get(pk=import_pk)
+        if figures_import.outcome != FiguresImport.Outcome.WAITING:
+            return figures_import
+        try:
+            with transaction.atomic(), figures_import.spreadsheet.open("rb") as upload:
+                resource, problems = figures_read(upload, figures_import.round)
+                if not problems:
+                    figures_import.saved = figures_record(counts=resource.counts, spending=resource.spending,
+                                                          acting_user=figures_import.started_by)
+        except ReturnError as error:
+            problems = [ImportProblem(0, str(error))]
+        except Exception:  # noqa: BLE001 - whatever went wrong, the programme manager hears that nothing was saved
+            logger.exception("Could not import %s", figures_import)
+            problems = [ImportProblem(0, "The sheet could not be checked. Upload it again; if this keeps happening, "
+                                        "ask your technical team.")]
+        figures_import.outcome = FiguresImport.Outcome.REFUSED if problems else FiguresImport.Outcome.SAVED
+        figures_import.problems = [{"row": problem.row, "message": problem.message} for problem in problems]
+        figures_import.settled_at = timezone.now()
+        figures_import.save(update_fields=["outcome", "problems", "saved", "settled_at"])
+        transaction.on_commit(figures_import.spreadsheet.delete)
+        return figures_import
 
 
 def reminders_send(*, today: date | None = None) -> int:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("manage/rounds/<int:pk>/outcomes.<str:file_format>", views.outcomes_download, name="outcomes_download"),
     path("manage/rounds/<int:pk>/returns.<str:file_format>", views.figures_download, name="figures_sheet"),
     path("manage/rounds/<int:pk>/returns/upload/", views.figures_upload, name="figures_upload"),
+    path("manage/returns-spreadsheets/<int:pk>/", views.figures_import, name="figures_import"),
 ]

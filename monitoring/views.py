@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from accounts.models import Role
 from accounts.permissions import role_required
@@ -13,14 +14,14 @@ from core.selectors import audit_events_for
 from grants.models import Award
 from monitoring import selectors
 from monitoring.forms import FiguresUploadForm, ReturnForm, ReviewForm
-from monitoring.models import Return
+from monitoring.models import FiguresImport, Return
 from monitoring.outcomes import round_outcomes
-from monitoring.spreadsheets import figures_read, figures_sheet, outcomes_sheet
+from monitoring.spreadsheets import figures_sheet, outcomes_sheet
 from monitoring.services import (
     NARRATIVE,
     PersonalDataFound,
     ReturnError,
-    figures_record,
+    figures_import_start,
     return_review,
     return_save,
     return_submit,
@@ -136,16 +137,24 @@ def figures_download(request, pk: int, file_format: str):
 def figures_upload(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     form = FiguresUploadForm(request.POST or None, request.FILES or None)
-    problems = []
     if request.method == "POST" and form.is_valid():
-        resource, problems = figures_read(form.cleaned_data["spreadsheet"], round_)
-        if not problems:
-            try:
-                saved = figures_record(counts=resource.counts, spending=resource.spending, acting_user=request.user)
-            except ReturnError as error:
-                problems = [ImportProblem(0, str(error))]
-            else:
-                messages.success(request, f"{saved} figures saved in the returns as drafts. Each grantee checks them, "
-                                          "adds their story and sends the return.")
-                return redirect("monitoring:outcomes", pk=round_.pk)
-    return render(request, "monitoring/figures_upload.html", {"round": round_, "form": form, "problems": problems})
+        figures_import = figures_import_start(round_=round_, spreadsheet=form.cleaned_data["spreadsheet"],
+                                              acting_user=request.user)
+        return redirect("monitoring:figures_import", pk=figures_import.pk)
+    return render(request, "monitoring/figures_upload.html", {"round": round_, "form": form})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def figures_import(request, pk: int):
+    figures_import = get_object_or_404(FiguresImport.objects.select_related("round"), pk=pk)
+    if figures_import.outcome == FiguresImport.Outcome.REFUSED:
+        # The upload page again, with what to correct above a fresh form that sends the corrected sheet there.
+        form = FiguresUploadForm()
+        form.helper.form_action = reverse("monitoring:figures_upload", kwargs={"pk": figures_import.round_id})
+        return render(request, "monitoring/figures_upload.html", {
+            "round": figures_import.round, "form": form,
+            "problems": [ImportProblem(**problem) for problem in figures_import.problems],
+        })
+    return render(request, "monitoring/figures_import.html", {"figures_import": figures_import})
+
+

@@ -4,6 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
 from accounts.models import Role
 from tests.clients import signed_in_client
@@ -57,6 +58,23 @@ def open_round(db):
 def client_for():
     """A test client signed in as the given user (or anonymous for None), staff with their second factor given."""
     return signed_in_client
+
+
+@pytest.fixture
+def run_worker(django_capture_on_commit_callbacks, monkeypatch):
+    """Runs the queued background tasks through the real worker, as `manage.py db_worker --batch` does, then the
+    work each task left for after its transaction (emails), since the test's own transaction never commits.
+
+    Between tasks the worker closes its database connection to drop a broken one; here that connection holds the
+    test's transaction, so it is kept.
+    """
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+
+    return run
 
 
 @pytest.fixture(autouse=True)

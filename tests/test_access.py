@@ -19,7 +19,7 @@ from applications.audit import AuditAction
 from assessment.models import Allocation, ConflictDeclaration
 from core.services import audit_record
 from grants.models import Letter, LetterBatch, Tranche
-from monitoring.models import Return
+from monitoring.models import FiguresImport, Return
 from tests.factories import (
     PDF_BYTES,
     AdjustmentRequestFactory,
@@ -199,6 +199,7 @@ ACCESS: dict[str, Rule] = {
         only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "csv"}
     ),
     "monitoring:figures_upload": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "monitoring:figures_import": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.figures_import.pk}),
     "monitoring:outcomes_download": Rule(
         only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "xlsx"}
     ),
@@ -292,6 +293,7 @@ def world(db):
         letter=Letter.objects.create(application=award.application, kind="offer", checksum="0" * 64,
                                      file=ContentFile(PDF_BYTES, name="offer.pdf")),
         batch=LetterBatch.objects.create(round=round_),
+        figures_import=FiguresImport.objects.create(round=round_, spreadsheet=ContentFile(b"", name="returns.csv")),
         monitoring_return=Return.objects.create(award=award, quarter=1, period_start=date(2027, 1, 1),
                                                 period_end=date(2027, 3, 31), due_on=date(2027, 4, 30)),
         tranche=Tranche.objects.create(award=award, number=1, share=50, amount=award.amount / 2, after="acceptance",

@@ -7,6 +7,7 @@ are looked at, so a status that a service passes through on its way is counted t
 """
 
 import ast
+import sys
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -202,8 +203,12 @@ def test_every_status_of_every_machine_is_reached_from_its_first_through_the_ser
 
 
 def project_apps() -> list:
-    root = Path(settings.BASE_DIR)
-    return [config for config in apps.get_app_configs() if Path(config.path).is_relative_to(root)]
+    # The virtual environment may live inside the project: its installed apps are not ours.
+    root, installed = Path(settings.BASE_DIR), Path(sys.prefix)
+    return [
+        config for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(root) and not Path(config.path).is_relative_to(installed)
+    ]
 
 
 def test_every_model_with_a_status_is_a_status_machine_walked_above():
@@ -250,13 +255,17 @@ def _inside_transition_to(tree: ast.AST) -> set[int]:
     }
 
 
+# Modules that set the status of a table that is not ours, and so has no transition table of ours to go through.
+NOT_OUR_STATUSES = {Path("core/queue.py"): "the task queue's results, queued again after their worker died"}
+
+
 def test_nothing_but_transition_to_sets_a_status():
     root = Path(settings.BASE_DIR)
     folders = [Path(config.path) for config in project_apps()]
     offences = []
     for folder in folders:
         for path in folder.rglob("*.py"):
-            if "migrations" in path.parts:
+            if "migrations" in path.parts or path.relative_to(root) in NOT_OUR_STATUSES:
                 continue
             tree = ast.parse(path.read_text(), filename=str(path))
             allowed = _inside_transition_to(tree)

@@ -23,7 +23,7 @@ def sign_out(page):
     page.axe.check("signed out")
 
 
-def test_decide_confirm_issue_accept_pay_and_read_the_ledger(page):
+def test_decide_confirm_issue_accept_pay_and_read_the_ledger(page, run_worker):
     round_ = RoundFactory(name="Hate Crime Support 2027", budget="10000.00", maximum_award="10000.00")
     round_.refresh_from_db()
     described_criteria(round_)
@@ -56,6 +56,12 @@ def test_decide_confirm_issue_accept_pay_and_read_the_ledger(page):
     page.get_by_role("button", name="Issue 2 letters").click()
     page.wait_for_load_state("load")
     page.axe.check("letter batch")
+    assert "0 of 2 letters issued so far" in page.content()
+    run_worker()
+    # The page asks for the progress by itself every two seconds.
+    page.get_by_text("Finished: 2 of 2 letters issued").wait_for()
+    page.reload()
+    page.axe.check("letter batch finished")
     assert "Finished: 2 of 2 letters issued" in page.content()
     page.goto(reverse("grants:ledger", kwargs={"pk": round_.pk}))
     page.axe.check("ledger before payment")

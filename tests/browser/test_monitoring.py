@@ -3,6 +3,8 @@ asks for changes, the grantee resends, the manager accepts; accepting quarter 2 
 The manager then reads the grant page, the outcome dashboard with its charts and tables, and the spreadsheet page.
 axe-core checks every page."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -161,3 +163,36 @@ def test_an_outcome_dashboard_with_no_returns_yet_says_so_without_a_script_error
     page.goto(reverse("monitoring:outcomes", kwargs={"pk": award.round.pk}))
     page.axe.check("outcomes before any return")
     assert page.locator("canvas").count() == 0
+
+
+def test_a_returns_sheet_is_checked_in_the_background_then_shows_its_problems_or_its_figures(
+    page, grant, run_worker, tmp_path
+):
+    award, _, manager, _ = grant
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check("signed in")
+    downloaded = page.request.get(reverse("monitoring:figures_sheet", kwargs={"pk": award.round.pk, "file_format": "csv"}))
+    headings, first, *_ = csv.reader(io.StringIO(downloaded.text()))
+    bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
+    for path, rows in ((bad, [[*first[:3], "5"], [award.reference, first[1], "Cups of tea", "3"]]),
+                       (good, [[*first[:3], "5"]])):
+        with path.open("w", newline="") as out:
+            csv.writer(out).writerows([headings, *rows])
+
+    def upload(path):
+        page.get_by_label("Upload a completed returns spreadsheet").set_input_files(path)
+        page.get_by_role("button", name="Upload figures").click()
+        page.wait_for_load_state("load")
+        page.axe.check("checking the sheet")
+        assert "Checking your spreadsheet" in page.content()
+        run_worker()
+        page.reload()
+
+    page.goto(reverse("monitoring:figures_upload", kwargs={"pk": award.round.pk}))
+    page.axe.check("returns by spreadsheet")
+    upload(bad)
+    page.axe.check("the sheet's problems")
+    assert "Nothing was saved: the sheet has 1 problem" in page.content()
+    upload(good)
+    page.axe.check("figures saved")
+    assert "1 figure saved in the returns as drafts" in page.content()

@@ -3,9 +3,13 @@ import re
 import secrets
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -67,3 +71,31 @@ def test_no_template_needs_an_exception_to_the_content_security_policy():
         for match in INLINE_SCRIPT_OR_STYLE.finditer(path.read_text())
     ]
     assert not offending, "Inline script, style or event handlers, which the policy refuses:\n" + "\n".join(offending)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="how SQLite shares its file between web server and worker")
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_a_write_waits_for_another_process_writing_rather_than_failing():
+    assert connection.cursor().execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    holding, released = threading.Event(), []
+
+    def worker_writing():
+        with transaction.atomic():
+            Group.objects.create(name="the worker's write")
+            holding.set()
+            time.sleep(1)
+            released.append(time.monotonic())
+        connection.close()
+
+    thread = threading.Thread(target=worker_writing)
+    thread.start()
+    assert holding.wait(timeout=30), "the other writer did not start"
+    # Reading goes on beside the writer (WAL). A transaction that reads then writes waits its turn from its start
+    # (IMMEDIATE, with the timeout): begun as a plain read, it could not write after the other's commit, and failed.
+    assert not Group.objects.exists()
+    with transaction.atomic():
+        Group.objects.create(name=f"the web server's write, after {Group.objects.count()}")
+        written = time.monotonic()
+    thread.join()
+    assert written >= released[0]
+    assert Group.objects.count() == 2

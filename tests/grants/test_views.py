@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_decide_confirm_issue_and_accept_through_the_pages(
-    client_for, scored_round, programme_manager, second_manager, django_capture_on_commit_callbacks
+    client_for, scored_round, programme_manager, second_manager, django_capture_on_commit_callbacks, run_worker
 ):
     round_, (first, second, third) = scored_round
     manager, checker = client_for(programme_manager), client_for(second_manager)
@@ -31,6 +31,8 @@ def test_decide_confirm_issue_and_accept_through_the_pages(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = checker.post(reverse("grants:letters_for_round", kwargs={"pk": round_.pk}))
+    assert "0 of 3 letters issued so far" in checker.get(response.url).content.decode()
+    run_worker()
     batch_page = checker.get(response.url).content.decode()
     assert "Finished: 3 of 3 letters issued" in batch_page
     assert Letter.objects.count() == 6

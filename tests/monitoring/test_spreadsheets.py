@@ -9,8 +9,15 @@ from openpyxl import Workbook, load_workbook
 
 from core.models import AuditEvent
 from monitoring.audit import AuditAction
-from monitoring.models import Return
-from monitoring.services import ReturnError, figures_record, return_save, return_submit
+from monitoring.models import FiguresImport, Return
+from monitoring.services import (
+    ReturnError,
+    figures_import_run,
+    figures_import_start,
+    figures_record,
+    return_save,
+    return_submit,
+)
 from monitoring.spreadsheets import COLUMNS, figures_read, figures_sheet
 from tests.formulae import FORMULAE, assert_shown_as_text
 
@@ -108,7 +115,8 @@ def test_a_sent_return_cannot_be_changed_by_spreadsheet(award, supported, casewo
     assert "has been sent, so its figures cannot change" in problems[0].message
 
 
-def test_an_xlsx_sheet_downloaded_then_filled_in_goes_back_in(client_for, programme_manager, award, supported, caseworker):
+def test_an_xlsx_sheet_downloaded_then_filled_in_goes_back_in(client_for, programme_manager, award, supported, caseworker,
+                                                             django_capture_on_commit_callbacks, run_worker):
     client = client_for(programme_manager)
     response = client.get(reverse("monitoring:figures_sheet", kwargs={"pk": award.round.pk, "file_format": "xlsx"}))
     workbook = load_workbook(io.BytesIO(response.content))
@@ -116,34 +124,89 @@ def test_an_xlsx_sheet_downloaded_then_filled_in_goes_back_in(client_for, progra
     filled = io.BytesIO()
     workbook.save(filled)
     upload = SimpleUploadedFile("returns.xlsx", filled.getvalue())
-    response = client.post(reverse("monitoring:figures_upload", kwargs={"pk": award.round.pk}), {"spreadsheet": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("monitoring:figures_upload", kwargs={"pk": award.round.pk}), {"spreadsheet": upload})
     assert response.status_code == 302
+    assert "Checking your spreadsheet" in client.get(response.url).content.decode()
+    assert not award.returns.get(quarter=1).counts.exists()
+    run_worker()
     first = award.returns.get(quarter=1)
     assert (first.counts.get().value, first.spending.get().amount) == (11, Decimal("300.25"))
+    assert "2 figures saved in the returns as drafts" in client.get(response.url).content.decode()
+    assert not FiguresImport.objects.get().spreadsheet, "the uploaded file is removed once read"
 
 
-def test_the_upload_page_lists_every_problem_and_saves_nothing(client_for, programme_manager, award, supported, caseworker):
+def upload_and_check(client, award, upload, django_capture_on_commit_callbacks, run_worker) -> str:
+    """Uploads a returns sheet, lets the worker check it, and gives the page that then says how it went."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("monitoring:figures_upload", kwargs={"pk": award.round.pk}), {"spreadsheet": upload})
+    if response.status_code != 302:
+        return response.content.decode()
+    run_worker()
+    return client.get(response.url).content.decode()
+
+
+def test_the_upload_page_lists_every_problem_and_saves_nothing(client_for, programme_manager, award, supported, caseworker,
+                                                               django_capture_on_commit_callbacks, run_worker):
     rows = [*good_rows(award)[:2], [award.reference, 1, "Cups of tea", "3"], ["AW-NONE", 1, "x", "1"]]
-    response = client_for(programme_manager).post(
-        reverse("monitoring:figures_upload", kwargs={"pk": award.round.pk}), {"spreadsheet": sheet(rows)}
-    )
-    page = response.content.decode()
+    page = upload_and_check(client_for(programme_manager), award, sheet(rows), django_capture_on_commit_callbacks,
+                            run_worker)
     assert "Nothing was saved: the sheet has 2 problems" in page
     assert "Row 4:" in page and "Row 5:" in page
     assert not award.returns.get(quarter=1).counts.exists()
 
 
-def test_a_sheet_without_the_columns_or_not_a_spreadsheet_is_refused(client_for, programme_manager, award):
+def test_a_sheet_without_the_columns_or_not_a_spreadsheet_is_refused(client_for, programme_manager, award,
+                                                                     django_capture_on_commit_callbacks, run_worker):
     client = client_for(programme_manager)
-    url = reverse("monitoring:figures_upload", kwargs={"pk": award.round.pk})
+
+    def upload(spreadsheet):
+        return upload_and_check(client, award, spreadsheet, django_capture_on_commit_callbacks, run_worker)
+
     workbook = Workbook()
     workbook.active.append(["Grant", "Count"])
     wrong = io.BytesIO()
     workbook.save(wrong)
-    page = client.post(url, {"spreadsheet": SimpleUploadedFile("x.xlsx", wrong.getvalue())}).content.decode()
+    page = upload(SimpleUploadedFile("x.xlsx", wrong.getvalue()))
     assert "The sheet has no column called Grant reference, Quarter, Item, Figure." in page
-    page = client.post(url, {"spreadsheet": SimpleUploadedFile("x.xlsx", b"not a spreadsheet")}).content.decode()
+    page = upload(SimpleUploadedFile("x.xlsx", b"not a spreadsheet"))
     assert "The file could not be read" in page
     assert "Nothing was saved: the file could not be used" in page and "Correct these rows" not in page
-    page = client.post(url, {"spreadsheet": SimpleUploadedFile("x.pdf", b"%PDF-1.4")}).content.decode()
+    page = upload(SimpleUploadedFile("x.pdf", b"%PDF-1.4"))
     assert "The selected file must be an XLSX or a CSV" in page
+
+
+def test_a_refused_sheet_shows_its_problems_above_a_form_that_uploads_again(
+    client_for, programme_manager, award, supported, caseworker, django_capture_on_commit_callbacks, run_worker
+):
+    rows = [[award.reference, 1, "Cups of tea", "3"]]
+    page = upload_and_check(client_for(programme_manager), award, sheet(rows), django_capture_on_commit_callbacks,
+                            run_worker)
+    assert "Row 2:" in page
+    assert f'action="{reverse("monitoring:figures_upload", kwargs={"pk": award.round.pk})}"' in page
+
+
+def test_a_figures_import_run_again_saves_nothing_twice(award, supported, caseworker, programme_manager,
+                                                        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_import = figures_import_start(round_=award.round, spreadsheet=sheet(good_rows(award)),
+                                              acting_user=programme_manager)
+        assert figures_import_run(import_pk=figures_import.pk).saved == 2
+    return_save(monitoring_return=award.returns.get(quarter=1), counts={supported.pk: 99}, spending={},
+                narrative={}, acting_user=programme_manager)
+    assert figures_import_run(import_pk=figures_import.pk).outcome == FiguresImport.Outcome.SAVED
+    assert award.returns.get(quarter=1).counts.get().value == 99
+    assert AuditEvent.objects.filter(action=AuditAction.FIGURES_IMPORTED).count() == 1
+
+
+def test_a_sheet_whose_file_is_lost_before_it_is_checked_is_refused_in_plain_words(
+    award, programme_manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks():
+        figures_import = figures_import_start(round_=award.round, spreadsheet=sheet(good_rows(award)),
+                                              acting_user=programme_manager)
+    figures_import.spreadsheet.storage.delete(figures_import.spreadsheet.name)
+    refused = figures_import_run(import_pk=figures_import.pk)
+    assert refused.outcome == FiguresImport.Outcome.REFUSED
+    assert refused.problems == [{"row": 0, "message": "The sheet could not be checked. Upload it again; if this keeps "
+                                                      "happening, ask your technical team."}]

@@ -1,0 +1,10 @@
+"""Background work for monitoring, queued in the database and run by `manage.py db_worker`."""
+
+from django_tasks import task
+
+from monitoring import services
+
+
+@task()
+def import_figures(*, import_pk: int) -> str:
+    return services.figures_import_run(import_pk=import_pk).outcome
