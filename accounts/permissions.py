@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
+import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
@@ -33,6 +34,9 @@ def is_finance_officer(user) -> bool:
 
 def can_read_audit_trail(user) -> bool:
     return is_programme_manager(user)
+
+
+rules.add_perm("accounts.read_audit_trail", can_read_audit_trail)
 
 
 def needs_second_factor(user) -> bool:

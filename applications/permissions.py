@@ -1,5 +1,7 @@
 """Who may do what with organisations and applications; views and templates ask these, never the models."""
 
+import rules
+
 from accounts.permissions import is_applicant, is_assessor, is_programme_manager
 from applications.models import Application, ConflictDeclaration, Membership, Organisation
 
@@ -36,3 +38,7 @@ def is_allocated_without_conflict(user, application: Application) -> bool:
         and application.allocations.filter(assessor=user).exists()
         and ConflictDeclaration.objects.filter(application=application, assessor=user, has_conflict=False).exists()
     )
+
+
+# Only applicants belong to organisations: staff who did could score, decide or pay their own applications.
+rules.add_perm("applications.join_organisation", is_applicant)

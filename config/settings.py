@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "auditlog",
+    "rules",
     "accounts",
     "core",
     "applications",
@@ -118,6 +119,7 @@ AUTH_USER_MODEL = "accounts.User"
 # while a deactivated person's session ends on their next request.
 PASSWORD_BACKEND = "accounts.backends.PasswordBackend"
 AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
     # Axes first: it refuses a locked-out sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     PASSWORD_BACKEND,

@@ -32,7 +32,12 @@ from grants.payments import (
     tranche_release_stripe,
     webhook_receive,
 )
-from grants.permissions import can_manage_payout_account, can_read_letter, can_respond_to_offer
+from grants.permissions import (
+    can_manage_payout_account,
+    can_read_letter,
+    can_respond_to_offer,
+    decision_confirm_refusal,
+)
 from grants.spreadsheets import ledger_sheet
 from grants.services import (
     GrantError,
@@ -105,8 +110,11 @@ def decide(request, pk: int):
 def confirm(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     waiting = list(selectors.decisions_awaiting_confirmation(round_))
+    refusals = {decision.pk: decision_confirm_refusal(request.user, decision) for decision in waiting}
     mine = [decision for decision in waiting if decision.decided_by_id == request.user.pk]
-    theirs = [decision for decision in waiting if decision.decided_by_id != request.user.pk]
+    theirs = [decision for decision in waiting if refusals[decision.pk] is None]
+    # Someone else's decision that this manager may not confirm either says why, rather than vanishing.
+    held_back = [(decision, refusals[decision.pk]) for decision in waiting if refusals[decision.pk] and decision not in mine]
     if request.method == "POST":
         confirmed, problems = 0, []
         for decision in theirs:
@@ -119,7 +127,7 @@ def confirm(request, pk: int):
             messages.error(request, problem)
         messages.success(request, f"{confirmed} decisions confirmed. You can now issue the letters.")
         return redirect("grants:confirm", pk=round_.pk)
-    return render(request, "grants/confirm.html", {"round": round_, "mine": mine, "theirs": theirs})
+    return render(request, "grants/confirm.html", {"round": round_, "mine": mine, "theirs": theirs, "held_back": held_back})
 
 
 @role_required(Role.PROGRAMME_MANAGER)
