@@ -29,6 +29,7 @@ from applications.models import (
     OutcomeTarget,
     Round,
 )
+from applications.sections import incomplete_sections
 from applications.selectors import deadline_for, live_application
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
@@ -284,6 +285,9 @@ def application_submit(*, application: Application, acting_user: User, site_url:
         if application.status == Application.Status.SUBMITTED:
             return application
         _refuse_after_deadline(application.round, application.organisation, timezone.now())
+        incomplete = incomplete_sections(application)
+        if incomplete:
+            raise ApplicationError(f"Complete every section before you send the application. Still to do: {', '.join(incomplete)}.")
         previous = application.transition_to(Application.Status.SUBMITTED)
         round_ = Round.objects.select_for_update().get(pk=application.round_id)
         round_.last_reference_number += 1

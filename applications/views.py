@@ -37,7 +37,8 @@ from applications.services import (
     organisation_create,
     organisation_update,
 )
-from applications.wizard import STEP_TITLES, section_statuses
+from applications.sections import incomplete_sections, section_statuses
+from applications.wizard import STEP_TITLES
 
 
 def site_url(request) -> str:
@@ -183,8 +184,7 @@ def application_detail(request, pk: int):
         "can_withdraw": can_withdraw_application(request.user, application),
     }
     if application.is_editable:
-        sections = section_statuses(application)
-        context.update(sections=sections, all_complete=all(status == "Completed" for _, _, status, _ in sections),
+        context.update(sections=section_statuses(application), all_complete=not incomplete_sections(application),
                        members=selectors.organisation_members(application.organisation))
         return render(request, "applications/task_list.html", context)
     context["answers"] = selectors.application_with_answers(application)
