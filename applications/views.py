@@ -50,7 +50,7 @@ def start(request):
     return render(
         request,
         "applications/start.html",
-        {"round": round_, "now": now, "round_is_open": round_ is not None and round_.is_open_at(now) and now < round_.closes_at},
+        {"round": round_, "now": now, "round_is_open": round_ is not None and selectors.round_open_for(round_, moment=now)},
     )
 
 
@@ -179,7 +179,7 @@ def application_detail(request, pk: int):
     context = {
         "application": application,
         "deadline": deadline,
-        "deadline_passed": timezone.now() >= deadline,
+        "deadline_passed": not selectors.round_open_for(application.round, application.organisation),
         "adjustments": application.adjustments.all(),
         "can_withdraw": can_withdraw_application(request.user, application),
     }

@@ -324,6 +324,15 @@ def test_after_the_deadline_the_task_list_says_so_and_the_dashboard_stops_offeri
     assert "This round has closed" in start and "Start now" not in start
 
 
+def test_a_round_closed_before_its_deadline_tells_the_task_list_it_cannot_be_sent(client_for, applicant, organisation,
+                                                                               open_round):
+    draft = ApplicationFactory(round=open_round, organisation=organisation)
+    open_round.status = open_round.Status.CLOSED
+    open_round.save()
+    page = client_for(applicant).get(reverse("applications:detail", kwargs={"pk": draft.pk})).content.decode()
+    assert "has passed" in page
+
+
 def test_the_dashboard_offers_to_continue_an_application_already_started(client_for, applicant, organisation, open_round):
     draft = ApplicationFactory(round=open_round, organisation=organisation)
     content = client_for(applicant).get(reverse("applications:dashboard")).content.decode()
