@@ -20,12 +20,12 @@ from applications.models import (
     Score,
     ScreeningDecision,
 )
+from applications.querysets import SCOREABLE
 from applications.services import ApplicationError
 from core.emails import email_send_on_commit
 from core.services import audit_record
 from core.templatetags.govuk import plain_number
 
-SCOREABLE = [Application.Status.ELIGIBLE, Application.Status.SCORED]
 
 
 def round_criteria_problems(round_: Round) -> list[str]:
@@ -114,7 +114,7 @@ def allocation_auto(*, round_: Round, acting_user: User) -> int:
             for row in Allocation.objects.filter(application__round=round_).values("assessor").annotate(count=Count("id"))
         }
         applications = (
-            round_.applications.filter(status__in=SCOREABLE)
+            round_.applications.scoreable()
             .prefetch_related("allocations", "conflict_declarations")
             .order_by("reference")
         )

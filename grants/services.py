@@ -41,7 +41,7 @@ class RingfenceExceeded(GrantError):
 
 def committed_in(round_: Round) -> Decimal:
     """What the round has promised: offered, accepted, active, completed and suspended awards."""
-    return Award.objects.filter(round=round_, status__in=Award.COMMITTED).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return Award.objects.filter(round=round_).committed().aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
 def decision_proposals(round_: Round) -> dict[int, tuple[str, Decimal | None]]:
