@@ -181,7 +181,6 @@ def application_detail(request, pk: int):
         "deadline": deadline,
         "deadline_passed": not selectors.round_open_for(application.round, application.organisation),
         "adjustments": application.adjustments.all(),
-        "can_withdraw": can_withdraw_application(request.user, application),
     }
     if application.is_editable:
         context.update(sections=section_statuses(application), all_complete=not incomplete_sections(application),

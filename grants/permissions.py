@@ -42,4 +42,6 @@ def decision_confirm_refusal(user, decision: Decision) -> str | None:
 
 
 rules.add_perm("grants.read_award", can_read_award)
+rules.add_perm("grants.respond_to_offer", can_respond_to_offer)
+rules.add_perm("grants.manage_payout_account", can_manage_payout_account)
 rules.add_perm("grants.correct_letter", is_programme_manager)

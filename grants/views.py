@@ -211,7 +211,7 @@ def award_detail(request, pk: int):
     award = selectors.award_for_member_or_404(request.user, pk)
     return render(request, "grants/award.html", {
         "award": award, "letters": selectors.letters_of(award.application), "now": timezone.now(),
-        "can_respond": can_respond_to_offer(request.user, award), "tranches": award.tranches.all(),
+        "tranches": award.tranches.all(),
         "returns": award.returns.all(),
     })
 
@@ -332,7 +332,7 @@ def payout_account(request, pk: int):
         )
         return redirect(url)
     return render(request, "grants/payout_account.html", {
-        "award": award, "stripe_enabled": stripe_enabled(), "can_manage": can_manage_payout_account(request.user, award),
+        "award": award, "stripe_enabled": stripe_enabled(),
         "account": ConnectedAccount.objects.filter(organisation=award.application.organisation).first(),
     })
 
