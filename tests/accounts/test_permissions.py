@@ -33,3 +33,9 @@ def test_programme_managers_and_superusers_reset_a_colleagues_second_factor():
     for role in (Role.APPLICANT, Role.ASSESSOR, Role.FINANCE_OFFICER):
         assert not can_reset_second_factor(UserFactory(role=role))
     assert not can_reset_second_factor(AnonymousUser())
+
+
+def test_templates_ask_the_same_checks_by_name():
+    manager, applicant = UserFactory(role=Role.PROGRAMME_MANAGER), UserFactory(role=Role.APPLICANT)
+    assert manager.has_perm("accounts.read_audit_trail") and not applicant.has_perm("accounts.read_audit_trail")
+    assert applicant.has_perm("applications.join_organisation") and not manager.has_perm("applications.join_organisation")

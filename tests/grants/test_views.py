@@ -196,3 +196,43 @@ def test_a_payment_dated_before_the_grant_was_accepted_is_explained_beside_the_d
     assert 'value="BACS-1999"' in content and 'value="1999"' in content
     tranche.refresh_from_db()
     assert tranche.status == "due"
+
+
+def test_the_confirm_page_says_why_a_newly_appointed_manager_cannot_confirm_and_leaves_those_decisions(
+    client_for, scored_round, programme_manager, superuser
+):
+    from decimal import Decimal
+
+    from accounts.models import Role
+    from accounts.services import user_role_change
+    from grants.services import decision_record
+    from tests.factories import UserFactory
+
+    round_, (first, _, _) = scored_round
+    decision_record(application=first, outcome="fund", amount=Decimal("6000"), reason="", acting_user=programme_manager)
+    newcomer = user_role_change(user=UserFactory(), role=Role.PROGRAMME_MANAGER, acting_user=superuser,
+                                reason="Appointed")
+    client = client_for(newcomer)
+    url = reverse("grants:confirm", kwargs={"pk": round_.pk})
+    page = client.get(url).content.decode()
+    assert "There are no decisions for you to confirm" in page
+    assert "Decisions you cannot confirm" in page and "D-0001" in page
+    assert "Only someone who was a programme manager before this decision was proposed can confirm it." in page
+    client.post(url)
+    assert not Award.objects.exists()
+
+
+def test_the_letters_page_offers_the_grant_to_its_organisation_and_corrections_to_the_programme_manager(
+    client_for, programme_manager
+):
+    from tests.factories import AwardFactory, MembershipFactory
+
+    award = AwardFactory()
+    Letter.objects.create(application=award.application, kind=Letter.Kind.OFFER, version=1, file="letters/offer.pdf")
+    member = MembershipFactory(organisation=award.application.organisation).user
+    url = reverse("grants:letters", kwargs={"pk": award.application.pk})
+    correct = reverse("grants:letter_correct", kwargs={"pk": award.application.pk})
+    grantee_page = client_for(member).get(url).content.decode()
+    assert reverse("grants:award", kwargs={"pk": award.pk}) in grantee_page and correct not in grantee_page
+    manager_page = client_for(programme_manager).get(url).content.decode()
+    assert correct in manager_page and reverse("grants:award", kwargs={"pk": award.pk}) not in manager_page
