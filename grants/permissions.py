@@ -4,7 +4,7 @@ import rules
 
 from accounts.models import Role
 from accounts.permissions import is_programme_manager
-from accounts.selectors import held_role_since
+from accounts.selectors import role_held_since
 from applications.permissions import is_member, is_owner
 from grants.models import Award, Decision, Letter
 
@@ -26,19 +26,27 @@ def can_manage_payout_account(user, award: Award) -> bool:
     return award.status in (Award.Status.ACCEPTED, Award.Status.ACTIVE) and is_owner(user, award.application.organisation)
 
 
-def decision_confirm_refusal(user, decision: Decision) -> str | None:
-    """Why this programme manager may not confirm the decision, in words for them, or None when they may.
+def decision_confirm_refusals(user, decisions) -> dict[int, str | None]:
+    """For each decision, why this programme manager may not confirm it, in words for them, or None when they may.
 
     Four eyes means two people who were both trusted with decisions before this one was made: a manager appointed
     afterwards might have been appointed to agree. `decided_at` is when the decision was last proposed.
     """
-    if decision.decided_by_id == user.pk:
-        return "Another programme manager must confirm your decision."
-    if not held_role_since(user, Role.PROGRAMME_MANAGER, decision.decided_at):
-        return "Only someone who was a programme manager before this decision was proposed can confirm it."
-    if not held_role_since(decision.decided_by, Role.PROGRAMME_MANAGER, decision.decided_at):
-        return "The person who proposed this decision is no longer a programme manager: propose it again."
-    return None
+    since = role_held_since({user.pk, *(decision.decided_by_id for decision in decisions)}, Role.PROGRAMME_MANAGER)
+
+    def held_at(user_id, moment) -> bool:
+        return user_id in since and since[user_id] <= moment
+
+    def refusal(decision: Decision) -> str | None:
+        if decision.decided_by_id == user.pk:
+            return "Another programme manager must confirm your decision."
+        if not held_at(user.pk, decision.decided_at):
+            return "Only someone who was a programme manager before this decision was proposed can confirm it."
+        if not held_at(decision.decided_by_id, decision.decided_at):
+            return "The person who proposed this decision is no longer a programme manager: propose it again."
+        return None
+
+    return {decision.pk: refusal(decision) for decision in decisions}
 
 
 rules.add_perm("grants.read_award", can_read_award)

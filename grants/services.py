@@ -21,7 +21,7 @@ from core.refusals import ServiceError
 from core.services import audit_record
 from grants.letters import not_funded_letter_pdf, offer_letter_pdf
 from grants.models import Award, Decision, Letter, LetterBatch, Tranche
-from grants.permissions import decision_confirm_refusal
+from grants.permissions import decision_confirm_refusals
 from grants.schedule import tranche_amounts
 from grants.selectors import applications_awaiting_letters, not_funded_content, offer_content
 
@@ -118,7 +118,7 @@ def decision_confirm(*, decision: Decision, acting_user: User) -> Decision:
         decision = Decision.objects.select_for_update().select_related("application__round").get(pk=decision.pk)
         if decision.confirmed_at:
             return decision
-        refusal = decision_confirm_refusal(acting_user, decision)
+        refusal = decision_confirm_refusals(acting_user, [decision])[decision.pk]
         if refusal:
             raise GrantError(refusal)
         application = decision.application

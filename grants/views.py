@@ -36,7 +36,7 @@ from grants.permissions import (
     can_manage_payout_account,
     can_read_letter,
     can_respond_to_offer,
-    decision_confirm_refusal,
+    decision_confirm_refusals,
 )
 from grants.spreadsheets import ledger_sheet
 from grants.services import (
@@ -110,7 +110,7 @@ def decide(request, pk: int):
 def confirm(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     waiting = list(selectors.decisions_awaiting_confirmation(round_))
-    refusals = {decision.pk: decision_confirm_refusal(request.user, decision) for decision in waiting}
+    refusals = decision_confirm_refusals(request.user, waiting)
     mine = [decision for decision in waiting if decision.decided_by_id == request.user.pk]
     theirs = [decision for decision in waiting if refusals[decision.pk] is None]
     # Someone else's decision that this manager may not confirm either says why, rather than vanishing.

@@ -236,3 +236,15 @@ def test_the_letters_page_offers_the_grant_to_its_organisation_and_corrections_t
     assert reverse("grants:award", kwargs={"pk": award.pk}) in grantee_page and correct not in grantee_page
     manager_page = client_for(programme_manager).get(url).content.decode()
     assert correct in manager_page and reverse("grants:award", kwargs={"pk": award.pk}) not in manager_page
+
+
+def test_the_confirm_page_reads_everyone_s_roles_in_one_query_however_many_decisions_wait(
+    client_for, scored_round, programme_manager, second_manager, django_assert_max_num_queries
+):
+    round_, _ = scored_round
+    client_for(programme_manager).post(reverse("grants:decisions", kwargs={"pk": round_.pk}))
+    checker = client_for(second_manager)
+    with django_assert_max_num_queries(9):
+        response = checker.get(reverse("grants:confirm", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    assert "Confirm these 3 decisions" in response.content.decode()
