@@ -40,6 +40,6 @@ def is_allocated_without_conflict(user, application: Application) -> bool:
     )
 
 
+rules.add_perm("applications.withdraw_application", can_withdraw_application)
 # Only applicants belong to organisations: staff who did could score, decide or pay their own applications.
 rules.add_perm("applications.join_organisation", is_applicant)
-rules.add_perm("applications.withdraw_application", can_withdraw_application)
