@@ -5,8 +5,8 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        # Registers the named permissions (rules) that other apps check with has_perm.
-        import accounts.permissions  # noqa: F401
+        # Registers the named permissions that views and templates ask with has_perm.
+        from accounts import permissions  # noqa: F401
         from accounts.audit import AuditAction
         from core.audit import audit_actions_register
 

@@ -2,6 +2,7 @@
 
 import unicodedata
 
+import rules
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -76,6 +77,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def normalize_username(cls, username):
         # Django's hook for forms built on the model, such as the admin's: they store the same spelling.
         return normalise_email(username)
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        # A named permission (from an app's permissions.py) follows the funding role alone. Django would give an
+        # active superuser every permission, but the superuser is the technical operator, with no funding role.
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -23,6 +23,14 @@ def held_role_since(user: User, role: str, moment: datetime) -> bool:
 
     Read from the database, not the object in hand, which may be older than a role change.
     """
-    return RoleGrant.objects.filter(
-        user=user, user__is_active=True, user__role=role, role=role, granted_at__lte=moment, ended_at__isnull=True
-    ).exists()
+    since = role_held_since([user.pk], role).get(user.pk)
+    return since is not None and since <= moment
+
+
+def role_held_since(user_ids, role: str) -> dict[int, datetime]:
+    """When each of these people, who hold the role today, last started holding it: one query for many people."""
+    return dict(
+        RoleGrant.objects.filter(
+            user_id__in=user_ids, user__is_active=True, user__role=role, role=role, ended_at__isnull=True
+        ).values_list("user_id", "granted_at")
+    )

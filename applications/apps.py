@@ -24,6 +24,8 @@ class ApplicationsConfig(AppConfig):
     name = "applications"
 
     def ready(self):
+        # Registers the named permissions that templates ask with {% has_perm %}.
+        from applications import permissions  # noqa: F401
         from applications.audit import AuditAction
         from core.audit import audit_actions_register
         from core.templatetags.govuk import tag_colours_add

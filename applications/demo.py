@@ -3,20 +3,26 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from reportlab.platypus import Paragraph
 
 from accounts.models import Role, User
 from applications.models import (
     Application,
     Borough,
+    BudgetLine,
     Criterion,
+    DocumentKind,
     EligibilityCheck,
     Membership,
     Organisation,
     Round,
     ScoreDescriptor,
 )
-from applications.services import application_submit, round_add_standard_indicators
+from applications.sections import SECTIONS
+from applications.services import application_save_section, application_submit, round_add_standard_indicators
+from core.pdf import render_pdf, styles
 
 DEMO_ROUND_NAME = "Disability Hate Crime Victim Support Small Grants"
 DEMO_CRITERIA = [
@@ -120,4 +126,41 @@ def _sent_applications(round_: Round, manager: User) -> None:
             beneficiaries="Disabled adults who have experienced hate crime.", partnership="Referrals to CATCH.",
         )
         application.boroughs.set([borough])
+        sections_complete(application=application, acting_user=manager, targets={}, budget_lines=[
+            {"category": BudgetLine.Category.STAFF, "description": "Caseworker", "amount": Decimal(amount)},
+        ])
         application_submit(application=application, acting_user=manager, site_url="")
+
+
+def sections_complete(*, application: Application, acting_user: User, targets: dict[str, int], budget_lines: list[dict]
+                      ) -> None:
+    """Completes every section through the service the wizard uses, the round's required documents as real PDFs,
+    so a demo application is as whole as one sent through the pages. `targets` maps indicator codes to a number
+    for each quarter; other indicators get 5."""
+    round_ = application.round
+    answers = {
+        "organisation": {},  # the organisation was made with its details
+        "project": {
+            **{name: getattr(application, name) for name in
+               ("title", "summary", "need", "activities", "beneficiaries", "partnership", "amount_requested")},
+            "boroughs": list(application.boroughs.all()),
+        },
+        "outcomes": {"targets": [
+            (indicator, quarter, targets.get(indicator.code, 5))
+            for indicator in round_.indicators.filter(has_target=True) for quarter in range(1, round_.quarters + 1)
+        ]},
+        "budget": {"lines": budget_lines},
+        "documents": {"uploads": {
+            kind: (ContentFile(_document_pdf(application, DocumentKind(kind).label), name=f"{kind}.pdf"), "application/pdf")
+            for kind in round_.required_documents
+        }},
+        "declarations": {"declarant_name": "Demo chair", "declarant_role": "Chair", "declared_on": timezone.localdate()},
+    }
+    for step in SECTIONS:
+        application_save_section(application=application, step=step, data={}, acting_user=acting_user, completed=True,
+                                 answers=answers[step])
+
+
+def _document_pdf(application: Application, kind: str) -> bytes:
+    return render_pdf(title=f"{application.organisation}: {kind}", subject=kind,
+                      story=[Paragraph(f"{kind} of {application.organisation} (demo document)", styles()["h1"])])

@@ -1,10 +1,12 @@
 """The eligibility checker: one question a page, before an organisation writes a word of its application."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from formtools.wizard.views import SessionWizardView
 
 from applications import eligibility_forms
-from applications.selectors import organisation_for_member_or_404, rounds_open
+from applications.models import Round
+from applications.selectors import organisation_for_member_or_404, round_open_for
 from applications.services import eligibility_check_record
 from core.forms import embed_in_page_form
 from core.wizards import KnownStepsOnly
@@ -30,8 +32,10 @@ class EligibilityWizard(KnownStepsOnly, SessionWizardView):
     template_name = "applications/eligibility_question.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.round = get_object_or_404(rounds_open(), pk=kwargs["round_pk"])
+        self.round = get_object_or_404(Round, pk=kwargs["round_pk"])
         self.organisation = organisation_for_member_or_404(request.user, kwargs["organisation_pk"])
+        if not round_open_for(self.round, self.organisation):
+            raise Http404
         return super().dispatch(request, *args, **kwargs)
 
     def get_prefix(self, request, *args, **kwargs):

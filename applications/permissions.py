@@ -1,5 +1,7 @@
 """Who may do what with organisations and applications; views and templates ask these, never the models."""
 
+import rules
+
 from accounts.permissions import is_applicant, is_programme_manager
 from applications.models import Application, Membership, Organisation
 
@@ -32,3 +34,7 @@ def can_read_application(user, application: Application) -> bool:
         or any(reader(user, application) for reader in APPLICATION_READERS)
     )
 
+
+rules.add_perm("applications.withdraw_application", can_withdraw_application)
+# Only applicants belong to organisations: staff who did could score, decide or pay their own applications.
+rules.add_perm("applications.join_organisation", is_applicant)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,12 +18,17 @@ from applications.models import (
 )
 
 
+def _open_at(moment: datetime) -> Q:
+    """`round_open_for` without an organisation, as a query."""
+    return Q(status=Round.Status.OPEN, opens_at__lte=moment, closes_at__gt=moment)
+
+
 def round_current() -> Round | None:
     """The round applicants should hear about: the open one, else the next to open, else the latest."""
     now = timezone.now()
     published = Round.objects.exclude(status=Round.Status.DRAFT)
     return (
-        published.filter(status=Round.Status.OPEN, opens_at__lte=now, closes_at__gt=now).order_by("closes_at").first()
+        published.filter(_open_at(now)).order_by("closes_at").first()
         or published.filter(opens_at__gt=now).order_by("opens_at").first()
         or published.order_by("-closes_at").first()
     )
@@ -31,7 +36,7 @@ def round_current() -> Round | None:
 
 def rounds_open() -> QuerySet[Round]:
     now = timezone.now()
-    return Round.objects.filter(status=Round.Status.OPEN, opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
+    return Round.objects.filter(_open_at(now)).order_by("closes_at")
 
 
 def organisations_of(user) -> QuerySet[Organisation]:
@@ -99,6 +104,14 @@ def application_with_answers(application: Application) -> Application:
 def deadline_for(round_: Round, organisation: Organisation) -> datetime:
     extension = DeadlineExtension.objects.filter(round=round_, organisation=organisation).first()
     return extension.closes_at if extension else round_.closes_at
+
+
+def round_open_for(round_: Round, organisation: Organisation | None = None, moment: datetime | None = None) -> bool:
+    """The deadline rule: a round takes applications from when it opens until its deadline, or until the later one a
+    programme manager gave this organisation as a reasonable adjustment. Without an organisation, the round's own."""
+    moment = moment or timezone.now()
+    deadline = round_.closes_at if organisation is None else deadline_for(round_, organisation)
+    return round_.is_open_at(moment) and moment < deadline
 
 
 def live_application(round_: Round, organisation: Organisation) -> Application | None:

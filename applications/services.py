@@ -30,7 +30,8 @@ from applications.models import (
     OutcomeTarget,
     Round,
 )
-from applications.selectors import deadline_for, live_application
+from applications.sections import incomplete_sections
+from applications.selectors import live_application, round_open_for
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
 from core.services import audit_record
@@ -148,8 +149,8 @@ def eligibility_check_record(*, round_: Round, organisation: Organisation, answe
 # Applications ------------------------------------------------------------------------------------------------------
 
 
-def _refuse_after_deadline(round_: Round, organisation: Organisation, moment: datetime) -> None:
-    if not round_.is_open_at(moment) or moment >= deadline_for(round_, organisation):
+def _refuse_after_deadline(round_: Round, organisation: Organisation) -> None:
+    if not round_open_for(round_, organisation):
         raise DeadlinePassed(f"{round_} is closed. Applications cannot be started or sent after the deadline.")
 
 
@@ -161,7 +162,7 @@ def application_start(*, eligibility_check: EligibilityCheck, acting_user: User)
     existing = live_application(round_, organisation)
     if existing:
         return existing
-    _refuse_after_deadline(round_, organisation, timezone.now())
+    _refuse_after_deadline(round_, organisation)
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -287,7 +288,10 @@ def application_submit(*, application: Application, acting_user: User, site_url:
         application = Application.objects.select_for_update().select_related("round", "organisation").get(pk=application.pk)
         if application.status == Application.Status.SUBMITTED:
             return application
-        _refuse_after_deadline(application.round, application.organisation, timezone.now())
+        _refuse_after_deadline(application.round, application.organisation)
+        incomplete = incomplete_sections(application)
+        if incomplete:
+            raise ApplicationError(f"Complete every section before you send the application. Still to do: {', '.join(incomplete)}.")
         previous = application.transition_to(Application.Status.SUBMITTED)
         round_ = Round.objects.select_for_update().get(pk=application.round_id)
         round_.last_reference_number += 1

@@ -37,7 +37,8 @@ from applications.services import (
     organisation_create,
     organisation_update,
 )
-from applications.wizard import STEP_TITLES, section_statuses
+from applications.sections import incomplete_sections, section_statuses
+from applications.wizard import STEP_TITLES
 
 
 def site_url(request) -> str:
@@ -49,7 +50,7 @@ def start(request):
     return render(
         request,
         "applications/start.html",
-        {"round": round_, "now": now, "round_is_open": round_ is not None and round_.is_open_at(now) and now < round_.closes_at},
+        {"round": round_, "now": now, "round_is_open": round_ is not None and selectors.round_open_for(round_, moment=now)},
     )
 
 
@@ -178,13 +179,11 @@ def application_detail(request, pk: int):
     context = {
         "application": application,
         "deadline": deadline,
-        "deadline_passed": timezone.now() >= deadline,
+        "deadline_passed": not selectors.round_open_for(application.round, application.organisation),
         "adjustments": application.adjustments.all(),
-        "can_withdraw": can_withdraw_application(request.user, application),
     }
     if application.is_editable:
-        sections = section_statuses(application)
-        context.update(sections=sections, all_complete=all(status == "Completed" for _, _, status, _ in sections),
+        context.update(sections=section_statuses(application), all_complete=not incomplete_sections(application),
                        members=selectors.organisation_members(application.organisation))
         return render(request, "applications/task_list.html", context)
     context["answers"] = selectors.application_with_answers(application)

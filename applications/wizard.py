@@ -19,6 +19,7 @@ from applications import forms as application_forms
 from applications import section_forms
 from applications.models import Application, DocumentKind
 from applications.permissions import can_edit_application
+from applications.sections import SECTION_TITLES, incomplete_sections, section_statuses
 from applications.selectors import (
     alternative_format_agreed,
     application_for_member_or_404,
@@ -38,17 +39,16 @@ from applications.services import (
 )
 
 STEPS = [
-    ("organisation", "Your organisation", application_forms.OrganisationForm),
-    ("project", "Your project", section_forms.ProjectForm),
-    ("outcomes", "Outcomes and targets", section_forms.OutcomesForm),
-    ("budget", "Budget", section_forms.BudgetFormSet),
-    ("documents", "Documents", section_forms.DocumentsForm),
-    ("declarations", "Declarations", section_forms.DeclarationsForm),
+    ("organisation", SECTION_TITLES["organisation"], application_forms.OrganisationForm),
+    ("project", SECTION_TITLES["project"], section_forms.ProjectForm),
+    ("outcomes", SECTION_TITLES["outcomes"], section_forms.OutcomesForm),
+    ("budget", SECTION_TITLES["budget"], section_forms.BudgetFormSet),
+    ("documents", SECTION_TITLES["documents"], section_forms.DocumentsForm),
+    ("declarations", SECTION_TITLES["declarations"], section_forms.DeclarationsForm),
     ("check", "Check your answers and send", section_forms.CheckAnswersForm),
 ]
 STEP_NAMES = [name for name, _, _ in STEPS]
 STEP_TITLES = {name: title for name, title, _ in STEPS}
-SECTIONS = [name for name, _, _ in STEPS if name != "check"]
 
 
 class DraftApplicationStorage(BaseStorage):
@@ -188,7 +188,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         if step == self.done_step_name:
             # An application is sent only by its "Send application" button, never by opening an address.
             return redirect(self.get_step_url("check"))
-        if step == "check" and not all(status == "Completed" for _, _, status, _ in section_statuses(self.application)):
+        if step == "check" and incomplete_sections(self.application):
             messages.error(self.request, "Complete every section before you check your answers and send.")
             return redirect("applications:detail", pk=self.application.pk)
         return super().get(*args, **kwargs)
@@ -284,7 +284,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         if step == "check":
             context["answers"] = application_with_answers(self.application)
             context["sections"] = section_statuses(self.application)
-            context["all_complete"] = all(status == "Completed" for _, _, status, _ in context["sections"])
+            context["all_complete"] = not incomplete_sections(self.application)
         return context
 
     def render_done(self, form, **kwargs):
@@ -303,13 +303,3 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         )
         return redirect("applications:submitted", pk=self.application.pk)
 
-
-def section_statuses(application: Application) -> list[tuple[str, str, str, object]]:
-    """(step, title, status, section) for the task list: Completed, In progress or Not started."""
-    sections = application_sections(application)
-    rows = []
-    for step in SECTIONS:
-        section = sections.get(step)
-        status = "Not started" if section is None else "Completed" if section.completed_at else "In progress"
-        rows.append((step, STEP_TITLES[step], status, section))
-    return rows

@@ -50,7 +50,7 @@ def applications_for_screening(round_: Round) -> QuerySet[Application]:
 
 def round_allocations(round_: Round) -> QuerySet[Application]:
     return (
-        round_.applications.filter(status__in=[Application.Status.ELIGIBLE, Application.Status.SCORED])
+        round_.applications.scoreable()
         .select_related("organisation")
         .prefetch_related(
             Prefetch("allocations", queryset=Allocation.objects.select_related("assessor")),

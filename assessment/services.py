@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from applications.models import Application, Criterion, Round
+from applications.querysets import SCOREABLE
 from applications.services import ApplicationError
 from assessment.audit import AuditAction
 from assessment.models import Allocation, Assessment, ConflictDeclaration, ModeratedScore, Score, ScreeningDecision
@@ -17,7 +18,6 @@ from core.emails import email_send_on_commit
 from core.services import audit_record
 from core.templatetags.govuk import plain_number
 
-SCOREABLE = [Application.Status.ELIGIBLE, Application.Status.SCORED]
 
 
 def round_criteria_problems(round_: Round) -> list[str]:
@@ -105,7 +105,7 @@ def allocation_auto(*, round_: Round, acting_user: User) -> int:
             for row in Allocation.objects.filter(application__round=round_).values("assessor").annotate(count=Count("id"))
         }
         applications = (
-            round_.applications.filter(status__in=SCOREABLE)
+            round_.applications.scoreable()
             .prefetch_related(
                 "allocations", Prefetch("conflict_declarations", ConflictDeclaration.objects.conflicts(), "conflicts")
             )

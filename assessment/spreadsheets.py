@@ -9,11 +9,12 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from applications.models import Application, Criterion, Round
+from applications.querysets import SCOREABLE
 from applications.validators import MaxWordsValidator
 from assessment.forms import REASON_WORD_LIMIT
 from assessment.models import Allocation, Assessment, ConflictDeclaration, Score
 from assessment.permissions import interests_of
-from assessment.services import SCOREABLE, assessment_revise, assessment_save
+from assessment.services import assessment_revise, assessment_save
 from core.spreadsheets import ImportProblem, export_file, sheet_check
 from core.templatetags.govuk import plain_number
 

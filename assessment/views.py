@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from applications.models import Application, Round
+from applications.querysets import SCOREABLE
 from applications.selectors import application_for_review, application_with_answers
 from applications.services import ApplicationError
 from assessment import selectors
@@ -24,7 +25,6 @@ from assessment.forms import (
 from assessment.models import Allocation, Assessment
 from assessment.permissions import interests_of
 from assessment.services import (
-    SCOREABLE,
     allocation_add,
     allocation_auto,
     allocation_remove,

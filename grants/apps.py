@@ -5,6 +5,8 @@ class GrantsConfig(AppConfig):
     name = "grants"
 
     def ready(self):
+        # Registers the named permissions that templates ask with {% has_perm %}.
+        from grants import permissions  # noqa: F401
         from applications.services import COMMITMENT_SOURCES
         from core.audit import audit_actions_register
         from grants.audit import AuditAction

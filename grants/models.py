@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from applications.models import Application, Organisation, Round
 from core.state import StatusMachine
+from grants.querysets import AwardQuerySet
 
 
 class Decision(models.Model):
@@ -80,6 +81,8 @@ class Award(StatusMachine):
     declined_reason = models.TextField(blank=True)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
+
+    objects = AwardQuerySet.as_manager()
 
     class Meta:
         ordering = ["application__reference"]

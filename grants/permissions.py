@@ -1,13 +1,21 @@
-"""Who may act on awards and letters."""
+"""Who may act on decisions, awards and letters; views, services and templates ask these, never the models."""
 
+import rules
+
+from accounts.models import Role
 from accounts.permissions import is_programme_manager
+from accounts.selectors import role_held_since
 from applications.permissions import is_member, is_owner
-from grants.models import Award, Letter
+from grants.models import Award, Decision, Letter
 
 
 def can_respond_to_offer(user, award: Award) -> bool:
     """Accepting binds the organisation to the conditions, so it is for its owners."""
     return award.status == Award.Status.OFFERED and is_owner(user, award.application.organisation)
+
+
+def can_read_award(user, award: Award) -> bool:
+    return is_member(user, award.application.organisation)
 
 
 def can_read_letter(user, letter: Letter) -> bool:
@@ -16,3 +24,32 @@ def can_read_letter(user, letter: Letter) -> bool:
 
 def can_manage_payout_account(user, award: Award) -> bool:
     return award.status in (Award.Status.ACCEPTED, Award.Status.ACTIVE) and is_owner(user, award.application.organisation)
+
+
+def decision_confirm_refusals(user, decisions) -> dict[int, str | None]:
+    """For each decision, why this programme manager may not confirm it, in words for them, or None when they may.
+
+    Four eyes means two people who were both trusted with decisions before this one was made: a manager appointed
+    afterwards might have been appointed to agree. `decided_at` is when the decision was last proposed.
+    """
+    since = role_held_since({user.pk, *(decision.decided_by_id for decision in decisions)}, Role.PROGRAMME_MANAGER)
+
+    def held_at(user_id, moment) -> bool:
+        return user_id in since and since[user_id] <= moment
+
+    def refusal(decision: Decision) -> str | None:
+        if decision.decided_by_id == user.pk:
+            return "Another programme manager must confirm your decision."
+        if not held_at(user.pk, decision.decided_at):
+            return "Only someone who was a programme manager before this decision was proposed can confirm it."
+        if not held_at(decision.decided_by_id, decision.decided_at):
+            return "The person who proposed this decision is no longer a programme manager: propose it again."
+        return None
+
+    return {decision.pk: refusal(decision) for decision in decisions}
+
+
+rules.add_perm("grants.read_award", can_read_award)
+rules.add_perm("grants.respond_to_offer", can_respond_to_offer)
+rules.add_perm("grants.manage_payout_account", can_manage_payout_account)
+rules.add_perm("grants.correct_letter", is_programme_manager)

@@ -14,8 +14,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
-from accounts.selectors import held_role_since
+from accounts.models import User
 from applications.models import Application, Round
 from assessment.selectors import ranking_for
 from core.emails import email_send_on_commit
@@ -25,6 +24,7 @@ from grants.audit import AuditAction
 from grants.letters import not_funded_letter_pdf, offer_letter_pdf
 from grants import tasks
 from grants.models import Award, Decision, Letter, LetterBatch, LetterBatchItem, Tranche
+from grants.permissions import decision_confirm_refusals
 from grants.schedule import tranche_amounts
 from grants.selectors import applications_awaiting_letters, not_funded_content, offer_content
 
@@ -44,7 +44,7 @@ class RingfenceExceeded(GrantError):
 
 def committed_in(round_: Round) -> Decimal:
     """What the round has promised: offered, accepted and active awards."""
-    return Award.objects.filter(round=round_, status__in=Award.COMMITTED).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return Award.objects.filter(round=round_).committed().aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
 # Applications a decision can be recorded on: scored, or not funded while money may still come back to the pot.
@@ -146,27 +146,14 @@ def _decision_save(
 
 
 def decision_confirm(*, decision: Decision, acting_user: User) -> Decision:
-    """A second programme manager confirms: a funded application gets its offer within the ringfence.
-
-    `decided_at` is when the decision was last proposed: proposing it again moves it, so a re-proposal needs a
-    confirmer who held the role before that.
-    """
+    """A second programme manager confirms: a funded application gets its offer within the ringfence."""
     with transaction.atomic():
         decision = Decision.objects.select_for_update().select_related("application__round").get(pk=decision.pk)
         if decision.confirmed_at:
             return decision
-        if decision.decided_by_id == acting_user.pk:
-            raise GrantError("Another programme manager must confirm your decision.")
-        # Four eyes means two people who were both trusted with decisions before this one was made: a manager
-        # appointed afterwards might have been appointed to agree.
-        if not held_role_since(acting_user, Role.PROGRAMME_MANAGER, decision.decided_at):
-            raise GrantError(
-                "Only someone who was a programme manager before this decision was proposed can confirm it."
-            )
-        if not held_role_since(decision.decided_by, Role.PROGRAMME_MANAGER, decision.decided_at):
-            raise GrantError(
-                "The person who proposed this decision is no longer a programme manager: propose it again."
-            )
+        refusal = decision_confirm_refusals(acting_user, [decision])[decision.pk]
+        if refusal:
+            raise GrantError(refusal)
         application = decision.application
         if decision.outcome == Decision.Outcome.FUND:
             award_offer(application=application, amount=decision.amount, acting_user=acting_user)

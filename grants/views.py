@@ -32,7 +32,12 @@ from grants.payments import (
     tranche_release_stripe,
     webhook_receive,
 )
-from grants.permissions import can_manage_payout_account, can_read_letter, can_respond_to_offer
+from grants.permissions import (
+    can_manage_payout_account,
+    can_read_letter,
+    can_respond_to_offer,
+    decision_confirm_refusals,
+)
 from grants.spreadsheets import ledger_sheet
 from grants.services import (
     GrantError,
@@ -114,8 +119,11 @@ def decide(request, pk: int):
 def confirm(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     waiting = list(selectors.decisions_awaiting_confirmation(round_))
+    refusals = decision_confirm_refusals(request.user, waiting)
     mine = [decision for decision in waiting if decision.decided_by_id == request.user.pk]
-    theirs = [decision for decision in waiting if decision.decided_by_id != request.user.pk]
+    theirs = [decision for decision in waiting if refusals[decision.pk] is None]
+    # Someone else's decision that this manager may not confirm either says why, rather than vanishing.
+    held_back = [(decision, refusals[decision.pk]) for decision in waiting if refusals[decision.pk] and decision not in mine]
     if request.method == "POST":
         confirmed, problems = 0, []
         for decision in theirs:
@@ -128,7 +136,7 @@ def confirm(request, pk: int):
             messages.error(request, problem)
         messages.success(request, f"{confirmed} decisions confirmed. You can now issue the letters.")
         return redirect("grants:confirm", pk=round_.pk)
-    return render(request, "grants/confirm.html", {"round": round_, "mine": mine, "theirs": theirs})
+    return render(request, "grants/confirm.html", {"round": round_, "mine": mine, "theirs": theirs, "held_back": held_back})
 
 
 @role_required(Role.PROGRAMME_MANAGER)
@@ -202,7 +210,7 @@ def award_detail(request, pk: int):
     award = selectors.award_for_member_or_404(request.user, pk)
     return render(request, "grants/award.html", {
         "award": award, "letters": selectors.letters_of(award.application), "now": timezone.now(),
-        "can_respond": can_respond_to_offer(request.user, award), "tranches": award.tranches.all(),
+        "tranches": award.tranches.all(),
         "returns": award.returns.all(),
     })
 
@@ -323,7 +331,7 @@ def payout_account(request, pk: int):
         )
         return redirect(url)
     return render(request, "grants/payout_account.html", {
-        "award": award, "stripe_enabled": stripe_enabled(), "can_manage": can_manage_payout_account(request.user, award),
+        "award": award, "stripe_enabled": stripe_enabled(),
         "account": ConnectedAccount.objects.filter(organisation=award.application.organisation).first(),
     })
 

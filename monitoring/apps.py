@@ -5,6 +5,8 @@ class MonitoringConfig(AppConfig):
     name = "monitoring"
 
     def ready(self):
+        # Registers the named permissions that templates ask with {% has_perm %}.
+        from monitoring import permissions  # noqa: F401
         from core.audit import audit_actions_register
         from grants.services import ACCEPTANCE_HOOKS
         from monitoring.audit import AuditAction

@@ -11,7 +11,8 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from accounts.models import User
-from applications.models import Application, Borough, BudgetLine, EligibilityCheck, Organisation, OutcomeTarget, Round
+from applications.demo import sections_complete
+from applications.models import Application, Borough, BudgetLine, EligibilityCheck, Organisation, Round
 from applications.services import round_add_standard_indicators
 from grants.models import Award
 from grants.services import award_accept
@@ -56,18 +57,20 @@ def _grant_under_way(round_, manager, applicant, position, name, boroughs, refer
     )
     check = EligibilityCheck.objects.create(round=round_, organisation=organisation, answers={}, failures=[])
     application = Application.objects.create(
-        round=round_, organisation=organisation, eligibility_check=check, status=Application.Status.AWARDED,
-        reference=reference, title=f"Hate crime support with {name}", amount_requested=Decimal(amount),
-        submitted_at=timezone.now() - timedelta(days=340),
+        round=round_, organisation=organisation, eligibility_check=check, title=f"Hate crime support with {name}",
+        amount_requested=Decimal(amount),
     )
     application.boroughs.set(Borough.objects.filter(gss_code__in=boroughs))
-    indicators = {indicator.code: indicator for indicator in round_.indicators.all()}
-    OutcomeTarget.objects.bulk_create(
-        OutcomeTarget(application=application, indicator=indicators[code], quarter=quarter, target=target)
-        for code, target in TARGETS.items() for quarter in range(1, round_.quarters + 1)
+    sections_complete(application=application, acting_user=applicant, targets=TARGETS, budget_lines=[
+        {"category": BudgetLine.Category.STAFF, "description": "Caseworker", "amount": Decimal(amount)},
+    ])
+    # Sent, scored and awarded last year: the story starts after that, so those steps are set rather than replayed.
+    Application.objects.filter(pk=application.pk).update(
+        status=Application.Status.AWARDED, reference=reference, submitted_at=timezone.now() - timedelta(days=340)
     )
-    line = BudgetLine.objects.create(application=application, category="staff", description="Caseworker",
-                                     amount=Decimal(amount))
+    application.refresh_from_db()
+    indicators = {indicator.code: indicator for indicator in round_.indicators.all()}
+    line = application.budget_lines.get()
     award = Award.objects.create(application=application, round=round_, amount=Decimal(amount),
                                  offered_at=timezone.now(), accept_by=timezone.now() + timedelta(days=28))
     award = award_accept(award=award, name="Demo chair", role="Chair", acting_user=manager)

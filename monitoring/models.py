@@ -7,6 +7,7 @@ from django.db.models import Q
 from applications.models import BudgetLine, Indicator, Round
 from core.state import StatusMachine
 from grants.models import Award
+from monitoring.querysets import ReturnQuerySet
 
 
 class Return(StatusMachine):
@@ -43,6 +44,8 @@ class Return(StatusMachine):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReturnQuerySet.as_manager()
 
     class Meta:
         ordering = ["award", "quarter"]

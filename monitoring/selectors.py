@@ -76,7 +76,6 @@ def returns_to_review() -> QuerySet[Return]:
 
 
 def returns_late() -> QuerySet[Return]:
-    return Return.objects.filter(
-        status__in=Return.OPEN,
+    return Return.objects.open().filter(
         due_on__lt=timezone.localdate(),
     ).select_related("award__application__organisation", "award__round").order_by("due_on")

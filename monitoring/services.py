@@ -218,8 +218,7 @@ def reminders_send(*, today: date | None = None) -> int:
     """Reminds grantees of returns due within a week, and of overdue ones. Each reminder goes once, however often
     this runs: the Reminder row is written first, and a second attempt finds it there."""
     today = today or timezone.localdate()
-    waiting = Return.objects.filter(
-        status__in=Return.OPEN,
+    waiting = Return.objects.open().filter(
         award__status__in=[Award.Status.ACCEPTED, Award.Status.ACTIVE],
     ).select_related("award__application__organisation")
     sent = 0

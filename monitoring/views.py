@@ -94,7 +94,6 @@ def return_review_view(request, pk: int):
     counts, spending = selectors.return_review_rows(monitoring_return)
     return render(request, "monitoring/return_review.html", {
         "monitoring_return": monitoring_return, "form": form, "counts": counts, "spending": spending,
-        "can_review": monitoring_return.status == Return.Status.SUBMITTED,
     })
 
 

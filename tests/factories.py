@@ -7,7 +7,8 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Role, RoleGrant, User
-from applications.models import Membership, Organisation, Round
+from applications.models import ApplicationSection, Membership, Organisation, Round
+from applications.sections import SECTIONS
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -130,6 +131,7 @@ class EligibilityCheckFactory(factory.django.DjangoModelFactory):
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "applications.Application"
+        skip_postgeneration_save = True
 
     round = factory.SubFactory(RoundFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -137,6 +139,12 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         EligibilityCheckFactory, round=factory.SelfAttribute("..round"), organisation=factory.SelfAttribute("..organisation")
     )
     title = factory.Sequence(lambda n: f"Hate crime reporting project {n}")
+
+    @factory.post_generation
+    def complete(obj, create, extracted, **kwargs):
+        """`complete=True`: every section complete, as sending needs."""
+        if create and extracted:
+            sections_complete(obj)
 
 
 class ApplicationDocumentFactory(factory.django.DjangoModelFactory):
@@ -149,6 +157,15 @@ class ApplicationDocumentFactory(factory.django.DjangoModelFactory):
     original_name = "constitution.pdf"
     content_type = "application/pdf"
     size = len(PDF_BYTES)
+
+
+def sections_complete(application) -> None:
+    """Every section completed, with each document the round requires as a real file: what sending needs."""
+    ApplicationSection.objects.bulk_create(
+        ApplicationSection(application=application, step=step, completed_at=timezone.now()) for step in SECTIONS
+    )
+    for kind in application.round.required_documents:
+        ApplicationDocumentFactory(application=application, kind=kind)
 
 
 class MediaAnswerFactory(factory.django.DjangoModelFactory):

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from applications.models.organisations import Borough, Organisation
 from applications.models.rounds import DocumentKind, Indicator, Round
+from applications.querysets import ApplicationQuerySet
 from core.state import StatusMachine
 
 
@@ -81,6 +82,8 @@ class Application(StatusMachine):
     declarant_name = models.CharField(max_length=150, blank=True)
     declarant_role = models.CharField(max_length=100, blank=True)
     declared_on = models.DateField(null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -40,3 +40,21 @@ def test_programme_managers_and_superusers_reset_a_colleagues_second_factor():
     for role in (Role.APPLICANT, Role.ASSESSOR, Role.FINANCE_OFFICER):
         assert not can_reset_second_factor(UserFactory(role=role))
     assert not can_reset_second_factor(AnonymousUser())
+
+
+def test_templates_ask_the_same_checks_by_name():
+    manager, applicant = UserFactory(role=Role.PROGRAMME_MANAGER), UserFactory(role=Role.APPLICANT)
+    assert manager.has_perm("core.view_audit_trail") and not applicant.has_perm("core.view_audit_trail")
+    assert applicant.has_perm("applications.join_organisation") and not manager.has_perm("applications.join_organisation")
+
+
+def test_a_superuser_has_no_named_permission_their_role_does_not_give(superuser):
+    assert not superuser.has_perm("core.view_audit_trail")
+    assert superuser.has_perm("accounts.change_user")  # the admin site's own permissions are theirs
+
+
+def test_a_superusers_account_page_offers_no_programme_manager_work(client_for, superuser):
+    from django.urls import reverse
+
+    page = client_for(superuser).get(reverse("accounts:home")).content.decode()
+    assert reverse("core:audit_list") not in page

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from applications.models import Round
-from applications.selectors import round_current
-from tests.factories import RoundFactory
+from applications.selectors import round_current, round_open_for
+from tests.factories import OrganisationFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +32,27 @@ def test_the_london_boroughs_are_loaded_with_their_police_areas():
     hackney = Borough.objects.get(name="Hackney")
     assert (hackney.gss_code, hackney.bcu_code) == ("E09000012", "CE")
     assert Borough.objects.get(name="City of London").police_force == "City of London Police"
+
+
+def test_a_round_is_open_from_its_opening_until_its_deadline_while_its_status_is_open():
+    now = timezone.now()
+    round_ = RoundFactory(opens_at=now - timedelta(days=1), closes_at=now + timedelta(hours=1))
+    assert round_open_for(round_)
+    assert not round_open_for(round_, moment=now + timedelta(hours=1))
+    assert not round_open_for(round_, moment=now - timedelta(days=2))
+    round_.status = Round.Status.CLOSED
+    assert not round_open_for(round_)
+
+
+def test_an_extension_keeps_the_round_open_for_that_organisation_only(programme_manager):
+    from applications.services import extension_grant
+
+    now = timezone.now()
+    round_ = RoundFactory(opens_at=now - timedelta(days=9), closes_at=now - timedelta(hours=1))
+    given, other = OrganisationFactory(), OrganisationFactory()
+    extension_grant(round_=round_, organisation=given, closes_at=now + timedelta(days=2), reason="Hospital stay",
+                    acting_user=programme_manager)
+    assert round_open_for(round_, given)
+    assert not round_open_for(round_, other)
+    assert not round_open_for(round_)
+    assert not round_open_for(round_, given, moment=now + timedelta(days=2))

@@ -147,16 +147,30 @@ def test_an_application_cannot_be_started_after_the_round_closes(applicant, orga
 def test_submitting_gives_the_next_reference_in_the_round(applicant, organisation, open_round):
     open_round.reference_prefix = "DHC27"
     open_round.save()
-    first = application_submit(application=ApplicationFactory(round=open_round), acting_user=applicant, site_url=SITE)
-    second = application_submit(application=ApplicationFactory(round=open_round), acting_user=applicant, site_url=SITE)
+    first = application_submit(application=ApplicationFactory(round=open_round, complete=True), acting_user=applicant, site_url=SITE)
+    second = application_submit(application=ApplicationFactory(round=open_round, complete=True), acting_user=applicant, site_url=SITE)
     assert (first.reference, second.reference) == ("DHC27-0001", "DHC27-0002")
     assert first.status == Application.Status.SUBMITTED
     event = AuditEvent.objects.get(action=AuditAction.APPLICATION_SUBMITTED, target_id=str(first.pk))
     assert (event.from_state, event.to_state) == ("draft", "submitted")
 
 
+def test_submitting_is_refused_while_a_section_is_incomplete(applicant, open_round):
+    application = ApplicationFactory(round=open_round, complete=True)
+    application.sections.filter(step__in=["budget", "documents"]).update(completed_at=None)
+    with pytest.raises(ApplicationError, match="Still to do: Budget, Documents"):
+        application_submit(application=application, acting_user=applicant, site_url=SITE)
+    application.refresh_from_db()
+    assert (application.status, application.reference) == (Application.Status.DRAFT, None)
+
+
+def test_submitting_is_refused_before_any_section_is_started(applicant, open_round):
+    with pytest.raises(ApplicationError, match="Complete every section"):
+        application_submit(application=ApplicationFactory(round=open_round), acting_user=applicant, site_url=SITE)
+
+
 def test_submitting_twice_makes_one_submission(applicant, open_round, django_capture_on_commit_callbacks):
-    application = ApplicationFactory(round=open_round)
+    application = ApplicationFactory(round=open_round, complete=True)
     Membership.objects.create(organisation=application.organisation, user=applicant)
     with django_capture_on_commit_callbacks(execute=True):
         first = application_submit(application=application, acting_user=applicant, site_url=SITE)
@@ -169,7 +183,7 @@ def test_submitting_twice_makes_one_submission(applicant, open_round, django_cap
 
 def test_the_server_refuses_submission_after_the_deadline(applicant):
     round_ = RoundFactory(opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(seconds=1))
-    application = ApplicationFactory(round=round_)
+    application = ApplicationFactory(round=round_, complete=True)
     with pytest.raises(DeadlinePassed):
         application_submit(application=application, acting_user=applicant, site_url=SITE)
     application.refresh_from_db()
@@ -178,8 +192,8 @@ def test_the_server_refuses_submission_after_the_deadline(applicant):
 
 def test_an_extension_lets_one_organisation_submit_after_the_deadline(applicant, programme_manager):
     round_ = RoundFactory(opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(hours=1))
-    application = ApplicationFactory(round=round_)
-    other = ApplicationFactory(round=round_)
+    application = ApplicationFactory(round=round_, complete=True)
+    other = ApplicationFactory(round=round_, complete=True)
     extension_grant(round_=round_, organisation=application.organisation, closes_at=timezone.now() + timedelta(days=3),
                     reason="Reasonable adjustment: the coordinator was in hospital", acting_user=programme_manager)
     assert application_submit(application=application, acting_user=applicant, site_url=SITE).reference
@@ -283,7 +297,7 @@ needs_postgresql = pytest.mark.skipif(
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_submissions_of_one_application_make_one_reference():
-    application = ApplicationFactory()
+    application = ApplicationFactory(complete=True)
     applicant = UserFactory()
     results, errors = [], []
 
@@ -310,7 +324,7 @@ def test_simultaneous_submissions_of_one_application_make_one_reference():
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_submissions_in_a_round_get_distinct_references():
     round_ = RoundFactory()
-    applications = [ApplicationFactory(round=round_) for _ in range(6)]
+    applications = [ApplicationFactory(round=round_, complete=True) for _ in range(6)]
     applicant = UserFactory()
     references = []
 

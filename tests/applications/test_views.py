@@ -95,6 +95,28 @@ def test_the_eligibility_checker_asks_one_question_a_page_and_explains_a_failure
     assert "Start your application" not in result
 
 
+def test_after_the_deadline_only_an_organisation_given_more_time_can_check_its_eligibility(
+    client_for, applicant, organisation, programme_manager
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applications.services import extension_grant
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    closed = RoundFactory(opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(hours=1))
+    other = OrganisationFactory()
+    MembershipFactory(organisation=other, user=applicant)
+    extension_grant(round_=closed, organisation=organisation, closes_at=timezone.now() + timedelta(days=3),
+                    reason="Reasonable adjustment", acting_user=programme_manager)
+    client = client_for(applicant)
+    given = reverse("applications:eligibility", kwargs={"round_pk": closed.pk, "organisation_pk": organisation.pk})
+    refused = reverse("applications:eligibility", kwargs={"round_pk": closed.pk, "organisation_pk": other.pk})
+    assert client.get(given, follow=True).status_code == 200
+    assert client.get(refused).status_code == 404
+
+
 def test_an_eligible_organisation_starts_its_application_from_the_result(client_for, applicant, organisation, open_round):
     check = EligibilityCheck.objects.create(round=open_round, organisation=organisation, answers={}, failures=[])
     client = client_for(applicant)
@@ -322,6 +344,15 @@ def test_after_the_deadline_the_task_list_says_so_and_the_dashboard_stops_offeri
     assert "Check whether" not in dashboard
     start = client_for(None).get(reverse("applications:start")).content.decode()
     assert "This round has closed" in start and "Start now" not in start
+
+
+def test_a_round_closed_before_its_deadline_tells_the_task_list_it_cannot_be_sent(client_for, applicant, organisation,
+                                                                               open_round):
+    draft = ApplicationFactory(round=open_round, organisation=organisation)
+    open_round.status = open_round.Status.CLOSED
+    open_round.save()
+    page = client_for(applicant).get(reverse("applications:detail", kwargs={"pk": draft.pk})).content.decode()
+    assert "has passed" in page
 
 
 def test_the_dashboard_offers_to_continue_an_application_already_started(client_for, applicant, organisation, open_round):

@@ -86,3 +86,19 @@ def test_the_demo_programme_manager_uses_the_admin_site_without_being_a_superuse
     assert not manager.has_perm("accounts.change_user")
     assert not User.objects.filter(is_superuser=True).exists()
     assert manager.role_grants.get(ended_at__isnull=True).role == Role.PROGRAMME_MANAGER
+
+
+def test_every_demo_application_sent_has_every_section_complete_and_its_documents():
+    from applications.models import Application
+    from applications.sections import incomplete_sections
+
+    seed()
+    sent = Application.objects.exclude(status=Application.Status.DRAFT).select_related("round")
+    assert sent.count() == 6
+    for application in sent:
+        assert incomplete_sections(application) == [], application
+        documents = {document.kind: document for document in application.documents.all()}
+        assert set(documents) == set(application.round.required_documents)
+        for document in documents.values():
+            assert document.file.read(5) == b"%PDF-"
+        assert application.targets.exists() and application.budget_lines.exists()

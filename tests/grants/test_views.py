@@ -270,3 +270,55 @@ def test_the_decisions_page_ranks_the_round_once(client_for, scored_round, progr
     monkeypatch.setattr("grants.services.ranking_for", counted)
     assert client_for(programme_manager).get(reverse("grants:decisions", kwargs={"pk": round_.pk})).status_code == 200
     assert len(rankings) == 1
+
+
+def test_the_confirm_page_says_why_a_newly_appointed_manager_cannot_confirm_and_leaves_those_decisions(
+    client_for, scored_round, programme_manager, superuser
+):
+    from decimal import Decimal
+
+    from accounts.models import Role
+    from accounts.services import user_role_change
+    from grants.services import decision_record
+    from tests.factories import UserFactory
+
+    round_, (first, _, _) = scored_round
+    decision_record(application=first, outcome="fund", amount=Decimal("6000"), reason="", acting_user=programme_manager)
+    newcomer = user_role_change(user=UserFactory(), role=Role.PROGRAMME_MANAGER, acting_user=superuser,
+                                reason="Appointed")
+    client = client_for(newcomer)
+    url = reverse("grants:confirm", kwargs={"pk": round_.pk})
+    page = client.get(url).content.decode()
+    assert "There are no decisions for you to confirm" in page
+    assert "Decisions you cannot confirm" in page and "D-0001" in page
+    assert "Only someone who was a programme manager before this decision was proposed can confirm it." in page
+    client.post(url)
+    assert not Award.objects.exists()
+
+
+def test_the_letters_page_offers_the_grant_to_its_organisation_and_corrections_to_the_programme_manager(
+    client_for, programme_manager
+):
+    from tests.factories import AwardFactory, MembershipFactory
+
+    award = AwardFactory()
+    Letter.objects.create(application=award.application, kind=Letter.Kind.OFFER, version=1, file="letters/offer.pdf")
+    member = MembershipFactory(organisation=award.application.organisation).user
+    url = reverse("grants:letters", kwargs={"pk": award.application.pk})
+    correct = reverse("grants:letter_correct", kwargs={"pk": award.application.pk})
+    grantee_page = client_for(member).get(url).content.decode()
+    assert reverse("grants:award", kwargs={"pk": award.pk}) in grantee_page and correct not in grantee_page
+    manager_page = client_for(programme_manager).get(url).content.decode()
+    assert correct in manager_page and reverse("grants:award", kwargs={"pk": award.pk}) not in manager_page
+
+
+def test_the_confirm_page_reads_everyone_s_roles_in_one_query_however_many_decisions_wait(
+    client_for, scored_round, programme_manager, second_manager, django_assert_max_num_queries
+):
+    round_, _ = scored_round
+    client_for(programme_manager).post(reverse("grants:decisions", kwargs={"pk": round_.pk}))
+    checker = client_for(second_manager)
+    with django_assert_max_num_queries(9):
+        response = checker.get(reverse("grants:confirm", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    assert "Confirm these 3 decisions" in response.content.decode()

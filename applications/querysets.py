@@ -1,0 +1,12 @@
+"""Groups of applications by status that more than one rule asks for, as QuerySet methods."""
+
+from django.db import models
+
+# Screened eligible and not yet decided: what assessors score. Application.Status values, written out because
+# models.py imports this module.
+SCOREABLE = ["eligible", "scored"]
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def scoreable(self) -> "ApplicationQuerySet":
+        return self.filter(status__in=SCOREABLE)

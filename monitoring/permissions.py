@@ -1,0 +1,14 @@
+"""Who may act on quarterly returns; views and templates ask these, never the models."""
+
+import rules
+
+from accounts.permissions import is_programme_manager
+from monitoring.models import Return
+
+
+def can_review_return(user, monitoring_return: Return) -> bool:
+    """A return is reviewed once sent, and before it is sent back or accepted."""
+    return is_programme_manager(user) and monitoring_return.status == Return.Status.SUBMITTED
+
+
+rules.add_perm("monitoring.review_return", can_review_return)
