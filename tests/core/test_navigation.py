@@ -37,6 +37,6 @@ def test_each_app_adds_its_own_links_in_the_order_settings_lists_them(settings):
     assert home_for(UserFactory(role=Role.APPLICANT)) == reverse("accounts:home")
 
 
-def test_the_operator_reads_the_audit_trail_but_the_header_keeps_to_the_admin_site(client_for, superuser):
-    assert client_for(superuser).get(reverse("core:audit_list")).status_code == 200
+def test_the_operator_has_no_funding_role_so_neither_the_audit_trail_nor_its_link(client_for, superuser):
+    assert client_for(superuser).get(reverse("core:audit_list")).status_code == 403
     assert "Audit trail" not in [item.text for item in navigation_for(superuser, "/")]
