@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User, normalise_email
+from accounts.models import User, normalise_email
 from accounts.permissions import is_programme_manager
 from applications.audit import AuditAction
 from applications.eligibility import eligibility_failures
@@ -86,7 +86,7 @@ def invitation_send(*, organisation: Organisation, email: str, role: str, acting
 
 
 def invitation_accept(*, invitation: Invitation, acting_user: User) -> Membership:
-    if acting_user.role != Role.APPLICANT:
+    if not acting_user.has_perm("applications.join_organisation"):
         # Outside the transaction below, so the refusal stays on record: staff who belonged to an applicant
         # organisation could score, decide or pay its applications.
         audit_record(acting_user=acting_user, action=AuditAction.STAFF_JOIN_REFUSED,

@@ -316,7 +316,7 @@ def extension_new(request, pk: int):
 @role_required(Role.PROGRAMME_MANAGER)
 def adjustment_detail(request, pk: int):
     adjustment = get_object_or_404(AdjustmentRequest.objects.select_related("application__organisation", "application__round"), pk=pk)
-    if adjustment.status != AdjustmentRequest.Status.REQUESTED:
+    if not adjustment.can_transition_to(AdjustmentRequest.Status.AGREED):
         return render(request, "applications/manage/adjustment_answered.html", {"adjustment": adjustment})
     form = AdjustmentDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

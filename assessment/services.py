@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.permissions import is_assessor
 from applications.models import Application, Criterion, Round
 from applications.querysets import SCOREABLE
 from applications.services import ApplicationError
@@ -67,7 +68,7 @@ def allocation_add(*, application: Application, assessor: User, acting_user: Use
     with transaction.atomic():
         if application.status not in SCOREABLE:
             raise ApplicationError(f"{application} is not ready to be scored: it must be screened as eligible first.")
-        if assessor.role != Role.ASSESSOR or not application.round.assessors.filter(pk=assessor.pk).exists():
+        if not is_assessor(assessor) or not application.round.assessors.filter(pk=assessor.pk).exists():
             raise ApplicationError(f"{assessor} is not on this round's panel of assessors.")
         if interests_of(assessor, application).conflicted:
             raise ApplicationError(f"{assessor} has declared a conflict of interest with {application}.")

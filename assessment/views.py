@@ -160,7 +160,7 @@ def screening_list(request, pk: int):
 @role_required(Role.PROGRAMME_MANAGER)
 def screen(request, pk: int):
     application = application_for_review(pk)
-    if application.status != Application.Status.SUBMITTED:
+    if not application.can_transition_to(Application.Status.ELIGIBLE):
         messages.error(request, f"{application} has already been screened.")
         return redirect("assessment:screening", pk=application.round_id)
     form = ScreeningForm(request.POST or None)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions import is_applicant, role_required
 from applications import selectors as application_selectors
 from applications.models import Round
 from assessment.selectors import ranking_for
@@ -183,7 +183,7 @@ def letter_correct(request, pk: int):
 
 @role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER)
 def letters(request, pk: int):
-    if request.user.role == Role.APPLICANT:
+    if is_applicant(request.user):
         application = application_selectors.application_for_member_or_404(request.user, pk)
     else:
         application = application_selectors.application_for_review(pk)

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.permissions import is_programme_manager
 from applications.models import Round
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
@@ -126,7 +127,7 @@ def return_submit(
 
 def return_review(*, monitoring_return: Return, accept: bool, comments: str, acting_user: User) -> Return:
     """Accepts a return, which makes any tranche waiting for it due, or asks the grantee for changes."""
-    if acting_user.role != Role.PROGRAMME_MANAGER:
+    if not is_programme_manager(acting_user):
         raise ReturnError("Only a programme manager can review a return.")
     if not accept and not comments.strip():
         raise ReturnError("Say what needs changing.")
