@@ -173,3 +173,28 @@ class ScreeningDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {'eligible' if self.eligible else 'not eligible'}"
+
+
+class ScoresImport(models.Model):
+    """An assessor's scoring spreadsheet, checked and saved by a background task: all its scores are saved as
+    drafts, or none and the problems found, row by row. Only the assessor who uploaded it sees it. The file is
+    removed once it has been read."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", "Being checked"
+        SAVED = "saved", "Saved"
+        REFUSED = "refused", "Nothing saved"
+
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    spreadsheet = models.FileField(upload_to="imports/scores/")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.WAITING)
+    problems = models.JSONField(default=list, blank=True, help_text="Each a row number (0 for the whole file) and a message.")
+    saved = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Scoring spreadsheet from {self.assessor}: {self.get_outcome_display()}"

@@ -7,7 +7,15 @@ from django.db.models import Count, Max, Min, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, Round
-from assessment.models import Allocation, Assessment, ConflictDeclaration, Interests, ModeratedScore, Score
+from assessment.models import (
+    Allocation,
+    Assessment,
+    ConflictDeclaration,
+    Interests,
+    ModeratedScore,
+    Score,
+    ScoresImport,
+)
 from assessment.scoring import CriterionScores, Ranked, rank, weighted_total
 
 
@@ -37,6 +45,11 @@ def allocation_for_assessor_or_404(user, pk: int):
     return get_object_or_404(
         Allocation.objects.filter(assessor=user).select_related("application__round", "application__organisation"), pk=pk
     )
+
+
+def scores_import_for_assessor_or_404(user, pk: int) -> ScoresImport:
+    """An uploaded scoring sheet is its assessor's own: to anyone else it is not found."""
+    return get_object_or_404(ScoresImport.objects.filter(assessor=user), pk=pk)
 
 
 def applications_for_screening(round_: Round) -> QuerySet[Application]:

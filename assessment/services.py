@@ -3,6 +3,9 @@
 Each function runs in one transaction and writes its audit event.
 """
 
+import logging
+from functools import partial
+
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.utils import timezone
@@ -12,13 +15,25 @@ from accounts.permissions import is_assessor
 from applications.models import Application, Criterion, Round
 from applications.querysets import SCOREABLE
 from applications.services import ApplicationError
+from assessment import tasks
 from assessment.audit import AuditAction
-from assessment.models import Allocation, Assessment, ConflictDeclaration, ModeratedScore, Score, ScreeningDecision
+from assessment.models import (
+    Allocation,
+    Assessment,
+    ConflictDeclaration,
+    ModeratedScore,
+    Score,
+    ScoresImport,
+    ScreeningDecision,
+)
 from assessment.permissions import interests_of
+from assessment.spreadsheets import scores_read
 from core.emails import email_send_on_commit
 from core.services import audit_record
+from core.spreadsheets import ImportProblem
 from core.templatetags.govuk import plain_number
 
+logger = logging.getLogger(__name__)
 
 
 def round_criteria_problems(round_: Round) -> list[str]:
@@ -251,6 +266,51 @@ def assessment_revise(*, allocation: Allocation, acting_user: User) -> Assessmen
         audit_record(acting_user=acting_user, action=AuditAction.REVISION_STARTED,
                      target=allocation.application, data={"version": draft.version})
         return draft
+
+
+def scores_record(*, scores: dict[Allocation, dict[int, tuple[int | None, str]]], acting_user: User) -> int:
+    """Saves a clean scoring sheet's scores as drafts, all or nothing. A sent version gets a new draft version,
+    never changes. Returns how many scores it saved."""
+    with transaction.atomic():
+        for allocation, given in scores.items():
+            if allocation.assessments.filter(status=Assessment.Status.SUBMITTED).exists():
+                assessment_revise(allocation=allocation, acting_user=acting_user)
+            assessment_save(allocation=allocation, scores=given, acting_user=acting_user, submit=False)
+    return sum(len(given) for given in scores.values())
+
+
+def scores_import_start(*, spreadsheet, acting_user: User) -> ScoresImport:
+    """Keeps an assessor's uploaded scoring sheet and queues the task that checks and saves it once this commits."""
+    with transaction.atomic():
+        scores_import = ScoresImport.objects.create(assessor=acting_user, spreadsheet=spreadsheet)
+        transaction.on_commit(partial(tasks.import_scores.enqueue, import_pk=scores_import.pk))
+        return scores_import
+
+
+def scores_import_run(*, import_pk: int) -> ScoresImport:
+    """Checks every row of an uploaded scoring sheet and saves its scores if none has a problem, in the same
+    transaction as the outcome, so a task run again after its worker was killed saves nothing twice."""
+    with transaction.atomic():
+        scores_import = ScoresImport.objects.select_for_update().select_related("assessor").get(pk=import_pk)
+        if scores_import.outcome != ScoresImport.Outcome.WAITING:
+            return scores_import
+        try:
+            with transaction.atomic(), scores_import.spreadsheet.open("rb") as upload:
+                resource, problems = scores_read(upload, scores_import.assessor)
+                if not problems:
+                    scores_import.saved = scores_record(scores=resource.collected, acting_user=scores_import.assessor)
+        except ApplicationError as error:
+            problems = [ImportProblem(0, str(error))]
+        except Exception:  # noqa: BLE001 - whatever went wrong, the assessor hears that nothing was saved
+            logger.exception("Could not import %s", scores_import)
+            problems = [ImportProblem(0, "The sheet could not be checked. Upload it again; if this keeps happening, "
+                                        "ask your technical team.")]
+        scores_import.outcome = ScoresImport.Outcome.REFUSED if problems else ScoresImport.Outcome.SAVED
+        scores_import.problems = [{"row": problem.row, "message": problem.message} for problem in problems]
+        scores_import.settled_at = timezone.now()
+        scores_import.save(update_fields=["outcome", "problems", "saved", "settled_at"])
+        transaction.on_commit(scores_import.spreadsheet.delete)
+        return scores_import
 
 
 # Moderation --------------------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
@@ -14,7 +13,6 @@ from applications.validators import MaxWordsValidator
 from assessment.forms import REASON_WORD_LIMIT
 from assessment.models import Allocation, Assessment, ConflictDeclaration, Score
 from assessment.permissions import interests_of
-from assessment.services import assessment_revise, assessment_save
 from core.spreadsheets import ImportProblem, export_file, sheet_check
 from core.templatetags.govuk import plain_number
 
@@ -172,7 +170,7 @@ class ScoringSheetResource(resources.Resource):
             raise ValidationError(import_validation_errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        """Rows are only collected here; `scores_import` saves them through the scoring service."""
+        """Rows are only collected here; `scores_record` saves them through the scoring service."""
 
 
 def _score_from(value, scale_max: int) -> int | None:
@@ -191,16 +189,6 @@ def scores_read(upload, assessor) -> tuple[ScoringSheetResource, list[ImportProb
     """Reads and checks every row without saving anything; returns the problems, each with its row number."""
     resource = ScoringSheetResource(assessor)
     return resource, sheet_check(upload, resource, ["Reference", "Criterion", "Score", "Reason for the score"])
-
-
-def scores_import(resource: ScoringSheetResource, acting_user) -> int:
-    """Applies a clean sheet as draft scores, all or nothing. A sent version gets a new draft version, never changes."""
-    with transaction.atomic():
-        for allocation, scores in resource.collected.items():
-            if allocation.assessments.filter(status=Assessment.Status.SUBMITTED).exists():
-                assessment_revise(allocation=allocation, acting_user=acting_user)
-            assessment_save(allocation=allocation, scores=scores, acting_user=acting_user, submit=False)
-    return sum(len(scores) for scores in resource.collected.values())
 
 
 def scoring_sheet(assessor, file_format: str):

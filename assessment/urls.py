@@ -13,6 +13,7 @@ urlpatterns = [
     path("assess/<int:pk>/new-version/", views.revise, name="revise"),
     path("assess/sheet.<str:file_format>", views.scoring_sheet_download, name="scoring_sheet"),
     path("assess/upload/", views.scoring_sheet_upload, name="scoring_upload"),
+    path("assess/upload/<int:pk>/", views.scoring_sheet_import, name="scoring_import"),
     path("manage/rounds/<int:pk>/screening/", views.screening_list, name="screening"),
     path("manage/applications/<int:pk>/screen/", views.screen, name="screen"),
     path("manage/rounds/<int:pk>/allocations/", views.allocations, name="allocations"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -22,7 +23,7 @@ from assessment.forms import (
     ScreeningForm,
     SpreadsheetUploadForm,
 )
-from assessment.models import Allocation, Assessment
+from assessment.models import Allocation, Assessment, ScoresImport
 from assessment.permissions import interests_of
 from assessment.services import (
     allocation_add,
@@ -34,8 +35,9 @@ from assessment.services import (
     conflict_declare,
     moderation_record,
     round_criteria_problems,
+    scores_import_start,
 )
-from assessment.spreadsheets import ranking_sheet, scores_import, scores_read, scoring_sheet
+from assessment.spreadsheets import ranking_sheet, scoring_sheet
 from core.downloads import download
 from core.spreadsheets import FORMATS, ImportProblem
 from core.performance import without_cyclic_gc
@@ -133,18 +135,23 @@ def scoring_sheet_download(request, file_format: str):
 @role_required(Role.ASSESSOR)
 def scoring_sheet_upload(request):
     form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
-    problems = []
     if request.method == "POST" and form.is_valid():
-        resource, problems = scores_read(form.cleaned_data["spreadsheet"], request.user)
-        if not problems:
-            try:
-                count = scores_import(resource, request.user)
-            except ApplicationError as error:
-                problems = [ImportProblem(0, str(error))]
-            else:
-                messages.success(request, f"{count} scores saved as drafts. Check them, then send each application's scores.")
-                return redirect("assessment:assessor_dashboard")
-    return render(request, "assessment/assess/upload.html", {"form": form, "problems": problems})
+        scores_import = scores_import_start(spreadsheet=form.cleaned_data["spreadsheet"], acting_user=request.user)
+        return redirect("assessment:scoring_import", pk=scores_import.pk)
+    return render(request, "assessment/assess/upload.html", {"form": form})
+
+
+@role_required(Role.ASSESSOR)
+def scoring_sheet_import(request, pk: int):
+    scores_import = selectors.scores_import_for_assessor_or_404(request.user, pk)
+    if scores_import.outcome == ScoresImport.Outcome.REFUSED:
+        # The upload page again, with what to correct above a fresh form that sends the corrected sheet there.
+        form = SpreadsheetUploadForm()
+        form.helper.form_action = reverse("assessment:scoring_upload")
+        return render(request, "assessment/assess/upload.html", {
+            "form": form, "problems": [ImportProblem(**problem) for problem in scores_import.problems],
+        })
+    return render(request, "assessment/assess/import.html", {"scores_import": scores_import})
 
 
 # Programme managers -------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Role
 from accounts.services import user_role_change
 from applications.audit import AuditAction
-from assessment.models import Allocation, ConflictDeclaration
+from assessment.models import Allocation, ConflictDeclaration, ScoresImport
 from core.services import audit_record
 from grants.models import Letter, LetterBatch, Tranche
 from monitoring.models import FiguresImport, Return
@@ -154,6 +154,7 @@ ACCESS: dict[str, Rule] = {
     "assessment:revise": Rule(only("assessor", answer=REDIRECT), method="post", kwargs=lambda world: {"pk": world.allocation.pk}),
     "assessment:scoring_sheet": Rule(only("assessor"), kwargs=lambda world: {"file_format": "xlsx"}),
     "assessment:scoring_upload": Rule(only("assessor")),
+    "assessment:scoring_import": Rule(only("assessor"), kwargs=lambda world: {"pk": world.scores_import.pk}),
     "assessment:screening": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "assessment:screen": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
     "assessment:allocations": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
@@ -288,6 +289,8 @@ def world(db):
         invitation=InvitationFactory(organisation=organisation),
         eligible=eligible,
         allocation=allocation,
+        scores_import=ScoresImport.objects.create(assessor=staff[Role.ASSESSOR],
+                                                  spreadsheet=ContentFile(b"", name="my-scores.csv")),
         sent=ApplicationFactory(round=round_, status="submitted", reference="A-0003"),
         award=award,
         letter=Letter.objects.create(application=award.application, kind="offer", checksum="0" * 64,

@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from assessment.models import Allocation, Assessment, Score
+from assessment.models import Allocation, Assessment, Score, ScoresImport
 from assessment.selectors import ranking_for
-from assessment.services import assessment_save, conflict_declare
-from assessment.spreadsheets import ranking_sheet, scores_import, scores_read, scoring_sheet
+from assessment.services import assessment_save, conflict_declare, scores_import_run, scores_import_start
+from assessment.spreadsheets import ranking_sheet, scores_read, scoring_sheet
 from tests.core.test_spreadsheets import many_rows, with_sheet_xml, xlsx
 from tests.factories import ApplicationFactory, RoundFactory, UserFactory, described_criteria
 from tests.formulae import FORMULAE, assert_shown_as_text
@@ -49,6 +49,27 @@ def as_csv_upload(rows: list[dict], name="my-scores.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue().encode())
 
 
+@pytest.fixture
+def import_in_background(django_capture_on_commit_callbacks, run_worker):
+    """Uploads a scoring sheet as the assessor, lets the worker check and save it, and gives back how it went."""
+
+    def run(upload, assessor) -> ScoresImport:
+        with django_capture_on_commit_callbacks(execute=True):
+            scores_import = scores_import_start(spreadsheet=upload, acting_user=assessor)
+        run_worker()
+        scores_import.refresh_from_db()
+        return scores_import
+
+    return run
+
+
+def filled_rows(assessor, score="4", reason="Strong local evidence") -> list[dict]:
+    rows = rows_of_csv(scoring_sheet(assessor, "csv")[0])
+    for row in rows:
+        row["Score"], row["Reason for the score"] = score, reason
+    return rows
+
+
 def test_the_scoring_sheet_lists_each_criterion_of_each_application_to_score(assessor, allocations):
     content, content_type = scoring_sheet(assessor, "csv")
     rows = rows_of_csv(content)
@@ -66,18 +87,18 @@ def test_an_application_with_a_declared_conflict_is_left_out_of_the_sheet(assess
     assert "DHC27-0009" not in scoring_sheet(assessor, "csv")[0]
 
 
-def test_a_filled_sheet_round_trips_into_draft_scores(assessor, allocations):
+def test_a_filled_sheet_round_trips_into_draft_scores(assessor, allocations, import_in_background):
     rows = rows_of_csv(scoring_sheet(assessor, "csv")[0])
     for row in rows:
         row["Score"], row["Reason for the score"] = "4", "Strong local evidence"
-    resource, problems = scores_read(as_csv_upload(rows), assessor)
-    assert problems == []
-    assert scores_import(resource, assessor) == 4
+    imported = import_in_background(as_csv_upload(rows), assessor)
+    assert imported.problems == []
+    assert imported.saved == 4
     assert set(Score.objects.values_list("score", flat=True)) == {4}
     assert set(Assessment.objects.values_list("status", flat=True)) == {"draft"}
 
 
-def test_xlsx_sheets_work_too(assessor, allocations):
+def test_xlsx_sheets_work_too(assessor, allocations, import_in_background):
     content, content_type = scoring_sheet(assessor, "xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     sheet = workbook.active
@@ -87,9 +108,9 @@ def test_xlsx_sheets_work_too(assessor, allocations):
         row[header.index("Reason for the score")].value = "Good"
     out = io.BytesIO()
     workbook.save(out)
-    resource, problems = scores_read(SimpleUploadedFile("scores.xlsx", out.getvalue()), assessor)
-    assert problems == []
-    assert scores_import(resource, assessor) == 4
+    imported = import_in_background(SimpleUploadedFile("scores.xlsx", out.getvalue()), assessor)
+    assert imported.problems == []
+    assert imported.saved == 4
 
 
 def test_one_bad_row_is_reported_by_number_and_nothing_is_imported(assessor, allocations):
@@ -109,7 +130,7 @@ def test_one_bad_row_is_reported_by_number_and_nothing_is_imported(assessor, all
     assert not Assessment.objects.exists()
 
 
-def test_a_sheet_for_sent_scores_makes_a_new_version_and_keeps_the_old(assessor, allocations):
+def test_a_sheet_for_sent_scores_makes_a_new_version_and_keeps_the_old(assessor, allocations, import_in_background):
     allocation = allocations[0]
     criteria = list(allocation.application.round.criteria.all())
     assessment_save(allocation=allocation, scores={c.pk: (2, "Weak") for c in criteria}, acting_user=assessor, submit=True)
@@ -117,9 +138,7 @@ def test_a_sheet_for_sent_scores_makes_a_new_version_and_keeps_the_old(assessor,
     assert {row["Score"] for row in rows} == {"2"}
     for row in rows:
         row["Score"] = "5"
-    resource, problems = scores_read(as_csv_upload(rows), assessor)
-    assert problems == []
-    scores_import(resource, assessor)
+    assert import_in_background(as_csv_upload(rows), assessor).problems == []
     versions = dict(allocation.assessments.values_list("version", "status"))
     assert versions == {1: "submitted", 2: "draft"}
 
@@ -172,17 +191,15 @@ def test_the_scoring_sheet_shows_names_and_reasons_that_look_like_formulae_as_te
     assert_shown_as_text(content, file_format, typed)
 
 
-def test_a_reason_starting_with_a_dash_goes_out_and_back_in_unchanged(assessor, allocations):
+def test_a_reason_starting_with_a_dash_goes_out_and_back_in_unchanged(assessor, allocations, import_in_background):
     rows = rows_of_csv(scoring_sheet(assessor, "csv")[0])
     for row in rows:
         row["Score"], row["Reason for the score"] = "4", "- strong local evidence"
-    scores_import(scores_read(as_csv_upload(rows), assessor)[0], assessor)
+    import_in_background(as_csv_upload(rows), assessor)
     for file_format in ("csv", "xlsx"):
         content, _ = scoring_sheet(assessor, file_format)
         upload = content.encode() if file_format == "csv" else content
-        resource, problems = scores_read(SimpleUploadedFile(f"scores.{file_format}", upload), assessor)
-        assert problems == []
-        scores_import(resource, assessor)
+        assert import_in_background(SimpleUploadedFile(f"scores.{file_format}", upload), assessor).problems == []
     assert set(Score.objects.values_list("justification", flat=True)) == {"- strong local evidence"}
 
 
@@ -199,9 +216,105 @@ def test_a_reason_in_the_sheet_has_the_same_word_limit_as_on_the_page(assessor, 
     assert not Score.objects.exists()
 
 
-def test_a_zip_bomb_in_place_of_the_sheet_is_refused_on_the_upload_page(client_for, assessor, allocations):
+def upload_and_check(client, upload, django_capture_on_commit_callbacks, run_worker):
+    """Uploads a scoring sheet on the upload page, lets the worker check it, and gives the page that then says how
+    it went (or the upload page's own answer, when the form refused the file)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("assessment:scoring_upload"), {"spreadsheet": upload})
+    if response.status_code != 302:
+        return response
+    run_worker()
+    return client.get(response.url)
+
+
+def test_a_zip_bomb_in_place_of_the_sheet_is_refused_on_the_upload_page(client_for, assessor, allocations,
+                                                                        django_capture_on_commit_callbacks, run_worker):
     bomb = with_sheet_xml(xlsx([["Reference"]], "my-scores.xlsx"), many_rows(megabytes=30))
-    response = client_for(assessor).post(reverse("assessment:scoring_upload"), {"spreadsheet": bomb})
+    response = upload_and_check(client_for(assessor), bomb, django_capture_on_commit_callbacks, run_worker)
     assert response.status_code == 200
     assert "The sheet is too big. It must have 20,000 rows or fewer and be smaller than 5MB." in response.content.decode()
+    assert not Score.objects.exists()
+
+
+def test_an_uploaded_sheet_is_checked_in_the_background_then_says_how_many_scores_were_saved(
+    client_for, assessor, allocations, django_capture_on_commit_callbacks, run_worker
+):
+    client = client_for(assessor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("assessment:scoring_upload"), {"spreadsheet": as_csv_upload(filled_rows(assessor))})
+    scores_import = ScoresImport.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("assessment:scoring_import", kwargs={"pk": scores_import.pk})
+    waiting = client.get(response.url).content.decode()
+    assert "Checking your spreadsheet" in waiting and "Refresh this page" in waiting
+    assert not Score.objects.exists(), "nothing is saved until the worker has checked the sheet"
+    run_worker()
+    page = client.get(response.url).content.decode()
+    assert "Scores saved" in page and "4 scores saved as drafts" in page
+    assert "Check them, then send each application's scores." in page
+    assert "Checking your spreadsheet" not in page
+    assert set(Score.objects.values_list("score", flat=True)) == {4}
+    assert not ScoresImport.objects.get().spreadsheet, "the uploaded file is removed once read"
+
+
+def test_a_refused_sheet_shows_its_problems_row_by_row_above_a_form_that_uploads_again(
+    client_for, assessor, allocations, django_capture_on_commit_callbacks, run_worker
+):
+    rows = filled_rows(assessor)
+    rows[1]["Score"] = "7"
+    rows[2]["Reference"] = "DHC27-9999"
+    response = upload_and_check(client_for(assessor), as_csv_upload(rows), django_capture_on_commit_callbacks, run_worker)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Upload your scoring sheet" in page
+    assert "Nothing was saved: the sheet has 2 problems" in page
+    assert "Row 3: The score must be a whole number from 0 to 5. This row has &#x27;7&#x27;." in page
+    assert "Row 4: DHC27-9999 is not an application you have been given to score." in page
+    assert f'action="{reverse("assessment:scoring_upload")}"' in page
+    assert not Score.objects.exists()
+    assert not ScoresImport.objects.get().spreadsheet, "a refused sheet's file is removed too"
+
+
+def test_a_file_the_form_refuses_is_not_kept_or_queued(client_for, assessor, allocations,
+                                                       django_capture_on_commit_callbacks, run_worker):
+    response = upload_and_check(client_for(assessor), SimpleUploadedFile("scores.pdf", b"%PDF-1.4"),
+                                django_capture_on_commit_callbacks, run_worker)
+    assert response.status_code == 200
+    assert "The selected file must be an XLSX or a CSV" in response.content.decode()
+    assert not ScoresImport.objects.exists()
+
+
+def test_only_the_assessor_who_uploaded_a_sheet_can_see_it(client_for, assessor, allocations,
+                                                           django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        scores_import = scores_import_start(spreadsheet=as_csv_upload(filled_rows(assessor)), acting_user=assessor)
+    url = reverse("assessment:scoring_import", kwargs={"pk": scores_import.pk})
+    assert client_for(assessor).get(url).status_code == 200
+    assert client_for(UserFactory(role=Role.ASSESSOR)).get(url).status_code == 404
+
+
+def test_a_scores_import_run_again_saves_nothing_twice(assessor, allocations, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        scores_import = scores_import_start(spreadsheet=as_csv_upload(filled_rows(assessor)), acting_user=assessor)
+        assert scores_import_run(import_pk=scores_import.pk).saved == 4
+    allocation = allocations[0]
+    criteria = list(allocation.application.round.criteria.all())
+    assessment_save(allocation=allocation, scores={c.pk: (1, "Changed my mind") for c in criteria}, acting_user=assessor,
+                    submit=True)
+    again = scores_import_run(import_pk=scores_import.pk)
+    assert (again.outcome, again.saved) == (ScoresImport.Outcome.SAVED, 4)
+    assert dict(allocation.assessments.values_list("version", "status")) == {1: "submitted"}, "no new draft from the sheet"
+    assert set(Score.objects.filter(assessment__allocation=allocation).values_list("score", flat=True)) == {1}
+
+
+def test_a_sheet_whose_file_is_lost_before_it_is_checked_is_refused_in_plain_words(
+    assessor, allocations, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks():
+        scores_import = scores_import_start(spreadsheet=as_csv_upload(filled_rows(assessor)), acting_user=assessor)
+    scores_import.spreadsheet.storage.delete(scores_import.spreadsheet.name)
+    refused = scores_import_run(import_pk=scores_import.pk)
+    assert refused.outcome == ScoresImport.Outcome.REFUSED
+    assert refused.problems == [{"row": 0, "message": "The sheet could not be checked. Upload it again; if this keeps "
+                                                      "happening, ask your technical team."}]
     assert not Score.objects.exists()

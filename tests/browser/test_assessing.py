@@ -1,12 +1,15 @@
-"""Assessment in Chromium: an assessor declares, scores and sends; a programme manager screens, shares out,
-moderates and reads the ranking. axe-core checks every page on the way."""
+"""Assessment in Chromium: an assessor declares, scores and sends, on the page or by spreadsheet; a programme manager
+screens, shares out, moderates and reads the ranking. axe-core checks every page on the way."""
+
+import csv
+import io
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import Role
 from applications.models import Application
-from assessment.models import Allocation, ModeratedScore
+from assessment.models import Allocation, ModeratedScore, Score
 from assessment.services import assessment_save, conflict_declare
 from tests.browser.conftest import sign_in
 from tests.factories import TEST_PASSWORD, ApplicationFactory, RoundFactory, UserFactory, described_criteria
@@ -67,6 +70,53 @@ def test_an_assessor_declares_scores_by_keyboard_and_sends(page, round_with_pane
     page.axe.check("after sending")
     assert "Sent" in page.content()
     assert application.allocations.get().assessments.get().status == "submitted"
+
+
+def test_a_scoring_sheet_is_checked_in_the_background_then_shows_its_problems_or_its_scores(
+    page, round_with_panel, run_worker, tmp_path
+):
+    round_, (assessor, _) = round_with_panel
+    for reference in ("DHC27-0001", "DHC27-0002"):
+        allocation = Allocation.objects.create(
+            application=ApplicationFactory(round=round_, status="eligible", reference=reference), assessor=assessor
+        )
+        conflict_declare(allocation=allocation, has_conflict=False, nature="", acting_user=assessor)
+    sign_in(page, assessor.email, TEST_PASSWORD)
+    page.axe.check("assessor dashboard")
+    downloaded = page.request.get(reverse("assessment:scoring_sheet", kwargs={"file_format": "csv"}))
+    headings, *rows = csv.reader(io.StringIO(downloaded.text()))
+    score, reason = headings.index("Score"), headings.index("Reason for the score")
+    for row in rows:
+        row[score], row[reason] = "4", "Strong evidence of local need."
+    bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
+    for path, sheet in ((bad, [*rows[:-1], [*rows[-1][:score], "9", *rows[-1][score + 1:]]]), (good, rows)):
+        with path.open("w", newline="") as out:
+            csv.writer(out).writerows([headings, *sheet])
+
+    def upload(path):
+        page.get_by_label("Upload your completed scoring spreadsheet").set_input_files(path)
+        page.get_by_role("button", name="Upload scores").click()
+        page.wait_for_load_state("load")
+        page.axe.check("checking the sheet")
+        assert "Checking your spreadsheet" in page.content()
+        run_worker()
+        page.reload()
+
+    page.get_by_role("link", name="Upload your completed scoring sheet").click()
+    page.wait_for_load_state("load")
+    page.axe.check("upload a scoring sheet")
+    upload(bad)
+    page.axe.check("the sheet's problems")
+    assert "Nothing was saved: the sheet has 1 problem" in page.content()
+    assert f"Row {len(rows) + 1}: The score must be a whole number from 0 to 5." in page.content()
+    assert not Score.objects.exists()
+    upload(good)
+    page.axe.check("scores saved")
+    assert "4 scores saved as drafts" in page.content()
+    assert set(Score.objects.values_list("score", flat=True)) == {4}
+    page.get_by_role("link", name="Go to your applications to score").click()
+    page.wait_for_load_state("load")
+    page.axe.check("dashboard with draft scores")
 
 
 def test_a_manager_screens_shares_out_moderates_and_ranks(page, round_with_panel):
