@@ -3,6 +3,7 @@ task whose work is the sending, at once."""
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 
@@ -16,6 +17,7 @@ def email_send_on_commit(*, to: str, subject: str, template: str, context: dict)
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to]))
 
 
-def email_send(*, to: str, subject: str, template: str, context: dict) -> None:
-    """Sends now and raises if the mail server refuses, so a task can keep its work undone and be run again."""
-    send_mail(subject, _body(template, context), settings.DEFAULT_FROM_EMAIL, [to])
+def email_send(*, to: str, subject: str, template: str, context: dict, connection: BaseEmailBackend | None = None) -> None:
+    """Sends now and raises if the mail server refuses, so a task can keep its work undone and be run again. Several
+    emails can share one `connection`, opened before the first goes."""
+    send_mail(subject, _body(template, context), settings.DEFAULT_FROM_EMAIL, [to], connection=connection)

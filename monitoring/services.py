@@ -8,6 +8,7 @@ from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -248,12 +249,15 @@ def reminder_send(*, reminder_pk: int) -> str:
         monitoring_return = reminder.monitoring_return
         if not Return.objects.owed_reminders().filter(pk=monitoring_return.pk).exists():
             return "no longer owed"
-        for membership in monitoring_return.award.application.organisation.memberships.select_related("user"):
-            email_send(
-                to=membership.user.email, subject=f"{reminder.get_kind_display()}: {monitoring_return}",
-                template="monitoring/emails/reminder.txt",
-                context={"monitoring_return": monitoring_return, "person": membership.user, "kind": reminder.kind},
-            )
+        members = monitoring_return.award.application.organisation.memberships.select_related("user")
+        # Connecting first means a mail server that is down refuses before any member has had the reminder.
+        with get_connection() as connection:
+            for membership in members:
+                email_send(
+                    to=membership.user.email, subject=f"{reminder.get_kind_display()}: {monitoring_return}",
+                    template="monitoring/emails/reminder.txt", connection=connection,
+                    context={"monitoring_return": monitoring_return, "person": membership.user, "kind": reminder.kind},
+                )
         reminder.sent_at = timezone.now()
         reminder.save(update_fields=["sent_at"])
         return "sent"

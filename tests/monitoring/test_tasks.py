@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
@@ -150,3 +151,38 @@ def test_a_reminder_for_a_return_sent_before_its_task_ran_is_not_sent(
     assert DBTaskResult.objects.get().return_value == "no longer owed"
     Reminder.objects.update(queued_at=timezone.now() - timedelta(hours=2))
     assert unsent_reminders_requeue() == 0
+
+
+class CountingBackend(locmem.EmailBackend):
+    """Keeps emails as the test backend does, and counts the connections it opens, as the SMTP backend makes them:
+    one for each sending unless it is already open."""
+
+    opened = 0
+    connected = False
+
+    def open(self) -> bool:
+        if self.connected:
+            return False
+        self.connected = True
+        CountingBackend.opened += 1
+        return True
+
+    def close(self) -> None:
+        self.connected = False
+
+    def send_messages(self, messages) -> int:
+        new = self.open()
+        try:
+            return super().send_messages(messages)
+        finally:
+            if new:
+                self.close()
+
+
+def test_a_reminder_to_several_members_connects_to_the_mail_server_once(award, organisation, remind, settings):
+    """So a mail server that is down refuses before any member has had the reminder, rather than after some."""
+    MembershipFactory.create_batch(2, organisation=organisation)
+    settings.EMAIL_BACKEND = f"{__name__}.CountingBackend"
+    CountingBackend.opened = 0
+    remind(award.returns.get(quarter=1).due_on)
+    assert (len(mail.outbox), CountingBackend.opened) == (3, 1)
