@@ -2,6 +2,7 @@
 sends it once however often either runs, and a reminder whose emails failed goes when its task is queued again."""
 
 import socket
+import threading
 from datetime import date, timedelta
 from io import StringIO
 
@@ -9,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -186,3 +188,44 @@ def test_a_reminder_to_several_members_connects_to_the_mail_server_once(award, o
     CountingBackend.opened = 0
     remind(award.returns.get(quarter=1).due_on)
     assert (len(mail.outbox), CountingBackend.opened) == (3, 1)
+
+
+class SlowBackend(locmem.EmailBackend):
+    """A mail server that takes its time: each sending waits until the test lets it go."""
+
+    sending, let_go = threading.Event(), threading.Event()
+
+    def send_messages(self, messages) -> int:
+        SlowBackend.sending.set()
+        SlowBackend.let_go.wait(timeout=30)
+        return super().send_messages(messages)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="Row locks (select_for_update) only prove anything on "
+                                                               "PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_being_sent_is_left_to_its_task_and_not_queued_again(award, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.SlowBackend"
+    SlowBackend.sending.clear()
+    SlowBackend.let_go.clear()
+    reminder = Reminder.objects.create(monitoring_return=award.returns.get(quarter=1), kind=Reminder.Kind.OVERDUE)
+    Reminder.objects.filter(pk=reminder.pk).update(queued_at=timezone.now() - timedelta(hours=2))
+    outcomes = []
+
+    def send():
+        try:
+            outcomes.append(reminder_send(reminder_pk=reminder.pk))
+        finally:
+            connection.close()
+
+    task = threading.Thread(target=send)
+    task.start()
+    try:
+        assert SlowBackend.sending.wait(timeout=30)
+        assert unsent_reminders_requeue() == 0
+        assert task.is_alive(), "queuing again did not wait for the task to finish"
+    finally:
+        SlowBackend.let_go.set()
+        task.join()
+    assert outcomes == ["sent"]
+    assert not DBTaskResult.objects.exists()
