@@ -223,7 +223,7 @@ def test_a_reminder_being_sent_is_left_to_its_task_and_not_queued_again(award, s
     try:
         assert SlowBackend.sending.wait(timeout=30)
         assert unsent_reminders_requeue() == 0
-        assert task.is_alive(), "queuing again did not wait for the task to finish"
+        assert task.is_alive(), "queuing again waited for the task to finish"
     finally:
         SlowBackend.let_go.set()
         task.join()
