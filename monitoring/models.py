@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from applications.models import BudgetLine, Indicator, Round
 from core.state import StatusMachine
@@ -90,7 +91,8 @@ class Spend(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder sent about a return; one of each kind, however often the reminder job runs."""
+    """A reminder about a return, one of each kind however often the reminder job runs. The job writes it and queues
+    a task that emails it; it is sent when `sent_at` is set, in the same transaction as its emails go."""
 
     class Kind(models.TextChoices):
         UPCOMING = "upcoming", "Due soon"
@@ -98,7 +100,8 @@ class Reminder(models.Model):
 
     monitoring_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(default=timezone.now, help_text="When its task was last queued.")
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["monitoring_return", "kind"], name="one_reminder_of_each_kind")]

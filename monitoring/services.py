@@ -8,13 +8,14 @@ from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import is_programme_manager
 from applications.models import Round
-from core.emails import email_send_on_commit
+from core.emails import email_send, email_send_on_commit
 from core.refusals import ServiceError
 from core.services import audit_record, audit_record_each
 from core.spreadsheets import ImportProblem
@@ -29,6 +30,8 @@ from monitoring.spreadsheets import figures_read
 logger = logging.getLogger(__name__)
 
 UPCOMING_DAYS = 7
+# A reminder still unsent this long after its task was queued is queued again: far longer than a task takes.
+RETRY_AFTER = timedelta(hours=1)
 ALREADY_SENT = "This return has been sent and can no longer be changed."
 NARRATIVE = ["what_changed", "challenges", "case_study"]
 
@@ -215,30 +218,66 @@ def figures_import_run(*, import_pk: int) -> FiguresImport:
         return figures_import
 
 
-def reminders_send(*, today: date | None = None) -> int:
-    """Reminds grantees of returns due within a week, and of overdue ones. Each reminder goes once, however often
-    this runs: the Reminder row is written first, and a second attempt finds it there."""
+def reminders_queue(*, today: date | None = None) -> int:
+    """Writes a reminder for each return due within a week and each overdue one, and queues the task that sends it
+    once the reminder is committed. Each reminder is written once, however often this runs: a second attempt finds
+    its row there. Returns how many were written."""
     today = today or timezone.localdate()
-    waiting = Return.objects.open().filter(
-        award__status__in=[Award.Status.ACCEPTED, Award.Status.ACTIVE],
-    ).select_related("award__application__organisation")
-    sent = 0
-    for monitoring_return in waiting.filter(due_on__lte=today + timedelta(days=UPCOMING_DAYS)):
+    queued = 0
+    for monitoring_return in Return.objects.owed_reminders().filter(due_on__lte=today + timedelta(days=UPCOMING_DAYS)):
         kind = Reminder.Kind.OVERDUE if monitoring_return.due_on < today else Reminder.Kind.UPCOMING
         try:
             with transaction.atomic():
-                Reminder.objects.create(monitoring_return=monitoring_return, kind=kind)
-                for membership in monitoring_return.award.application.organisation.memberships.select_related("user"):
-                    email_send_on_commit(
-                        to=membership.user.email,
-                        subject=f"{'Overdue' if kind == Reminder.Kind.OVERDUE else 'Due soon'}: {monitoring_return}",
-                        template="monitoring/emails/reminder.txt",
-                        context={"monitoring_return": monitoring_return, "person": membership.user, "kind": kind},
-                    )
-                sent += 1
+                reminder = Reminder.objects.create(monitoring_return=monitoring_return, kind=kind)
         except IntegrityError:
-            continue  # sent before
-    return sent
+            continue  # written before
+        transaction.on_commit(partial(tasks.send_reminder.enqueue, reminder_pk=reminder.pk))
+        queued += 1
+    return queued
+
+
+def reminder_send(*, reminder_pk: int) -> str:
+    """Emails a reminder to each member of the grantee and marks it sent in the same transaction, so a task run again
+    sends nothing twice. If the mail server refuses, the error is raised for the queue to record and the reminder
+    stays unsent, for `unsent_reminders_requeue` to queue again. A reminder whose return the grantee sent after it
+    was queued is not sent."""
+    with transaction.atomic():
+        reminder = Reminder.objects.select_for_update(of=("self",)).select_related(
+            "monitoring_return__award__application__organisation"
+        ).get(pk=reminder_pk)
+        if reminder.sent_at:
+            return "already sent"
+        monitoring_return = reminder.monitoring_return
+        if not Return.objects.owed_reminders().filter(pk=monitoring_return.pk).exists():
+            return "no longer owed"
+        members = monitoring_return.award.application.organisation.memberships.select_related("user")
+        # Connecting first means a mail server that is down refuses before any member has had the reminder.
+        with get_connection() as connection:
+            for membership in members:
+                email_send(
+                    to=membership.user.email, subject=f"{reminder.get_kind_display()}: {monitoring_return}",
+                    template="monitoring/emails/reminder.txt", connection=connection,
+                    context={"monitoring_return": monitoring_return, "person": membership.user, "kind": reminder.kind},
+                )
+        reminder.sent_at = timezone.now()
+        reminder.save(update_fields=["sent_at"])
+        return "sent"
+
+
+def unsent_reminders_requeue(*, older_than: timedelta = RETRY_AFTER) -> int:
+    """Queues again the task of each reminder still owed and unsent `older_than` after it was last queued: its
+    emails failed, or its worker was lost. A reminder being sent at this moment is left to its task. Returns how
+    many were queued again."""
+    now = timezone.now()
+    with transaction.atomic():
+        unsent = list(Reminder.objects.select_for_update(skip_locked=True).filter(
+            sent_at__isnull=True, queued_at__lt=now - older_than,
+            monitoring_return__in=Return.objects.owed_reminders(),
+        ).values_list("pk", flat=True))
+        Reminder.objects.filter(pk__in=unsent).update(queued_at=now)
+        for pk in unsent:
+            transaction.on_commit(partial(tasks.send_reminder.enqueue, reminder_pk=pk))
+    return len(unsent)
 
 
 def returns_mark_due(*, today: date | None = None) -> int:

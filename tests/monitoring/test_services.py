@@ -1,9 +1,8 @@
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.db import connection
 
 from applications.models import BudgetLine
@@ -15,7 +14,6 @@ from monitoring.models import IndicatorCount, Return
 from monitoring.services import (
     PersonalDataFound,
     ReturnError,
-    reminders_send,
     return_review,
     return_save,
     return_submit,
@@ -106,25 +104,6 @@ def test_an_accepted_return_cannot_be_reviewed_again(award, applicant, programme
     return_review(monitoring_return=first, accept=True, comments="", acting_user=programme_manager)
     with pytest.raises(ReturnError, match="already been reviewed"):
         return_review(monitoring_return=first, accept=False, comments="Again", acting_user=programme_manager)
-
-
-def test_reminders_go_once_before_the_due_date_and_once_when_overdue(award, django_capture_on_commit_callbacks):
-    first = award.returns.get(quarter=1)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert reminders_send(today=first.due_on - timedelta(days=30)) == 0
-        assert reminders_send(today=first.due_on - timedelta(days=3)) == 1
-        assert reminders_send(today=first.due_on - timedelta(days=2)) == 0
-        assert reminders_send(today=first.due_on + timedelta(days=1)) == 1
-        assert reminders_send(today=first.due_on + timedelta(days=5)) == 0
-    assert [message.subject.split(":")[0] for message in mail.outbox] == ["Due soon", "Overdue"]
-
-
-def test_the_reminder_command_is_safe_to_run_twice(award):
-    from io import StringIO
-
-    for _ in range(2):
-        call_command("send_return_reminders", stdout=StringIO())
-    assert returns_mark_due(today=date.today()) == 0
 
 
 def test_marking_returns_due_writes_an_audit_event_by_the_system(award):
