@@ -19,4 +19,4 @@ class Command(BaseCommand):
         if older_than_days < 0:
             raise CommandError("--older-than-days must be zero or more.")
         removed = exports_remove_old(older_than=timedelta(days=older_than_days))
-        self.stdout.write(f"{removed} exports removed.")
+        self.stdout.write(f"{removed} export{'' if removed == 1 else 's'} removed.")
