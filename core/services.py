@@ -79,21 +79,27 @@ def export_start(*, name: str, parameters: dict, acting_user) -> Export:
 
 
 def export_make(*, export_pk: int) -> Export:
-    """Makes the file with the builder registered under the export's name. A task run again, after its worker was
-    killed, finds the export settled and makes nothing twice."""
+    """Makes the file with the builder registered under the export's name. The builder only reads, so it runs
+    outside any transaction: on SQLite a transaction holds the one write lock, and a big round's file takes seconds.
+    A task run again, after its worker was killed, finds the export settled and makes nothing twice; two runs at
+    once both build, and the second to finish keeps nothing."""
+    export = Export.objects.get(pk=export_pk)
+    if export.outcome != Export.Outcome.WAITING:
+        return export
+    made, message = None, ""
+    try:
+        made = EXPORT_KINDS[export.name].build(**export.parameters)
+    except ServiceError as error:
+        message = str(error)
+    except Exception:  # noqa: BLE001 - whatever went wrong, the person who asked hears that there is no file
+        logger.exception("Could not make %s (%s %s)", export, export.name, export.parameters)
+        message = "The file could not be made. Ask for it again; if this keeps happening, ask your technical team."
     with transaction.atomic():
         export = Export.objects.select_for_update().get(pk=export_pk)
         if export.outcome != Export.Outcome.WAITING:
             return export
-        try:
-            with transaction.atomic():
-                made = EXPORT_KINDS[export.name].build(**export.parameters)
-        except ServiceError as error:
-            export.outcome, export.message = Export.Outcome.FAILED, str(error)
-        except Exception:  # noqa: BLE001 - whatever went wrong, the person who asked hears that there is no file
-            logger.exception("Could not make %s (%s %s)", export, export.name, export.parameters)
-            export.outcome = Export.Outcome.FAILED
-            export.message = "The file could not be made. Ask for it again; if this keeps happening, ask your technical team."
+        if made is None:
+            export.outcome, export.message = Export.Outcome.FAILED, message
         else:
             content = made.content.encode() if isinstance(made.content, str) else made.content
             export.file.save(made.filename, ContentFile(content), save=False)

@@ -24,11 +24,15 @@ class Builder:
     def __init__(self):
         self.made = 0
         self.failure: Exception | None = None
+        self.meanwhile = None
 
     def __call__(self, *, colour: str) -> ExportFile:
         if self.failure:
             raise self.failure
         self.made += 1
+        if self.meanwhile:
+            meanwhile, self.meanwhile = self.meanwhile, None
+            meanwhile()
         return ExportFile(f"colour\n{colour}\n", "text/csv", f"{colour}.csv")
 
 
@@ -77,6 +81,16 @@ def test_a_second_run_finds_the_file_made_and_makes_nothing(programme_manager, b
     second = export_make(export_pk=export.pk)
     assert builder.made == 1
     assert second.outcome == Export.Outcome.READY and second.file.name == first.file.name
+
+
+def test_two_runs_at_once_keep_one_file(programme_manager, builder, django_capture_on_commit_callbacks):
+    export = start(programme_manager, django_capture_on_commit_callbacks)
+    # A worker thought lost is still making the file when the task is queued again and another worker makes it.
+    builder.meanwhile = lambda: export_make(export_pk=export.pk)
+    settled = export_make(export_pk=export.pk)
+    assert builder.made == 2
+    assert settled.outcome == Export.Outcome.READY
+    assert settled.file.storage.listdir("exports")[1] == [settled.file.name.removeprefix("exports/")]
 
 
 def test_only_the_person_who_asked_opens_the_file(
