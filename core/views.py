@@ -81,6 +81,8 @@ def export_download(request, pk: int):
     export = _export_for(request, pk)
     if export.outcome != Export.Outcome.READY:
         return redirect(export)
+    if not export.file.storage.exists(export.file.name):
+        raise Http404("The file has been removed: ask for it again")
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename,
                         content_type=export.content_type)
 

@@ -160,3 +160,10 @@ def test_exports_older_than_a_week_are_removed_with_their_files(
     assert out.getvalue().strip() == "1 export removed."
     assert list(Export.objects.all()) == [new]
     assert not storage.exists(old_file) and storage.exists(new.file.name)
+
+
+def test_a_file_gone_from_storage_is_not_found(client_for, programme_manager, builder, django_capture_on_commit_callbacks):
+    export = export_make(export_pk=start(programme_manager, django_capture_on_commit_callbacks).pk)
+    export.file.storage.delete(export.file.name)
+    response = client_for(programme_manager).get(reverse("core:export_download", kwargs={"pk": export.pk}))
+    assert response.status_code == 404
