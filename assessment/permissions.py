@@ -1,6 +1,8 @@
-"""What an assessor may see of an application."""
+"""What an assessor may see of an application, and who may download the ranking."""
 
-from accounts.permissions import is_assessor
+import rules
+
+from accounts.permissions import is_assessor, is_programme_manager
 from applications.models import Application
 from assessment.models import ConflictDeclaration, Interests
 
@@ -17,3 +19,6 @@ def is_allocated_without_conflict(user, application: Application) -> bool:
         and application.allocations.filter(assessor=user).exists()
         and interests_of(user, application).cleared
     )
+
+
+rules.add_perm("assessment.export_ranking", is_programme_manager)

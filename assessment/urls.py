@@ -21,6 +21,6 @@ urlpatterns = [
     path("manage/allocations/<int:pk>/remove/", views.unallocate, name="unallocate"),
     path("manage/rounds/<int:pk>/conflicts/", views.conflicts, name="conflicts"),
     path("manage/rounds/<int:pk>/ranking/", views.ranking, name="ranking"),
-    path("manage/rounds/<int:pk>/ranking.<str:file_format>", views.ranking_download, name="ranking_download"),
+    path("manage/rounds/<int:pk>/ranking/<str:file_format>/export/", views.ranking_export, name="ranking_export"),
     path("manage/applications/<int:pk>/moderate/", views.moderate, name="moderate"),
 ]

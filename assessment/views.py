@@ -37,8 +37,10 @@ from assessment.services import (
     round_criteria_problems,
     scores_import_start,
 )
-from assessment.spreadsheets import ranking_sheet, scoring_sheet
+from assessment.exports import RANKING
+from assessment.spreadsheets import scoring_sheet
 from core.downloads import download
+from core.services import export_start
 from core.spreadsheets import FORMATS, ImportProblem
 from core.performance import without_cyclic_gc
 
@@ -250,15 +252,16 @@ def ranking(request, pk: int):
 
 
 @role_required(Role.PROGRAMME_MANAGER)
-@without_cyclic_gc
-def ranking_download(request, pk: int, file_format: str):
+@require_POST
+def ranking_export(request, pk: int, file_format: str):
     if file_format not in FORMATS:
         raise Http404
     round_ = get_object_or_404(Round, pk=pk)
-    criteria, ranked = selectors.ranking_for(round_)
-    shown = selectors.ranking_narrowed(ranked, **RankingFilterForm(request.GET or None).chosen())
-    content, content_type = ranking_sheet(criteria, shown, file_format)
-    return download(content, content_type, f"{round_.reference_prefix}-ranking.{file_format}")
+    # The filters come from the ranking page's own form, so the file holds what the page shows.
+    filters = RankingFilterForm(request.POST).chosen()
+    export = export_start(name=RANKING.name, acting_user=request.user,
+                          parameters={"round_pk": round_.pk, "file_format": file_format, "filters": filters})
+    return redirect(export)
 
 
 @role_required(Role.PROGRAMME_MANAGER)

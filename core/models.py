@@ -1,10 +1,11 @@
-"""The audit trail: one row for every change of status, who made it, and why."""
+"""The audit trail (one row for every change of status, who made it, and why) and files made for download."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.urls import reverse
 
 from core.audit import audit_sentence
 
@@ -38,3 +39,34 @@ class AuditEvent(models.Model):
     def sentence(self) -> str:
         """What happened, in plain English: "offered a grant of £6,500"."""
         return audit_sentence(self.action, self.data)
+
+
+class Export(models.Model):
+    """A file someone asked for, made by a background task from the builder registered under `name` with these
+    `parameters`, and kept for them to download until `remove_old_exports` clears it away."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be made"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100, help_text="The registered export that makes the file.")
+    parameters = models.JSONField(default=dict, blank=True)
+    title = models.CharField(max_length=255)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.WAITING)
+    message = models.TextField(blank=True, help_text="Why the file could not be made, for the person who asked.")
+    file = models.FileField(upload_to="exports/", blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.get_outcome_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:export", kwargs={"pk": self.pk})

@@ -1,9 +1,20 @@
-"""Writes shared by every app: recording an audit event."""
+"""Writes shared by every app: recording an audit event, and making files for download in the background."""
+
+import logging
+from datetime import timedelta
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils import timezone
 
-from core.models import AuditEvent
+from core import tasks
+from core.exports import EXPORT_KINDS
+from core.models import AuditEvent, Export
+from core.refusals import ServiceError
+
+logger = logging.getLogger(__name__)
 
 
 def audit_record(
@@ -49,3 +60,61 @@ def _event(acting_user, action: models.TextChoices, target: models.Model, data: 
         data=data or {},
         **details,
     )
+
+
+class ExportRefused(ServiceError):
+    pass
+
+
+def export_start(*, name: str, parameters: dict, acting_user) -> Export:
+    """Records what was asked for and queues the task that makes the file once this commits."""
+    kind = EXPORT_KINDS[name]
+    if not acting_user.has_perm(kind.permission):
+        raise ExportRefused("You cannot download this file.")
+    with transaction.atomic():
+        export = Export.objects.create(requested_by=acting_user, name=name, parameters=parameters,
+                                       title=kind.title(**parameters))
+        transaction.on_commit(partial(tasks.make_export.enqueue, export_pk=export.pk))
+        return export
+
+
+def export_make(*, export_pk: int) -> Export:
+    """Makes the file with the builder registered under the export's name. The builder only reads, so it runs
+    outside any transaction: on SQLite a transaction holds the one write lock, and a big round's file takes seconds.
+    A task run again, after its worker was killed, finds the export settled and makes nothing twice; two runs at
+    once both build, and the second to finish keeps nothing."""
+    export = Export.objects.get(pk=export_pk)
+    if export.outcome != Export.Outcome.WAITING:
+        return export
+    made, message = None, ""
+    try:
+        made = EXPORT_KINDS[export.name].build(**export.parameters)
+    except ServiceError as error:
+        message = str(error)
+    except Exception:  # noqa: BLE001 - whatever went wrong, the person who asked hears that there is no file
+        logger.exception("Could not make %s (%s %s)", export, export.name, export.parameters)
+        message = "The file could not be made. Ask for it again; if this keeps happening, ask your technical team."
+    with transaction.atomic():
+        export = Export.objects.select_for_update().get(pk=export_pk)
+        if export.outcome != Export.Outcome.WAITING:
+            return export
+        if made is None:
+            export.outcome, export.message = Export.Outcome.FAILED, message
+        else:
+            content = made.content.encode() if isinstance(made.content, str) else made.content
+            export.file.save(made.filename, ContentFile(content), save=False)
+            export.outcome, export.filename, export.content_type = Export.Outcome.READY, made.filename, made.content_type
+        export.settled_at = timezone.now()
+        export.save(update_fields=["outcome", "message", "file", "filename", "content_type", "settled_at"])
+        return export
+
+
+def exports_remove_old(*, older_than: timedelta) -> int:
+    """Removes exports asked for more than `older_than` ago, with their files: what they hold (applicants' answers,
+    bank references) is downloaded once and need not stay on the server. Returns how many were removed."""
+    old = list(Export.objects.filter(requested_at__lt=timezone.now() - older_than))
+    for export in old:
+        if export.file:
+            export.file.delete(save=False)
+    Export.objects.filter(pk__in=[export.pk for export in old]).delete()
+    return len(old)

@@ -10,5 +10,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("exports/<int:pk>/", views.export, name="export"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("audit/<slug:app_label>/<slug:model>/<int:object_id>/", views.audit_history, name="audit_history"),
 ]

@@ -1,16 +1,20 @@
-"""The service's own pages (accessibility, privacy, cookies), the audit trail, and the error pages."""
+"""The service's own pages (accessibility, privacy, cookies), the audit trail, files made for download, and the
+error pages."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseServerError
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseServerError
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import requires_csrf_token
 
+from core.exports import KEPT_DAYS, can_open_export
+from core.models import Export
 from core.navigation import home_for
 from core.selectors import audit_events_for, audit_events_recent
 
@@ -58,6 +62,29 @@ def audit_history(request, app_label: str, model: str, object_id: int):
     if target is None:
         raise Http404("No such record")
     return render(request, "core/audit_history.html", {"target": target, "events": audit_events_for(target)})
+
+
+def _export_for(request, pk: int) -> Export:
+    export = get_object_or_404(Export, pk=pk)
+    if not can_open_export(request.user, export):
+        raise PermissionDenied
+    return export
+
+
+@login_required
+def export(request, pk: int):
+    return render(request, "core/export.html", {"export": _export_for(request, pk), "kept_days": KEPT_DAYS})
+
+
+@login_required
+def export_download(request, pk: int):
+    export = _export_for(request, pk)
+    if export.outcome != Export.Outcome.READY:
+        return redirect(export)
+    if not export.file.storage.exists(export.file.name):
+        raise Http404("The file has been removed: ask for it again")
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename,
+                        content_type=export.content_type)
 
 
 def csrf_failure(request, reason=""):

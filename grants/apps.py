@@ -9,6 +9,8 @@ class GrantsConfig(AppConfig):
         from grants import permissions  # noqa: F401
         from applications.services import COMMITMENT_SOURCES
         from core.audit import audit_actions_register
+        from core.exports import export_kinds_register
+        from grants.exports import GIVING360, LEDGER
         from grants.audit import AuditAction
         from grants.services import committed_in
 
@@ -16,3 +18,4 @@ class GrantsConfig(AppConfig):
         if committed_in not in COMMITMENT_SOURCES:
             COMMITMENT_SOURCES.append(committed_in)
         audit_actions_register(AuditAction)
+        export_kinds_register(GIVING360, LEDGER)

@@ -3,7 +3,7 @@
 import rules
 
 from accounts.models import Role
-from accounts.permissions import is_programme_manager
+from accounts.permissions import is_finance_officer, is_programme_manager
 from accounts.selectors import role_held_since
 from applications.permissions import is_member, is_owner
 from grants.models import Award, Decision, Letter
@@ -53,3 +53,5 @@ rules.add_perm("grants.read_award", can_read_award)
 rules.add_perm("grants.respond_to_offer", can_respond_to_offer)
 rules.add_perm("grants.manage_payout_account", can_manage_payout_account)
 rules.add_perm("grants.correct_letter", is_programme_manager)
+rules.add_perm("grants.export_360giving", is_programme_manager)
+rules.add_perm("grants.export_ledger", rules.predicate(is_finance_officer) | rules.predicate(is_programme_manager))

@@ -20,7 +20,8 @@ urlpatterns = [
     path("finance/", views.payments_due, name="payments"),
     path("finance/tranches/<int:pk>/release/", views.tranche_release, name="tranche_release"),
     path("finance/rounds/<int:pk>/ledger/", views.ledger, name="ledger"),
-    path("finance/rounds/<int:pk>/ledger.csv", views.ledger_csv, name="ledger_csv"),
+    path("finance/rounds/<int:pk>/ledger/export/", views.ledger_export, name="ledger_export"),
     path("payments/stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
-    path("manage/rounds/<int:pk>/360giving.<str:file_format>", views.three_sixty_giving, name="three_sixty_giving"),
+    path("manage/rounds/<int:pk>/360giving/<str:file_format>/export/", views.three_sixty_giving_export,
+         name="three_sixty_giving_export"),
 ]

@@ -16,10 +16,10 @@ from accounts.permissions import is_applicant, role_required
 from applications import selectors as application_selectors
 from applications.models import Round
 from assessment.selectors import ranking_for
-from core.downloads import download
 from core.performance import without_cyclic_gc
+from core.services import export_start
 from grants import selectors
-from grants.giving360 import as_csv, package, publishable_awards
+from grants.exports import GIVING360, GIVING360_FORMATS, LEDGER
 from grants.forms import AcceptForm, BacsPaymentForm, CorrectionForm, DeclineForm, DecisionForm
 from grants.models import Award, ConnectedAccount, Decision, Letter, Tranche
 from grants.payments import (
@@ -38,7 +38,6 @@ from grants.permissions import (
     can_respond_to_offer,
     decision_confirm_refusals,
 )
-from grants.spreadsheets import ledger_sheet
 from grants.services import (
     GrantError,
     award_accept,
@@ -304,10 +303,10 @@ def ledger(request, pk: int):
 
 
 @role_required(Role.FINANCE_OFFICER, Role.PROGRAMME_MANAGER)
-def ledger_csv(request, pk: int):
+@require_POST
+def ledger_export(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
-    content, content_type = ledger_sheet(selectors.ledger_for(round_))
-    return download(content, content_type, f"{round_.reference_prefix}-ledger.csv")
+    return redirect(export_start(name=LEDGER.name, parameters={"round_pk": round_.pk}, acting_user=request.user))
 
 
 @csrf_exempt
@@ -349,14 +348,11 @@ def payout_account_done(request, pk: int):
 
 
 @role_required(Role.PROGRAMME_MANAGER)
-def three_sixty_giving(request, pk: int, file_format: str):
+@require_POST
+def three_sixty_giving_export(request, pk: int, file_format: str):
     round_ = get_object_or_404(Round, pk=pk)
-    awards = publishable_awards(round_)
-    if file_format == "json":
-        response = JsonResponse(package(awards), json_dumps_params={"indent": 2})
-    elif file_format == "csv":
-        response = HttpResponse(as_csv(awards), content_type="text/csv")
-    else:
+    if file_format not in GIVING360_FORMATS:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{round_.reference_prefix}-360giving.{file_format}"'
-    return response
+    export = export_start(name=GIVING360.name, parameters={"round_pk": round_.pk, "file_format": file_format},
+                          acting_user=request.user)
+    return redirect(export)

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.urls import resolve, reverse
 
 from accounts.models import Role
 from tests.clients import signed_in_client
@@ -75,6 +76,20 @@ def run_worker(django_capture_on_commit_callbacks, monkeypatch):
             call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
 
     return run
+
+
+@pytest.fixture
+def exported(django_capture_on_commit_callbacks, run_worker):
+    """Asks for an export as its button does, lets the real worker make the file, and downloads it."""
+
+    def ask(client, url: str, data: dict | None = None):
+        with django_capture_on_commit_callbacks(execute=True):
+            started = client.post(url, data or {})
+        assert started.status_code == 302, f"asking for {url} gave {started.status_code}"
+        run_worker()
+        return client.get(reverse("core:export_download", kwargs=resolve(started.url).kwargs))
+
+    return ask
 
 
 @pytest.fixture(autouse=True)

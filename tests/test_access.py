@@ -17,6 +17,7 @@ from accounts.models import Role
 from accounts.services import user_role_change
 from applications.audit import AuditAction
 from assessment.models import Allocation, ConflictDeclaration, ScoresImport
+from core.models import Export
 from core.services import audit_record
 from grants.models import Letter, LetterBatch, Tranche
 from monitoring.models import FiguresImport, Return
@@ -113,6 +114,9 @@ ACCESS: dict[str, Rule] = {
         kwargs=lambda world: {"app_label": "applications", "model": "organisation", "object_id": world.organisation.pk},
     ),
     "core:home": Rule(signed_in(REDIRECT)),
+    # Files made for download: the programme manager who asked for this one, and nobody else
+    "core:export": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.export.pk}),
+    "core:export_download": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.export.pk}),
     # Applicants: their own organisation's records only; another organisation's are not found
     "applications:dashboard": Rule(only("applicant", "other_applicant")),
     "applications:organisation_new": Rule(only("applicant", "other_applicant")),
@@ -164,8 +168,9 @@ ACCESS: dict[str, Rule] = {
     ),
     "assessment:conflicts": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "assessment:ranking": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
-    "assessment:ranking_download": Rule(
-        only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "csv"}
+    "assessment:ranking_export": Rule(
+        only("programme_manager", answer=REDIRECT), method="post",
+        kwargs=lambda world: {"pk": world.round.pk, "file_format": "csv"},
     ),
     "assessment:moderate": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.eligible.pk}),
     # Decisions, letters and offers
@@ -186,9 +191,13 @@ ACCESS: dict[str, Rule] = {
     "grants:payments": Rule(only("finance_officer")),
     "grants:tranche_release": Rule(only("finance_officer"), kwargs=lambda world: {"pk": world.tranche.pk}),
     "grants:ledger": Rule(only("finance_officer", "programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
-    "grants:ledger_csv": Rule(only("finance_officer", "programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
-    "grants:three_sixty_giving": Rule(
-        only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "json"}
+    "grants:ledger_export": Rule(
+        only("finance_officer", "programme_manager", answer=REDIRECT), method="post",
+        kwargs=lambda world: {"pk": world.round.pk},
+    ),
+    "grants:three_sixty_giving_export": Rule(
+        only("programme_manager", answer=REDIRECT), method="post",
+        kwargs=lambda world: {"pk": world.round.pk, "file_format": "json"},
     ),
     # Monitoring
     "monitoring:return": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk, "quarter": 1}),
@@ -296,6 +305,12 @@ def world(db):
         letter=Letter.objects.create(application=award.application, kind="offer", checksum="0" * 64,
                                      file=ContentFile(PDF_BYTES, name="offer.pdf")),
         batch=LetterBatch.objects.create(round=round_),
+        export=Export.objects.create(
+            requested_by=staff[Role.PROGRAMME_MANAGER], name="grants.360giving", title="360Giving JSON file",
+            parameters={"round_pk": round_.pk, "file_format": "json"}, outcome=Export.Outcome.READY,
+            file=ContentFile(b'{"grants": []}', name="360giving.json"), filename="360giving.json",
+            content_type="application/json",
+        ),
         figures_import=FiguresImport.objects.create(round=round_, spreadsheet=ContentFile(b"", name="returns.csv")),
         monitoring_return=Return.objects.create(award=award, quarter=1, period_start=date(2027, 1, 1),
                                                 period_end=date(2027, 3, 31), due_on=date(2027, 4, 30)),

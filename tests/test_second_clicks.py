@@ -241,9 +241,15 @@ def issue_letters():
     return manager(), url, {}, "Letters"
 
 
+def ask_for_the_360giving_file():
+    # Each press asks for a file of its own, made from the round as it stands then.
+    url = reverse("grants:three_sixty_giving_export", kwargs={"pk": RoundFactory().pk, "file_format": "csv"})
+    return manager(), url, {}, "Preparing your file"
+
+
 SECOND_CLICKS = [
     send_application, ask_for_an_adjustment, invite_a_colleague, give_more_time, allocate_automatically, moderate,
-    accept_proposed_decisions, confirm_decisions, issue_letters,
+    accept_proposed_decisions, confirm_decisions, issue_letters, ask_for_the_360giving_file,
     withdraw, screen, adjustment_decide, allocate, unallocate, declare, assess_and_send, revise, begin_application,
     accept_invitation, accept_offer, decline_offer, decide, send_return, review_return,
 ]

@@ -1,11 +1,16 @@
+import io
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
+from openpyxl import load_workbook
 
 from accounts.models import Role
 from applications.models import Application
 from assessment.models import Allocation, ModeratedScore
+from assessment.selectors import ranking_for
 from assessment.services import assessment_save, conflict_declare
+from assessment.spreadsheets import ranking_sheet
 from tests.factories import (
     ApplicationDocumentFactory,
     ApplicationFactory,
@@ -191,15 +196,30 @@ def test_criterion_guidance_is_shown_as_written_never_run_as_a_template(client_f
     assert panel[0].email not in content
 
 
-def test_the_ranking_download_holds_what_the_filters_show(client_for, programme_manager, round_, panel):
+def test_the_ranking_download_holds_what_the_filters_show(client_for, programme_manager, round_, panel, exported):
     scored = ApplicationFactory(round=round_, status="eligible", reference="R-1")
     score_all(scored, panel, [4, 4])
     ApplicationFactory(round=round_, status="eligible", reference="R-2")
     manager = client_for(programme_manager)
     page = manager.get(reverse("assessment:ranking", kwargs={"pk": round_.pk}), {"status": "scored"}).content.decode()
-    download = reverse("assessment:ranking_download", kwargs={"pk": round_.pk, "file_format": "csv"})
-    assert f'href="{download}?status=scored"' in page
-    narrowed = manager.get(download, {"status": "scored"}).content.decode()
+    download = reverse("assessment:ranking_export", kwargs={"pk": round_.pk, "file_format": "csv"})
+    assert f'formaction="{download}"' in page
+    assert '<input type="hidden" name="status" value="scored">' in page
+    response = exported(manager, download, {"status": "scored", "borough": ""})
+    assert response["Content-Disposition"] == f'attachment; filename="{round_.reference_prefix}-ranking.csv"'
+    narrowed = b"".join(response.streaming_content).decode()
     assert "R-1" in narrowed and "R-2" not in narrowed
-    whole = manager.get(download).content.decode()
+    whole = b"".join(exported(manager, download).streaming_content).decode()
     assert "R-1" in whole and "R-2" in whole
+    round_.refresh_from_db()  # the budget as the database holds it, a Decimal
+    criteria, ranked = ranking_for(round_)
+    assert whole == ranking_sheet(criteria, ranked, "csv")[0]
+
+
+def test_the_ranking_download_as_xlsx_is_the_spreadsheet(client_for, programme_manager, round_, panel, exported):
+    score_all(ApplicationFactory(round=round_, status="eligible", reference="R-1"), panel, [4, 4])
+    manager = client_for(programme_manager)
+    response = exported(manager, reverse("assessment:ranking_export", kwargs={"pk": round_.pk, "file_format": "xlsx"}))
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert "R-1" in [cell.value for cell in sheet["A"]] + [cell.value for cell in sheet["B"]]

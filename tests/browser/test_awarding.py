@@ -1,5 +1,6 @@
 """Awards in Chromium: a manager decides and a second confirms, letters go out, the grantee opens the PDF and
-accepts, finance pays the first part by BACS, and the ledger shows it. axe-core checks every page."""
+accepts, finance pays the first part by BACS, the ledger shows it, and finance downloads it once the worker has made
+the file. axe-core checks every page."""
 
 import io
 from datetime import date
@@ -112,3 +113,16 @@ def test_decide_confirm_issue_accept_pay_and_read_the_ledger(page, run_worker):
     page.wait_for_load_state("load")
     page.axe.check("ledger after payment")
     assert "£3,000" in page.content() and "paid on" in page.content()
+
+    page.get_by_role("button", name="Download the ledger (CSV)").click()
+    page.wait_for_load_state("load")
+    page.axe.check("preparing the ledger")
+    assert "Preparing your file" in page.content()
+    run_worker()
+    page.get_by_role("link", name="Refresh this page").click()
+    page.wait_for_load_state("load")
+    page.axe.check("ledger ready")
+    link = page.get_by_role("link", name=f"Download {round_.reference_prefix}-ledger.csv").get_attribute("href")
+    ledger = page.request.get(link)
+    assert ledger.ok and ledger.headers["content-type"] == "text/csv"
+    assert "BACS-2027-001" in ledger.text() and award.reference in ledger.text()

@@ -14,10 +14,8 @@ DOWNLOADS = [
     "applications:document",
     "applications:media_answer",
     "assessment:scoring_sheet",
-    "assessment:ranking_download",
+    "core:export_download",
     "grants:letter",
-    "grants:ledger_csv",
-    "grants:three_sixty_giving",
     "monitoring:figures_sheet",
     "monitoring:outcomes_download",
 ]

@@ -7,9 +7,12 @@ import pytest
 import referencing
 import referencing.jsonschema
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from jsonschema import Draft202012Validator
 
 from applications.models import Borough, Organisation
+from core.models import Export
 from grants.giving360 import as_csv, organisation_id, package, publishable_awards
 from grants.services import award_accept
 from tests.factories import AwardFactory, OrganisationFactory
@@ -87,3 +90,30 @@ def test_the_command_writes_json_and_csv(published, tmp_path):
     target = tmp_path / "grants.csv"
     call_command("export_360giving", "--format", "csv", "--output", str(target), stderr=io.StringIO())
     assert target.read_text().startswith("Identifier,Title")
+
+
+@pytest.mark.parametrize("file_format", ["json", "csv"])
+def test_the_round_page_asks_for_the_file_and_the_worker_makes_it(client_for, programme_manager, published, exported,
+                                                                  file_format):
+    round_ = published[0].round
+    client = client_for(programme_manager)
+    export_url = reverse("grants:three_sixty_giving_export", kwargs={"pk": round_.pk, "file_format": file_format})
+    assert export_url in client.get(reverse("applications:manage_round", kwargs={"pk": round_.pk})).content.decode()
+    response = exported(client, export_url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{round_.reference_prefix}-360giving.{file_format}"'
+    content = b"".join(response.streaming_content).decode()
+    awards = publishable_awards(round_)
+    if file_format == "json":
+        assert response["Content-Type"] == "application/json"
+        assert content == json.dumps(package(awards), cls=DjangoJSONEncoder, indent=2)
+        assert not list(validator().iter_errors(json.loads(content)))
+    else:
+        assert response["Content-Type"] == "text/csv"
+        assert content == as_csv(awards)
+
+
+def test_an_unknown_360giving_format_is_not_found(client_for, programme_manager, published):
+    url = reverse("grants:three_sixty_giving_export", kwargs={"pk": published[0].round.pk, "file_format": "xml"})
+    assert client_for(programme_manager).post(url).status_code == 404
+    assert not Export.objects.exists()

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from assessment.selectors import ranking_for
 from grants.models import Award, Decision, Letter
+from grants.selectors import ledger_for
 from grants.services import decision_record
+from grants.spreadsheets import ledger_sheet
 from tests.grants.conftest import scored
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +101,7 @@ def test_a_letter_from_another_organisation_is_not_found(client_for, scored_roun
     assert client_for(other_applicant).get(reverse("grants:letter", kwargs={"pk": letter.pk})).status_code == 404
 
 
-def test_finance_records_a_bacs_payment_and_the_ledger_shows_it(client_for, finance_officer, programme_manager):
+def test_finance_records_a_bacs_payment_and_the_ledger_shows_it(client_for, finance_officer, programme_manager, exported):
     from datetime import date
 
     from grants.services import award_accept
@@ -120,8 +122,13 @@ def test_finance_records_a_bacs_payment_and_the_ledger_shows_it(client_for, fina
     assert tranche.status == "paid"
     ledger = client.get(reverse("grants:ledger", kwargs={"pk": award.round.pk})).content.decode()
     assert "£4,000" in ledger and "paid on" in ledger
-    csv_text = client.get(reverse("grants:ledger_csv", kwargs={"pk": award.round.pk})).content.decode()
+    assert reverse("grants:ledger_export", kwargs={"pk": award.round.pk}) in ledger
+    download = exported(client, reverse("grants:ledger_export", kwargs={"pk": award.round.pk}))
+    assert download["Content-Disposition"] == f'attachment; filename="{award.round.reference_prefix}-ledger.csv"'
+    assert download["Content-Type"] == "text/csv"
+    csv_text = b"".join(download.streaming_content).decode()
     assert "BACS-77" in csv_text and award.reference in csv_text
+    assert csv_text == ledger_sheet(ledger_for(award.round))[0]
 
 
 def test_the_release_page_shows_the_route_recorded_and_refuses_a_bank_transfer_for_a_stripe_payment(

@@ -1,0 +1,46 @@
+"""Files too big to make while the person waits: each app registers the exports it offers, by name, from its
+AppConfig.ready(); a background task makes the file by calling the builder registered under the export's name."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes | str
+    content_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """`permission` is the named permission needed both to ask for the file and to download it; `title` and `build`
+    are called with the export's parameters as keyword arguments. A builder may raise a ServiceError whose message
+    says, in plain words, why the file could not be made."""
+
+    name: str
+    permission: str
+    title: Callable[..., str]
+    build: Callable[..., ExportFile]
+
+
+# How long a made file is kept for its download; `remove_old_exports`, run from cron, removes older ones.
+KEPT_DAYS = 7
+
+EXPORT_KINDS: dict[str, ExportKind] = {}
+
+
+def export_kinds_register(*kinds: ExportKind) -> None:
+    for kind in kinds:
+        if EXPORT_KINDS.get(kind.name, kind) != kind:
+            raise ImproperlyConfigured(f"The export {kind.name!r} is registered twice, differently")
+        EXPORT_KINDS[kind.name] = kind
+
+
+def can_open_export(user, export) -> bool:
+    """Only the person who asked for a file opens it, and only while they may still ask for it: what it holds was
+    chosen for them, and a role taken away takes its files with it."""
+    kind = EXPORT_KINDS.get(export.name)
+    return bool(user.is_authenticated and export.requested_by_id == user.pk and kind and user.has_perm(kind.permission))

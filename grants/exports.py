@@ -1,0 +1,43 @@
+"""The files grants offers for download, made by a background task because they grow with a round: the
+360Giving file of its accepted grants and the payments ledger."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from applications.models import Round
+from core.exports import ExportFile, ExportKind
+from grants import selectors
+from grants.giving360 import as_csv, package, publishable_awards
+from grants.spreadsheets import ledger_sheet
+
+GIVING360_FORMATS = ("json", "csv")
+
+
+def giving360_title(*, round_pk: int, file_format: str) -> str:
+    return f"360Giving {file_format.upper()} file for {Round.objects.get(pk=round_pk).name}"
+
+
+def giving360_build(*, round_pk: int, file_format: str) -> ExportFile:
+    round_ = Round.objects.get(pk=round_pk)
+    awards = publishable_awards(round_)
+    if file_format == "json":
+        content, content_type = json.dumps(package(awards), cls=DjangoJSONEncoder, indent=2), "application/json"
+    else:
+        content, content_type = as_csv(awards), "text/csv"
+    return ExportFile(content, content_type, f"{round_.reference_prefix}-360giving.{file_format}")
+
+
+def ledger_title(*, round_pk: int) -> str:
+    return f"Payments ledger for {Round.objects.get(pk=round_pk).name}"
+
+
+def ledger_build(*, round_pk: int) -> ExportFile:
+    round_ = Round.objects.get(pk=round_pk)
+    content, content_type = ledger_sheet(selectors.ledger_for(round_))
+    return ExportFile(content, content_type, f"{round_.reference_prefix}-ledger.csv")
+
+
+GIVING360 = ExportKind(name="grants.360giving", permission="grants.export_360giving",
+                       title=giving360_title, build=giving360_build)
+LEDGER = ExportKind(name="grants.ledger", permission="grants.export_ledger", title=ledger_title, build=ledger_build)
