@@ -295,6 +295,11 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         except DeadlinePassed as error:
             return render(self.request, "applications/deadline_passed.html", {"application": self.application, "error": error})
 
+    def render_revalidation_failure(self, failed_step, form, **kwargs):
+        # A section left unfinished since this page was opened (in another tab, or by a colleague): say which.
+        messages.error(self.request, f"Complete ‘{STEP_TITLES[failed_step]}’ before you send your application.")
+        return super().render_revalidation_failure(failed_step, form, **kwargs)
+
     def done(self, form_list, **kwargs):
         application_submit(
             application=self.application,

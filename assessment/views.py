@@ -59,7 +59,13 @@ def assessor_dashboard(request):
 def declare(request, pk: int):
     allocation = selectors.allocation_for_assessor_or_404(request.user, pk)
     application = allocation.application
-    if interests_of(request.user, application).declared:
+    interests = interests_of(request.user, application)
+    if interests.conflicted:
+        # Most often the back button after declaring: the answer stands, and the application stays hidden.
+        messages.info(request, f"You declared a conflict of interest with {application.reference}, so it will be "
+                               "given to someone else.")
+        return redirect("assessment:assessor_dashboard")
+    if interests.cleared:
         return redirect("assessment:assess", pk=allocation.pk)
     form = ConflictForm(request.POST or None, organisation=application.organisation)
     if request.method == "POST" and form.is_valid():

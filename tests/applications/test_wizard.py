@@ -120,6 +120,7 @@ def test_sending_checks_every_section_again_and_goes_back_to_an_incomplete_one(c
     assert response.url == step_url(draft, "project")
     draft.refresh_from_db()
     assert draft.status == Application.Status.DRAFT
+    assert "Complete ‘Your project’ before you send your application." in client.get(response.url).content.decode()
 
 
 def test_the_check_page_waits_until_every_section_is_complete(client_for, applicant, draft):

@@ -73,6 +73,9 @@ def test_a_conflict_hides_the_application_and_its_files_from_the_assessor(client
         assert client.get(url).status_code == 404, url
     refused = client.post(reverse("assessment:assess", kwargs={"pk": allocation.pk}), {"submit": "1"})
     assert refused.status_code == 404
+    again = client.get(reverse("assessment:declare", kwargs={"pk": allocation.pk}), follow=True)
+    assert again.status_code == 200
+    assert f"You declared a conflict of interest with {application.reference}" in again.content.decode()
 
 
 def test_with_no_conflict_declared_the_assessor_reads_the_application_and_its_files(client_for, round_, panel):
