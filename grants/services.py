@@ -3,7 +3,7 @@ acceptance, declining and lapsing. Each runs in one transaction with its audit e
 
 import hashlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from decimal import Decimal
 
@@ -145,12 +145,19 @@ def _decision_save(
     return decision
 
 
-def decision_confirm(*, decision: Decision, acting_user: User) -> Decision:
-    """A second programme manager confirms: a funded application gets its offer within the ringfence."""
+def decision_confirm(*, decision: Decision, acting_user: User, proposed_at: datetime) -> Decision:
+    """A second programme manager confirms: a funded application gets its offer within the ringfence.
+
+    `proposed_at` is when the decision they looked at was proposed: one proposed again since then (another amount,
+    another outcome) is not what they checked, so it is refused rather than confirmed unseen.
+    """
     with transaction.atomic():
         decision = Decision.objects.select_for_update().select_related("application__round").get(pk=decision.pk)
         if decision.confirmed_at:
             return decision
+        if decision.decided_at != proposed_at:
+            raise GrantError(f"The decision on {decision.application.reference} was changed after you opened the "
+                             "page: check it again before you confirm it.")
         refusal = decision_confirm_refusals(acting_user, [decision])[decision.pk]
         if refusal:
             raise GrantError(refusal)

@@ -1,6 +1,6 @@
 """Pages for decisions and letters (programme managers) and for offers (grantees)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import stripe
 from django.contrib import messages
@@ -124,18 +124,40 @@ def confirm(request, pk: int):
     # Someone else's decision that this manager may not confirm either says why, rather than vanishing.
     held_back = [(decision, refusals[decision.pk]) for decision in waiting if refusals[decision.pk] and decision not in mine]
     if request.method == "POST":
+        # Only what the page showed is confirmed, as it was shown: a decision proposed or changed since waits.
+        shown = decisions_shown(request.POST.getlist("shown"))
         confirmed, problems = 0, []
         for decision in theirs:
+            if decision.pk not in shown:
+                problems.append(f"The decision on {decision.application.reference} was proposed after you opened the "
+                                "page: check it below before you confirm it.")
+                continue
             try:
-                decision_confirm(decision=decision, acting_user=request.user)
+                decision_confirm(decision=decision, acting_user=request.user, proposed_at=shown[decision.pk])
                 confirmed += 1
             except GrantError as error:
                 problems.append(str(error))
         for problem in problems:
             messages.error(request, problem)
-        messages.success(request, f"{confirmed} decisions confirmed. You can now issue the letters.")
+        if confirmed:
+            noun = "decision" if confirmed == 1 else "decisions"
+            messages.success(request, f"{confirmed} {noun} confirmed. You can now issue the letters.")
+        elif not problems:
+            messages.info(request, "There was nothing left to confirm: the decisions on the page were confirmed before.")
         return redirect("grants:confirm", pk=round_.pk)
     return render(request, "grants/confirm.html", {"round": round_, "mine": mine, "theirs": theirs, "held_back": held_back})
+
+
+def decisions_shown(values: list[str]) -> dict[int, datetime]:
+    """The decisions a confirmation page showed, each posted as `id@when it was proposed`; anything else is ignored."""
+    shown = {}
+    for value in values:
+        pk, _, proposed_at = value.partition("@")
+        try:
+            shown[int(pk)] = datetime.fromisoformat(proposed_at)
+        except ValueError:
+            continue
+    return shown
 
 
 @role_required(Role.PROGRAMME_MANAGER)

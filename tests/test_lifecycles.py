@@ -159,7 +159,7 @@ def test_every_status_of_every_machine_is_reached_from_its_first_through_the_ser
     # The ringfence of £10,000 funds the first two, £5,000 each; the third is not funded.
     decisions_accept_proposals(round_=round_, acting_user=programme_manager)
     for decision in Decision.objects.all():
-        look_after(seen, decision_confirm(decision=decision, acting_user=second_manager))
+        look_after(seen, decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at))
     move_round(Round.Status.DECIDED)
 
     accepted = look_after(seen, award_accept(award=first.award, name="Amara", role="Chair", acting_user=owner_of(first)))
@@ -168,7 +168,7 @@ def test_every_status_of_every_machine_is_reached_from_its_first_through_the_ser
     # The declined £5,000 goes to the third, whose offer then lapses unanswered.
     decision = decision_record(application=third, outcome=Decision.Outcome.FUND, amount=third.amount_requested,
                                reason="", acting_user=programme_manager)
-    look_after(seen, decision_confirm(decision=decision, acting_user=second_manager))
+    look_after(seen, decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at))
     look_after(seen, awards_lapse(now=timezone.now() + timedelta(days=365)))
 
     first_part, second_part = accepted.tranches.get(number=1), accepted.tranches.get(number=2)

@@ -233,7 +233,7 @@ def accept_proposed_decisions():
 
 def confirm_decisions():
     url = reverse("grants:confirm", kwargs={"pk": RoundFactory().pk})
-    return manager(), url, {}, "0 decisions confirmed."
+    return manager(), url, {}, "There was nothing left to confirm"
 
 
 def issue_letters():

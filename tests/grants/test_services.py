@@ -70,8 +70,8 @@ def test_a_second_programme_manager_must_confirm(scored_round, programme_manager
     decision = decision_record(application=first, outcome="fund", amount=Decimal("6000"), reason="",
                                acting_user=programme_manager)
     with pytest.raises(GrantError, match="Another programme manager"):
-        decision_confirm(decision=decision, acting_user=programme_manager)
-    decision_confirm(decision=decision, acting_user=second_manager)
+        decision_confirm(decision=decision, acting_user=programme_manager, proposed_at=decision.decided_at)
+    decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
     first.refresh_from_db()
     assert first.status == Application.Status.AWARDED
     assert first.award.amount == Decimal("6000")
@@ -87,11 +87,11 @@ def test_a_programme_manager_appointed_after_the_proposal_cannot_confirm_it(
     newcomer = user_role_change(user=UserFactory(), role=Role.PROGRAMME_MANAGER, acting_user=superuser,
                                 reason="Appointed")
     with pytest.raises(GrantError, match="before this decision was proposed"):
-        decision_confirm(decision=decision, acting_user=newcomer)
+        decision_confirm(decision=decision, acting_user=newcomer, proposed_at=decision.decided_at)
     first.refresh_from_db()
     assert first.status == Application.Status.SCORED
     assert not Award.objects.exists()
-    decision_confirm(decision=decision, acting_user=second_manager)
+    decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
     assert Award.objects.get().application == first
 
 
@@ -104,7 +104,7 @@ def test_a_manager_who_left_the_role_and_came_back_after_the_proposal_cannot_con
     user_role_change(user=second_manager, role=Role.ASSESSOR, acting_user=superuser, reason="Panel")
     user_role_change(user=second_manager, role=Role.PROGRAMME_MANAGER, acting_user=superuser, reason="Back")
     with pytest.raises(GrantError, match="before this decision was proposed"):
-        decision_confirm(decision=decision, acting_user=second_manager)
+        decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
 
 
 def test_a_decision_whose_proposer_is_no_longer_a_programme_manager_cannot_be_confirmed(
@@ -115,14 +115,14 @@ def test_a_decision_whose_proposer_is_no_longer_a_programme_manager_cannot_be_co
                                acting_user=programme_manager)
     user_role_change(user=programme_manager, role=Role.APPLICANT, acting_user=superuser, reason="Left the funder")
     with pytest.raises(GrantError, match="propose it again"):
-        decision_confirm(decision=decision, acting_user=second_manager)
+        decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
 
 
 def test_confirming_the_proposals_awards_and_refuses_within_the_ringfence(scored_round, programme_manager, second_manager):
     round_, (first, second, third) = scored_round
     assert decisions_accept_proposals(round_=round_, acting_user=programme_manager) == 3
     for decision in Decision.objects.all():
-        decision_confirm(decision=decision, acting_user=second_manager)
+        decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
     statuses = dict(Application.objects.values_list("reference", "status"))
     assert statuses == {"D-0001": "awarded", "D-0002": "not_funded", "D-0003": "awarded"}
     assert committed_in(round_) == Decimal("9000.00")
@@ -182,13 +182,13 @@ def test_declined_and_lapsed_offers_return_their_money_and_the_next_can_be_offer
     round_, (first, second, third) = scored_round
     decisions_accept_proposals(round_=round_, acting_user=programme_manager)
     for decision in Decision.objects.all():
-        decision_confirm(decision=decision, acting_user=second_manager)
+        decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
     award_decline(award=first.award, reason="We merged with another group", acting_user=first.organisation.memberships.first().user)
     assert committed_in(round_) == Decimal("3000.00")
     assert decision_proposals(round_)[second.pk] == ("fund", Decimal("5000.00"))
     decision = decision_record(application=second, outcome="fund", amount=Decimal("5000.00"), reason="",
                                acting_user=programme_manager)
-    decision_confirm(decision=decision, acting_user=second_manager)
+    decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
     second.refresh_from_db()
     assert second.status == Application.Status.AWARDED
     proposed = AuditEvent.objects.filter(action=AuditAction.FUNDING_PROPOSED, target_id=str(second.pk)).get()
@@ -258,7 +258,7 @@ def test_letters_are_issued_in_two_prints_with_checksums_and_corrected_as_new_ve
     round_, (first, _, _) = scored_round
     decision = decision_record(application=first, outcome="fund", amount=Decimal("6000"), reason="",
                                acting_user=programme_manager)
-    decision_confirm(decision=decision, acting_user=second_manager)
+    decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
     with django_capture_on_commit_callbacks(execute=True):
         standard, large = letter_issue(application=first, acting_user=second_manager, site_url="https://x")
     assert (standard.large_print, large.large_print, standard.version) == (False, True, 1)

@@ -1,4 +1,6 @@
+import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -16,6 +18,13 @@ from tests.grants.conftest import scored
 pytestmark = pytest.mark.django_db
 
 
+def confirm_as_shown(client, round_):
+    """Presses 'Confirm' on the confirmation page as it is now, as the second programme manager would."""
+    url = reverse("grants:confirm", kwargs={"pk": round_.pk})
+    return client.post(url, {"shown": re.findall(r'name="shown" value="([^"]+)"', client.get(url).content.decode())},
+                       follow=True)
+
+
 def test_decide_confirm_issue_and_accept_through_the_pages(
     client_for, scored_round, programme_manager, second_manager, django_capture_on_commit_callbacks, run_worker
 ):
@@ -28,7 +37,7 @@ def test_decide_confirm_issue_and_accept_through_the_pages(
 
     own = manager.get(reverse("grants:confirm", kwargs={"pk": round_.pk})).content.decode()
     assert "There are no decisions for you to confirm" in own
-    checker.post(reverse("grants:confirm", kwargs={"pk": round_.pk}))
+    confirm_as_shown(checker, round_)
     assert Award.objects.count() == 2
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -82,8 +91,9 @@ def test_declining_needs_a_yes_and_returns_the_money(client_for, scored_round, p
     from grants.services import decision_confirm, decision_record
 
     _, (first, _, _) = scored_round
-    decision_confirm(decision=decision_record(application=first, outcome="fund", amount=first.amount_requested,
-                                              reason="", acting_user=programme_manager), acting_user=second_manager)
+    decision = decision_record(application=first, outcome="fund", amount=first.amount_requested, reason="",
+                               acting_user=programme_manager)
+    decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
     grantee = client_for(first.organisation.memberships.get().user)
     grantee.post(reverse("grants:decline", kwargs={"pk": first.award.pk}), {"confirm": "False"})
     assert Award.objects.get().status == "offered"
@@ -95,8 +105,9 @@ def test_a_letter_from_another_organisation_is_not_found(client_for, scored_roun
     from grants.services import decision_confirm, decision_record, letter_issue
 
     _, (first, _, _) = scored_round
-    decision_confirm(decision=decision_record(application=first, outcome="fund", amount=first.amount_requested,
-                                              reason="", acting_user=programme_manager), acting_user=second_manager)
+    decision = decision_record(application=first, outcome="fund", amount=first.amount_requested, reason="",
+                               acting_user=programme_manager)
+    decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
     letter, _ = letter_issue(application=first, acting_user=second_manager, site_url="")
     assert client_for(other_applicant).get(reverse("grants:letter", kwargs={"pk": letter.pk})).status_code == 404
 
@@ -282,8 +293,6 @@ def test_the_decisions_page_ranks_the_round_once(client_for, scored_round, progr
 def test_the_confirm_page_says_why_a_newly_appointed_manager_cannot_confirm_and_leaves_those_decisions(
     client_for, scored_round, programme_manager, superuser
 ):
-    from decimal import Decimal
-
     from accounts.models import Role
     from accounts.services import user_role_change
     from grants.services import decision_record
@@ -329,3 +338,41 @@ def test_the_confirm_page_reads_everyone_s_roles_in_one_query_however_many_decis
         response = checker.get(reverse("grants:confirm", kwargs={"pk": round_.pk}))
     assert response.status_code == 200
     assert "Confirm these 3 decisions" in response.content.decode()
+
+
+def test_confirming_confirms_only_the_decisions_shown_as_they_were_shown(
+    client_for, scored_round, programme_manager, second_manager
+):
+    from grants.services import decision_record
+
+    round_, (first, second, _) = scored_round
+    decision_record(application=first, outcome="fund", amount=Decimal("5000"), reason="Panel view",
+                    acting_user=programme_manager)
+    checker, url = client_for(second_manager), reverse("grants:confirm", kwargs={"pk": round_.pk})
+    shown = re.findall(r'name="shown" value="([^"]+)"', checker.get(url).content.decode())
+    assert len(shown) == 1
+    # While the page is open, the proposer changes the amount and proposes another decision.
+    decision_record(application=first, outcome="fund", amount=Decimal("4000"), reason="Asked for less",
+                    acting_user=programme_manager)
+    decision_record(application=second, outcome="fund", amount=second.amount_requested, reason="Panel view",
+                    acting_user=programme_manager)
+    page = checker.post(url, {"shown": shown}, follow=True).content.decode()
+    assert not Award.objects.exists()
+    assert f"The decision on {first.reference} was changed after you opened the page" in page
+    assert f"The decision on {second.reference} was proposed after you opened the page" in page
+    assert "Confirm these 2 decisions" in page and "£4,000" in page
+    confirm_as_shown(checker, round_)
+    assert sorted(Award.objects.values_list("amount", flat=True)) == sorted([Decimal("4000"), second.amount_requested])
+
+
+def test_a_confirmation_post_with_nonsense_in_it_confirms_nothing(client_for, scored_round, programme_manager,
+                                                                 second_manager):
+    from grants.services import decision_record
+
+    round_, (first, _, _) = scored_round
+    decision_record(application=first, outcome="fund", amount=Decimal("5000"), reason="Panel view",
+                    acting_user=programme_manager)
+    url = reverse("grants:confirm", kwargs={"pk": round_.pk})
+    response = client_for(second_manager).post(url, {"shown": ["x@y", "@", "12", f"{first.decision.pk}@not-a-date"]})
+    assert response.status_code == 302
+    assert not Award.objects.exists()
