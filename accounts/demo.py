@@ -19,6 +19,8 @@ DEMO_USERS = [
     ("assessor@example.org", "Dev Sharma", Role.ASSESSOR),
     ("second.assessor@example.org", "Grace Obi", Role.ASSESSOR),
     ("manager@example.org", "Erin Walsh", Role.PROGRAMME_MANAGER),
+    # Four eyes: every decision Erin proposes waits for a second programme manager to confirm it.
+    ("second.manager@example.org", "Hana Nowak", Role.PROGRAMME_MANAGER),
     ("finance@example.org", "Femi Adeyemi", Role.FINANCE_OFFICER),
 ]
 DEMO_STAFF = [email for email, _, role in DEMO_USERS if role in STAFF_ROLES]

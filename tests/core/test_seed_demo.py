@@ -102,3 +102,9 @@ def test_every_demo_application_sent_has_every_section_complete_and_its_document
         for document in documents.values():
             assert document.file.read(5) == b"%PDF-"
         assert application.targets.exists() and application.budget_lines.exists()
+
+
+def test_the_demo_has_a_second_programme_manager_to_confirm_the_first_ones_decisions():
+    call_command("seed_demo", stdout=StringIO())
+    managers = User.objects.filter(role=Role.PROGRAMME_MANAGER)
+    assert set(managers.values_list("email", flat=True)) == {"manager@example.org", "second.manager@example.org"}
