@@ -40,6 +40,22 @@ class AuditEvent(models.Model):
         """What happened, in plain English: "offered a grant of £6,500"."""
         return audit_sentence(self.action, self.data)
 
+    @property
+    def from_label(self) -> str:
+        return self._state_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return self._state_label(self.to_state)
+
+    def _state_label(self, value: str) -> str:
+        """A status as its own model names it ("Due for payment", not "due"); other states with their underscores
+        read as spaces."""
+        choices = getattr(self.target_type.model_class(), "Status", None)
+        if choices is not None and value in choices.values:
+            return choices(value).label
+        return value.replace("_", " ")
+
 
 class Export(models.Model):
     """A file someone asked for, made by a background task from the builder registered under `name` with these

@@ -9,7 +9,7 @@ from applications.audit import AuditAction
 from assessment.audit import AuditAction as AssessmentAuditAction
 from core.services import audit_record
 from grants.audit import AuditAction as GrantAuditAction
-from tests.factories import RoundFactory
+from tests.factories import ApplicationFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,18 @@ def test_the_audit_pages_read_as_plain_english_with_amounts_as_money(client_for,
         assert "offered a grant of £6,500" in content
         assert "sent scores (version 2)" in content
         assert "award.offered" not in content
+
+
+def test_the_audit_pages_name_each_status_as_its_model_does(client_for, programme_manager, superuser):
+    from accounts.audit import AuditAction as AccountAuditAction
+
+    audit_record(acting_user=programme_manager, action=AssessmentAuditAction.SCREENED, target=ApplicationFactory(),
+                 from_state="submitted", to_state="ineligible")
+    audit_record(acting_user=superuser, action=AccountAuditAction.ROLE_CHANGED, target=programme_manager,
+                 from_state="finance_officer", to_state="programme_manager")
+    content = client_for(programme_manager).get(reverse("core:audit_list")).content.decode()
+    assert ">Not eligible</td>" in content and "ineligible" not in content
+    assert ">finance officer</td>" in content and "finance_officer" not in content
 
 
 def test_audit_trail_lists_recent_events_with_links_to_each_objects_history(client_for, programme_manager):
