@@ -270,13 +270,23 @@ def assessment_revise(*, allocation: Allocation, acting_user: User) -> Assessmen
 
 def scores_record(*, scores: dict[Allocation, dict[int, tuple[int | None, str]]], acting_user: User) -> int:
     """Saves a clean scoring sheet's scores as drafts, all or nothing. A sent version gets a new draft version,
-    never changes. Returns how many scores it saved."""
+    never changes; rows that repeat what was sent leave it sent. Returns how many scores it saved."""
+    saved = 0
     with transaction.atomic():
         for allocation, given in scores.items():
-            if allocation.assessments.filter(status=Assessment.Status.SUBMITTED).exists():
+            sent = allocation.assessments.filter(status=Assessment.Status.SUBMITTED).first()
+            if sent is not None and not allocation.assessments.filter(status=Assessment.Status.DRAFT).exists():
+                if _repeats(sent, given):
+                    continue  # the sheet gives back the scores already sent: nothing to revise
                 assessment_revise(allocation=allocation, acting_user=acting_user)
             assessment_save(allocation=allocation, scores=given, acting_user=acting_user, submit=False)
-    return sum(len(given) for given in scores.values())
+            saved += len(given)
+    return saved
+
+
+def _repeats(sent: Assessment, given: dict[int, tuple[int | None, str]]) -> bool:
+    scores = {score.criterion_id: (score.score, score.justification) for score in sent.scores.all()}
+    return all(scores.get(criterion_id) == answer for criterion_id, answer in given.items())
 
 
 def scores_import_start(*, spreadsheet, acting_user: User) -> ScoresImport:

@@ -143,6 +143,20 @@ def test_a_sheet_for_sent_scores_makes_a_new_version_and_keeps_the_old(assessor,
     assert versions == {1: "submitted", 2: "draft"}
 
 
+def test_a_sheet_that_gives_back_the_scores_already_sent_leaves_them_sent(assessor, allocations, import_in_background):
+    sent, unscored = allocations
+    criteria = list(sent.application.round.criteria.all())
+    assessment_save(allocation=sent, scores={c.pk: (2, "Weak") for c in criteria}, acting_user=assessor, submit=True)
+    rows = rows_of_csv(scoring_sheet(assessor, "csv")[0])
+    for row in rows:
+        if row["Reference"] == "DHC27-0002":
+            row["Score"], row["Reason for the score"] = "4", "Strong"
+    scores_import = import_in_background(as_csv_upload(rows), assessor)
+    assert scores_import.problems == [] and scores_import.saved == len(criteria)
+    assert dict(sent.assessments.values_list("version", "status")) == {1: "submitted"}
+    assert dict(unscored.assessments.values_list("version", "status")) == {1: "draft"}
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
