@@ -26,7 +26,7 @@ def main():
 
     round_, manager = seed()
     client = signed_in_client(manager)
-    ranking_url = reverse("applications:ranking", kwargs={"pk": round_.pk})
+    ranking_url = reverse("assessment:ranking", kwargs={"pk": round_.pk})
     decisions_url = reverse("grants:decisions", kwargs={"pk": round_.pk})
 
     def load(url):
