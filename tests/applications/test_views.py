@@ -37,6 +37,14 @@ def test_start_page_explains_the_open_round_in_plain_english(client):
     assert "Start now" in content
 
 
+def test_start_page_states_the_rounds_own_eligibility_rules_up_front(client):
+    RoundFactory(minimum_disabled_board_share=75, income_cap="500000.00", minimum_disabled_staff_share=50)
+    content = client.get(reverse("applications:start")).content.decode()
+    assert "at least 75% of your board or management committee are Disabled people" in content
+    assert "at least 50% of your staff are Disabled people" in content
+    assert "your yearly income is under £500,000" in content
+
+
 def test_start_page_says_so_when_no_round_is_open(client):
     content = client.get(reverse("applications:start")).content.decode()
     assert "There is no funding round open at the moment" in content
