@@ -11,6 +11,7 @@ from applications.models import (
     Application,
     ApplicationSection,
     DeadlineExtension,
+    EligibilityCheck,
     Invitation,
     Membership,
     Organisation,
@@ -144,3 +145,12 @@ def alternative_format_agreed(application: Application) -> bool:
     return application.adjustments.filter(
         kind=AdjustmentRequest.Kind.ALTERNATIVE_FORMAT, status=AdjustmentRequest.Status.AGREED
     ).exists()
+
+
+def latest_eligibility_checks(organisations, rounds) -> dict[tuple[int, int], EligibilityCheck]:
+    """Each organisation's latest eligibility check for each round, keyed (organisation id, round id)."""
+    latest = {}
+    checks = EligibilityCheck.objects.filter(organisation__in=organisations, round__in=rounds)
+    for check in checks.order_by("checked_at", "id"):
+        latest[(check.organisation_id, check.round_id)] = check
+    return latest

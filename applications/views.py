@@ -62,14 +62,18 @@ def dashboard(request):
     """Each of the person's organisations, with its applications and what it can do in each open round."""
     applications = list(selectors.applications_of(request.user))
     open_rounds = list(selectors.rounds_open())
+    organisations = list(selectors.organisations_of(request.user))
+    checks = selectors.latest_eligibility_checks(organisations, open_rounds)
     rows = []
-    for organisation in selectors.organisations_of(request.user):
+    for organisation in organisations:
         own = [application for application in applications if application.organisation_id == organisation.pk]
         live = {a.round_id: a for a in own if a.status != a.Status.WITHDRAWN}
         rows.append({
             "organisation": organisation,
             "applications": own,
-            "rounds": [(round_, live.get(round_.pk)) for round_ in open_rounds],
+            "rounds": [
+                (round_, live.get(round_.pk), checks.get((organisation.pk, round_.pk))) for round_ in open_rounds
+            ],
         })
     return render(request, "applications/dashboard.html", {"rows": rows, "open_rounds": open_rounds})
 

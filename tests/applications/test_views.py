@@ -370,6 +370,22 @@ def test_the_dashboard_offers_to_continue_an_application_already_started(client_
     assert "Check whether" not in content
 
 
+def test_after_passing_eligibility_the_dashboard_offers_to_start_the_application(client_for, applicant, organisation,
+                                                                                 open_round):
+    from applications.models import EligibilityCheck
+
+    EligibilityCheck.objects.create(round=open_round, organisation=organisation, answers={}, failures=["Too big"])
+    passed = EligibilityCheck.objects.create(round=open_round, organisation=organisation, answers={}, failures=[])
+    client = client_for(applicant)
+    content = client.get(reverse("applications:dashboard")).content.decode()
+    assert "Start your application" in content
+    assert reverse("applications:application_begin", kwargs={"pk": passed.pk}) in content
+    assert "Check whether" not in content
+    EligibilityCheck.objects.create(round=open_round, organisation=organisation, answers={}, failures=["Too big"])
+    content = client.get(reverse("applications:dashboard")).content.decode()
+    assert "Start your application" not in content and "Check whether" in content
+
+
 def test_only_owners_can_withdraw(client_for, colleague, draft):
     client = client_for(colleague)
     response = client.post(reverse("applications:withdraw", kwargs={"pk": draft.pk}), {"reason": "No"})
