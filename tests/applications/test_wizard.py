@@ -220,3 +220,13 @@ def test_a_tampered_step_name_in_the_form_goes_back_to_the_task_list(client_for,
 def test_an_unknown_step_is_not_found(client_for, applicant, draft, method):
     response = getattr(client_for(applicant), method)(f"/applications/{draft.pk}/no-such-step/")
     assert response.status_code == 404
+
+
+def test_the_budget_step_before_the_project_asks_for_the_amount_rather_than_saying_nothing_is_asked(
+    client_for, applicant, draft
+):
+    draft.amount_requested = None
+    draft.save()
+    page = client_for(applicant).get(step_url(draft, "budget")).content.decode()
+    assert "£0" not in page
+    assert "which you have not given yet" in page and step_url(draft, "project") in page
