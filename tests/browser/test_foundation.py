@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.two_factor import authenticator_code_now
@@ -183,6 +184,24 @@ def test_timeout_warning_lets_the_user_stay_signed_in_by_keyboard(page, settings
     page.keyboard.press("Enter")
     dialog.wait_for(state="hidden")
     assert "/signed-out/" not in page.url
+
+
+def test_typing_counts_as_activity_so_nobody_is_signed_out_mid_sentence(page, settings):
+    settings.SESSION_COOKIE_AGE = 8
+    settings.SESSION_TIMEOUT_WARNING_SECONDS = 3
+    user = UserFactory()
+    sign_in(page, user.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("applications:organisation_new"))
+    field = page.get_by_label("Organisation name")
+    for letter in "Hackney Deaf Forum":
+        field.press_sequentially(letter)
+        page.wait_for_timeout(800)
+    assert "/signed-out/" not in page.url
+    assert not page.get_by_role("dialog", name="You will be signed out soon").is_visible()
+    page.reload()
+    assert "/sign-in/" not in page.url
+    page.axe.check()
 
 
 def test_doing_nothing_after_the_warning_signs_the_user_out(page, settings):

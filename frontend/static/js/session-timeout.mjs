@@ -105,6 +105,16 @@ export function startSessionTimeout(dialog) {
     check();
   }
 
+  // Typing is activity: someone writing a long answer is not idle, so the server hears of it now and then (at most
+  // once a minute, or more often when the timeout is short) and nobody is signed out mid-sentence.
+  const typingExtendsEveryMs = Math.min(60 * 1000, timeoutMs / 4);
+  let lastExtended = Date.now();
+  document.addEventListener("input", () => {
+    if (dialog.open || Date.now() - lastExtended < typingExtendsEveryMs) return;
+    lastExtended = Date.now();
+    staySignedIn();
+  });
+
   extendButton.addEventListener("click", staySignedIn);
   // Escape closes a modal dialog; here it means the same as "Stay signed in".
   dialog.addEventListener("cancel", (event) => {
