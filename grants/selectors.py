@@ -89,13 +89,18 @@ def letters_of(application: Application) -> QuerySet[Letter]:
     return application.letters.order_by("kind", "-version", "large_print")
 
 
-def award_for_member_or_404(user, pk: int) -> Award:
-    return get_object_or_404(
-        Award.objects.filter(application__organisation__memberships__user=user).select_related(
-            "application__organisation", "round"
-        ),
-        pk=pk,
+def awards_of_member(user) -> QuerySet[Award]:
+    return Award.objects.filter(application__organisation__memberships__user=user).select_related(
+        "application__organisation", "round"
     )
+
+
+def award_for_member_or_404(user, pk: int) -> Award:
+    return get_object_or_404(awards_of_member(user), pk=pk)
+
+
+def award_of_application_for_member_or_404(user, application_pk: int) -> Award:
+    return get_object_or_404(awards_of_member(user), application_id=application_pk)
 
 
 def awards_of(user) -> QuerySet[Award]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("applications/<int:pk>/letters/", views.letters, name="letters"),
     path("letters/<int:pk>/", views.letter_download, name="letter"),
     path("awards/<int:pk>/", views.award_detail, name="award"),
+    path("applications/<int:pk>/grant/", views.application_grant, name="application_grant"),
     path("awards/<int:pk>/accept/", views.award_accept_view, name="accept"),
     path("awards/<int:pk>/decline/", views.award_decline_view, name="decline"),
     path("awards/<int:pk>/payout-account/", views.payout_account, name="payout_account"),

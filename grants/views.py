@@ -236,6 +236,12 @@ def award_detail(request, pk: int):
     })
 
 
+@role_required(Role.APPLICANT)
+def application_grant(request, pk: int):
+    """The grant made on one of the organisation's applications, for pages that know the application, not the award."""
+    return redirect("grants:award", pk=selectors.award_of_application_for_member_or_404(request.user, pk).pk)
+
+
 def why_no_response(award: Award, verb: str) -> str:
     """Most often a second click, after the offer was answered."""
     if award.status != Award.Status.OFFERED:

@@ -183,6 +183,7 @@ ACCESS: dict[str, Rule] = {
     "grants:letters": Rule(sent_and_readable(), kwargs=lambda world: {"pk": world.award.application.pk}),
     "grants:letter": Rule(sent_and_readable(), kwargs=lambda world: {"pk": world.letter.pk}),
     "grants:award": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),
+    "grants:application_grant": Rule(member_only(answer=302), kwargs=lambda world: {"pk": world.award.application_id}),
     "grants:accept": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),
     "grants:decline": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),
     "grants:payout_account": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),

@@ -376,3 +376,14 @@ def test_a_confirmation_post_with_nonsense_in_it_confirms_nothing(client_for, sc
     response = client_for(second_manager).post(url, {"shown": ["x@y", "@", "12", f"{first.decision.pk}@not-a-date"]})
     assert response.status_code == 302
     assert not Award.objects.exists()
+
+
+def test_the_grant_is_reached_from_the_dashboard_and_the_application_page(client_for):
+    from tests.factories import AwardFactory, MembershipFactory
+
+    award = AwardFactory()
+    member = client_for(MembershipFactory(organisation=award.application.organisation).user)
+    link = reverse("grants:application_grant", kwargs={"pk": award.application_id})
+    assert link in member.get(reverse("applications:dashboard")).content.decode()
+    assert link in member.get(reverse("applications:detail", kwargs={"pk": award.application_id})).content.decode()
+    assert member.get(link).url == reverse("grants:award", kwargs={"pk": award.pk})
