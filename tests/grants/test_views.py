@@ -376,3 +376,51 @@ def test_a_confirmation_post_with_nonsense_in_it_confirms_nothing(client_for, sc
     response = client_for(second_manager).post(url, {"shown": ["x@y", "@", "12", f"{first.decision.pk}@not-a-date"]})
     assert response.status_code == 302
     assert not Award.objects.exists()
+
+
+def test_the_decisions_page_says_the_round_is_still_open_and_offers_nothing_to_record(
+    client_for, open_scored_round, programme_manager
+):
+    round_, _ = open_scored_round
+    manager, url = client_for(programme_manager), reverse("grants:decisions", kwargs={"pk": round_.pk})
+    response = manager.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The round has not closed yet. No decision can be made until it closes" in page
+    assert "Cannot be decided yet:" in page and "Fund £6,000" not in page
+    assert "Record the" not in page
+    recorded = manager.post(url, follow=True).content.decode()
+    assert "0 proposed decisions recorded" in recorded
+    assert "1 left undecided: D-0001: The round has not closed yet." in recorded
+    assert not Decision.objects.exists()
+
+
+def test_the_decisions_page_shows_what_each_application_still_needs_and_records_only_the_rest(
+    client_for, scored_round, programme_manager
+):
+    round_, _ = scored_round
+    scored(round_, list(round_.assessors.all())[:1], reference="D-0004", amount="1000.00", score=5)
+    manager, url = client_for(programme_manager), reverse("grants:decisions", kwargs={"pk": round_.pk})
+    page = manager.get(url).content.decode()
+    assert "The round has not closed yet" not in page
+    assert "Cannot be decided yet:<br><strong class=\"govuk-tag govuk-tag--yellow\">1 of 2 scores in</strong>" in page
+    assert "Record the 3 proposed decisions" in page
+    recorded = manager.post(url, follow=True).content.decode()
+    assert "3 proposed decisions recorded" in recorded
+    assert "1 left undecided: D-0004: 1 of 2 scores in." in recorded
+    assert set(Decision.objects.values_list("application__reference", flat=True)) == {"D-0001", "D-0002", "D-0003"}
+
+
+def test_the_decide_page_shows_what_is_missing_instead_of_a_proposal_and_refuses_a_decision(
+    client_for, scored_round, programme_manager
+):
+    round_, _ = scored_round
+    apart = scored(round_, list(round_.assessors.all()), reference="D-0004", amount="1000.00", score=(1, 5))
+    manager, url = client_for(programme_manager), reverse("grants:decide", kwargs={"pk": apart.pk})
+    page = manager.get(url).content.decode()
+    assert "This application cannot be decided yet:" in page and "<li>Needs moderation: " in page
+    assert "The ranking proposes" not in page
+    refused = manager.post(url, {"outcome": "fund", "amount": "1000", "reason": "Good project"})
+    assert refused.status_code == 200
+    assert "D-0004 cannot be decided yet. Needs moderation: " in refused.content.decode()
+    assert not Decision.objects.exists()
