@@ -116,9 +116,10 @@ def decision_record(
     The round is ranked before the application's row is locked, not while the lock is held: ranking reads every
     score in the round, and the lock protects only this application's status.
     """
-    _, ranked = ranking_for(application.round)
-    _refuse_if_blocked(application, decision_blockers(application.round, ranked_entry(ranked, application)))
-    proposal = decision_proposals(application.round, ranked=ranked).get(application.pk, NO_PROPOSAL)
+    round_ = Round.objects.get(pk=application.round_id)  # its stage as it is now, not as the caller last read it
+    _, ranked = ranking_for(round_)
+    _refuse_if_blocked(application, decision_blockers(round_, ranked_entry(ranked, application)))
+    proposal = decision_proposals(round_, ranked=ranked).get(application.pk, NO_PROPOSAL)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         return _decision_save(application, proposal, outcome=outcome, amount=amount, reason=reason,
@@ -208,8 +209,9 @@ def decision_confirm(*, decision: Decision, acting_user: User, proposed_at: date
     that before any row is locked.
     """
     application = decision.application
-    _, ranked = ranking_for(application.round)
-    blockers = decision_blockers(application.round, ranked_entry(ranked, application))
+    round_ = Round.objects.get(pk=application.round_id)
+    _, ranked = ranking_for(round_)
+    blockers = decision_blockers(round_, ranked_entry(ranked, application))
     with transaction.atomic():
         decision = Decision.objects.select_for_update().select_related("application__round").get(pk=decision.pk)
         if decision.confirmed_at:
