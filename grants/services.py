@@ -200,17 +200,20 @@ def _decision_save(
     return decision
 
 
-def decision_confirm(*, decision: Decision, acting_user: User, proposed_at: datetime) -> Decision:
+def decision_confirm(
+    *, decision: Decision, acting_user: User, proposed_at: datetime, ranked: list | None = None
+) -> Decision:
     """A second programme manager confirms: a funded application gets its offer within the ringfence.
 
     `proposed_at` is when the decision they looked at was proposed: one proposed again since then (another amount,
     another outcome) is not what they checked, so it is refused rather than confirmed unseen. An application that
     can no longer be decided (a score added or moderation asked for since) is refused too; the round is ranked for
-    that before any row is locked.
+    that before any row is locked, or `ranked` is its ranking when the caller confirms several decisions at once.
     """
     application = decision.application
     round_ = Round.objects.get(pk=application.round_id)
-    _, ranked = ranking_for(round_)
+    if ranked is None:
+        _, ranked = ranking_for(round_)
     blockers = decision_blockers(round_, ranked_entry(ranked, application))
     with transaction.atomic():
         decision = Decision.objects.select_for_update().select_related("application__round").get(pk=decision.pk)

@@ -144,6 +144,8 @@ def confirm(request, pk: int):
     if request.method == "POST":
         # Only what the page showed is confirmed, as it was shown: a decision proposed or changed since waits.
         shown = decisions_shown(request.POST.getlist("shown"))
+        # Ranked once for all of them: each confirmation checks its application is still fully scored.
+        _, ranked = ranking_for(round_)
         confirmed, problems = 0, []
         for decision in theirs:
             if decision.pk not in shown:
@@ -151,7 +153,8 @@ def confirm(request, pk: int):
                                 "page: check it below before you confirm it.")
                 continue
             try:
-                decision_confirm(decision=decision, acting_user=request.user, proposed_at=shown[decision.pk])
+                decision_confirm(decision=decision, acting_user=request.user, proposed_at=shown[decision.pk],
+                                 ranked=ranked)
                 confirmed += 1
             except GrantError as error:
                 problems.append(str(error))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from assessment.selectors import ranking_for
 from grants.models import Award, Decision, Letter
 from grants.selectors import ledger_for
-from grants.services import decision_record
+from grants.services import decision_record, decisions_accept_proposals
 from grants.spreadsheets import ledger_sheet
 from tests.grants.conftest import scored
 
@@ -424,3 +424,23 @@ def test_the_decide_page_shows_what_is_missing_instead_of_a_proposal_and_refuses
     assert refused.status_code == 200
     assert "D-0004 cannot be decided yet. Needs moderation: " in refused.content.decode()
     assert not Decision.objects.exists()
+
+
+def test_confirming_several_decisions_ranks_the_round_once(
+    client_for, scored_round, programme_manager, second_manager, monkeypatch
+):
+    round_, _ = scored_round
+    decisions_accept_proposals(round_=round_, acting_user=programme_manager)
+    checker, url = client_for(second_manager), reverse("grants:confirm", kwargs={"pk": round_.pk})
+    shown = re.findall(r'name="shown" value="([^"]+)"', checker.get(url).content.decode())
+    rankings = []
+
+    def counted(*args):
+        rankings.append(args)
+        return ranking_for(*args)
+
+    monkeypatch.setattr("grants.views.ranking_for", counted)
+    monkeypatch.setattr("grants.services.ranking_for", counted)
+    checker.post(url, {"shown": shown})
+    assert Decision.objects.filter(confirmed_at__isnull=False).count() == 3
+    assert len(rankings) == 1
