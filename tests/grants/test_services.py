@@ -287,6 +287,7 @@ def test_many_offers_at_the_same_moment_never_pass_the_ringfence():
     round_ = RoundFactory(budget=Decimal("10000.00"), maximum_award=Decimal("10000.00"))
     manager = UserFactory(role="programme_manager")
     applications = [ApplicationFactory(round=round_, status="scored") for _ in range(12)]
+    round_status_change(round_=round_, status=Round.Status.CLOSED, acting_user=manager, reason="Scored")
     outcomes = []
     barrier = threading.Barrier(len(applications))
 
