@@ -60,6 +60,9 @@ DECISIONS_PAGE_SIZE = 100
 
 WORKER_EXPECTED_WITHIN = timedelta(minutes=2)
 
+# How many of the applications left undecided the message after recording proposals names; the table shows them all.
+LEFT_UNDECIDED_NAMED = 10
+
 
 def site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
@@ -78,9 +81,11 @@ def decisions(request, pk: int):
         messages.success(request, f"{result.recorded} proposed {noun} recorded. Another programme manager must now "
                                   "confirm them.")
         if result.left:
+            named = list(result.left.items())[:LEFT_UNDECIDED_NAMED]
+            more = len(result.left) - len(named)
             messages.info(request, f"{len(result.left)} left undecided: " + " ".join(
-                f"{reference}: {'; '.join(blockers)}." for reference, blockers in result.left.items()
-            ))
+                f"{reference}: {'; '.join(blockers)}." for reference, blockers in named
+            ) + (f" And {more} more: the table says what each still needs." if more else ""))
         return redirect("grants:decisions", pk=round_.pk)
     _, ranked = ranking_for(round_)
     proposals = decision_proposals(round_, ranked=ranked)

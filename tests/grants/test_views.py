@@ -444,3 +444,18 @@ def test_confirming_several_decisions_ranks_the_round_once(
     checker.post(url, {"shown": shown})
     assert Decision.objects.filter(confirmed_at__isnull=False).count() == 3
     assert len(rankings) == 1
+
+
+def test_recording_proposals_names_only_the_first_few_applications_it_left(
+    client_for, scored_round, programme_manager, monkeypatch
+):
+    round_, _ = scored_round
+    for number in (4, 5, 6):
+        scored(round_, list(round_.assessors.all())[:1], reference=f"D-{number:04d}", amount="1000.00", score=5)
+    monkeypatch.setattr("grants.views.LEFT_UNDECIDED_NAMED", 2)
+    recorded = client_for(programme_manager).post(
+        reverse("grants:decisions", kwargs={"pk": round_.pk}), follow=True
+    ).content.decode()
+    assert ("3 left undecided: D-0004: 1 of 2 scores in. D-0005: 1 of 2 scores in. And 1 more: the table says what "
+            "each still needs.") in recorded
+    assert "D-0006: 1 of 2" not in recorded
