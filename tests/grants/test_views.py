@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from applications.models import Round
+from applications.services import round_status_change
 from assessment.selectors import ranking_for
 from grants.models import Award, Decision, Letter
 from grants.selectors import ledger_for
@@ -386,7 +388,7 @@ def test_the_decisions_page_says_the_round_is_still_open_and_offers_nothing_to_r
     response = manager.get(url)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "The round has not closed yet. No decision can be made until it closes" in page
+    assert "The round has not closed yet. Decisions can be made once it closes" in page
     assert "Cannot be decided yet:" in page and "Fund £6,000" not in page
     assert "Record the" not in page
     recorded = manager.post(url, follow=True).content.decode()
@@ -459,3 +461,14 @@ def test_recording_proposals_names_only_the_first_few_applications_it_left(
     assert ("3 left undecided: D-0004: 1 of 2 scores in. D-0005: 1 of 2 scores in. And 1 more: the table says what "
             "each still needs.") in recorded
     assert "D-0006: 1 of 2" not in recorded
+
+
+def test_the_decisions_page_of_a_completed_round_says_it_is_completed(client_for, scored_round, programme_manager):
+    round_, _ = scored_round
+    for status in (Round.Status.ASSESSING, Round.Status.DECIDED, Round.Status.MONITORING, Round.Status.COMPLETED):
+        round_ = round_status_change(round_=round_, status=status, acting_user=programme_manager, reason="Next stage")
+    response = client_for(programme_manager).get(reverse("grants:decisions", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The round is completed." in page and "once it closes" not in page
+    assert "Record the" not in page
