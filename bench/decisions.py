@@ -24,7 +24,12 @@ def main():
     from grants.models import Decision
     from tests.clients import signed_in_client
 
+    from applications.models import Round
+    from applications.services import round_status_change
+
     round_, manager = seed()
+    # Decisions are made once the round has closed, after scoring.
+    round_ = round_status_change(round_=round_, status=Round.Status.CLOSED, acting_user=manager, reason="Scored")
     client = signed_in_client(manager)
     ranking_url = reverse("assessment:ranking", kwargs={"pk": round_.pk})
     decisions_url = reverse("grants:decisions", kwargs={"pk": round_.pk})

@@ -54,7 +54,10 @@ def seed():
         Assessment(allocation=allocation, status=Assessment.Status.SUBMITTED, submitted_at=now) for allocation in allocations
     )
     Score.objects.bulk_create(
-        (Score(assessment=assessment, criterion=criterion, score=(index + position) % 6, justification="Reason")
+        # The assessors of an application differ by one point at most: no score needs moderating, so every
+        # application can be decided once the round closes.
+        (Score(assessment=assessment, criterion=criterion, score=(index // ASSESSORS + position) % 5 + index % ASSESSORS,
+               justification="Reason")
          for index, assessment in enumerate(assessments) for position, criterion in enumerate(criteria)),
         batch_size=5000,
     )

@@ -3,6 +3,7 @@ acceptance, declining and lapsing. Each runs in one transaction with its audit e
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from decimal import Decimal
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Application, Round
+from assessment.scoring import Ranked
 from assessment.selectors import ranking_for
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
@@ -26,7 +28,7 @@ from grants import tasks
 from grants.models import Award, Decision, Letter, LetterBatch, LetterBatchItem, Tranche
 from grants.permissions import decision_confirm_refusals
 from grants.schedule import tranche_amounts
-from grants.selectors import applications_awaiting_letters, not_funded_content, offer_content
+from grants.selectors import applications_awaiting_letters, decided_in, not_funded_content, offer_content
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +52,38 @@ def committed_in(round_: Round) -> Decimal:
 # Applications a decision can be recorded on: scored, or not funded while money may still come back to the pot.
 DECIDABLE = [Application.Status.SCORED, Application.Status.NOT_FUNDED]
 NO_PROPOSAL = (Decision.Outcome.NOT_FUND, None)
+
+# Decisions wait for applications to close; they stay allowed in the later stages because money freed by a declined
+# or lapsed offer is shared out again after the round is decided.
+DECIDING_ROUND_STATUSES = [Round.Status.CLOSED, Round.Status.ASSESSING, Round.Status.DECIDED, Round.Status.MONITORING]
+
+
+def round_decision_blocker(round_: Round) -> str | None:
+    """Why nothing in the round can be decided at its current stage, or None when decisions are allowed."""
+    if round_.status in DECIDING_ROUND_STATUSES:
+        return None
+    if round_.status == Round.Status.COMPLETED:
+        return "The round is completed."
+    return "The round has not closed yet."
+
+
+def decision_blockers(round_: Round, entry: Ranked | None) -> list[str]:
+    """What must happen before an application can be decided, in words for the programme manager; empty when it
+    can be. `entry` is the application's place in the round's ranking (`ranking_for`), None when it is not ranked:
+    its flags say how many scores are in and which criteria need moderation."""
+    blockers = [blocker] if (blocker := round_decision_blocker(round_)) else []
+    return blockers + (entry.flags if entry else ["It has not been scored."])
+
+
+def ranked_entry(ranked: list[Ranked], application: Application) -> Ranked | None:
+    return next((entry for entry in ranked if entry.application_id == application.pk), None)
+
+
+def _refuse_if_blocked(application: Application, blockers: list[str]) -> None:
+    if blockers:
+        raise GrantError(f"{application} cannot be decided yet. " + " ".join(
+            blocker if blocker.endswith(".") else blocker + "." for blocker in blockers
+        ))
 
 
 def decision_proposals(round_: Round, *, ranked: list | None = None) -> dict[int, tuple[str, Decimal | None]]:
@@ -82,31 +116,52 @@ def decision_record(
     The round is ranked before the application's row is locked, not while the lock is held: ranking reads every
     score in the round, and the lock protects only this application's status.
     """
-    proposal = decision_proposals(application.round).get(application.pk, NO_PROPOSAL)
+    round_ = Round.objects.get(pk=application.round_id)  # its stage as it is now, not as the caller last read it
+    _, ranked = ranking_for(round_)
+    _refuse_if_blocked(application, decision_blockers(round_, ranked_entry(ranked, application)))
+    proposal = decision_proposals(round_, ranked=ranked).get(application.pk, NO_PROPOSAL)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         return _decision_save(application, proposal, outcome=outcome, amount=amount, reason=reason,
                               acting_user=acting_user)
 
 
-def decisions_accept_proposals(*, round_: Round, acting_user: User) -> int:
-    """Records the ranking's proposal for every ranked application not yet decided.
+@dataclass(frozen=True)
+class ProposalsRecorded:
+    """What recording the ranking's proposals did: how many it recorded, and each ranked application still undecided
+    (by reference) with what it needs before it can be decided."""
+
+    recorded: int
+    left: dict[str, list[str]]
+
+
+def decisions_accept_proposals(*, round_: Round, acting_user: User) -> ProposalsRecorded:
+    """Records the ranking's proposal for every ranked application not yet decided that can be decided now.
 
     The round is ranked once, and every decision is recorded in one transaction under the same row locks that
     `decision_record` takes, so either all of them are recorded or, if one is refused, none is.
     """
-    proposals = decision_proposals(round_)
+    _, ranked = ranking_for(round_)
+    proposals = decision_proposals(round_, ranked=ranked)
+    ranked = [entry for entry in ranked if entry.rank]
+    blockers = {entry.application_id: decision_blockers(round_, entry) for entry in ranked}
     with transaction.atomic():
         undecided = (
             Application.objects.select_for_update().filter(round=round_, status__in=DECIDABLE)
             .exclude(pk__in=Decision.objects.filter(application__round=round_).values("application_id"))
             .order_by("pk")
         )
-        applications = [application for application in undecided if application.pk in proposals]
+        applications = [
+            application for application in undecided if application.pk in proposals and not blockers[application.pk]
+        ]
         for application in applications:
             outcome, amount = proposal = proposals[application.pk]
             _decision_save(application, proposal, outcome=outcome, amount=amount, reason="", acting_user=acting_user)
-        return len(applications)
+        decided = decided_in(round_)
+        return ProposalsRecorded(recorded=len(applications), left={
+            entry.application.reference: blockers[entry.application_id] for entry in ranked
+            if blockers[entry.application_id] and entry.application_id not in decided
+        })
 
 
 def _decision_save(
@@ -145,12 +200,21 @@ def _decision_save(
     return decision
 
 
-def decision_confirm(*, decision: Decision, acting_user: User, proposed_at: datetime) -> Decision:
+def decision_confirm(
+    *, decision: Decision, acting_user: User, proposed_at: datetime, ranked: list | None = None
+) -> Decision:
     """A second programme manager confirms: a funded application gets its offer within the ringfence.
 
     `proposed_at` is when the decision they looked at was proposed: one proposed again since then (another amount,
-    another outcome) is not what they checked, so it is refused rather than confirmed unseen.
+    another outcome) is not what they checked, so it is refused rather than confirmed unseen. An application that
+    can no longer be decided (a score added or moderation asked for since) is refused too; the round is ranked for
+    that before any row is locked, or `ranked` is its ranking when the caller confirms several decisions at once.
     """
+    application = decision.application
+    round_ = Round.objects.get(pk=application.round_id)
+    if ranked is None:
+        _, ranked = ranking_for(round_)
+    blockers = decision_blockers(round_, ranked_entry(ranked, application))
     with transaction.atomic():
         decision = Decision.objects.select_for_update().select_related("application__round").get(pk=decision.pk)
         if decision.confirmed_at:
@@ -162,6 +226,7 @@ def decision_confirm(*, decision: Decision, acting_user: User, proposed_at: date
         if refusal:
             raise GrantError(refusal)
         application = decision.application
+        _refuse_if_blocked(application, blockers)
         if decision.outcome == Decision.Outcome.FUND:
             award_offer(application=application, amount=decision.amount, acting_user=acting_user)
         else:
@@ -183,6 +248,8 @@ def award_offer(*, application: Application, amount: Decimal, acting_user: User)
     moment cannot together promise more than the budget."""
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=application.round_id)
+        if blocker := round_decision_blocker(round_):
+            raise GrantError(f"No offer can be made on {application} now. {blocker}")
         room = round_.budget - committed_in(round_)
         if amount > room:
             raise RingfenceExceeded(

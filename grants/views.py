@@ -43,12 +43,15 @@ from grants.services import (
     award_accept,
     award_decline,
     committed_in,
+    decision_blockers,
     decision_confirm,
     decision_proposals,
     decision_record,
     decisions_accept_proposals,
     letter_batch_start,
     letter_issue,
+    ranked_entry,
+    round_decision_blocker,
 )
 
 
@@ -56,6 +59,9 @@ from grants.services import (
 DECISIONS_PAGE_SIZE = 100
 
 WORKER_EXPECTED_WITHIN = timedelta(minutes=2)
+
+# How many of the applications left undecided the message after recording proposals names; the table shows them all.
+LEFT_UNDECIDED_NAMED = 10
 
 
 def site_url(request) -> str:
@@ -70,23 +76,36 @@ def site_url(request) -> str:
 def decisions(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     if request.method == "POST":
-        made = decisions_accept_proposals(round_=round_, acting_user=request.user)
-        messages.success(request, f"{made} proposed decisions recorded. Another programme manager must now confirm them.")
+        result = decisions_accept_proposals(round_=round_, acting_user=request.user)
+        noun = "decision" if result.recorded == 1 else "decisions"
+        messages.success(request, f"{result.recorded} proposed {noun} recorded. Another programme manager must now "
+                                  "confirm them.")
+        if result.left:
+            named = list(result.left.items())[:LEFT_UNDECIDED_NAMED]
+            more = len(result.left) - len(named)
+            messages.info(request, f"{len(result.left)} left undecided: " + " ".join(
+                f"{reference}: {'; '.join(blockers)}." for reference, blockers in named
+            ) + (f" And {more} more: the table says what each still needs." if more else ""))
         return redirect("grants:decisions", pk=round_.pk)
     _, ranked = ranking_for(round_)
     proposals = decision_proposals(round_, ranked=ranked)
     ranked = [entry for entry in ranked if entry.rank]
     decided = selectors.decided_in(round_)
+    blockers = {entry.application_id: decision_blockers(round_, entry) for entry in ranked}
     page = Paginator(ranked, DECISIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     recorded = selectors.decisions_for([entry.application_id for entry in page.object_list])
     rows = [
-        {"entry": entry, "proposal": proposals.get(entry.application_id), "decision": recorded.get(entry.application_id)}
+        {"entry": entry, "proposal": proposals.get(entry.application_id), "decision": recorded.get(entry.application_id),
+         "blockers": blockers[entry.application_id]}
         for entry in page.object_list
     ]
     committed = committed_in(round_)
     return render(request, "grants/decisions.html", {
         "round": round_, "rows": rows, "page": page, "committed": committed, "remaining": round_.budget - committed,
-        "undecided": sum(1 for entry in ranked if entry.application_id not in decided),
+        "round_blocker": round_decision_blocker(round_),
+        "undecided": sum(
+            1 for entry in ranked if entry.application_id not in decided and not blockers[entry.application_id]
+        ),
     })
 
 
@@ -105,13 +124,17 @@ def decide(request, pk: int):
             messages.success(request, f"Decision on {application} saved. Another programme manager must confirm it.")
             return redirect("grants:decisions", pk=application.round_id)
     # Ranked only when the page is shown: recording a decision ranks the round itself.
-    proposal = decision_proposals(application.round).get(application.pk)
+    _, ranked = ranking_for(application.round)
+    blockers = decision_blockers(application.round, ranked_entry(ranked, application))
+    proposal = decision_proposals(application.round, ranked=ranked).get(application.pk)
     if not form.is_bound:
         existing = Decision.objects.filter(application=application).first()
         form.initial = {"outcome": existing.outcome, "amount": existing.amount, "reason": existing.reason} if existing else (
-            {"outcome": proposal[0], "amount": proposal[1]} if proposal else {}
+            {"outcome": proposal[0], "amount": proposal[1]} if proposal and not blockers else {}
         )
-    return render(request, "grants/decide.html", {"application": application, "form": form, "proposal": proposal})
+    return render(request, "grants/decide.html", {
+        "application": application, "form": form, "proposal": proposal, "blockers": blockers,
+    })
 
 
 @role_required(Role.PROGRAMME_MANAGER)
@@ -126,6 +149,8 @@ def confirm(request, pk: int):
     if request.method == "POST":
         # Only what the page showed is confirmed, as it was shown: a decision proposed or changed since waits.
         shown = decisions_shown(request.POST.getlist("shown"))
+        # Ranked once for all of them: each confirmation checks its application is still fully scored.
+        _, ranked = ranking_for(round_)
         confirmed, problems = 0, []
         for decision in theirs:
             if decision.pk not in shown:
@@ -133,7 +158,8 @@ def confirm(request, pk: int):
                                 "page: check it below before you confirm it.")
                 continue
             try:
-                decision_confirm(decision=decision, acting_user=request.user, proposed_at=shown[decision.pk])
+                decision_confirm(decision=decision, acting_user=request.user, proposed_at=shown[decision.pk],
+                                 ranked=ranked)
                 confirmed += 1
             except GrantError as error:
                 problems.append(str(error))

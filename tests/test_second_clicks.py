@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import Role
-from applications.models import Application
+from applications.models import Application, Round
+from applications.services import round_status_change
 from assessment.models import Allocation
 from assessment.services import allocation_add, assessment_save, conflict_declare
 from grants.services import award_accept
@@ -27,6 +28,7 @@ from tests.factories import (
     UserFactory,
     described_criteria,
 )
+from tests.grants.conftest import scored
 
 pytestmark = pytest.mark.django_db
 
@@ -154,11 +156,16 @@ def decline_offer():
 
 
 def decide():
-    application = submitted_application()
-    Application.objects.filter(pk=application.pk).update(status=Application.Status.SCORED)
+    round_ = RoundFactory()
+    described_criteria(round_)
+    assessors = [UserFactory(role=Role.ASSESSOR) for _ in range(2)]
+    round_.assessors.add(*assessors)
+    application = scored(round_, assessors, reference="D-0001", amount="6000.00", score=4)
+    programme_manager = manager()
+    round_status_change(round_=round_, status=Round.Status.CLOSED, acting_user=programme_manager, reason="Scored")
     # Until a second programme manager confirms it, a decision may be made again.
     url = reverse("grants:decide", kwargs={"pk": application.pk})
-    return manager(), url, {"outcome": "fund", "amount": "5000", "reason": "A strong application."}, "saved"
+    return programme_manager, url, {"outcome": "fund", "amount": "5000", "reason": "A strong application."}, "saved"
 
 
 def accepted_award():

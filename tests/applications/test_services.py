@@ -483,6 +483,7 @@ def test_a_budget_cut_and_an_offer_at_the_same_moment_never_promise_more_than_th
     manager = UserFactory(role="programme_manager")
     round_ = RoundFactory(budget=Decimal("10000.00"), maximum_award=Decimal("5000.00"))
     application = ApplicationFactory(round=round_, status="scored", amount_requested=Decimal("6000.00"))
+    round_status_change(round_=round_, status=Round.Status.CLOSED, acting_user=manager, reason="Scored")
     start, refusals = threading.Barrier(2), []
 
     def offer():

@@ -132,6 +132,17 @@ def test_the_ranking_shows_totals_the_funding_line_and_flags(client_for, program
     assert "Below the funding line" in content and "Within the ringfence" in content
 
 
+def test_the_ranking_says_a_flag_holds_back_the_decision(client_for, programme_manager, round_, panel):
+    split = ApplicationFactory(round=round_, status="eligible", reference="R-3")
+    agreed = ApplicationFactory(round=round_, status="eligible", reference="R-4")
+    score_all(split, panel, [1, 5])
+    score_all(agreed, panel, [4, 4])
+    content = client_for(programme_manager).get(reverse("assessment:ranking", kwargs={"pk": round_.pk})).content.decode()
+    assert content.count("Cannot be decided until this is resolved:") == 1
+    assert content.index("R-3") < content.index("Cannot be decided until this is resolved:") < content.index(
+        "Needs moderation: Criterion 1, Criterion 2")
+
+
 def test_moderation_settles_a_flag_and_keeps_the_originals(client_for, programme_manager, round_, panel):
     application = ApplicationFactory(round=round_, status="eligible")
     score_all(application, panel, [1, 5])

@@ -10,6 +10,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import Role
+from applications.models import Round
+from applications.services import round_status_change
 from grants.models import Award, Tranche
 from tests.browser.conftest import sign_in
 from tests.factories import TEST_PASSWORD, RoundFactory, UserFactory, described_criteria
@@ -39,6 +41,11 @@ def test_decide_confirm_issue_accept_pay_and_read_the_ledger(page, run_worker):
     sign_in(page, first_manager.email, TEST_PASSWORD)
     page.axe.check()
     page.goto(reverse("grants:decisions", kwargs={"pk": round_.pk}))
+    page.axe.check("decisions while the round is open")
+    assert "The round has not closed yet." in page.content()
+    assert page.get_by_role("button", name="Record the 2 proposed decisions").count() == 0
+    round_status_change(round_=round_, status=Round.Status.CLOSED, acting_user=first_manager, reason="Scored")
+    page.reload()
     page.axe.check("decisions")
     page.get_by_role("button", name="Record the 2 proposed decisions").click()
     page.wait_for_load_state("load")

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import user_role_change
-from applications.models import Application
+from applications.models import Application, Round
+from applications.services import round_status_change
 from assessment.selectors import ranking_for
 from core.models import AuditEvent
 from core.services import audit_record
@@ -31,6 +32,7 @@ from grants.services import (
     decision_record,
     decisions_accept_proposals,
     letter_issue,
+    round_decision_blocker,
 )
 from tests.factories import ApplicationFactory, AwardFactory, RoundFactory, UserFactory
 from tests.grants.conftest import scored
@@ -120,7 +122,7 @@ def test_a_decision_whose_proposer_is_no_longer_a_programme_manager_cannot_be_co
 
 def test_confirming_the_proposals_awards_and_refuses_within_the_ringfence(scored_round, programme_manager, second_manager):
     round_, (first, second, third) = scored_round
-    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager) == 3
+    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager).recorded == 3
     for decision in Decision.objects.all():
         decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
     statuses = dict(Application.objects.values_list("reference", "status"))
@@ -134,7 +136,7 @@ def test_accepting_the_proposals_ranks_the_round_once(scored_round, programme_ma
         scored(round_, list(round_.assessors.all()), reference=reference, amount="1000.00", score=2)
     rankings = []
     monkeypatch.setattr(services, "ranking_for", lambda *args: rankings.append(args) or ranking_for(*args))
-    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager) == 5
+    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager).recorded == 5
     assert len(rankings) == 1
 
 
@@ -153,8 +155,8 @@ def test_accepting_the_proposals_records_all_of_them_or_none(scored_round, progr
         decisions_accept_proposals(round_=round_, acting_user=programme_manager)
     assert not Decision.objects.exists()
     monkeypatch.undo()
-    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager) == 3
-    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager) == 0
+    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager).recorded == 3
+    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager).recorded == 0
 
 
 def test_recording_a_decision_ranks_the_round_before_locking_the_application(scored_round, programme_manager, monkeypatch):
@@ -169,6 +171,7 @@ def test_recording_a_decision_ranks_the_round_before_locking_the_application(sco
 
 def test_an_offer_over_the_ringfence_is_refused(programme_manager):
     round_ = RoundFactory(budget=Decimal("5000.00"), maximum_award=Decimal("5000.00"))
+    round_status_change(round_=round_, status=Round.Status.CLOSED, acting_user=programme_manager, reason="Closed")
     award_offer(application=ApplicationFactory(round=round_, status="scored"), amount=Decimal("4000"),
                 acting_user=programme_manager)
     with pytest.raises(RingfenceExceeded, match="only 1000.00 is left"):
@@ -284,6 +287,7 @@ def test_many_offers_at_the_same_moment_never_pass_the_ringfence():
     round_ = RoundFactory(budget=Decimal("10000.00"), maximum_award=Decimal("10000.00"))
     manager = UserFactory(role="programme_manager")
     applications = [ApplicationFactory(round=round_, status="scored") for _ in range(12)]
+    round_status_change(round_=round_, status=Round.Status.CLOSED, acting_user=manager, reason="Scored")
     outcomes = []
     barrier = threading.Barrier(len(applications))
 
@@ -305,3 +309,76 @@ def test_many_offers_at_the_same_moment_never_pass_the_ringfence():
     assert outcomes.count("offered") == 6  # 6 x 1,500 = 9,000; a seventh would make 10,500
     assert outcomes.count("refused") == 6
     assert committed_in(round_) == Decimal("9000.00")
+
+
+def test_a_decision_is_refused_while_the_round_is_still_open(open_scored_round, programme_manager):
+    round_, application = open_scored_round
+    with pytest.raises(GrantError, match="D-0001 cannot be decided yet. The round has not closed yet."):
+        decision_record(application=application, outcome="fund", amount=Decimal("6000.00"), reason="",
+                        acting_user=programme_manager)
+    result = decisions_accept_proposals(round_=round_, acting_user=programme_manager)
+    assert (result.recorded, result.left) == (0, {"D-0001": ["The round has not closed yet."]})
+    assert not Decision.objects.exists()
+
+
+def test_a_decision_is_refused_until_every_score_is_in(scored_round, programme_manager):
+    round_, _ = scored_round
+    half_scored = scored(round_, list(round_.assessors.all())[:1], reference="D-0004", amount="1000.00", score=5)
+    with pytest.raises(GrantError, match="D-0004 cannot be decided yet. 1 of 2 scores in."):
+        decision_record(application=half_scored, outcome="not_fund", amount=None, reason="Not this year",
+                        acting_user=programme_manager)
+    assert not Decision.objects.exists()
+
+
+def test_a_decision_is_refused_while_the_scores_need_moderation(scored_round, programme_manager):
+    round_, _ = scored_round
+    apart = scored(round_, list(round_.assessors.all()), reference="D-0004", amount="1000.00", score=(1, 5))
+    criteria = ", ".join(str(criterion) for criterion in round_.criteria.order_by("position", "id"))
+    with pytest.raises(GrantError, match=f"D-0004 cannot be decided yet. Needs moderation: {criteria}."):
+        decision_record(application=apart, outcome="fund", amount=Decimal("1000.00"), reason="",
+                        acting_user=programme_manager)
+    assert not Decision.objects.exists()
+
+
+def test_accepting_the_proposals_leaves_the_unfinished_applications_and_says_why(scored_round, programme_manager):
+    round_, _ = scored_round
+    assessors = list(round_.assessors.all())
+    scored(round_, assessors[:1], reference="D-0004", amount="1000.00", score=5)
+    scored(round_, assessors, reference="D-0005", amount="1000.00", score=(1, 5))
+    criteria = ", ".join(str(criterion) for criterion in round_.criteria.order_by("position", "id"))
+    result = decisions_accept_proposals(round_=round_, acting_user=programme_manager)
+    assert result.recorded == 3
+    assert result.left == {"D-0004": ["1 of 2 scores in"], "D-0005": [f"Needs moderation: {criteria}"]}
+    assert set(Decision.objects.values_list("application__reference", flat=True)) == {"D-0001", "D-0002", "D-0003"}
+
+
+def test_a_decision_is_not_confirmed_once_its_application_is_no_longer_fully_scored(
+    scored_round, programme_manager, second_manager
+):
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                               acting_user=programme_manager)
+    round_.assessors_per_application = 3
+    round_.save(update_fields=["assessors_per_application"])
+    with pytest.raises(GrantError, match="D-0001 cannot be decided yet. 2 of 3 scores in."):
+        decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
+    decision.refresh_from_db()
+    assert decision.confirmed_at is None
+    assert not Award.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Round.Status.OPEN, Round.Status.COMPLETED])
+def test_no_offer_is_made_before_the_round_closes_or_once_it_is_completed(programme_manager, status):
+    application = ApplicationFactory(round=RoundFactory(status=status), status="scored")
+    with pytest.raises(GrantError, match=f"No offer can be made on {application} now."):
+        award_offer(application=application, amount=Decimal("1000.00"), acting_user=programme_manager)
+    assert not Award.objects.exists()
+
+
+@pytest.mark.parametrize("status, allowed", [
+    (Round.Status.DRAFT, False), (Round.Status.OPEN, False), (Round.Status.CLOSED, True),
+    (Round.Status.ASSESSING, True), (Round.Status.DECIDED, True), (Round.Status.MONITORING, True),
+    (Round.Status.COMPLETED, False),
+])
+def test_decisions_are_made_from_the_close_of_the_round_until_it_is_completed(status, allowed):
+    assert (round_decision_blocker(Round(status=status)) is None) == allowed

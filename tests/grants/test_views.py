@@ -8,10 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from applications.models import Round
+from applications.services import round_status_change
 from assessment.selectors import ranking_for
 from grants.models import Award, Decision, Letter
 from grants.selectors import ledger_for
-from grants.services import decision_record
+from grants.services import decision_record, decisions_accept_proposals
 from grants.spreadsheets import ledger_sheet
 from tests.grants.conftest import scored
 
@@ -387,3 +389,97 @@ def test_the_grant_is_reached_from_the_dashboard_and_the_application_page(client
     assert link in member.get(reverse("applications:dashboard")).content.decode()
     assert link in member.get(reverse("applications:detail", kwargs={"pk": award.application_id})).content.decode()
     assert member.get(link).url == reverse("grants:award", kwargs={"pk": award.pk})
+
+
+def test_the_decisions_page_says_the_round_is_still_open_and_offers_nothing_to_record(
+    client_for, open_scored_round, programme_manager
+):
+    round_, _ = open_scored_round
+    manager, url = client_for(programme_manager), reverse("grants:decisions", kwargs={"pk": round_.pk})
+    response = manager.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The round has not closed yet. Decisions can be made once it closes" in page
+    assert "Cannot be decided yet:" in page and "Fund £6,000" not in page
+    assert "Record the" not in page
+    recorded = manager.post(url, follow=True).content.decode()
+    assert "0 proposed decisions recorded" in recorded
+    assert "1 left undecided: D-0001: The round has not closed yet." in recorded
+    assert not Decision.objects.exists()
+
+
+def test_the_decisions_page_shows_what_each_application_still_needs_and_records_only_the_rest(
+    client_for, scored_round, programme_manager
+):
+    round_, _ = scored_round
+    scored(round_, list(round_.assessors.all())[:1], reference="D-0004", amount="1000.00", score=5)
+    manager, url = client_for(programme_manager), reverse("grants:decisions", kwargs={"pk": round_.pk})
+    page = manager.get(url).content.decode()
+    assert "The round has not closed yet" not in page
+    assert "Cannot be decided yet:<br><strong class=\"govuk-tag govuk-tag--yellow\">1 of 2 scores in</strong>" in page
+    assert "Record the 3 proposed decisions" in page
+    recorded = manager.post(url, follow=True).content.decode()
+    assert "3 proposed decisions recorded" in recorded
+    assert "1 left undecided: D-0004: 1 of 2 scores in." in recorded
+    assert set(Decision.objects.values_list("application__reference", flat=True)) == {"D-0001", "D-0002", "D-0003"}
+
+
+def test_the_decide_page_shows_what_is_missing_instead_of_a_proposal_and_refuses_a_decision(
+    client_for, scored_round, programme_manager
+):
+    round_, _ = scored_round
+    apart = scored(round_, list(round_.assessors.all()), reference="D-0004", amount="1000.00", score=(1, 5))
+    manager, url = client_for(programme_manager), reverse("grants:decide", kwargs={"pk": apart.pk})
+    page = manager.get(url).content.decode()
+    assert "This application cannot be decided yet:" in page and "<li>Needs moderation: " in page
+    assert "The ranking proposes" not in page
+    refused = manager.post(url, {"outcome": "fund", "amount": "1000", "reason": "Good project"})
+    assert refused.status_code == 200
+    assert "D-0004 cannot be decided yet. Needs moderation: " in refused.content.decode()
+    assert not Decision.objects.exists()
+
+
+def test_confirming_several_decisions_ranks_the_round_once(
+    client_for, scored_round, programme_manager, second_manager, monkeypatch
+):
+    round_, _ = scored_round
+    decisions_accept_proposals(round_=round_, acting_user=programme_manager)
+    checker, url = client_for(second_manager), reverse("grants:confirm", kwargs={"pk": round_.pk})
+    shown = re.findall(r'name="shown" value="([^"]+)"', checker.get(url).content.decode())
+    rankings = []
+
+    def counted(*args):
+        rankings.append(args)
+        return ranking_for(*args)
+
+    monkeypatch.setattr("grants.views.ranking_for", counted)
+    monkeypatch.setattr("grants.services.ranking_for", counted)
+    checker.post(url, {"shown": shown})
+    assert Decision.objects.filter(confirmed_at__isnull=False).count() == 3
+    assert len(rankings) == 1
+
+
+def test_recording_proposals_names_only_the_first_few_applications_it_left(
+    client_for, scored_round, programme_manager, monkeypatch
+):
+    round_, _ = scored_round
+    for number in (4, 5, 6):
+        scored(round_, list(round_.assessors.all())[:1], reference=f"D-{number:04d}", amount="1000.00", score=5)
+    monkeypatch.setattr("grants.views.LEFT_UNDECIDED_NAMED", 2)
+    recorded = client_for(programme_manager).post(
+        reverse("grants:decisions", kwargs={"pk": round_.pk}), follow=True
+    ).content.decode()
+    assert ("3 left undecided: D-0004: 1 of 2 scores in. D-0005: 1 of 2 scores in. And 1 more: the table says what "
+            "each still needs.") in recorded
+    assert "D-0006: 1 of 2" not in recorded
+
+
+def test_the_decisions_page_of_a_completed_round_says_it_is_completed(client_for, scored_round, programme_manager):
+    round_, _ = scored_round
+    for status in (Round.Status.ASSESSING, Round.Status.DECIDED, Round.Status.MONITORING, Round.Status.COMPLETED):
+        round_ = round_status_change(round_=round_, status=status, acting_user=programme_manager, reason="Next stage")
+    response = client_for(programme_manager).get(reverse("grants:decisions", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The round is completed." in page and "once it closes" not in page
+    assert "Record the" not in page
