@@ -179,7 +179,7 @@ def wait_for(worker, condition, seconds=60):
         time.sleep(0.02)
 
 
-LETTERS = 40
+LETTERS = 120
 
 
 @pytest.mark.django_db(transaction=True)
