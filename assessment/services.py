@@ -3,7 +3,6 @@
 Each function runs in one transaction and writes its audit event.
 """
 
-import logging
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -30,10 +29,8 @@ from assessment.permissions import interests_of
 from assessment.spreadsheets import scores_read
 from core.emails import email_send_on_commit
 from core.services import audit_record
-from core.spreadsheets import ImportProblem
+from core.spreadsheets import sheet_import_settle
 from core.templatetags.govuk import plain_number
-
-logger = logging.getLogger(__name__)
 
 
 def round_criteria_problems(round_: Round) -> list[str]:
@@ -304,22 +301,14 @@ def scores_import_run(*, import_pk: int) -> ScoresImport:
         scores_import = ScoresImport.objects.select_for_update().select_related("assessor").get(pk=import_pk)
         if scores_import.outcome != ScoresImport.Outcome.WAITING:
             return scores_import
-        try:
-            with transaction.atomic(), scores_import.spreadsheet.open("rb") as upload:
-                resource, problems = scores_read(upload, scores_import.assessor)
-                if not problems:
-                    scores_import.saved = scores_record(scores=resource.collected, acting_user=scores_import.assessor)
-        except ApplicationError as error:
-            problems = [ImportProblem(0, str(error))]
-        except Exception:  # noqa: BLE001 - whatever went wrong, the assessor hears that nothing was saved
-            logger.exception("Could not import %s", scores_import)
-            problems = [ImportProblem(0, "The sheet could not be checked. Upload it again; if this keeps happening, "
-                                        "ask your technical team.")]
-        scores_import.outcome = ScoresImport.Outcome.REFUSED if problems else ScoresImport.Outcome.SAVED
-        scores_import.problems = [{"row": problem.row, "message": problem.message} for problem in problems]
-        scores_import.settled_at = timezone.now()
-        scores_import.save(update_fields=["outcome", "problems", "saved", "settled_at"])
-        transaction.on_commit(scores_import.spreadsheet.delete)
+
+        def check_and_save(upload) -> tuple[int, list]:
+            resource, problems = scores_read(upload, scores_import.assessor)
+            if problems:
+                return 0, problems
+            return scores_record(scores=resource.collected, acting_user=scores_import.assessor), []
+
+        sheet_import_settle(scores_import, check_and_save=check_and_save)
         return scores_import
 
 

@@ -6,14 +6,20 @@ reported with its row number; only a clean sheet is then applied, through the sa
 
 import csv
 import io
+import logging
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import openpyxl
 import tablib
+from django.db import transaction
+from django.utils import timezone
 from import_export.formats.base_formats import CSV, XLSX
 
 from core.refusals import ServiceError
+
+logger = logging.getLogger(__name__)
 
 # utf-8-sig reads the byte-order mark that Excel puts at the start of a CSV it saves.
 FORMATS = {"xlsx": XLSX(), "csv": CSV(encoding="utf-8-sig")}
@@ -144,3 +150,28 @@ def sheet_check(upload, resource, columns: list[str]) -> list[ImportProblem]:
     problems = [ImportProblem(invalid.number + 1, "; ".join(invalid.error.messages)) for invalid in result.invalid_rows]
     problems += [ImportProblem(number + 1, "This row could not be read.") for number, _ in result.row_errors()]
     return sorted(problems, key=lambda problem: problem.row)
+
+
+def sheet_import_settle(sheet_import, *, check_and_save: Callable[..., tuple[int, list[ImportProblem]]]) -> None:
+    """Settles a spreadsheet import that a background task has locked, all or nothing.
+
+    `check_and_save(upload)` reads every row and, only when no row has a problem, saves them: it returns how many
+    it saved and the problems. A refusal, or anything unexpected, saves nothing. The outcome is written in the
+    caller's transaction, so a task run again after its worker was killed finds it settled and saves nothing twice;
+    the file is removed once that commits.
+    """
+    try:
+        with transaction.atomic(), sheet_import.spreadsheet.open("rb") as upload:
+            sheet_import.saved, problems = check_and_save(upload)
+    except ServiceError as error:
+        problems = [ImportProblem(0, str(error))]
+    except Exception:  # noqa: BLE001 - whatever went wrong, the person who uploaded it hears that nothing was saved
+        logger.exception("Could not import %s", sheet_import)
+        problems = [ImportProblem(0, "The sheet could not be checked. Upload it again; if this keeps happening, "
+                                    "ask your technical team.")]
+    outcome = type(sheet_import).Outcome
+    sheet_import.outcome = outcome.REFUSED if problems else outcome.SAVED
+    sheet_import.problems = [{"row": problem.row, "message": problem.message} for problem in problems]
+    sheet_import.settled_at = timezone.now()
+    sheet_import.save(update_fields=["outcome", "problems", "saved", "settled_at"])
+    transaction.on_commit(sheet_import.spreadsheet.delete)

@@ -1,7 +1,6 @@
 """Every change to monitoring returns: the schedule, saving, sending with a personal-data check, review, and
 reminders. Accepting the return a tranche waits for makes that tranche due for payment."""
 
-import logging
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
@@ -18,7 +17,7 @@ from applications.models import Round
 from core.emails import email_send, email_send_on_commit
 from core.refusals import ServiceError
 from core.services import audit_record, audit_record_each
-from core.spreadsheets import ImportProblem
+from core.spreadsheets import sheet_import_settle
 from grants.models import Award
 from grants.services import tranche_make_due
 from monitoring import tasks
@@ -26,8 +25,6 @@ from monitoring.audit import AuditAction
 from monitoring.models import FiguresImport, IndicatorCount, Reminder, Return, Spend
 from monitoring.privacy import Finding, personal_data_in
 from monitoring.spreadsheets import figures_read
-
-logger = logging.getLogger(__name__)
 
 UPCOMING_DAYS = 7
 # A reminder still unsent this long after its task was queued is queued again: far longer than a task takes.
@@ -198,23 +195,15 @@ def figures_import_run(*, import_pk: int) -> FiguresImport:
         figures_import = FiguresImport.objects.select_for_update().select_related("round").get(pk=import_pk)
         if figures_import.outcome != FiguresImport.Outcome.WAITING:
             return figures_import
-        try:
-            with transaction.atomic(), figures_import.spreadsheet.open("rb") as upload:
-                resource, problems = figures_read(upload, figures_import.round)
-                if not problems:
-                    figures_import.saved = figures_record(counts=resource.counts, spending=resource.spending,
-                                                          acting_user=figures_import.started_by)
-        except ReturnError as error:
-            problems = [ImportProblem(0, str(error))]
-        except Exception:  # noqa: BLE001 - whatever went wrong, the programme manager hears that nothing was saved
-            logger.exception("Could not import %s", figures_import)
-            problems = [ImportProblem(0, "The sheet could not be checked. Upload it again; if this keeps happening, "
-                                        "ask your technical team.")]
-        figures_import.outcome = FiguresImport.Outcome.REFUSED if problems else FiguresImport.Outcome.SAVED
-        figures_import.problems = [{"row": problem.row, "message": problem.message} for problem in problems]
-        figures_import.settled_at = timezone.now()
-        figures_import.save(update_fields=["outcome", "problems", "saved", "settled_at"])
-        transaction.on_commit(figures_import.spreadsheet.delete)
+
+        def check_and_save(upload) -> tuple[int, list]:
+            resource, problems = figures_read(upload, figures_import.round)
+            if problems:
+                return 0, problems
+            return figures_record(counts=resource.counts, spending=resource.spending,
+                                  acting_user=figures_import.started_by), []
+
+        sheet_import_settle(figures_import, check_and_save=check_and_save)
         return figures_import
 
 
