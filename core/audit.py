@@ -3,9 +3,9 @@ figures, and its sentence is made from them when it is shown."""
 
 import string
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from core.registries import registry_add
 from core.templatetags.govuk import pounds
 
 
@@ -19,10 +19,7 @@ _SENTENCES: dict[str, str] = {}
 
 def audit_actions_register(actions: type[models.TextChoices]) -> None:
     """Makes an app's actions known to the audit trail; called from its AppConfig.ready()."""
-    for code, sentence in actions.choices:
-        if _SENTENCES.get(code, sentence) != sentence:
-            raise ImproperlyConfigured(f"The audit code {code!r} is declared twice, with different sentences")
-        _SENTENCES[code] = sentence
+    registry_add(_SENTENCES, dict(actions.choices), what="Audit codes")
 
 
 def audit_sentence(code: str, data: dict) -> str:

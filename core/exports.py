@@ -4,7 +4,7 @@ AppConfig.ready(); a background task makes the file by calling the builder regis
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ImproperlyConfigured
+from core.registries import registry_add
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,7 @@ EXPORT_KINDS: dict[str, ExportKind] = {}
 
 
 def export_kinds_register(*kinds: ExportKind) -> None:
-    for kind in kinds:
-        if EXPORT_KINDS.get(kind.name, kind) != kind:
-            raise ImproperlyConfigured(f"The export {kind.name!r} is registered twice, differently")
-        EXPORT_KINDS[kind.name] = kind
+    registry_add(EXPORT_KINDS, {kind.name: kind for kind in kinds}, what="Exports")
 
 
 def can_open_export(user, export) -> bool:

@@ -4,8 +4,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from django import template
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+
+from core.registries import registry_add
 
 register = template.Library()
 
@@ -77,10 +78,7 @@ TAG_COLOURS: dict[str, str] = {}
 
 def tag_colours_add(colours: dict[str, str]) -> None:
     """One word, one colour: a word two apps share must look the same in both."""
-    clashes = sorted(word for word, colour in colours.items() if TAG_COLOURS.get(word, colour) != colour)
-    if clashes:
-        raise ImproperlyConfigured(f"Status words given two tag colours: {', '.join(clashes)}")
-    TAG_COLOURS.update(colours)
+    registry_add(TAG_COLOURS, colours, what="Tag colours of status words")
 
 
 @register.inclusion_tag("components/status_tag.html")
