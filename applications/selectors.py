@@ -1,5 +1,6 @@
 """Reads of rounds, organisations and applications, shaped for the pages that show them."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -17,6 +18,34 @@ from applications.models import (
     Organisation,
     Round,
 )
+
+
+@dataclass(frozen=True)
+class ApplicantStatus:
+    """The status an applicant is shown: `key` chooses the tag's colour, `label` is the word."""
+
+    key: str
+    label: str
+
+
+BEING_DECIDED = ApplicantStatus(Application.Status.SCORED, "Being decided")
+
+
+def applicant_status(application: Application) -> ApplicantStatus:
+    """The one status word an organisation sees for its application, on every page and in every email.
+
+    Staff see the decision as soon as it is confirmed; the organisation learns it from its letter, so until a letter
+    is issued an application that is scored or decided is "Being decided", and afterwards it shows the decision that
+    the latest letter gave (`decision_sent`): an application offered money after a "not funded" letter stays
+    "Not funded" until its offer letter is issued.
+    """
+    Status = Application.Status
+    if application.status in (Status.SCORED, Status.AWARDED, Status.NOT_FUNDED):
+        if not application.decision_sent:
+            return BEING_DECIDED
+        sent = Status(application.decision_sent)
+        return ApplicantStatus(sent, sent.label)
+    return ApplicantStatus(application.status, application.get_status_display())
 
 
 def _open_at(moment: datetime) -> Q:

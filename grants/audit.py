@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     OFFER_LAPSED = "award.lapsed", "offer lapsed at its deadline"
     FIRST_PAYMENT_MADE = "award.first_payment_made", "first payment made"
     LETTER_ISSUED = "letter.issued", "issued letter version {version}"
+    LETTERS_RETRIED = "letter.retried", "queued {count:count failed letter} to be made again"
     TRANCHE_DUE = "tranche.due", "quarter {quarter} return accepted: payment due"
     BACS_PAYMENT_RECORDED = "tranche.bacs_payment_recorded", "recorded a BACS payment of {amount:pounds}"
     STRIPE_PAYMENT_BEGUN = "tranche.stripe_payment_begun", "began paying by Stripe"

@@ -73,7 +73,10 @@ class Award(StatusMachine):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OFFERED)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     offered_at = models.DateTimeField()
-    accept_by = models.DateTimeField(help_text="The offer lapses after this moment if not accepted.")
+    # Set when the offer letter is issued: the grantee has whole days from the letter, not from the confirmation.
+    accept_by = models.DateTimeField(
+        null=True, blank=True, help_text="The offer lapses after this moment if not accepted. Set when its letter is issued."
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     acceptor_name = models.CharField(max_length=150, blank=True)
@@ -218,6 +221,7 @@ class LetterBatchItem(models.Model):
     batch = models.ForeignKey(LetterBatch, on_delete=models.CASCADE, related_name="items")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.WAITING)
+    failure = models.TextField(blank=True, help_text="Why the letter could not be made, in words for the manager.")
     settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

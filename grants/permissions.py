@@ -9,9 +9,25 @@ from applications.permissions import is_member, is_owner
 from grants.models import Award, Decision, Letter
 
 
+OFFER_LETTER_PENDING = "Your offer letter is being prepared. You can accept the offer once it has been issued."
+
+
+def offer_closed_reason(award: Award) -> str | None:
+    """Why nobody can accept or decline this offer now, in words for the grantee; None while it is open to answer.
+
+    An offer is answered on the strength of its letter, which sets out the conditions and the deadline: until the
+    letter is issued there is nothing to accept.
+    """
+    if award.status != Award.Status.OFFERED:
+        return f"This offer is no longer open: the grant is {award.get_status_display().lower()}."
+    if not Letter.objects.filter(application_id=award.application_id, kind=Letter.Kind.OFFER).exists():
+        return OFFER_LETTER_PENDING
+    return None
+
+
 def can_respond_to_offer(user, award: Award) -> bool:
-    """Accepting binds the organisation to the conditions, so it is for its owners."""
-    return award.status == Award.Status.OFFERED and is_owner(user, award.application.organisation)
+    """Accepting binds the organisation to the conditions, so it is for its owners, once the offer letter exists."""
+    return is_owner(user, award.application.organisation) and offer_closed_reason(award) is None
 
 
 def can_read_award(user, award: Award) -> bool:

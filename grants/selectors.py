@@ -1,5 +1,6 @@
 """Reads for decisions, awards, letters and payments."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -19,7 +20,8 @@ def addressee_of(organisation: Organisation) -> Addressee:
     )
 
 
-def offer_content(award: Award) -> OfferContent:
+def offer_content(award: Award, *, dated: date) -> OfferContent:
+    """What the offer letter dated `dated` says. The award's deadline is set before its first letter is made."""
     round_ = award.round
     schedule = round_.tranche_schedule
     amounts = tranche_amounts(award.amount, [Decimal(part["share"]) for part in schedule])
@@ -36,11 +38,11 @@ def offer_content(award: Award) -> OfferContent:
         ],
         quarters=round_.quarters,
         return_due_days=round_.return_due_days,
-        dated=award.offered_at.date(),
+        dated=dated,
     )
 
 
-def not_funded_content(application: Application) -> NotFundedContent:
+def not_funded_content(application: Application, *, dated: date) -> NotFundedContent:
     round_ = application.round
     criteria = list(round_.criteria.order_by("position", "id"))
     summary = criterion_scores_for(round_, application_ids=[application.pk]).get(application.pk, {})
@@ -60,8 +62,7 @@ def not_funded_content(application: Application) -> NotFundedContent:
                               comments=comments.get(criterion.pk, []))
             for criterion, scores in zip(criteria, criterion_scores_of(criteria, summary))
         ],
-        dated=application.decision.confirmed_at.date() if hasattr(application, "decision") and application.decision.confirmed_at
-        else application.updated_at.date(),
+        dated=dated,
     )
 
 
@@ -128,6 +129,15 @@ def letter_batches_with_progress() -> QuerySet[LetterBatch]:
         done=Count("items", filter=Q(items__outcome__in=[outcome.ISSUED, outcome.ALREADY_ISSUED])),
         failed=Count("items", filter=Q(items__outcome=outcome.FAILED)),
         waiting=Count("items", filter=Q(items__outcome=outcome.WAITING)),
+    )
+
+
+def letter_batch_failures(batch: LetterBatch) -> QuerySet[LetterBatchItem]:
+    """The batch's letters that could not be made, each with why."""
+    return (
+        batch.items.filter(outcome=LetterBatchItem.Outcome.FAILED)
+        .select_related("application__organisation")
+        .order_by("application__reference")
     )
 
 

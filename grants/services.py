@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +26,8 @@ from grants.audit import AuditAction
 from grants.letters import not_funded_letter_pdf, offer_letter_pdf
 from grants import tasks
 from grants.models import Award, Decision, Letter, LetterBatch, LetterBatchItem, Tranche
-from grants.permissions import decision_confirm_refusals
-from grants.schedule import tranche_amounts
+from grants.permissions import decision_confirm_refusals, offer_closed_reason
+from grants.schedule import acceptance_deadline, tranche_amounts
 from grants.selectors import applications_awaiting_letters, decided_in, not_funded_content, offer_content
 
 logger = logging.getLogger(__name__)
@@ -258,11 +258,8 @@ def award_offer(*, application: Application, amount: Decimal, acting_user: User)
         application = Application.objects.select_for_update().get(pk=application.pk)
         previous = application.transition_to(Application.Status.AWARDED)
         application.save(update_fields=["status", "updated_at"])
-        now = timezone.now()
-        award = Award.objects.create(
-            application=application, round=round_, amount=amount, offered_at=now,
-            accept_by=now + timedelta(days=round_.offer_acceptance_days),
-        )
+        # No deadline yet: the days to accept run from the offer letter, which `letter_issue` dates.
+        award = Award.objects.create(application=application, round=round_, amount=amount, offered_at=timezone.now())
         audit_record(acting_user=acting_user, action=AuditAction.OFFERED, target=application,
                      from_state=previous, to_state=application.status, data={"amount": amount})
         return award
@@ -274,12 +271,12 @@ ACCEPTANCE_HOOKS: list = []
 
 
 def award_accept(*, award: Award, name: str, role: str, acting_user: User) -> Award:
-    """The grantee accepts before the deadline; the payment schedule is set and the first part falls due."""
+    """The grantee accepts, once the offer letter is issued and before its deadline; the payment schedule is set and
+    the first part falls due."""
     with transaction.atomic():
         award = Award.objects.select_for_update().select_related("round", "application").get(pk=award.pk)
         now = timezone.now()
-        if award.status == Award.Status.OFFERED and now > award.accept_by:
-            raise GrantError("The deadline to accept this offer has passed.")
+        _refuse_unless_open(award, now)
         previous = award.transition_to(Award.Status.ACCEPTED)
         award.accepted_at, award.accepted_by = now, acting_user
         award.acceptor_name, award.acceptor_role = name, role
@@ -318,9 +315,21 @@ def tranche_make_due(*, award: Award, quarter: int, acting_user: User) -> Tranch
         return tranche
 
 
+def _refuse_unless_open(award: Award, now: datetime) -> None:
+    """An open offer can be answered only once its letter is issued and until its deadline. An offer no longer open
+    is left to its status machine, which refuses the move as a second click."""
+    if award.status != Award.Status.OFFERED:
+        return
+    if reason := offer_closed_reason(award):
+        raise GrantError(reason)
+    if now > award.accept_by:
+        raise GrantError("The deadline to accept this offer has passed.")
+
+
 def award_decline(*, award: Award, reason: str, acting_user: User) -> Award:
     with transaction.atomic():
-        award = Award.objects.select_for_update().get(pk=award.pk)
+        award = Award.objects.select_for_update().select_related("application").get(pk=award.pk)
+        _refuse_unless_open(award, timezone.now())
         previous = award.transition_to(Award.Status.DECLINED)
         award.declined_reason = reason
         award.save(update_fields=["status", "declined_reason"])
@@ -352,19 +361,33 @@ def awards_lapse(*, now=None) -> int:
 
 def letter_issue(*, application: Application, acting_user: User | None, site_url: str, correction_reason: str = ""):
     """Issues the decision letter (offer or not funded) in standard and large print, each stored with its
-    SHA-256 checksum. An issued letter never changes: issuing again is a correction, a new version with a reason."""
+    SHA-256 checksum. An issued letter never changes: issuing again is a correction, a new version with a reason.
+
+    The letter is what tells the organisation: from now on the applicant sees the decision, and the first offer
+    letter starts the days to accept. A correction keeps the deadline the first letter gave."""
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("round", "organisation").get(pk=application.pk)
-        award = Award.objects.filter(application=application).select_related("round", "application__organisation").first()
-        if award is not None:
-            kind, content, render = Letter.Kind.OFFER, offer_content(award), offer_letter_pdf
-        elif application.status == Application.Status.NOT_FUNDED:
-            kind, content, render = Letter.Kind.NOT_FUNDED, not_funded_content(application), not_funded_letter_pdf
-        else:
+        award = (Award.objects.select_for_update().filter(application=application)
+                 .select_related("round", "application__organisation").first())
+        if award is None and application.status != Application.Status.NOT_FUNDED:
             raise GrantError(f"{application} has no confirmed decision to write to them about.")
+        kind = Letter.Kind.OFFER if award is not None else Letter.Kind.NOT_FUNDED
         previous = Letter.objects.filter(application=application, kind=kind).order_by("-version").first()
         if previous and not correction_reason.strip():
             raise GrantError("This letter has been issued. To correct it, give a reason: it will be a new version.")
+        issued_at = timezone.now()
+        if award is not None:
+            if award.accept_by is None:
+                award.accept_by = acceptance_deadline(issued_at, award.round.offer_acceptance_days)
+                award.save(update_fields=["accept_by"])
+            content, render = offer_content(award, dated=timezone.localdate(issued_at)), offer_letter_pdf
+        else:
+            content = not_funded_content(application, dated=timezone.localdate(issued_at))
+            render = not_funded_letter_pdf
+        application.decision_sent = (
+            Application.Status.AWARDED if kind == Letter.Kind.OFFER else Application.Status.NOT_FUNDED
+        )
+        application.save(update_fields=["decision_sent"])
         version = previous.version + 1 if previous else 1
         letters = []
         for large_print in (False, True):
@@ -390,16 +413,53 @@ def letter_issue(*, application: Application, acting_user: User | None, site_url
 
 def letter_batch_start(*, round_: Round, acting_user: User, site_url: str) -> LetterBatch:
     """Takes the confirmed decisions still without a letter into a batch, and queues one task for each letter once
-    the batch is committed: any number of workers share them out, and `letter_batch_item_issue` does each."""
+    the batch is committed: any number of workers share them out, and `letter_batch_item_issue` does each.
+
+    With nothing waiting (a page left open while someone else issued the letters) no batch is made: an empty one
+    would only say that nothing happened."""
     with transaction.atomic():
+        # The round's row is locked so that two managers pressing the button at once make one batch, not two.
+        Round.objects.select_for_update().get(pk=round_.pk)
+        applications = list(applications_awaiting_letters(round_))
+        if not applications:
+            raise GrantError("There are no letters to issue: every confirmed decision already has its letter.")
         batch = LetterBatch.objects.create(round=round_, started_by=acting_user)
         items = LetterBatchItem.objects.bulk_create(
-            LetterBatchItem(batch=batch, application=application)
-            for application in applications_awaiting_letters(round_)
+            LetterBatchItem(batch=batch, application=application) for application in applications
         )
         for item in items:
             transaction.on_commit(partial(tasks.issue_batch_letter.enqueue, item_pk=item.pk, site_url=site_url))
         return batch
+
+
+def letter_failure_reason(error: Exception) -> str:
+    """Why a letter could not be made, in words a programme manager can act on; the traceback goes to the log."""
+    if isinstance(error, ServiceError):
+        return str(error)
+    if isinstance(error, OperationalError):
+        return "The database was busy and the letter could not be saved. Nothing was sent. Try again."
+    if isinstance(error, OSError):
+        return "The letter's file could not be stored. Nothing was sent. Try again; if it fails again, ask your " \
+               "technical team to check the space for uploaded files."
+    return "Something went wrong in the service while making the letter. Nothing was sent. Try again; if it fails " \
+           "again, ask your technical team to look in the service's log."
+
+
+def letter_batch_retry_failed(*, batch: LetterBatch, acting_user: User, site_url: str) -> int:
+    """Queues the batch's failed letters again, each through the task queue as before; returns how many."""
+    with transaction.atomic():
+        failed = list(
+            LetterBatchItem.objects.select_for_update().filter(batch=batch, outcome=LetterBatchItem.Outcome.FAILED)
+        )
+        if not failed:
+            raise GrantError("There are no failed letters to try again: they may have been retried already.")
+        for item in failed:
+            item.outcome, item.failure, item.settled_at = LetterBatchItem.Outcome.WAITING, "", None
+            item.save(update_fields=["outcome", "failure", "settled_at"])
+            transaction.on_commit(partial(tasks.issue_batch_letter.enqueue, item_pk=item.pk, site_url=site_url))
+        audit_record(acting_user=acting_user, action=AuditAction.LETTERS_RETRIED, target=batch,
+                     data={"count": len(failed)})
+        return len(failed)
 
 
 def letter_batch_item_issue(*, item_pk: int, site_url: str) -> LetterBatchItem:
@@ -418,9 +478,9 @@ def letter_batch_item_issue(*, item_pk: int, site_url: str) -> LetterBatchItem:
                 with transaction.atomic():
                     letter_issue(application=application, acting_user=item.batch.started_by, site_url=site_url)
                 item.outcome = LetterBatchItem.Outcome.ISSUED
-            except Exception:  # noqa: BLE001 - one bad letter must not stop the rest; it is counted and logged
+            except Exception as error:  # noqa: BLE001 - one bad letter must not stop the rest; it is counted and logged
                 logger.exception("Could not issue the letter for %s", application)
-                item.outcome = LetterBatchItem.Outcome.FAILED
+                item.outcome, item.failure = LetterBatchItem.Outcome.FAILED, letter_failure_reason(error)
         item.settled_at = timezone.now()
-        item.save(update_fields=["outcome", "settled_at"])
+        item.save(update_fields=["outcome", "failure", "settled_at"])
         return item

@@ -9,6 +9,7 @@ urlpatterns = [
     path("manage/rounds/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("manage/rounds/<int:pk>/letters/", views.letters_for_round, name="letters_for_round"),
     path("manage/letter-batches/<int:pk>/", views.letter_batch, name="letter_batch"),
+    path("manage/letter-batches/<int:pk>/retry/", views.letter_batch_retry, name="letter_batch_retry"),
     path("manage/applications/<int:pk>/letters/correct/", views.letter_correct, name="letter_correct"),
     path("applications/<int:pk>/letters/", views.letters, name="letters"),
     path("letters/<int:pk>/", views.letter_download, name="letter"),

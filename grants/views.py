@@ -21,7 +21,7 @@ from core.services import export_start
 from grants import selectors
 from grants.exports import GIVING360, GIVING360_FORMATS, LEDGER
 from grants.forms import AcceptForm, BacsPaymentForm, CorrectionForm, DeclineForm, DecisionForm
-from grants.models import Award, ConnectedAccount, Decision, Letter, Tranche
+from grants.models import Award, ConnectedAccount, Decision, Letter, LetterBatch, Tranche
 from grants.payments import (
     BadWebhook,
     connected_account_link,
@@ -37,6 +37,7 @@ from grants.permissions import (
     can_read_letter,
     can_respond_to_offer,
     decision_confirm_refusals,
+    offer_closed_reason,
 )
 from grants.services import (
     GrantError,
@@ -48,6 +49,7 @@ from grants.services import (
     decision_proposals,
     decision_record,
     decisions_accept_proposals,
+    letter_batch_retry_failed,
     letter_batch_start,
     letter_issue,
     ranked_entry,
@@ -190,7 +192,11 @@ def decisions_shown(values: list[str]) -> dict[int, datetime]:
 def letters_for_round(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     if request.method == "POST":
-        batch = letter_batch_start(round_=round_, acting_user=request.user, site_url=site_url(request))
+        try:
+            batch = letter_batch_start(round_=round_, acting_user=request.user, site_url=site_url(request))
+        except GrantError as error:
+            messages.info(request, str(error))
+            return redirect("grants:letters_for_round", pk=round_.pk)
         return redirect("grants:letter_batch", pk=batch.pk)
     return render(request, "grants/letters_for_round.html", {
         "round": round_, "waiting": selectors.applications_awaiting_letters(round_),
@@ -203,10 +209,44 @@ def letter_batch(request, pk: int):
     batch = get_object_or_404(selectors.letter_batches_with_progress(), pk=pk)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse({"done": batch.done, "failed": batch.failed, "total": batch.total,
-                             "finished": not batch.waiting})
+                             "finished": not batch.waiting, "message": batch_progress(batch)})
     # Tasks start within seconds while a worker runs: a batch untouched for longer suggests none is running.
     unstarted = batch.waiting == batch.total > 0 and timezone.now() - batch.started_at > WORKER_EXPECTED_WITHIN
-    return render(request, "grants/letter_batch.html", {"batch": batch, "unstarted": unstarted})
+    return render(request, "grants/letter_batch.html", {
+        "batch": batch, "unstarted": unstarted, "progress": batch_progress(batch),
+        "failures": list(selectors.letter_batch_failures(batch)),
+    })
+
+
+def _letters(count: int) -> str:
+    return "letter" if count == 1 else "letters"
+
+
+def batch_progress(batch) -> str:
+    """Where a batch stands, in words that fit it: still going, finished with failures, or finished."""
+    done, failed, total = batch.done, batch.failed, batch.total
+    if not total:
+        return "This batch had no letters to issue."
+    if batch.waiting:
+        so_far = f" {failed} could not be made so far." if failed else ""
+        return f"{done} of {total} {_letters(total)} issued so far.{so_far}"
+    if failed:
+        return (f"Finished: {done} of {total} {_letters(total)} issued. {failed} could not be made: see why below, "
+                "then try again.")
+    return f"Finished: {done} of {total} {_letters(total)} issued."
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+@require_POST
+def letter_batch_retry(request, pk: int):
+    batch = get_object_or_404(LetterBatch, pk=pk)
+    try:
+        count = letter_batch_retry_failed(batch=batch, acting_user=request.user, site_url=site_url(request))
+    except GrantError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, f"{count} {'letter' if count == 1 else 'letters'} queued to be made again.")
+    return redirect("grants:letter_batch", pk=batch.pk)
 
 
 @role_required(Role.PROGRAMME_MANAGER)
@@ -236,7 +276,7 @@ def letters(request, pk: int):
         application = application_selectors.application_for_review(pk)
     return render(request, "grants/letters.html", {
         "application": application, "letters": selectors.letters_of(application),
-        "award": Award.objects.filter(application=application).first(),
+        "award": Award.objects.filter(application=application).first(), "applicant_view": is_applicant(request.user),
     })
 
 
@@ -257,6 +297,7 @@ def award_detail(request, pk: int):
     award = selectors.award_for_member_or_404(request.user, pk)
     return render(request, "grants/award.html", {
         "award": award, "letters": selectors.letters_of(award.application), "now": timezone.now(),
+        "closed_reason": offer_closed_reason(award),
         "tranches": award.tranches.all(),
         "returns": award.returns.all(),
     })
@@ -269,10 +310,8 @@ def application_grant(request, pk: int):
 
 
 def why_no_response(award: Award, verb: str) -> str:
-    """Most often a second click, after the offer was answered."""
-    if award.status != Award.Status.OFFERED:
-        return f"This offer is no longer open: the grant is {award.get_status_display().lower()}."
-    return f"Only an owner of the organisation can {verb} an open offer."
+    """Most often a second click, after the offer was answered, or a visit before the offer letter is issued."""
+    return offer_closed_reason(award) or f"Only an owner of the organisation can {verb} an open offer."
 
 
 @role_required(Role.APPLICANT)

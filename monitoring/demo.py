@@ -15,9 +15,10 @@ from applications.demo import sections_complete
 from applications.models import Application, Borough, BudgetLine, EligibilityCheck, Organisation, Round
 from applications.services import round_add_standard_indicators
 from grants.models import Award
-from grants.services import award_accept
+from grants.services import award_accept, letter_issue
 from monitoring.services import return_review, return_save, return_submit, returns_mark_due
 
+DEMO_SITE_URL = "http://127.0.0.1:8000"
 DEMO_ROUND_NAME = "Disability Hate Crime Victim Support Small Grants 2026"
 MONTHS_UNDER_WAY = 8
 # (organisation, boroughs, reference, amount, returns accepted, return waiting for review)
@@ -72,7 +73,10 @@ def _grant_under_way(round_, manager, applicant, position, name, boroughs, refer
     indicators = {indicator.code: indicator for indicator in round_.indicators.all()}
     line = application.budget_lines.get()
     award = Award.objects.create(application=application, round=round_, amount=Decimal(amount),
-                                 offered_at=timezone.now(), accept_by=timezone.now() + timedelta(days=28))
+                                 offered_at=timezone.now())
+    # The offer letter is issued through the service, as for any grant: it sets the deadline, and only then can the
+    # grantee accept.
+    letter_issue(application=application, acting_user=manager, site_url=DEMO_SITE_URL)
     award = award_accept(award=award, name="Demo chair", role="Chair", acting_user=manager)
     _started_months_ago(award)
     for quarter in [*accepted, *([waiting] if waiting else [])]:

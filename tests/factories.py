@@ -1,9 +1,11 @@
 """Factories for every model the tests need, with valid defaults."""
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Role, RoleGrant, User
@@ -221,10 +223,47 @@ def described_criteria(round_, weights=(60, 40)) -> list:
 class AwardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "grants.Award"
+        skip_postgeneration_save = True
 
     application = factory.SubFactory(ApplicationFactory, status="awarded", reference=factory.Sequence(lambda n: f"AW-{n:04d}"),
                                      amount_requested=Decimal("5000.00"))
     round = factory.SelfAttribute("application.round")
     amount = Decimal("5000.00")
     offered_at = factory.LazyFunction(timezone.now)
-    accept_by = factory.LazyFunction(lambda: timezone.now() + timedelta(days=28))
+
+    class Params:
+        # An award's offer letter is issued unless a test says otherwise: until it is, nobody can accept the offer,
+        # it has no deadline and the applicant still sees their application as being decided.
+        letter_issued = True
+
+    accept_by = factory.Maybe(
+        "letter_issued", yes_declaration=factory.LazyFunction(lambda: timezone.now() + timedelta(days=28)),
+        no_declaration=None,
+    )
+
+    @factory.post_generation
+    def offer_letter(award, create, extracted, **kwargs):
+        if create and award.accept_by is not None:
+            LetterFactory(application=award.application, kind="offer")
+            award.application.decision_sent = "awarded"
+            award.application.save(update_fields=["decision_sent"])
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    """An issued letter with a stand-in PDF. A test of what the letter says issues it through `letter_issue`."""
+
+    class Meta:
+        model = "grants.Letter"
+
+    application = factory.SubFactory(ApplicationFactory, status="not_funded", reference=factory.Sequence(lambda n: f"LT-{n:04d}"))
+    kind = "not_funded"
+    version = 1
+    file = factory.LazyAttribute(lambda letter: ContentFile(PDF_BYTES, name=f"{letter.kind}.pdf"))
+    checksum = hashlib.sha256(PDF_BYTES).hexdigest()
+
+
+def letter_issued(application):
+    """Issues the decision letter through the real service, as the batch's task does: an offer can then be answered."""
+    from grants.services import letter_issue
+
+    return letter_issue(application=application, acting_user=None, site_url="https://grants.example.org")

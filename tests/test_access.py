@@ -22,7 +22,6 @@ from core.services import audit_record
 from grants.models import Letter, LetterBatch, Tranche
 from monitoring.models import FiguresImport, Return
 from tests.factories import (
-    PDF_BYTES,
     AdjustmentRequestFactory,
     ApplicationDocumentFactory,
     ApplicationFactory,
@@ -179,6 +178,9 @@ ACCESS: dict[str, Rule] = {
     "grants:confirm": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "grants:letters_for_round": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "grants:letter_batch": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.batch.pk}),
+    "grants:letter_batch_retry": Rule(
+        only("programme_manager", answer=REDIRECT), method="post", kwargs=lambda world: {"pk": world.batch.pk}
+    ),
     "grants:letter_correct": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.award.application.pk}),
     "grants:letters": Rule(sent_and_readable(), kwargs=lambda world: {"pk": world.award.application.pk}),
     "grants:letter": Rule(sent_and_readable(), kwargs=lambda world: {"pk": world.letter.pk}),
@@ -303,8 +305,7 @@ def world(db):
                                                   spreadsheet=ContentFile(b"", name="my-scores.csv")),
         sent=ApplicationFactory(round=round_, status="submitted", reference="A-0003"),
         award=award,
-        letter=Letter.objects.create(application=award.application, kind="offer", checksum="0" * 64,
-                                     file=ContentFile(PDF_BYTES, name="offer.pdf")),
+        letter=Letter.objects.get(application=award.application, kind="offer"),
         batch=LetterBatch.objects.create(round=round_),
         export=Export.objects.create(
             requested_by=staff[Role.PROGRAMME_MANAGER], name="grants.360giving", title="360Giving JSON file",

@@ -56,6 +56,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
     described_criteria,
+    letter_issued,
 )
 from tests.grants.test_payments import signed, transfer_event
 
@@ -161,6 +162,8 @@ def test_every_status_of_every_machine_is_reached_from_its_first_through_the_ser
     for decision in Decision.objects.all():
         look_after(seen, decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at))
     move_round(Round.Status.DECIDED)
+    for application in (first, second, third):
+        letter_issued(application)
 
     accepted = look_after(seen, award_accept(award=first.award, name="Amara", role="Chair", acting_user=owner_of(first)))
     look_after(seen, award_decline(award=second.award, reason="We cannot run it this year",
@@ -169,6 +172,7 @@ def test_every_status_of_every_machine_is_reached_from_its_first_through_the_ser
     decision = decision_record(application=third, outcome=Decision.Outcome.FUND, amount=third.amount_requested,
                                reason="", acting_user=programme_manager)
     look_after(seen, decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at))
+    letter_issued(third)
     look_after(seen, awards_lapse(now=timezone.now() + timedelta(days=365)))
 
     first_part, second_part = accepted.tranches.get(number=1), accepted.tranches.get(number=2)

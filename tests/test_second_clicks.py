@@ -245,7 +245,8 @@ def confirm_decisions():
 
 def issue_letters():
     url = reverse("grants:letters_for_round", kwargs={"pk": RoundFactory().pk})
-    return manager(), url, {}, "Letters"
+    # A round with nothing to issue makes no batch: both presses are told so.
+    return manager(), url, {}, "There are no letters to issue"
 
 
 def ask_for_the_360giving_file():

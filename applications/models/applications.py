@@ -67,6 +67,13 @@ class Application(StatusMachine):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The decision the organisation has been sent a letter about. A decision is confirmed some time before its letter
+    # is issued; until then the applicant sees the application as being decided (see `applicant_status`).
+    decision_sent = models.CharField(
+        max_length=20, choices=[(Status.AWARDED, "Awarded"), (Status.NOT_FUNDED, "Not funded")], blank=True,
+        db_default="",  # so that rows written by code that predates it (older migrations' models) are valid
+        help_text="The decision in the latest letter issued to the organisation; blank until a letter is issued.",
+    )
 
     # The project
     title = models.CharField(max_length=120, blank=True)

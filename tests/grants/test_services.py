@@ -34,7 +34,7 @@ from grants.services import (
     letter_issue,
     round_decision_blocker,
 )
-from tests.factories import ApplicationFactory, AwardFactory, RoundFactory, UserFactory
+from tests.factories import ApplicationFactory, AwardFactory, RoundFactory, UserFactory, letter_issued
 from tests.grants.conftest import scored
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +186,7 @@ def test_declined_and_lapsed_offers_return_their_money_and_the_next_can_be_offer
     decisions_accept_proposals(round_=round_, acting_user=programme_manager)
     for decision in Decision.objects.all():
         decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
+    letter_issued(first)
     award_decline(award=first.award, reason="We merged with another group", acting_user=first.organisation.memberships.first().user)
     assert committed_in(round_) == Decimal("3000.00")
     assert decision_proposals(round_)[second.pk] == ("fund", Decimal("5000.00"))

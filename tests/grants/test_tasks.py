@@ -35,7 +35,7 @@ def awarded(round_=None, count=3):
     manager, checker = UserFactory(role=Role.PROGRAMME_MANAGER), UserFactory(role=Role.PROGRAMME_MANAGER)
     awards = []
     for _ in range(count):
-        award = AwardFactory(**({"application__round": round_} if round_ else {}))
+        award = AwardFactory(letter_issued=False, **({"application__round": round_} if round_ else {}))
         round_ = award.round
         Decision.objects.create(application=award.application, outcome="fund", amount=award.amount,
                                 proposed_outcome="fund", proposed_amount=award.amount, decided_by=manager,
@@ -71,11 +71,11 @@ def test_the_worker_issues_each_letter_and_the_progress_page_reads_it(
     page = client_for(manager)
     url = reverse("grants:letter_batch", kwargs={"pk": batch.pk})
     assert page.get(url, HTTP_ACCEPT="application/json").json() == {
-        "done": 0, "failed": 0, "total": 3, "finished": False,
+        "done": 0, "failed": 0, "total": 3, "finished": False, "message": "0 of 3 letters issued so far.",
     }
     run_worker()
     assert page.get(url, HTTP_ACCEPT="application/json").json() == {
-        "done": 3, "failed": 0, "total": 3, "finished": True,
+        "done": 3, "failed": 0, "total": 3, "finished": True, "message": "Finished: 3 of 3 letters issued.",
     }
     assert Letter.objects.filter(application__in=[award.application for award in awards]).count() == 6
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}

@@ -15,6 +15,7 @@ from grants.models import Award, Decision, Letter
 from grants.selectors import ledger_for
 from grants.services import decision_record, decisions_accept_proposals
 from grants.spreadsheets import ledger_sheet
+from tests.factories import letter_issued
 from tests.grants.conftest import scored
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,7 @@ def test_declining_needs_a_yes_and_returns_the_money(client_for, scored_round, p
     decision = decision_record(application=first, outcome="fund", amount=first.amount_requested, reason="",
                                acting_user=programme_manager)
     decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
+    letter_issued(first)
     grantee = client_for(first.organisation.memberships.get().user)
     grantee.post(reverse("grants:decline", kwargs={"pk": first.award.pk}), {"confirm": "False"})
     assert Award.objects.get().status == "offered"
@@ -319,8 +321,7 @@ def test_the_letters_page_offers_the_grant_to_its_organisation_and_corrections_t
 ):
     from tests.factories import AwardFactory, MembershipFactory
 
-    award = AwardFactory()
-    Letter.objects.create(application=award.application, kind=Letter.Kind.OFFER, version=1, file="letters/offer.pdf")
+    award = AwardFactory()  # with its offer letter
     member = MembershipFactory(organisation=award.application.organisation).user
     url = reverse("grants:letters", kwargs={"pk": award.application.pk})
     correct = reverse("grants:letter_correct", kwargs={"pk": award.application.pk})

@@ -17,12 +17,13 @@ export function startProgress(container) {
     }
     bar.max = Math.max(state.total, 1);
     bar.value = state.done;
+    // The server words the progress, so the page says the same before and after it updates itself.
+    text.textContent = state.message;
     if (state.finished) {
-      text.textContent = `Finished: ${state.done} of ${state.total} letters issued` +
-        (state.failed ? `, ${state.failed} could not be made.` : ".");
+      // Letters that could not be made are listed with their reasons and a button to try again: show them.
+      if (state.failed) window.location.reload();
       return;
     }
-    text.textContent = `${state.done} of ${state.total} letters issued so far.`;
     window.setTimeout(poll, 2000);
   }
 

@@ -1,0 +1,20 @@
+"""The status an organisation sees for its application, as a GOV.UK tag: the same word on every page."""
+
+from django import template
+
+from applications.selectors import applicant_status
+from core.templatetags.govuk import status_tag
+
+register = template.Library()
+
+
+@register.inclusion_tag("components/status_tag.html")
+def applicant_status_tag(application):
+    shown = applicant_status(application)
+    return status_tag(shown.key, shown.label)
+
+
+@register.filter
+def applicant_status_key(application) -> str:
+    """What the organisation has been told, for choosing what a page offers (a link to the grant or the letter)."""
+    return applicant_status(application).key
