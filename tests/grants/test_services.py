@@ -1,11 +1,14 @@
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
+from pypdf import PdfReader
 
 from accounts.models import Role
 from accounts.services import user_role_change
@@ -383,3 +386,120 @@ def test_no_offer_is_made_before_the_round_closes_or_once_it_is_completed(progra
 ])
 def test_decisions_are_made_from_the_close_of_the_round_until_it_is_completed(status, allowed):
     assert (round_decision_blocker(Round(status=status)) is None) == allowed
+
+
+# Offers run from their letter ----------------------------------------------------------------------------------
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def confirmed_offer(scored_round, programme_manager, second_manager):
+    _, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000"), reason="",
+                               acting_user=programme_manager)
+    decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
+    return Award.objects.get(application=first)
+
+
+def test_a_confirmed_offer_cannot_be_accepted_or_declined_before_its_letter_is_issued(
+    scored_round, programme_manager, second_manager
+):
+    award = confirmed_offer(scored_round, programme_manager, second_manager)
+    assert award.accept_by is None  # the days to accept have not started
+    with pytest.raises(GrantError, match="Your offer letter is being prepared"):
+        award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
+    with pytest.raises(GrantError, match="Your offer letter is being prepared"):
+        award_decline(award=award, reason="", acting_user=programme_manager)
+    award.refresh_from_db()
+    assert (award.status, award.tranches.count()) == (Award.Status.OFFERED, 0)
+    assert awards_lapse(now=timezone.now() + timedelta(days=365)) == 0  # no deadline, so nothing to lapse
+    letter_issued(award.application)
+    award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
+    award.refresh_from_db()
+    assert award.status == Award.Status.ACCEPTED
+
+
+@pytest.mark.parametrize(
+    ("issued", "deadline"),
+    [
+        # The example in the rules: 2 December, 28 days, 30 December at 23:59 (GMT throughout).
+        (datetime(2026, 12, 2, 10, 0, tzinfo=LONDON), datetime(2026, 12, 30, 23, 59, 59, tzinfo=LONDON)),
+        # Issued in GMT, due in BST: the clocks go forward on 28 March 2027, and the deadline is still 23:59 London.
+        (datetime(2027, 3, 20, 9, 0, tzinfo=LONDON), datetime(2027, 4, 17, 23, 59, 59, tzinfo=LONDON)),
+        # Issued at 00:30 BST, which is still the day before in UTC; due in GMT after the clocks go back.
+        (datetime(2026, 10, 20, 0, 30, tzinfo=LONDON), datetime(2026, 11, 17, 23, 59, 59, tzinfo=LONDON)),
+    ],
+)
+def test_the_offer_letter_sets_the_deadline_in_whole_days_ending_at_23_59_london_time(issued, deadline):
+    award = AwardFactory(letter_issued=False)
+    with time_machine.travel(issued, tick=False):
+        letter_issued(award.application)
+    award.refresh_from_db()
+    assert award.accept_by == deadline
+    assert timezone.localtime(award.accept_by).strftime("%-d %B %Y %H:%M") == deadline.strftime("%-d %B %Y 23:59")
+
+
+def test_the_deadline_is_counted_from_the_letter_not_from_the_confirmation(
+    scored_round, programme_manager, second_manager
+):
+    with time_machine.travel(datetime(2027, 1, 5, 16, 0, tzinfo=LONDON), tick=False):
+        award = confirmed_offer(scored_round, programme_manager, second_manager)
+    with time_machine.travel(datetime(2027, 1, 12, 9, 0, tzinfo=LONDON), tick=False):
+        letter_issued(award.application)
+    award.refresh_from_db()
+    assert award.accept_by == datetime(2027, 2, 9, 23, 59, 59, tzinfo=LONDON)
+
+
+def test_an_offer_can_be_accepted_until_23_59_on_its_last_day_and_lapses_after(programme_manager):
+    on_time, late = AwardFactory(letter_issued=False), AwardFactory(letter_issued=False)
+    with time_machine.travel(datetime(2027, 3, 20, 9, 0, tzinfo=LONDON), tick=False):
+        letter_issued(on_time.application)
+        letter_issued(late.application)
+    with time_machine.travel(datetime(2027, 4, 17, 23, 59, 30, tzinfo=LONDON), tick=False):
+        assert awards_lapse() == 0
+        award_accept(award=on_time, name="Amara", role="Chair", acting_user=programme_manager)
+    with time_machine.travel(datetime(2027, 4, 18, 0, 0, 1, tzinfo=LONDON), tick=False):
+        with pytest.raises(GrantError, match="deadline"):
+            award_accept(award=late, name="Amara", role="Chair", acting_user=programme_manager)
+        assert awards_lapse() == 1
+    late.refresh_from_db()
+    assert late.status == Award.Status.LAPSED
+
+
+def test_the_offer_letter_is_dated_the_day_it_is_issued_and_gives_the_deadline():
+    award = AwardFactory(letter_issued=False)
+    with time_machine.travel(datetime(2026, 12, 2, 10, 0, tzinfo=LONDON), tick=False):
+        standard, _ = letter_issued(award.application)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(standard.file.open("rb")).pages).split())
+    assert "2 December 2026" in text and "02 December" not in text
+    assert "Accept this offer by 30 December 2026 at 11:59pm" in text
+
+
+def test_a_corrected_offer_letter_keeps_the_deadline_of_the_first():
+    award = AwardFactory(letter_issued=False)
+    with time_machine.travel(datetime(2026, 12, 2, 10, 0, tzinfo=LONDON), tick=False):
+        letter_issued(award.application)
+    with time_machine.travel(datetime(2026, 12, 10, 10, 0, tzinfo=LONDON), tick=False):
+        corrected, _ = letter_issue(application=award.application, acting_user=None, site_url="",
+                                    correction_reason="Wrong project title")
+    award.refresh_from_db()
+    assert award.accept_by == datetime(2026, 12, 30, 23, 59, 59, tzinfo=LONDON)
+    text = " ".join(PdfReader(corrected.file.open("rb")).pages[0].extract_text().split())
+    assert "10 December 2026" in text and "30 December 2026" in text
+
+
+def test_the_letter_tells_the_applicant_the_decision_and_a_later_offer_waits_for_its_own_letter():
+    application = ApplicationFactory(status=Application.Status.NOT_FUNDED, reference="NF-0001")
+    assert application.decision_sent == ""
+    letter_issued(application)
+    application.refresh_from_db()
+    assert application.decision_sent == Application.Status.NOT_FUNDED
+    # Money freed by a declined offer is offered to it: it stays "not funded" to them until the offer letter.
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.AWARDED)
+    AwardFactory(application=application, letter_issued=False)
+    application.refresh_from_db()
+    assert application.decision_sent == Application.Status.NOT_FUNDED
+    letter_issued(application)
+    application.refresh_from_db()
+    assert application.decision_sent == Application.Status.AWARDED

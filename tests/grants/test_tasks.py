@@ -13,16 +13,19 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Role
+from core.models import AuditEvent
+from grants.audit import AuditAction
+from grants.letters import offer_letter_pdf
 from grants.models import Decision, Letter, LetterBatch, LetterBatchItem
 from grants.selectors import letter_batches_with_progress
-from grants.services import letter_batch_item_issue, letter_batch_start
+from grants.services import GrantError, letter_batch_item_issue, letter_batch_retry_failed, letter_batch_start
 from tests.factories import AwardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +119,53 @@ def test_a_letter_that_cannot_be_made_is_counted_and_the_rest_carry_on(django_ca
     assert (progress(batch).done, progress(batch).failed, progress(batch).waiting) == (1, 1, 0)
     assert not Letter.objects.filter(application=first.application).exists()
     assert Letter.objects.filter(application=second.application).count() == 2
+    failed = batch.items.get(application=first.application)
+    assert failed.failure == f"{first.application} has no confirmed decision to write to them about."
+
+
+def test_a_fault_is_recorded_in_plain_words_and_its_details_go_to_the_log(monkeypatch, caplog):
+    round_, manager, _ = awarded(count=1)
+    batch = letter_batch_start(round_=round_, acting_user=manager, site_url=SITE)
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("grants.services.offer_letter_pdf", locked)
+    item = letter_batch_item_issue(item_pk=batch.items.get().pk, site_url=SITE)
+    assert item.outcome == LetterBatchItem.Outcome.FAILED
+    assert item.failure == "The database was busy and the letter could not be saved. Nothing was sent. Try again."
+    assert "database is locked" not in item.failure and "database is locked" in caplog.text
+
+
+def test_failed_letters_are_queued_again_once_and_audited(django_capture_on_commit_callbacks, monkeypatch, run_worker):
+    round_, manager, awards = awarded(count=2)
+    monkeypatch.setattr("grants.services.offer_letter_pdf", lambda *args, **kwargs: 1 / 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = letter_batch_start(round_=round_, acting_user=manager, site_url=SITE)
+    run_worker()
+    assert (progress(batch).done, progress(batch).failed) == (0, 2)
+    assert batch.items.first().failure.startswith("Something went wrong in the service while making the letter.")
+    monkeypatch.setattr("grants.services.offer_letter_pdf", offer_letter_pdf)  # the fault is mended
+    with django_capture_on_commit_callbacks(execute=True):
+        assert letter_batch_retry_failed(batch=batch, acting_user=manager, site_url=SITE) == 2
+    assert (progress(batch).waiting, progress(batch).failed) == (2, 0)
+    assert set(batch.items.values_list("failure", flat=True)) == {""}
+    run_worker()
+    assert (progress(batch).done, progress(batch).failed, progress(batch).waiting) == (2, 0, 0)
+    assert Letter.objects.filter(application__in=[award.application for award in awards]).count() == 4
+    event = AuditEvent.objects.get(action=AuditAction.LETTERS_RETRIED)
+    assert (event.actor_id, event.sentence) == (manager.pk, "queued 2 failed letters to be made again")
+    with pytest.raises(GrantError, match="no failed letters"):
+        letter_batch_retry_failed(batch=batch, acting_user=manager, site_url=SITE)
+
+
+def test_no_batch_is_made_when_every_letter_is_issued_already():
+    round_, manager, _ = awarded(count=1)
+    letter_batch_item_issue(item_pk=letter_batch_start(round_=round_, acting_user=manager, site_url=SITE)
+                            .items.get().pk, site_url=SITE)
+    with pytest.raises(GrantError, match="no letters to issue"):
+        letter_batch_start(round_=round_, acting_user=manager, site_url=SITE)
+    assert LetterBatch.objects.count() == 1
 
 
 def running_task(started_ago: timedelta, tries: int) -> DBTaskResult:

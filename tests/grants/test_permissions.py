@@ -1,0 +1,41 @@
+"""Who may answer an offer: the organisation's owners, while the offer is open and once its letter exists."""
+
+import pytest
+
+from grants.models import Award
+from grants.permissions import OFFER_LETTER_PENDING, can_respond_to_offer, offer_closed_reason
+from tests.factories import AwardFactory, MembershipFactory, letter_issued
+
+pytestmark = pytest.mark.django_db
+
+
+def owner_of(award):
+    return MembershipFactory(organisation=award.application.organisation, role="owner").user
+
+
+def test_nobody_may_answer_an_offer_before_its_letter_is_issued():
+    award = AwardFactory(letter_issued=False)
+    owner = owner_of(award)
+    assert offer_closed_reason(award) == OFFER_LETTER_PENDING
+    assert not can_respond_to_offer(owner, award)
+    assert not owner.has_perm("grants.respond_to_offer", award)
+
+
+def test_an_owner_may_answer_once_the_offer_letter_is_issued():
+    award = AwardFactory(letter_issued=False)
+    owner = owner_of(award)
+    letter_issued(award.application)
+    assert offer_closed_reason(award) is None
+    assert owner.has_perm("grants.respond_to_offer", award)
+
+
+def test_a_member_who_is_not_an_owner_may_not_answer_even_with_the_letter():
+    award = AwardFactory()
+    member = MembershipFactory(organisation=award.application.organisation, role="editor").user
+    assert not member.has_perm("grants.respond_to_offer", award)
+
+
+def test_an_answered_offer_says_it_is_no_longer_open():
+    award = AwardFactory(status=Award.Status.DECLINED)
+    assert offer_closed_reason(award) == "This offer is no longer open: the grant is declined."
+    assert not can_respond_to_offer(owner_of(award), award)
