@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from applications.models import Round
-from applications.selectors import round_current, round_open_for
+from applications.models import Application, Round
+from applications.selectors import applicant_status, round_current, round_open_for
 from tests.factories import OrganisationFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +56,26 @@ def test_an_extension_keeps_the_round_open_for_that_organisation_only(programme_
     assert not round_open_for(round_, other)
     assert not round_open_for(round_)
     assert not round_open_for(round_, given, moment=now + timedelta(days=2))
+
+
+@pytest.mark.parametrize(
+    ("status", "decision_sent", "shown"),
+    [
+        ("draft", "", ("draft", "Draft")),
+        ("submitted", "", ("submitted", "Submitted")),
+        ("ineligible", "", ("ineligible", "Not eligible")),
+        ("eligible", "", ("eligible", "Eligible")),
+        ("scored", "", ("scored", "Being decided")),
+        # Confirmed, letter not yet issued: the same word as before the decision.
+        ("awarded", "", ("scored", "Being decided")),
+        ("not_funded", "", ("scored", "Being decided")),
+        ("awarded", "awarded", ("awarded", "Awarded")),
+        ("not_funded", "not_funded", ("not_funded", "Not funded")),
+        # Offered money after a "not funded" letter: still "Not funded" until the offer letter is issued.
+        ("awarded", "not_funded", ("not_funded", "Not funded")),
+        ("withdrawn", "", ("withdrawn", "Withdrawn")),
+    ],
+)
+def test_the_applicant_sees_a_decision_only_once_its_letter_is_issued(status, decision_sent, shown):
+    shown_to_them = applicant_status(Application(status=status, decision_sent=decision_sent))
+    assert (shown_to_them.key, shown_to_them.label) == shown

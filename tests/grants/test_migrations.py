@@ -64,3 +64,57 @@ def test_an_award_in_a_removed_status_stops_the_migration_rather_than_be_guessed
         migrate(AFTER)
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+BEFORE_LETTERS_SET_THE_DEADLINE = [
+    ("grants", "0004_letters_one_task_each"), ("applications", "0006_assessment_moved_to_its_own_app"),
+]
+LETTERS_SET_THE_DEADLINE = [("grants", "0005_deadline_from_the_letter")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_open_offers_take_their_deadline_from_their_letter_and_applicants_see_the_decision_their_letter_gave():
+    from zoneinfo import ZoneInfo
+
+    from applications.models import Application
+    from grants.models import Award
+
+    london = ZoneInfo("Europe/London")
+    old = migrate(BEFORE_LETTERS_SET_THE_DEADLINE).loader.project_state(BEFORE_LETTERS_SET_THE_DEADLINE).apps
+    with_letter = old_award(old, "offered")  # offered now, with 28 days counted from the confirmation
+    round_ = with_letter.round
+    Letter = old.get_model("grants", "Letter")
+    letter = Letter.objects.create(application=with_letter.application, kind="offer", file="letters/1/offer.pdf",
+                                   checksum="0" * 64)
+    issued = timezone.now() + timedelta(days=3)  # issued three days after the confirmation
+    Letter.objects.filter(pk=letter.pk).update(issued_at=issued)
+    OldApplication = old.get_model("applications", "Application")
+    organisation = old.get_model("applications", "Organisation").objects.create(name="Second group")
+    check = old.get_model("applications", "EligibilityCheck").objects.create(
+        round=round_, organisation=organisation, answers={}, failures=[]
+    )
+    unwritten = OldApplication.objects.create(round=round_, organisation=organisation, eligibility_check=check,
+                                              status="awarded", reference="OLD-0002")
+    without_letter = old.get_model("grants", "Award").objects.create(
+        application=unwritten, round=round_, status="offered", amount=Decimal("500.00"), offered_at=timezone.now(),
+        accept_by=timezone.now() + timedelta(days=28),
+    )
+    organisation = old.get_model("applications", "Organisation").objects.create(name="Third group")
+    check = old.get_model("applications", "EligibilityCheck").objects.create(
+        round=round_, organisation=organisation, answers={}, failures=[]
+    )
+    refused = OldApplication.objects.create(round=round_, organisation=organisation, eligibility_check=check,
+                                            status="not_funded", reference="OLD-0003")
+    Letter.objects.create(application=refused, kind="not_funded", file="letters/3/not.pdf", checksum="0" * 64)
+    try:
+        migrate(LETTERS_SET_THE_DEADLINE)
+        deadline = Award.objects.get(pk=with_letter.pk).accept_by
+        last_day = issued.astimezone(london).date() + timedelta(days=28)
+        assert timezone.localtime(deadline).date() == last_day
+        assert timezone.localtime(deadline).strftime("%H:%M:%S") == "23:59:59"
+        assert Award.objects.get(pk=without_letter.pk).accept_by is None
+        assert dict(Application.objects.values_list("reference", "decision_sent")) == {
+            "OLD-0001": "awarded", "OLD-0002": "", "OLD-0003": "not_funded",
+        }
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -1,8 +1,10 @@
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,14 +13,17 @@ from django.urls import reverse
 from applications.models import Round
 from applications.services import round_status_change
 from assessment.selectors import ranking_for
-from grants.models import Award, Decision, Letter
+from grants.letters import offer_letter_pdf
+from grants.models import Award, Decision, Letter, LetterBatch
 from grants.selectors import ledger_for
-from grants.services import decision_record, decisions_accept_proposals
+from grants.services import decision_record, decisions_accept_proposals, letter_batch_start
 from grants.spreadsheets import ledger_sheet
-from tests.factories import letter_issued
+from tests.factories import AwardFactory, MembershipFactory, RoundFactory, UserFactory, letter_issued
 from tests.grants.conftest import scored
 
 pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def confirm_as_shown(client, round_):
@@ -484,3 +489,128 @@ def test_the_decisions_page_of_a_completed_round_says_it_is_completed(client_for
     page = response.content.decode()
     assert "The round is completed." in page and "once it closes" not in page
     assert "Record the" not in page
+
+
+# What applicants see, when -------------------------------------------------------------------------------------
+
+
+def shown_status(html: str) -> list[str]:
+    """The words of the status tags on a page, less the phase banner's."""
+    return [word for word in re.findall(r'<strong class="govuk-tag[^"]*">([^<]+)</strong>', html) if word != "Beta"]
+
+
+def applicant_pages(client, application) -> dict[str, str]:
+    pages = {
+        "dashboard": reverse("applications:dashboard"),
+        "application": reverse("applications:detail", kwargs={"pk": application.pk}),
+        "letters": reverse("grants:letters", kwargs={"pk": application.pk}),
+    }
+    if hasattr(application, "award"):
+        pages["grant"] = reverse("grants:award", kwargs={"pk": application.award.pk})
+    return {name: client.get(url).content.decode() for name, url in pages.items()}
+
+
+def test_the_applicant_sees_the_decision_only_once_its_letter_is_issued(
+    client_for, scored_round, programme_manager, second_manager
+):
+    round_, (first, second, _) = scored_round
+    funded, refused = (client_for(application.organisation.memberships.get().user) for application in (first, second))
+    assert shown_status(applicant_pages(funded, first)["dashboard"]) == ["Being decided"]
+    decisions_accept_proposals(round_=round_, acting_user=programme_manager)
+    confirm_as_shown(client_for(second_manager), round_)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("awarded", "not_funded")  # staff see the decision at once
+
+    for application, client in ((first, funded), (second, refused)):
+        for name, page in applicant_pages(client, application).items():
+            assert shown_status(page)[:1] == ["Being decided"], name
+            assert "Awarded" not in page and "Not funded" not in page, name
+    grant = applicant_pages(funded, first)["grant"]
+    assert "Your offer letter is being prepared. You can accept the offer once it has been issued." in grant
+    assert "£6,000" not in grant and reverse("grants:accept", kwargs={"pk": first.award.pk}) not in grant
+    staff = client_for(programme_manager).get(reverse("applications:manage_round", kwargs={"pk": round_.pk}))
+    assert "Awarded" in shown_status(staff.content.decode())
+
+    letter_issued(first)
+    letter_issued(second)
+    for name, page in applicant_pages(funded, first).items():
+        assert shown_status(page)[:1] == ["Awarded"], name
+    for name, page in applicant_pages(refused, second).items():
+        assert shown_status(page)[:1] == ["Not funded"], name
+    grant = applicant_pages(funded, first)["grant"]
+    assert "£6,000" in grant and reverse("grants:accept", kwargs={"pk": first.award.pk}) in grant
+
+
+def test_an_offer_cannot_be_accepted_through_the_pages_before_its_letter(client_for):
+    award = AwardFactory(letter_issued=False)
+    owner = client_for(MembershipFactory(organisation=award.application.organisation, user=UserFactory()).user)
+    accept = reverse("grants:accept", kwargs={"pk": award.pk})
+    response = owner.post(accept, {"name": "Amara Okafor", "role": "Chair", "agree": "on"}, follow=True)
+    assert "Your offer letter is being prepared. You can accept the offer once it has been issued." in (
+        response.content.decode()
+    )
+    response = owner.post(reverse("grants:decline", kwargs={"pk": award.pk}), {"confirm": "True", "reason": ""})
+    award.refresh_from_db()
+    assert award.status == Award.Status.OFFERED and award.accepted_at is None
+
+
+def test_the_grant_page_gives_the_deadline_without_a_leading_zero(client_for):
+    award = AwardFactory(letter_issued=False)
+    owner = MembershipFactory(organisation=award.application.organisation).user
+    with time_machine.travel(datetime(2027, 3, 4, 10, 0, tzinfo=LONDON), tick=False):
+        letter_issued(award.application)
+        page = client_for(owner).get(reverse("grants:award", kwargs={"pk": award.pk})).content.decode()
+    assert "1 April 2027 at 11:59pm" in page and "01 April" not in page
+
+
+# A batch that says where it stands ------------------------------------------------------------------------------
+
+
+def failing_batch(monkeypatch, run_worker, django_capture_on_commit_callbacks):
+    from tests.grants.test_tasks import awarded
+
+    round_, manager, _ = awarded(count=1)
+    monkeypatch.setattr("grants.services.offer_letter_pdf", lambda *args, **kwargs: 1 / 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = letter_batch_start(round_=round_, acting_user=manager, site_url="http://testserver")
+    return manager, batch
+
+
+def test_the_batch_page_words_fit_its_state_and_list_each_failure_with_its_reason(
+    client_for, monkeypatch, run_worker, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    manager, batch = failing_batch(monkeypatch, run_worker, django_capture_on_commit_callbacks)
+    client = client_for(manager)
+    url = reverse("grants:letter_batch", kwargs={"pk": batch.pk})
+    page = client.get(url).content.decode()
+    assert "0 of 1 letter issued so far." in page and "the letters carry on" in page
+    assert "could not be made" not in page
+    run_worker()
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Finished: 0 of 1 letter issued. 1 could not be made: see why below, then try again." in page
+    assert "the letters carry on" not in page and "Traceback" not in page and "ZeroDivisionError" not in page
+    assert "Something went wrong in the service while making the letter." in page
+    assert "Try again to make this letter" in page
+    monkeypatch.setattr("grants.services.offer_letter_pdf", offer_letter_pdf)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("grants:letter_batch_retry", kwargs={"pk": batch.pk}), follow=True)
+    assert "1 letter queued to be made again." in response.content.decode()
+    run_worker()
+    page = client.get(url).content.decode()
+    assert "Finished: 1 of 1 letter issued." in page and "could not be made" not in page
+
+
+def test_a_stale_letters_page_makes_no_empty_batch(client_for, programme_manager):
+    round_ = RoundFactory()
+    client = client_for(programme_manager)
+    url = reverse("grants:letters_for_round", kwargs={"pk": round_.pk})
+    assert client.get(url).status_code == 200
+    response = client.post(url, follow=True)
+    assert "There are no letters to issue: every confirmed decision already has its letter." in (
+        response.content.decode()
+    )
+    assert not LetterBatch.objects.exists()
