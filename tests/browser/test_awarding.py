@@ -59,6 +59,22 @@ def test_decide_confirm_issue_accept_pay_and_read_the_ledger(page, run_worker):
     page.get_by_role("button", name="Confirm these 2 decisions").click()
     page.wait_for_load_state("load")
     page.axe.check("after confirming")
+    sign_out(page)
+
+    # Confirmed, but no letter yet: the grantee still sees their application as being decided, and cannot accept.
+    sign_in(page, grantee.email, TEST_PASSWORD)
+    page.goto(reverse("applications:dashboard"))
+    page.axe.check("dashboard before the letter")
+    assert page.locator(".govuk-table .govuk-tag").all_inner_texts() == ["Being decided"]
+    assert page.get_by_role("link", name="See your grant").count() == 0
+    award = Award.objects.get(application=funded)
+    page.goto(reverse("grants:award", kwargs={"pk": award.pk}))
+    page.axe.check("grant before the letter")
+    assert "Your offer letter is being prepared. You can accept the offer once it has been issued." in page.content()
+    assert page.get_by_role("button", name="Accept the offer").count() == 0
+    sign_out(page)
+
+    sign_in(page, second_manager.email, TEST_PASSWORD)
     page.goto(reverse("grants:letters_for_round", kwargs={"pk": round_.pk}))
     page.axe.check("letters")
     page.get_by_role("button", name="Issue 2 letters").click()
@@ -77,7 +93,8 @@ def test_decide_confirm_issue_accept_pay_and_read_the_ledger(page, run_worker):
 
     sign_in(page, grantee.email, TEST_PASSWORD)
     page.axe.check()
-    award = Award.objects.get(application=funded)
+    page.goto(reverse("applications:dashboard"))
+    assert page.locator(".govuk-table .govuk-tag").all_inner_texts() == ["Awarded"]
     page.goto(reverse("grants:letters", kwargs={"pk": funded.pk}))
     page.axe.check("letters for the grantee")
     # The grantee's browser fetches the PDF link with their own session; its text is the offer.
@@ -133,3 +150,34 @@ def test_decide_confirm_issue_accept_pay_and_read_the_ledger(page, run_worker):
     ledger = page.request.get(link)
     assert ledger.ok and ledger.headers["content-type"] == "text/csv"
     assert "BACS-2027-001" in ledger.text() and award.reference in ledger.text()
+
+
+def test_a_letter_that_could_not_be_made_says_why_and_is_made_on_a_second_try(page, run_worker, monkeypatch):
+    from grants.letters import offer_letter_pdf
+    from grants.models import LetterBatch
+    from tests.grants.test_tasks import awarded
+
+    round_, manager, (award,) = awarded(count=1)
+    monkeypatch.setattr("grants.services.offer_letter_pdf", lambda *args, **kwargs: 1 / 0)
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("grants:letters_for_round", kwargs={"pk": round_.pk}))
+    page.axe.check("letters")
+    page.get_by_role("button", name="Issue 1 letter").click()
+    page.wait_for_load_state("load")
+    page.axe.check("letter batch")
+    run_worker()
+    # The page sees the batch finish by itself and shows the failure with its reason.
+    page.get_by_role("heading", name="Letters that could not be made").wait_for()
+    page.axe.check("letter batch with a failure")
+    assert "Finished: 0 of 1 letter issued. 1 could not be made" in page.content()
+    assert "the letters carry on" not in page.content()
+    assert f"{award.reference}, {award.application.organisation.name}" in page.content()
+    monkeypatch.setattr("grants.services.offer_letter_pdf", offer_letter_pdf)
+    page.get_by_role("button", name="Try again to make this letter").click()
+    page.wait_for_load_state("load")
+    page.axe.check("after retrying")
+    assert "1 letter queued to be made again." in page.content()
+    run_worker()
+    page.get_by_text("Finished: 1 of 1 letter issued.").wait_for()
+    assert LetterBatch.objects.count() == 1
