@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, Organisation, Round
@@ -109,13 +109,18 @@ def awards_of(user) -> QuerySet[Award]:
 
 
 def applications_awaiting_letters(round_: Round) -> QuerySet[Application]:
-    """Applications with a confirmed decision (awarded or not funded) and no letter yet."""
+    """Applications with a confirmed decision (awarded or not funded) and no letter of that decision yet. One offered
+    money after a "not funded" letter (freed by a declined offer) waits for its offer letter: without it, it cannot
+    be accepted."""
+    def has_letter(kind):
+        return Exists(Letter.objects.filter(application=OuterRef("pk"), kind=kind))
+
     return (
-        Application.objects.filter(
-            round=round_, decision__confirmed_at__isnull=False,
-            status__in=[Application.Status.AWARDED, Application.Status.NOT_FUNDED],
+        Application.objects.filter(round=round_, decision__confirmed_at__isnull=False)
+        .filter(
+            Q(status=Application.Status.AWARDED, award__isnull=False) & ~has_letter(Letter.Kind.OFFER)
+            | Q(status=Application.Status.NOT_FUNDED) & ~has_letter(Letter.Kind.NOT_FUNDED)
         )
-        .exclude(letters__isnull=False)
         .order_by("reference")
     )
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Application, Round
+from applications.selectors import applicant_status
 from assessment.scoring import Ranked
 from assessment.selectors import ranking_for
 from core.emails import email_send_on_commit
@@ -328,7 +329,7 @@ def _refuse_unless_open(award: Award, now: datetime) -> None:
 
 def award_decline(*, award: Award, reason: str, acting_user: User) -> Award:
     with transaction.atomic():
-        award = Award.objects.select_for_update().select_related("application").get(pk=award.pk)
+        award = Award.objects.select_for_update(of=("self",)).select_related("application").get(pk=award.pk)
         _refuse_unless_open(award, timezone.now())
         previous = award.transition_to(Award.Status.DECLINED)
         award.declined_reason = reason
@@ -367,7 +368,8 @@ def letter_issue(*, application: Application, acting_user: User | None, site_url
     letter starts the days to accept. A correction keeps the deadline the first letter gave."""
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("round", "organisation").get(pk=application.pk)
-        award = (Award.objects.select_for_update().filter(application=application)
+        # Only the award's own row: the round's stays free for the other letters being made at the same time.
+        award = (Award.objects.select_for_update(of=("self",)).filter(application=application)
                  .select_related("round", "application__organisation").first())
         if award is None and application.status != Application.Status.NOT_FUNDED:
             raise GrantError(f"{application} has no confirmed decision to write to them about.")
@@ -406,6 +408,7 @@ def letter_issue(*, application: Application, acting_user: User | None, site_url
                 subject=f"A letter about your application {application.reference}",
                 template="grants/emails/letter_issued.txt",
                 context={"application": application, "person": membership.user, "kind": kind,
+                         "status": applicant_status(application).label,
                          "letters_url": site_url + reverse("grants:letters", kwargs={"pk": application.pk})},
             )
         return letters
@@ -418,8 +421,6 @@ def letter_batch_start(*, round_: Round, acting_user: User, site_url: str) -> Le
     With nothing waiting (a page left open while someone else issued the letters) no batch is made: an empty one
     would only say that nothing happened."""
     with transaction.atomic():
-        # The round's row is locked so that two managers pressing the button at once make one batch, not two.
-        Round.objects.select_for_update().get(pk=round_.pk)
         applications = list(applications_awaiting_letters(round_))
         if not applications:
             raise GrantError("There are no letters to issue: every confirmed decision already has its letter.")
@@ -471,7 +472,8 @@ def letter_batch_item_issue(*, item_pk: int, site_url: str) -> LetterBatchItem:
             return item
         # Another batch's task for the same application waits here until that one's letter is committed.
         application = Application.objects.select_for_update().get(pk=item.application_id)
-        if Letter.objects.filter(application=application).exists():
+        kind = Letter.Kind.OFFER if Award.objects.filter(application=application).exists() else Letter.Kind.NOT_FUNDED
+        if Letter.objects.filter(application=application, kind=kind).exists():
             item.outcome = LetterBatchItem.Outcome.ALREADY_ISSUED
         else:
             try:

@@ -271,6 +271,7 @@ def test_letters_are_issued_in_two_prints_with_checksums_and_corrected_as_new_ve
     assert (standard.large_print, large.large_print, standard.version) == (False, True, 1)
     assert standard.checksum == hashlib.sha256(standard.file.read()).hexdigest()
     assert "https://x/applications/" in mail.outbox[0].body and not mail.outbox[0].attachments
+    assert "Its status is now: Awarded." in mail.outbox[0].body  # the word the applicant's pages now show
     with pytest.raises(GrantError, match="give a reason"):
         letter_issue(application=first, acting_user=second_manager, site_url="")
     corrected, _ = letter_issue(application=first, acting_user=second_manager, site_url="", correction_reason="Wrong date")

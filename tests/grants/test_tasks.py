@@ -300,3 +300,29 @@ def test_two_batches_issuing_the_same_letter_at_once_issue_it_once_and_both_fini
         thread.join()
     assert sorted(outcomes) == [LetterBatchItem.Outcome.ALREADY_ISSUED, LetterBatchItem.Outcome.ISSUED]
     assert Letter.objects.count() == 2
+
+
+def test_money_offered_after_a_not_funded_letter_gets_its_own_offer_letter(run_worker, django_capture_on_commit_callbacks):
+    from grants.selectors import applications_awaiting_letters
+    from tests.factories import ApplicationFactory, letter_issued
+
+    round_, manager, _ = awarded(count=1)
+    application = ApplicationFactory(round=round_, status="not_funded", reference="NF-0001")
+    decision = Decision.objects.create(application=application, outcome="not_fund", proposed_outcome="not_fund",
+                                       decided_by=UserFactory(role=Role.PROGRAMME_MANAGER), confirmed_by=manager,
+                                       confirmed_at=timezone.now())
+    letter_issued(application)
+    # An offer is declined and its money goes to this application: decided again, confirmed, offered.
+    application.status = "awarded"
+    application.save(update_fields=["status"])
+    AwardFactory(application=application, letter_issued=False)
+    decision.outcome = "fund"
+    decision.amount = decision.proposed_amount = 5000
+    decision.save()
+    assert application in applications_awaiting_letters(round_)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = letter_batch_start(round_=round_, acting_user=manager, site_url=SITE)
+    run_worker()
+    assert batch.items.get(application=application).outcome == LetterBatchItem.Outcome.ISSUED
+    assert Letter.objects.filter(application=application, kind="offer").count() == 2
+    assert application not in applications_awaiting_letters(round_)
