@@ -174,7 +174,7 @@ def test_an_offer_over_the_ringfence_is_refused(programme_manager):
     round_status_change(round_=round_, status=Round.Status.CLOSED, acting_user=programme_manager, reason="Closed")
     award_offer(application=ApplicationFactory(round=round_, status="scored"), amount=Decimal("4000"),
                 acting_user=programme_manager)
-    with pytest.raises(RingfenceExceeded, match="only 1000.00 is left"):
+    with pytest.raises(RingfenceExceeded, match="Offering £1,000.01 to .* only £1,000 is left"):
         award_offer(application=ApplicationFactory(round=round_, status="scored"), amount=Decimal("1000.01"),
                     acting_user=programme_manager)
 

@@ -39,7 +39,7 @@ def awarded(round_=None, count=3):
         round_ = award.round
         Decision.objects.create(application=award.application, outcome="fund", amount=award.amount,
                                 proposed_outcome="fund", proposed_amount=award.amount, decided_by=manager,
-                                confirmed_by=checker, confirmed_at=timezone.now())
+                                confirmed_by=checker, confirmed_at=timezone.now(), status="confirmed")
         awards.append(award)
     return round_, checker, awards
 
