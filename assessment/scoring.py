@@ -46,6 +46,16 @@ def weighted_total(criteria: list[CriterionScores], scale_max: int) -> Decimal |
     return (points * 100 / total_weight).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
+def moderation_state(criteria: list[CriterionScores], threshold: int) -> str:
+    """In words, where an application stands on moderation: scores still too far apart, settled by agreed scores,
+    or close enough on every criterion."""
+    if any(scores.needs_moderation(threshold) for scores in criteria):
+        return "Needs moderation"
+    if any(scores.moderated is not None for scores in criteria):
+        return "Moderated"
+    return "No moderation needed"
+
+
 @dataclass(slots=True)
 class Ranked:
     """One application's place in the ranking."""

@@ -8,6 +8,7 @@ class AuditAction(models.TextChoices):
     FUNDING_PROPOSED = "decision.funding_proposed", "proposed funding of {amount:pounds}"
     NOT_FUNDING_PROPOSED = "decision.not_funding_proposed", "proposed not funding"
     NOT_FUNDING_CONFIRMED = "decision.not_funding_confirmed", "confirmed not funding"
+    DECISION_SENT_BACK = "decision.sent_back", "sent the decision back to be revised"
     OFFERED = "award.offered", "offered a grant of {amount:pounds}"
     OFFER_ACCEPTED = "award.accepted", "accepted the offer"
     OFFER_DECLINED = "award.declined", "declined the offer"

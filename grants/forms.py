@@ -21,7 +21,8 @@ class DecisionForm(GovukFormMixin, forms.Form):
     )
     reason = LongTextField(
         label="Reason", required=False,
-        help_text="Needed when your decision is different from what the ranking proposes.",
+        help_text="Needed when your decision is different from what the ranking proposes. The programme manager who "
+                  "checks your decision sees it.",
     )
 
     def clean(self):
@@ -29,6 +30,19 @@ class DecisionForm(GovukFormMixin, forms.Form):
         if cleaned.get("outcome") == Decision.Outcome.FUND and not cleaned.get("amount") and not self.has_error("amount"):
             self.add_error("amount", "Enter the amount to offer")
         return cleaned
+
+
+class SendBackForm(GovukFormMixin, forms.Form):
+    submit_label = "Send back"
+
+    reason = LongTextField(
+        label="Why are you sending this decision back?",
+        help_text="The programme manager who proposed it will see this on the decisions page, revise the decision "
+                  "and propose it again.",
+        error_messages={"required": "Say why you are sending the decision back"},
+    )
+    # The decision as the page showed it (`id@when it was proposed`): one proposed again since is not sent back.
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class CorrectionForm(GovukFormMixin, forms.Form):

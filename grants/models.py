@@ -12,12 +12,25 @@ from core.state import StatusMachine
 from grants.querysets import AwardQuerySet
 
 
-class Decision(models.Model):
-    """A programme manager's decision on one application, which a second programme manager must confirm."""
+class Decision(StatusMachine):
+    """A programme manager's decision on one application, which a second programme manager must confirm or send
+    back with a reason; the proposer then revises it and proposes it again."""
 
     class Outcome(models.TextChoices):
         FUND = "fund", "Fund"
         NOT_FUND = "not_fund", "Do not fund"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for confirmation"
+        SENT_BACK = "sent_back", "Sent back"
+        CONFIRMED = "confirmed", "Confirmed"
+
+    # A confirmed decision not to fund is proposed again when money returns to the pot (a declined or lapsed offer).
+    TRANSITIONS = {
+        Status.PROPOSED: {Status.CONFIRMED, Status.SENT_BACK},
+        Status.SENT_BACK: {Status.PROPOSED},
+        Status.CONFIRMED: {Status.PROPOSED},
+    }
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
@@ -31,10 +44,26 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    # The last time a second manager sent it back, kept when it is proposed again so the next checker sees why.
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_back_at = models.DateTimeField(null=True, blank=True)
+    sent_back_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["application__reference"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(status="confirmed", confirmed_at__isnull=False)
+                | (~Q(status="confirmed") & Q(confirmed_at__isnull=True)),
+                name="decision_confirmed_has_its_moment",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent_back") | (Q(sent_back_at__isnull=False) & ~Q(sent_back_reason="")),
+                name="decision_sent_back_with_a_reason",
+            ),
             models.CheckConstraint(
                 condition=Q(outcome="not_fund", amount__isnull=True) | Q(outcome="fund", amount__gt=0),
                 name="decision_funds_a_positive_amount",

@@ -43,7 +43,8 @@ def can_manage_payout_account(user, award: Award) -> bool:
 
 
 def decision_confirm_refusals(user, decisions) -> dict[int, str | None]:
-    """For each decision, why this programme manager may not confirm it, in words for them, or None when they may.
+    """For each decision, why this programme manager may not check it (confirm it or send it back), in words for
+    them, or None when they may.
 
     Four eyes means two people who were both trusted with decisions before this one was made: a manager appointed
     afterwards might have been appointed to agree. `decided_at` is when the decision was last proposed.
@@ -55,9 +56,9 @@ def decision_confirm_refusals(user, decisions) -> dict[int, str | None]:
 
     def refusal(decision: Decision) -> str | None:
         if decision.decided_by_id == user.pk:
-            return "Another programme manager must confirm your decision."
+            return "Another programme manager must check your decision."
         if not held_at(user.pk, decision.decided_at):
-            return "Only someone who was a programme manager before this decision was proposed can confirm it."
+            return "Only someone who was a programme manager before this decision was proposed can check it."
         if not held_at(decision.decided_by_id, decision.decided_at):
             return "The person who proposed this decision is no longer a programme manager: propose it again."
         return None
@@ -65,9 +66,15 @@ def decision_confirm_refusals(user, decisions) -> dict[int, str | None]:
     return {decision.pk: refusal(decision) for decision in decisions}
 
 
+def can_check_decision(user, decision: Decision) -> bool:
+    """Confirming and sending back are the same four-eyes check, by someone other than the proposer."""
+    return is_programme_manager(user) and decision_confirm_refusals(user, [decision])[decision.pk] is None
+
+
 rules.add_perm("grants.read_award", can_read_award)
 rules.add_perm("grants.respond_to_offer", can_respond_to_offer)
 rules.add_perm("grants.manage_payout_account", can_manage_payout_account)
+rules.add_perm("grants.check_decision", can_check_decision)
 rules.add_perm("grants.correct_letter", is_programme_manager)
 rules.add_perm("grants.export_360giving", is_programme_manager)
 rules.add_perm("grants.export_ledger", rules.predicate(is_finance_officer) | rules.predicate(is_programme_manager))

@@ -69,7 +69,9 @@ def not_funded_content(application: Application, *, dated: date) -> NotFundedCon
 def decisions_for(application_ids: list[int]) -> dict[int, Decision]:
     return {
         decision.application_id: decision
-        for decision in Decision.objects.filter(application__in=application_ids).select_related("decided_by", "confirmed_by")
+        for decision in Decision.objects.filter(application__in=application_ids).select_related(
+            "decided_by", "confirmed_by", "sent_back_by"
+        )
     }
 
 
@@ -78,10 +80,14 @@ def decided_in(round_: Round) -> set[int]:
     return set(Decision.objects.filter(application__round=round_).values_list("application_id", flat=True))
 
 
+def decisions_with_people() -> QuerySet[Decision]:
+    return Decision.objects.select_related("application__organisation", "decided_by", "sent_back_by")
+
+
 def decisions_awaiting_confirmation(round_: Round) -> QuerySet[Decision]:
     return (
-        Decision.objects.filter(application__round=round_, confirmed_at__isnull=True)
-        .select_related("application__organisation", "decided_by")
+        Decision.objects.filter(application__round=round_, status=Decision.Status.PROPOSED)
+        .select_related("application__organisation", "decided_by", "sent_back_by")
         .order_by("application__reference")
     )
 

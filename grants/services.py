@@ -23,6 +23,7 @@ from assessment.selectors import ranking_for
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
 from core.services import audit_record
+from core.templatetags.govuk import pounds
 from grants.audit import AuditAction
 from grants.letters import not_funded_letter_pdf, offer_letter_pdf
 from grants import tasks
@@ -178,20 +179,20 @@ def _decision_save(
         if amount is None or amount <= 0:
             raise GrantError("Enter the amount to offer.")
         if amount > application.amount_requested:
-            raise GrantError(f"You cannot offer more than the {application.amount_requested} asked for.")
+            raise GrantError(f"You cannot offer more than the {pounds(application.amount_requested)} asked for.")
     else:
         amount = None
     departs = (outcome, amount) != (proposed_outcome, proposed_amount)
     if departs and not reason.strip():
         raise GrantError("Give a reason: this decision is different from what the ranking proposes.")
-    decision, _ = Decision.objects.update_or_create(
-        application=application,
-        defaults={
-            "outcome": outcome, "amount": amount, "proposed_outcome": proposed_outcome,
-            "proposed_amount": proposed_amount, "reason": reason.strip(), "decided_by": acting_user,
-            "confirmed_by": None, "confirmed_at": None,
-        },
-    )
+    # One sent back, or a confirmed decision not to fund made again, is proposed afresh for a second manager.
+    decision = Decision.objects.filter(application=application).first() or Decision(application=application)
+    if decision.pk and decision.status != Decision.Status.PROPOSED:
+        decision.transition_to(Decision.Status.PROPOSED)
+    decision.outcome, decision.amount, decision.reason = outcome, amount, reason.strip()
+    decision.proposed_outcome, decision.proposed_amount = proposed_outcome, proposed_amount
+    decision.decided_by, decision.confirmed_by, decision.confirmed_at = acting_user, None, None
+    decision.save()
     if amount:
         audit_record(acting_user=acting_user, action=AuditAction.FUNDING_PROPOSED, target=application,
                      to_state=decision.get_outcome_display(), reason=reason, data={"amount": amount})
@@ -218,14 +219,9 @@ def decision_confirm(
     blockers = decision_blockers(round_, ranked_entry(ranked, application))
     with transaction.atomic():
         decision = Decision.objects.select_for_update().select_related("application__round").get(pk=decision.pk)
-        if decision.confirmed_at:
+        if decision.status == Decision.Status.CONFIRMED:
             return decision
-        if decision.decided_at != proposed_at:
-            raise GrantError(f"The decision on {decision.application.reference} was changed after you opened the "
-                             "page: check it again before you confirm it.")
-        refusal = decision_confirm_refusals(acting_user, [decision])[decision.pk]
-        if refusal:
-            raise GrantError(refusal)
+        _refuse_if_not_as_shown(decision, proposed_at, acting_user)
         application = decision.application
         _refuse_if_blocked(application, blockers)
         if decision.outcome == Decision.Outcome.FUND:
@@ -235,10 +231,46 @@ def decision_confirm(
             application.save(update_fields=["status", "updated_at"])
             audit_record(acting_user=acting_user, action=AuditAction.NOT_FUNDING_CONFIRMED, target=application,
                          from_state=previous, to_state=application.status, reason=decision.reason)
+        decision.transition_to(Decision.Status.CONFIRMED)
         decision.confirmed_by = acting_user
         decision.confirmed_at = timezone.now()
-        decision.save(update_fields=["confirmed_by", "confirmed_at"])
+        decision.save(update_fields=["status", "confirmed_by", "confirmed_at"])
         return decision
+
+
+def decision_send_back(*, decision: Decision, reason: str, acting_user: User, proposed_at: datetime) -> Decision:
+    """A second programme manager sends a proposed decision back to be revised, saying why. Nothing is offered;
+    the decisions page shows the reason, and the decision waits for someone to propose it again.
+
+    The same four-eyes rule as confirming applies, and, as there, only the decision as it was shown can be sent back.
+    """
+    if not reason.strip():
+        raise GrantError("Say why you are sending the decision back.")
+    with transaction.atomic():
+        decision = Decision.objects.select_for_update().select_related("application").get(pk=decision.pk)
+        _refuse_if_not_as_shown(decision, proposed_at, acting_user)
+        previous = decision.transition_to(Decision.Status.SENT_BACK)
+        decision.sent_back_by, decision.sent_back_at = acting_user, timezone.now()
+        decision.sent_back_reason = reason.strip()
+        # Not saved whole: `decided_at` stays the moment it was proposed.
+        decision.save(update_fields=["status", "sent_back_by", "sent_back_at", "sent_back_reason"])
+        audit_record(acting_user=acting_user, action=AuditAction.DECISION_SENT_BACK, target=decision.application,
+                     from_state=previous, to_state=decision.status, reason=decision.sent_back_reason)
+        return decision
+
+
+def _refuse_if_not_as_shown(decision: Decision, proposed_at: datetime, acting_user: User) -> None:
+    """Refuses to check a decision (its row locked) that is no longer the one the manager was shown, or that the
+    four-eyes rule keeps from them."""
+    reference = decision.application.reference
+    if decision.status == Decision.Status.SENT_BACK:
+        raise GrantError(f"The decision on {reference} was sent back after you opened the page.")
+    if decision.status == Decision.Status.CONFIRMED:
+        raise GrantError(f"The decision on {reference} was confirmed after you opened the page.")
+    if decision.decided_at != proposed_at:
+        raise GrantError(f"The decision on {reference} was changed after you opened the page: check it again.")
+    if refusal := decision_confirm_refusals(acting_user, [decision])[decision.pk]:
+        raise GrantError(refusal)
 
 
 # Awards -------------------------------------------------------------------------------------------------------------
@@ -254,7 +286,7 @@ def award_offer(*, application: Application, amount: Decimal, acting_user: User)
         room = round_.budget - committed_in(round_)
         if amount > room:
             raise RingfenceExceeded(
-                f"Offering {amount} to {application} would go over the ringfence: only {room} is left."
+                f"Offering {pounds(amount)} to {application} would go over the ringfence: only {pounds(room)} is left."
             )
         application = Application.objects.select_for_update().get(pk=application.pk)
         previous = application.transition_to(Application.Status.AWARDED)

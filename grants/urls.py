@@ -7,6 +7,7 @@ urlpatterns = [
     path("manage/rounds/<int:pk>/decisions/", views.decisions, name="decisions"),
     path("manage/applications/<int:pk>/decide/", views.decide, name="decide"),
     path("manage/rounds/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("manage/decisions/<int:pk>/send-back/", views.send_back, name="send_back"),
     path("manage/rounds/<int:pk>/letters/", views.letters_for_round, name="letters_for_round"),
     path("manage/letter-batches/<int:pk>/", views.letter_batch, name="letter_batch"),
     path("manage/letter-batches/<int:pk>/retry/", views.letter_batch_retry, name="letter_batch_retry"),

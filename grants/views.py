@@ -9,18 +9,20 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.permissions import is_applicant, role_required
 from applications import selectors as application_selectors
 from applications.models import Round
+from assessment.scoring import moderation_state
 from assessment.selectors import ranking_for
 from core.performance import without_cyclic_gc
 from core.services import export_start
 from grants import selectors
 from grants.exports import GIVING360, GIVING360_FORMATS, LEDGER
-from grants.forms import AcceptForm, BacsPaymentForm, CorrectionForm, DeclineForm, DecisionForm
+from grants.forms import AcceptForm, BacsPaymentForm, CorrectionForm, DeclineForm, DecisionForm, SendBackForm
 from grants.models import Award, ConnectedAccount, Decision, Letter, LetterBatch, Tranche
 from grants.payments import (
     BadWebhook,
@@ -48,6 +50,7 @@ from grants.services import (
     decision_confirm,
     decision_proposals,
     decision_record,
+    decision_send_back,
     decisions_accept_proposals,
     letter_batch_retry_failed,
     letter_batch_start,
@@ -79,9 +82,8 @@ def decisions(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     if request.method == "POST":
         result = decisions_accept_proposals(round_=round_, acting_user=request.user)
-        noun = "decision" if result.recorded == 1 else "decisions"
-        messages.success(request, f"{result.recorded} proposed {noun} recorded. Another programme manager must now "
-                                  "confirm them.")
+        messages.success(request, f"{count_of(result.recorded, 'proposed decision')} recorded. Another programme "
+                                  f"manager must now confirm {'it' if result.recorded == 1 else 'them'}.")
         if result.left:
             named = list(result.left.items())[:LEFT_UNDECIDED_NAMED]
             more = len(result.left) - len(named)
@@ -129,18 +131,20 @@ def decide(request, pk: int):
     _, ranked = ranking_for(application.round)
     blockers = decision_blockers(application.round, ranked_entry(ranked, application))
     proposal = decision_proposals(application.round, ranked=ranked).get(application.pk)
+    existing = Decision.objects.filter(application=application).select_related("sent_back_by").first()
     if not form.is_bound:
-        existing = Decision.objects.filter(application=application).first()
         form.initial = {"outcome": existing.outcome, "amount": existing.amount, "reason": existing.reason} if existing else (
             {"outcome": proposal[0], "amount": proposal[1]} if proposal and not blockers else {}
         )
     return render(request, "grants/decide.html", {
-        "application": application, "form": form, "proposal": proposal, "blockers": blockers,
+        "application": application, "form": form, "proposal": proposal, "blockers": blockers, "existing": existing,
     })
 
 
 @role_required(Role.PROGRAMME_MANAGER)
 def confirm(request, pk: int):
+    """The second programme manager's check: each decision with what it rests on, confirmed one at a time or all
+    at once as shown, or sent back with a reason (`send_back`)."""
     round_ = get_object_or_404(Round, pk=pk)
     waiting = list(selectors.decisions_awaiting_confirmation(round_))
     refusals = decision_confirm_refusals(request.user, waiting)
@@ -148,16 +152,19 @@ def confirm(request, pk: int):
     theirs = [decision for decision in waiting if refusals[decision.pk] is None]
     # Someone else's decision that this manager may not confirm either says why, rather than vanishing.
     held_back = [(decision, refusals[decision.pk]) for decision in waiting if refusals[decision.pk] and decision not in mine]
+    # Ranked once for all of them: the page shows each one's place, and each confirmation checks its application
+    # is still fully scored.
+    _, ranked = ranking_for(round_)
     if request.method == "POST":
         # Only what the page showed is confirmed, as it was shown: a decision proposed or changed since waits.
         shown = decisions_shown(request.POST.getlist("shown"))
-        # Ranked once for all of them: each confirmation checks its application is still fully scored.
-        _, ranked = ranking_for(round_)
         confirmed, problems = 0, []
         for decision in theirs:
             if decision.pk not in shown:
-                problems.append(f"The decision on {decision.application.reference} was proposed after you opened the "
-                                "page: check it below before you confirm it.")
+                # Confirming all of them, the manager is told of one they did not see; one row's button is for it alone.
+                if "all" in request.POST:
+                    problems.append(f"The decision on {decision.application.reference} was proposed after you "
+                                    "opened the page: check it below before you confirm it.")
                 continue
             try:
                 decision_confirm(decision=decision, acting_user=request.user, proposed_at=shown[decision.pk],
@@ -168,12 +175,57 @@ def confirm(request, pk: int):
         for problem in problems:
             messages.error(request, problem)
         if confirmed:
-            noun = "decision" if confirmed == 1 else "decisions"
-            messages.success(request, f"{confirmed} {noun} confirmed. You can now issue the letters.")
+            messages.success(request, f"{count_of(confirmed, 'decision')} confirmed. You can now issue the letters.")
         elif not problems:
-            messages.info(request, "There was nothing left to confirm: the decisions on the page were confirmed before.")
+            messages.info(request, "There was nothing left to confirm: the decisions on the page were confirmed or "
+                                   "sent back before.")
         return redirect("grants:confirm", pk=round_.pk)
-    return render(request, "grants/confirm.html", {"round": round_, "mine": mine, "theirs": theirs, "held_back": held_back})
+    entries = {entry.application_id: entry for entry in ranked}
+    rows = [
+        {"decision": decision, "entry": entries.get(decision.application_id),
+         "moderation": moderation_state(entries[decision.application_id].criteria, round_.moderation_threshold)
+         if decision.application_id in entries else "Not scored"}
+        for decision in theirs
+    ]
+    return render(request, "grants/confirm.html", {
+        "round": round_, "rows": rows, "theirs": theirs, "mine": mine, "held_back": held_back,
+    })
+
+
+def count_of(number: int, noun: str) -> str:
+    """1 decision, 2 decisions."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def send_back(request, pk: int):
+    decision = get_object_or_404(selectors.decisions_with_people(), pk=pk)
+    confirm_url = reverse("grants:confirm", kwargs={"pk": decision.application.round_id})
+    if decision.status != Decision.Status.PROPOSED:
+        messages.info(request, f"The decision on {decision.application.reference} is not waiting to be checked: it "
+                               f"is {decision.get_status_display().lower()}.")
+        return redirect(confirm_url)
+    if refusal := decision_confirm_refusals(request.user, [decision])[decision.pk]:
+        messages.error(request, refusal)
+        return redirect(confirm_url)
+    form = SendBackForm(request.POST or None, initial={"shown": f"{decision.pk}@{decision.decided_at.isoformat()}"})
+    if request.method == "POST" and form.is_valid():
+        shown = decisions_shown([form.cleaned_data["shown"]])
+        try:
+            if decision.pk not in shown:
+                raise GrantError(f"The decision on {decision.application.reference} was changed after you opened "
+                                 "the page: check it again.")
+            decision_send_back(decision=decision, reason=form.cleaned_data["reason"], acting_user=request.user,
+                               proposed_at=shown[decision.pk])
+        except GrantError as error:
+            form.add_error(None, str(error))
+            # The page now shows the decision as it is: sending that back is what the next press asks for.
+            form.data["shown"] = f"{decision.pk}@{decision.decided_at.isoformat()}"
+        else:
+            messages.success(request, f"The decision on {decision.application.reference} was sent back to "
+                                      f"{decision.decided_by.full_name} with your reason.")
+            return redirect(confirm_url)
+    return render(request, "grants/send_back.html", {"decision": decision, "form": form, "confirm_url": confirm_url})
 
 
 def decisions_shown(values: list[str]) -> dict[int, datetime]:

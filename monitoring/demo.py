@@ -14,7 +14,7 @@ from accounts.models import User
 from applications.demo import sections_complete
 from applications.models import Application, Borough, BudgetLine, EligibilityCheck, Organisation, Round
 from applications.services import round_add_standard_indicators
-from grants.models import Award
+from grants.models import Award, Decision
 from grants.services import award_accept, letter_issue
 from monitoring.services import return_review, return_save, return_submit, returns_mark_due
 
@@ -72,6 +72,13 @@ def _grant_under_way(round_, manager, applicant, position, name, boroughs, refer
     application.refresh_from_db()
     indicators = {indicator.code: indicator for indicator in round_.indicators.all()}
     line = application.budget_lines.get()
+    # Four eyes last year too: Erin proposed each grant and Hana, the second programme manager, confirmed it.
+    Decision.objects.create(
+        application=application, outcome=Decision.Outcome.FUND, amount=Decimal(amount),
+        proposed_outcome=Decision.Outcome.FUND, proposed_amount=Decimal(amount), decided_by=manager,
+        reason="Ranked within the ringfence by the panel.", status=Decision.Status.CONFIRMED,
+        confirmed_by=User.objects.get(email="second.manager@example.org"), confirmed_at=timezone.now(),
+    )
     award = Award.objects.create(application=application, round=round_, amount=Decimal(amount),
                                  offered_at=timezone.now())
     # The offer letter is issued through the service, as for any grant: it sets the deadline, and only then can the

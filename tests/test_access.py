@@ -19,7 +19,7 @@ from applications.audit import AuditAction
 from assessment.models import Allocation, ConflictDeclaration, ScoresImport
 from core.models import Export
 from core.services import audit_record
-from grants.models import Letter, LetterBatch, Tranche
+from grants.models import Decision, Letter, LetterBatch, Tranche
 from monitoring.models import FiguresImport, Return
 from tests.factories import (
     AdjustmentRequestFactory,
@@ -176,6 +176,7 @@ ACCESS: dict[str, Rule] = {
     "grants:decisions": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "grants:decide": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
     "grants:confirm": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "grants:send_back": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.decision.pk}),
     "grants:letters_for_round": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "grants:letter_batch": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.batch.pk}),
     "grants:letter_batch_retry": Rule(
@@ -283,6 +284,10 @@ def world(db):
     allocation = Allocation.objects.create(application=eligible, assessor=staff[Role.ASSESSOR])
     ConflictDeclaration.objects.create(application=eligible, assessor=staff[Role.ASSESSOR], has_conflict=False)
     award = AwardFactory(application__round=RoundFactory(), application__organisation=organisation)
+    # Proposed by another programme manager, appointed with the rest: the one visiting may check it.
+    proposer = user_role_change(user=UserFactory(), role=Role.PROGRAMME_MANAGER, acting_user=None, reason="Appointed")
+    decision = Decision.objects.create(application=eligible, outcome="not_fund", proposed_outcome="not_fund",
+                                       decided_by=proposer)
     return SimpleNamespace(
         users={
             "anonymous": None,
@@ -300,6 +305,7 @@ def world(db):
         adjustment=AdjustmentRequestFactory(application=application),
         invitation=InvitationFactory(organisation=organisation),
         eligible=eligible,
+        decision=decision,
         allocation=allocation,
         scores_import=ScoresImport.objects.create(assessor=staff[Role.ASSESSOR],
                                                   spreadsheet=ContentFile(b"", name="my-scores.csv")),

@@ -44,6 +44,7 @@ from grants.services import (
     awards_lapse,
     decision_confirm,
     decision_record,
+    decision_send_back,
     decisions_accept_proposals,
 )
 from monitoring.models import Return
@@ -62,7 +63,7 @@ from tests.grants.test_payments import signed, transfer_event
 
 pytestmark = pytest.mark.django_db
 
-MACHINES = [Round, Application, AdjustmentRequest, Assessment, Award, Tranche, Return]
+MACHINES = [Round, Application, AdjustmentRequest, Assessment, Decision, Award, Tranche, Return]
 
 
 class Seen:
@@ -158,7 +159,13 @@ def test_every_status_of_every_machine_is_reached_from_its_first_through_the_ser
     look_after(seen, assessment_save(allocation=revised, scores={}, acting_user=revised.assessor, submit=True))
 
     # The ringfence of £10,000 funds the first two, £5,000 each; the third is not funded.
-    decisions_accept_proposals(round_=round_, acting_user=programme_manager)
+    look_after(seen, decisions_accept_proposals(round_=round_, acting_user=programme_manager))
+    # The second manager sends one back; its proposer proposes it again, as it was, with the reason asked for.
+    sent_back = Decision.objects.get(application=third)
+    look_after(seen, decision_send_back(decision=sent_back, reason="Say why it is not funded",
+                                        acting_user=second_manager, proposed_at=sent_back.decided_at))
+    look_after(seen, decision_record(application=third, outcome=sent_back.outcome, amount=sent_back.amount,
+                                     reason="The ringfence has no room for it", acting_user=programme_manager))
     for decision in Decision.objects.all():
         look_after(seen, decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at))
     move_round(Round.Status.DECIDED)

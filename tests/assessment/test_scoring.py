@@ -3,7 +3,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.scoring import CriterionScores, Ranked, rank, weighted_total
+from assessment.scoring import CriterionScores, Ranked, moderation_state, rank, weighted_total
 
 SCALE = 5
 
@@ -95,3 +95,12 @@ def test_ties_are_broken_by_the_rounds_rule():
     ]
     assert [e.application_id for e in rank(heavy, tie_break="heaviest_criterion", heaviest_criterion_id=7,
                                            budget=Decimal(1))] == [2, 1]
+
+
+def test_moderation_state_says_needed_settled_or_not_needed_in_words():
+    apart = CriterionScores(criterion_id=1, weight=Decimal(50), total=6, count=2, lowest=1, highest=5)
+    settled = CriterionScores(criterion_id=1, weight=Decimal(50), total=6, count=2, lowest=1, highest=5, moderated=4)
+    close = CriterionScores(criterion_id=2, weight=Decimal(50), total=7, count=2, lowest=3, highest=4)
+    assert moderation_state([apart, close], threshold=3) == "Needs moderation"
+    assert moderation_state([settled, close], threshold=3) == "Moderated"
+    assert moderation_state([close], threshold=3) == "No moderation needed"

@@ -143,6 +143,19 @@ def test_the_ranking_says_a_flag_holds_back_the_decision(client_for, programme_m
         "Needs moderation: Criterion 1, Criterion 2")
 
 
+def test_the_ranking_says_how_many_scores_are_still_missing_for_each_application(
+    client_for, programme_manager, round_, panel
+):
+    half = ApplicationFactory(round=round_, status="eligible", reference="R-5")
+    ApplicationFactory(round=round_, status="eligible", reference="R-6")
+    score_all(half, panel[:1], [4])
+    response = client_for(programme_manager).get(reverse("assessment:ranking", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in response.content.decode().split("<tr")[2:]}
+    assert "1 of 2 scores in" in rows["R-5"] and "0 of 2 scores in" in rows["R-6"]
+    assert all("Cannot be decided until this is resolved:" in row for row in rows.values())
+
+
 def test_moderation_settles_a_flag_and_keeps_the_originals(client_for, programme_manager, round_, panel):
     application = ApplicationFactory(round=round_, status="eligible")
     score_all(application, panel, [1, 5])

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from accounts.models import Role
 from applications.models import Round
 from applications.services import round_status_change
-from grants.models import Award, Tranche
+from grants.services import decisions_accept_proposals
+from grants.models import Award, Decision, Tranche
 from tests.browser.conftest import sign_in
 from tests.factories import TEST_PASSWORD, RoundFactory, UserFactory, described_criteria
 from tests.grants.conftest import scored
@@ -56,7 +57,7 @@ def test_decide_confirm_issue_accept_pay_and_read_the_ledger(page, run_worker):
     page.axe.check()
     page.goto(reverse("grants:confirm", kwargs={"pk": round_.pk}))
     page.axe.check("confirm")
-    page.get_by_role("button", name="Confirm these 2 decisions").click()
+    page.get_by_role("button", name="Confirm all 2 decisions shown").click()
     page.wait_for_load_state("load")
     page.axe.check("after confirming")
     sign_out(page)
@@ -181,3 +182,53 @@ def test_a_letter_that_could_not_be_made_says_why_and_is_made_on_a_second_try(pa
     run_worker()
     page.get_by_text("Finished: 1 of 1 letter issued.").wait_for()
     assert LetterBatch.objects.count() == 1
+
+
+def test_a_second_manager_sends_one_decision_back_and_confirms_another(page):
+    round_ = RoundFactory(name="Hate Crime Support 2027", budget="10000.00", maximum_award="10000.00")
+    round_.refresh_from_db()
+    described_criteria(round_)
+    assessors = [UserFactory(role=Role.ASSESSOR) for _ in range(2)]
+    round_.assessors.add(*assessors)
+    first = scored(round_, assessors, reference="DHC27-0001", amount="6000.00", score=5)
+    second = scored(round_, assessors, reference="DHC27-0002", amount="3000.00", score=4)
+    proposer, checker = (UserFactory(role=Role.PROGRAMME_MANAGER) for _ in range(2))
+    round_ = round_status_change(round_=round_, status=Round.Status.CLOSED, acting_user=proposer, reason="Scored")
+    assert decisions_accept_proposals(round_=round_, acting_user=proposer).recorded == 2
+
+    sign_in(page, checker.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("grants:confirm", kwargs={"pk": round_.pk}))
+    page.axe.check("confirm, two decisions")
+    card = page.locator(".govuk-summary-card", has_text="DHC27-0002")
+    assert "No moderation needed" in card.inner_text() and "No reason given" in card.inner_text()
+    card.get_by_role("link", name="Send back the decision on DHC27-0002").click()
+    page.wait_for_load_state("load")
+    page.axe.check("send back")
+    page.get_by_role("button", name="Send back").click()
+    page.wait_for_load_state("load")
+    page.axe.check("send back without a reason")
+    # The error summary's link takes the keyboard to the reason box.
+    page.locator(".govuk-error-summary").get_by_role("link", name="Say why you are sending the decision back").click()
+    assert page.evaluate("document.activeElement.id") == "id_reason"
+    page.keyboard.type("Check the venue costs: they are counted twice.")
+    page.get_by_role("button", name="Send back").click()
+    page.wait_for_load_state("load")
+    page.axe.check("confirm, one decision left")
+    assert "The decision on DHC27-0002 was sent back" in page.content()
+    page.get_by_role("button", name="Confirm the decision on DHC27-0001").click()
+    page.wait_for_load_state("load")
+    page.axe.check("confirm, none left")
+    assert "1 decision confirmed" in page.content()
+    assert Award.objects.get().application == first
+    assert Decision.objects.get(application=second).status == Decision.Status.SENT_BACK
+    sign_out(page)
+
+    sign_in(page, proposer.email, TEST_PASSWORD)
+    page.goto(reverse("grants:decisions", kwargs={"pk": round_.pk}))
+    page.axe.check("decisions with one sent back")
+    assert "Check the venue costs: they are counted twice." in page.content()
+    page.get_by_role("link", name="Change the decision on DHC27-0002").click()
+    page.wait_for_load_state("load")
+    page.axe.check("revising a decision sent back")
+    assert "sent this decision back" in page.content()

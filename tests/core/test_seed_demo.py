@@ -108,3 +108,13 @@ def test_the_demo_has_a_second_programme_manager_to_confirm_the_first_ones_decis
     call_command("seed_demo", stdout=StringIO())
     managers = User.objects.filter(role=Role.PROGRAMME_MANAGER)
     assert set(managers.values_list("email", flat=True)) == {"manager@example.org", "second.manager@example.org"}
+
+
+def test_last_year_s_grants_were_each_proposed_by_one_manager_and_confirmed_by_another():
+    from grants.models import Award, Decision
+
+    seed()
+    decisions = Decision.objects.select_related("decided_by", "confirmed_by")
+    assert decisions.count() == Award.objects.count() > 0
+    assert {(d.status, d.decided_by.email, d.confirmed_by.email) for d in decisions} == {
+        (Decision.Status.CONFIRMED, "manager@example.org", "second.manager@example.org")}

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from grants.models import Tranche
+from grants.models import Decision, Tranche
 
 BEFORE = [("grants", "0002_tranche_paid_one_way_only")]
 AFTER = [("grants", "0003_lifecycle_without_unreached_statuses")]
@@ -116,5 +116,37 @@ def test_open_offers_take_their_deadline_from_their_letter_and_applicants_see_th
         assert dict(Application.objects.values_list("reference", "decision_sent")) == {
             "OLD-0001": "awarded", "OLD-0002": "", "OLD-0003": "not_funded",
         }
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decisions_made_before_sending_back_existed_keep_whether_they_were_confirmed():
+    before, after = [("grants", "0005_deadline_from_the_letter")], [("grants", "0006_decision_sent_back")]
+    old = migrate(before).loader.project_state(before).apps
+    user_model = old.get_model("accounts", "User")
+    proposer = user_model.objects.create(email="proposer@example.org", full_name="Proposer")
+    checker = user_model.objects.create(email="checker@example.org", full_name="Checker")
+    confirmed_award = old_award(old, "offered")
+    organisation = old.get_model("applications", "Organisation").objects.create(name="Another old group")
+    check = old.get_model("applications", "EligibilityCheck").objects.create(
+        round=confirmed_award.round, organisation=organisation, answers={}, failures=[]
+    )
+    waiting_application = old.get_model("applications", "Application").objects.create(
+        round=confirmed_award.round, organisation=organisation, eligibility_check=check, status="scored",
+        reference="OLD-0002",
+    )
+    decisions = old.get_model("grants", "Decision").objects
+    confirmed = decisions.create(
+        application=confirmed_award.application, outcome="fund", amount=Decimal("5000.00"), proposed_outcome="fund",
+        proposed_amount=Decimal("5000.00"), decided_by=proposer, confirmed_by=checker, confirmed_at=timezone.now(),
+    )
+    waiting = decisions.create(application=waiting_application, outcome="not_fund", proposed_outcome="not_fund",
+                               decided_by=proposer)
+    try:
+        migrate(after)
+        assert Decision.objects.get(pk=confirmed.pk).status == Decision.Status.CONFIRMED
+        migrated = Decision.objects.get(pk=waiting.pk)
+        assert (migrated.status, migrated.sent_back_reason, migrated.reason) == (Decision.Status.PROPOSED, "", "")
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -1,9 +1,13 @@
-"""Who may answer an offer: the organisation's owners, while the offer is open and once its letter exists."""
+"""Who may answer an offer (the organisation's owners, while the offer is open and once its letter exists), and who
+may check a proposed decision."""
+
+from decimal import Decimal
 
 import pytest
 
 from grants.models import Award
 from grants.permissions import OFFER_LETTER_PENDING, can_respond_to_offer, offer_closed_reason
+from grants.services import decision_record
 from tests.factories import AwardFactory, MembershipFactory, letter_issued
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +43,12 @@ def test_an_answered_offer_says_it_is_no_longer_open():
     award = AwardFactory(status=Award.Status.DECLINED)
     assert offer_closed_reason(award) == "This offer is no longer open: the grant is declined."
     assert not can_respond_to_offer(owner_of(award), award)
+def test_a_decision_is_checked_by_a_programme_manager_other_than_its_proposer(
+    scored_round, programme_manager, second_manager, finance_officer
+):
+    _, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                               acting_user=programme_manager)
+    assert second_manager.has_perm("grants.check_decision", decision)
+    assert not programme_manager.has_perm("grants.check_decision", decision)
+    assert not finance_officer.has_perm("grants.check_decision", decision)

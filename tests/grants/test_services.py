@@ -33,6 +33,7 @@ from grants.services import (
     decision_confirm,
     decision_proposals,
     decision_record,
+    decision_send_back,
     decisions_accept_proposals,
     letter_issue,
     round_decision_blocker,
@@ -177,7 +178,7 @@ def test_an_offer_over_the_ringfence_is_refused(programme_manager):
     round_status_change(round_=round_, status=Round.Status.CLOSED, acting_user=programme_manager, reason="Closed")
     award_offer(application=ApplicationFactory(round=round_, status="scored"), amount=Decimal("4000"),
                 acting_user=programme_manager)
-    with pytest.raises(RingfenceExceeded, match="only 1000.00 is left"):
+    with pytest.raises(RingfenceExceeded, match="Offering £1,000.01 to .* only £1,000 is left"):
         award_offer(application=ApplicationFactory(round=round_, status="scored"), amount=Decimal("1000.01"),
                     acting_user=programme_manager)
 
@@ -504,3 +505,124 @@ def test_the_letter_tells_the_applicant_the_decision_and_a_later_offer_waits_for
     letter_issued(application)
     application.refresh_from_db()
     assert application.decision_sent == Application.Status.AWARDED
+
+
+def test_a_decision_sent_back_returns_to_the_proposer_with_the_reason_and_an_audit_row(
+    scored_round, programme_manager, second_manager
+):
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="Top of the ranking",
+                               acting_user=programme_manager)
+    proposed_at = decision.decided_at
+    sent_back = decision_send_back(decision=decision, reason="  The budget double-counts the venue.  ",
+                                   acting_user=second_manager, proposed_at=proposed_at)
+    sent_back.refresh_from_db()
+    assert sent_back.status == Decision.Status.SENT_BACK
+    assert (sent_back.sent_back_by, sent_back.sent_back_reason) == (second_manager, "The budget double-counts the venue.")
+    assert sent_back.decided_at == proposed_at  # still when it was proposed, not when it was sent back
+    event = AuditEvent.objects.get(action=AuditAction.DECISION_SENT_BACK)
+    assert (event.actor, event.target, event.from_state, event.to_state, event.reason) == (
+        second_manager, first, "proposed", "sent_back", "The budget double-counts the venue.")
+    assert not Award.objects.exists()
+    first.refresh_from_db()
+    assert first.status == Application.Status.SCORED
+
+
+def test_the_proposer_cannot_send_back_their_own_decision(scored_round, programme_manager):
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                               acting_user=programme_manager)
+    with pytest.raises(GrantError, match="Another programme manager must check your decision."):
+        decision_send_back(decision=decision, reason="Second thoughts", acting_user=programme_manager,
+                           proposed_at=decision.decided_at)
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.PROPOSED
+    assert not AuditEvent.objects.filter(action=AuditAction.DECISION_SENT_BACK).exists()
+
+
+def test_a_manager_appointed_after_the_proposal_cannot_send_it_back(scored_round, programme_manager, superuser):
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                               acting_user=programme_manager)
+    newcomer = user_role_change(user=UserFactory(), role=Role.PROGRAMME_MANAGER, acting_user=superuser,
+                                reason="Appointed")
+    with pytest.raises(GrantError, match="Only someone who was a programme manager before this decision"):
+        decision_send_back(decision=decision, reason="Not convinced", acting_user=newcomer,
+                           proposed_at=decision.decided_at)
+
+
+def test_sending_back_needs_a_reason(scored_round, programme_manager, second_manager):
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                               acting_user=programme_manager)
+    with pytest.raises(GrantError, match="Say why you are sending the decision back."):
+        decision_send_back(decision=decision, reason="   ", acting_user=second_manager, proposed_at=decision.decided_at)
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.PROPOSED
+
+
+def test_a_decision_sent_back_is_not_confirmed_until_it_is_proposed_again(
+    scored_round, programme_manager, second_manager
+):
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                               acting_user=programme_manager)
+    decision_send_back(decision=decision, reason="Offer less: the venue is paid for", acting_user=second_manager,
+                       proposed_at=decision.decided_at)
+    with pytest.raises(GrantError, match="The decision on D-0001 was sent back after you opened the page."):
+        decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
+    assert not Award.objects.exists()
+    # The ranking's own proposals leave it for its proposer to revise.
+    assert decisions_accept_proposals(round_=round_, acting_user=programme_manager).recorded == 2
+    assert Decision.objects.get(pk=decision.pk).status == Decision.Status.SENT_BACK
+
+    revised = decision_record(application=first, outcome="fund", amount=Decimal("5000.00"),
+                              reason="The venue is paid for by the council", acting_user=programme_manager)
+    assert (revised.pk, revised.status) == (decision.pk, Decision.Status.PROPOSED)
+    assert revised.sent_back_reason == "Offer less: the venue is paid for"  # kept for the next checker to read
+    decision_confirm(decision=revised, acting_user=second_manager, proposed_at=revised.decided_at)
+    assert Decision.objects.get(pk=decision.pk).status == Decision.Status.CONFIRMED
+    assert Award.objects.get(application=first).amount == Decimal("5000.00")
+
+
+def test_a_decision_changed_since_it_was_shown_is_not_sent_back(scored_round, programme_manager, second_manager):
+    round_, (first, _, _) = scored_round
+    shown = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                            acting_user=programme_manager)
+    proposed_at = shown.decided_at
+    decision_record(application=first, outcome="fund", amount=Decimal("4000.00"), reason="Less is enough",
+                    acting_user=programme_manager)
+    with pytest.raises(GrantError, match="The decision on D-0001 was changed after you opened the page"):
+        decision_send_back(decision=shown, reason="Too much", acting_user=second_manager, proposed_at=proposed_at)
+    assert Decision.objects.get(pk=shown.pk).status == Decision.Status.PROPOSED
+
+
+def test_a_confirmed_decision_cannot_be_sent_back(scored_round, programme_manager, second_manager):
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                               acting_user=programme_manager)
+    decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
+    with pytest.raises(GrantError, match="The decision on D-0001 was confirmed after you opened the page."):
+        decision_send_back(decision=decision, reason="Too late", acting_user=second_manager,
+                           proposed_at=decision.decided_at)
+    assert Decision.objects.get(pk=decision.pk).status == Decision.Status.CONFIRMED
+
+
+def test_the_database_keeps_a_sent_back_decision_s_reason_and_a_confirmed_one_s_moment(
+    scored_round, programme_manager
+):
+    from django.db import IntegrityError, transaction
+
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                               acting_user=programme_manager)
+    for fields in ({"status": "sent_back", "sent_back_at": timezone.now()}, {"status": "confirmed"}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Decision.objects.filter(pk=decision.pk).update(**fields)
+
+
+def test_an_offer_over_the_amount_asked_for_is_refused_in_pounds(scored_round, programme_manager):
+    round_, (first, _, _) = scored_round
+    with pytest.raises(GrantError, match="You cannot offer more than the £6,000 asked for."):
+        decision_record(application=first, outcome="fund", amount=Decimal("6500.00"), reason="More",
+                        acting_user=programme_manager)

@@ -42,7 +42,7 @@ def awarded(round_=None, count=3):
         round_ = award.round
         Decision.objects.create(application=award.application, outcome="fund", amount=award.amount,
                                 proposed_outcome="fund", proposed_amount=award.amount, decided_by=manager,
-                                confirmed_by=checker, confirmed_at=timezone.now())
+                                confirmed_by=checker, confirmed_at=timezone.now(), status="confirmed")
         awards.append(award)
     return round_, checker, awards
 
@@ -310,7 +310,7 @@ def test_money_offered_after_a_not_funded_letter_gets_its_own_offer_letter(run_w
     application = ApplicationFactory(round=round_, status="not_funded", reference="NF-0001")
     decision = Decision.objects.create(application=application, outcome="not_fund", proposed_outcome="not_fund",
                                        decided_by=UserFactory(role=Role.PROGRAMME_MANAGER), confirmed_by=manager,
-                                       confirmed_at=timezone.now())
+                                       confirmed_at=timezone.now(), status="confirmed")
     letter_issued(application)
     # An offer is declined and its money goes to this application: decided again, confirmed, offered.
     application.status = "awarded"

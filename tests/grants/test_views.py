@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from applications.models import Round
 from applications.services import round_status_change
@@ -29,8 +30,8 @@ LONDON = ZoneInfo("Europe/London")
 def confirm_as_shown(client, round_):
     """Presses 'Confirm' on the confirmation page as it is now, as the second programme manager would."""
     url = reverse("grants:confirm", kwargs={"pk": round_.pk})
-    return client.post(url, {"shown": re.findall(r'name="shown" value="([^"]+)"', client.get(url).content.decode())},
-                       follow=True)
+    shown = re.findall(r'name="shown" value="([^"]+)"', client.get(url).content.decode())
+    return client.post(url, {"shown": shown, "all": "1"}, follow=True)
 
 
 def test_decide_confirm_issue_and_accept_through_the_pages(
@@ -316,7 +317,7 @@ def test_the_confirm_page_says_why_a_newly_appointed_manager_cannot_confirm_and_
     page = client.get(url).content.decode()
     assert "There are no decisions for you to confirm" in page
     assert "Decisions you cannot confirm" in page and "D-0001" in page
-    assert "Only someone who was a programme manager before this decision was proposed can confirm it." in page
+    assert "Only someone who was a programme manager before this decision was proposed can check it." in page
     client.post(url)
     assert not Award.objects.exists()
 
@@ -336,16 +337,25 @@ def test_the_letters_page_offers_the_grant_to_its_organisation_and_corrections_t
     assert correct in manager_page and reverse("grants:award", kwargs={"pk": award.pk}) not in manager_page
 
 
-def test_the_confirm_page_reads_everyone_s_roles_in_one_query_however_many_decisions_wait(
+def test_the_confirm_page_makes_as_many_queries_for_8_decisions_as_for_3(
     client_for, scored_round, programme_manager, second_manager, django_assert_max_num_queries
 ):
     round_, _ = scored_round
     client_for(programme_manager).post(reverse("grants:decisions", kwargs={"pk": round_.pk}))
-    checker = client_for(second_manager)
-    with django_assert_max_num_queries(9):
-        response = checker.get(reverse("grants:confirm", kwargs={"pk": round_.pk}))
+    checker, url = client_for(second_manager), reverse("grants:confirm", kwargs={"pk": round_.pk})
+    with CaptureQueriesContext(connection) as three:
+        response = checker.get(url)
     assert response.status_code == 200
-    assert "Confirm these 3 decisions" in response.content.decode()
+    three = len(three.captured_queries)  # counted now: the query log is cleared when the next request starts
+    assert "Confirm all 3 decisions shown" in response.content.decode()
+    more_scored(round_, 5, start=4)
+    client_for(programme_manager).post(reverse("grants:decisions", kwargs={"pk": round_.pk}))
+    # Roles, ranking, scores and people are each read once for the whole page, not once a decision.
+    with django_assert_max_num_queries(three):
+        response = checker.get(url)
+    assert response.status_code == 200
+    assert "Confirm all 8 decisions shown" in response.content.decode()
+    assert response.content.decode().count("Rank in the round") == 8
 
 
 def test_confirming_confirms_only_the_decisions_shown_as_they_were_shown(
@@ -367,8 +377,9 @@ def test_confirming_confirms_only_the_decisions_shown_as_they_were_shown(
     page = checker.post(url, {"shown": shown}, follow=True).content.decode()
     assert not Award.objects.exists()
     assert f"The decision on {first.reference} was changed after you opened the page" in page
-    assert f"The decision on {second.reference} was proposed after you opened the page" in page
-    assert "Confirm these 2 decisions" in page and "£4,000" in page
+    # That row's button was for that decision alone: the one proposed since is simply shown, to be checked.
+    assert "proposed after you opened the page" not in page
+    assert "Confirm all 2 decisions shown" in page and "£4,000" in page
     confirm_as_shown(checker, round_)
     assert sorted(Award.objects.values_list("amount", flat=True)) == sorted([Decimal("4000"), second.amount_requested])
 
@@ -614,3 +625,161 @@ def test_a_stale_letters_page_makes_no_empty_batch(client_for, programme_manager
         response.content.decode()
     )
     assert not LetterBatch.objects.exists()
+
+
+def test_the_confirm_page_shows_what_each_decision_rests_on(client_for, scored_round, programme_manager, second_manager):
+    from assessment.services import moderation_record
+
+    round_, (first, second, _) = scored_round
+    apart = scored(round_, list(round_.assessors.all()), reference="D-0004", amount="1000.00", score=(1, 5))
+    for criterion in round_.criteria.all():
+        moderation_record(application=apart, criterion=criterion, score=4, reason="Agreed at panel",
+                          acting_user=programme_manager)
+    decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                    acting_user=programme_manager)
+    decision_record(application=apart, outcome="fund", amount=Decimal("1000.00"), reason="Strong after moderation",
+                    acting_user=programme_manager)
+    response = client_for(second_manager).get(reverse("grants:confirm", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    cards = page.split('class="govuk-summary-card"')[1:]
+    assert len(cards) == 2
+    top, moderated = cards
+    assert reverse("applications:manage_application", kwargs={"pk": first.pk}) in top
+    assert escape(first.organisation.name) in top
+    text = " ".join(re.sub(r"<[^>]+>", " ", top).split())
+    assert "Rank in the round 1 " in text and "Weighted score 100.0% " in text
+    assert "Moderation No moderation needed" in text and "Decision Fund £6,000 " in text
+    assert f"Proposed by {programme_manager.full_name}, " in text and "Their reason No reason given" in text
+    text = " ".join(re.sub(r"<[^>]+>", " ", moderated).split())
+    assert "Moderation Moderated" in text and "Rank in the round 2 " in text and "Weighted score 80.0% " in text
+    assert "Their reason Strong after moderation" in text
+    assert "2 decisions are waiting for you to check." in page
+
+
+def test_a_decision_confirmed_from_its_own_row_leaves_the_others_waiting(
+    client_for, scored_round, programme_manager, second_manager
+):
+    round_, (first, second, third) = scored_round
+    decisions_accept_proposals(round_=round_, acting_user=programme_manager)
+    checker, url = client_for(second_manager), reverse("grants:confirm", kwargs={"pk": round_.pk})
+    page = checker.get(url).content.decode()
+    row = f"{third.decision.pk}@{third.decision.decided_at.isoformat()}"
+    assert f'name="shown" value="{row}"' in page
+    after = checker.post(url, {"shown": [row]}, follow=True).content.decode()
+    assert "1 decision confirmed. You can now issue the letters." in after
+    assert list(Award.objects.values_list("application", flat=True)) == [third.pk]
+    assert "proposed after you opened the page" not in after
+    assert "Confirm all 2 decisions shown" in after and "2 decisions are waiting for you to check." in after
+
+
+def test_confirming_all_shown_names_a_decision_proposed_since(client_for, scored_round, programme_manager,
+                                                              second_manager):
+    round_, (first, second, third) = scored_round
+    decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                    acting_user=programme_manager)
+    decision_record(application=third, outcome="fund", amount=Decimal("3000.00"), reason="",
+                    acting_user=programme_manager)
+    checker, url = client_for(second_manager), reverse("grants:confirm", kwargs={"pk": round_.pk})
+    shown = re.findall(r'name="shown" value="([^"]+)"', checker.get(url).content.decode())
+    decision_record(application=second, outcome="not_fund", amount=None, reason="", acting_user=programme_manager)
+    page = checker.post(url, {"shown": shown, "all": "1"}, follow=True).content.decode()
+    assert "2 decisions confirmed." in page
+    assert f"The decision on {second.reference} was proposed after you opened the page" in page
+    assert "1 decision is waiting for you to check." in page and "Confirm all" not in page
+
+
+def test_sending_back_from_the_page_needs_a_reason_and_shows_it_to_the_proposer(
+    client_for, scored_round, programme_manager, second_manager
+):
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                               acting_user=programme_manager)
+    checker = client_for(second_manager)
+    confirm_page = checker.get(reverse("grants:confirm", kwargs={"pk": round_.pk})).content.decode()
+    url = reverse("grants:send_back", kwargs={"pk": decision.pk})
+    assert f'href="{url}"' in confirm_page
+    form = checker.get(url)
+    assert form.status_code == 200
+    assert "Send back the decision on D-0001" in form.content.decode() and "Fund £6,000" in form.content.decode()
+    shown = re.search(r'name="shown" value="([^"]+)"', form.content.decode()).group(1)
+
+    refused = checker.post(url, {"shown": shown, "reason": " "})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "govuk-error-summary" in page and 'href="#id_reason"' in page
+    assert "Say why you are sending the decision back" in page
+    assert Decision.objects.get(pk=decision.pk).status == Decision.Status.PROPOSED
+
+    sent = checker.post(url, {"shown": shown, "reason": "Check the venue costs: they are in twice."}, follow=True)
+    assert "The decision on D-0001 was sent back to" in sent.content.decode()
+    assert "There are no decisions for you to confirm" in sent.content.decode()
+    assert Decision.objects.get(pk=decision.pk).status == Decision.Status.SENT_BACK
+
+    proposer = client_for(programme_manager)
+    decisions = proposer.get(reverse("grants:decisions", kwargs={"pk": round_.pk})).content.decode()
+    assert "Sent back</strong> by Second Manager" in decisions
+    assert "Check the venue costs: they are in twice." in decisions and "Revise it and propose it again" in decisions
+    decide = proposer.get(reverse("grants:decide", kwargs={"pk": first.pk})).content.decode()
+    assert "Second Manager sent this decision back on" in decide
+    proposer.post(reverse("grants:decide", kwargs={"pk": first.pk}),
+                  {"outcome": "fund", "amount": "5000", "reason": "Venue counted once"})
+    again = checker.get(reverse("grants:confirm", kwargs={"pk": round_.pk})).content.decode()
+    assert "Fund £5,000" in again and "Sent back before" in again and "Venue counted once" in again
+
+
+def test_a_send_back_page_left_open_while_the_decision_changed_sends_nothing_back(
+    client_for, scored_round, programme_manager, second_manager
+):
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                               acting_user=programme_manager)
+    checker, url = client_for(second_manager), reverse("grants:send_back", kwargs={"pk": decision.pk})
+    shown = re.search(r'name="shown" value="([^"]+)"', checker.get(url).content.decode()).group(1)
+    decision_record(application=first, outcome="fund", amount=Decimal("4000.00"), reason="Asked for less",
+                    acting_user=programme_manager)
+    stale = checker.post(url, {"shown": shown, "reason": "Too much"})
+    assert stale.status_code == 200
+    page = stale.content.decode()
+    assert "govuk-error-summary" in page and "was changed after you opened the page" in page
+    assert "Fund £4,000" in page
+    assert Decision.objects.get(pk=decision.pk).status == Decision.Status.PROPOSED
+    garbled = checker.post(url, {"shown": "nonsense", "reason": "Too much"})
+    assert garbled.status_code == 200 and "was changed after you opened the page" in garbled.content.decode()
+    fresh = re.search(r'name="shown" value="([^"]+)"', page).group(1)
+    checker.post(url, {"shown": fresh, "reason": "Still too much"})
+    assert Decision.objects.get(pk=decision.pk).status == Decision.Status.SENT_BACK
+
+
+def test_the_proposer_is_turned_away_from_sending_back_their_own_decision(
+    client_for, scored_round, programme_manager, second_manager
+):
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                               acting_user=programme_manager)
+    proposer, url = client_for(programme_manager), reverse("grants:send_back", kwargs={"pk": decision.pk})
+    page = proposer.get(url, follow=True).content.decode()
+    assert "Another programme manager must check your decision." in page
+    proposer.post(url, {"shown": f"{decision.pk}@{decision.decided_at.isoformat()}", "reason": "Mine"})
+    assert Decision.objects.get(pk=decision.pk).status == Decision.Status.PROPOSED
+    assert "Another programme manager must check your decision: D-0001." in page
+
+
+def test_wording_counts_one_decision_as_one(client_for, scored_round, programme_manager, second_manager):
+    round_, (first, second, third) = scored_round
+    decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                    acting_user=programme_manager)
+    decision_record(application=second, outcome="not_fund", amount=None, reason="", acting_user=programme_manager)
+    recorded = client_for(programme_manager).post(reverse("grants:decisions", kwargs={"pk": round_.pk}), follow=True)
+    assert "1 proposed decision recorded. Another programme manager must now confirm it." in recorded.content.decode()
+    page = client_for(programme_manager).get(reverse("grants:confirm", kwargs={"pk": round_.pk})).content.decode()
+    assert "Another programme manager must check your 3 decisions: D-0001, D-0002, D-0003." in page
+    confirmed = confirm_as_shown(client_for(second_manager), round_).content.decode()
+    assert "3 decisions confirmed." in confirmed
+
+
+def test_an_offer_over_the_request_is_refused_in_pounds_on_the_page(client_for, scored_round, programme_manager):
+    round_, (first, _, _) = scored_round
+    response = client_for(programme_manager).post(reverse("grants:decide", kwargs={"pk": first.pk}),
+                                                  {"outcome": "fund", "amount": "6500", "reason": "More"})
+    assert "You cannot offer more than the £6,000 asked for." in response.content.decode()
