@@ -19,7 +19,14 @@ from monitoring.models import Return
 from monitoring.services import return_save, return_submit
 from tests.browser.conftest import sign_in
 from tests.browser.test_awarding import sign_out
-from tests.factories import TEST_PASSWORD, AwardFactory, MembershipFactory, RoundFactory, UserFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    AwardFactory,
+    MembershipFactory,
+    RoundFactory,
+    UserFactory,
+    award_started_months_ago,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +46,7 @@ def grant():
     line = BudgetLine.objects.create(application=award.application, category="staff", description="Caseworker",
                                      amount=Decimal("4000.00"))
     award_accept(award=award, name="Amara", role="Chair", acting_user=grantee)
-    return award, grantee, manager, line
+    return award_started_months_ago(award, 6), grantee, manager, line  # quarters 1 and 2 have ended
 
 
 def fill_return(page, award, figure: str):

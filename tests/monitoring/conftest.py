@@ -1,4 +1,4 @@
-"""An accepted grant of the applicant's organisation, with its quarterly returns scheduled."""
+"""An accepted grant of the applicant's organisation, three months under way, with its quarterly returns scheduled."""
 
 from decimal import Decimal
 
@@ -6,7 +6,7 @@ import pytest
 
 from applications.models import BudgetLine, OutcomeTarget
 from grants.services import award_accept
-from tests.factories import AwardFactory, IndicatorFactory
+from tests.factories import AwardFactory, IndicatorFactory, award_started_months_ago
 
 
 @pytest.fixture
@@ -14,7 +14,8 @@ def award(organisation, programme_manager):
     award = AwardFactory(amount=Decimal("8000.00"), application__organisation=organisation)
     award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
     award.refresh_from_db()
-    return award
+    # Started three months ago: quarter 1 has just ended, so its return can be sent; later ones cannot yet.
+    return award_started_months_ago(award)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from monitoring.services import (
     return_submit,
     returns_mark_due,
 )
-from tests.factories import IndicatorFactory
+from tests.factories import IndicatorFactory, award_started_months_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,7 @@ def test_changes_asked_for_then_resent_then_accepted(award, applicant, programme
 
 
 def test_accepting_the_quarter_2_return_makes_the_second_tranche_due(award, applicant, programme_manager):
+    award_started_months_ago(award)  # six months in: quarter 2 has ended too
     second_tranche = award.tranches.get(number=2)
     assert second_tranche.status == Tranche.Status.SCHEDULED
     for quarter in (1, 2):

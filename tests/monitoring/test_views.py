@@ -6,6 +6,7 @@ from django.urls import reverse
 from grants.models import Tranche
 from monitoring.models import Return
 from monitoring.services import return_review, return_save, return_submit
+from tests.factories import award_started_months_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +154,7 @@ def test_accepting_the_quarter_2_return_makes_the_second_payment_due(
     client_for, programme_manager, applicant, award, supported, caseworker, sent,
 ):
     return_review(monitoring_return=sent, accept=True, comments="", acting_user=programme_manager)
+    award_started_months_ago(award)  # six months in: quarter 2 has ended too
     second = award.returns.get(quarter=2)
     return_save(monitoring_return=second, counts={supported.pk: 20}, spending={caseworker.pk: Decimal("2000")},
                 narrative={}, acting_user=applicant)
