@@ -220,6 +220,8 @@ class Indicator(models.Model):
 
     def clean(self):
         super().clean()
+        if self.pk and self.parts.exclude(unit=self.unit).exists():
+            raise ValidationError({"unit": "Its parts are counted in another unit: change theirs first."})
         if self.part_of_id is None:
             return
         if self.part_of.round_id != self.round_id:

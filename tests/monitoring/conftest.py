@@ -31,3 +31,20 @@ def supported(award):
 def caseworker(award):
     return BudgetLine.objects.create(application=award.application, category="staff", description="Caseworker",
                                      amount=Decimal("4000.00"))
+
+
+@pytest.fixture
+def reports(award):
+    """Hate crime reports made, and the part of them the police took: a return never gives more of the part."""
+    made = IndicatorFactory(round=award.round, code="reports_with_support", name="Hate crime reports made",
+                            has_target=False)
+    taken = IndicatorFactory(round=award.round, code="police_report_taken", name="Reports the police took",
+                             has_target=False, part_of=made)
+    return made, taken
+
+
+@pytest.fixture
+def satisfied(award):
+    """A percentage: never more than 100."""
+    return IndicatorFactory(round=award.round, code="satisfied", name="Victims satisfied with the support",
+                            has_target=False, unit="percentage")
