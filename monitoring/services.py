@@ -232,9 +232,15 @@ def _impossible_with_saved(returns: list[Return], counts: dict[tuple[int, int], 
     for indicator in Indicator.objects.filter(round_id__in={r.award.round_id for r in returns}):
         indicators.setdefault(indicator.round_id, []).append(indicator)
     for monitoring_return in returns:
-        problems = figure_problems(indicators.get(monitoring_return.award.round_id, []), merged[monitoring_return.pk])
+        of_round = indicators.get(monitoring_return.award.round_id, [])
+        wholes = {indicator.pk: indicator.part_of_id for indicator in of_round}
+        problems = [
+            problem for indicator_id, problem in figure_problems(of_round, merged[monitoring_return.pk]).items()
+            # Only figures the sheet gives, or whose whole it gives: older figures are not this sheet's problem.
+            if {(monitoring_return.pk, indicator_id), (monitoring_return.pk, wholes[indicator_id])} & counts.keys()
+        ]
         if problems:
-            return f"in {monitoring_return}, {' '.join(f'{problem}.' for problem in problems.values())}"
+            return f"in {monitoring_return}, {' '.join(f'{problem}.' for problem in problems)}"
     return ""
 
 

@@ -141,7 +141,9 @@ class ReturnFiguresResource(resources.Resource):
         for return_id in sorted(in_sheet):
             for indicator_id, message in figure_problems(self.round_indicators, merged[return_id]).items():
                 row = (self.count_rows.get((return_id, indicator_id))
-                       or self.count_rows.get((return_id, by_pk[indicator_id].part_of_id), 0))
+                       or self.count_rows.get((return_id, by_pk[indicator_id].part_of_id)))
+                if row is None:
+                    continue  # neither figure is in the sheet: it is not this sheet's problem
                 monitoring_return = returns[return_id]
                 problems.append(ImportProblem(
                     row, f"{message} in the quarter {monitoring_return.quarter} return for "

@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from core.models import AuditEvent
 from monitoring.audit import AuditAction
-from monitoring.models import FiguresImport, Return
+from monitoring.models import FiguresImport, IndicatorCount, Return
 from monitoring.services import (
     ReturnError,
     figures_import_run,
@@ -273,3 +273,16 @@ def test_a_sheet_only_saves_drafts_so_a_return_whose_quarter_has_not_ended_stays
     figures_record(counts=resource.counts, spending=resource.spending, acting_user=programme_manager)
     second = award.returns.get(quarter=2)
     assert (second.status, second.submitted_at, second.counts.get().value) == (Return.Status.NOT_DUE, None, 5)
+
+
+def test_figures_saved_before_the_rule_that_the_sheet_does_not_touch_do_not_stop_it(
+    award, supported, reports, programme_manager
+):
+    made, taken = reports
+    first = award.returns.get(quarter=1)
+    IndicatorCount.objects.create(monitoring_return=first, indicator=made, value=3)  # as the earlier version allowed
+    IndicatorCount.objects.create(monitoring_return=first, indicator=taken, value=6)
+    resource, problems = figures_read(sheet([[award.reference, 1, "Disabled victims supported", "9"]]), award.round)
+    assert problems == []
+    assert figures_record(counts=resource.counts, spending=resource.spending, acting_user=programme_manager) == 1
+    assert first.counts.get(indicator=supported).value == 9
