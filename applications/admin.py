@@ -52,9 +52,22 @@ class CriterionInline(admin.TabularInline):
 
 
 class IndicatorInline(admin.TabularInline):
+    """A round's indicators, each with its unit and the indicator it counts part of, if any."""
+
     model = Indicator
     extra = 0
     prepopulated_fields = {"code": ["name"]}
+    fields = ["name", "code", "guidance", "has_target", "unit", "part_of", "position"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.parent_round = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "part_of":
+            # Only the indicators of the same round, and none for a round not saved yet.
+            kwargs["queryset"] = Indicator.objects.filter(round=getattr(self, "parent_round", None))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Round)

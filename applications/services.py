@@ -425,6 +425,14 @@ STANDARD_INDICATORS = [
     ("people_reached", "People reached by awareness sessions", "", True),
     ("volunteers", "Volunteers involved", "", True),
 ]
+# Which standard indicator counts part of which (part: whole): a return never gives more of a part than its whole.
+# Police responses are to the reports made with the grantee's support; a crime reference comes with a report taken.
+STANDARD_PARTS = {
+    "police_report_taken": "reports_with_support",
+    "police_report_declined": "reports_with_support",
+    "police_response_poor": "reports_with_support",
+    "crime_references": "police_report_taken",
+}
 
 
 def round_add_standard_indicators(*, round_: Round, acting_user: User) -> int:
@@ -437,6 +445,11 @@ def round_add_standard_indicators(*, round_: Round, acting_user: User) -> int:
             if code not in existing
         ]
         Indicator.objects.bulk_create(added)
+        by_code = {indicator.code: indicator for indicator in round_.indicators.all()}
+        for indicator in added:
+            whole = by_code.get(STANDARD_PARTS.get(indicator.code))
+            if whole is not None:
+                Indicator.objects.filter(pk=indicator.pk).update(part_of=whole)
         if added:
             audit_record(acting_user=acting_user, action=AuditAction.STANDARD_INDICATORS_ADDED, target=round_,
                          data={"count": len(added)})
@@ -468,9 +481,16 @@ def round_copy(*, source: Round, acting_user: User) -> Round:
         for criterion in source.criteria.all():
             criterion.pk, criterion.round = None, copy
             criterion.save()
+        # Each copied indicator is part of the copy of its whole, never of the source round's indicator.
+        copies, wholes = {}, {}
         for indicator in source.indicators.all():
-            indicator.pk, indicator.round = None, copy
+            source_pk, wholes[indicator.pk] = indicator.pk, indicator.part_of_id
+            indicator.pk, indicator.round, indicator.part_of = None, copy, None
             indicator.save()
+            copies[source_pk] = indicator
+        for source_pk, whole_pk in wholes.items():
+            if whole_pk in copies:
+                Indicator.objects.filter(pk=copies[source_pk].pk).update(part_of=copies[whole_pk])
         audit_record(acting_user=acting_user, action=AuditAction.ROUND_COPIED, target=copy, to_state=copy.status,
                      data={"source": str(source), "source_id": source.pk})
         return copy

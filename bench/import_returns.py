@@ -54,8 +54,15 @@ def seed():
         for award in awards for quarter in range(1, round_.quarters + 1)
     )
     reference = {award.pk: application.reference for award, application in zip(awards, applications)}
+    # Figures that could be true: an indicator that is part of another (police took the report, of the reports
+    # made) is always smaller than its whole, whatever the spread.
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+
+    def depth(indicator) -> int:
+        return 0 if indicator.part_of_id is None else 1 + depth(by_pk[indicator.part_of_id])
+
     figures = [
-        (monitoring_return, indicator, (monitoring_return.pk * 7 + indicator.pk) % 40)
+        (monitoring_return, indicator, (3 - depth(indicator)) * 10 + (monitoring_return.pk * 7 + indicator.pk) % 10)
         for monitoring_return in returns for indicator in indicators
     ][:ROWS]
     rows = [(reference[r.award_id], r.quarter, indicator.name, value) for r, indicator, value in figures]

@@ -7,5 +7,6 @@ from django.db import models
 class AuditAction(models.TextChoices):
     RETURN_DUE = "return.due", "quarter {quarter} ended: return due"
     RETURN_SENT = "return.sent", "sent the quarter {quarter} return"
+    RETURN_EARLY_ALLOWED = "return.early_allowed", "allowed the quarter {quarter} return to be sent before its quarter ends"
     RETURN_REVIEWED = "return.reviewed", "reviewed the quarter {quarter} return"
     FIGURES_IMPORTED = "return.figures_imported", "saved figures from a spreadsheet"

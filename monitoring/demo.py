@@ -1,7 +1,9 @@
 """Last year's round, its grants part-way through, so the returns, review and outcome pages have something to show.
 
 The demo applicant's organisation has a grant whose quarter 2 return waits for review; another group's grant has
-quarters 1 and 2 accepted and its second payment due; a third group's quarter 2 return is late.
+quarters 1 and 2 accepted and its second payment due; a third group's quarter 2 return is late, and its
+quarter 3 return may be sent before the quarter ends. The round's standard indicators say which is part of which
+(police took the report, of the reports made), so the demo figures are ones that could be true.
 """
 
 from datetime import timedelta
@@ -16,7 +18,7 @@ from applications.models import Application, Borough, BudgetLine, EligibilityChe
 from applications.services import round_add_standard_indicators
 from grants.models import Award, Decision
 from grants.services import award_accept, letter_issue
-from monitoring.services import return_review, return_save, return_submit, returns_mark_due
+from monitoring.services import return_allow_early, return_review, return_save, return_submit, returns_mark_due
 
 DEMO_SITE_URL = "http://127.0.0.1:8000"
 DEMO_ROUND_NAME = "Disability Hate Crime Victim Support Small Grants 2026"
@@ -47,6 +49,10 @@ def seed(stdout) -> None:
         for position, grant in enumerate(DEMO_GRANTS):
             _grant_under_way(round_, manager, applicant, position, *grant)
         returns_mark_due()
+        # The Ealing project's caseworker leaves before quarter 3 ends: its return may be sent early.
+        return_allow_early(monitoring_return=Award.objects.get(application__reference="DHC26-0003").returns.get(quarter=3),
+                           reason="Our caseworker leaves before the quarter ends, so we agreed the group reports "
+                                  "on the quarter while she can still give the figures.", acting_user=manager)
     stdout.write(f"Demo grants: {len(DEMO_GRANTS)} from {DEMO_ROUND_NAME}, with quarterly returns to review")
 
 

@@ -8,6 +8,7 @@ from assessment.forms import SpreadsheetUploadForm
 from core.fields import CountField, LongTextField, PoundsField
 from core.forms import GovukFormMixin, embed_in_page_form
 from core.templatetags.govuk import pounds
+from monitoring.checks import figure_problems
 
 WORD_LIMITS = {"what_changed": 300, "challenges": 200, "case_study": 300}
 
@@ -40,11 +41,12 @@ class ReturnForm(GovukFormMixin, forms.Form):
         for indicator in self.indicators:
             name = f"count_{indicator.pk}"
             target = targets.get(indicator.pk)
+            hint = f"Your target this quarter: {target}." if target is not None else indicator.guidance
+            if indicator.is_percentage:
+                hint = f"{hint} A percentage, from 0 to 100.".strip()
             self.fields[name] = CountField(
                 label=indicator.name, required_message=f"Enter a number for {indicator.name.lower()}. Enter 0 if none",
-                subject=f"the number for {indicator.name.lower()}",
-                help_text=f"Your target this quarter: {target}." if target is not None else indicator.guidance,
-                required=sending,
+                subject=f"the number for {indicator.name.lower()}", help_text=hint, required=sending,
             )
             count_fields.append(Field.text(name))
         for line in self.budget_lines:
@@ -72,6 +74,9 @@ class ReturnForm(GovukFormMixin, forms.Form):
         cleaned = super().clean()
         if self.sending and not cleaned.get("declarant_name", "").strip():
             self.add_error("declarant_name", "Enter your full name to send the return")
+        counts = {indicator.pk: cleaned.get(f"count_{indicator.pk}") for indicator in self.indicators}
+        for indicator_id, problem in figure_problems(self.indicators, counts).items():
+            self.add_error(f"count_{indicator_id}", problem)
         return cleaned
 
     # A draft may leave numbers blank: a blank is saved as "not answered yet", and sending needs every number.
@@ -115,3 +120,17 @@ class FiguresUploadForm(SpreadsheetUploadForm):
         self.fields["spreadsheet"].label = "Upload a completed returns spreadsheet"
         self.fields["spreadsheet"].help_text = "The XLSX or CSV file you downloaded, with the figures filled in."
         self.fields["spreadsheet"].error_messages["required"] = "Choose the completed spreadsheet"
+
+
+class AllowEarlyForm(GovukFormMixin, forms.Form):
+    submit_label = "Allow this return early"
+
+    reason = LongTextField(
+        label="Why can this return be sent before its quarter ends?", rows=4, max_length=1000,
+        help_text="The grantee sees this reason on their return.",
+        error_messages={"required": "Say why this return can be sent before its quarter ends"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(Field.textarea("reason"))

@@ -1,5 +1,7 @@
 """Quarterly outcome returns against an award: counts only, never a victim's identity."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -45,6 +47,11 @@ class Return(StatusMachine):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # A return is sent after its quarter ends, unless a programme manager allows this one early, with a reason.
+    early_reason = models.TextField(blank=True)
+    early_allowed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                         related_name="+")
+    early_allowed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReturnQuerySet.as_manager()
 
@@ -61,6 +68,15 @@ class Return(StatusMachine):
     @property
     def is_editable(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def sendable_from(self) -> date:
+        """The first day the return can be sent: the day after its quarter ends."""
+        return self.period_end + timedelta(days=1)
+
+    @property
+    def allowed_early(self) -> bool:
+        return self.early_allowed_at is not None
 
 
 class IndicatorCount(models.Model):

@@ -3,6 +3,7 @@
 import rules
 
 from accounts.permissions import is_programme_manager
+from monitoring.checks import send_refusal
 from monitoring.models import Return
 
 
@@ -12,3 +13,12 @@ def can_review_return(user, monitoring_return: Return) -> bool:
 
 
 rules.add_perm("monitoring.review_return", can_review_return)
+
+
+def can_allow_early_return(user, monitoring_return: Return) -> bool:
+    """A programme manager may let the grantee send one open return before its quarter ends, once."""
+    return (is_programme_manager(user) and monitoring_return.is_editable and not monitoring_return.allowed_early
+            and bool(send_refusal(monitoring_return)))
+
+
+rules.add_perm("monitoring.allow_early_return", can_allow_early_return)

@@ -1,6 +1,7 @@
 """Every change to monitoring returns: the schedule, saving, sending with a personal-data check, review, and
 reminders. Accepting the return a tranche waits for makes that tranche due for payment."""
 
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import is_programme_manager
-from applications.models import Round
+from applications.models import Indicator, Round
 from core.emails import email_send, email_send_on_commit
 from core.refusals import ServiceError
 from core.services import audit_record, audit_record_each
@@ -22,6 +23,7 @@ from grants.models import Award
 from grants.services import tranche_make_due
 from monitoring import tasks
 from monitoring.audit import AuditAction
+from monitoring.checks import figure_problems, send_refusal
 from monitoring.models import FiguresImport, IndicatorCount, Reminder, Return, Spend
 from monitoring.privacy import Finding, personal_data_in
 from monitoring.spreadsheets import figures_read
@@ -35,6 +37,12 @@ NARRATIVE = ["what_changed", "challenges", "case_study"]
 
 class ReturnError(ServiceError):
     """A request the rules refuse; its message is written for the person who asked."""
+
+
+class FiguresImpossible(ReturnError):
+    def __init__(self, problems: dict[int, str]):
+        self.problems = problems  # indicator id: what cannot be true
+        super().__init__(" ".join(f"{problem}." for problem in problems.values()))
 
 
 class PersonalDataFound(ReturnError):
@@ -62,9 +70,15 @@ def return_save(
     acting_user: User,
 ) -> Return:
     with transaction.atomic():
-        monitoring_return = Return.objects.select_for_update().get(pk=monitoring_return.pk)
+        monitoring_return = Return.objects.select_for_update(of=("self",)).select_related("award__round").get(
+            pk=monitoring_return.pk)
         if not monitoring_return.is_editable:
             raise ReturnError(ALREADY_SENT)
+        # Figures that cannot be true are refused even in a draft: checked with those saved before, as they will be.
+        saved = dict(monitoring_return.counts.values_list("indicator_id", "value"))
+        problems = figure_problems(monitoring_return.award.round.indicators.all(), {**saved, **counts})
+        if problems:
+            raise FiguresImpossible(problems)
         for indicator_id, value in counts.items():
             _keep_or_clear(IndicatorCount, monitoring_return, "indicator_id", indicator_id, {"value": value})
         for budget_line_id, amount in spending.items():
@@ -104,6 +118,9 @@ def return_submit(
         monitoring_return = Return.objects.select_for_update().select_related("award__round").get(pk=monitoring_return.pk)
         if not monitoring_return.is_editable:
             raise ReturnError(ALREADY_SENT)
+        too_early = send_refusal(monitoring_return)
+        if too_early:
+            raise ReturnError(too_early)
         unanswered = _unanswered(monitoring_return)
         if unanswered:
             raise ReturnError(f"Give a number for {', '.join(unanswered).lower()} before sending the return.")
@@ -122,6 +139,24 @@ def return_submit(
             to=settings.FUNDER_EMAIL, subject=f"Return to review: {monitoring_return}",
             template="monitoring/emails/return_sent.txt", context={"monitoring_return": monitoring_return},
         )
+        return monitoring_return
+
+
+def return_allow_early(*, monitoring_return: Return, reason: str, acting_user: User) -> Return:
+    """Lets the grantee send this one return before its quarter ends (the grant is ending early, say), with the
+    programme manager's reason, which the grantee and staff both see."""
+    if not reason.strip():
+        raise ReturnError("Say why this return can be sent before its quarter ends.")
+    with transaction.atomic():
+        monitoring_return = Return.objects.select_for_update().get(pk=monitoring_return.pk)
+        if not acting_user.has_perm("monitoring.allow_early_return", monitoring_return):
+            raise ReturnError("Only a programme manager can allow a return early, and only an open return whose "
+                              "quarter has not ended and that has not been allowed early already.")
+        monitoring_return.early_reason = reason.strip()
+        monitoring_return.early_allowed_by, monitoring_return.early_allowed_at = acting_user, timezone.now()
+        monitoring_return.save(update_fields=["early_reason", "early_allowed_by", "early_allowed_at"])
+        audit_record(acting_user=acting_user, action=AuditAction.RETURN_EARLY_ALLOWED, target=monitoring_return,
+                     reason=monitoring_return.early_reason, data={"quarter": monitoring_return.quarter})
         return monitoring_return
 
 
@@ -166,6 +201,9 @@ def figures_record(
         sent = [str(monitoring_return) for monitoring_return in returns if not monitoring_return.is_editable]
         if sent:
             raise ReturnError(f"Nothing was saved: {', '.join(sent)} was sent while the sheet was being checked.")
+        impossible = _impossible_with_saved(returns, counts)
+        if impossible:
+            raise ReturnError(f"Nothing was saved: {impossible}")
         IndicatorCount.objects.bulk_create(
             [IndicatorCount(monitoring_return_id=return_id, indicator_id=indicator_id, value=value)
              for (return_id, indicator_id), value in counts.items()],
@@ -178,6 +216,32 @@ def figures_record(
         )
         audit_record_each(acting_user=acting_user, action=AuditAction.FIGURES_IMPORTED, targets=returns)
     return len(counts) + len(spending)
+
+
+def _impossible_with_saved(returns: list[Return], counts: dict[tuple[int, int], int]) -> str:
+    """The first return whose figures could not be true once these counts are saved over those saved before (a
+    grantee may have saved some while the sheet was being checked)."""
+    merged = defaultdict(dict)
+    for return_id, indicator_id, value in IndicatorCount.objects.filter(monitoring_return__in=returns).values_list(
+        "monitoring_return_id", "indicator_id", "value"
+    ):
+        merged[return_id][indicator_id] = value
+    for (return_id, indicator_id), value in counts.items():
+        merged[return_id][indicator_id] = value
+    indicators = {}
+    for indicator in Indicator.objects.filter(round_id__in={r.award.round_id for r in returns}):
+        indicators.setdefault(indicator.round_id, []).append(indicator)
+    for monitoring_return in returns:
+        of_round = indicators.get(monitoring_return.award.round_id, [])
+        wholes = {indicator.pk: indicator.part_of_id for indicator in of_round}
+        problems = [
+            problem for indicator_id, problem in figure_problems(of_round, merged[monitoring_return.pk]).items()
+            # Only figures the sheet gives, or whose whole it gives: older figures are not this sheet's problem.
+            if {(monitoring_return.pk, indicator_id), (monitoring_return.pk, wholes[indicator_id])} & counts.keys()
+        ]
+        if problems:
+            return f"in {monitoring_return}, {' '.join(f'{problem}.' for problem in problems)}"
+    return ""
 
 
 def figures_import_start(*, round_: Round, spreadsheet, acting_user: User) -> FiguresImport:

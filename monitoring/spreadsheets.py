@@ -17,6 +17,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from applications.models import BudgetLine, Round
 from core.fields import CountField, PoundsField
 from core.spreadsheets import ImportProblem, export_file, sheet_check
+from monitoring.checks import figure_problems
 from monitoring.models import IndicatorCount, Return, Spend
 from monitoring.outcomes import MONITORED, RoundOutcomes
 
@@ -77,8 +78,9 @@ class ReturnFiguresResource(resources.Resource):
         self.round = round_
         returns = Return.objects.filter(award__round=round_, award__status__in=MONITORED).select_related("award__application")
         self.returns = {(r.award.reference, r.quarter): r for r in returns}
+        self.round_indicators = list(round_.indicators.all())
         self.indicators = {}
-        for indicator in round_.indicators.all():
+        for indicator in self.round_indicators:
             self.indicators[indicator.name.casefold()] = self.indicators[indicator.code.casefold()] = indicator
         self.budget_lines = defaultdict(dict)
         for line in BudgetLine.objects.filter(application__award__round=round_):
@@ -87,6 +89,7 @@ class ReturnFiguresResource(resources.Resource):
         self.pounds_field = PoundsField(label="Figure", required_message="", subject="the amount spent")
         self.counts: dict[tuple[int, int], int] = {}
         self.spending: dict[tuple[int, int], Decimal] = {}
+        self.count_rows: dict[tuple[int, int], int] = {}  # the sheet's row number of each count
 
     def get_export_order(self):
         return list(self.fields)
@@ -110,6 +113,8 @@ class ReturnFiguresResource(resources.Resource):
         if indicator is not None:
             collected, key = self.counts, (monitoring_return.pk, indicator.pk)
             value = self.count_field.clean(str(figure).strip().removesuffix(".0"))
+            # The headings are row 1 of the sheet, as a spreadsheet program numbers it.
+            self.count_rows.setdefault(key, kwargs.get("row_number", 0) + 1)
         else:
             line = self.budget_lines[monitoring_return.award.application_id].get(item.casefold())
             if line is None:
@@ -118,6 +123,32 @@ class ReturnFiguresResource(resources.Resource):
         if key in collected:
             raise ValidationError(f"'{item}' for {grant} quarter {quarter} appears more than once.")
         collected[key] = value
+
+    def impossible_figures(self) -> list[ImportProblem]:
+        """Each figure that could not be true in its return once the sheet is saved over what was saved before:
+        on the row of the part (or of its whole, when only the whole is in the sheet)."""
+        returns = {monitoring_return.pk: monitoring_return for monitoring_return in self.returns.values()}
+        merged = defaultdict(dict)
+        in_sheet = {return_id for return_id, _ in self.counts}
+        for return_id, indicator_id, value in IndicatorCount.objects.filter(
+            monitoring_return_id__in=in_sheet
+        ).values_list("monitoring_return_id", "indicator_id", "value"):
+            merged[return_id][indicator_id] = value
+        for (return_id, indicator_id), value in self.counts.items():
+            merged[return_id][indicator_id] = value
+        problems = []
+        by_pk = {indicator.pk: indicator for indicator in self.round_indicators}
+        for return_id in sorted(in_sheet):
+            for indicator_id, message in figure_problems(self.round_indicators, merged[return_id]).items():
+                row = (self.count_rows.get((return_id, indicator_id))
+                       or self.count_rows.get((return_id, by_pk[indicator_id].part_of_id)))
+                if row is None:
+                    continue  # neither figure is in the sheet: it is not this sheet's problem
+                monitoring_return = returns[return_id]
+                problems.append(ImportProblem(
+                    row, f"{message} in the quarter {monitoring_return.quarter} return for "
+                         f"{monitoring_return.award.reference}."))
+        return problems
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         if import_validation_errors:
@@ -129,7 +160,11 @@ class ReturnFiguresResource(resources.Resource):
 
 def figures_read(upload, round_: Round) -> tuple[ReturnFiguresResource, list[ImportProblem]]:
     resource = ReturnFiguresResource(round_)
-    return resource, sheet_check(upload, resource, COLUMNS)
+    problems = sheet_check(upload, resource, COLUMNS)
+    if resource.counts:
+        # Rows that are right one by one can still be impossible together: a part larger than its whole.
+        problems = sorted([*problems, *resource.impossible_figures()], key=lambda problem: problem.row)
+    return resource, problems
 
 
 def figures_sheet(round_: Round, file_format: str):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("awards/<int:pk>/returns/<int:quarter>/", views.return_edit, name="return"),
     path("manage/returns/", views.returns_list, name="returns"),
     path("manage/returns/<int:pk>/", views.return_review_view, name="review"),
+    path("manage/returns/<int:pk>/allow-early/", views.return_allow_early_view, name="allow_early"),
     path("manage/awards/<int:pk>/", views.grant_page, name="grant"),
     path("manage/rounds/<int:pk>/outcomes/", views.outcomes, name="outcomes"),
     path("manage/rounds/<int:pk>/outcomes.<str:file_format>", views.outcomes_download, name="outcomes_download"),

@@ -13,15 +13,18 @@ from core.downloads import download
 from core.selectors import audit_events_for
 from grants.models import Award
 from monitoring import selectors
-from monitoring.forms import FiguresUploadForm, ReturnForm, ReviewForm
+from monitoring.checks import send_refusal
+from monitoring.forms import AllowEarlyForm, FiguresUploadForm, ReturnForm, ReviewForm
 from monitoring.models import FiguresImport, Return
 from monitoring.outcomes import round_outcomes
 from monitoring.spreadsheets import figures_sheet, outcomes_sheet
 from monitoring.services import (
     NARRATIVE,
+    FiguresImpossible,
     PersonalDataFound,
     ReturnError,
     figures_import_start,
+    return_allow_early,
     return_review,
     return_save,
     return_submit,
@@ -54,6 +57,9 @@ def return_edit(request, pk: int, quarter: int):
             if sending:
                 return_submit(monitoring_return=monitoring_return, declarant_name=form.cleaned_data["declarant_name"],
                               acting_user=request.user, personal_data_checked=form.cleaned_data["personal_data_checked"])
+        except FiguresImpossible as impossible:
+            for indicator_id, problem in impossible.problems.items():
+                form.add_error(f"count_{indicator_id}", problem)
         except PersonalDataFound as found:
             findings = found.findings
             form = return_form(warned=True)  # shows the box to confirm there is no personal data
@@ -66,6 +72,7 @@ def return_edit(request, pk: int, quarter: int):
             return redirect("grants:award", pk=award.pk)
     return render(request, "monitoring/return_form.html", {
         "monitoring_return": monitoring_return, "form": form, "findings": findings,
+        "too_early": send_refusal(monitoring_return),
     })
 
 
@@ -79,7 +86,7 @@ def returns_list(request):
 @role_required(Role.PROGRAMME_MANAGER)
 def return_review_view(request, pk: int):
     monitoring_return = get_object_or_404(
-        Return.objects.select_related("award__application__organisation", "award__round"), pk=pk
+        Return.objects.select_related("award__application__organisation", "award__round", "early_allowed_by"), pk=pk
     )
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -94,6 +101,32 @@ def return_review_view(request, pk: int):
     counts, spending = selectors.return_review_rows(monitoring_return)
     return render(request, "monitoring/return_review.html", {
         "monitoring_return": monitoring_return, "form": form, "counts": counts, "spending": spending,
+        "too_early": send_refusal(monitoring_return) if monitoring_return.is_editable else "",
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def return_allow_early_view(request, pk: int):
+    monitoring_return = get_object_or_404(
+        Return.objects.select_related("award__application__organisation", "award__round"), pk=pk
+    )
+    if not request.user.has_perm("monitoring.allow_early_return", monitoring_return):
+        messages.error(request, "This return cannot be allowed early: it has been sent, its quarter has ended, or it "
+                                "was allowed early already.")
+        return redirect("monitoring:review", pk=monitoring_return.pk)
+    form = AllowEarlyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return_allow_early(monitoring_return=monitoring_return, reason=form.cleaned_data["reason"],
+                               acting_user=request.user)
+        except ReturnError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{monitoring_return.award.application.organisation.name} can now send the "
+                                      f"quarter {monitoring_return.quarter} return.")
+            return redirect("monitoring:review", pk=monitoring_return.pk)
+    return render(request, "monitoring/return_allow_early.html", {
+        "monitoring_return": monitoring_return, "form": form, "too_early": send_refusal(monitoring_return),
     })
 
 

@@ -267,3 +267,21 @@ def letter_issued(application):
     from grants.services import letter_issue
 
     return letter_issue(application=application, acting_user=None, site_url="https://grants.example.org")
+
+
+def award_started_months_ago(award, months: int = 3):
+    """Moves an accepted grant back in time, as if it had started `months` ago: the returns of the quarters ended
+    since then can be sent (quarter 1 from today, when `months` is 3). Set rather than replayed, as the demo does."""
+    from dateutil.relativedelta import relativedelta
+
+    shift = relativedelta(months=months)
+    award.refresh_from_db()
+    award.starts_on -= shift
+    award.ends_on -= shift
+    award.save(update_fields=["starts_on", "ends_on"])
+    for monitoring_return in award.returns.all():
+        monitoring_return.period_start -= shift
+        monitoring_return.period_end -= shift
+        monitoring_return.due_on -= shift
+        monitoring_return.save(update_fields=["period_start", "period_end", "due_on"])
+    return award

@@ -207,6 +207,7 @@ ACCESS: dict[str, Rule] = {
     "monitoring:return": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk, "quarter": 1}),
     "monitoring:returns": Rule(only("programme_manager")),
     "monitoring:review": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.monitoring_return.pk}),
+    "monitoring:allow_early": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.monitoring_return.pk}),
     "monitoring:grant": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.award.pk}),
     "monitoring:outcomes": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "monitoring:figures_sheet": Rule(

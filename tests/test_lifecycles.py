@@ -56,6 +56,7 @@ from tests.factories import (
     MembershipFactory,
     RoundFactory,
     UserFactory,
+    award_started_months_ago,
     described_criteria,
     letter_issued,
 )
@@ -191,6 +192,7 @@ def test_every_status_of_every_machine_is_reached_from_its_first_through_the_ser
     look_after(seen, returns_mark_due(today=timezone.localdate() + timedelta(days=800)))
     indicators = list(round_.indicators.values_list("pk", flat=True))
     budget_lines = list(first.budget_lines.values_list("pk", flat=True))
+    award_started_months_ago(accepted, 6)  # a return is sent once its quarter has ended
     for quarter, sendings in ((1, 2), (2, 1)):
         monitoring_return = accepted.returns.get(quarter=quarter)
         return_save(monitoring_return=monitoring_return, counts={pk: 3 for pk in indicators},

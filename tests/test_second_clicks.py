@@ -26,6 +26,7 @@ from tests.factories import (
     MembershipFactory,
     RoundFactory,
     UserFactory,
+    award_started_months_ago,
     described_criteria,
 )
 from tests.grants.conftest import scored
@@ -176,6 +177,7 @@ def accepted_award():
 
 def send_return():
     user, award = accepted_award()
+    award_started_months_ago(award)  # quarter 1 has ended
     url = reverse("monitoring:return", kwargs={"pk": award.pk, "quarter": 1})
     data = {"what_changed": "We supported people to report.", "declarant_name": "Amara Okafor", "send": "1"}
     return user, url, data, "A sent return cannot be changed."
@@ -183,6 +185,7 @@ def send_return():
 
 def review_return():
     user, award = accepted_award()
+    award_started_months_ago(award)  # quarter 1 has ended
     first = award.returns.get(quarter=1)
     return_submit(monitoring_return=first, declarant_name="Amara Okafor", acting_user=user)
     url = reverse("monitoring:review", kwargs={"pk": first.pk})

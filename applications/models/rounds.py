@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -185,7 +186,14 @@ class ScoreDescriptor(models.Model):
 
 
 class Indicator(models.Model):
-    """Something a grantee counts each quarter. Applicants set quarterly targets for those that have them."""
+    """Something a grantee counts each quarter. Applicants set quarterly targets for those that have them.
+
+    An indicator can be part of another of the same round (police took the report, of the reports made), so that a
+    return can never give more of the part than of the whole; a percentage is never more than 100."""
+
+    class Unit(models.TextChoices):
+        NUMBER = "number", "A number of people or things"
+        PERCENTAGE = "percentage", "A percentage, 0 to 100"
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="indicators")
     code = models.SlugField(max_length=50)
@@ -193,6 +201,11 @@ class Indicator(models.Model):
     guidance = models.CharField(max_length=300, blank=True)
     has_target = models.BooleanField(default=True, help_text="Applicants promise a number for each quarter.")
     position = models.PositiveSmallIntegerField(default=0)
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.NUMBER)
+    part_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="parts",
+        help_text="The indicator of the same round this one counts part of: a return cannot give more of this one.",
+    )
 
     class Meta:
         ordering = ["round", "position", "id"]
@@ -200,3 +213,24 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit == self.Unit.PERCENTAGE
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.parts.exclude(unit=self.unit).exists():
+            raise ValidationError({"unit": "Its parts are counted in another unit: change theirs first."})
+        if self.part_of_id is None:
+            return
+        if self.part_of.round_id != self.round_id:
+            raise ValidationError({"part_of": "Choose an indicator of the same round."})
+        whole, seen = self.part_of, {self.pk}
+        while whole is not None:
+            if whole.pk in seen:
+                raise ValidationError({"part_of": "An indicator cannot be part of itself, or of one of its parts."})
+            if whole.unit != self.unit:
+                raise ValidationError({"part_of": "Choose an indicator counted in the same unit."})
+            seen.add(whole.pk)
+            whole = whole.part_of

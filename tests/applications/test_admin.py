@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Role
@@ -11,7 +12,7 @@ from accounts.services import user_role_change
 from applications.audit import AuditAction
 from applications.models import Criterion, Round
 from core.models import AuditEvent
-from tests.factories import AwardFactory, CriterionFactory, RoundFactory, UserFactory
+from tests.factories import AwardFactory, CriterionFactory, IndicatorFactory, RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +147,39 @@ def test_a_rounds_history_is_the_one_that_records_service_changes_too(client_for
     response = client_for(manager).get(reverse("admin:applications_round_history", args=[open_round.pk]))
     assert (response.status_code, response.url) == (302, reverse("admin:applications_round_auditlog",
                                                                  args=[open_round.pk]))
+
+
+def test_a_round_says_in_the_admin_which_indicator_is_part_of_which(client_for, manager, open_round, form_data):
+    made = IndicatorFactory(round=open_round, name="Hate crime reports made", position=0)
+    taken = IndicatorFactory(round=open_round, name="Reports the police took", position=1)
+    elsewhere = IndicatorFactory(name="An indicator of another round")
+    client = client_for(manager)
+    page = client.get(change_url(open_round))
+    assert "An indicator of another round" not in page.content.decode(), "only the round's own are offered"
+    data = form_data(page)
+    number = 1 if data["indicators-0-id"] == [str(made.pk)] else 0  # the form of "Reports the police took"
+    data[f"indicators-{number}-part_of"] = [str(elsewhere.pk)]
+    assert client.post(change_url(open_round), data).status_code == 200, "another round's indicator is refused"
+    data[f"indicators-{number}-part_of"] = [str(made.pk)]
+    data[f"indicators-{number}-unit"] = ["percentage"]
+    response = client.post(change_url(open_round), data)
+    assert "Choose an indicator counted in the same unit." in response.content.decode()
+    data[f"indicators-{number}-unit"] = ["number"]
+    assert client.post(change_url(open_round), data).status_code == 302
+    taken.refresh_from_db()
+    assert taken.part_of == made
+    data = form_data(client.get(change_url(open_round)))
+    data[f"indicators-{1 - number}-unit"] = ["percentage"]
+    response = client.post(change_url(open_round), data)
+    assert "Its parts are counted in another unit" in response.content.decode()
+
+
+def test_an_indicator_cannot_be_part_of_itself_or_of_its_own_part(open_round):
+    made = IndicatorFactory(round=open_round)
+    taken = IndicatorFactory(round=open_round, part_of=made)
+    made.part_of = taken
+    with pytest.raises(ValidationError, match="cannot be part of itself, or of one of its parts"):
+        made.full_clean()
+    made.part_of = made
+    with pytest.raises(ValidationError, match="cannot be part of itself"):
+        made.full_clean()

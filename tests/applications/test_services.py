@@ -14,6 +14,7 @@ from applications.audit import AuditAction
 from applications.models import AdjustmentRequest, Application, Indicator, Membership, Round
 from applications.services import (
     STANDARD_INDICATORS,
+    STANDARD_PARTS,
     ApplicationError,
     DeadlinePassed,
     adjustment_decide,
@@ -287,6 +288,21 @@ def test_standard_indicators_are_added_once(programme_manager, open_round):
     assert round_add_standard_indicators(round_=open_round, acting_user=programme_manager) == len(STANDARD_INDICATORS)
     assert round_add_standard_indicators(round_=open_round, acting_user=programme_manager) == 0
     assert Indicator.objects.filter(round=open_round).count() == len(STANDARD_INDICATORS)
+
+
+def test_standard_indicators_say_which_is_part_of_which(programme_manager, open_round):
+    round_add_standard_indicators(round_=open_round, acting_user=programme_manager)
+    parts = dict(open_round.indicators.filter(part_of__isnull=False).values_list("code", "part_of__code"))
+    assert parts == STANDARD_PARTS
+    assert set(open_round.indicators.values_list("unit", flat=True)) == {Indicator.Unit.NUMBER}
+
+
+def test_copying_a_round_keeps_which_indicator_is_part_of_which_within_the_copy(programme_manager, open_round):
+    round_add_standard_indicators(round_=open_round, acting_user=programme_manager)
+    copy = round_copy(source=open_round, acting_user=programme_manager)
+    parts = copy.indicators.filter(part_of__isnull=False)
+    assert dict(parts.values_list("code", "part_of__code")) == STANDARD_PARTS
+    assert set(parts.values_list("part_of__round", flat=True)) == {copy.pk}
 
 
 needs_postgresql = pytest.mark.skipif(

@@ -19,7 +19,14 @@ from monitoring.models import Return
 from monitoring.services import return_save, return_submit
 from tests.browser.conftest import sign_in
 from tests.browser.test_awarding import sign_out
-from tests.factories import TEST_PASSWORD, AwardFactory, MembershipFactory, RoundFactory, UserFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    AwardFactory,
+    MembershipFactory,
+    RoundFactory,
+    UserFactory,
+    award_started_months_ago,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +46,7 @@ def grant():
     line = BudgetLine.objects.create(application=award.application, category="staff", description="Caseworker",
                                      amount=Decimal("4000.00"))
     award_accept(award=award, name="Amara", role="Chair", acting_user=grantee)
-    return award, grantee, manager, line
+    return award_started_months_ago(award, 6), grantee, manager, line  # quarters 1 and 2 have ended
 
 
 def fill_return(page, award, figure: str):
@@ -196,3 +203,62 @@ def test_a_returns_sheet_is_checked_in_the_background_then_shows_its_problems_or
     upload(good)
     page.axe.check("figures saved")
     assert "1 figure saved in the returns as drafts" in page.content()
+
+
+def test_an_early_return_waits_for_its_quarter_unless_a_manager_allows_it_and_impossible_figures_are_refused(
+    page, grant
+):
+    award, grantee, manager, _ = grant
+    third = award.returns.get(quarter=3)  # its quarter is still running
+    indicators = {indicator.code: indicator for indicator in award.round.indicators.all()}
+    reports, taken = indicators["reports_with_support"], indicators["police_report_taken"]
+
+    sign_in(page, grantee.email, TEST_PASSWORD)
+    page.axe.check("signed in")
+    page.goto(reverse("monitoring:return", kwargs={"pk": award.pk, "quarter": 3}))
+    page.axe.check("return before its quarter ends")
+    assert page.get_by_text(f"You can send this return from {third.sendable_from.day} ").is_visible()
+    assert page.get_by_role("button", name="Send the return").count() == 0
+    fill_return(page, award, "3")
+    page.get_by_label(taken.name, exact=True).fill("6")
+    page.get_by_role("button", name="Save and come back later").click()
+    page.wait_for_load_state("load")
+    page.axe.check("impossible figure")
+    problem = f"{taken.name} (6) cannot be more than {reports.name[0].lower()}{reports.name[1:]} (3)"
+    page.get_by_role("alert").get_by_role("link", name=problem).click()
+    assert page.evaluate("document.activeElement.id") == f"id_count_{taken.pk}"
+    assert not third.counts.exists()
+    sign_out(page)
+
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check("signed in")
+    page.goto(reverse("monitoring:grant", kwargs={"pk": award.pk}))
+    page.axe.check("grant page")
+    page.get_by_role("link", name=f"{award.reference} quarter 3").click()
+    page.wait_for_load_state("load")
+    page.axe.check("return not yet due")
+    page.get_by_role("link", name="Allow this return to be sent early").click()
+    page.wait_for_load_state("load")
+    page.axe.check("allow early")
+    page.get_by_role("button", name="Allow this return early").click()
+    page.wait_for_load_state("load")
+    page.axe.check("allow early without a reason")
+    assert "Say why this return can be sent before its quarter ends" in page.get_by_role("alert").inner_text()
+    page.get_by_label("Why can this return be sent before its quarter ends?").fill("The project ends in May.")
+    page.get_by_role("button", name="Allow this return early").click()
+    page.wait_for_load_state("load")
+    page.axe.check("allowed early")
+    assert "The project ends in May." in page.content()
+    sign_out(page)
+
+    sign_in(page, grantee.email, TEST_PASSWORD)
+    page.axe.check("signed in")
+    page.goto(reverse("monitoring:return", kwargs={"pk": award.pk, "quarter": 3}))
+    page.axe.check("return allowed early")
+    assert "We agreed this because: The project ends in May." in page.content()
+    fill_return(page, award, "3")
+    page.get_by_role("button", name="Send the return").click()
+    page.wait_for_load_state("load")
+    page.axe.check("sent early")
+    assert "Your return for quarter 3 has been sent" in page.content()
+    assert award.returns.get(quarter=3).status == Return.Status.SUBMITTED

@@ -78,6 +78,23 @@ def test_last_years_demo_grants_have_returns_to_review_late_and_accepted():
     assert Tranche.objects.get(award__application__reference="DHC26-0002", number=2).status == "due"
 
 
+def test_last_years_demo_round_says_what_is_part_of_what_and_one_return_may_be_sent_early():
+    from monitoring.checks import figure_problems, send_refusal
+    from monitoring.models import Return
+
+    seed()
+    round_ = Round.objects.get(reference_prefix="DHC26")
+    taken = round_.indicators.get(code="police_report_taken")
+    assert taken.part_of == round_.indicators.get(code="reports_with_support")
+    indicators = list(round_.indicators.all())
+    for monitoring_return in Return.objects.filter(award__round=round_).prefetch_related("counts"):
+        counts = {count.indicator_id: count.value for count in monitoring_return.counts.all()}
+        assert figure_problems(indicators, counts) == {}, monitoring_return
+    early = Return.objects.get(award__application__reference="DHC26-0003", quarter=3)
+    assert early.allowed_early and "caseworker leaves" in early.early_reason
+    assert early.period_end >= date.today() and send_refusal(early) == ""
+
+
 def test_the_demo_programme_manager_uses_the_admin_site_without_being_a_superuser():
     seed()
     manager = User.objects.get(email="manager@example.org")

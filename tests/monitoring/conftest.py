@@ -1,4 +1,4 @@
-"""An accepted grant of the applicant's organisation, with its quarterly returns scheduled."""
+"""An accepted grant of the applicant's organisation, three months under way, with its quarterly returns scheduled."""
 
 from decimal import Decimal
 
@@ -6,7 +6,7 @@ import pytest
 
 from applications.models import BudgetLine, OutcomeTarget
 from grants.services import award_accept
-from tests.factories import AwardFactory, IndicatorFactory
+from tests.factories import AwardFactory, IndicatorFactory, award_started_months_ago
 
 
 @pytest.fixture
@@ -14,7 +14,8 @@ def award(organisation, programme_manager):
     award = AwardFactory(amount=Decimal("8000.00"), application__organisation=organisation)
     award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
     award.refresh_from_db()
-    return award
+    # Started three months ago: quarter 1 has just ended, so its return can be sent; later ones cannot yet.
+    return award_started_months_ago(award)
 
 
 @pytest.fixture
@@ -30,3 +31,20 @@ def supported(award):
 def caseworker(award):
     return BudgetLine.objects.create(application=award.application, category="staff", description="Caseworker",
                                      amount=Decimal("4000.00"))
+
+
+@pytest.fixture
+def reports(award):
+    """Hate crime reports made, and the part of them the police took: a return never gives more of the part."""
+    made = IndicatorFactory(round=award.round, code="reports_with_support", name="Hate crime reports made",
+                            has_target=False)
+    taken = IndicatorFactory(round=award.round, code="police_report_taken", name="Reports the police took",
+                             has_target=False, part_of=made)
+    return made, taken
+
+
+@pytest.fixture
+def satisfied(award):
+    """A percentage: never more than 100."""
+    return IndicatorFactory(round=award.round, code="satisfied", name="Victims satisfied with the support",
+                            has_target=False, unit="percentage")

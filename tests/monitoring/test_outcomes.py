@@ -12,7 +12,7 @@ from monitoring.models import Return
 from monitoring.outcomes import Chart, chart_summary, round_outcomes
 from monitoring.services import return_review, return_save, return_submit
 from monitoring.spreadsheets import outcomes_sheet
-from tests.factories import AwardFactory, RoundFactory
+from tests.factories import AwardFactory, RoundFactory, award_started_months_ago
 from tests.formulae import FORMULAE, assert_shown_as_text
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def accepted_grant(round_, programme_manager, boroughs):
     award = AwardFactory(application__round=round_, round=round_)
     award.application.boroughs.set(boroughs)
     award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
-    return award
+    return award_started_months_ago(award, 6)  # quarters 1 and 2 have ended
 
 
 def file_return(award, quarter, counts, programme_manager, *, accept=True):

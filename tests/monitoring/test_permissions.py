@@ -26,3 +26,15 @@ def test_the_review_form_shows_only_for_a_sent_return(client_for, award):
     assert 'name="outcome"' not in client.get(url).content.decode()
     Return.objects.filter(pk=monitoring_return.pk).update(status=Return.Status.SUBMITTED)
     assert 'name="outcome"' in client.get(url).content.decode()
+
+
+def test_a_programme_manager_may_allow_an_open_return_early_only_before_its_quarter_ends(award):
+    manager, finance = UserFactory(role=Role.PROGRAMME_MANAGER), UserFactory(role=Role.FINANCE_OFFICER)
+    first, second = award.returns.get(quarter=1), award.returns.get(quarter=2)
+    assert manager.has_perm("monitoring.allow_early_return", second)
+    assert not finance.has_perm("monitoring.allow_early_return", second)
+    assert not manager.has_perm("monitoring.allow_early_return", first), "its quarter has ended"
+    second.status = Return.Status.SUBMITTED
+    assert not manager.has_perm("monitoring.allow_early_return", second), "it has been sent"
+    second.status, second.early_allowed_at = Return.Status.NOT_DUE, second.period_start
+    assert not manager.has_perm("monitoring.allow_early_return", second), "it is allowed already"

@@ -12,14 +12,18 @@ from grants.models import Tranche
 from monitoring.audit import AuditAction
 from monitoring.models import IndicatorCount, Return
 from monitoring.services import (
+    FiguresImpossible,
     PersonalDataFound,
     ReturnError,
+    figures_record,
+    return_allow_early,
     return_review,
     return_save,
     return_submit,
     returns_mark_due,
 )
-from tests.factories import IndicatorFactory
+from accounts.models import Role
+from tests.factories import IndicatorFactory, UserFactory, award_started_months_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +75,7 @@ def test_changes_asked_for_then_resent_then_accepted(award, applicant, programme
 
 
 def test_accepting_the_quarter_2_return_makes_the_second_tranche_due(award, applicant, programme_manager):
+    award_started_months_ago(award)  # six months in: quarter 2 has ended too
     second_tranche = award.tranches.get(number=2)
     assert second_tranche.status == Tranche.Status.SCHEDULED
     for quarter in (1, 2):
@@ -142,3 +147,108 @@ def test_a_return_cannot_be_sent_with_numbers_missing(award, applicant, supporte
                 acting_user=applicant)
     with pytest.raises(ReturnError, match="spending on caseworker"):
         return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
+
+
+# Sending before the quarter ends ---------------------------------------------------------------------------------
+
+
+def test_a_return_cannot_be_sent_before_its_quarter_ends_but_its_draft_can_be_saved(award, applicant, supported):
+    second = award.returns.get(quarter=2)
+    return_save(monitoring_return=second, counts={supported.pk: 4}, spending={}, narrative={}, acting_user=applicant)
+    assert second.counts.get().value == 4
+    with pytest.raises(ReturnError) as refused:
+        return_submit(monitoring_return=second, declarant_name="Amara", acting_user=applicant)
+    assert str(refused.value) == (f"You can send this return from {second.sendable_from.day} "
+                                  f"{second.sendable_from:%B %Y}, after the quarter ends on "
+                                  f"{second.period_end.day} {second.period_end:%B %Y}.")
+    second.refresh_from_db()
+    assert (second.status, second.submitted_at) == (Return.Status.NOT_DUE, None)
+    assert not AuditEvent.objects.filter(action=AuditAction.RETURN_SENT).exists()
+
+
+def test_a_programme_manager_allows_one_return_early_with_a_reason_recorded(award, applicant, programme_manager,
+                                                                             supported):
+    second, third = award.returns.get(quarter=2), award.returns.get(quarter=3)
+    return_allow_early(monitoring_return=second, reason="  The caseworker leaves in May; we agreed a final report.  ",
+                       acting_user=programme_manager)
+    second.refresh_from_db()
+    assert second.allowed_early
+    assert (second.early_reason, second.early_allowed_by) == (
+        "The caseworker leaves in May; we agreed a final report.", programme_manager)
+    event = AuditEvent.objects.get(action=AuditAction.RETURN_EARLY_ALLOWED)
+    assert (event.target, event.actor, event.reason, event.data) == (
+        second, programme_manager, "The caseworker leaves in May; we agreed a final report.", {"quarter": 2})
+    return_save(monitoring_return=second, counts={supported.pk: 4}, spending={}, narrative={}, acting_user=applicant)
+    assert return_submit(monitoring_return=second, declarant_name="Amara", acting_user=applicant).status == (
+        Return.Status.SUBMITTED)
+    return_save(monitoring_return=third, counts={supported.pk: 4}, spending={}, narrative={}, acting_user=applicant)
+    with pytest.raises(ReturnError, match="You can send this return from"):
+        return_submit(monitoring_return=third, declarant_name="Amara", acting_user=applicant)
+
+
+def test_allowing_early_needs_a_reason(award, programme_manager):
+    with pytest.raises(ReturnError, match="Say why this return can be sent before its quarter ends"):
+        return_allow_early(monitoring_return=award.returns.get(quarter=2), reason=" ", acting_user=programme_manager)
+    assert not award.returns.get(quarter=2).allowed_early
+
+
+@pytest.mark.parametrize("who", [Role.APPLICANT, Role.ASSESSOR, Role.FINANCE_OFFICER])
+def test_only_a_programme_manager_may_allow_a_return_early(award, who):
+    with pytest.raises(ReturnError, match="Only a programme manager can allow a return early"):
+        return_allow_early(monitoring_return=award.returns.get(quarter=2), reason="Grant ends early",
+                           acting_user=UserFactory(role=who))
+    assert not AuditEvent.objects.filter(action=AuditAction.RETURN_EARLY_ALLOWED).exists()
+
+
+def test_a_return_whose_quarter_ended_or_already_allowed_is_not_allowed_early(award, programme_manager):
+    with pytest.raises(ReturnError):
+        return_allow_early(monitoring_return=award.returns.get(quarter=1), reason="No need", acting_user=programme_manager)
+    second = award.returns.get(quarter=2)
+    return_allow_early(monitoring_return=second, reason="Grant ends early", acting_user=programme_manager)
+    with pytest.raises(ReturnError):
+        return_allow_early(monitoring_return=second, reason="Again", acting_user=programme_manager)
+    assert AuditEvent.objects.filter(action=AuditAction.RETURN_EARLY_ALLOWED).count() == 1
+
+
+# Figures that cannot be true -------------------------------------------------------------------------------------
+
+
+def test_a_part_larger_than_its_whole_is_refused_even_in_a_draft(award, applicant, reports):
+    made, taken = reports
+    first = award.returns.get(quarter=1)
+    with pytest.raises(FiguresImpossible) as refused:
+        return_save(monitoring_return=first, counts={made.pk: 3, taken.pk: 6}, spending={}, narrative={},
+                    acting_user=applicant)
+    assert str(refused.value) == "Reports the police took (6) cannot be more than hate crime reports made (3)."
+    assert refused.value.problems == {taken.pk: str(refused.value)[:-1]}
+    assert not first.counts.exists()
+
+
+def test_a_part_is_checked_against_the_whole_saved_before(award, applicant, reports):
+    made, taken = reports
+    first = award.returns.get(quarter=1)
+    return_save(monitoring_return=first, counts={made.pk: 3}, spending={}, narrative={}, acting_user=applicant)
+    with pytest.raises(FiguresImpossible):
+        return_save(monitoring_return=first, counts={taken.pk: 6}, spending={}, narrative={}, acting_user=applicant)
+    return_save(monitoring_return=first, counts={taken.pk: 3}, spending={}, narrative={}, acting_user=applicant)
+    return_save(monitoring_return=first, counts={made.pk: None, taken.pk: 6}, spending={}, narrative={},
+                acting_user=applicant)
+    assert dict(first.counts.values_list("indicator_id", "value")) == {taken.pk: 6}
+
+
+def test_a_percentage_over_100_is_refused(award, applicant, satisfied):
+    with pytest.raises(FiguresImpossible, match=r"Victims satisfied with the support \(120%\) must be between"):
+        return_save(monitoring_return=award.returns.get(quarter=1), counts={satisfied.pk: 120}, spending={},
+                    narrative={}, acting_user=applicant)
+
+
+def test_figures_from_a_spreadsheet_that_cannot_be_true_with_those_saved_are_all_refused(
+    award, applicant, programme_manager, supported, reports
+):
+    made, taken = reports
+    first = award.returns.get(quarter=1)
+    return_save(monitoring_return=first, counts={made.pk: 3}, spending={}, narrative={}, acting_user=applicant)
+    with pytest.raises(ReturnError, match=r"Nothing was saved: in .* quarter 1, Reports the police took \(6\)"):
+        figures_record(counts={(first.pk, supported.pk): 9, (first.pk, taken.pk): 6}, spending={},
+                       acting_user=programme_manager)
+    assert dict(first.counts.values_list("indicator_id", "value")) == {made.pk: 3}

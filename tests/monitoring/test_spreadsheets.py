@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from core.models import AuditEvent
 from monitoring.audit import AuditAction
-from monitoring.models import FiguresImport, Return
+from monitoring.models import FiguresImport, IndicatorCount, Return
 from monitoring.services import (
     ReturnError,
     figures_import_run,
@@ -51,6 +51,9 @@ def test_the_sheet_lists_every_figure_of_open_returns_whose_quarter_has_begun(cl
         COLUMNS,
         [award.reference, "1", "Disabled victims supported", "7"],
         [award.reference, "1", "Spend: Staff costs: Caseworker", ""],
+        # Quarter 2 begins today, the grant being three months under way; quarters 3 and 4 are not listed yet.
+        [award.reference, "2", "Disabled victims supported", ""],
+        [award.reference, "2", "Spend: Staff costs: Caseworker", ""],
     ]
 
 
@@ -210,3 +213,76 @@ def test_a_sheet_whose_file_is_lost_before_it_is_checked_is_refused_in_plain_wor
     assert refused.outcome == FiguresImport.Outcome.REFUSED
     assert refused.problems == [{"row": 0, "message": "The sheet could not be checked. Upload it again; if this keeps "
                                                       "happening, ask your technical team."}]
+
+
+def test_a_part_larger_than_its_whole_in_the_sheet_is_refused_on_its_row_and_nothing_is_saved(
+    award, supported, caseworker, reports
+):
+    rows = [
+        *good_rows(award),
+        [award.reference, 1, "Hate crime reports made", "3"],
+        [award.reference, 1, "Reports the police took", "6"],
+    ]
+    resource, problems = figures_read(sheet(rows), award.round)
+    assert [(problem.row, problem.message) for problem in problems] == [(5, (
+        f"Reports the police took (6) cannot be more than hate crime reports made (3) in the quarter 1 return for "
+        f"{award.reference}."
+    ))]
+    assert not award.returns.get(quarter=1).counts.exists()
+
+
+def test_a_sheet_is_checked_with_the_figures_saved_before(award, supported, reports, applicant):
+    made, taken = reports
+    first = award.returns.get(quarter=1)
+    return_save(monitoring_return=first, counts={taken.pk: 5}, spending={}, narrative={}, acting_user=applicant)
+    _, problems = figures_read(sheet([[award.reference, 1, "Hate crime reports made", "3"]]), award.round)
+    assert [(problem.row, problem.message[:61]) for problem in problems] == [
+        (2, "Reports the police took (5) cannot be more than hate crime re"),
+    ], "the whole's row is named, as the part is not in the sheet"
+    _, problems = figures_read(sheet([[award.reference, 1, "Hate crime reports made", "5"]]), award.round)
+    assert problems == []
+
+
+def test_a_percentage_over_100_in_the_sheet_is_refused_on_its_row(award, supported, satisfied):
+    rows = [*good_rows(award)[:1], [award.reference, 1, "Victims satisfied with the support", "140"]]
+    _, problems = figures_read(sheet(rows), award.round)
+    assert [(problem.row, problem.message) for problem in problems] == [(3, (
+        f"Victims satisfied with the support (140%) must be between 0% and 100% in the quarter 1 return for "
+        f"{award.reference}."
+    ))]
+
+
+def test_the_upload_page_shows_an_impossible_figure_and_saves_nothing(
+    client_for, programme_manager, award, supported, caseworker, reports, django_capture_on_commit_callbacks,
+    run_worker,
+):
+    rows = [[award.reference, 1, "Hate crime reports made", "3"], [award.reference, 1, "Reports the police took", "6"]]
+    page = upload_and_check(client_for(programme_manager), award, sheet(rows), django_capture_on_commit_callbacks,
+                            run_worker)
+    assert "Row 3:" in page and "Reports the police took (6) cannot be more than hate crime reports made (3)" in page
+    assert not award.returns.get(quarter=1).counts.exists()
+
+
+def test_a_sheet_only_saves_drafts_so_a_return_whose_quarter_has_not_ended_stays_unsent(
+    award, supported, caseworker, programme_manager
+):
+    """The import never sends a return: a quarter still running can be filled in, as a draft saved on the page can."""
+    rows = [[award.reference, 2, "Disabled victims supported", "5"]]
+    resource, problems = figures_read(sheet(rows), award.round)
+    assert problems == []
+    figures_record(counts=resource.counts, spending=resource.spending, acting_user=programme_manager)
+    second = award.returns.get(quarter=2)
+    assert (second.status, second.submitted_at, second.counts.get().value) == (Return.Status.NOT_DUE, None, 5)
+
+
+def test_figures_saved_before_the_rule_that_the_sheet_does_not_touch_do_not_stop_it(
+    award, supported, reports, programme_manager
+):
+    made, taken = reports
+    first = award.returns.get(quarter=1)
+    IndicatorCount.objects.create(monitoring_return=first, indicator=made, value=3)  # as the earlier version allowed
+    IndicatorCount.objects.create(monitoring_return=first, indicator=taken, value=6)
+    resource, problems = figures_read(sheet([[award.reference, 1, "Disabled victims supported", "9"]]), award.round)
+    assert problems == []
+    assert figures_record(counts=resource.counts, spending=resource.spending, acting_user=programme_manager) == 1
+    assert first.counts.get(indicator=supported).value == 9

@@ -81,7 +81,8 @@ def test_the_command_writes_each_reminder_and_the_worker_emails_every_member(
     output = StringIO()
     with django_capture_on_commit_callbacks() as queued:
         call_command("send_return_reminders", stdout=output)
-    assert output.getvalue().strip() == "0 returns now due; 1 reminders queued; 0 unsent reminders queued again."
+    # Quarter 1 ended yesterday, so its return is now due as well as reminded.
+    assert output.getvalue().strip() == "1 returns now due; 1 reminders queued; 0 unsent reminders queued again."
     reminder = Reminder.objects.get()
     assert (reminder.monitoring_return, reminder.kind, reminder.sent_at) == (first, Reminder.Kind.UPCOMING, None)
     assert not DBTaskResult.objects.exists(), "the task is queued once the reminder is committed"

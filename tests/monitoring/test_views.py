@@ -2,10 +2,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from grants.models import Tranche
+from monitoring.checks import send_refusal
 from monitoring.models import Return
 from monitoring.services import return_review, return_save, return_submit
+from tests.factories import award_started_months_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +156,7 @@ def test_accepting_the_quarter_2_return_makes_the_second_payment_due(
     client_for, programme_manager, applicant, award, supported, caseworker, sent,
 ):
     return_review(monitoring_return=sent, accept=True, comments="", acting_user=programme_manager)
+    award_started_months_ago(award)  # six months in: quarter 2 has ended too
     second = award.returns.get(quarter=2)
     return_save(monitoring_return=second, counts={supported.pk: 20}, spending={caseworker.pk: Decimal("2000")},
                 narrative={}, acting_user=applicant)
@@ -204,3 +208,81 @@ def test_an_answer_over_its_limit_is_refused_and_kept(client_for, applicant, awa
     assert error in page
     assert story in page
     assert award.returns.get(quarter=1).case_study == ""
+
+
+# Sending early, and figures that cannot be true -----------------------------------------------------------------
+
+
+def error_summary(page: str) -> str:
+    start = page.index('class="govuk-error-summary"')
+    return page[start:page.index("</ul>", start)]
+
+
+def test_before_its_quarter_ends_the_return_says_when_it_can_be_sent_and_offers_no_send_button(
+    client_for, applicant, award, supported, caseworker
+):
+    second = award.returns.get(quarter=2)
+    page = client_for(applicant).get(return_url(award, 2)).content.decode()
+    assert send_refusal(second) in page
+    assert "Send the return" not in page
+    assert "Save and come back later" in page
+    assert "Send the return" in client_for(applicant).get(return_url(award, 1)).content.decode()
+
+
+def test_sending_before_the_quarter_ends_is_refused_with_the_reason_and_the_draft_is_kept(
+    client_for, applicant, award, supported, caseworker
+):
+    response = client_for(applicant).post(return_url(award, 2), answers(supported, caseworker, send="1"))
+    assert response.status_code == 200
+    second = award.returns.get(quarter=2)
+    assert send_refusal(second) in error_summary(response.content.decode())
+    assert (second.status, second.counts.get().value) == (Return.Status.NOT_DUE, 12)
+
+
+def test_a_programme_manager_allows_a_return_early_and_the_grantee_sees_why_and_sends_it(
+    client_for, programme_manager, applicant, award, supported, caseworker
+):
+    second = award.returns.get(quarter=2)
+    review_url = reverse("monitoring:review", kwargs={"pk": second.pk})
+    allow_url = reverse("monitoring:allow_early", kwargs={"pk": second.pk})
+    manager = client_for(programme_manager)
+    assert allow_url in manager.get(review_url).content.decode()
+    assert "Allow the quarter 2 return to be sent early" in manager.get(allow_url).content.decode()
+    blank = manager.post(allow_url, {"reason": ""})
+    assert "Say why this return can be sent before its quarter ends" in error_summary(blank.content.decode())
+    assert manager.post(allow_url, {"reason": "The project ends in May; we agreed a final report."}).url == review_url
+    staff_page = manager.get(review_url).content.decode()
+    assert "The project ends in May; we agreed a final report." in staff_page
+    assert escape(programme_manager.full_name) in staff_page
+    assert allow_url not in staff_page
+
+    grantee = client_for(applicant)
+    page = grantee.get(return_url(award, 2)).content.decode()
+    assert "We agreed this because: The project ends in May; we agreed a final report." in page
+    assert "Send the return" in page
+    assert grantee.post(return_url(award, 2), answers(supported, caseworker, send="1")).status_code == 302
+    assert award.returns.get(quarter=2).status == Return.Status.SUBMITTED
+
+
+def test_a_return_whose_quarter_has_ended_is_not_offered_to_be_allowed_early(client_for, programme_manager, award):
+    first = award.returns.get(quarter=1)
+    manager = client_for(programme_manager)
+    allow_url = reverse("monitoring:allow_early", kwargs={"pk": first.pk})
+    assert allow_url not in manager.get(reverse("monitoring:review", kwargs={"pk": first.pk})).content.decode()
+    response = manager.post(allow_url, {"reason": "Why not"}, follow=True)
+    assert "This return cannot be allowed early" in response.content.decode()
+    assert not award.returns.get(quarter=1).allowed_early
+
+
+def test_an_impossible_figure_is_refused_with_an_error_summary_and_nothing_is_saved(
+    client_for, applicant, award, supported, caseworker, reports
+):
+    made, taken = reports
+    data = answers(supported, caseworker, send="1", **{f"count_{made.pk}": "3", f"count_{taken.pk}": "6"})
+    response = client_for(applicant).post(return_url(award), data)
+    assert response.status_code == 200
+    summary = error_summary(response.content.decode())
+    assert f'href="#id_count_{taken.pk}"' in summary
+    assert "Reports the police took (6) cannot be more than hate crime reports made (3)" in summary
+    first = award.returns.get(quarter=1)
+    assert (first.status, first.counts.exists()) == (Return.Status.NOT_DUE, False)
