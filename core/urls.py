@@ -9,6 +9,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
+    path("notifications/", views.notifications, name="notifications"),
     path("audit/", views.audit_list, name="audit_list"),
     path("exports/<int:pk>/", views.export, name="export"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),

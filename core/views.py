@@ -16,9 +16,11 @@ from django.views.decorators.csrf import requires_csrf_token
 from core.exports import KEPT_DAYS, can_open_export
 from core.models import Export
 from core.navigation import home_for
-from core.selectors import audit_events_for, audit_events_recent
+from core.selectors import audit_events_for, audit_events_recent, notifications_for
+from core.services import notifications_mark_read
 
 AUDIT_PAGE_SIZE = 50
+NOTIFICATIONS_PAGE_SIZE = 100
 
 
 @login_required
@@ -62,6 +64,15 @@ def audit_history(request, app_label: str, model: str, object_id: int):
     if target is None:
         raise Http404("No such record")
     return render(request, "core/audit_history.html", {"target": target, "events": audit_events_for(target)})
+
+
+@login_required
+def notifications(request):
+    """What the service told the person, newest first; those on the page are read once it has been shown."""
+    page = Paginator(notifications_for(request.user), NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    notifications_mark_read(recipient=request.user, notification_ids=[item.pk for item in shown if item.read_at is None])
+    return render(request, "core/notifications.html", {"page": page, "notifications": shown})
 
 
 def _export_for(request, pk: int) -> Export:
