@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.demo import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD, DEMO_USERS
 from accounts.models import Role, User
 from applications.models import Membership, Organisation, Round
+from core.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,10 @@ def test_the_demo_has_a_second_programme_manager_to_confirm_the_first_ones_decis
     call_command("seed_demo", stdout=StringIO())
     managers = User.objects.filter(role=Role.PROGRAMME_MANAGER)
     assert set(managers.values_list("email", flat=True)) == {"manager@example.org", "second.manager@example.org"}
+
+
+def test_the_demo_applicant_and_finance_have_new_notifications_from_the_demo_story():
+    seed()
+    new = Notification.objects.filter(read_at__isnull=True)
+    assert new.filter(recipient__email="applicant@example.org", kind="monitoring.return_accepted").exists()
+    assert new.filter(recipient__email="finance@example.org", kind="grants.payment_due").count() >= 3
