@@ -87,8 +87,9 @@ class Round(StatusMachine):
         default=2, help_text="Assessors' scores for a criterion this far apart, or further, need moderating."
     )
     tie_break = models.CharField(max_length=20, choices=TieBreak.choices, default=TieBreak.SMALLER_REQUEST)
+    # A database default too, so rows written by code that predates the field (a migration's own) still get one.
     scores_due_days = models.PositiveSmallIntegerField(
-        default=21, validators=[MinValueValidator(1)],
+        default=21, db_default=21, validators=[MinValueValidator(1)],
         help_text="How many days after the round closes assessors have to send their scores. After that, each "
         "assessor with scores still to send is reminded, at most once a day.",
     )
