@@ -6,12 +6,14 @@ from core.notifications import NotificationKind
 
 APPLICATION_RECEIVED = NotificationKind(
     "applications.received", "When your organisation sends an application, to say we have received it",
-    (Role.APPLICANT.value,),
+    (Role.APPLICANT.value,), choosable=False,
 )
 MORE_TIME = NotificationKind(
-    "applications.more_time", "When we give your organisation more time to apply", (Role.APPLICANT.value,)
+    "applications.more_time", "When we give your organisation more time to apply", (Role.APPLICANT.value,),
+    choosable=False,
 )
 ADJUSTMENT_ANSWERED = NotificationKind(
-    "applications.adjustment_answered", "When we answer your request for an adjustment", (Role.APPLICANT.value,)
+    "applications.adjustment_answered", "When we answer your request for an adjustment", (Role.APPLICANT.value,),
+    choosable=False,
 )
 KINDS = (APPLICATION_RECEIVED, MORE_TIME, ADJUSTMENT_ANSWERED)

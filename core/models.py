@@ -118,3 +118,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+
+class EmailOptOut(models.Model):
+    """A kind of notification the person has asked not to be emailed about. It is still listed on their
+    notifications page and counted on their dashboard; emails that keep an account safe cannot be turned off."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs")
+    kind = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "kind"], name="one_opt_out_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: no emails for {self.kind}"

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from core import tasks
 from core.exports import EXPORT_KINDS
-from core.models import AuditEvent, Export, Notification
-from core.notifications import NOTIFICATION_KINDS
+from core.models import AuditEvent, EmailOptOut, Export, Notification
+from core.notifications import NOTIFICATION_KINDS, email_choices_for
 from core.refusals import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -84,11 +84,13 @@ def notify(
 
     The email says what happened and where to read about it, never the details (scores, reasons, amounts, comments):
     an email can be read by anyone who sees the inbox, the service only by the person signed in. A failed email is
-    logged and does not undo what the person did. With a `once_key`, a recipient who already has a notification with
-    that key is not notified again, however often this runs. With `unless_unread`, nor is a recipient who has not yet
+    logged and does not undo what the person did. Someone who turned off emails of this kind is not emailed, but the
+    notification is still recorded for their notifications page. With a `once_key`, a recipient who already has a
+    notification with that key is not notified again, however often this runs. With `unless_unread`, nor is a recipient who has not yet
     seen the last notification of this kind about the same page: one notification for many changes made one by one.
     """
-    if kind not in NOTIFICATION_KINDS:
+    registered = NOTIFICATION_KINDS.get(kind)
+    if registered is None:
         raise ValueError(f"No app has registered the notification kind {kind!r}")
     people = {person.pk: person for person in recipients if person.is_active and person.email}
     if unless_unread:
@@ -109,8 +111,13 @@ def notify(
         notifications = Notification.objects.bulk_create(
             Notification(recipient=person, kind=kind, subject=subject, link=link) for person in people.values()
         )
+    muted = set() if registered.always_sent else set(EmailOptOut.objects.filter(
+        kind=kind, recipient_id__in=[notification.recipient_id for notification in notifications]
+    ).values_list("recipient_id", flat=True))
     url = settings.SITE_URL.rstrip("/") + link
     for notification in notifications:
+        if notification.recipient_id in muted:
+            continue
         person = people[notification.recipient_id]
         body = render_to_string(template, {
             **(context or {}), "person": person, "subject": subject, "url": url,
@@ -127,6 +134,18 @@ def _send_on_commit(subject: str, body: str, to: str) -> None:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
     transaction.on_commit(send_notification_email, robust=True)
+
+
+def email_choices_save(*, person, emailed: set[str]) -> list[str]:
+    """Keeps the person's choice of emails: those of their kinds in `emailed` are sent, the others not. Kinds that
+    keep an account safe, and those an app sends itself, are always sent, whatever was asked. Returns the codes of the kinds now turned off."""
+    choosable = {kind.code for kind in email_choices_for(person)}
+    off = choosable - set(emailed)
+    with transaction.atomic():
+        EmailOptOut.objects.filter(recipient=person).exclude(kind__in=off).delete()
+        EmailOptOut.objects.bulk_create([EmailOptOut(recipient=person, kind=code) for code in sorted(off)],
+                                        ignore_conflicts=True)
+    return sorted(off)
 
 
 def notifications_mark_read(*, recipient, notification_ids: Iterable[int]) -> int:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/emails/", views.email_choices, name="email_choices"),
     path("audit/", views.audit_list, name="audit_list"),
     path("exports/<int:pk>/", views.export, name="export"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),

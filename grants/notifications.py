@@ -19,7 +19,8 @@ PAYMENT_MADE = NotificationKind(
     "grants.payment_made", "When we pay part of your organisation's grant", (Role.APPLICANT.value,)
 )
 LETTER_ISSUED = NotificationKind(
-    "grants.letter_issued", "When a letter about your application's funding is ready to read", (Role.APPLICANT.value,)
+    "grants.letter_issued", "When a letter about your application's funding is ready to read", (Role.APPLICANT.value,),
+    choosable=False,
 )
 KINDS = (DECISIONS_TO_CONFIRM, PAYMENT_DUE, PAYMENT_MADE, LETTER_ISSUED)
 

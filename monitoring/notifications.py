@@ -16,7 +16,7 @@ RETURN_CHANGES_ASKED = NotificationKind(
 )
 RETURN_REMINDER = NotificationKind(
     "monitoring.return_reminder", "A week before a quarterly return is due, and when it is overdue",
-    (Role.APPLICANT.value,),
+    (Role.APPLICANT.value,), choosable=False,
 )
 KINDS = (RETURN_ACCEPTED, RETURN_CHANGES_ASKED, RETURN_REMINDER)
 

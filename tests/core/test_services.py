@@ -4,9 +4,9 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Role
 from applications.audit import AuditAction
-from core.models import AuditEvent, Notification
+from core.models import AuditEvent, EmailOptOut, Notification
 from core.notifications import NOTIFICATION_KINDS, NotificationKind, notification_kinds_register
-from core.services import audit_record, audit_record_each, notifications_mark_read, notify
+from core.services import audit_record, audit_record_each, email_choices_save, notifications_mark_read, notify
 from tests.factories import RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +161,33 @@ def test_marking_read_touches_only_the_persons_own_notifications(example_kind, a
     assert notifications_mark_read(recipient=applicant, notification_ids=[mine.pk, theirs.pk]) == 1
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_someone_who_turned_a_kind_off_is_not_emailed_but_still_has_it_listed(
+    example_kind, applicant, other_applicant, django_capture_on_commit_callbacks
+):
+    email_choices_save(person=applicant, emailed={code for code in NOTIFICATION_KINDS if code != "tests.example"})
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[applicant, other_applicant], kind=example_kind.code, subject="S", link="/")
+    assert Notification.objects.filter(recipient=applicant).exists()
+    assert [email.to for email in mail.outbox] == [[other_applicant.email]]
+
+
+def test_emails_that_keep_an_account_safe_cannot_be_turned_off(applicant, django_capture_on_commit_callbacks):
+    assert "accounts.security" not in email_choices_save(person=applicant, emailed=set())
+    EmailOptOut.objects.create(recipient=applicant, kind="accounts.security")  # as if written some other way
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[applicant], kind="accounts.security", subject="S", link="/")
+    assert len(mail.outbox) == 1
+
+
+def test_choices_keep_only_the_kinds_of_the_persons_role_and_turning_back_on_removes_the_opt_out(assessor):
+    off = email_choices_save(person=assessor, emailed={"assessment.allocated", "grants.payment_due"})
+    assert off == ["assessment.scores_overdue"]
+    assert email_choices_save(person=assessor, emailed={"assessment.allocated", "assessment.scores_overdue"}) == []
+    assert not EmailOptOut.objects.exists()
+
+
+def test_an_email_its_app_sends_itself_cannot_be_turned_off_here(applicant):
+    assert "monitoring.return_reminder" not in email_choices_save(person=applicant, emailed=set())
+    assert "monitoring.return_accepted" in email_choices_save(person=applicant, emailed=set())

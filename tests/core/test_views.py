@@ -11,7 +11,7 @@ from django.utils.html import escape
 
 from applications.audit import AuditAction
 from assessment.audit import AuditAction as AssessmentAuditAction
-from core.models import Notification
+from core.models import EmailOptOut, Notification
 from core.services import audit_record
 from grants.audit import AuditAction as GrantAuditAction
 from tests.factories import ApplicationFactory, RoundFactory
@@ -200,3 +200,31 @@ def test_each_persons_dashboard_counts_their_new_notifications_with_one_query(
 def test_the_dashboard_says_when_nothing_is_new(client_for, assessor):
     content = client_for(assessor).get(reverse("assessment:assessor_dashboard")).content.decode()
     assert "Your notifications (none new)" in content
+
+
+def test_a_person_turns_an_email_off_and_the_account_page_says_so(client_for, assessor):
+    client = client_for(assessor)
+    page = client.get(reverse("core:email_choices"))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "When you are given applications to assess" in content and 'value="assessment.allocated"' in content
+    assert "When a payment falls due" not in content  # not an assessor's
+    response = client.post(reverse("core:email_choices"), {"emailed": ["assessment.allocated"]})
+    assert response.status_code == 302 and response.url == reverse("accounts:home")
+    assert list(EmailOptOut.objects.filter(recipient=assessor).values_list("kind", flat=True)) == [
+        "assessment.scores_overdue"]
+    account = client.get(reverse("accounts:home")).content.decode()
+    assert "Once a day while scores you were asked for are overdue (turned off" in account
+
+
+def test_only_emails_that_can_be_turned_off_are_offered(client_for, applicant):
+    content = client_for(applicant).get(reverse("core:email_choices")).content.decode()
+    assert 'value="monitoring.return_accepted"' in content
+    assert 'value="monitoring.return_reminder"' not in content and 'value="accounts.security"' not in content
+
+
+def test_a_made_up_kind_is_refused_with_an_error_summary_not_saved(client_for, assessor):
+    response = client_for(assessor).post(reverse("core:email_choices"), {"emailed": ["grants.payment_due"]})
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert not EmailOptOut.objects.exists()
