@@ -40,6 +40,8 @@ from accounts.selectors import staff_accounts
 from accounts.services import account_confirm_email, applicant_register
 from accounts.throttling import limit_emails_sent
 from accounts.tokens import email_confirmation_token
+from core.models import EmailOptOut
+from core.notifications import notification_kinds_for
 
 # New recovery codes wait here between the request that makes them and the one page that shows them, once.
 NEW_RECOVERY_CODES = "new_recovery_codes"
@@ -123,6 +125,8 @@ def home(request):
             "memberships": memberships,
             "uses_second_factor": needs_second_factor(request.user),
             "can_reset_second_factor": can_reset_second_factor(request.user),
+            "notification_kinds": sorted(notification_kinds_for(request.user), key=lambda kind: kind.always_sent),
+            "emails_off": set(EmailOptOut.objects.filter(recipient=request.user).values_list("kind", flat=True)),
         },
     )
 

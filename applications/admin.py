@@ -89,7 +89,8 @@ class RoundAdmin(ServiceFormsAdminMixin, admin.ModelAdmin):
         ("Money", {"fields": ["budget", "minimum_award", "maximum_award"]}),
         (
             "Assessment",
-            {"fields": ["score_scale_max", "assessors_per_application", "moderation_threshold", "tie_break", "assessors"]},
+            {"fields": ["score_scale_max", "assessors_per_application", "moderation_threshold", "tie_break", "scores_due_days",
+                        "assessors"]},
         ),
         (
             "Eligibility rules",

@@ -29,6 +29,9 @@ class ApplicationsConfig(AppConfig):
         from applications.audit import AuditAction
         from core.audit import audit_actions_register
         from core.templatetags.govuk import tag_colours_add
+        from core.notifications import notification_kinds_register
+        from applications.notifications import KINDS
 
         tag_colours_add(STATUS_TAG_COLOURS)
         audit_actions_register(AuditAction)
+        notification_kinds_register(*KINDS)

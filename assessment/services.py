@@ -3,10 +3,12 @@
 Each function runs in one transaction and writes its audit event.
 """
 
+from collections import Counter
+from datetime import date
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -16,6 +18,11 @@ from applications.querysets import SCOREABLE
 from applications.services import ApplicationError
 from assessment import tasks
 from assessment.audit import AuditAction
+from assessment.notifications import (
+    applicants_notify_screened,
+    assessor_notify_overdue,
+    assessors_notify_allocated,
+)
 from assessment.models import (
     Allocation,
     Assessment,
@@ -27,7 +34,6 @@ from assessment.models import (
 )
 from assessment.permissions import interests_of
 from assessment.spreadsheets import scores_read
-from core.emails import email_send_on_commit
 from core.services import audit_record
 from core.spreadsheets import sheet_import_settle
 from core.templatetags.govuk import plain_number
@@ -54,7 +60,8 @@ def round_criteria_problems(round_: Round) -> list[str]:
 
 
 def application_screen(*, application: Application, eligible: bool, reason: str, acting_user: User) -> Application:
-    """Marks a sent application eligible or not. An ineligible applicant is told why, in plain English."""
+    """Marks a sent application eligible or not, and tells the applicant. An ineligible applicant reads why, in plain
+    English, on their application's page."""
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("round", "organisation").get(pk=application.pk)
         previous = application.transition_to(Application.Status.ELIGIBLE if eligible else Application.Status.INELIGIBLE)
@@ -62,14 +69,7 @@ def application_screen(*, application: Application, eligible: bool, reason: str,
         ScreeningDecision.objects.create(application=application, eligible=eligible, reason=reason, decided_by=acting_user)
         audit_record(acting_user=acting_user, action=AuditAction.SCREENED, target=application,
                      from_state=previous, to_state=application.status, reason=reason)
-        if not eligible:
-            for membership in application.organisation.memberships.select_related("user"):
-                email_send_on_commit(
-                    to=membership.user.email,
-                    subject=f"Your application {application.reference} cannot go forward",
-                    template="applications/emails/ineligible.txt",
-                    context={"application": application, "person": membership.user, "reason": reason},
-                )
+        applicants_notify_screened(application)
         return application
 
 
@@ -91,6 +91,7 @@ def allocation_add(*, application: Application, assessor: User, acting_user: Use
             raise ApplicationError(f"{application} is already with {assessor}.")
         audit_record(acting_user=acting_user, action=AuditAction.ALLOCATED, target=application,
                      data={"assessor": str(assessor), "assessor_id": assessor.pk})
+        assessors_notify_allocated(Counter([assessor]))
         return allocation
 
 
@@ -137,6 +138,7 @@ def allocation_auto(*, round_: Round, acting_user: User) -> int:
                 made.append(Allocation(application=application, assessor=assessor, allocated_by=acting_user))
                 load[assessor.pk] = load.get(assessor.pk, 0) + 1
         Allocation.objects.bulk_create(made)
+        assessors_notify_allocated(Counter(allocation.assessor for allocation in made))
         audit_record(acting_user=acting_user, action=AuditAction.SHARED_OUT, target=round_,
                      data={"allocations": len(made)})
         return len(made)
@@ -334,3 +336,34 @@ def moderation_record(
                      data={"criterion": str(criterion), "criterion_id": criterion.pk})
         return moderated
 
+
+
+# Reminders ---------------------------------------------------------------------------------------------------------
+
+
+def scores_overdue_notify(*, now=None) -> int:
+    """Reminds each assessor with scores still to send in a round whose scores are overdue (`Round.scores_due_at` has
+    passed, and the round is closed or being assessed): one reminder per assessor per round, at most once a day,
+    however often this runs. An application the assessor declared a conflict with is not theirs to score. Returns
+    how many reminders were sent."""
+    now = now or timezone.now()
+    today: date = timezone.localdate(now)
+    outstanding = (
+        Allocation.objects.filter(
+            application__status__in=SCOREABLE, assessor__is_active=True,
+            application__round__status__in=[Round.Status.CLOSED, Round.Status.ASSESSING],
+        )
+        .exclude(assessments__status=Assessment.Status.SUBMITTED)
+        .exclude(Exists(ConflictDeclaration.objects.conflicts().filter(
+            application=OuterRef("application"), assessor=OuterRef("assessor"))))
+        .select_related("application__round", "assessor")
+    )
+    owed = Counter(
+        (allocation.application.round, allocation.assessor) for allocation in outstanding
+        if allocation.application.round.scores_due_at < now
+    )
+    with transaction.atomic():
+        return sum(
+            assessor_notify_overdue(assessor=assessor, round_=round_, outstanding=count, today=today)
+            for (round_, assessor), count in owed.items()
+        )

@@ -246,6 +246,8 @@ NAVIGATION = [
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Apply for a hate crime victim support grant")
 FUNDER_NAME = os.environ.get("FUNDER_NAME", "London Disability Hate Crime Fund")
 FUNDER_EMAIL = os.environ.get("FUNDER_EMAIL", "grants@example.org")
+# Where the service is served, for the links in emails sent with nobody's request at hand (a reminder from cron).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 # The funder's own org-id.guide identifier for 360Giving files; empty uses the round's 360Giving prefix.
 FUNDER_ORG_ID = os.environ.get("FUNDER_ORG_ID", "")
 SERVICE_PHASE = os.environ.get("SERVICE_PHASE", "Beta")

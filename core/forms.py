@@ -55,3 +55,20 @@ class Text:
 
     def render(self, form, context, template_pack=None, **kwargs):
         return format_html('<{0} class="{1}">{2}</{0}>', self.tag, self.css_class, self.text)
+
+
+class EmailChoicesForm(GovukFormMixin, forms.Form):
+    """Which of the emails for their role a person wants. The kinds that keep an account safe are not offered."""
+
+    submit_label = "Save your choices"
+
+    emailed = forms.MultipleChoiceField(
+        label="Which emails do you want us to send you?",
+        help_text="Select all that apply. Whatever you choose, each one is still listed on your notifications page.",
+        widget=forms.CheckboxSelectMultiple, required=False,
+        error_messages={"invalid_choice": "Select only emails from the list"},
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["emailed"].choices = [(kind.code, kind.description) for kind in kinds]

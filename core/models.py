@@ -1,4 +1,5 @@
-"""The audit trail (one row for every change of status, who made it, and why) and files made for download."""
+"""The audit trail (one row for every change of status, who made it, and why), files made for download, and what
+the service told each person."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -6,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from core.audit import audit_sentence
 
@@ -86,3 +88,47 @@ class Export(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:export", kwargs={"pk": self.pk})
+
+
+class Notification(models.Model):
+    """Something the service told a person, by email and on their notifications page: what happened (`subject`) and
+    the page in the service where they can read about it and act (`link`, a path). The details stay behind the
+    sign-in; the email carries only the subject and the link."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=100, help_text="A kind registered by the app that sends it.")
+    subject = models.CharField(max_length=255)
+    link = models.CharField(max_length=500, help_text="The path in the service the notification leads to.")
+    # Set for a notification that must go at most once (a daily reminder): a second attempt finds this row.
+    once_key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_newest_first"),
+            models.Index(fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "once_key"], condition=~models.Q(once_key=""), name="notification_sent_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.subject}"
+
+
+class EmailOptOut(models.Model):
+    """A kind of notification the person has asked not to be emailed about. It is still listed on their
+    notifications page and counted on their dashboard; emails that keep an account safe cannot be turned off."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs")
+    kind = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "kind"], name="one_opt_out_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: no emails for {self.kind}"

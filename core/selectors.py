@@ -1,4 +1,4 @@
-"""Reads of the audit trail."""
+"""Reads of the audit trail and of what the service told each person."""
 
 from collections import defaultdict
 
@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from core.models import AuditEvent
+from core.models import AuditEvent, Notification
 
 
 def audit_events_for(*targets: models.Model) -> QuerySet[AuditEvent]:
@@ -22,3 +22,15 @@ def audit_events_for(*targets: models.Model) -> QuerySet[AuditEvent]:
 
 def audit_events_recent() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("actor", "target_type")
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """The person's own notifications, newest first."""
+    return Notification.objects.filter(recipient=user)
+
+
+def notifications_new_count(user) -> int:
+    """How many of the person's notifications they have not yet seen listed: one COUNT."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,17 +1,23 @@
-"""Writes shared by every app: recording an audit event, and making files for download in the background."""
+"""Writes shared by every app: recording an audit event, telling people what happened, and making files for download
+in the background."""
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core import tasks
 from core.exports import EXPORT_KINDS
-from core.models import AuditEvent, Export
+from core.models import AuditEvent, EmailOptOut, Export, Notification
+from core.notifications import NOTIFICATION_KINDS, email_choices_for
 from core.refusals import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -60,6 +66,93 @@ def _event(acting_user, action: models.TextChoices, target: models.Model, data: 
         data=data or {},
         **details,
     )
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    subject: str,
+    link: str,
+    template: str = "core/emails/notification.txt",
+    context: dict | None = None,
+    once_key: str = "",
+    unless_unread: bool = False,
+) -> list[Notification]:
+    """Records a notification for each recipient and emails each of them, once the transaction commits, a plain-text
+    message that links into the service at `link` (a path). Returns the notifications recorded.
+
+    The email says what happened and where to read about it, never the details (scores, reasons, amounts, comments):
+    an email can be read by anyone who sees the inbox, the service only by the person signed in. A failed email is
+    logged and does not undo what the person did. Someone who turned off emails of this kind is not emailed, but the
+    notification is still recorded for their notifications page. With a `once_key`, a recipient who already has a
+    notification with that key is not notified again, however often this runs. With `unless_unread`, nor is a recipient who has not yet
+    seen the last notification of this kind about the same page: one notification for many changes made one by one.
+    """
+    registered = NOTIFICATION_KINDS.get(kind)
+    if registered is None:
+        raise ValueError(f"No app has registered the notification kind {kind!r}")
+    people = {person.pk: person for person in recipients if person.is_active and person.email}
+    if unless_unread:
+        for recipient_id in Notification.objects.filter(
+            recipient_id__in=list(people), kind=kind, link=link, read_at__isnull=True
+        ).values_list("recipient_id", flat=True):
+            people.pop(recipient_id, None)
+    if once_key:
+        notifications = []
+        for person in people.values():
+            try:
+                with transaction.atomic():
+                    notifications.append(Notification.objects.create(
+                        recipient=person, kind=kind, subject=subject, link=link, once_key=once_key))
+            except IntegrityError:
+                continue  # notified before
+    else:
+        notifications = Notification.objects.bulk_create(
+            Notification(recipient=person, kind=kind, subject=subject, link=link) for person in people.values()
+        )
+    muted = set() if registered.always_sent else set(EmailOptOut.objects.filter(
+        kind=kind, recipient_id__in=[notification.recipient_id for notification in notifications]
+    ).values_list("recipient_id", flat=True))
+    url = settings.SITE_URL.rstrip("/") + link
+    for notification in notifications:
+        if notification.recipient_id in muted:
+            continue
+        person = people[notification.recipient_id]
+        body = render_to_string(template, {
+            **(context or {}), "person": person, "subject": subject, "url": url,
+            "service_name": settings.SERVICE_NAME, "funder_name": settings.FUNDER_NAME,
+        })
+        _send_on_commit(subject, body, person.email)
+    return notifications
+
+
+def _send_on_commit(subject: str, body: str, to: str) -> None:
+    # Robust: a mail server that refuses is logged, and the change the email tells of stays made. Django names the
+    # callback in its log, so it is a function with a name, not a partial.
+    def send_notification_email():
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+    transaction.on_commit(send_notification_email, robust=True)
+
+
+def email_choices_save(*, person, emailed: set[str]) -> list[str]:
+    """Keeps the person's choice of emails: those of their kinds in `emailed` are sent, the others not. Kinds that
+    keep an account safe, and those an app sends itself, are always sent, whatever was asked. Returns the codes of the kinds now turned off."""
+    choosable = {kind.code for kind in email_choices_for(person)}
+    off = choosable - set(emailed)
+    with transaction.atomic():
+        EmailOptOut.objects.filter(recipient=person).exclude(kind__in=off).delete()
+        EmailOptOut.objects.bulk_create([EmailOptOut(recipient=person, kind=code) for code in sorted(off)],
+                                        ignore_conflicts=True)
+    return sorted(off)
+
+
+def notifications_mark_read(*, recipient, notification_ids: Iterable[int]) -> int:
+    """Marks the person's own notifications read, once they have seen them listed. Returns how many."""
+    return Notification.objects.filter(
+        recipient=recipient, pk__in=list(notification_ids), read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 class ExportRefused(ServiceError):

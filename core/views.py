@@ -2,6 +2,7 @@
 error pages."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
@@ -16,9 +17,14 @@ from django.views.decorators.csrf import requires_csrf_token
 from core.exports import KEPT_DAYS, can_open_export
 from core.models import Export
 from core.navigation import home_for
-from core.selectors import audit_events_for, audit_events_recent
+from core.selectors import audit_events_for, audit_events_recent, notifications_for
+from core.forms import EmailChoicesForm
+from core.models import EmailOptOut
+from core.notifications import email_choices_for
+from core.services import email_choices_save, notifications_mark_read
 
 AUDIT_PAGE_SIZE = 50
+NOTIFICATIONS_PAGE_SIZE = 100
 
 
 @login_required
@@ -62,6 +68,29 @@ def audit_history(request, app_label: str, model: str, object_id: int):
     if target is None:
         raise Http404("No such record")
     return render(request, "core/audit_history.html", {"target": target, "events": audit_events_for(target)})
+
+
+@login_required
+def notifications(request):
+    """What the service told the person, newest first; those on the page are read once it has been shown."""
+    page = Paginator(notifications_for(request.user), NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    notifications_mark_read(recipient=request.user, notification_ids=[item.pk for item in shown if item.read_at is None])
+    return render(request, "core/notifications.html", {"page": page, "notifications": shown})
+
+
+@login_required
+def email_choices(request):
+    """The person turns emails of each kind for their role on or off; emails that keep an account safe stay on."""
+    kinds = email_choices_for(request.user)
+    off = set(EmailOptOut.objects.filter(recipient=request.user).values_list("kind", flat=True))
+    form = EmailChoicesForm(request.POST or None, kinds=kinds,
+                            initial={"emailed": [kind.code for kind in kinds if kind.code not in off]})
+    if request.method == "POST" and form.is_valid():
+        email_choices_save(person=request.user, emailed=set(form.cleaned_data["emailed"]))
+        messages.success(request, "Your choice of emails has been saved.")
+        return redirect("accounts:home")
+    return render(request, "core/email_choices.html", {"form": form, "kinds": kinds})
 
 
 def _export_for(request, pk: int) -> Export:

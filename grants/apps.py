@@ -13,9 +13,12 @@ class GrantsConfig(AppConfig):
         from grants.exports import GIVING360, LEDGER
         from grants.audit import AuditAction
         from grants.services import committed_in
+        from core.notifications import notification_kinds_register
+        from grants.notifications import KINDS
 
         # A round's budget can never be cut below what its awards have promised.
         if committed_in not in COMMITMENT_SOURCES:
             COMMITMENT_SOURCES.append(committed_in)
         audit_actions_register(AuditAction)
         export_kinds_register(GIVING360, LEDGER)
+        notification_kinds_register(*KINDS)

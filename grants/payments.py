@@ -21,6 +21,7 @@ from accounts.models import User
 from core.services import audit_record
 from grants.audit import AuditAction
 from grants.models import Award, ConnectedAccount, Tranche, WebhookEvent
+from grants.notifications import grantee_notify_payment_made
 from grants.services import GrantError
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ def tranche_record_bacs(*, tranche: Tranche, bank_reference: str, paid_on: date,
                      from_state=previous, to_state=tranche.status, reason=f"Bank reference {bank_reference}",
                      data={"amount": tranche.amount})
         _mark_award_active(Award.objects.select_for_update().get(pk=tranche.award_id), acting_user)
+        grantee_notify_payment_made(tranche)
         return tranche
 
 
@@ -194,6 +196,8 @@ def _move_forward(tranche: Tranche, status: str, action: AuditAction) -> None:
         tranche.paid_on = timezone.localdate()
     tranche.save()
     audit_record(acting_user=None, action=action, target=tranche, from_state=previous, to_state=status)
+    if status == Tranche.Status.PAID:
+        grantee_notify_payment_made(tranche)
 
 
 def _apply(event_type: str, obj) -> None:

@@ -28,6 +28,7 @@ from grants.audit import AuditAction
 from grants.letters import not_funded_letter_pdf, offer_letter_pdf
 from grants import tasks
 from grants.models import Award, Decision, Letter, LetterBatch, LetterBatchItem, Tranche
+from grants.notifications import finance_notify_payment_due, managers_notify_decisions_wait
 from grants.permissions import decision_confirm_refusals, offer_closed_reason
 from grants.schedule import acceptance_deadline, tranche_amounts
 from grants.selectors import applications_awaiting_letters, decided_in, not_funded_content, offer_content
@@ -124,8 +125,10 @@ def decision_record(
     proposal = decision_proposals(round_, ranked=ranked).get(application.pk, NO_PROPOSAL)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        return _decision_save(application, proposal, outcome=outcome, amount=amount, reason=reason,
-                              acting_user=acting_user)
+        decision = _decision_save(application, proposal, outcome=outcome, amount=amount, reason=reason,
+                                  acting_user=acting_user)
+        managers_notify_decisions_wait(round_=round_, proposer=acting_user)
+        return decision
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,8 @@ def decisions_accept_proposals(*, round_: Round, acting_user: User) -> Proposals
         for application in applications:
             outcome, amount = proposal = proposals[application.pk]
             _decision_save(application, proposal, outcome=outcome, amount=amount, reason="", acting_user=acting_user)
+        if applications:
+            managers_notify_decisions_wait(round_=round_, proposer=acting_user)
         decided = decided_in(round_)
         return ProposalsRecorded(recorded=len(applications), left={
             entry.application.reference: blockers[entry.application_id] for entry in ranked
@@ -320,11 +325,13 @@ def award_accept(*, award: Award, name: str, role: str, acting_user: User) -> Aw
         amounts = tranche_amounts(award.amount, [Decimal(part["share"]) for part in schedule])
         for number, (part, amount) in enumerate(zip(schedule, amounts), start=1):
             on_acceptance = part["after"] == "acceptance"
-            Tranche.objects.create(
+            tranche = Tranche.objects.create(
                 award=award, number=number, share=Decimal(part["share"]), amount=amount, after=part["after"],
                 after_quarter=part.get("quarter"), status=Tranche.Status.DUE if on_acceptance else Tranche.Status.SCHEDULED,
                 due_at=now if on_acceptance else None, idempotency_key=f"tranche-{award.reference}-{number}",
             )
+            if on_acceptance:
+                finance_notify_payment_due(tranche)
         audit_record(acting_user=acting_user, action=AuditAction.OFFER_ACCEPTED, target=award, from_state=previous,
                      to_state=award.status, reason=f"{name}, {role}")
         for hook in ACCEPTANCE_HOOKS:
@@ -345,6 +352,7 @@ def tranche_make_due(*, award: Award, quarter: int, acting_user: User) -> Tranch
         tranche.save(update_fields=["status", "due_at"])
         audit_record(acting_user=acting_user, action=AuditAction.TRANCHE_DUE, target=tranche,
                      from_state=previous, to_state=tranche.status, data={"quarter": quarter})
+        finance_notify_payment_due(tranche)
         return tranche
 
 

@@ -11,8 +11,11 @@ class MonitoringConfig(AppConfig):
         from grants.services import ACCEPTANCE_HOOKS
         from monitoring.audit import AuditAction
         from monitoring.services import returns_schedule
+        from core.notifications import notification_kinds_register
+        from monitoring.notifications import KINDS
 
         # An accepted offer gets its quarterly returns at once, in the same transaction as the acceptance.
         if returns_schedule not in ACCEPTANCE_HOOKS:
             ACCEPTANCE_HOOKS.append(returns_schedule)
         audit_actions_register(AuditAction)
+        notification_kinds_register(*KINDS)

@@ -24,6 +24,7 @@ from grants.services import tranche_make_due
 from monitoring import tasks
 from monitoring.audit import AuditAction
 from monitoring.checks import figure_problems, send_refusal
+from monitoring.notifications import grantee_notify_reviewed
 from monitoring.models import FiguresImport, IndicatorCount, Reminder, Return, Spend
 from monitoring.privacy import Finding, personal_data_in
 from monitoring.spreadsheets import figures_read
@@ -179,13 +180,7 @@ def return_review(*, monitoring_return: Return, accept: bool, comments: str, act
                      data={"quarter": monitoring_return.quarter})
         if accept:
             tranche_make_due(award=monitoring_return.award, quarter=monitoring_return.quarter, acting_user=acting_user)
-        else:
-            for membership in monitoring_return.award.application.organisation.memberships.select_related("user"):
-                email_send_on_commit(
-                    to=membership.user.email, subject=f"Changes needed to your return: {monitoring_return}",
-                    template="monitoring/emails/changes_requested.txt",
-                    context={"monitoring_return": monitoring_return, "person": membership.user},
-                )
+        grantee_notify_reviewed(monitoring_return)
         return monitoring_return
 
 

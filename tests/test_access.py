@@ -113,6 +113,9 @@ ACCESS: dict[str, Rule] = {
         kwargs=lambda world: {"app_label": "applications", "model": "organisation", "object_id": world.organisation.pk},
     ),
     "core:home": Rule(signed_in(REDIRECT)),
+    # What the service told the person: their own notifications only
+    "core:notifications": Rule(signed_in(200)),
+    "core:email_choices": Rule(signed_in(200)),
     # Files made for download: the programme manager who asked for this one, and nobody else
     "core:export": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.export.pk}),
     "core:export_download": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.export.pk}),

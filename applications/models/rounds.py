@@ -1,5 +1,6 @@
 """A round of funding with its criteria, score descriptors and monitoring indicators: the round's set-up."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -87,6 +88,12 @@ class Round(StatusMachine):
         default=2, help_text="Assessors' scores for a criterion this far apart, or further, need moderating."
     )
     tie_break = models.CharField(max_length=20, choices=TieBreak.choices, default=TieBreak.SMALLER_REQUEST)
+    # A database default too, so rows written by code that predates the field (a migration's own) still get one.
+    scores_due_days = models.PositiveSmallIntegerField(
+        default=21, db_default=21, validators=[MinValueValidator(1)],
+        help_text="How many days after the round closes assessors have to send their scores. After that, each "
+        "assessor with scores still to send is reminded, at most once a day.",
+    )
     offer_acceptance_days = models.PositiveSmallIntegerField(
         default=28, help_text="How many days a grantee has to accept an offer before it lapses."
     )
@@ -145,6 +152,10 @@ class Round(StatusMachine):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def scores_due_at(self):
+        return self.closes_at + timedelta(days=self.scores_due_days)
 
     def is_open_at(self, moment) -> bool:
         return self.status == self.Status.OPEN and self.opens_at <= moment

@@ -557,3 +557,22 @@ def test_a_programme_manager_is_not_offered_a_reset_of_the_superusers_second_fac
     response = client.post(reverse("accounts:two_factor_reset", kwargs={"pk": superuser.pk}), {"reason": "Lost"})
     assert response.status_code == 403
     assert TOTPDevice.objects.filter(user=superuser).exists()
+
+
+@pytest.mark.parametrize(("role", "expected", "not_expected"), [
+    ("applicant", "When we have checked whether your application can go forward", "When a payment falls due"),
+    ("assessor", "When you are given applications to assess", "When we pay part of your organisation"),
+    ("programme_manager", "When another programme manager proposes decisions", "When you are given applications"),
+    ("finance_officer", "When a payment falls due", "When we accept your organisation"),
+])
+def test_the_account_page_says_which_emails_the_person_is_sent_for_their_role(
+    role, expected, not_expected, request, client_for
+):
+    person = request.getfixturevalue(role)
+    response = client_for(person).get(reverse("accounts:home"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Emails we send you" in content
+    assert expected in content and not_expected not in content
+    assert "always sent, to keep your account safe" in content
+    assert reverse("core:notifications") in content

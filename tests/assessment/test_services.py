@@ -64,7 +64,7 @@ def test_criteria_must_add_up_to_100_and_describe_every_score(round_):
     ]
 
 
-def test_screening_marks_eligible_or_tells_the_applicant_why_not(round_, programme_manager, django_capture_on_commit_callbacks):
+def test_screening_marks_eligible_or_not_and_keeps_the_reason(round_, programme_manager, django_capture_on_commit_callbacks):
     fine = ApplicationFactory(round=round_, status="submitted")
     assert application_screen(application=fine, eligible=True, reason="", acting_user=programme_manager).status == "eligible"
     refused = ApplicationFactory(round=round_, status="submitted")
@@ -74,7 +74,7 @@ def test_screening_marks_eligible_or_tells_the_applicant_why_not(round_, program
                            acting_user=programme_manager)
     refused.refresh_from_db()
     assert refused.status == Application.Status.INELIGIBLE
-    assert "Your accounts show income over the limit." in mail.outbox[0].body
+    assert "cannot go forward" in mail.outbox[0].subject
     assert refused.screening.reason == "Your accounts show income over the limit."
 
 

@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.demo import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD, DEMO_USERS
 from accounts.models import Role, User
 from applications.models import Membership, Organisation, Round
+from core.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +136,10 @@ def test_last_year_s_grants_were_each_proposed_by_one_manager_and_confirmed_by_a
     assert decisions.count() == Award.objects.count() > 0
     assert {(d.status, d.decided_by.email, d.confirmed_by.email) for d in decisions} == {
         (Decision.Status.CONFIRMED, "manager@example.org", "second.manager@example.org")}
+
+
+def test_the_demo_applicant_and_finance_have_new_notifications_from_the_demo_story():
+    seed()
+    new = Notification.objects.filter(read_at__isnull=True)
+    assert new.filter(recipient__email="applicant@example.org", kind="monitoring.return_accepted").exists()
+    assert new.filter(recipient__email="finance@example.org", kind="grants.payment_due").count() >= 3

@@ -1,12 +1,17 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from applications.audit import AuditAction
 from assessment.audit import AuditAction as AssessmentAuditAction
+from core.models import EmailOptOut, Notification
 from core.services import audit_record
 from grants.audit import AuditAction as GrantAuditAction
 from tests.factories import ApplicationFactory, RoundFactory
@@ -120,3 +125,106 @@ def test_the_service_icon_is_the_funders_own_never_the_gov_uk_crown(client, db):
     response = client.get("/favicon.ico")
     assert (response.status_code, response.url) == (301, "/static/app/images/favicon.svg")
     assert "govuk/assets/images/favicon" not in client.get("/accessibility/").content.decode()
+
+
+# Notifications ------------------------------------------------------------------------------------------------------
+
+
+def notification_for(person, number: int, **fields) -> Notification:
+    return Notification.objects.create(recipient=person, kind="assessment.allocated", subject=f"Notification {number}",
+                                       link=f"/assess/{number}/", **fields)
+
+
+def test_the_notifications_page_lists_only_the_persons_own_newest_first_each_linking_to_its_page(
+    client_for, assessor, applicant
+):
+    notification_for(assessor, 1, created_at=timezone.now() - timedelta(days=1))
+    notification_for(assessor, 2)
+    notification_for(applicant, 3)
+    response = client_for(assessor).get(reverse("core:notifications"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.index('href="/assess/2/"') < content.index('href="/assess/1/"')
+    assert "Notification 3" not in content
+    assert content.count(">New</strong>") == 2
+
+
+def test_opening_the_notifications_page_marks_those_shown_read(client_for, assessor):
+    first = notification_for(assessor, 1)
+    client = client_for(assessor)
+    client.get(reverse("core:notifications"))
+    first.refresh_from_db()
+    assert first.read_at is not None
+    assert ">New</strong>" not in client.get(reverse("core:notifications")).content.decode()
+
+
+def test_the_notifications_page_shows_100_a_page_and_marks_only_those_read(
+    client_for, assessor, django_assert_max_num_queries
+):
+    Notification.objects.bulk_create(
+        Notification(recipient=assessor, kind="assessment.allocated", subject=f"Notification {n}", link="/assess/1/",
+                     created_at=timezone.now() - timedelta(minutes=n))
+        for n in range(130)
+    )
+    client = client_for(assessor)
+    # Session, person, second factor, count, page, marking read, and the session's own save: none per row.
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("core:notifications"))
+    assert response.status_code == 200
+    assert response.content.decode().count('href="/assess/1/"') == 100
+    assert Notification.objects.filter(read_at__isnull=True).count() == 30
+    second = client.get(reverse("core:notifications"), {"page": 2})
+    assert second.status_code == 200
+    assert second.content.decode().count('href="/assess/1/"') == 30
+
+
+@pytest.mark.parametrize("role", ["applicant", "assessor", "programme_manager", "finance_officer"])
+def test_each_persons_dashboard_counts_their_new_notifications_with_one_query(
+    role, request, client_for
+):
+    person = request.getfixturevalue(role)
+    for number in range(3):
+        notification_for(person, number)
+    notification_for(person, 4, read_at=timezone.now())
+    client = client_for(person)
+    dashboard = client.get(reverse("core:home"), follow=True)
+    assert dashboard.status_code == 200
+    assert '3 new notifications</a>' in dashboard.content.decode()
+    assert f'href="{reverse("core:notifications")}"' in dashboard.content.decode()
+    notification_for(person, 5)
+    with CaptureQueriesContext(connection) as counted:
+        client.get(dashboard.redirect_chain[-1][0])
+    assert sum("core_notification" in query["sql"] for query in counted.captured_queries) == 1
+
+
+def test_the_dashboard_says_when_nothing_is_new(client_for, assessor):
+    content = client_for(assessor).get(reverse("assessment:assessor_dashboard")).content.decode()
+    assert "Your notifications (none new)" in content
+
+
+def test_a_person_turns_an_email_off_and_the_account_page_says_so(client_for, assessor):
+    client = client_for(assessor)
+    page = client.get(reverse("core:email_choices"))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "When you are given applications to assess" in content and 'value="assessment.allocated"' in content
+    assert "When a payment falls due" not in content  # not an assessor's
+    response = client.post(reverse("core:email_choices"), {"emailed": ["assessment.allocated"]})
+    assert response.status_code == 302 and response.url == reverse("accounts:home")
+    assert list(EmailOptOut.objects.filter(recipient=assessor).values_list("kind", flat=True)) == [
+        "assessment.scores_overdue"]
+    account = client.get(reverse("accounts:home")).content.decode()
+    assert "Once a day while scores you were asked for are overdue (turned off" in account
+
+
+def test_only_emails_that_can_be_turned_off_are_offered(client_for, applicant):
+    content = client_for(applicant).get(reverse("core:email_choices")).content.decode()
+    assert 'value="monitoring.return_accepted"' in content
+    assert 'value="monitoring.return_reminder"' not in content and 'value="accounts.security"' not in content
+
+
+def test_a_made_up_kind_is_refused_with_an_error_summary_not_saved(client_for, assessor):
+    response = client_for(assessor).post(reverse("core:email_choices"), {"emailed": ["grants.payment_due"]})
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert not EmailOptOut.objects.exists()

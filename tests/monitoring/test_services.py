@@ -69,7 +69,7 @@ def test_changes_asked_for_then_resent_then_accepted(award, applicant, programme
         return_review(monitoring_return=first, accept=False, comments="", acting_user=programme_manager)
     with django_capture_on_commit_callbacks(execute=True):
         return_review(monitoring_return=first, accept=False, comments="Add spend on venues", acting_user=programme_manager)
-    assert "Add spend on venues" in mail.outbox[-1].body
+    assert mail.outbox[-1].subject.startswith("Changes needed to your return for quarter 1")
     return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
     assert return_review(monitoring_return=first, accept=True, comments="", acting_user=programme_manager).status == "accepted"
 
