@@ -37,7 +37,10 @@ class AllocationForm(GovukFormMixin, forms.Form):
 
     assessor = forms.ModelChoiceField(
         label="Assessor", queryset=None, empty_label="Choose an assessor",
-        error_messages={"required": "Choose an assessor"},
+        error_messages={
+            "required": "Choose an assessor",
+            "invalid_choice": "Choose an assessor from the list. The one you chose can no longer take this application.",
+        },
     )
 
     def __init__(self, *args, application, **kwargs):
@@ -51,7 +54,10 @@ class PanelMemberForm(GovukFormMixin, forms.Form):
     assessor = forms.ModelChoiceField(
         label="Who should join the panel?", queryset=None, empty_label="Choose an assessor",
         help_text="People with an assessor's account who are not on this round's panel yet.",
-        error_messages={"required": "Choose who should join the panel"},
+        error_messages={
+            "required": "Choose who should join the panel",
+            "invalid_choice": "Choose someone from the list. They may have joined the panel since the page was opened.",
+        },
     )
 
     def __init__(self, *args, round_, **kwargs):
