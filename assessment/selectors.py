@@ -84,14 +84,15 @@ class Shortfall:
 
 
 def assessor_shortfalls(round_: Round, applications, panel) -> list[Shortfall]:
-    """Which applications have too few possible assessors: those already given it, and panel members with no
-    conflict declared. Reads what round_allocations() prefetched, so it adds no query."""
+    """Which applications have too few possible assessors: those already given it and the panel's members, less
+    anyone who declared a conflict with it (given it or not). Reads what round_allocations() prefetched, so it adds
+    no query."""
     panel_ids = {assessor.pk for assessor in panel}
     shortfalls = []
     for application in applications:
         allocated = {allocation.assessor_id for allocation in application.allocations.all()}
         conflicted = {declaration.assessor_id for declaration in application.conflicts}
-        possible = len(allocated | (panel_ids - conflicted))
+        possible = len((allocated | panel_ids) - conflicted)
         if possible < round_.assessors_per_application:
             shortfalls.append(Shortfall(application, possible, round_.assessors_per_application))
     return shortfalls

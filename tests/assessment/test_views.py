@@ -281,12 +281,16 @@ def test_the_allocation_page_names_the_applications_with_too_few_possible_assess
 ):
     short = ApplicationFactory(round=round_, status="eligible", reference="DHC27-0001")
     ApplicationFactory(round=round_, status="eligible", reference="DHC27-0002")
+    not_yet_taken_back = ApplicationFactory(round=round_, status="eligible", reference="DHC27-0003")
     allocation = Allocation.objects.create(application=short, assessor=panel[0])
     conflict_declare(allocation=allocation, has_conflict=True, nature="My sister runs it", acting_user=panel[0])
     allocation.delete()
+    allocation = Allocation.objects.create(application=not_yet_taken_back, assessor=panel[1])
+    conflict_declare(allocation=allocation, has_conflict=True, nature="I am a trustee", acting_user=panel[1])
     content = client_for(programme_manager).get(reverse("assessment:allocations", kwargs={"pk": round_.pk})).content.decode()
-    assert "1 application has too few possible assessors" in content
-    assert "DHC27-0001 (" in content and "1 of the 2 needed" in content
+    assert "2 applications have too few possible assessors" in content
+    assert "DHC27-0001 (" in content and "DHC27-0003 (" in content
+    assert content.count("1 of the 2 needed") == 2
     assert "DHC27-0002 (" not in content
     assert "Add a panel member" in content
 
