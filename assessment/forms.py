@@ -7,7 +7,7 @@ from accounts.models import Role, User
 from applications.forms import borough_choices
 from applications.models import Application
 from applications.validators import MaxWordsValidator
-from assessment.permissions import assessors_who_can_take
+from assessment.permissions import assessors_who_can_take, why_cannot_take
 from core.fields import LongTextField, YesNoField
 from core.forms import GovukFormMixin, Text, embed_in_page_form
 from core.spreadsheets import MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES
@@ -45,7 +45,19 @@ class AllocationForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
+        self.application = application
         self.fields["assessor"].queryset = assessors_who_can_take(application)
+
+    def clean(self):
+        cleaned = super().clean()
+        # A choice gone since the page was opened (a second click, another manager): say why, not only "choose again".
+        if self.has_error("assessor", "invalid_choice"):
+            chosen = str(self.data.get("assessor", ""))
+            assessor = User.objects.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 10 else None
+            reason = why_cannot_take(assessor, self.application) if assessor else ""
+            if reason:
+                self.errors["assessor"] = self.error_class([reason])
+        return cleaned
 
 
 class PanelMemberForm(GovukFormMixin, forms.Form):

@@ -338,3 +338,18 @@ def test_a_panel_member_already_added_in_another_tab_is_refused_politely(client_
     response = client_for(programme_manager).post(url, {"assessor": panel[0].pk})
     assert response.status_code == 200
     assert "They may have joined the panel since the page was opened." in response.content.decode()
+
+
+def test_choosing_an_assessor_who_has_since_declared_a_conflict_says_why(client_for, programme_manager, round_, panel):
+    application = ApplicationFactory(round=round_, status="eligible")
+    client = client_for(programme_manager)
+    url = reverse("assessment:allocate", kwargs={"pk": application.pk})
+    allocation = Allocation.objects.create(application=application, assessor=panel[0])
+    conflict_declare(allocation=allocation, has_conflict=True, nature="Trustee", acting_user=panel[0])
+    allocation.delete()
+    for chosen, message in [(panel[0].pk, "has declared a conflict of interest"), ("99999999999", "Choose an assessor from"),
+                            ("x", "Choose an assessor from")]:
+        response = client.post(url, {"assessor": chosen})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert not application.allocations.exists()
