@@ -12,12 +12,15 @@ from accounts.two_factor import AUTHENTICATOR_NAME
 DEMO_PASSWORD = "demo-password-2027"
 # Every demo member of staff shares one authenticator key, so one entry in an app signs in as any of them.
 DEMO_AUTHENTICATOR_KEY = "GRAN TSDE MOTW OFAC TORK EYFO RSTA FF23"
+DEMO_RESERVE_ASSESSOR = "reserve.assessor@example.org"
 DEMO_USERS = [
     ("applicant@example.org", "Amara Okafor", Role.APPLICANT),
     ("colleague@example.org", "Ben Hughes", Role.APPLICANT),
     ("other.applicant@example.org", "Chloe Patel", Role.APPLICANT),
     ("assessor@example.org", "Dev Sharma", Role.ASSESSOR),
     ("second.assessor@example.org", "Grace Obi", Role.ASSESSOR),
+    # Not on the demo round's panel: the programme manager adds Ivo when a conflict leaves an application short.
+    (DEMO_RESERVE_ASSESSOR, "Ivo Mensah", Role.ASSESSOR),
     ("manager@example.org", "Erin Walsh", Role.PROGRAMME_MANAGER),
     # Four eyes: every decision Erin proposes waits for a second programme manager to confirm it.
     ("second.manager@example.org", "Hana Nowak", Role.PROGRAMME_MANAGER),

@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     DEADLINE_EXTENDED = "organisation.deadline_extended", "gave more time"
     APPLICATION_STARTED = "application.started", "started application"
     MEDIA_ANSWER_UPLOADED = "application.media_answer_uploaded", "uploaded a video or audio answer ({question})"
+    MEDIA_ANSWER_TRANSCRIBED = "application.media_answer_transcribed", "wrote the transcript of a recorded answer ({question})"
     DOCUMENT_UPLOADED = "application.document_uploaded", "uploaded {document}"
     APPLICATION_SUBMITTED = "application.submitted", "sent application"
     APPLICATION_WITHDRAWN = "application.withdrawn", "withdrew application"

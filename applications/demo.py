@@ -1,5 +1,7 @@
 """The demo round, with criteria and indicators, and two demo organisations so each applicant has someone to act for."""
 
+import io
+import wave
 from datetime import timedelta
 from decimal import Decimal
 
@@ -7,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from reportlab.platypus import Paragraph
 
+from accounts.demo import DEMO_RESERVE_ASSESSOR
 from accounts.models import Role, User
 from applications.models import (
     Application,
@@ -21,7 +24,13 @@ from applications.models import (
     ScoreDescriptor,
 )
 from applications.sections import SECTIONS
-from applications.services import application_save_section, application_submit, round_add_standard_indicators
+from applications.services import (
+    application_save_section,
+    application_store_media_answers,
+    application_submit,
+    media_answer_transcribe,
+    round_add_standard_indicators,
+)
 from core.pdf import render_pdf, styles
 
 DEMO_ROUND_NAME = "Disability Hate Crime Victim Support Small Grants"
@@ -94,7 +103,7 @@ def seed(stdout) -> None:
                 for score, description in enumerate(DESCRIPTORS)
             )
         round_add_standard_indicators(round_=round_, acting_user=manager)
-        round_.assessors.set(User.objects.filter(role=Role.ASSESSOR))
+        round_.assessors.set(User.objects.filter(role=Role.ASSESSOR).exclude(email=DEMO_RESERVE_ASSESSOR))
         _sent_applications(round_, manager)
     for fields, borough_codes, members in DEMO_ORGANISATIONS:
         organisation, created = Organisation.objects.get_or_create(name=fields["name"], defaults=fields)
@@ -129,7 +138,33 @@ def _sent_applications(round_: Round, manager: User) -> None:
         sections_complete(application=application, acting_user=manager, targets={}, budget_lines=[
             {"category": BudgetLine.Category.STAFF, "description": "Caseworker", "amount": Decimal(amount)},
         ])
+        if name == DEMO_RECORDED:
+            _recorded_answer(application, manager)
         application_submit(application=application, acting_user=manager, site_url="")
+        if name == DEMO_RECORDED:
+            media_answer_transcribe(answer=application.media_answers.get(), transcript=DEMO_TRANSCRIPT, acting_user=manager)
+
+
+# The Deaf-led group answers "the need" in a recording; the programme manager writes its transcript once it is sent.
+DEMO_RECORDED = "Southwark Deaf Community Group"
+DEMO_TRANSCRIPT = (
+    "Deaf people in Southwark tell us the police do not book interpreters, so they give up on reporting. "
+    "Last year our members told us about 40 incidents and only 6 were reported."
+)
+
+
+def _recorded_answer(application: Application, acting_user: User) -> None:
+    """A few seconds of silence as a WAV file: a real recording the page's player can play, made without tools."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as recording:
+        recording.setnchannels(1)
+        recording.setsampwidth(2)
+        recording.setframerate(8000)
+        recording.writeframes(b"\x00\x00" * 8000 * 3)
+    application_store_media_answers(
+        application=application, acting_user=acting_user,
+        uploads={"need": (ContentFile(out.getvalue(), name="our-need.wav"), "audio/x-wav")},
+    )
 
 
 def sections_complete(*, application: Application, acting_user: User, targets: dict[str, int], budget_lines: list[dict]

@@ -181,6 +181,15 @@ class WithdrawForm(GovukFormMixin, forms.Form):
     reason = LongTextField(label="Why are you withdrawing? (optional)", required=False, max_length=1000)
 
 
+class TranscriptForm(GovukFormMixin, forms.Form):
+    submit_label = "Save transcript"
+
+    transcript = LongTextField(
+        label="Transcript", required=False, rows=12, max_length=20000,
+        help_text="Write what is said or signed in the recording. Leave it empty to remove the transcript.",
+    )
+
+
 class AdjustmentRequestForm(GovukFormMixin, forms.ModelForm):
     submit_label = "Send request"
 

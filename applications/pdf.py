@@ -50,6 +50,9 @@ def application_pdf(application: Application) -> bytes:
         story.append(para(question, style["h3"]))
         if name in LONG_ANSWERS and name in media:
             story.append(para(f"Answered in a video or audio recording: {media[name].original_name}", body))
+            if media[name].transcript:
+                story.append(para("Transcript of the recording:", body))
+                story.extend(paragraphs(media[name].transcript, body))
         story.extend(paragraphs(getattr(application, name) or "", body) or [para("No written answer.", body)])
 
     story.append(para("Outcomes and targets", h2))

@@ -35,6 +35,15 @@ def can_read_application(user, application: Application) -> bool:
     )
 
 
+def can_transcribe_media_answer(user, application: Application) -> bool:
+    """The organisation writes what its recordings say, while editing or after sending; a programme manager may
+    too, once the application is sent, so an assessor who cannot watch or hear a recording is never left out."""
+    if is_member(user, application.organisation):
+        return application.status != Application.Status.WITHDRAWN
+    return is_programme_manager(user) and application.status != Application.Status.DRAFT
+
+
 rules.add_perm("applications.withdraw_application", can_withdraw_application)
+rules.add_perm("applications.transcribe_media_answer", can_transcribe_media_answer)
 # Only applicants belong to organisations: staff who did could score, decide or pay their own applications.
 rules.add_perm("applications.join_organisation", is_applicant)

@@ -30,6 +30,7 @@ from applications.models import (
     OutcomeTarget,
     Round,
 )
+from applications.permissions import can_transcribe_media_answer
 from applications.sections import incomplete_sections
 from applications.selectors import live_application, round_open_for
 from core.emails import email_send_on_commit
@@ -220,6 +221,19 @@ def application_store_media_answers(*, application: Application, uploads: dict, 
             )
             audit_record(acting_user=acting_user, action=AuditAction.MEDIA_ANSWER_UPLOADED, target=application,
                          data={"question": question})
+
+
+def media_answer_transcribe(*, answer: MediaAnswer, transcript: str, acting_user: User) -> MediaAnswer:
+    """Keeps the written words of a recorded answer beside it, for anyone who cannot watch or hear it."""
+    with transaction.atomic():
+        answer = MediaAnswer.objects.select_for_update().select_related("application__organisation").get(pk=answer.pk)
+        if not can_transcribe_media_answer(acting_user, answer.application):
+            raise ApplicationError("You cannot change the transcript of this recording.")
+        answer.transcript = transcript.strip()
+        answer.save(update_fields=["transcript"])
+        audit_record(acting_user=acting_user, action=AuditAction.MEDIA_ANSWER_TRANSCRIBED, target=answer.application,
+                     data={"question": answer.question})
+        return answer
 
 
 def _write_outcomes(application: Application, answers: dict, acting_user: User) -> None:

@@ -34,6 +34,8 @@ urlpatterns = [
     path("applications/<int:pk>/adjustments/new/", views.adjustment_new, name="adjustment_new"),
     path("applications/<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
     path("applications/<int:pk>/answers/<int:answer_pk>/", views.media_answer_download, name="media_answer"),
+    path("applications/<int:pk>/answers/<int:answer_pk>/transcript/", views.media_answer_transcript,
+         name="media_answer_transcript"),
     # Only the wizard's own steps (and its "done"), so other pages can live beside them under an application.
     re_path(rf"^applications/(?P<pk>[0-9]+)/(?P<step>{'|'.join(STEP_NAMES)}|done)/$", application_wizard, name="step"),
     path("manage/rounds/", views.round_list, name="manage_rounds"),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,11 +21,17 @@ from applications.forms import (
     ExtensionForm,
     InvitationForm,
     OrganisationForm,
+    TranscriptForm,
     WithdrawForm,
 )
 from applications.models import AdjustmentRequest, EligibilityCheck, Invitation, Round
 from applications.pdf import application_pdf
-from applications.permissions import can_read_application, can_withdraw_application, is_owner
+from applications.permissions import (
+    can_read_application,
+    can_transcribe_media_answer,
+    can_withdraw_application,
+    is_owner,
+)
 from applications.services import (
     ApplicationError,
     adjustment_decide,
@@ -34,11 +41,14 @@ from applications.services import (
     extension_grant,
     invitation_accept,
     invitation_send,
+    media_answer_transcribe,
     organisation_create,
     organisation_update,
 )
+from applications.section_forms import ProjectForm
 from applications.sections import incomplete_sections, section_statuses
 from applications.wizard import STEP_TITLES
+from core.downloads import stored_file_response
 
 
 def site_url(request) -> str:
@@ -221,10 +231,43 @@ def document_download(request, pk: int, document_pk: int):
 
 @role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER, Role.ASSESSOR)
 def media_answer_download(request, pk: int, answer_pk: int):
+    """The recording, saved as a file, or with ?play shown inline for the page's player, which asks for it in
+    ranges so a long BSL video can start at once and be wound on."""
     application = _readable_application(request, pk)
     answer = get_object_or_404(application.media_answers, pk=answer_pk)
-    return FileResponse(answer.file.open("rb"), as_attachment=True, filename=answer.original_name,
-                        content_type=answer.content_type)
+    return stored_file_response(request, answer.file, content_type=answer.content_type, filename=answer.original_name,
+                                as_attachment="play" not in request.GET)
+
+
+@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER)
+def media_answer_transcript(request, pk: int, answer_pk: int):
+    application = _readable_application(request, pk)
+    answer = get_object_or_404(application.media_answers, pk=answer_pk)
+    if not can_transcribe_media_answer(request.user, application):
+        raise Http404
+    back = _answers_page(request, application)
+    form = TranscriptForm(request.POST or None, initial={"transcript": answer.transcript})
+    if request.method == "POST" and form.is_valid():
+        try:
+            media_answer_transcribe(answer=answer, transcript=form.cleaned_data["transcript"], acting_user=request.user)
+        except ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The transcript is saved." if form.cleaned_data["transcript"].strip()
+                             else "The transcript is removed.")
+            return redirect(back)
+    question = ProjectForm.Meta.labels.get(answer.question, answer.question)
+    return render(request, "applications/transcript.html",
+                  {"form": form, "application": application, "answer": answer, "question": question, "back": back})
+
+
+def _answers_page(request, application) -> str:
+    """Where the person saw the recording: the answers they are checking, their application, or the staff page."""
+    if is_applicant(request.user):
+        if application.is_editable:
+            return reverse("applications:step", kwargs={"pk": application.pk, "step": "check"})
+        return reverse("applications:detail", kwargs={"pk": application.pk})
+    return reverse("applications:manage_application", kwargs={"pk": application.pk})
 
 
 def _readable_application(request, pk: int):

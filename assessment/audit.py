@@ -8,6 +8,7 @@ class AuditAction(models.TextChoices):
     SCREENED = "assessment.screened", "screened application"
     ALLOCATED = "assessment.allocated", "gave to {assessor} to score"
     ALLOCATION_REMOVED = "assessment.allocation_removed", "took back from {assessor}"
+    PANEL_MEMBER_ADDED = "assessment.panel_member_added", "added {assessor} to the panel"
     SHARED_OUT = "assessment.shared_out", "shared out applications to score ({allocations:count allocation})"
     INTERESTS_DECLARED = "assessment.interests_declared", "declared interests"
     SCORES_SENT = "assessment.scores_sent", "sent scores (version {version})"

@@ -3,9 +3,11 @@
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
+from accounts.models import Role, User
 from applications.forms import borough_choices
 from applications.models import Application
 from applications.validators import MaxWordsValidator
+from assessment.permissions import assessors_who_can_take, why_cannot_take
 from core.fields import LongTextField, YesNoField
 from core.forms import GovukFormMixin, Text, embed_in_page_form
 from core.spreadsheets import MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES
@@ -35,12 +37,47 @@ class AllocationForm(GovukFormMixin, forms.Form):
 
     assessor = forms.ModelChoiceField(
         label="Assessor", queryset=None, empty_label="Choose an assessor",
-        error_messages={"required": "Choose an assessor"},
+        error_messages={
+            "required": "Choose an assessor",
+            "invalid_choice": "Choose an assessor from the list. The one you chose can no longer take this application.",
+        },
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.fields["assessor"].queryset = assessors_who_can_take(application)
+
+    def clean(self):
+        cleaned = super().clean()
+        # A choice gone since the page was opened (a second click, another manager): say why, not only "choose again".
+        if self.has_error("assessor", "invalid_choice"):
+            chosen = str(self.data.get("assessor", ""))
+            assessor = User.objects.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 10 else None
+            reason = why_cannot_take(assessor, self.application) if assessor else ""
+            if reason:
+                self.errors["assessor"] = self.error_class([reason])
+        return cleaned
+
+
+class PanelMemberForm(GovukFormMixin, forms.Form):
+    submit_label = "Add to the panel"
+
+    assessor = forms.ModelChoiceField(
+        label="Who should join the panel?", queryset=None, empty_label="Choose an assessor",
+        help_text="People with an assessor's account who are not on this round's panel yet.",
+        error_messages={
+            "required": "Choose who should join the panel",
+            "invalid_choice": "Choose someone from the list. They may have joined the panel since the page was opened.",
+        },
     )
 
     def __init__(self, *args, round_, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assessor"].queryset = round_.assessors.filter(is_active=True).order_by("full_name")
+        self.fields["assessor"].queryset = (
+            User.objects.filter(role=Role.ASSESSOR, is_active=True).exclude(assessor_rounds=round_).order_by("full_name", "pk")
+        )
+        self.fields["assessor"].label_from_instance = lambda user: f"{user.full_name} ({user.email})" if user.full_name else user.email
 
 
 class ConflictForm(GovukFormMixin, forms.Form):

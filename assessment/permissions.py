@@ -1,9 +1,11 @@
-"""What an assessor may see of an application, and who may download the ranking."""
+"""What an assessor may see of an application, who may take one to score, and who may change a round's panel."""
 
 import rules
+from django.db.models import QuerySet
 
+from accounts.models import Role, User
 from accounts.permissions import is_assessor, is_programme_manager
-from applications.models import Application
+from applications.models import Application, Round
 from assessment.models import ConflictDeclaration, Interests
 
 
@@ -21,4 +23,31 @@ def is_allocated_without_conflict(user, application: Application) -> bool:
     )
 
 
+def panel_of(round_: Round) -> QuerySet[User]:
+    """Who may be given the round's applications: the assessors on its panel whose accounts are in use."""
+    return round_.assessors.filter(is_active=True, role=Role.ASSESSOR)
+
+
+def assessors_who_can_take(application: Application) -> QuerySet[User]:
+    """The panel members who may be given the application now: not already given it, and no conflict declared."""
+    return (
+        panel_of(application.round)
+        .exclude(pk__in=application.allocations.values("assessor"))
+        .exclude(pk__in=ConflictDeclaration.objects.conflicts().filter(application=application).values("assessor"))
+        .order_by("full_name", "pk")
+    )
+
+
+def why_cannot_take(assessor: User, application: Application) -> str:
+    """Why the assessor cannot be given the application, in plain English; empty when they can."""
+    if not panel_of(application.round).filter(pk=assessor.pk).exists():
+        return f"{assessor} is not on this round's panel of assessors."
+    if interests_of(assessor, application).conflicted:
+        return f"{assessor} has declared a conflict of interest with {application}."
+    if application.allocations.filter(assessor=assessor).exists():
+        return f"{application} is already with {assessor}."
+    return ""
+
+
 rules.add_perm("assessment.export_ranking", is_programme_manager)
+rules.add_perm("assessment.add_panel_member", is_programme_manager)

@@ -74,6 +74,30 @@ def round_allocations(round_: Round) -> QuerySet[Application]:
     )
 
 
+@dataclass(frozen=True)
+class Shortfall:
+    """An application that cannot get the round's number of assessors from its panel as it stands."""
+
+    application: Application
+    possible: int
+    needed: int
+
+
+def assessor_shortfalls(round_: Round, applications, panel) -> list[Shortfall]:
+    """Which applications have too few possible assessors: those already given it and the panel's members, less
+    anyone who declared a conflict with it (given it or not). Reads what round_allocations() prefetched, so it adds
+    no query."""
+    panel_ids = {assessor.pk for assessor in panel}
+    shortfalls = []
+    for application in applications:
+        allocated = {allocation.assessor_id for allocation in application.allocations.all()}
+        conflicted = {declaration.assessor_id for declaration in application.conflicts}
+        possible = len((allocated | panel_ids) - conflicted)
+        if possible < round_.assessors_per_application:
+            shortfalls.append(Shortfall(application, possible, round_.assessors_per_application))
+    return shortfalls
+
+
 def conflict_register(round_: Round):
     return (
         ConflictDeclaration.objects.filter(application__round=round_)

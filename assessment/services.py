@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.permissions import is_assessor
 from applications.models import Application, Criterion, Round
 from applications.querysets import SCOREABLE
@@ -32,7 +32,7 @@ from assessment.models import (
     ScoresImport,
     ScreeningDecision,
 )
-from assessment.permissions import interests_of
+from assessment.permissions import interests_of, panel_of, why_cannot_take
 from assessment.spreadsheets import scores_read
 from core.services import audit_record
 from core.spreadsheets import sheet_import_settle
@@ -80,10 +80,9 @@ def allocation_add(*, application: Application, assessor: User, acting_user: Use
     with transaction.atomic():
         if application.status not in SCOREABLE:
             raise ApplicationError(f"{application} is not ready to be scored: it must be screened as eligible first.")
-        if not is_assessor(assessor) or not application.round.assessors.filter(pk=assessor.pk).exists():
-            raise ApplicationError(f"{assessor} is not on this round's panel of assessors.")
-        if interests_of(assessor, application).conflicted:
-            raise ApplicationError(f"{assessor} has declared a conflict of interest with {application}.")
+        reason = why_cannot_take(assessor, application)
+        if reason:
+            raise ApplicationError(reason)
         try:
             with transaction.atomic():
                 allocation = Allocation.objects.create(application=application, assessor=assessor, allocated_by=acting_user)
@@ -111,7 +110,7 @@ def allocation_auto(*, round_: Round, acting_user: User) -> int:
     to someone who has declared a conflict with it. Returns how many allocations it made."""
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
-        panel = list(round_.assessors.filter(is_active=True, role=Role.ASSESSOR).order_by("pk"))
+        panel = list(panel_of(round_).order_by("pk"))
         if not panel:
             raise ApplicationError("The round has no assessors on its panel yet.")
         load = {
@@ -142,6 +141,22 @@ def allocation_auto(*, round_: Round, acting_user: User) -> int:
         audit_record(acting_user=acting_user, action=AuditAction.SHARED_OUT, target=round_,
                      data={"allocations": len(made)})
         return len(made)
+
+
+def round_panel_add(*, round_: Round, assessor: User, acting_user: User) -> Round:
+    """Adds an assessor to the round's panel, for example when conflicts leave an application too few to score it."""
+    if not acting_user.has_perm("assessment.add_panel_member"):
+        raise ApplicationError("Only a programme manager can add someone to a round's panel.")
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        if not is_assessor(assessor):
+            raise ApplicationError(f"{assessor} does not have an assessor's account, so cannot join the panel.")
+        if round_.assessors.filter(pk=assessor.pk).exists():
+            raise ApplicationError(f"{assessor} is already on the panel for {round_}.")
+        round_.assessors.add(assessor)
+        audit_record(acting_user=acting_user, action=AuditAction.PANEL_MEMBER_ADDED, target=round_,
+                     data={"assessor": str(assessor), "assessor_id": assessor.pk})
+        return round_
 
 
 def conflict_declare(*, allocation: Allocation, has_conflict: bool, nature: str, acting_user: User) -> ConflictDeclaration:

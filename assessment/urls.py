@@ -17,6 +17,7 @@ urlpatterns = [
     path("manage/rounds/<int:pk>/screening/", views.screening_list, name="screening"),
     path("manage/applications/<int:pk>/screen/", views.screen, name="screen"),
     path("manage/rounds/<int:pk>/allocations/", views.allocations, name="allocations"),
+    path("manage/rounds/<int:pk>/panel/add/", views.panel_add, name="panel_add"),
     path("manage/applications/<int:pk>/allocate/", views.allocate, name="allocate"),
     path("manage/allocations/<int:pk>/remove/", views.unallocate, name="unallocate"),
     path("manage/rounds/<int:pk>/conflicts/", views.conflicts, name="conflicts"),

@@ -18,13 +18,14 @@ from assessment.forms import (
     AllocationForm,
     ConflictForm,
     ModerationForm,
+    PanelMemberForm,
     RankingFilterForm,
     ScoringForm,
     ScreeningForm,
     SpreadsheetUploadForm,
 )
 from assessment.models import Allocation, Assessment, ScoresImport
-from assessment.permissions import interests_of
+from assessment.permissions import interests_of, panel_of
 from assessment.services import (
     allocation_add,
     allocation_auto,
@@ -35,6 +36,7 @@ from assessment.services import (
     conflict_declare,
     moderation_record,
     round_criteria_problems,
+    round_panel_add,
     scores_import_start,
 )
 from assessment.exports import RANKING
@@ -200,16 +202,34 @@ def allocations(request, pk: int):
         else:
             messages.success(request, f"{made} new allocations made.")
         return redirect("assessment:allocations", pk=round_.pk)
+    applications = list(selectors.round_allocations(round_))
+    panel = list(panel_of(round_).order_by("full_name", "pk"))
     return render(request, "assessment/manage/allocations.html", {
-        "round": round_, "applications": selectors.round_allocations(round_), "panel": round_.assessors.order_by("full_name"),
+        "round": round_, "applications": applications, "panel": panel,
+        "shortfalls": selectors.assessor_shortfalls(round_, applications, panel),
         "problems": round_criteria_problems(round_),
     })
 
 
 @role_required(Role.PROGRAMME_MANAGER)
+def panel_add(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    form = PanelMemberForm(request.POST or None, round_=round_)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_panel_add(round_=round_, assessor=form.cleaned_data["assessor"], acting_user=request.user)
+        except ApplicationError as error:
+            form.add_error("assessor", str(error))
+        else:
+            messages.success(request, f"{form.cleaned_data['assessor']} is now on the panel for {round_}.")
+            return redirect("assessment:allocations", pk=round_.pk)
+    return render(request, "assessment/manage/panel_add.html", {"round": round_, "form": form})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
 def allocate(request, pk: int):
     application = application_for_review(pk)
-    form = AllocationForm(request.POST or None, round_=application.round)
+    form = AllocationForm(request.POST or None, application=application)
     if request.method == "POST" and form.is_valid():
         try:
             allocation_add(application=application, assessor=form.cleaned_data["assessor"], acting_user=request.user)

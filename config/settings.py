@@ -277,6 +277,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF],
+        # Applicants' BSL video and audio answers play inside the page, from this service only.
+        "media-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF, "https://connect.stripe.com"],
         "frame-ancestors": [NONE],

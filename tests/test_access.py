@@ -145,6 +145,11 @@ ACCESS: dict[str, Rule] = {
     "applications:media_answer": Rule(
         draft_files(), kwargs=lambda world: {"pk": world.application.pk, "answer_pk": world.media_answer.pk}
     ),
+    # The organisation writes its recordings' transcripts; programme managers too, but a draft is not theirs to see.
+    "applications:media_answer_transcript": Rule(
+        {**only("applicant", "other_applicant", "programme_manager"), "other_applicant": 404, "programme_manager": 404},
+        kwargs=lambda world: {"pk": world.application.pk, "answer_pk": world.media_answer.pk},
+    ),
     # Programme managers running a round
     "applications:manage_rounds": Rule(only("programme_manager")),
     "applications:manage_round": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
@@ -164,6 +169,7 @@ ACCESS: dict[str, Rule] = {
     "assessment:screening": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "assessment:screen": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
     "assessment:allocations": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "assessment:panel_add": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "assessment:allocate": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.eligible.pk}),
     "assessment:unallocate": Rule(
         only("programme_manager", answer=REDIRECT), method="post", kwargs=lambda world: {"pk": world.allocation.pk}

@@ -230,7 +230,14 @@ class MediaAnswer(UploadedFile):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="media_answers")
     question = models.CharField(max_length=30)
     file = models.FileField(upload_to=media_answer_path)
+    transcript = models.TextField(
+        blank=True, help_text="What is said or signed in the recording, for people who cannot watch or hear it."
+    )
 
     class Meta:
         ordering = ["application", "question"]
         constraints = [models.UniqueConstraint(fields=["application", "question"], name="one_media_answer_per_question")]
+
+    @property
+    def is_video(self) -> bool:
+        return self.content_type.startswith("video/")

@@ -28,6 +28,7 @@ from applications.services import (
     extension_grant,
     invitation_accept,
     invitation_send,
+    media_answer_transcribe,
     organisation_create,
     round_add_standard_indicators,
     round_budget_change,
@@ -37,6 +38,7 @@ from applications.services import (
 from core.models import AuditEvent
 from core.state import InvalidTransition
 from tests.factories import (
+    MediaAnswerFactory,
     MP3_BYTES,
     PDF_BYTES,
     PASSING_ANSWERS,
@@ -397,6 +399,42 @@ def test_replacing_a_video_or_audio_answer_deletes_the_old_file(applicant, djang
         names.append(application.media_answers.get(question="need").file.name)
     assert not default_storage.exists(names[0])
     assert default_storage.exists(names[1])
+
+
+# Transcripts of recorded answers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "eligible", "awarded"])
+def test_the_organisation_writes_a_transcript_while_editing_or_after_sending(applicant, organisation, status):
+    answer = MediaAnswerFactory(application=ApplicationFactory(organisation=organisation, status=status))
+    media_answer_transcribe(answer=answer, transcript="  We support Deaf people who report hate crime.\n", acting_user=applicant)
+    answer.refresh_from_db()
+    assert answer.transcript == "We support Deaf people who report hate crime."
+    event = AuditEvent.objects.get(action=AuditAction.MEDIA_ANSWER_TRANSCRIBED)
+    assert event.actor == applicant and event.target_id == str(answer.application_id)
+    assert event.data == {"question": "need"}
+
+
+def test_a_programme_manager_writes_a_transcript_once_the_application_is_sent(programme_manager):
+    answer = MediaAnswerFactory(application=ApplicationFactory(status="submitted"))
+    media_answer_transcribe(answer=answer, transcript="Signed answer, in English.", acting_user=programme_manager)
+    answer.refresh_from_db()
+    assert answer.transcript == "Signed answer, in English."
+
+
+@pytest.mark.parametrize("who", ["programme_manager_on_a_draft", "other_applicant", "assessor", "finance_officer",
+                                 "member_after_withdrawing"])
+def test_a_transcript_is_refused_to_anyone_else(request, who, organisation, applicant):
+    status = {"programme_manager_on_a_draft": "draft", "member_after_withdrawing": "withdrawn"}.get(who, "submitted")
+    person = {
+        "programme_manager_on_a_draft": "programme_manager", "member_after_withdrawing": "applicant",
+    }.get(who, who)
+    answer = MediaAnswerFactory(application=ApplicationFactory(organisation=organisation, status=status))
+    with pytest.raises(ApplicationError, match="cannot change the transcript"):
+        media_answer_transcribe(answer=answer, transcript="Words", acting_user=request.getfixturevalue(person))
+    answer.refresh_from_db()
+    assert answer.transcript == ""
+    assert not AuditEvent.objects.filter(action=AuditAction.MEDIA_ANSWER_TRANSCRIBED).exists()
 
 
 # Rounds: budget and status ---------------------------------------------------------------------------------------

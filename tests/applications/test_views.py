@@ -428,3 +428,137 @@ def test_a_tampered_eligibility_question_starts_the_questions_again(client_for, 
     response = client.post(url, data, follow=True)
     assert response.redirect_chain == [(url, 302)]
     assert "That page was out of date" in response.content.decode()
+
+
+# Recorded answers: played in the page, downloaded, transcribed -----------------------------------------------------
+
+
+def recording(organisation, status="submitted", **fields):
+    from tests.factories import MediaAnswerFactory
+
+    return MediaAnswerFactory(application=ApplicationFactory(organisation=organisation, status=status,
+                                                             reference="R-0001"), **fields)
+
+
+def test_a_sound_recording_plays_in_the_applicants_page_with_a_download_and_its_transcript(
+    client_for, applicant, organisation
+):
+    answer = recording(organisation, transcript="We help Deaf people report hate crime.")
+    url = reverse("applications:media_answer", kwargs={"pk": answer.application_id, "answer_pk": answer.pk})
+    content = client_for(applicant).get(reverse("applications:detail", kwargs={"pk": answer.application_id})).content.decode()
+    assert '<audio class="app-media-answer__player" controls' in content
+    assert f'<source src="{url}?play" type="audio/mpeg">' in content
+    assert f'<a class="govuk-link" href="{url}" download>Download need.mp3' in content
+    assert '<span class="govuk-details__summary-text">Transcript' in content
+    assert "We help Deaf people report hate crime." in content
+    assert "Change the transcript" in content
+
+
+def test_a_video_plays_in_a_video_player_on_the_staff_page_and_the_scoring_page(
+    client_for, organisation, programme_manager, assessor
+):
+    from assessment.models import Allocation, ConflictDeclaration
+    from tests.factories import MP4_BYTES
+
+    answer = recording(organisation, status="eligible", original_name="need.mp4", content_type="video/mp4",
+                       size=len(MP4_BYTES))
+    answer.application.round.assessors.add(assessor)
+    allocation = Allocation.objects.create(application=answer.application, assessor=assessor)
+    ConflictDeclaration.objects.create(application=answer.application, assessor=assessor, has_conflict=False)
+    staff_page = client_for(programme_manager).get(
+        reverse("applications:manage_application", kwargs={"pk": answer.application_id})
+    ).content.decode()
+    assert '<video class="app-media-answer__player" controls' in staff_page
+    assert 'type="video/mp4"' in staff_page
+    assert "No transcript yet." in staff_page and "Add a transcript" in staff_page
+    scoring_page = client_for(assessor).get(reverse("assessment:assess", kwargs={"pk": allocation.pk})).content.decode()
+    assert '<video class="app-media-answer__player" controls' in scoring_page
+    assert "No transcript yet." in scoring_page
+    assert "Add a transcript" not in scoring_page  # assessors read transcripts; they do not write them
+
+
+def test_the_player_gets_the_recording_inline_and_the_download_link_as_a_file(client_for, applicant, organisation):
+    answer = recording(organisation)
+    url = reverse("applications:media_answer", kwargs={"pk": answer.application_id, "answer_pk": answer.pk})
+    client = client_for(applicant)
+    played = client.get(url + "?play")
+    assert played.status_code == 200
+    assert played["Content-Type"] == "audio/mpeg"
+    assert played["Content-Disposition"].startswith("inline")
+    assert played["Accept-Ranges"] == "bytes"
+    assert b"".join(played.streaming_content) == MP3_BYTES
+    downloaded = client.get(url)
+    assert downloaded["Content-Disposition"] == 'attachment; filename="need.mp3"'
+
+
+def test_the_player_may_ask_for_part_of_a_recording(client_for, applicant, organisation):
+    answer = recording(organisation)
+    url = reverse("applications:media_answer", kwargs={"pk": answer.application_id, "answer_pk": answer.pk}) + "?play"
+    client = client_for(applicant)
+    part = client.get(url, HTTP_RANGE="bytes=3-9")
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 3-9/{len(MP3_BYTES)}"
+    assert part["Content-Length"] == "7"
+    assert b"".join(part.streaming_content) == MP3_BYTES[3:10]
+    rest = client.get(url, HTTP_RANGE="bytes=0-")
+    assert rest.status_code == 206 and b"".join(rest.streaming_content) == MP3_BYTES
+    tail = client.get(url, HTTP_RANGE="bytes=-4")
+    assert b"".join(tail.streaming_content) == MP3_BYTES[-4:]
+    beyond = client.get(url, HTTP_RANGE=f"bytes={len(MP3_BYTES)}-")
+    assert beyond.status_code == 416
+    assert beyond["Content-Range"] == f"bytes */{len(MP3_BYTES)}"
+    nonsense = client.get(url, HTTP_RANGE="bytes=a-b")
+    assert nonsense.status_code == 200
+
+
+def test_the_organisation_adds_a_transcript_and_is_sent_back_to_its_application(client_for, applicant, organisation):
+    answer = recording(organisation)
+    url = reverse("applications:media_answer_transcript", kwargs={"pk": answer.application_id, "answer_pk": answer.pk})
+    client = client_for(applicant)
+    page = client.get(url).content.decode()
+    assert "Transcript of the answer to" in page and "What need will your project meet?" in page
+    assert "<audio" in page
+    response = client.post(url, {"transcript": "We help Deaf people report hate crime."})
+    assert response.url == reverse("applications:detail", kwargs={"pk": answer.application_id})
+    answer.refresh_from_db()
+    assert answer.transcript == "We help Deaf people report hate crime."
+
+
+def test_a_draft_transcript_returns_to_the_answers_being_checked(client_for, applicant, organisation):
+    answer = recording(organisation, status="draft")
+    url = reverse("applications:media_answer_transcript", kwargs={"pk": answer.application_id, "answer_pk": answer.pk})
+    response = client_for(applicant).post(url, {"transcript": "Words"})
+    assert response.url == step_url(answer.application, "check")
+
+
+def test_a_programme_manager_corrects_a_transcript_from_the_staff_page(client_for, programme_manager, organisation):
+    answer = recording(organisation, transcript="Old words")
+    url = reverse("applications:media_answer_transcript", kwargs={"pk": answer.application_id, "answer_pk": answer.pk})
+    response = client_for(programme_manager).post(url, {"transcript": "Corrected words"})
+    assert response.url == reverse("applications:manage_application", kwargs={"pk": answer.application_id})
+    answer.refresh_from_db()
+    assert answer.transcript == "Corrected words"
+
+
+def test_a_transcript_too_long_is_refused_with_its_length_and_kept(client_for, applicant, organisation):
+    answer = recording(organisation)
+    url = reverse("applications:media_answer_transcript", kwargs={"pk": answer.application_id, "answer_pk": answer.pk})
+    response = client_for(applicant).post(url, {"transcript": "x" * 20001})
+    assert response.status_code == 200
+    assert "must be 20,000 characters or fewer" in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.transcript == ""
+
+
+def test_a_withdrawn_applications_transcript_is_not_found(client_for, applicant, organisation):
+    answer = recording(organisation, status="withdrawn")
+    url = reverse("applications:media_answer_transcript", kwargs={"pk": answer.application_id, "answer_pk": answer.pk})
+    assert client_for(applicant).get(url).status_code == 404
+
+
+def test_the_pdf_carries_a_recordings_transcript(client_for, applicant, organisation):
+    answer = recording(organisation, transcript="We help Deaf people report hate crime.")
+    response = client_for(applicant).get(reverse("applications:pdf", kwargs={"pk": answer.application_id}))
+    reader = PdfReader(__import__("io").BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Transcript of the recording: We help Deaf people report hate crime." in text

@@ -230,3 +230,15 @@ def test_the_budget_step_before_the_project_asks_for_the_amount_rather_than_sayi
     page = client_for(applicant).get(step_url(draft, "budget")).content.decode()
     assert "£0" not in page
     assert "which you have not given yet" in page and step_url(draft, "project") in page
+
+
+def test_the_check_page_plays_a_recorded_answer_and_offers_its_transcript(client_for, applicant, draft):
+    from tests.factories import MediaAnswerFactory
+
+    client = client_for(applicant)
+    complete_every_section(client, draft)
+    answer = MediaAnswerFactory(application=draft)
+    content = client.get(step_url(draft, "check")).content.decode()
+    assert "<audio" in content and "No transcript yet." in content
+    transcript_url = reverse("applications:media_answer_transcript", kwargs={"pk": draft.pk, "answer_pk": answer.pk})
+    assert f'href="{transcript_url}"' in content

@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import Role
-from assessment.models import Allocation, Interests
+from assessment.models import Allocation, ConflictDeclaration, Interests
 from assessment.permissions import interests_of, is_allocated_without_conflict
 from assessment.services import conflict_declare
 from tests.factories import ApplicationFactory, UserFactory
@@ -38,3 +38,25 @@ def test_another_assessors_declaration_says_nothing_about_this_one(allocation):
     other = Allocation.objects.create(application=allocation.application, assessor=colleague)
     conflict_declare(allocation=other, has_conflict=False, nature="", acting_user=colleague)
     assert interests_of(allocation.assessor, allocation.application) is Interests.UNDECLARED
+
+
+def test_only_panel_members_free_of_the_application_can_take_it():
+    from assessment.permissions import assessors_who_can_take, why_cannot_take
+
+    application = ApplicationFactory(status="eligible")
+    free, given, conflicted, cleared, inactive = (
+        UserFactory(role=Role.ASSESSOR, full_name=name) for name in ("Free", "Given", "Conflicted", "Cleared", "Left")
+    )
+    inactive.is_active = False
+    inactive.save()
+    off_panel = UserFactory(role=Role.ASSESSOR, full_name="Off panel")
+    application.round.assessors.add(free, given, conflicted, cleared, inactive)
+    Allocation.objects.create(application=application, assessor=given)
+    ConflictDeclaration.objects.create(application=application, assessor=conflicted, has_conflict=True, nature="Trustee")
+    ConflictDeclaration.objects.create(application=application, assessor=cleared, has_conflict=False)
+    assert list(assessors_who_can_take(application)) == [cleared, free]
+    assert why_cannot_take(free, application) == ""
+    assert "already with Given" in why_cannot_take(given, application)
+    assert "declared a conflict of interest" in why_cannot_take(conflicted, application)
+    assert "not on this round's panel" in why_cannot_take(off_panel, application)
+    assert "not on this round's panel" in why_cannot_take(inactive, application)

@@ -16,6 +16,7 @@ from assessment.services import (
     conflict_declare,
     moderation_record,
     round_criteria_problems,
+    round_panel_add,
 )
 from core.models import AuditEvent
 from core.state import InvalidTransition
@@ -122,6 +123,58 @@ def test_a_declared_conflict_blocks_scoring_and_reallocation(round_, panel, prog
     taken_back = AuditEvent.objects.get(action=AuditAction.ALLOCATION_REMOVED)
     assert taken_back.data == {"assessor": str(panel[0]), "assessor_id": panel[0].pk}
     assert taken_back.sentence == f"took back from {panel[0]}"
+
+
+def test_an_application_already_with_an_assessor_is_not_given_twice(round_, panel, programme_manager):
+    application = eligible(round_)
+    allocation_add(application=application, assessor=panel[0], acting_user=programme_manager)
+    with pytest.raises(ApplicationError, match="already with"):
+        allocation_add(application=application, assessor=panel[0], acting_user=programme_manager)
+    assert application.allocations.count() == 1
+
+
+# The panel ---------------------------------------------------------------------------------------------------------
+
+
+def test_a_programme_manager_adds_an_assessor_to_the_panel_with_an_audit_row(round_, panel, programme_manager):
+    newcomer = UserFactory(role=Role.ASSESSOR, full_name="Nadia Newcomer")
+    round_panel_add(round_=round_, assessor=newcomer, acting_user=programme_manager)
+    assert round_.assessors.filter(pk=newcomer.pk).exists()
+    event = AuditEvent.objects.get(action=AuditAction.PANEL_MEMBER_ADDED)
+    assert event.actor == programme_manager and event.target_id == str(round_.pk)
+    assert event.data == {"assessor": "Nadia Newcomer", "assessor_id": newcomer.pk}
+    assert event.sentence == "added Nadia Newcomer to the panel"
+    # Now on the panel, the newcomer can be given an application the others are conflicted on.
+    application = eligible(round_)
+    assert allocation_add(application=application, assessor=newcomer, acting_user=programme_manager)
+
+
+@pytest.mark.parametrize("role", [Role.APPLICANT, Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER])
+def test_only_an_assessor_can_join_a_panel(round_, programme_manager, role):
+    with pytest.raises(ApplicationError, match="does not have an assessor's account"):
+        round_panel_add(round_=round_, assessor=UserFactory(role=role), acting_user=programme_manager)
+    assert not round_.assessors.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.PANEL_MEMBER_ADDED).exists()
+
+
+def test_an_assessor_whose_account_is_closed_cannot_join_a_panel(round_, programme_manager):
+    with pytest.raises(ApplicationError, match="does not have an assessor's account"):
+        round_panel_add(round_=round_, assessor=UserFactory(role=Role.ASSESSOR, is_active=False),
+                        acting_user=programme_manager)
+
+
+def test_a_panel_member_is_not_added_twice(round_, panel, programme_manager):
+    with pytest.raises(ApplicationError, match="already on the panel"):
+        round_panel_add(round_=round_, assessor=panel[0], acting_user=programme_manager)
+    assert round_.assessors.count() == len(panel)
+
+
+@pytest.mark.parametrize("role", [Role.ASSESSOR, Role.FINANCE_OFFICER, Role.APPLICANT])
+def test_only_a_programme_manager_changes_the_panel(round_, role):
+    someone = UserFactory(role=role)
+    with pytest.raises(ApplicationError, match="Only a programme manager"):
+        round_panel_add(round_=round_, assessor=UserFactory(role=Role.ASSESSOR), acting_user=someone)
+    assert not round_.assessors.exists()
 
 
 def test_scoring_needs_a_declaration_first(round_, panel):

@@ -250,3 +250,119 @@ def test_the_ranking_download_as_xlsx_is_the_spreadsheet(client_for, programme_m
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert "R-1" in [cell.value for cell in sheet["A"]] + [cell.value for cell in sheet["B"]]
+
+
+# Allocation choices and the panel -----------------------------------------------------------------------------------
+
+
+def assessor_choices(response) -> set[str]:
+    import re
+
+    return set(re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', response.content.decode()))
+
+
+def test_add_an_assessor_lists_only_those_who_can_take_the_application(client_for, programme_manager, round_):
+    names = ("Free Assessor", "Given Assessor", "Conflicted Assessor")
+    free, given, conflicted = (UserFactory(role=Role.ASSESSOR, full_name=name) for name in names)
+    UserFactory(role=Role.ASSESSOR, full_name="Off Panel Assessor")
+    round_.assessors.add(free, given, conflicted)
+    application = ApplicationFactory(round=round_, status="eligible")
+    Allocation.objects.create(application=application, assessor=given)
+    declared = Allocation.objects.create(application=application, assessor=conflicted)
+    conflict_declare(allocation=declared, has_conflict=True, nature="I am a trustee", acting_user=conflicted)
+    declared.delete()  # taken back after the conflict, as the programme manager would
+    response = client_for(programme_manager).get(reverse("assessment:allocate", kwargs={"pk": application.pk}))
+    assert response.status_code == 200
+    assert assessor_choices(response) == {"Free Assessor"}
+
+
+def test_when_nobody_on_the_panel_can_take_it_the_page_says_to_add_a_panel_member(
+    client_for, programme_manager, round_, panel
+):
+    application = ApplicationFactory(round=round_, status="eligible")
+    for assessor in panel:
+        Allocation.objects.create(application=application, assessor=assessor)
+    response = client_for(programme_manager).get(reverse("assessment:allocate", kwargs={"pk": application.pk}))
+    assert assessor_choices(response) == set()
+    content = response.content.decode()
+    assert "Nobody else on the panel can take this application" in content
+    assert reverse("assessment:panel_add", kwargs={"pk": round_.pk}) in content
+
+
+def test_the_allocation_page_names_the_applications_with_too_few_possible_assessors(
+    client_for, programme_manager, round_, panel
+):
+    short = ApplicationFactory(round=round_, status="eligible", reference="DHC27-0001")
+    ApplicationFactory(round=round_, status="eligible", reference="DHC27-0002")
+    not_yet_taken_back = ApplicationFactory(round=round_, status="eligible", reference="DHC27-0003")
+    allocation = Allocation.objects.create(application=short, assessor=panel[0])
+    conflict_declare(allocation=allocation, has_conflict=True, nature="My sister runs it", acting_user=panel[0])
+    allocation.delete()
+    allocation = Allocation.objects.create(application=not_yet_taken_back, assessor=panel[1])
+    conflict_declare(allocation=allocation, has_conflict=True, nature="I am a trustee", acting_user=panel[1])
+    content = client_for(programme_manager).get(reverse("assessment:allocations", kwargs={"pk": round_.pk})).content.decode()
+    assert "2 applications have too few possible assessors" in content
+    assert "DHC27-0001 (" in content and "DHC27-0003 (" in content
+    assert content.count("1 of the 2 needed") == 2
+    assert "DHC27-0002 (" not in content
+    assert "Add a panel member" in content
+
+
+def test_the_allocation_page_says_nothing_is_short_when_the_panel_is_big_enough(client_for, programme_manager, round_,
+                                                                                 panel):
+    ApplicationFactory(round=round_, status="eligible")
+    content = client_for(programme_manager).get(reverse("assessment:allocations", kwargs={"pk": round_.pk})).content.decode()
+    assert "too few possible assessors" not in content
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_the_allocation_page_makes_the_same_queries_for_5_or_60_applications(
+    client_for, programme_manager, round_, panel, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        application = ApplicationFactory(round=round_, status="eligible", reference=f"Q-{n:04d}")
+        allocation = Allocation.objects.create(application=application, assessor=panel[n % 2])
+        conflict_declare(allocation=allocation, has_conflict=n % 3 == 0, nature="Trustee" if n % 3 == 0 else "",
+                         acting_user=panel[n % 2])
+    client = client_for(programme_manager)
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("assessment:allocations", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    assert response.content.decode().count("Q-0") >= count
+
+
+def test_a_programme_manager_adds_a_panel_member_from_the_page(client_for, programme_manager, round_, panel):
+    newcomer = UserFactory(role=Role.ASSESSOR, full_name="Nadia Newcomer", email="nadia@example.org")
+    UserFactory(role=Role.FINANCE_OFFICER, full_name="Fin Officer")
+    client = client_for(programme_manager)
+    url = reverse("assessment:panel_add", kwargs={"pk": round_.pk})
+    page = client.get(url)
+    assert assessor_choices(page) == {"Nadia Newcomer (nadia@example.org)"}
+    refused = client.post(url, {"assessor": ""})
+    assert "Choose who should join the panel" in refused.content.decode()
+    response = client.post(url, {"assessor": newcomer.pk}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("assessment:allocations", kwargs={"pk": round_.pk})
+    assert f"Nadia Newcomer is now on the panel for {round_}." in response.content.decode()
+    assert round_.assessors.filter(pk=newcomer.pk).exists()
+
+
+def test_a_panel_member_already_added_in_another_tab_is_refused_politely(client_for, programme_manager, round_, panel):
+    url = reverse("assessment:panel_add", kwargs={"pk": round_.pk})
+    response = client_for(programme_manager).post(url, {"assessor": panel[0].pk})
+    assert response.status_code == 200
+    assert "They may have joined the panel since the page was opened." in response.content.decode()
+
+
+def test_choosing_an_assessor_who_has_since_declared_a_conflict_says_why(client_for, programme_manager, round_, panel):
+    application = ApplicationFactory(round=round_, status="eligible")
+    client = client_for(programme_manager)
+    url = reverse("assessment:allocate", kwargs={"pk": application.pk})
+    allocation = Allocation.objects.create(application=application, assessor=panel[0])
+    conflict_declare(allocation=allocation, has_conflict=True, nature="Trustee", acting_user=panel[0])
+    allocation.delete()
+    for chosen, message in [(panel[0].pk, "has declared a conflict of interest"), ("99999999999", "Choose an assessor from"),
+                            ("x", "Choose an assessor from")]:
+        response = client.post(url, {"assessor": chosen})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert not application.allocations.exists()

@@ -75,3 +75,52 @@ def test_round_management_pages_pass_axe(page, records):
     page.wait_for_load_state("load")
     assert "Choose the organisation" in page.locator(".govuk-error-summary").inner_text()
     page.axe.check("with errors")
+
+
+def wav_bytes(seconds: float = 1.0) -> bytes:
+    """A real, playable sound recording: silence, long enough for the player to find its length."""
+    import io
+    import wave
+
+    out = io.BytesIO()
+    with wave.open(out, "wb") as recording:
+        recording.setnchannels(1)
+        recording.setsampwidth(2)
+        recording.setframerate(8000)
+        recording.writeframes(b"\x00\x00" * int(8000 * seconds))
+    return out.getvalue()
+
+
+def test_a_recorded_answer_plays_in_the_page_and_its_transcript_is_added_and_read(page, records):
+    from django.core.files.base import ContentFile
+
+    from tests.factories import MediaAnswerFactory
+
+    sound = wav_bytes()
+    answer = MediaAnswerFactory(application=records["sent"], file=ContentFile(sound, name="need.wav"),
+                                original_name="need.wav", content_type="audio/x-wav", size=len(sound))
+    played = []
+    page.on("response", lambda response: "/answers/" in response.url and played.append(response.status))
+    sign_in(page, records["applicant"].email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("applications:detail", kwargs={"pk": records["sent"].pk}))
+    page.axe.check("application with a recorded answer")
+    player = page.get_by_label("Sound recording answer: the need")
+    assert player.evaluate("element => element.tagName") == "AUDIO"
+    page.wait_for_function("document.querySelector('audio').readyState >= 1")
+    assert player.evaluate("element => element.duration") == pytest.approx(1.0, abs=0.05)
+    assert played and set(played) <= {200, 206}, played
+    assert page.get_by_role("link", name="Download need.wav (the need)").get_attribute("download") is not None
+
+    page.get_by_role("link", name="Add a transcript of the answer about the need").click()
+    page.wait_for_load_state("load")
+    page.axe.check("transcript page")
+    page.get_by_label("Transcript").fill("We help Deaf people report hate crime, in BSL.")
+    page.get_by_role("button", name="Save transcript").click()
+    page.wait_for_load_state("load")
+    page.axe.check("after saving the transcript")
+    assert "The transcript is saved." in page.content()
+    page.locator(".app-media-answer .govuk-details__summary").click()
+    assert page.get_by_text("We help Deaf people report hate crime, in BSL.").is_visible()
+    answer.refresh_from_db()
+    assert answer.transcript == "We help Deaf people report hate crime, in BSL."

@@ -178,3 +178,106 @@ def test_a_manager_screens_shares_out_moderates_and_ranks(page, round_with_panel
     page.axe.check("filtered ranking")
     assert "DHC27-0005" in page.content()
     assert "DHC27-0003" not in page.content()
+
+
+@pytest.fixture
+def scoring_page(round_with_panel):
+    """A scoring page as long as a real one: the demo round's six criteria, each point described, and full answers."""
+    from applications.demo import DEMO_CRITERIA, DESCRIPTORS
+    from applications.models import Criterion, ScoreDescriptor
+    from assessment.models import ConflictDeclaration
+
+    round_, (assessor, _) = round_with_panel
+    round_.criteria.all().delete()
+    for position, (name, guidance, weight) in enumerate(DEMO_CRITERIA):
+        criterion = Criterion.objects.create(round=round_, name=name, guidance=guidance, weight=weight, position=position)
+        ScoreDescriptor.objects.bulk_create(
+            ScoreDescriptor(criterion=criterion, score=score, description=text) for score, text in enumerate(DESCRIPTORS)
+        )
+    answer = " ".join(["Disabled people in the borough rarely report hate crime because they are not believed."] * 12)
+    application = ApplicationFactory(round=round_, status="eligible", reference="DHC27-0001", need=answer,
+                                     activities=answer, beneficiaries=answer, partnership=answer)
+    allocation = Allocation.objects.create(application=application, assessor=assessor)
+    ConflictDeclaration.objects.create(application=application, assessor=assessor, has_conflict=False)
+    return assessor, allocation
+
+
+def box(page, selector: str) -> dict:
+    return page.locator(selector).bounding_box()
+
+
+def test_the_scoring_page_puts_answers_beside_the_criteria_on_a_wide_screen_in_reading_order(page, scoring_page):
+    assessor, allocation = scoring_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, assessor.email, TEST_PASSWORD)
+    page.axe.check("assessor dashboard")
+    page.goto(reverse("assessment:assess", kwargs={"pk": allocation.pk}))
+    page.axe.check("scoring page, wide")
+    evidence, scores = box(page, ".app-assess__evidence"), box(page, ".app-assess__scores")
+    assert evidence["x"] + evidence["width"] <= scores["x"], "the answers sit to the left of the criteria"
+    assert abs(evidence["y"] - scores["y"]) < 1, "both columns start at the same height"
+    # Each column scrolls on its own within the window, so the page is about a screen tall, not 5,140px.
+    assert page.evaluate("document.documentElement.scrollHeight") < 1600
+    assert evidence["height"] <= 800 and scores["height"] <= 800
+
+    # The tab order follows the reading order: every stop in the answers comes before any stop in the form.
+    page.get_by_role("link", name="Download the application (PDF)").focus()
+    columns = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        column = page.evaluate("""() => {
+            const here = document.activeElement;
+            if (here.closest('.app-assess__evidence')) return 'evidence';
+            if (here.closest('.app-assess__scores')) return 'scores';
+            return 'elsewhere';
+        }""")
+        columns.append(column)
+        if column == "scores" and page.evaluate("document.activeElement.type === 'radio'"):
+            break
+    assert columns[-1] == "scores"
+    assert columns == sorted(columns, key=["evidence", "scores"].index), columns
+    # The focused radio is scrolled into view inside its column.
+    radio = box(page, ":focus")
+    assert 0 <= radio["y"] <= 800
+
+
+def test_the_scoring_page_stacks_answers_then_criteria_on_a_narrow_screen(page, scoring_page):
+    assessor, allocation = scoring_page
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, assessor.email, TEST_PASSWORD)
+    page.axe.check("assessor dashboard")
+    page.goto(reverse("assessment:assess", kwargs={"pk": allocation.pk}))
+    page.axe.check("scoring page, narrow")
+    evidence, scores = box(page, ".app-assess__evidence"), box(page, ".app-assess__scores")
+    assert scores["y"] >= evidence["y"] + evidence["height"], "the criteria come after the answers"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, "nothing scrolls sideways"
+
+
+def test_a_manager_adds_a_panel_member_when_conflicts_leave_too_few_assessors(page, round_with_panel):
+    round_, (dev, grace) = round_with_panel
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER)
+    UserFactory(role=Role.ASSESSOR, full_name="Nadia Newcomer", email="nadia@example.org")
+    application = ApplicationFactory(round=round_, status="eligible", reference="DHC27-0006")
+    allocation = Allocation.objects.create(application=application, assessor=dev)
+    conflict_declare(allocation=allocation, has_conflict=True, nature="I am a trustee", acting_user=dev)
+    allocation.delete()
+
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("assessment:allocations", kwargs={"pk": round_.pk}))
+    page.axe.check("allocations with a shortfall")
+    assert "1 application has too few possible assessors" in page.content()
+    page.get_by_role("link", name="Add a panel member").click()
+    page.wait_for_load_state("load")
+    page.axe.check("add a panel member")
+    page.get_by_label("Who should join the panel?").select_option(label="Nadia Newcomer (nadia@example.org)")
+    page.get_by_role("button", name="Add to the panel").click()
+    page.wait_for_load_state("load")
+    page.axe.check("after adding a panel member")
+    assert "Nadia Newcomer is now on the panel" in page.content()
+    assert "too few possible assessors" not in page.content()
+    page.get_by_role("link", name="Add an assessor to DHC27-0006").click()
+    page.wait_for_load_state("load")
+    page.axe.check("add an assessor")
+    options = page.get_by_label("Assessor").locator("option").all_inner_texts()
+    assert options == ["Choose an assessor", "Grace Obi", "Nadia Newcomer"]

@@ -143,3 +143,24 @@ def test_the_demo_applicant_and_finance_have_new_notifications_from_the_demo_sto
     new = Notification.objects.filter(read_at__isnull=True)
     assert new.filter(recipient__email="applicant@example.org", kind="monitoring.return_accepted").exists()
     assert new.filter(recipient__email="finance@example.org", kind="grants.payment_due").count() >= 3
+
+
+def test_the_demo_has_a_recorded_answer_with_its_transcript_and_a_conflict_that_leaves_it_short():
+    from applications.demo import DEMO_RECORDED, DEMO_TRANSCRIPT
+    from applications.models import Application
+    from assessment.permissions import assessors_who_can_take
+    from assessment.selectors import assessor_shortfalls, round_allocations
+
+    seed()
+    round_ = Round.objects.get(reference_prefix="DHC27")
+    recorded = Application.objects.get(round=round_, organisation__name=DEMO_RECORDED)
+    answer = recorded.media_answers.get()
+    assert answer.question == "need" and answer.content_type == "audio/x-wav"
+    assert answer.file.read(4) == b"RIFF"
+    assert answer.transcript == DEMO_TRANSCRIPT
+    assert [assessor.full_name for assessor in assessors_who_can_take(recorded)] == ["Grace Obi"]
+    panel = list(round_.assessors.all())
+    assert [(s.application, s.possible) for s in assessor_shortfalls(round_, round_allocations(round_), panel)] == [
+        (recorded, 1)
+    ]
+    assert not round_.assessors.filter(email="reserve.assessor@example.org").exists()
