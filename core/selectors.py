@@ -1,4 +1,4 @@
-"""Reads of the audit trail."""
+"""Reads of the audit trail and of what people had typed."""
 
 from collections import defaultdict
 
@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from core.models import AuditEvent
+from core.models import AuditEvent, TypedDraft
 
 
 def audit_events_for(*targets: models.Model) -> QuerySet[AuditEvent]:
@@ -22,3 +22,10 @@ def audit_events_for(*targets: models.Model) -> QuerySet[AuditEvent]:
 
 def audit_events_recent() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("actor", "target_type")
+
+
+def draft_for(user, key: str) -> TypedDraft | None:
+    """What `user` had typed into the form named `key` and not yet saved, if anything."""
+    if not user.is_authenticated:
+        return None
+    return TypedDraft.objects.filter(user=user, key=key).first()

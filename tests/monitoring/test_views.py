@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.models import TypedDraft
 from grants.models import Tranche
 from monitoring.models import Return
 from monitoring.services import return_review, return_save, return_submit
@@ -204,3 +205,37 @@ def test_an_answer_over_its_limit_is_refused_and_kept(client_for, applicant, awa
     assert error in page
     assert story in page
     assert award.returns.get(quarter=1).case_study == ""
+
+
+def test_a_half_typed_return_is_kept_as_a_draft_and_filled_in_again(client_for, applicant, award, supported, caseworker):
+    client = client_for(applicant)
+    typed = {"what_changed": "Twelve people reported hate crime with our sup", f"count_{supported.pk}": "1"}
+    assert client.post(return_url(award), {**typed, "autosave": "1", "junk": "x" * 100}).status_code == 204
+    first = award.returns.get(quarter=1)
+    assert first.what_changed == "" and not first.counts.exists()  # nothing saved to the return itself
+    page = client_for(applicant).get(return_url(award)).content.decode()
+    assert "We saved what you had typed on" in page
+    assert "Twelve people reported hate crime with our sup" in page
+    assert TypedDraft.objects.get().data.keys() == set(typed)
+
+
+def test_saving_the_return_throws_its_draft_away(client_for, applicant, award, supported, caseworker):
+    client = client_for(applicant)
+    client.post(return_url(award), {"what_changed": "Half", "autosave": "1"})
+    client.post(return_url(award), answers(supported, caseworker, save="1"))
+    assert not TypedDraft.objects.exists()
+    assert "We saved what you had typed" not in client.get(return_url(award)).content.decode()
+
+
+def test_nobody_outside_the_organisation_can_keep_a_draft_of_its_return(client_for, other_applicant, award):
+    response = client_for(other_applicant).post(return_url(award), {"what_changed": "x", "autosave": "1"})
+    assert response.status_code == 404
+    assert not TypedDraft.objects.exists()
+
+
+def test_a_draft_too_large_to_keep_is_refused_not_an_error(client_for, applicant, award, supported, caseworker):
+    huge = {name: "x" * 20_000 for name in ("what_changed", "challenges", "case_study")}
+    huge[f"count_{supported.pk}"] = ["9" * 20_000] * 30
+    response = client_for(applicant).post(return_url(award), {**huge, "autosave": "1"})
+    assert response.status_code == 400
+    assert not TypedDraft.objects.exists()
