@@ -176,6 +176,7 @@ def test_the_grant_page_shows_returns_payments_and_history(client_for, programme
     assert reverse("monitoring:review", kwargs={"pk": sent.pk}) in page
     assert "Part 1:" in page
     assert "sent the quarter 1 return" in page
+    assert f'<a href="{reverse("monitoring:returns")}" class="govuk-back-link">Back to returns</a>' in page
 
 
 def test_a_spend_too_large_to_save_is_explained_and_nothing_is_lost(client_for, applicant, award, supported, caseworker):
