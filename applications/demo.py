@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from reportlab.platypus import Paragraph
 
-from accounts.demo import DEMO_RESERVE_ASSESSOR
+from accounts.demo import DEMO_PASSWORD, DEMO_RESERVE_ASSESSOR
 from accounts.models import Role, User
 from applications.models import (
     Application,
@@ -50,11 +50,15 @@ DESCRIPTORS = [
     "Good: clear evidence and a sound plan",
     "Excellent: compelling evidence, led by lived experience",
 ]
-# Applications already sent by other groups, so the assessment pages have something to show.
+# Applications already sent by other groups, so the assessment pages have something to show. Each was sent by the
+# person named, a member of the group (as anyone who sends an application must be).
 DEMO_SENT = [
-    ("Hackney Disabled People's Network", "E09000012", "Hate crime advocacy in Hackney", "8000.00"),
-    ("Southwark Deaf Community Group", "E09000028", "BSL hate crime reporting centre", "6500.00"),
-    ("Barnet Access Forum", "E09000003", "Safe reporting for learning disabled people", "12000.00"),
+    ("Hackney Disabled People's Network", "E09000012", "Hate crime advocacy in Hackney", "8000.00",
+     ("Kwame Mensah", "kwame.mensah@example.org")),
+    ("Southwark Deaf Community Group", "E09000028", "BSL hate crime reporting centre", "6500.00",
+     ("Siobhan Doyle", "siobhan.doyle@example.org")),
+    ("Barnet Access Forum", "E09000003", "Safe reporting for learning disabled people", "12000.00",
+     ("Yusuf Demir", "yusuf.demir@example.org")),
 ]
 DEMO_ORGANISATIONS = [
     (
@@ -117,30 +121,24 @@ def seed(stdout) -> None:
 
 
 def _sent_applications(round_: Round, manager: User) -> None:
-    """Three applications sent through the same services people use, so the trail is real; assessment screens them."""
-    for name, borough, title, amount in DEMO_SENT:
+    """Three applications sent by their groups' members through the same services people use, so the trail is real;
+    assessment screens them."""
+    for name, borough, title, amount, (full_name, email) in DEMO_SENT:
         organisation = Organisation.objects.create(
             name=name, legal_form="cio", charity_number="1100000", postcode="E1 6AN", address_line_1="1 High Street",
-            contact_name="Demo contact", contact_email="contact@example.org", contact_phone="02079460000",
+            contact_name=full_name, contact_email=email, contact_phone="02079460000",
         )
-        check = EligibilityCheck.objects.create(
-            round=round_, organisation=organisation, failures=[],
-            answers={"board_size": 6, "disabled_board_members": 6, "leader_is_disabled": True, "boroughs": [borough],
-                     "annual_income": "60000.00", "has_safeguarding_policy": True, "has_governing_document": True},
-        )
+        member = demo_member(organisation, full_name, email)
         application = Application.objects.create(
-            round=round_, organisation=organisation, eligibility_check=check, title=title,
-            amount_requested=Decimal(amount), summary=f"{title}, run by and for Disabled people.",
-            need="Disabled people in the borough rarely report hate crime.", activities="Casework and drop-ins.",
-            beneficiaries="Disabled adults who have experienced hate crime.", partnership="Referrals to CATCH.",
+            round=round_, organisation=organisation, eligibility_check=eligibility_passed(round_, organisation, [borough]),
+            title=title, amount_requested=Decimal(amount),
+            **project_answers(title, Borough.objects.get(gss_code=borough).name),
         )
         application.boroughs.set([borough])
-        sections_complete(application=application, acting_user=manager, targets={}, budget_lines=[
-            {"category": BudgetLine.Category.STAFF, "description": "Caseworker", "amount": Decimal(amount)},
-        ])
+        sections_complete(application=application, acting_user=member, targets={}, budget_lines=budget(Decimal(amount)))
         if name == DEMO_RECORDED:
-            _recorded_answer(application, manager)
-        application_submit(application=application, acting_user=manager, site_url="")
+            _recorded_answer(application, member)
+        application_submit(application=application, acting_user=member, site_url="")
         if name == DEMO_RECORDED:
             media_answer_transcribe(answer=application.media_answers.get(), transcript=DEMO_TRANSCRIPT, acting_user=manager)
 
@@ -167,6 +165,55 @@ def _recorded_answer(application: Application, acting_user: User) -> None:
     )
 
 
+def demo_member(organisation: Organisation, full_name: str, email: str) -> User:
+    """A person who runs a demo group and can sign in with the demo password, as its owner."""
+    user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    Membership.objects.get_or_create(organisation=organisation, user=user, defaults={"role": "owner"})
+    return user
+
+
+def eligibility_passed(round_: Round, organisation: Organisation, boroughs: list[str]) -> EligibilityCheck:
+    """An eligibility check with every answer the real questions ask, all of them passing."""
+    return EligibilityCheck.objects.create(
+        round=round_, organisation=organisation, failures=[],
+        answers={"board_size": 6, "disabled_board_members": 6, "leader_is_disabled": True, "boroughs": boroughs,
+                 "annual_income": "60000.00", "has_safeguarding_policy": True, "has_governing_document": True},
+    )
+
+
+def project_answers(title: str, borough: str) -> dict[str, str]:
+    """Whole answers to the project questions, as a group would write them."""
+    return {
+        "summary": f"{title}: a Disabled-led service that helps Disabled victims of hate crime in {borough} get "
+                   "support, report what happened and be taken seriously.",
+        "need": f"Disabled people in {borough} tell us that hate crime happens to them often, on buses, in shops and "
+                "outside their homes, but few report it. Many do not know it is a crime, fear they will not be "
+                "believed, or cannot use the reporting routes: police forms are not in Easy Read and interpreters "
+                "are rarely booked. Last year our members told us of 40 incidents; only 6 were reported.",
+        "activities": "A caseworker, who is Disabled, runs a weekly drop-in and home visits. They help people record "
+                      "what happened, report it to the police or a third-party reporting centre, and stay with them "
+                      "through any investigation. Volunteers run awareness sessions in day centres and colleges.",
+        "beneficiaries": f"Disabled adults in {borough} who have experienced hate crime, especially people with "
+                         "learning disabilities, Deaf BSL users and people with mental health conditions.",
+        "partnership": "We refer to and take referrals from CATCH partners, the local police hate crime officer, "
+                       "Victim Support and the council's community safety team, and meet them each quarter.",
+    }
+
+
+def budget(amount: Decimal) -> list[dict]:
+    """A caseworker, sessions and access costs that add up to the amount asked for."""
+    access = (amount * Decimal("0.15")).quantize(Decimal("1"))
+    sessions = (amount * Decimal("0.10")).quantize(Decimal("1"))
+    return [
+        {"category": BudgetLine.Category.STAFF, "description": "Caseworker", "amount": amount - access - sessions},
+        {"category": BudgetLine.Category.VENUE, "description": "Rooms for awareness sessions", "amount": sessions},
+        {"category": BudgetLine.Category.ACCESS, "description": "BSL interpreters and Easy Read", "amount": access},
+    ]
+
+
 def sections_complete(*, application: Application, acting_user: User, targets: dict[str, int], budget_lines: list[dict]
                       ) -> None:
     """Completes every section through the service the wizard uses, the round's required documents as real PDFs,
@@ -189,7 +236,8 @@ def sections_complete(*, application: Application, acting_user: User, targets: d
             kind: (ContentFile(_document_pdf(application, DocumentKind(kind).label), name=f"{kind}.pdf"), "application/pdf")
             for kind in round_.required_documents
         }},
-        "declarations": {"declarant_name": "Demo chair", "declarant_role": "Chair", "declared_on": timezone.localdate()},
+        "declarations": {"declarant_name": acting_user.full_name, "declarant_role": "Director",
+                         "declared_on": timezone.localdate()},
     }
     for step in SECTIONS:
         application_save_section(application=application, step=step, data={}, acting_user=acting_user, completed=True,

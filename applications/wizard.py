@@ -7,6 +7,7 @@ person is looking at is kept in their own session.
 
 from django.contrib import messages
 from django.forms import BaseFormSet
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,9 @@ from applications.selectors import (
     application_with_answers,
     deadline_for,
 )
-from core.forms import embed_in_page_form
+from core.forms import embed_in_page_form, field_limits, typed_values
+from core.selectors import draft_for
+from core.services import DraftRefused, draft_discard, draft_keep
 from core.wizards import KnownStepsOnly
 from core.text import without_nul
 from applications.services import (
@@ -49,6 +52,8 @@ STEPS = [
 ]
 STEP_NAMES = [name for name, _, _ in STEPS]
 STEP_TITLES = {name: title for name, title, _ in STEPS}
+# Steps whose typing is kept as a draft while the person types (uploads are stored as soon as they are checked).
+TYPED_STEPS = {"organisation", "project", "outcomes", "budget", "declarations"}
 
 
 class DraftApplicationStorage(BaseStorage):
@@ -102,9 +107,8 @@ def step_data(request_data, prefix: str) -> dict:
     return {key: without_nul(values) for key, values in request_data.lists() if key.startswith(f"{prefix}-")}
 
 
-def raw_values(form, data) -> dict:
-    """What a person typed into a form, read back as initial values, without validating it."""
-    return {name: field.widget.value_from_datadict(data, {}, form.add_prefix(name)) for name, field in form.fields.items()}
+def draft_key(application: Application, step: str) -> str:
+    return f"application:{application.pk}:{step}"
 
 
 class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
@@ -169,6 +173,11 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         if self._binding:
             return {}
         section = self.storage.sections.get(step)
+        draft = draft_for(self.request.user, draft_key(self.application, step)) if step in TYPED_STEPS else None
+        if draft and (section is None or draft.saved_at > section.saved_at):
+            # What this person typed after the section was last saved (by them or a colleague), kept as they typed.
+            self.typed_draft = draft
+            return self._initial_from_draft(step, MultiValueDict(draft.data))
         if section and not section.completed_at:
             return self._initial_from_draft(step, MultiValueDict(section.data))
         if step == "declarations":
@@ -179,9 +188,9 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         form_class = self.get_form_list()[step]
         probe = form_class(data=data, prefix=self.get_form_prefix(step, form_class), **self.get_form_kwargs(step))
         if isinstance(probe, BaseFormSet):
-            rows = [raw_values(form, data) for form in probe.forms]
+            rows = [typed_values(form, data) for form in probe.forms]
             return [row for row in rows if any(value not in ("", None, []) for key, value in row.items() if key != "DELETE")]
-        return raw_values(probe, data)
+        return typed_values(probe, data)
 
     def get(self, *args, **kwargs):
         step = kwargs.get("step")
@@ -198,9 +207,24 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
             return redirect(self.get_step_url("check"))
         # The step in the address is the one being answered, whatever another tab or device last opened.
         self.storage.current_step = kwargs["step"]
+        if "autosave" in self.request.POST:
+            return self._keep_typing()
         if "save_draft" in self.request.POST or "more_lines" in self.request.POST:
             return self._save_draft()
         return super().post(*args, **kwargs)
+
+    def _keep_typing(self):
+        """The page's script sends what is typed now and then, and before a timeout signs the person out."""
+        step = self.steps.current
+        if step not in TYPED_STEPS:
+            return HttpResponseBadRequest()
+        form = self.get_form(data=self.request.POST)
+        try:
+            draft_keep(user=self.request.user, key=draft_key(self.application, step),
+                       data=dict(self.request.POST.lists()), max_lengths=field_limits(form))
+        except DraftRefused:
+            return HttpResponseBadRequest()
+        return HttpResponse(status=204)
 
     def _save_draft(self):
         """Keeps whatever was typed. Answers that are already complete and correct stay "Completed"."""
@@ -214,6 +238,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
             application_save_section(
                 application=self.application, step=step, data=data, acting_user=self.request.user, completed=False
             )
+            draft_discard(user=self.request.user, key=draft_key(self.application, step))
         if "more_lines" in self.request.POST:
             return redirect(self.get_step_url(step))
         messages.success(self.request, f"Your answers to '{STEP_TITLES[step]}' are saved. You can come back to them at any time.")
@@ -253,6 +278,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
             completed=True,
             answers=self._answers(step, form),
         )
+        draft_discard(user=self.request.user, key=draft_key(self.application, step))
         # A changed amount requested changes what the budget must add up to.
         self.application.refresh_from_db()
         return data
@@ -280,6 +306,8 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
             step_title=STEP_TITLES[step],
             is_formset=isinstance(form, BaseFormSet),
             deadline=deadline_for(self.application.round, self.application.organisation),
+            typed_draft=getattr(self, "typed_draft", None),
+            keeps_typing=step in TYPED_STEPS,
         )
         if step == "check":
             context["answers"] = application_with_answers(self.application)

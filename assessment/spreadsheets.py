@@ -192,7 +192,7 @@ def scores_read(upload, assessor) -> tuple[ScoringSheetResource, list[ImportProb
 
 
 def scoring_sheet(assessor, file_format: str):
-    return export_file(ScoringSheetResource(assessor), scoring_sheet_rows(assessor), file_format)
+    return export_file(ScoringSheetResource(assessor), scoring_sheet_rows(assessor), file_format, title="Scores")
 
 
 def ranking_sheet(criteria, ranked, file_format: str):
@@ -201,5 +201,5 @@ def ranking_sheet(criteria, ranked, file_format: str):
     by_pk = {application.pk: application for application in answers}
     for entry in ranked:
         entry.answers = by_pk[entry.application_id]
-    return export_file(RankingResource(criteria), ranked, file_format)
+    return export_file(RankingResource(criteria), ranked, file_format, title="Ranking")
 

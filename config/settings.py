@@ -291,6 +291,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Django's loggers hand their records to the root's handler only: its own console handler (on with DEBUG) printed
+    # every refused request, with its traceback, a second time.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # Spreadsheets: applicants' words must never run as formulas when a manager opens an export. core.spreadsheets

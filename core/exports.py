@@ -18,12 +18,14 @@ class ExportFile:
 class ExportKind:
     """`permission` is the named permission needed both to ask for the file and to download it; `title` and `build`
     are called with the export's parameters as keyword arguments. A builder may raise a ServiceError whose message
-    says, in plain words, why the file could not be made."""
+    says, in plain words, why the file could not be made. `back`, called the same way, gives the words and address
+    of the page the file was asked for from, for the file's page to link back to."""
 
     name: str
     permission: str
     title: Callable[..., str]
     build: Callable[..., ExportFile]
+    back: Callable[..., tuple[str, str]] | None = None
 
 
 # How long a made file is kept for its download; `remove_old_exports`, run from cron, removes older ones.

@@ -3,6 +3,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
+from django.forms import BaseFormSet
 from django.utils.html import format_html
 
 from core.text import without_nul
@@ -72,3 +73,19 @@ class EmailChoicesForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["emailed"].choices = [(kind.code, kind.description) for kind in kinds]
+
+
+def typed_values(form, data) -> dict:
+    """What a person typed into a form, read back as initial values, without validating it."""
+    return {name: field.widget.value_from_datadict(data, {}, form.add_prefix(name)) for name, field in form.fields.items()}
+
+
+def field_limits(form) -> dict[str, int | None]:
+    """Each name a form (or formset) reads from what is posted, with the longest value its field accepts."""
+    if isinstance(form, BaseFormSet):
+        limits = {form.management_form.add_prefix(name): 10 for name in form.management_form.fields}
+        for row in form.forms:
+            limits.update(field_limits(row))
+        return limits
+    return {form.add_prefix(name): getattr(field, "max_length", None) for name, field in form.fields.items()
+            if not isinstance(field, forms.FileField)}

@@ -1,5 +1,5 @@
-"""The audit trail (one row for every change of status, who made it, and why), files made for download, and what
-the service told each person."""
+"""The audit trail (one row for every change of status, who made it, and why), files made for download, what the
+service told each person, and what people had typed but not yet saved."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -132,3 +132,22 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: no emails for {self.kind}"
+
+
+class TypedDraft(models.Model):
+    """What one person had typed into a long form, kept as they type so that a timeout or a closed tab loses nothing.
+
+    It is theirs alone and changes nothing until they save the form: `key` names the form ("application:12:project",
+    "return:7"), and the app that owns the form checks who may keep a draft of it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    data = models.JSONField(default=dict, help_text="Each field's name and the values typed into it.")
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_typed_draft_per_form")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.user})"

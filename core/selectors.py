@@ -1,4 +1,4 @@
-"""Reads of the audit trail and of what the service told each person."""
+"""Reads of the audit trail, of what the service told each person and of what people had typed."""
 
 from collections import defaultdict
 
@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from core.models import AuditEvent, Notification
+from core.models import AuditEvent, Notification, TypedDraft
 
 
 def audit_events_for(*targets: models.Model) -> QuerySet[AuditEvent]:
@@ -34,3 +34,10 @@ def notifications_new_count(user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def draft_for(user, key: str) -> TypedDraft | None:
+    """What `user` had typed into the form named `key` and not yet saved, if anything."""
+    if not user.is_authenticated:
+        return None
+    return TypedDraft.objects.filter(user=user, key=key).first()

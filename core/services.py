@@ -1,6 +1,7 @@
-"""Writes shared by every app: recording an audit event, telling people what happened, and making files for download
-in the background."""
+"""Writes shared by every app: recording an audit event, telling people what happened, making files for download
+in the background, and keeping what people type as drafts."""
 
+import json
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
@@ -16,9 +17,10 @@ from django.utils import timezone
 
 from core import tasks
 from core.exports import EXPORT_KINDS
-from core.models import AuditEvent, EmailOptOut, Export, Notification
+from core.models import AuditEvent, EmailOptOut, Export, Notification, TypedDraft
 from core.notifications import NOTIFICATION_KINDS, email_choices_for
 from core.refusals import ServiceError
+from core.text import without_nul
 
 logger = logging.getLogger(__name__)
 
@@ -211,3 +213,38 @@ def exports_remove_old(*, older_than: timedelta) -> int:
             export.file.delete(save=False)
     Export.objects.filter(pk__in=[export.pk for export in old]).delete()
     return len(old)
+
+
+# A long answer may run past its word limit while it is being written, so a draft keeps more than a form accepts;
+# but never without bound: a field with a length limit keeps that many characters, and a whole draft is capped.
+DRAFT_VALUE_CHARACTERS = 20_000
+DRAFT_VALUES_PER_FIELD = 20
+DRAFT_TOTAL_CHARACTERS = 200_000
+
+
+class DraftRefused(ServiceError):
+    pass
+
+
+def draft_keep(*, user, key: str, data: dict[str, list], max_lengths: dict[str, int | None]) -> TypedDraft:
+    """Keeps what `user` has typed into the form named `key`, replacing their earlier draft of it.
+
+    Only the fields in `max_lengths` (those the form reads) are kept, each cut to its length limit. No audit event:
+    a draft changes nothing anyone else sees until its owner saves the form, which is audited then.
+    """
+    kept = {}
+    for name, values in data.items():
+        if name not in max_lengths:
+            continue
+        limit = min(max_lengths[name] or DRAFT_VALUE_CHARACTERS, DRAFT_VALUE_CHARACTERS)
+        kept[name] = [value[:limit] for value in without_nul(values[:DRAFT_VALUES_PER_FIELD]) if isinstance(value, str)]
+    if len(json.dumps(kept)) > DRAFT_TOTAL_CHARACTERS:
+        raise DraftRefused("This is too long to keep as a draft.")
+    draft, _ = TypedDraft.objects.update_or_create(user=user, key=key,
+                                                   defaults={"data": kept, "saved_at": timezone.now()})
+    return draft
+
+
+def draft_discard(*, user, key: str) -> None:
+    """Once the form itself is saved, its draft has done its work."""
+    TypedDraft.objects.filter(user=user, key=key).delete()

@@ -7,6 +7,7 @@ reported with its row number; only a clean sheet is then applied, through the sa
 import csv
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,14 +44,31 @@ def cell_read(value):
     return value
 
 
-def export_file(resource, rows, file_format: str) -> tuple[bytes | str, str]:
+# Characters a worksheet's name may not hold, and the longest name Excel accepts.
+SHEET_TITLE_REFUSED = re.compile(r"[\[\]:*?/\\]")
+SHEET_TITLE_LENGTH = 31
+
+
+def sheet_title(title: str) -> str:
+    """A worksheet name Excel accepts: without []:*?/\\ and at most 31 characters."""
+    return " ".join(SHEET_TITLE_REFUSED.sub(" ", title).split())[:SHEET_TITLE_LENGTH].strip() or "Sheet1"
+
+
+def export_file(resource, rows, file_format: str, *, title: str = "") -> tuple[bytes | str, str]:
     """Every spreadsheet staff download is made here. Values keep their type, so numbers are numbers in XLSX;
-    every heading and text cell goes through `cell_safe`."""
+    every heading and text cell goes through `cell_safe`. The worksheet is named `title` (else after the resource),
+    never tablib's "Tablib Dataset"."""
     chosen = FORMATS[file_format]
     exported = resource.export(rows, force_native_type=True)
     dataset = tablib.Dataset(*(tuple(map(cell_safe, row)) for row in exported),
-                             headers=[cell_safe(heading) for heading in exported.headers])
+                             headers=[cell_safe(heading) for heading in exported.headers],
+                             title=sheet_title(title or _resource_title(resource)))
     return chosen.export_data(dataset), chosen.get_content_type()
+
+
+def _resource_title(resource) -> str:
+    words = re.findall(r"[A-Z][a-z]*", type(resource).__name__.removesuffix("Resource"))
+    return " ".join(words).capitalize()
 
 
 @dataclass

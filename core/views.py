@@ -14,7 +14,7 @@ from django.template import loader
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import requires_csrf_token
 
-from core.exports import KEPT_DAYS, can_open_export
+from core.exports import EXPORT_KINDS, KEPT_DAYS, can_open_export
 from core.models import Export
 from core.navigation import home_for
 from core.selectors import audit_events_for, audit_events_recent, notifications_for
@@ -102,7 +102,10 @@ def _export_for(request, pk: int) -> Export:
 
 @login_required
 def export(request, pk: int):
-    return render(request, "core/export.html", {"export": _export_for(request, pk), "kept_days": KEPT_DAYS})
+    export = _export_for(request, pk)
+    kind = EXPORT_KINDS[export.name]
+    back = kind.back(**export.parameters) if kind.back else None
+    return render(request, "core/export.html", {"export": export, "kept_days": KEPT_DAYS, "back": back})
 
 
 @login_required

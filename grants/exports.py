@@ -4,6 +4,7 @@
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 
 from applications.models import Round
 from core.exports import ExportFile, ExportKind
@@ -38,6 +39,15 @@ def ledger_build(*, round_pk: int) -> ExportFile:
     return ExportFile(content, content_type, f"{round_.reference_prefix}-ledger.csv")
 
 
+def giving360_back(*, round_pk: int, file_format: str) -> tuple[str, str]:
+    return "Back to the round", reverse("applications:manage_round", kwargs={"pk": round_pk})
+
+
+def ledger_back(*, round_pk: int) -> tuple[str, str]:
+    return "Back to the ledger", reverse("grants:ledger", kwargs={"pk": round_pk})
+
+
 GIVING360 = ExportKind(name="grants.360giving", permission="grants.export_360giving",
-                       title=giving360_title, build=giving360_build)
-LEDGER = ExportKind(name="grants.ledger", permission="grants.export_ledger", title=ledger_title, build=ledger_build)
+                       title=giving360_title, build=giving360_build, back=giving360_back)
+LEDGER = ExportKind(name="grants.ledger", permission="grants.export_ledger", title=ledger_title, build=ledger_build,
+                    back=ledger_back)

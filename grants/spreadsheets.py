@@ -26,4 +26,4 @@ class LedgerResource(resources.Resource):
 
 
 def ledger_sheet(ledger: dict):
-    return export_file(LedgerResource(), ledger["awards"], "csv")
+    return export_file(LedgerResource(), ledger["awards"], "csv", title="Grants ledger")

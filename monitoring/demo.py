@@ -4,30 +4,42 @@ The demo applicant's organisation has a grant whose quarter 2 return waits for r
 quarters 1 and 2 accepted and its second payment due; a third group's quarter 2 return is late, and its
 quarter 3 return may be sent before the quarter ends. The round's standard indicators say which is part of which
 (police took the report, of the reports made), so the demo figures are ones that could be true.
+
+Each grant is told in order, on the days it happened: the group's member sent the application and accepted the
+offer, finance paid part 1, and only then did the group send its first return, after the quarter ended, for the
+programme manager to review. Every audit event is dated and credited to the person who did the thing.
 """
 
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from applications.demo import sections_complete
-from applications.models import Application, Borough, BudgetLine, EligibilityCheck, Organisation, Round
+from applications.demo import budget, demo_member, eligibility_passed, project_answers, sections_complete
+from applications.models import Application, Borough, Organisation, Round
 from applications.services import round_add_standard_indicators
-from grants.models import Award, Decision
+from core.models import AuditEvent
+from grants.models import Award, Decision, Letter, Tranche
+from grants.payments import tranche_record_bacs
+from grants.schedule import acceptance_deadline
 from grants.services import award_accept, letter_issue
 from monitoring.services import return_allow_early, return_review, return_save, return_submit, returns_mark_due
 
 DEMO_SITE_URL = "http://127.0.0.1:8000"
 DEMO_ROUND_NAME = "Disability Hate Crime Victim Support Small Grants 2026"
 MONTHS_UNDER_WAY = 8
-# (organisation, boroughs, reference, amount, returns accepted, return waiting for review)
+# (organisation, boroughs, reference, amount, returns accepted, return waiting for review, its member)
 DEMO_GRANTS = [
-    ("Tower Hamlets Deaf and Disabled People's Forum", ["E09000030", "E09000012"], "DHC26-0001", "9000.00", [1], 2),
-    ("Lambeth Disabled Survivors Network", ["E09000022"], "DHC26-0002", "7500.00", [1, 2], None),
-    ("Ealing Deaf Hate Crime Project", ["E09000009"], "DHC26-0003", "6000.00", [1], None),
+    ("Tower Hamlets Deaf and Disabled People's Forum", ["E09000030", "E09000012"], "DHC26-0001", "9000.00", [1], 2,
+     ("Amara Okafor", "applicant@example.org")),
+    ("Lambeth Disabled Survivors Network", ["E09000022"], "DHC26-0002", "7500.00", [1, 2], None,
+     ("Tunde Bakare", "tunde.bakare@example.org")),
+    ("Ealing Deaf Hate Crime Project", ["E09000009"], "DHC26-0003", "6000.00", [1], None,
+     ("Marta Kowalska", "marta.kowalska@example.org")),
 ]
 TARGETS = {"victims_supported": 15, "reports_with_support": 8, "third_party_reports": 4, "referrals_catch": 5,
            "awareness_sessions": 2, "people_reached": 60, "volunteers": 4}
@@ -35,7 +47,7 @@ TARGETS = {"victims_supported": 15, "reports_with_support": 8, "third_party_repo
 
 def seed(stdout) -> None:
     manager = User.objects.get(email="manager@example.org")
-    applicant = User.objects.get(email="applicant@example.org")
+    finance = User.objects.get(email="finance@example.org")
     now = timezone.now()
     round_, created = Round.objects.get_or_create(
         reference_prefix="DHC26",
@@ -45,9 +57,10 @@ def seed(stdout) -> None:
                   "minimum_award": Decimal("2000.00"), "maximum_award": Decimal("15000.00")},
     )
     if created:
-        round_add_standard_indicators(round_=round_, acting_user=manager)
+        with happened_at(round_.opens_at - timedelta(days=14)):
+            round_add_standard_indicators(round_=round_, acting_user=manager)
         for position, grant in enumerate(DEMO_GRANTS):
-            _grant_under_way(round_, manager, applicant, position, *grant)
+            _grant_under_way(round_, manager, finance, position, *grant)
         returns_mark_due()
         # The Ealing project's caseworker leaves before quarter 3 ends: its return may be sent early.
         return_allow_early(monitoring_return=Award.objects.get(application__reference="DHC26-0003").returns.get(quarter=3),
@@ -56,60 +69,99 @@ def seed(stdout) -> None:
     stdout.write(f"Demo grants: {len(DEMO_GRANTS)} from {DEMO_ROUND_NAME}, with quarterly returns to review")
 
 
-def _grant_under_way(round_, manager, applicant, position, name, boroughs, reference, amount, accepted, waiting):
+@contextmanager
+def happened_at(when: datetime):
+    """Dates the audit events recorded inside the block to when they happened in the story."""
+    before = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
+    yield
+    AuditEvent.objects.filter(pk__gt=before).update(occurred_at=when)
+
+
+def _on(day, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _grant_under_way(round_, manager, finance, position, name, boroughs, reference, amount, accepted, waiting, person):
     organisation, _ = Organisation.objects.get_or_create(
         name=name, defaults={"legal_form": "cio", "charity_number": "1100000", "postcode": "E1 6AN",
-                             "address_line_1": "1 High Street", "contact_name": "Demo contact",
-                             "contact_email": "contact@example.org", "contact_phone": "02079460000"},
+                             "address_line_1": "1 High Street", "contact_name": person[0],
+                             "contact_email": person[1], "contact_phone": "02079460000"},
     )
-    check = EligibilityCheck.objects.create(round=round_, organisation=organisation, answers={}, failures=[])
+    member = demo_member(organisation, *person)
+    amount = Decimal(amount)
+    starts_on = timezone.localdate() - relativedelta(months=MONTHS_UNDER_WAY)
+    sent_at = round_.closes_at - timedelta(days=3 + position)
+    offered_at = _on(starts_on - timedelta(days=14))
+    accepted_at = _on(starts_on)
+
     application = Application.objects.create(
-        round=round_, organisation=organisation, eligibility_check=check, title=f"Hate crime support with {name}",
-        amount_requested=Decimal(amount),
+        round=round_, organisation=organisation, title=f"Hate crime support with {name}", amount_requested=amount,
+        eligibility_check=eligibility_passed(round_, organisation, boroughs),
+        **project_answers(f"Hate crime support with {name}", Borough.objects.get(gss_code=boroughs[0]).name),
     )
     application.boroughs.set(Borough.objects.filter(gss_code__in=boroughs))
-    sections_complete(application=application, acting_user=applicant, targets=TARGETS, budget_lines=[
-        {"category": BudgetLine.Category.STAFF, "description": "Caseworker", "amount": Decimal(amount)},
-    ])
+    with happened_at(sent_at):
+        sections_complete(application=application, acting_user=member, targets=TARGETS, budget_lines=budget(amount))
     # Sent, scored and awarded last year: the story starts after that, so those steps are set rather than replayed.
     Application.objects.filter(pk=application.pk).update(
-        status=Application.Status.AWARDED, reference=reference, submitted_at=timezone.now() - timedelta(days=340)
+        status=Application.Status.AWARDED, reference=reference, submitted_at=sent_at, submitted_by=member,
     )
     application.refresh_from_db()
-    indicators = {indicator.code: indicator for indicator in round_.indicators.all()}
-    line = application.budget_lines.get()
     # Four eyes last year too: Erin proposed each grant and Hana, the second programme manager, confirmed it.
     Decision.objects.create(
-        application=application, outcome=Decision.Outcome.FUND, amount=Decimal(amount),
-        proposed_outcome=Decision.Outcome.FUND, proposed_amount=Decimal(amount), decided_by=manager,
-        reason="Ranked within the ringfence by the panel.", status=Decision.Status.CONFIRMED,
-        confirmed_by=User.objects.get(email="second.manager@example.org"), confirmed_at=timezone.now(),
+        application=application, outcome=Decision.Outcome.FUND, amount=amount, proposed_outcome=Decision.Outcome.FUND,
+        proposed_amount=amount, decided_by=manager, reason="Ranked within the ringfence by the panel.",
+        status=Decision.Status.CONFIRMED, confirmed_by=User.objects.get(email="second.manager@example.org"),
+        confirmed_at=offered_at,
     )
-    award = Award.objects.create(application=application, round=round_, amount=Decimal(amount),
-                                 offered_at=timezone.now())
-    # The offer letter is issued through the service, as for any grant: it sets the deadline, and only then can the
-    # grantee accept.
-    letter_issue(application=application, acting_user=manager, site_url=DEMO_SITE_URL)
-    award = award_accept(award=award, name="Demo chair", role="Chair", acting_user=manager)
-    _started_months_ago(award)
+    # Offered and its letter issued today through the service, as for any grant (only then can the group accept),
+    # then dated to when it happened.
+    award = Award.objects.create(application=application, round=round_, amount=amount, offered_at=timezone.now())
+    with happened_at(offered_at):
+        letter_issue(application=application, acting_user=manager, site_url=DEMO_SITE_URL)
+    with happened_at(accepted_at):
+        award = award_accept(award=award, name=member.full_name, role="Director", acting_user=member)
+    Letter.objects.filter(application=application).update(issued_at=offered_at)
+    Award.objects.filter(pk=award.pk).update(
+        offered_at=offered_at, accept_by=acceptance_deadline(offered_at, round_.offer_acceptance_days)
+    )
+    _started_on(award, starts_on, accepted_at)
+
+    # Part 1 is paid within a week of accepting, long before the first return.
+    with happened_at(_on(starts_on + timedelta(days=5), 11)):
+        first = award.tranches.get(number=1)
+        tranche_record_bacs(tranche=first, bank_reference=f"BACS-{reference}-1", paid_on=starts_on + timedelta(days=5),
+                            acting_user=finance)
+    Tranche.objects.filter(pk=first.pk).update(released_at=_on(starts_on + timedelta(days=5), 11))
+
+    indicators = {indicator.code: indicator for indicator in round_.indicators.all()}
+    lines = list(application.budget_lines.all())
     for quarter in [*accepted, *([waiting] if waiting else [])]:
         monitoring_return = award.returns.get(quarter=quarter)
+        sent = _on(monitoring_return.period_end + timedelta(days=10 + position))
         counts = {indicator.pk: _figure(code, quarter, position) for code, indicator in indicators.items()}
-        return_save(monitoring_return=monitoring_return, counts=counts,
-                    spending={line.pk: Decimal(amount) * quarter / 5}, acting_user=applicant,
-                    narrative={"what_changed": "More Disabled people reported hate crime with our support.",
-                               "challenges": "Some police officers did not know how to book a BSL interpreter."})
-        return_submit(monitoring_return=monitoring_return, declarant_name="Demo chair", acting_user=applicant)
+        with happened_at(sent):
+            return_save(monitoring_return=monitoring_return, counts=counts,
+                        spending={line.pk: line.amount * quarter / 5 for line in lines}, acting_user=member,
+                        narrative={"what_changed": "More Disabled people reported hate crime with our support.",
+                                   "challenges": "Some police officers did not know how to book a BSL interpreter."})
+            return_submit(monitoring_return=monitoring_return, declarant_name=member.full_name, acting_user=member)
+        award.returns.filter(pk=monitoring_return.pk).update(submitted_at=sent)
         if quarter in accepted:
-            return_review(monitoring_return=monitoring_return, accept=True, comments="", acting_user=manager)
+            reviewed = sent + timedelta(days=4)
+            with happened_at(reviewed):
+                return_review(monitoring_return=monitoring_return, accept=True, comments="", acting_user=manager)
+            award.returns.filter(pk=monitoring_return.pk).update(reviewed_at=reviewed)
+            award.tranches.filter(after_quarter=quarter, status=Tranche.Status.DUE).update(due_at=reviewed)
 
 
-def _started_months_ago(award: Award) -> None:
-    """Moves a grant accepted today back in time, as if it had started some months ago."""
-    shift = relativedelta(months=MONTHS_UNDER_WAY)
-    award.starts_on -= shift
-    award.ends_on -= shift
-    award.save(update_fields=["starts_on", "ends_on"])
+def _started_on(award: Award, starts_on, accepted_at: datetime) -> None:
+    """Moves a grant accepted today back to the day it was accepted, with its quarters and part 1 falling due."""
+    shift = relativedelta(days=(award.starts_on - starts_on).days)
+    Award.objects.filter(pk=award.pk).update(accepted_at=accepted_at, starts_on=starts_on,
+                                             ends_on=award.ends_on - shift)
+    award.refresh_from_db()
+    award.tranches.filter(status=Tranche.Status.DUE).update(due_at=accepted_at)
     for monitoring_return in award.returns.all():
         monitoring_return.period_start -= shift
         monitoring_return.period_end -= shift

@@ -1,11 +1,14 @@
 """Finds what looks like personal data in a return's narrative, so the grantee can take it out before sending.
 
-Returns hold counts, never who was supported. This looks for email addresses, phone numbers, postcodes and dates
-of birth; it cannot find every name, so the grantee is also asked to check for names themselves.
+Returns hold counts, never who was supported. This looks for email addresses, phone numbers, postcodes, dates
+of birth and likely personal names (monitoring/names.py); it cannot find every name, so the grantee is also asked to
+check for names themselves.
 """
 
 import re
 from dataclasses import dataclass
+
+from monitoring.names import names_in
 
 # Every repetition is bounded, and the email pattern may only start where a run of address characters starts:
 # an unbounded run tried from every position is quadratic, and a long run of digits took over a minute.
@@ -34,4 +37,5 @@ def personal_data_in(fields: dict[str, str]) -> list[Finding]:
         for kind, pattern in PATTERNS:
             for match in pattern.finditer(text or ""):
                 findings.append(Finding(kind=kind, text=match.group(0).strip(), field=field))
+        findings.extend(Finding(kind="a name", text=name, field=field) for name in names_in(text or ""))
     return findings

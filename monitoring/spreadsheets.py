@@ -40,7 +40,7 @@ class OutcomesResource(resources.Resource):
 
 
 def outcomes_sheet(outcomes: RoundOutcomes, file_format: str):
-    return export_file(OutcomesResource(), outcomes.export_rows(), file_format)
+    return export_file(OutcomesResource(), outcomes.export_rows(), file_format, title="Outcomes")
 
 
 # Returns' figures -------------------------------------------------------------------------------------------------
@@ -185,4 +185,4 @@ def figures_sheet(round_: Round, file_format: str):
         lines = resource.budget_lines[monitoring_return.award.application_id].values()
         rows += [FigureRow(reference, quarter, spend_item(line), spent.get((monitoring_return.pk, line.pk)))
                  for line in lines]
-    return export_file(resource, rows, file_format)
+    return export_file(resource, rows, file_format, title="Return figures")

@@ -1,7 +1,8 @@
 """Pages for quarterly returns: the grantee fills and sends them; programme managers review them."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.utils.datastructures import MultiValueDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -10,7 +11,9 @@ from accounts.permissions import role_required
 from applications.models import Round
 from core.spreadsheets import FORMATS, ImportProblem
 from core.downloads import download
-from core.selectors import audit_events_for
+from core.forms import field_limits, typed_values
+from core.selectors import audit_events_for, draft_for
+from core.services import DraftRefused, draft_discard, draft_keep
 from grants.models import Award
 from monitoring import selectors
 from monitoring.checks import send_refusal
@@ -42,18 +45,31 @@ def return_edit(request, pk: int, quarter: int):
     initial.update({name: getattr(monitoring_return, name) for name in NARRATIVE})
     initial["declarant_name"] = request.user.full_name
     sending = "send" in request.POST
+    draft_key = f"return:{monitoring_return.pk}"
 
-    def return_form(warned: bool) -> ReturnForm:
-        return ReturnForm(request.POST or None, initial=initial, indicators=award.round.indicators.all(),
-                          targets=selectors.targets_for(monitoring_return),
+    def return_form(warned: bool, data=None) -> ReturnForm:
+        return ReturnForm(data if data is not None else (request.POST or None), initial=initial,
+                          indicators=award.round.indicators.all(), targets=selectors.targets_for(monitoring_return),
                           budget_lines=award.application.budget_lines.all(), sending=sending, warned=warned)
 
+    if request.method == "POST" and "autosave" in request.POST:
+        # The page's script sends what is typed now and then, and before a timeout signs the person out.
+        try:
+            draft_keep(user=request.user, key=draft_key, data=dict(request.POST.lists()),
+                       max_lengths=field_limits(return_form(warned=False)))
+        except DraftRefused:
+            return HttpResponseBadRequest()
+        return HttpResponse(status=204)
+    draft = draft_for(request.user, draft_key) if request.method == "GET" else None
+    if draft:
+        initial.update(typed_values(return_form(warned=False, data=MultiValueDict(draft.data)), MultiValueDict(draft.data)))
     form = return_form(warned="personal_data_checked" in request.POST or request.POST.get("warned") == "1")
     findings = []
     if request.method == "POST" and form.is_valid():
         try:
             return_save(monitoring_return=monitoring_return, counts=form.counts(), spending=form.spending(),
                         narrative=form.narrative(), acting_user=request.user)
+            draft_discard(user=request.user, key=draft_key)
             if sending:
                 return_submit(monitoring_return=monitoring_return, declarant_name=form.cleaned_data["declarant_name"],
                               acting_user=request.user, personal_data_checked=form.cleaned_data["personal_data_checked"])
@@ -71,7 +87,7 @@ def return_edit(request, pk: int, quarter: int):
                              if sending else "Your return is saved. You can come back to it at any time before you send it.")
             return redirect("grants:award", pk=award.pk)
     return render(request, "monitoring/return_form.html", {
-        "monitoring_return": monitoring_return, "form": form, "findings": findings,
+        "monitoring_return": monitoring_return, "form": form, "findings": findings, "typed_draft": draft,
         "too_early": send_refusal(monitoring_return),
     })
 

@@ -173,6 +173,11 @@ def test_applicants_can_ask_for_more_time_and_a_manager_replies(client_for, appl
     manager = client_for(programme_manager)
     round_page = manager.get(reverse("applications:manage_round", kwargs={"pk": draft.round.pk})).content.decode()
     assert reverse("applications:adjustment", kwargs={"pk": adjustment.pk}) in round_page
+    round_url = reverse("applications:manage_round", kwargs={"pk": draft.round.pk})
+    for page in ("applications:adjustment", "applications:extension_new"):
+        pk = adjustment.pk if page == "applications:adjustment" else draft.round.pk
+        content = manager.get(reverse(page, kwargs={"pk": pk})).content.decode()
+        assert f'<a href="{round_url}" class="govuk-back-link">' in content
     response = manager.post(reverse("applications:adjustment", kwargs={"pk": adjustment.pk}),
                             {"agreed": "True", "response": "Yes, two more weeks."})
     assert response.status_code == 302

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from applications.models import Application, ApplicationSection
+from core.models import TypedDraft
 from tests.applications.conftest import (
     budget_answers,
     complete_every_section,
@@ -242,3 +243,70 @@ def test_the_check_page_plays_a_recorded_answer_and_offers_its_transcript(client
     assert "<audio" in content and "No transcript yet." in content
     transcript_url = reverse("applications:media_answer_transcript", kwargs={"pk": draft.pk, "answer_pk": answer.pk})
     assert f'href="{transcript_url}"' in content
+
+
+def test_typing_is_kept_as_a_draft_and_fills_the_step_when_it_is_opened_again(client_for, applicant, draft):
+    client = client_for(applicant)
+    response = post_step(client, draft, "project", {"title": "Half", "need": "Many Disabled people do not rep"},
+                         autosave="1")
+    assert response.status_code == 204
+    assert not ApplicationSection.objects.filter(application=draft, step="project").exists()
+    page = client_for(applicant).get(step_url(draft, "project")).content.decode()
+    assert "We saved what you had typed on" in page
+    assert "Many Disabled people do not rep" in page
+    assert 'value="Half"' in page
+
+
+def test_a_kept_draft_is_the_typists_own_and_does_not_change_a_completed_section(client_for, applicant, colleague,
+                                                                                  draft):
+    client = client_for(applicant)
+    post_step(client, draft, "project", project_answers())
+    post_step(client, draft, "project", {"title": "Rewording"}, autosave="1")
+    section = ApplicationSection.objects.get(application=draft, step="project")
+    assert section.completed_at is not None
+    assert section.data["project-title"] == ["Hate crime reporting centre"]
+    colleagues_page = client_for(colleague).get(step_url(draft, "project")).content.decode()
+    assert "We saved what you had typed" not in colleagues_page
+    assert 'value="Hate crime reporting centre"' in colleagues_page
+
+
+def test_saving_the_step_throws_its_draft_away(client_for, applicant, draft):
+    client = client_for(applicant)
+    post_step(client, draft, "project", {"title": "Half"}, autosave="1")
+    post_step(client, draft, "project", {"title": "Saved on purpose"}, save_draft="1")
+    assert not TypedDraft.objects.exists()
+    page = client.get(step_url(draft, "project")).content.decode()
+    assert "We saved what you had typed" not in page
+    assert 'value="Saved on purpose"' in page
+
+
+def test_a_draft_keeps_only_the_forms_fields_within_their_limits(client_for, applicant, draft):
+    client = client_for(applicant)
+    response = post_step(client, draft, "project", {"title": "T" * 5_000, "need": "N" * 50_000, "junk": "x"},
+                         autosave="1")
+    assert response.status_code == 204
+    kept = TypedDraft.objects.get().data
+    assert "project-junk" not in kept
+    assert len(kept["project-title"][0]) == Application._meta.get_field("title").max_length
+    assert len(kept["project-need"][0]) == 20_000
+
+
+@pytest.mark.parametrize("answers", [
+    {"TOTAL_FORMS": "junk"}, {"TOTAL_FORMS": "99999999", "0-amount": "£"}, {"0-description": "\x00" * 10},
+])
+def test_junk_typed_into_the_budget_is_kept_or_refused_never_an_error(client_for, applicant, draft, answers):
+    response = post_step(client_for(applicant), draft, "budget", answers, autosave="1")
+    assert response.status_code in (204, 400)
+    assert client_for(applicant).get(step_url(draft, "budget")).status_code == 200
+
+
+def test_a_budget_draft_fills_its_rows(client_for, applicant, draft):
+    client = client_for(applicant)
+    post_step(client, draft, "budget", budget_answers(("staff", "Caseworker half-typed", "")), autosave="1")
+    assert "Caseworker half-typed" in client.get(step_url(draft, "budget")).content.decode()
+
+
+def test_no_draft_is_kept_of_the_documents_or_of_anothers_application(client_for, applicant, other_applicant, draft):
+    assert post_step(client_for(applicant), draft, "documents", {}, autosave="1").status_code == 400
+    assert post_step(client_for(other_applicant), draft, "project", {"title": "x"}, autosave="1").status_code == 404
+    assert not TypedDraft.objects.exists()

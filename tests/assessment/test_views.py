@@ -53,6 +53,7 @@ def test_an_assessor_must_declare_before_seeing_the_application(client_for, roun
     assert response.url == reverse("assessment:declare", kwargs={"pk": allocation.pk})
     declare_page = client.get(response.url).content.decode()
     assert "Secret project name" not in declare_page
+    assert f'<a href="{reverse("assessment:assessor_dashboard")}" class="govuk-back-link">' in declare_page
     client.post(response.url, {"has_conflict": "False"})
     assert "Secret project name" in client.get(reverse("assessment:assess", kwargs={"pk": allocation.pk})).content.decode()
 

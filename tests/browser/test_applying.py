@@ -5,11 +5,20 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from accounts.models import Role
 from applications.models import Application
 from tests.browser.conftest import sign_in
-from tests.factories import PDF_BYTES, TEST_PASSWORD, IndicatorFactory, RoundFactory, UserFactory
+from tests.factories import (
+    PDF_BYTES,
+    TEST_PASSWORD,
+    ApplicationFactory,
+    IndicatorFactory,
+    MembershipFactory,
+    RoundFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -165,3 +174,27 @@ def test_register_check_eligibility_fill_sign_out_and_a_colleague_sends(page, tm
     assert application.status == Application.Status.SUBMITTED
     assert application.reference in page.content()
     assert application.submitted_by == colleague
+
+
+def test_a_half_typed_answer_survives_the_session_timing_out(page, settings):
+    settings.SESSION_COOKIE_AGE = 10
+    settings.SESSION_TIMEOUT_WARNING_SECONDS = 4
+    applicant = MembershipFactory(user__role=Role.APPLICANT).user
+    application = ApplicationFactory(organisation=applicant.memberships.get().organisation, title="")
+    project = reverse("applications:step", kwargs={"pk": application.pk, "step": "project"})
+    sign_in(page, applicant.email, TEST_PASSWORD)
+    page.axe.check("signed in")
+    page.goto(project)
+    page.axe.check()
+    page.get_by_label("What need will your project meet?").fill("Many Disabled people in Hackney never report hate cr")
+    # Nothing is pressed: the warning comes, then the page signs out, keeping what was typed on the way.
+    page.wait_for_url("**/account/signed-out/", timeout=20_000)
+    page.axe.check("after timing out")
+    assert "You have been signed out" in page.content()
+    sign_in(page, applicant.email, TEST_PASSWORD)
+    page.goto(project)
+    page.axe.check("with the typed answer filled in again")
+    assert page.get_by_text("We saved what you had typed on").is_visible()
+    assert page.get_by_label("What need will your project meet?").input_value() == (
+        "Many Disabled people in Hackney never report hate cr"
+    )

@@ -262,3 +262,23 @@ def test_an_early_return_waits_for_its_quarter_unless_a_manager_allows_it_and_im
     page.axe.check("sent early")
     assert "Your return for quarter 3 has been sent" in page.content()
     assert award.returns.get(quarter=3).status == Return.Status.SUBMITTED
+
+
+def test_a_half_typed_return_survives_the_session_timing_out(page, grant, settings):
+    settings.SESSION_COOKIE_AGE = 10
+    settings.SESSION_TIMEOUT_WARNING_SECONDS = 4
+    award, grantee, _, _ = grant
+    sign_in(page, grantee.email, TEST_PASSWORD)
+    page.axe.check("signed in")
+    page.goto(reverse("monitoring:return", kwargs={"pk": award.pk, "quarter": 1}))
+    page.axe.check()
+    page.get_by_label("A short case study").fill("A woman came to our drop-in after months of abuse on the bu")
+    page.wait_for_url("**/account/signed-out/", timeout=20_000)
+    page.axe.check("after timing out")
+    sign_in(page, grantee.email, TEST_PASSWORD)
+    page.goto(reverse("monitoring:return", kwargs={"pk": award.pk, "quarter": 1}))
+    page.axe.check("with the typed answer filled in again")
+    assert page.get_by_text("We saved what you had typed on").is_visible()
+    assert page.get_by_label("A short case study").input_value() == (
+        "A woman came to our drop-in after months of abuse on the bu"
+    )

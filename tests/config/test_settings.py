@@ -99,3 +99,19 @@ def test_on_sqlite_a_write_waits_for_another_process_writing_rather_than_failing
     thread.join()
     assert written >= released[0]
     assert Group.objects.count() == 2
+
+
+def test_a_refused_request_is_logged_once_with_debug_on_or_off(settings, capfd):
+    import logging
+
+    from django.core.exceptions import PermissionDenied
+    from django.utils.log import configure_logging
+
+    for debug in (True, False):
+        settings.DEBUG = debug
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)  # handlers write to the captured stderr
+        try:
+            raise PermissionDenied("not yours")
+        except PermissionDenied:
+            logging.getLogger("django.request").warning("Forbidden (Permission denied): /probe/", exc_info=True)
+        assert capfd.readouterr().err.count("Forbidden (Permission denied): /probe/") == 1

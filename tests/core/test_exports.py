@@ -167,3 +167,20 @@ def test_a_file_gone_from_storage_is_not_found(client_for, programme_manager, bu
     export.file.storage.delete(export.file.name)
     response = client_for(programme_manager).get(reverse("core:export_download", kwargs={"pk": export.pk}))
     assert response.status_code == 404
+
+
+def test_a_files_page_links_back_to_the_page_it_was_asked_for_from(
+    client_for, programme_manager, monkeypatch, django_capture_on_commit_callbacks
+):
+    kind = ExportKind(name="tests.colours", permission="core.view_audit_trail", title=lambda *, colour: colour,
+                      build=Builder(), back=lambda *, colour: (f"Back to {colour}", f"/{colour}/"))
+    monkeypatch.setitem(EXPORT_KINDS, kind.name, kind)
+    export = start(programme_manager, django_capture_on_commit_callbacks, colour="green")
+    page = client_for(programme_manager).get(reverse("core:export", kwargs={"pk": export.pk})).content.decode()
+    assert '<a href="/green/" class="govuk-back-link">Back to green</a>' in page
+
+
+def test_each_registered_file_links_back_to_its_page():
+    assert EXPORT_KINDS["grants.ledger"].back(round_pk=3) == ("Back to the ledger", reverse("grants:ledger", kwargs={"pk": 3}))
+    assert EXPORT_KINDS["assessment.ranking"].back(round_pk=3, file_format="xlsx", filters={})[0] == "Back to the ranking"
+    assert EXPORT_KINDS["grants.360giving"].back(round_pk=3, file_format="csv")[0] == "Back to the round"

@@ -164,3 +164,61 @@ def test_the_demo_has_a_recorded_answer_with_its_transcript_and_a_conflict_that_
         (recorded, 1)
     ]
     assert not round_.assessors.filter(email="reserve.assessor@example.org").exists()
+
+
+APPLICANTS_DO = {"application.submitted", "application.document_uploaded", "award.accepted", "return.sent"}
+MANAGERS_DO = {"assessment.screened", "return.reviewed", "tranche.due", "round.standard_indicators_added"}
+FINANCE_DOES = {"tranche.bacs_payment_recorded", "award.first_payment_made"}
+
+
+def _organisation_of(target):
+    for path in ("organisation", "application.organisation", "award.application.organisation"):
+        found = target
+        for name in path.split("."):
+            found = getattr(found, name, None)
+        if found is not None:
+            return found
+    return None
+
+
+def test_the_demo_tells_one_story_in_order_by_the_people_who_did_each_thing():
+    from django.utils import timezone
+
+    from applications.models import Application, Membership
+    from core.models import AuditEvent
+    from grants.models import Award
+
+    seed()
+    now = timezone.now()
+    members = set(Membership.objects.values_list("organisation_id", "user_id"))
+    for application in Application.objects.exclude(status=Application.Status.DRAFT):
+        assert (application.organisation_id, application.submitted_by_id) in members, application
+    last_years = Award.objects.filter(round__reference_prefix="DHC26").select_related("application")
+    assert last_years.count() == 3
+    for award in last_years:
+        organisation_id = award.application.organisation_id
+        first = award.tranches.get(number=1)
+        assert first.status == "paid"
+        assert award.application.submitted_at < award.offered_at < award.accepted_at <= first.released_at
+        assert (organisation_id, award.accepted_by_id) in members
+        sent = list(award.returns.filter(submitted_at__isnull=False).order_by("quarter"))
+        assert sent and first.paid_on < timezone.localdate(sent[0].submitted_at)
+        previous = first.released_at
+        for monitoring_return in sent:
+            assert timezone.localdate(monitoring_return.submitted_at) > monitoring_return.period_end
+            assert previous < monitoring_return.submitted_at <= now
+            assert (organisation_id, monitoring_return.submitted_by_id) in members
+            previous = monitoring_return.reviewed_at or monitoring_return.submitted_at
+            assert previous <= now
+    for event in AuditEvent.objects.select_related("actor", "target_type"):
+        assert event.occurred_at <= now, event
+        if event.actor is None:
+            continue  # the system itself: a return falling due, a role given by the demo
+        assert not event.actor.is_superuser
+        if event.action in APPLICANTS_DO:
+            organisation = _organisation_of(event.target)
+            assert (organisation.pk, event.actor_id) in members, event
+        elif event.action in MANAGERS_DO:
+            assert event.actor.role == Role.PROGRAMME_MANAGER, event
+        elif event.action in FINANCE_DOES:
+            assert event.actor.role == Role.FINANCE_OFFICER, event

@@ -4,9 +4,20 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Role
 from applications.audit import AuditAction
-from core.models import AuditEvent, EmailOptOut, Notification
+from core.models import AuditEvent, EmailOptOut, Notification, TypedDraft
 from core.notifications import NOTIFICATION_KINDS, NotificationKind, notification_kinds_register
-from core.services import audit_record, audit_record_each, email_choices_save, notifications_mark_read, notify
+from core.selectors import draft_for
+from core.services import (
+    DRAFT_VALUE_CHARACTERS,
+    DraftRefused,
+    audit_record,
+    audit_record_each,
+    draft_discard,
+    draft_keep,
+    email_choices_save,
+    notifications_mark_read,
+    notify,
+)
 from tests.factories import RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +202,30 @@ def test_choices_keep_only_the_kinds_of_the_persons_role_and_turning_back_on_rem
 def test_an_email_its_app_sends_itself_cannot_be_turned_off_here(applicant):
     assert "monitoring.return_reminder" not in email_choices_save(person=applicant, emailed=set())
     assert "monitoring.return_accepted" in email_choices_save(person=applicant, emailed=set())
+
+
+def test_a_draft_keeps_only_the_forms_fields_each_within_its_limit(applicant):
+    draft = draft_keep(user=applicant, key="form:1", max_lengths={"title": 5, "story": None},
+                       data={"title": ["Hackney hate crime"], "story": ["x" * 30_000, "y"], "admin": ["1"]})
+    assert draft.data == {"title": ["Hackn"], "story": ["x" * DRAFT_VALUE_CHARACTERS, "y"]}
+
+
+def test_a_second_draft_of_the_same_form_replaces_the_first_and_saving_throws_it_away(applicant):
+    first = draft_keep(user=applicant, key="form:1", data={"title": ["A"]}, max_lengths={"title": None})
+    second = draft_keep(user=applicant, key="form:1", data={"title": ["AB"]}, max_lengths={"title": None})
+    assert first.pk == second.pk and TypedDraft.objects.get().data == {"title": ["AB"]}
+    assert draft_for(applicant, "form:1") == second
+    draft_discard(user=applicant, key="form:1")
+    assert draft_for(applicant, "form:1") is None
+
+
+def test_a_draft_too_large_to_keep_is_refused(applicant):
+    fields = {f"answer_{n}": None for n in range(20)}
+    with pytest.raises(DraftRefused):
+        draft_keep(user=applicant, key="form:1", max_lengths=fields, data={name: ["x" * 20_000] for name in fields})
+    assert not TypedDraft.objects.exists()
+
+
+def test_nul_characters_and_values_that_are_not_text_are_dropped(applicant):
+    draft = draft_keep(user=applicant, key="form:1", max_lengths={"title": None}, data={"title": ["a\x00b", 7]})
+    assert draft.data == {"title": ["ab"]}

@@ -8,9 +8,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export import fields, resources, widgets
 from import_export.results import Result
+import openpyxl
 from openpyxl import Workbook
 
-from core.spreadsheets import MAX_ROWS, SheetRefused, cell_read, cell_safe, export_file, read_sheet, sheet_check
+from core.spreadsheets import (
+    MAX_ROWS,
+    SheetRefused,
+    cell_read,
+    cell_safe,
+    export_file,
+    read_sheet,
+    sheet_check,
+    sheet_title,
+)
 from tests.formulae import FORMULAE, assert_shown_as_text, csv_cells, xlsx_cells
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +202,15 @@ def test_a_file_that_is_not_a_sheet_gets_a_plain_answer(name, content):
 def test_an_upload_over_the_size_limit_is_refused_unread():
     with pytest.raises(SheetRefused):
         read_sheet(SimpleUploadedFile("scores.csv", b"a\n" * (3 * 1024 * 1024)))
+
+
+def test_an_xlsx_download_names_its_sheet_not_tablib_dataset():
+    content, _ = export_file(LineResource(), [Line("Refund", Decimal("1.00"))], "xlsx", title="Scores: round 1/2")
+    assert openpyxl.load_workbook(io.BytesIO(content)).sheetnames == ["Scores round 1 2"]
+    content, _ = export_file(LineResource(), [], "xlsx")
+    assert openpyxl.load_workbook(io.BytesIO(content)).sheetnames == ["Line"]
+
+
+def test_a_sheet_title_is_one_excel_accepts():
+    assert sheet_title("A" * 40) == "A" * 31
+    assert sheet_title("[]:*?/\\") == "Sheet1"

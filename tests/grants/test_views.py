@@ -143,6 +143,10 @@ def test_finance_records_a_bacs_payment_and_the_ledger_shows_it(client_for, fina
     assert tranche.status == "paid"
     ledger = client.get(reverse("grants:ledger", kwargs={"pk": award.round.pk})).content.decode()
     assert "£4,000" in ledger and "paid on" in ledger
+    assert f'<a href="{reverse("grants:payments")}" class="govuk-back-link">Back to payments</a>' in ledger
+    managers_ledger = client_for(programme_manager).get(reverse("grants:ledger", kwargs={"pk": award.round.pk}))
+    round_url = reverse("applications:manage_round", kwargs={"pk": award.round.pk})
+    assert f'<a href="{round_url}" class="govuk-back-link">' in managers_ledger.content.decode()
     assert reverse("grants:ledger_export", kwargs={"pk": award.round.pk}) in ledger
     download = exported(client, reverse("grants:ledger_export", kwargs={"pk": award.round.pk}))
     assert download["Content-Disposition"] == f'attachment; filename="{award.round.reference_prefix}-ledger.csv"'

@@ -50,3 +50,9 @@ def test_a_long_adversarial_narrative_is_checked_in_well_under_a_second(text):
 def test_an_address_inside_a_long_run_of_text_is_still_found():
     [finding] = personal_data_in({"case_study": "x" * 50_000 + " jane.doe@example.com " + "1" * 50_000})
     assert finding.text == "jane.doe@example.com"
+
+
+def test_a_likely_name_is_a_finding_of_its_own_kind():
+    findings = personal_data_in({"case_study": "We helped Amina, and her email is a@b.org"})
+    assert [(finding.kind, finding.text) for finding in findings] == [("an email address", "a@b.org"),
+                                                                      ("a name", "Amina")]

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from core.models import TypedDraft
 from grants.models import Tranche
 from monitoring.checks import send_refusal
 from monitoring.models import Return
@@ -179,6 +180,7 @@ def test_the_grant_page_shows_returns_payments_and_history(client_for, programme
     assert reverse("monitoring:review", kwargs={"pk": sent.pk}) in page
     assert "Part 1:" in page
     assert "sent the quarter 1 return" in page
+    assert f'<a href="{reverse("monitoring:returns")}" class="govuk-back-link">Back to returns</a>' in page
 
 
 def test_a_spend_too_large_to_save_is_explained_and_nothing_is_lost(client_for, applicant, award, supported, caseworker):
@@ -286,3 +288,37 @@ def test_an_impossible_figure_is_refused_with_an_error_summary_and_nothing_is_sa
     assert "Reports the police took (6) cannot be more than hate crime reports made (3)" in summary
     first = award.returns.get(quarter=1)
     assert (first.status, first.counts.exists()) == (Return.Status.NOT_DUE, False)
+
+
+def test_a_half_typed_return_is_kept_as_a_draft_and_filled_in_again(client_for, applicant, award, supported, caseworker):
+    client = client_for(applicant)
+    typed = {"what_changed": "Twelve people reported hate crime with our sup", f"count_{supported.pk}": "1"}
+    assert client.post(return_url(award), {**typed, "autosave": "1", "junk": "x" * 100}).status_code == 204
+    first = award.returns.get(quarter=1)
+    assert first.what_changed == "" and not first.counts.exists()  # nothing saved to the return itself
+    page = client_for(applicant).get(return_url(award)).content.decode()
+    assert "We saved what you had typed on" in page
+    assert "Twelve people reported hate crime with our sup" in page
+    assert TypedDraft.objects.get().data.keys() == set(typed)
+
+
+def test_saving_the_return_throws_its_draft_away(client_for, applicant, award, supported, caseworker):
+    client = client_for(applicant)
+    client.post(return_url(award), {"what_changed": "Half", "autosave": "1"})
+    client.post(return_url(award), answers(supported, caseworker, save="1"))
+    assert not TypedDraft.objects.exists()
+    assert "We saved what you had typed" not in client.get(return_url(award)).content.decode()
+
+
+def test_nobody_outside_the_organisation_can_keep_a_draft_of_its_return(client_for, other_applicant, award):
+    response = client_for(other_applicant).post(return_url(award), {"what_changed": "x", "autosave": "1"})
+    assert response.status_code == 404
+    assert not TypedDraft.objects.exists()
+
+
+def test_a_draft_too_large_to_keep_is_refused_not_an_error(client_for, applicant, award, supported, caseworker):
+    huge = {name: "x" * 20_000 for name in ("what_changed", "challenges", "case_study")}
+    huge[f"count_{supported.pk}"] = ["9" * 20_000] * 30
+    response = client_for(applicant).post(return_url(award), {**huge, "autosave": "1"})
+    assert response.status_code == 400
+    assert not TypedDraft.objects.exists()

@@ -1,6 +1,7 @@
 // Starts GOV.UK Frontend's components and the service's own behaviours on every page.
 import { CharacterCount, initAll } from "../../govuk/govuk-frontend.min.js";
 import { startCharts } from "./charts.mjs";
+import { startKeepingTyping } from "./keep-typing.mjs";
 import { startProgress } from "./progress.mjs";
 import { startSessionTimeout } from "./session-timeout.mjs";
 
@@ -14,6 +15,7 @@ CharacterCount.prototype.updateCount = function updateCount() {
 };
 
 initAll();
-startSessionTimeout(document.getElementById("session-timeout"));
+const keepers = [...document.querySelectorAll('form[data-module="app-keep-typing"]')].map(startKeepingTyping);
+startSessionTimeout(document.getElementById("session-timeout"), keepers);
 startProgress(document.querySelector('[data-module="app-progress"]'));
 startCharts(document.querySelectorAll('[data-module="app-chart"]'));

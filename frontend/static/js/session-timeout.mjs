@@ -21,7 +21,9 @@ function recordActivity() {
   window.localStorage.setItem(ACTIVITY_KEY, String(Date.now()));
 }
 
-export function startSessionTimeout(dialog) {
+// `keepers` keep what is typed into the page's long forms (keep-typing.mjs): each is asked to save when the warning
+// shows, and again before the page is signed out.
+export function startSessionTimeout(dialog, keepers = []) {
   if (!dialog || typeof dialog.showModal !== "function") return;
 
   const timeoutMs = Number(dialog.dataset.timeoutSeconds) * 1000;
@@ -49,8 +51,32 @@ export function startSessionTimeout(dialog) {
     if (left % 60 === 0 || left === 20) announcer.textContent = `We will sign you out in ${describe(left)}.`;
   }
 
+  function keepTyping() {
+    return Promise.all(keepers.map((keep) => keep()));
+  }
+
+  // Keeping a draft is a request, which keeps the session alive on the server: a page that keeps drafts signs out
+  // itself, after keeping the last of what was typed.
+  async function timeOut() {
+    if (keepers.length) {
+      await keepTyping();
+      try {
+        await fetch(dialog.querySelector("form").action, {
+          method: "POST",
+          headers: { "X-CSRFToken": csrfToken },
+          credentials: "same-origin",
+          redirect: "manual",
+        });
+      } catch {
+        // The server ends the session after the idle time in any case.
+      }
+    }
+    window.location.assign(dialog.dataset.timedOutUrl);
+  }
+
   function warn() {
     if (dialog.open) return;
+    keepTyping();
     returnFocusTo = document.activeElement;
     showCountdown();
     announcer.textContent = "";
@@ -72,7 +98,7 @@ export function startSessionTimeout(dialog) {
     window.clearTimeout(timer);
     const remaining = endsAt() - Date.now();
     if (remaining <= 0) {
-      window.location.assign(dialog.dataset.timedOutUrl);
+      timeOut();
       return;
     }
     if (remaining <= warningMs) {
