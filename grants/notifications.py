@@ -1,5 +1,5 @@
-"""What grants tells people: the other programme managers when decisions wait for their confirmation, finance when
-a payment falls due, and the grantee when a payment is made."""
+"""What grants tells people: the other programme managers when decisions wait for their confirmation, the proposer
+when one is sent back, finance when a payment falls due, and the grantee when a payment is made."""
 
 from django.urls import reverse
 
@@ -7,11 +7,16 @@ from accounts.models import Role, User
 from applications.models import Round
 from core.notifications import NotificationKind
 from core.services import notify
-from grants.models import Award, Tranche
+from grants.models import Award, Decision, Tranche
 
 DECISIONS_TO_CONFIRM = NotificationKind(
     "grants.decisions_to_confirm",
     "When another programme manager proposes decisions for you to confirm or send back",
+    (Role.PROGRAMME_MANAGER.value,),
+)
+DECISION_SENT_BACK = NotificationKind(
+    "grants.decision_sent_back",
+    "When a decision you proposed is sent back to you to revise",
     (Role.PROGRAMME_MANAGER.value,),
 )
 PAYMENT_DUE = NotificationKind("grants.payment_due", "When a payment falls due", (Role.FINANCE_OFFICER.value,))
@@ -22,7 +27,7 @@ LETTER_ISSUED = NotificationKind(
     "grants.letter_issued", "When a letter about your application's funding is ready to read", (Role.APPLICANT.value,),
     choosable=False,
 )
-KINDS = (DECISIONS_TO_CONFIRM, PAYMENT_DUE, PAYMENT_MADE, LETTER_ISSUED)
+KINDS = (DECISIONS_TO_CONFIRM, DECISION_SENT_BACK, PAYMENT_DUE, PAYMENT_MADE, LETTER_ISSUED)
 
 
 def managers_notify_decisions_wait(*, round_: Round, proposer: User) -> None:
@@ -32,6 +37,14 @@ def managers_notify_decisions_wait(*, round_: Round, proposer: User) -> None:
     notify(recipients=others, kind=DECISIONS_TO_CONFIRM.code, unless_unread=True,
            subject=f"Decisions on {round_.name} are waiting for you to confirm them",
            link=reverse("grants:confirm", kwargs={"pk": round_.pk}))
+
+
+def proposer_notify_sent_back(decision: Decision) -> None:
+    """Tells the manager who proposed a decision that it was sent back; the reason stays on the decisions page."""
+    application = decision.application
+    notify(recipients=[decision.decided_by], kind=DECISION_SENT_BACK.code,
+           subject=f"Your decision on {application.reference} was sent back to you to revise",
+           link=reverse("grants:decisions", kwargs={"pk": application.round_id}))
 
 
 def finance_notify_payment_due(tranche: Tranche) -> None:

@@ -28,7 +28,7 @@ from grants.audit import AuditAction
 from grants.letters import not_funded_letter_pdf, offer_letter_pdf
 from grants import tasks
 from grants.models import Award, Decision, Letter, LetterBatch, LetterBatchItem, Tranche
-from grants.notifications import finance_notify_payment_due, managers_notify_decisions_wait
+from grants.notifications import finance_notify_payment_due, managers_notify_decisions_wait, proposer_notify_sent_back
 from grants.permissions import decision_confirm_refusals, offer_closed_reason
 from grants.schedule import acceptance_deadline, tranche_amounts
 from grants.selectors import applications_awaiting_letters, decided_in, not_funded_content, offer_content
@@ -261,6 +261,7 @@ def decision_send_back(*, decision: Decision, reason: str, acting_user: User, pr
         decision.save(update_fields=["status", "sent_back_by", "sent_back_at", "sent_back_reason"])
         audit_record(acting_user=acting_user, action=AuditAction.DECISION_SENT_BACK, target=decision.application,
                      from_state=previous, to_state=decision.status, reason=decision.sent_back_reason)
+        proposer_notify_sent_back(decision)
         return decision
 
 

@@ -9,9 +9,15 @@ from accounts.models import Role
 from core.models import Notification
 from grants import payments
 from grants.models import Tranche
-from grants.notifications import DECISIONS_TO_CONFIRM, PAYMENT_DUE, PAYMENT_MADE
+from grants.notifications import DECISION_SENT_BACK, DECISIONS_TO_CONFIRM, PAYMENT_DUE, PAYMENT_MADE
 from grants.payments import tranche_record_bacs
-from grants.services import award_accept, decision_record, decisions_accept_proposals, tranche_make_due
+from grants.services import (
+    award_accept,
+    decision_record,
+    decision_send_back,
+    decisions_accept_proposals,
+    tranche_make_due,
+)
 from tests.factories import AwardFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +53,22 @@ def test_decisions_proposed_one_by_one_add_no_notification_while_the_last_is_unr
     decision_record(application=second, outcome="fund", amount=Decimal("4000.00"), reason="Strong local need",
                     acting_user=programme_manager)
     assert len(notified(DECISIONS_TO_CONFIRM)) == 2
+
+
+def test_sending_a_decision_back_tells_its_proposer_where_to_revise_it_without_the_reason(
+    scored_round, programme_manager, second_manager, django_capture_on_commit_callbacks
+):
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="",
+                               acting_user=programme_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_send_back(decision=decision, reason="The venue is counted twice.", acting_user=second_manager,
+                           proposed_at=decision.decided_at)
+    decisions = reverse("grants:decisions", kwargs={"pk": round_.pk})
+    assert notified(DECISION_SENT_BACK) == [
+        (programme_manager.pk, f"Your decision on {first.reference} was sent back to you to revise", decisions)]
+    (email,) = [email for email in mail.outbox if email.to == [programme_manager.email]]
+    assert decisions in email.body and "venue" not in email.body
 
 
 def test_recording_no_proposals_tells_nobody(scored_round, programme_manager, second_manager):
