@@ -5,6 +5,7 @@ import rules
 from accounts.models import Role
 from accounts.permissions import is_finance_officer, is_programme_manager
 from accounts.selectors import role_held_since
+from applications.models import Application
 from applications.permissions import is_member, is_owner
 from grants.models import Award, Decision, Letter
 
@@ -31,7 +32,8 @@ def can_respond_to_offer(user, award: Award) -> bool:
 
 
 def can_read_award(user, award: Award) -> bool:
-    return is_member(user, award.application.organisation)
+    """The organisation's members, once the offer letter has told them of the grant (as `awards_of_member`)."""
+    return award.application.decision_sent == Application.Status.AWARDED and is_member(user, award.application.organisation)
 
 
 def can_read_letter(user, letter: Letter) -> bool:

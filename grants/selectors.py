@@ -97,9 +97,11 @@ def letters_of(application: Application) -> QuerySet[Letter]:
 
 
 def awards_of_member(user) -> QuerySet[Award]:
-    return Award.objects.filter(application__organisation__memberships__user=user).select_related(
-        "application__organisation", "round"
-    )
+    """The grants offered to the person's organisations that an offer letter has told them of: until it is issued,
+    the organisation's application is still being decided, as every page it sees says."""
+    return Award.objects.filter(
+        application__organisation__memberships__user=user, application__decision_sent=Application.Status.AWARDED
+    ).select_related("application__organisation", "round")
 
 
 def award_for_member_or_404(user, pk: int) -> Award:
@@ -108,10 +110,6 @@ def award_for_member_or_404(user, pk: int) -> Award:
 
 def award_of_application_for_member_or_404(user, application_pk: int) -> Award:
     return get_object_or_404(awards_of_member(user), application_id=application_pk)
-
-
-def awards_of(user) -> QuerySet[Award]:
-    return Award.objects.filter(application__organisation__memberships__user=user).select_related("application", "round")
 
 
 def applications_awaiting_letters(round_: Round) -> QuerySet[Application]:

@@ -52,3 +52,12 @@ def test_a_decision_is_checked_by_a_programme_manager_other_than_its_proposer(
     assert second_manager.has_perm("grants.check_decision", decision)
     assert not programme_manager.has_perm("grants.check_decision", decision)
     assert not finance_officer.has_perm("grants.check_decision", decision)
+
+
+def test_members_may_read_a_grant_only_once_its_offer_letter_has_told_them_of_it():
+    award = AwardFactory(letter_issued=False)
+    member = MembershipFactory(organisation=award.application.organisation, role="editor").user
+    assert not member.has_perm("grants.read_award", award)
+    letter_issued(award.application)
+    award.refresh_from_db()
+    assert member.has_perm("grants.read_award", award)

@@ -522,7 +522,8 @@ def applicant_pages(client, application) -> dict[str, str]:
         "application": reverse("applications:detail", kwargs={"pk": application.pk}),
         "letters": reverse("grants:letters", kwargs={"pk": application.pk}),
     }
-    if hasattr(application, "award"):
+    application.refresh_from_db()
+    if application.decision_sent == "awarded":
         pages["grant"] = reverse("grants:award", kwargs={"pk": application.award.pk})
     return {name: client.get(url).content.decode() for name, url in pages.items()}
 
@@ -543,9 +544,11 @@ def test_the_applicant_sees_the_decision_only_once_its_letter_is_issued(
         for name, page in applicant_pages(client, application).items():
             assert shown_status(page)[:1] == ["Being decided"], name
             assert "Awarded" not in page and "Not funded" not in page, name
-    grant = applicant_pages(funded, first)["grant"]
-    assert "Your offer letter is being prepared. You can accept the offer once it has been issued." in grant
-    assert "£6,000" not in grant and reverse("grants:accept", kwargs={"pk": first.award.pk}) not in grant
+    # Nor is there a grant to see: its page is not found, and nothing links to it.
+    grant = reverse("grants:award", kwargs={"pk": first.award.pk})
+    assert funded.get(grant).status_code == 404
+    assert funded.get(reverse("grants:application_grant", kwargs={"pk": first.pk})).status_code == 404
+    assert all(grant not in page for page in applicant_pages(funded, first).values())
     staff = client_for(programme_manager).get(reverse("applications:manage_round", kwargs={"pk": round_.pk}))
     assert "Awarded" in shown_status(staff.content.decode())
 
@@ -563,11 +566,9 @@ def test_an_offer_cannot_be_accepted_through_the_pages_before_its_letter(client_
     award = AwardFactory(letter_issued=False)
     owner = client_for(MembershipFactory(organisation=award.application.organisation, user=UserFactory()).user)
     accept = reverse("grants:accept", kwargs={"pk": award.pk})
-    response = owner.post(accept, {"name": "Amara Okafor", "role": "Chair", "agree": "on"}, follow=True)
-    assert "Your offer letter is being prepared. You can accept the offer once it has been issued." in (
-        response.content.decode()
-    )
-    response = owner.post(reverse("grants:decline", kwargs={"pk": award.pk}), {"confirm": "True", "reason": ""})
+    assert owner.post(accept, {"name": "Amara Okafor", "role": "Chair", "agree": "on"}).status_code == 404
+    decline = reverse("grants:decline", kwargs={"pk": award.pk})
+    assert owner.post(decline, {"confirm": "True", "reason": ""}).status_code == 404
     award.refresh_from_db()
     assert award.status == Award.Status.OFFERED and award.accepted_at is None
 
