@@ -1,7 +1,7 @@
 """Files too big to make while the person waits: each app registers the exports it offers, by name, from its
 AppConfig.ready(); a background task makes the file by calling the builder registered under the export's name."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from core.registries import registry_add
@@ -9,7 +9,10 @@ from core.registries import registry_add
 
 @dataclass(frozen=True)
 class ExportFile:
-    content: bytes | str
+    """`content` is the whole file, or its pieces in order for a file too big to hold at once (a generator, which
+    runs as the file is written)."""
+
+    content: bytes | str | Iterable[bytes | str]
     content_type: str
     filename: str
 

@@ -3,6 +3,7 @@ in the background, and keeping what people type as drafts."""
 
 import json
 import logging
+import tempfile
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
@@ -10,7 +11,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -176,32 +177,38 @@ def export_start(*, name: str, parameters: dict, acting_user) -> Export:
 def export_make(*, export_pk: int) -> Export:
     """Makes the file with the builder registered under the export's name. The builder only reads, so it runs
     outside any transaction: on SQLite a transaction holds the one write lock, and a big round's file takes seconds.
-    A task run again, after its worker was killed, finds the export settled and makes nothing twice; two runs at
-    once both build, and the second to finish keeps nothing."""
+    What it makes is written to a temporary file as it comes, so a builder that hands back its file in pieces never
+    has the whole of it in memory. A task run again, after its worker was killed, finds the export settled and makes
+    nothing twice; two runs at once both build, and the second to finish keeps nothing."""
     export = Export.objects.get(pk=export_pk)
     if export.outcome != Export.Outcome.WAITING:
         return export
-    made, message = None, ""
-    try:
-        made = EXPORT_KINDS[export.name].build(**export.parameters)
-    except ServiceError as error:
-        message = str(error)
-    except Exception:  # noqa: BLE001 - whatever went wrong, the person who asked hears that there is no file
-        logger.exception("Could not make %s (%s %s)", export, export.name, export.parameters)
-        message = "The file could not be made. Ask for it again; if this keeps happening, ask your technical team."
-    with transaction.atomic():
-        export = Export.objects.select_for_update().get(pk=export_pk)
-        if export.outcome != Export.Outcome.WAITING:
+    with tempfile.TemporaryFile() as written:
+        made, message = None, ""
+        try:
+            made = EXPORT_KINDS[export.name].build(**export.parameters)
+            for chunk in [made.content] if isinstance(made.content, str | bytes) else made.content:
+                written.write(chunk.encode() if isinstance(chunk, str) else chunk)
+        except ServiceError as error:
+            made, message = None, str(error)
+        except Exception:  # noqa: BLE001 - whatever went wrong, the person who asked hears that there is no file
+            logger.exception("Could not make %s (%s %s)", export, export.name, export.parameters)
+            made = None
+            message = "The file could not be made. Ask for it again; if this keeps happening, ask your technical team."
+        with transaction.atomic():
+            export = Export.objects.select_for_update().get(pk=export_pk)
+            if export.outcome != Export.Outcome.WAITING:
+                return export
+            if made is None:
+                export.outcome, export.message = Export.Outcome.FAILED, message
+            else:
+                export.file.save(made.filename, File(written), save=False)
+                export.outcome, export.filename, export.content_type = (
+                    Export.Outcome.READY, made.filename, made.content_type
+                )
+            export.settled_at = timezone.now()
+            export.save(update_fields=["outcome", "message", "file", "filename", "content_type", "settled_at"])
             return export
-        if made is None:
-            export.outcome, export.message = Export.Outcome.FAILED, message
-        else:
-            content = made.content.encode() if isinstance(made.content, str) else made.content
-            export.file.save(made.filename, ContentFile(content), save=False)
-            export.outcome, export.filename, export.content_type = Export.Outcome.READY, made.filename, made.content_type
-        export.settled_at = timezone.now()
-        export.save(update_fields=["outcome", "message", "file", "filename", "content_type", "settled_at"])
-        return export
 
 
 def exports_remove_old(*, older_than: timedelta) -> int:

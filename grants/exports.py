@@ -1,15 +1,12 @@
 """The files grants offers for download, made by a background task because they grow with a round: the
 360Giving file of its accepted grants and the payments ledger."""
 
-import json
-
-from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 
 from applications.models import Round
 from core.exports import ExportFile, ExportKind
 from grants import selectors
-from grants.giving360 import as_csv, package, publishable_awards
+from grants.giving360 import as_csv, as_json, publishable_awards
 from grants.spreadsheets import ledger_sheet
 
 GIVING360_FORMATS = ("json", "csv")
@@ -23,7 +20,7 @@ def giving360_build(*, round_pk: int, file_format: str) -> ExportFile:
     round_ = Round.objects.get(pk=round_pk)
     awards = publishable_awards(round_)
     if file_format == "json":
-        content, content_type = json.dumps(package(awards), cls=DjangoJSONEncoder, indent=2), "application/json"
+        content, content_type = as_json(awards), "application/json"
     else:
         content, content_type = as_csv(awards), "text/csv"
     return ExportFile(content, content_type, f"{round_.reference_prefix}-360giving.{file_format}")

@@ -2,105 +2,164 @@
 
 JSON has one kind of number, so amounts are written from their Decimal value: with two decimal places at most, a
 reader using decimal numbers gets back exactly what was awarded.
+
+A round can hold tens of thousands of grants, so both files are made as a stream of text, a batch of grants at a time,
+from plain rows rather than model instances: the memory they need does not grow with the round.
 """
 
 import csv
-import io
+import json
+from collections.abc import Iterator
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Max, QuerySet
+from django.db.models.functions import Coalesce
 
-from applications.models import Borough, Organisation, Round
+from applications.models import Application, Round
 from core.spreadsheets import cell_safe
 from grants.models import Award
 
 PUBLISHED = [Award.Status.ACCEPTED, Award.Status.ACTIVE]
+# Rows fetched from the database at a time: enough to keep the round trips few, few enough to keep memory small.
+BATCH = 2000
+# What a grant's record is made from, read with the award in one query: the award's own fields, and from its
+# application, decision, organisation and round.
+AWARD_FIELDS = ("application_id", "amount", "starts_on", "ends_on")
+JOINED_FIELDS = {
+    # A grant is awarded when its decision is confirmed; one made before decisions were recorded, when offered.
+    "awarded_at": Coalesce("application__decision__confirmed_at", "offered_at"),
+    "reference": F("application__reference"),
+    "title": F("application__title"),
+    "summary": F("application__summary"),
+    "organisation_id": F("application__organisation"),
+    "organisation_name": F("application__organisation__name"),
+    "charity_number": F("application__organisation__charity_number"),
+    "company_number": F("application__organisation__company_number"),
+    "society_number": F("application__organisation__society_number"),
+    "postcode": F("application__organisation__postcode"),
+    "prefix": F("round__three_sixty_giving_prefix"),
+    "programme_code": F("round__reference_prefix"),
+    "programme_title": F("round__name"),
+    "quarters": F("round__quarters"),
+}
+CSV_HEADERS = [
+    "Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date",
+    "Recipient Org:Identifier", "Recipient Org:Name", "Recipient Org:Charity Number",
+    "Recipient Org:Company Number", "Recipient Org:Postal Code", "Funding Org:Identifier", "Funding Org:Name",
+    "Grant Programme:Code", "Grant Programme:Title", "Planned Dates:Start Date", "Planned Dates:End Date",
+    "Planned Dates:Duration (months)",
+]
 
 
 def publishable_awards(round_: Round | None = None) -> QuerySet[Award]:
-    awards = Award.objects.filter(status__in=PUBLISHED).select_related(
-        "round", "application__organisation", "application__decision"
-    ).prefetch_related(Prefetch("application__boroughs", queryset=Borough.objects.order_by("name")))
+    awards = Award.objects.filter(status__in=PUBLISHED)
     return awards.filter(round=round_) if round_ else awards
 
 
-def organisation_id(organisation: Organisation, prefix: str) -> str:
+def organisation_id(*, pk: int, charity_number: str, company_number: str, society_number: str, prefix: str) -> str:
     """An org-id.guide identifier: the charity, company or society register, or the funder's own for a group
     that is on none of them."""
-    if organisation.charity_number.startswith("SC"):
-        return f"GB-SC-{organisation.charity_number}"
-    if organisation.charity_number.startswith("NIC"):
-        return f"GB-NIC-{organisation.charity_number[3:]}"
-    if organisation.charity_number:
-        return f"GB-CHC-{organisation.charity_number}"
-    if organisation.company_number:
-        return f"GB-COH-{organisation.company_number}"
-    if organisation.society_number:
-        return f"GB-MPR-{organisation.society_number}"
-    return f"{prefix}-org-{organisation.pk}"
+    if charity_number.startswith("SC"):
+        return f"GB-SC-{charity_number}"
+    if charity_number.startswith("NIC"):
+        return f"GB-NIC-{charity_number[3:]}"
+    if charity_number:
+        return f"GB-CHC-{charity_number}"
+    if company_number:
+        return f"GB-COH-{company_number}"
+    if society_number:
+        return f"GB-MPR-{society_number}"
+    return f"{prefix}-org-{pk}"
 
 
 def _number(amount: Decimal):
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
-def grant(award: Award) -> dict:
-    application, round_ = award.application, award.round
-    organisation = application.organisation
-    prefix = round_.three_sixty_giving_prefix
-    recipient = {"id": organisation_id(organisation, prefix), "name": organisation.name}
-    if organisation.charity_number:
-        recipient["charityNumber"] = organisation.charity_number
-    if organisation.company_number:
-        recipient["companyNumber"] = organisation.company_number
-    if organisation.postcode:
-        recipient["postalCode"] = organisation.postcode
-    decision = getattr(application, "decision", None)
-    awarded_on = (decision.confirmed_at if decision and decision.confirmed_at else award.offered_at).date()
-    record = {
-        "id": f"{prefix}-{application.reference}",
-        "title": application.title,
-        "description": application.summary or application.title,
-        "currency": "GBP",
-        "amountAwarded": _number(award.amount),
-        "awardDate": awarded_on.isoformat(),
-        "recipientOrganization": [recipient],
-        "fundingOrganization": [{"id": settings.FUNDER_ORG_ID or prefix, "name": settings.FUNDER_NAME}],
-        "grantProgramme": [{"code": round_.reference_prefix, "title": round_.name}],
-        "beneficiaryLocation": [
-            {"name": borough.name, "geoCode": borough.gss_code, "geoCodeType": "LA"}
-            for borough in application.boroughs.all()
-        ],
+def grant(row: dict, places: list[tuple[str, str]], funder: tuple[str, str]) -> dict:
+    """One grant's record, from its row of AWARD_FIELDS and JOINED_FIELDS, the names and GSS codes of the boroughs it
+    works in, and the funder's org-id (blank for its 360Giving prefix) and name."""
+    prefix = row["prefix"]
+    recipient = {
+        "id": organisation_id(pk=row["organisation_id"], charity_number=row["charity_number"],
+                              company_number=row["company_number"], society_number=row["society_number"], prefix=prefix),
+        "name": row["organisation_name"],
     }
-    if award.starts_on and award.ends_on:
-        record["plannedDates"] = [{"startDate": award.starts_on.isoformat(), "endDate": award.ends_on.isoformat(),
-                                   "duration": round_.quarters * 3}]
+    if row["charity_number"]:
+        recipient["charityNumber"] = row["charity_number"]
+    if row["company_number"]:
+        recipient["companyNumber"] = row["company_number"]
+    if row["postcode"]:
+        recipient["postalCode"] = row["postcode"]
+    record = {
+        "id": f"{prefix}-{row['reference']}",
+        "title": row["title"],
+        "description": row["summary"] or row["title"],
+        "currency": "GBP",
+        "amountAwarded": _number(row["amount"]),
+        "awardDate": row["awarded_at"].date().isoformat(),
+        "recipientOrganization": [recipient],
+        "fundingOrganization": [{"id": funder[0] or prefix, "name": funder[1]}],
+        "grantProgramme": [{"code": row["programme_code"], "title": row["programme_title"]}],
+        "beneficiaryLocation": [{"name": name, "geoCode": code, "geoCodeType": "LA"} for name, code in places],
+    }
+    if row["starts_on"] and row["ends_on"]:
+        record["plannedDates"] = [{"startDate": row["starts_on"].isoformat(), "endDate": row["ends_on"].isoformat(),
+                                   "duration": row["quarters"] * 3}]
     return record
 
 
-def package(awards) -> dict:
-    return {"grants": [grant(award) for award in awards]}
+def grants(awards: QuerySet[Award]) -> Iterator[dict]:
+    """The awards' grant records in order of reference. Two queries in all, read as they are used: the awards with
+    what they are joined to, and the boroughs of their applications in the same order, walked alongside."""
+    in_order = ("application__reference", "application_id")
+    rows = awards.order_by(*in_order).values(*AWARD_FIELDS, **JOINED_FIELDS).iterator(chunk_size=BATCH)
+    places = groupby(
+        Application.boroughs.through.objects.filter(application__award__in=awards)
+        .order_by(*in_order, "borough__name")
+        .values_list("application_id", "borough__name", "borough__gss_code")
+        .iterator(chunk_size=BATCH),
+        key=itemgetter(0),
+    )
+    funder = (settings.FUNDER_ORG_ID, settings.FUNDER_NAME)  # read once: each read of settings takes a lookup
+    application_id, boroughs = next(places, (None, ()))
+    for row in rows:
+        found = []
+        if row["application_id"] == application_id:
+            found = [(name, code) for _, name, code in boroughs]
+            application_id, boroughs = next(places, (None, ()))
+        yield grant(row, found, funder)
 
 
-def as_csv(awards) -> str:
-    """The same grants flattened with 360Giving's column titles; further boroughs get numbered columns."""
-    grants = [grant(award) for award in awards]
-    places = max((len(g["beneficiaryLocation"]) for g in grants), default=0)
-    headers = [
-        "Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date",
-        "Recipient Org:Identifier", "Recipient Org:Name", "Recipient Org:Charity Number",
-        "Recipient Org:Company Number", "Recipient Org:Postal Code", "Funding Org:Identifier", "Funding Org:Name",
-        "Grant Programme:Code", "Grant Programme:Title", "Planned Dates:Start Date", "Planned Dates:End Date",
-        "Planned Dates:Duration (months)",
-    ]
-    for number in range(places):
+def as_json(awards: QuerySet[Award]) -> Iterator[str]:
+    """The 360Giving package, {"grants": [...]}, in pieces: the text json.dumps would give for the whole of it."""
+    yield '{"grants": ['
+    for number, record in enumerate(grants(awards)):
+        yield f", {json.dumps(record)}" if number else json.dumps(record)
+    yield "]}"
+
+
+class _Line:
+    """Hands back what csv.writer writes, so each row comes out as its text."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def as_csv(awards: QuerySet[Award]) -> Iterator[str]:
+    """The same grants flattened with 360Giving's column titles, a line at a time; further boroughs get numbered
+    columns, as many as the grant with the most boroughs needs."""
+    most_places = awards.annotate(places=Count("application__boroughs")).aggregate(most=Max("places"))["most"] or 0
+    headers = list(CSV_HEADERS)
+    for number in range(most_places):
         headers += [f"Beneficiary Location:{number}:Name", f"Beneficiary Location:{number}:Geographic Code",
                     f"Beneficiary Location:{number}:Geographic Code Type"]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    for g in grants:
+    writer = csv.writer(_Line())
+    yield writer.writerow(headers)
+    for g in grants(awards):
         recipient, funder, programme = g["recipientOrganization"][0], g["fundingOrganization"][0], g["grantProgramme"][0]
         dates = (g.get("plannedDates") or [{}])[0]
         row = [
@@ -109,7 +168,6 @@ def as_csv(awards) -> str:
             recipient.get("postalCode", ""), funder["id"], funder["name"], programme["code"], programme["title"],
             dates.get("startDate", ""), dates.get("endDate", ""), dates.get("duration", ""),
         ]
-        for place in g["beneficiaryLocation"] + [{}] * (places - len(g["beneficiaryLocation"])):
+        for place in g["beneficiaryLocation"] + [{}] * (most_places - len(g["beneficiaryLocation"])):
             row += [place.get("name", ""), place.get("geoCode", ""), place.get("geoCodeType", "")]
-        writer.writerow([cell_safe(value) for value in row])
-    return out.getvalue()
+        yield writer.writerow([cell_safe(value) for value in row])

@@ -142,6 +142,33 @@ def test_a_builder_refusal_is_shown_in_its_own_words(programme_manager, builder,
     assert export.outcome == Export.Outcome.FAILED and export.message == "This round has no accepted grants yet."
 
 
+def in_pieces(pieces, failure: Exception | None = None):
+    yield from pieces
+    if failure:
+        raise failure
+
+
+def test_a_file_given_in_pieces_is_written_whole(programme_manager, monkeypatch, django_capture_on_commit_callbacks):
+    kind = ExportKind(name="tests.colours", permission="core.view_audit_trail", title=lambda *, colour: colour,
+                      build=lambda *, colour: ExportFile(in_pieces(["colour\n", b"gr", "éen\n"]), "text/csv", "g.csv"))
+    monkeypatch.setitem(EXPORT_KINDS, kind.name, kind)
+    export = export_make(export_pk=start(programme_manager, django_capture_on_commit_callbacks).pk)
+    assert export.outcome == Export.Outcome.READY
+    with export.file.open("rb") as made:
+        assert made.read() == "colour\ngréen\n".encode()
+
+
+def test_a_file_whose_pieces_fail_part_way_gives_no_file(programme_manager, monkeypatch,
+                                                        django_capture_on_commit_callbacks):
+    pieces = in_pieces(["colour\n"], ServiceError("This round has no accepted grants yet."))
+    kind = ExportKind(name="tests.colours", permission="core.view_audit_trail", title=lambda *, colour: colour,
+                      build=lambda *, colour: ExportFile(pieces, "text/csv", "g.csv"))
+    monkeypatch.setitem(EXPORT_KINDS, kind.name, kind)
+    export = export_make(export_pk=start(programme_manager, django_capture_on_commit_callbacks).pk)
+    assert export.outcome == Export.Outcome.FAILED and not export.file
+    assert export.message == "This round has no accepted grants yet."
+
+
 def test_an_export_name_cannot_be_registered_twice_differently(builder):
     other = ExportKind(name="tests.colours", permission="core.view_audit_trail", title=str, build=str)
     with pytest.raises(ImproperlyConfigured, match="tests.colours"):

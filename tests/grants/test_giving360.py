@@ -1,21 +1,23 @@
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import referencing
 import referencing.jsonschema
 from django.core.management import call_command
-from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from jsonschema import Draft202012Validator
 
 from applications.models import Borough, Organisation
 from core.models import Export
-from grants.giving360 import as_csv, organisation_id, package, publishable_awards
+from grants import giving360
+from grants.giving360 import as_csv, as_json, organisation_id, publishable_awards
+from grants.models import Decision
 from grants.services import award_accept
-from tests.factories import AwardFactory, OrganisationFactory
+from tests.factories import AwardFactory, OrganisationFactory, UserFactory
 from tests.formulae import FORMULAE, assert_shown_as_text
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +32,20 @@ def validator() -> Draft202012Validator:
     reference = package_schema["properties"]["grants"]["items"]["$ref"]
     registry = referencing.Registry().with_resources([(reference, grant_resource), (grant.get("$id", reference), grant_resource)])
     return Draft202012Validator(package_schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def package(awards) -> dict:
+    return json.loads("".join(as_json(awards)))
+
+
+def csv_text(awards) -> str:
+    return "".join(as_csv(awards))
+
+
+def identified(organisation: Organisation, prefix: str) -> str:
+    return organisation_id(pk=organisation.pk, charity_number=organisation.charity_number,
+                           company_number=organisation.company_number, society_number=organisation.society_number,
+                           prefix=prefix)
 
 
 @pytest.fixture
@@ -64,14 +80,16 @@ def test_each_grant_carries_the_identifiers_places_and_dates(published):
 
 
 def test_organisation_identifiers_follow_org_id_guide(db):
-    assert organisation_id(OrganisationFactory(company_number="07654321"), "360G-X") == "GB-COH-07654321"
-    assert organisation_id(OrganisationFactory(charity_number="SC012345"), "360G-X") == "GB-SC-SC012345"
+    assert identified(OrganisationFactory(company_number="07654321"), "360G-X") == "GB-COH-07654321"
+    assert identified(OrganisationFactory(charity_number="SC012345"), "360G-X") == "GB-SC-SC012345"
+    assert identified(OrganisationFactory(charity_number="NIC100002"), "360G-X") == "GB-NIC-100002"
+    assert identified(OrganisationFactory(society_number="RS007"), "360G-X") == "GB-MPR-RS007"
     unregistered = OrganisationFactory()
-    assert organisation_id(unregistered, "360G-X") == f"360G-X-org-{unregistered.pk}"
+    assert identified(unregistered, "360G-X") == f"360G-X-org-{unregistered.pk}"
 
 
 def test_the_csv_has_360giving_columns_and_a_row_per_grant(published):
-    rows = list(csv.DictReader(io.StringIO(as_csv(publishable_awards()))))
+    rows = list(csv.DictReader(io.StringIO(csv_text(publishable_awards()))))
     assert len(rows) == 3
     assert rows[0]["Beneficiary Location:1:Geographic Code"] in {"E09000012", "E09000030"}
     assert rows[1]["Recipient Org:Identifier"] == "GB-COH-07654321"
@@ -80,7 +98,7 @@ def test_the_csv_has_360giving_columns_and_a_row_per_grant(published):
 @pytest.mark.parametrize("typed", FORMULAE)
 def test_the_csv_shows_an_organisation_name_that_looks_like_a_formula_as_text(published, typed):
     Organisation.objects.filter(pk=published[0].application.organisation_id).update(name=typed)
-    assert_shown_as_text(as_csv(publishable_awards()), "csv", typed)
+    assert_shown_as_text(csv_text(publishable_awards()), "csv", typed)
 
 
 def test_the_command_writes_json_and_csv(published, tmp_path):
@@ -106,14 +124,62 @@ def test_the_round_page_asks_for_the_file_and_the_worker_makes_it(client_for, pr
     awards = publishable_awards(round_)
     if file_format == "json":
         assert response["Content-Type"] == "application/json"
-        assert content == json.dumps(package(awards), cls=DjangoJSONEncoder, indent=2)
+        assert json.loads(content) == package(awards)
         assert not list(validator().iter_errors(json.loads(content)))
     else:
         assert response["Content-Type"] == "text/csv"
-        assert content == as_csv(awards)
+        assert content == csv_text(awards)
 
 
 def test_an_unknown_360giving_format_is_not_found(client_for, programme_manager, published):
     url = reverse("grants:three_sixty_giving_export", kwargs={"pk": published[0].round.pk, "file_format": "xml"})
     assert client_for(programme_manager).post(url).status_code == 404
     assert not Export.objects.exists()
+
+
+def test_the_json_package_is_the_text_json_gives_for_it_whole(published):
+    # Written in pieces, the file must still be one JSON document, compact as json.dumps writes it.
+    data = package(publishable_awards())
+    assert "".join(as_json(publishable_awards())) == json.dumps(data)
+
+
+def test_a_round_with_no_published_grants_gives_an_empty_package_and_a_csv_of_headings(published):
+    nothing = publishable_awards().none()
+    assert package(nothing) == {"grants": []}
+    assert csv_text(nothing).splitlines() == [",".join(giving360.CSV_HEADERS)]
+
+
+def test_each_grant_gets_its_own_boroughs_also_beside_grants_with_none(published, monkeypatch):
+    # Boroughs are read alongside the grants, a few rows at a time here, so a grant with none sits between others.
+    monkeypatch.setattr(giving360, "BATCH", 2)
+    published[1].application.boroughs.clear()
+    published[2].application.boroughs.set(Borough.objects.filter(name__in=["Barnet", "Camden", "Brent"]))
+    grants = package(publishable_awards())["grants"]
+    assert [[place["name"] for place in grant["beneficiaryLocation"]] for grant in grants] == [
+        ["Hackney", "Tower Hamlets"], [], ["Barnet", "Brent", "Camden"],
+    ]
+    rows = list(csv.DictReader(io.StringIO(csv_text(publishable_awards()))))
+    assert [row["Beneficiary Location:2:Name"] for row in rows] == ["", "", "Camden"]
+
+
+def test_a_grant_is_dated_by_its_confirmed_decision_else_by_its_offer(published, programme_manager):
+    confirmed = published[0].application
+    Decision.objects.create(application=confirmed, outcome=Decision.Outcome.FUND, amount=5000,
+                            proposed_outcome=Decision.Outcome.FUND, proposed_amount=5000,
+                            decided_by=UserFactory(), confirmed_by=programme_manager,
+                            confirmed_at=datetime(2027, 3, 2, 12, tzinfo=UTC), status=Decision.Status.CONFIRMED)
+    grants = package(publishable_awards())["grants"]
+    assert grants[0]["awardDate"] == "2027-03-02"
+    assert grants[1]["awardDate"] == published[1].offered_at.date().isoformat()
+
+
+@pytest.mark.parametrize("more", [0, 30])
+def test_the_file_takes_the_same_queries_however_many_grants(published, programme_manager, more,
+                                                             django_assert_max_num_queries):
+    for award in AwardFactory.create_batch(more, round=published[0].round):
+        award.application.boroughs.set(Borough.objects.filter(name="Hackney"))
+        award_accept(award=award, name="A", role="Chair", acting_user=programme_manager)
+    with django_assert_max_num_queries(2):
+        assert len(package(publishable_awards())["grants"]) == 3 + more
+    with django_assert_max_num_queries(3):
+        assert len(csv_text(publishable_awards()).splitlines()) == 4 + more

@@ -1,11 +1,9 @@
 """Writes the published awards in the 360Giving Data Standard, as JSON or CSV."""
 
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
 from applications.models import Round
-from grants.giving360 import as_csv, package, publishable_awards
+from grants.giving360 import as_csv, as_json, publishable_awards
 
 
 class Command(BaseCommand):
@@ -23,10 +21,11 @@ class Command(BaseCommand):
             if round_ is None:
                 raise CommandError(f"There is no round with the prefix {options['round']}.")
         awards = publishable_awards(round_)
-        text = json.dumps(package(awards), indent=2) if options["format"] == "json" else as_csv(awards)
+        pieces = as_json(awards) if options["format"] == "json" else as_csv(awards)
         if options["output"]:
-            with open(options["output"], "w", encoding="utf-8") as output:
-                output.write(text)
+            with open(options["output"], "w", encoding="utf-8", newline="") as output:
+                output.writelines(pieces)
             self.stderr.write(f"Wrote {awards.count()} grants to {options['output']}.")
         else:
-            self.stdout.write(text)
+            for piece in pieces:
+                self.stdout.write(piece, ending="")
