@@ -3,8 +3,8 @@
 JSON has one kind of number, so amounts are written from their Decimal value: with two decimal places at most, a
 reader using decimal numbers gets back exactly what was awarded.
 
-A round can hold tens of thousands of grants, so both files are made as a stream of text, a batch of grants at a time,
-from plain rows rather than model instances: the memory they need does not grow with the round.
+A round can hold tens of thousands of grants, so both files are made as a stream of text, grant by grant, from plain
+rows fetched a batch at a time rather than model instances: the memory they need does not grow with the round.
 """
 
 import csv
@@ -29,7 +29,7 @@ BATCH = 2000
 # application, decision, organisation and round.
 AWARD_FIELDS = ("application_id", "amount", "starts_on", "ends_on")
 JOINED_FIELDS = {
-    # A grant is awarded when its decision is confirmed; one made before decisions were recorded, when offered.
+    # Dated by its confirmed decision; a grant without one, by its offer.
     "awarded_at": Coalesce("application__decision__confirmed_at", "offered_at"),
     "reference": F("application__reference"),
     "title": F("application__title"),

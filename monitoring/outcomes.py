@@ -9,7 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from applications.models import Indicator, OutcomeTarget, Round
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Concat
+
+from applications.models import Application, Indicator, OutcomeTarget, Round
 from grants.models import Award
 from monitoring.models import IndicatorCount, Return
 from monitoring.selectors import is_under_target, returns_late
@@ -71,11 +74,11 @@ class Breakdown:
     groups: list[str] = field(default_factory=list)
     actual: dict = field(default_factory=lambda: defaultdict(int))
     target: dict = field(default_factory=lambda: defaultdict(int))
-    grants: dict = field(default_factory=lambda: defaultdict(set))
+    grants: dict = field(default_factory=lambda: defaultdict(int))
 
     def rows(self) -> list[tuple[str, int, list[int]]]:
         return [
-            (group, len(self.grants[group]), [self.actual[group, indicator.pk] for indicator in self.indicators])
+            (group, self.grants[group], [self.actual[group, indicator.pk] for indicator in self.indicators])
             for group in self.groups
         ]
 
@@ -180,61 +183,86 @@ class RoundOutcomes:
         return charts
 
 
-def bcu_of(borough) -> str:
-    return f"{borough.bcu_name} BCU" if borough.bcu_name else borough.police_force
+def _bcu_of(boroughs: str) -> Case:
+    """The police BCU of the borough at `boroughs` as the dashboard names it: "<name> BCU", or the force for a
+    borough that has no BCU of its own (the City of London); NO_BOROUGH where a grant names no borough."""
+    return Case(
+        When(**{f"{boroughs}__gss_code__isnull": True}, then=Value(NO_BOROUGH)),
+        When(**{f"{boroughs}__bcu_name": ""}, then=F(f"{boroughs}__police_force")),
+        default=Concat(f"{boroughs}__bcu_name", Value(" BCU")),
+        output_field=CharField(),
+    )
+
+
+def _in_each_group(rows: QuerySet, application: str, quarter: str) -> dict[str, QuerySet]:
+    """`rows` (accepted returns, their counts, or targets) once in each group of each breakdown they count in, as
+    `group`: their quarter; each borough of their grant; each BCU of their grant, once however many of its boroughs
+    the BCU covers. `application` and `quarter` are the paths from a row to its grant's application and quarter."""
+    boroughs = f"{application}__boroughs"
+    first_borough_in_bcu = ~Exists(
+        Application.boroughs.through.objects.annotate(bcu=_bcu_of("borough")).filter(
+            application=OuterRef(application), bcu=OuterRef("group"), borough__gss_code__lt=OuterRef("borough")
+        )
+    )
+    return {
+        "quarter": rows.annotate(group=F(quarter)),
+        "borough": rows.annotate(group=Coalesce(f"{boroughs}__name", Value(NO_BOROUGH))),
+        "bcu": rows.annotate(borough=F(f"{boroughs}__gss_code"), group=_bcu_of(boroughs)).filter(first_borough_in_bcu),
+    }
 
 
 def round_outcomes(round_: Round) -> RoundOutcomes:
+    """The dashboard's figures, summed by the database: a fixed number of queries however many grants and returns."""
     indicators = list(round_.indicators.all())
-    awards = list(
-        Award.objects.filter(round=round_, status__in=MONITORED).prefetch_related("application__boroughs")
-    )
-    accepted = set(
-        Return.objects.filter(award__in=awards, status=Return.Status.ACCEPTED).values_list("award_id", "quarter")
-    )
-    counts = IndicatorCount.objects.filter(
-        monitoring_return__award__in=awards, monitoring_return__status=Return.Status.ACCEPTED
-    ).values_list("monitoring_return__award_id", "monitoring_return__quarter", "indicator_id", "value")
-    targets = OutcomeTarget.objects.filter(application__award__in=awards).values_list(
-        "application__award", "quarter", "indicator_id", "target"
-    )
-
+    awards = Award.objects.filter(round=round_, status__in=MONITORED)
+    accepted = Return.objects.filter(award__in=awards, status=Return.Status.ACCEPTED)
     breakdowns = {
         "quarter": Breakdown("by_quarter", "By quarter", "Quarter", indicators,
                              groups=[f"Quarter {quarter}" for quarter in range(1, round_.quarters + 1)]),
         "borough": Breakdown("by_borough", "By borough", "Borough", indicators),
         "bcu": Breakdown("by_bcu", "By police BCU", "Police BCU", indicators),
     }
-    places = {}  # where each grant works: its boroughs, and the BCUs that cover them (each once)
-    for award in awards:
-        boroughs = list(award.application.boroughs.all())
-        places[award.pk] = [(breakdowns["borough"], name) for name in sorted({b.name for b in boroughs}) or [NO_BOROUGH]]
-        places[award.pk] += [(breakdowns["bcu"], name) for name in sorted({bcu_of(b) for b in boroughs}) or [NO_BOROUGH]]
 
-    def groups_of(award_id: int, quarter: int) -> list[tuple[Breakdown, str]]:
-        return [(breakdowns["quarter"], f"Quarter {quarter}"), *places[award_id]]
+    def named(kind: str, group) -> str:
+        return f"Quarter {group}" if kind == "quarter" else group
 
-    for award_id, quarter in accepted:
-        for breakdown, group in groups_of(award_id, quarter):
-            breakdown.grants[group].add(award_id)
-    totals, whole_grant_targets, target_totals = defaultdict(int), defaultdict(int), defaultdict(int)
-    for award_id, quarter, indicator_id, value in counts:
-        totals[indicator_id] += value
-        for breakdown, group in groups_of(award_id, quarter):
-            breakdown.actual[group, indicator_id] += value
-    for award_id, quarter, indicator_id, target in targets:
-        whole_grant_targets[indicator_id] += target
-        if (award_id, quarter) in accepted:
-            target_totals[indicator_id] += target
-            for breakdown, group in groups_of(award_id, quarter):
-                breakdown.target[group, indicator_id] += target
+    returns_counted = 0
+    for kind, grouped in _in_each_group(accepted, "award__application", "quarter").items():
+        for group, grants, returns in grouped.values_list("group").annotate(
+            grants=Count("award", distinct=True), returns=Count("pk")
+        ).order_by():
+            breakdowns[kind].grants[named(kind, group)] = grants
+            returns_counted += returns if kind == "quarter" else 0
+    counts = IndicatorCount.objects.filter(monitoring_return__in=accepted)
+    totals = defaultdict(int)
+    for kind, grouped in _in_each_group(counts, "monitoring_return__award__application",
+                                        "monitoring_return__quarter").items():
+        for group, indicator_id, total in grouped.values_list("group", "indicator").annotate(
+            total=Sum("value")
+        ).order_by():
+            breakdowns[kind].actual[named(kind, group), indicator_id] = total
+            totals[indicator_id] += total if kind == "quarter" else 0
+    # A target counts against what was reported only once its quarter's return is accepted.
+    targets = OutcomeTarget.objects.filter(application__award__in=awards)
+    reported = Exists(Return.objects.filter(award=OuterRef("application__award"), quarter=OuterRef("quarter"),
+                                            status=Return.Status.ACCEPTED))
+    whole_grant_targets, target_totals = defaultdict(int), defaultdict(int)
+    for kind, grouped in _in_each_group(targets, "application", "quarter").items():
+        for group, indicator_id, whole, so_far in grouped.values_list("group", "indicator").annotate(
+            whole=Sum("target"), so_far=Sum("target", filter=Q(reported))
+        ).order_by():
+            breakdowns[kind].target[named(kind, group), indicator_id] = so_far or 0
+            if kind == "quarter":
+                whole_grant_targets[indicator_id] += whole
+                target_totals[indicator_id] += so_far or 0
+
     for kind in ("borough", "bcu"):
         breakdowns[kind].groups = sorted(breakdowns[kind].grants, key=lambda group: (group == NO_BOROUGH, group))
     by_code = {indicator.code: indicator for indicator in indicators}
     reports = totals[by_code[REPORTS_WITH_SUPPORT].pk] if REPORTS_WITH_SUPPORT in by_code else 0
     return RoundOutcomes(
-        round=round_, indicators=indicators, grants=len(awards),
-        returns_counted=len(accepted),
+        round=round_, indicators=indicators, grants=awards.count(),
+        returns_counted=returns_counted,
         returns_waiting=Return.objects.filter(award__in=awards, status=Return.Status.SUBMITTED).count(),
         by_quarter=breakdowns["quarter"], by_borough=breakdowns["borough"], by_bcu=breakdowns["bcu"],
         totals=[

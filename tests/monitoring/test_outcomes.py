@@ -83,6 +83,48 @@ def test_a_grant_counts_in_each_of_its_boroughs_but_once_in_its_bcu(round_, repo
     assert totals(outcomes.by_bcu, "victims_supported") == {"Central East BCU": 10, "Central North BCU": 5}
 
 
+def test_a_grant_in_the_city_counts_under_its_police_force_and_one_without_a_borough_is_shown_apart(
+    round_, reported, programme_manager
+):
+    file_return(accepted_grant(round_, programme_manager, ["E09000001"]), 1, {"victims_supported": 3}, programme_manager)
+    file_return(accepted_grant(round_, programme_manager, []), 1, {"victims_supported": 4}, programme_manager)
+    outcomes = round_outcomes(round_)
+    assert totals(outcomes.by_borough, "victims_supported") == {
+        "Camden": 5, "City of London": 3, "Hackney": 10, "Tower Hamlets": 10, "Borough not given": 4,
+    }
+    assert totals(outcomes.by_bcu, "victims_supported") == {
+        "Central East BCU": 10, "Central North BCU": 5, "City of London Police": 3, "Borough not given": 4,
+    }
+    assert [(group, grants) for group, grants, _ in outcomes.by_bcu.rows()] == [
+        ("Central East BCU", 1), ("Central North BCU", 1), ("City of London Police", 1), ("Borough not given", 1),
+    ]
+
+
+def test_targets_count_by_borough_and_bcu_only_for_the_quarters_accepted(round_, reported):
+    east, north = reported
+    supported = round_.indicators.get(code="victims_supported")
+    OutcomeTarget.objects.create(application=north.application, indicator=supported, quarter=2, target=30)
+    outcomes = round_outcomes(round_)
+    column = [indicator.code for indicator in outcomes.indicators].index("victims_supported")
+    assert {group: outcomes.by_bcu.target[group, supported.pk] for group in outcomes.by_bcu.groups} == {
+        "Central East BCU": 20, "Central North BCU": 20,
+    }
+    assert outcomes.by_quarter.target["Quarter 2", supported.pk] == 0
+    row = outcomes.totals[column]
+    assert (row.target, row.whole_grant_target) == (40, 70)
+
+
+@pytest.mark.parametrize("more", [0, 6])
+def test_the_figures_take_the_same_queries_however_many_grants(round_, reported, programme_manager, more,
+                                                              django_assert_max_num_queries):
+    for number in range(more):
+        boroughs = [["E09000012", "E09000030"], ["E09000001"], []][number % 3]
+        file_return(accepted_grant(round_, programme_manager, boroughs), 1, {"victims_supported": 1}, programme_manager)
+    with django_assert_max_num_queries(13):
+        outcomes = round_outcomes(round_)
+        assert outcomes.grants == 2 + more and outcomes.returns_counted == 2 + more
+
+
 def test_the_police_responses_are_shares_of_the_reports_made_with_support(round_, reported):
     police = {row.indicator.code: (row.count, row.percent) for row in round_outcomes(round_).police}
     assert police == {"police_report_taken": (6, 75), "police_report_declined": (2, 25), "police_response_poor": (3, 38)}
@@ -109,13 +151,16 @@ def test_the_dashboard_makes_the_same_queries_however_many_grants(client_for, pr
     client = client_for(programme_manager)
     url = reverse("monitoring:outcomes", kwargs={"pk": round_.pk})
     client.get(url)
-    # 15 for the page, and one for the second-factor device the manager's session was verified with.
-    with django_assert_max_num_queries(16):
-        page = client.get(url).content.decode()
+    # 19 for the page, and one for the second-factor device the manager's session was verified with.
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+    assert response.status_code == 200 and '<h1 class="govuk-heading-l">Outcomes</h1>' in response.content.decode()
+    page = response.content.decode()
     for _ in range(5):
         file_return(accepted_grant(round_, programme_manager, ["E09000001"]), 1, {"victims_supported": 1}, programme_manager)
-    with django_assert_max_num_queries(16):
-        client.get(url)
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+    assert response.status_code == 200 and '<h1 class="govuk-heading-l">Outcomes</h1>' in response.content.decode()
     assert "Highest: Quarter 1, 15." in page
     assert 'id="chart-by_borough"' in page
     assert "Central East BCU" in page
