@@ -288,24 +288,10 @@ def scores_record(*, scores: dict[Allocation, dict[int, tuple[int | None, str]]]
     """Saves a clean scoring sheet's scores as drafts, all or nothing. A sent version gets a new draft version,
     never changes; rows that repeat what was sent leave it sent. Returns how many scores it saved.
 
-    The same rules as `assessment_save` and `assessment_revise`, applied to every application of the sheet at once:
-    a sheet of thousands of rows costs a few queries, whatever its size."""
+    The rules of `assessment_save` and `assessment_revise`, applied to every application in the sheet at once, so that
+    a sheet of thousands of rows costs a few queries."""
     with transaction.atomic():
-        allocations = list(
-            Allocation.objects.select_for_update(of=("self", "application"))
-            .filter(pk__in=[allocation.pk for allocation in scores]).select_related("application", "assessor").order_by("pk")
-        )
-        still_given = set(allocations)
-        taken_back = [allocation for allocation in scores if allocation not in still_given]
-        if taken_back:
-            raise ApplicationError(f"Nothing was saved: {taken_back[0].application} was taken back from you while the "
-                                   "sheet was being checked.")
-        interests = interests_in(acting_user, [allocation.application for allocation in allocations])
-        round_criteria = {
-            (round_id, criterion_id) for round_id, criterion_id in Criterion.objects.filter(
-                round__in={allocation.application.round_id for allocation in allocations}
-            ).values_list("round_id", "pk")
-        }
+        allocations = _allocations_to_score(scores, acting_user)
         current = {Assessment.Status.DRAFT: {}, Assessment.Status.SUBMITTED: {}}
         for assessment in Assessment.objects.filter(
             allocation__in=allocations, status__in=list(current)
@@ -318,11 +304,8 @@ def scores_record(*, scores: dict[Allocation, dict[int, tuple[int | None, str]]]
         written: dict[Allocation, dict[int, tuple[int | None, str]]] = {}  # what each draft will hold, by criterion
         for allocation in allocations:
             given = scores[allocation]
-            _check_can_score(allocation, acting_user, interests[allocation.application_id])
-            if any((allocation.application.round_id, criterion_id) not in round_criteria for criterion_id in given):
-                raise ApplicationError("That criterion is not part of this round.")
-            draft, submitted = drafts.get(allocation.pk), sent.get(allocation.pk)
             answers = {criterion_id: (score, justification.strip()) for criterion_id, (score, justification) in given.items()}
+            draft, submitted = drafts.get(allocation.pk), sent.get(allocation.pk)
             if draft is None and submitted is not None:
                 if _repeats(submitted, given):
                     continue  # the sheet gives back the scores already sent: nothing to revise
@@ -348,6 +331,30 @@ def scores_record(*, scores: dict[Allocation, dict[int, tuple[int | None, str]]]
             audit_record_each(acting_user=acting_user, action=AuditAction.REVISION_STARTED, targets=applications,
                               data={"version": version})
         return sum(len(scores[allocation]) for allocation in written)
+
+
+def _allocations_to_score(scores: dict[Allocation, dict[int, tuple[int | None, str]]], acting_user: User) -> list[Allocation]:
+    """The allocations a sheet scores, locked, once each has passed `_check_can_score` and names only its round's
+    criteria. The sheet was checked row by row before, but an allocation taken back, or an application withdrawn,
+    since then must still stop it."""
+    allocations = list(
+        Allocation.objects.select_for_update(of=("self", "application"))
+        .filter(pk__in=[allocation.pk for allocation in scores]).select_related("application", "assessor").order_by("pk")
+    )
+    still_given = set(allocations)
+    taken_back = [allocation for allocation in scores if allocation not in still_given]
+    if taken_back:
+        raise ApplicationError(f"Nothing was saved: {taken_back[0].application} was taken back from you while the "
+                               "sheet was being checked.")
+    interests = interests_in(acting_user, [allocation.application for allocation in allocations])
+    criteria = set(Criterion.objects.filter(
+        round__in={allocation.application.round_id for allocation in allocations}
+    ).values_list("round_id", "pk"))
+    for allocation in allocations:
+        _check_can_score(allocation, acting_user, interests[allocation.application_id])
+        if any((allocation.application.round_id, criterion_id) not in criteria for criterion_id in scores[allocation]):
+            raise ApplicationError("That criterion is not part of this round.")
+    return allocations
 
 
 def _repeats(sent: Assessment, given: dict[int, tuple[int | None, str]]) -> bool:
