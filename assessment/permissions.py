@@ -19,7 +19,9 @@ def interests_in(assessor, applications: list[Application]) -> dict[int, Interes
     stands with each, by application id."""
     declarations = {
         declaration.application_id: declaration
-        for declaration in ConflictDeclaration.objects.filter(assessor=assessor, application__in=applications)
+        for declaration in ConflictDeclaration.objects.filter(
+            assessor=assessor, application_id__in=[application.pk for application in applications]
+        )
     }
     return {application.pk: Interests.of(declarations.get(application.pk)) for application in applications}
 

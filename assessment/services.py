@@ -194,7 +194,7 @@ def _current_draft(allocation: Allocation) -> Assessment:
 def _check_can_score(allocation: Allocation, acting_user: User, interests: Interests) -> None:
     """`interests` is where the assessor stands with the application (`interests_of`), loaded by the caller so that a
     sheet of many applications loads them all at once."""
-    if acting_user != allocation.assessor:
+    if allocation.assessor_id != acting_user.pk:
         raise ApplicationError("Only the assessor it was given to can score this application.")
     if not interests.declared:
         raise ApplicationError("Declare whether you have a conflict of interest before you score.")
@@ -293,11 +293,15 @@ def scores_record(*, scores: dict[Allocation, dict[int, tuple[int | None, str]]]
     with transaction.atomic():
         allocations = _allocations_to_score(scores, acting_user)
         current = {Assessment.Status.DRAFT: {}, Assessment.Status.SUBMITTED: {}}
-        for assessment in Assessment.objects.filter(
-            allocation__in=allocations, status__in=list(current)
-        ).prefetch_related("scores"):
+        for assessment in Assessment.objects.filter(allocation__in=allocations, status__in=list(current)):
             current[assessment.status][assessment.allocation_id] = assessment
         drafts, sent = current[Assessment.Status.DRAFT], current[Assessment.Status.SUBMITTED]
+        # What was sent, as (score, justification) by criterion: only compared and copied, so not loaded as models.
+        sent_scores: dict[int, dict[int, tuple[int | None, str]]] = defaultdict(dict)
+        for assessment_id, criterion_id, score, justification in Score.objects.filter(
+            assessment_id__in=[assessment.pk for allocation_id, assessment in sent.items() if allocation_id not in drafts]
+        ).values_list("assessment_id", "criterion_id", "score", "justification"):
+            sent_scores[assessment_id][criterion_id] = (score, justification)
 
         new_drafts: list[Assessment] = []
         revisions: dict[int, list[Application]] = defaultdict(list)  # each new version, and the applications given it
@@ -307,11 +311,11 @@ def scores_record(*, scores: dict[Allocation, dict[int, tuple[int | None, str]]]
             answers = {criterion_id: (score, justification.strip()) for criterion_id, (score, justification) in given.items()}
             draft, submitted = drafts.get(allocation.pk), sent.get(allocation.pk)
             if draft is None and submitted is not None:
-                if _repeats(submitted, given):
+                if _repeats(sent_scores[submitted.pk], given):
                     continue  # the sheet gives back the scores already sent: nothing to revise
                 # As `assessment_revise` does: the new version starts from the sent scores.
                 draft = Assessment(allocation=allocation, version=submitted.version + 1)
-                answers = {score.criterion_id: (score.score, score.justification) for score in submitted.scores.all()} | answers
+                answers = sent_scores[submitted.pk] | answers
                 revisions[draft.version].append(allocation.application)
             elif draft is None:
                 draft = Assessment(allocation=allocation, version=1)
@@ -339,7 +343,7 @@ def _allocations_to_score(scores: dict[Allocation, dict[int, tuple[int | None, s
     since then must still stop it."""
     allocations = list(
         Allocation.objects.select_for_update(of=("self", "application"))
-        .filter(pk__in=[allocation.pk for allocation in scores]).select_related("application", "assessor").order_by("pk")
+        .filter(pk__in=[allocation.pk for allocation in scores]).select_related("application").order_by("pk")
     )
     still_given = set(allocations)
     taken_back = [allocation for allocation in scores if allocation not in still_given]
@@ -357,9 +361,8 @@ def _allocations_to_score(scores: dict[Allocation, dict[int, tuple[int | None, s
     return allocations
 
 
-def _repeats(sent: Assessment, given: dict[int, tuple[int | None, str]]) -> bool:
-    scores = {score.criterion_id: (score.score, score.justification) for score in sent.scores.all()}
-    return all(scores.get(criterion_id) == answer for criterion_id, answer in given.items())
+def _repeats(sent: dict[int, tuple[int | None, str]], given: dict[int, tuple[int | None, str]]) -> bool:
+    return all(sent.get(criterion_id) == answer for criterion_id, answer in given.items())
 
 
 def scores_import_start(*, spreadsheet, acting_user: User) -> ScoresImport:

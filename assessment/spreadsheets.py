@@ -137,11 +137,15 @@ class ScoringSheetResource(resources.Resource):
     def before_import(self, dataset, **kwargs):
         """Loads what every row is checked against: the assessor's allocations by reference, their interests in
         each, and each round's criteria by name (the first by position where two share a name)."""
-        allocations = Allocation.objects.filter(assessor=self.assessor).select_related("application__round")
+        allocations = list(Allocation.objects.filter(assessor=self.assessor).select_related("application"))
+        # Each round loaded once, not once per allocation: a sheet of thousands of rows has one or two rounds.
+        rounds = Round.objects.in_bulk({allocation.application.round_id for allocation in allocations})
+        for allocation in allocations:
+            allocation.application.round = rounds[allocation.application.round_id]
         self.allocations = {allocation.application.reference: allocation for allocation in allocations}
         self.interests = interests_in(self.assessor, [allocation.application for allocation in allocations])
         self.criteria: dict[tuple[int, str], Criterion] = {}
-        for criterion in Criterion.objects.filter(round__in={a.application.round_id for a in allocations}):
+        for criterion in Criterion.objects.filter(round_id__in=list(rounds)):
             self.criteria.setdefault((criterion.round_id, criterion.name), criterion)
 
     def get_or_init_instance(self, instance_loader, row):

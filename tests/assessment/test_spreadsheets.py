@@ -390,10 +390,10 @@ def import_queued(assessor, rows, django_capture_on_commit_callbacks) -> ScoresI
         return scores_import_start(spreadsheet=as_csv_upload(rows), acting_user=assessor)
 
 
-# The import locked; the rows checked against the allocations, interests and criteria loaded once; the same loaded
-# again under lock before saving, with the assessments and scores they change; one insert each for new versions,
-# scores and audit events; the outcome. About half are savepoints. None is made per row.
-IMPORT_QUERIES = 28
+# The import locked; the rows checked against the allocations, rounds, interests and criteria loaded once; the same
+# loaded again under lock before saving, with the assessments and scores they change; one insert each for new
+# versions, scores and audit events; the outcome. About half are savepoints. None is made per row.
+IMPORT_QUERIES = 29
 
 
 @pytest.mark.parametrize("rows", [10, 50])
