@@ -3,7 +3,7 @@
 Each function runs in one transaction and writes its audit event.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 from functools import partial
 
@@ -27,14 +27,15 @@ from assessment.models import (
     Allocation,
     Assessment,
     ConflictDeclaration,
+    Interests,
     ModeratedScore,
     Score,
     ScoresImport,
     ScreeningDecision,
 )
-from assessment.permissions import interests_of, panel_of, why_cannot_take
+from assessment.permissions import interests_in, interests_of, panel_of, why_cannot_take
 from assessment.spreadsheets import scores_read
-from core.services import audit_record
+from core.services import audit_record, audit_record_each
 from core.spreadsheets import sheet_import_settle
 from core.templatetags.govuk import plain_number
 
@@ -190,10 +191,11 @@ def _current_draft(allocation: Allocation) -> Assessment:
     return Assessment.objects.create(allocation=allocation, version=1)
 
 
-def _check_can_score(allocation: Allocation, acting_user: User) -> None:
-    if acting_user != allocation.assessor:
+def _check_can_score(allocation: Allocation, acting_user: User, interests: Interests) -> None:
+    """`interests` is where the assessor stands with the application (`interests_of`), loaded by the caller so that a
+    sheet of many applications loads them all at once."""
+    if allocation.assessor_id != acting_user.pk:
         raise ApplicationError("Only the assessor it was given to can score this application.")
-    interests = interests_of(acting_user, allocation.application)
     if not interests.declared:
         raise ApplicationError("Declare whether you have a conflict of interest before you score.")
     if interests.conflicted:
@@ -212,7 +214,7 @@ def assessment_save(
     """
     with transaction.atomic():
         allocation = Allocation.objects.select_for_update().select_related("application__round").get(pk=allocation.pk)
-        _check_can_score(allocation, acting_user)
+        _check_can_score(allocation, acting_user, interests_of(acting_user, allocation.application))
         assessment = _current_draft(allocation)
         criteria = {criterion.pk: criterion for criterion in allocation.application.round.criteria.all()}
         for criterion_id, (score, justification) in scores.items():
@@ -265,7 +267,7 @@ def assessment_revise(*, allocation: Allocation, acting_user: User) -> Assessmen
     """Starts a new draft version from the submitted scores; the submitted version stays until the new one is sent."""
     with transaction.atomic():
         allocation = Allocation.objects.select_for_update().select_related("application").get(pk=allocation.pk)
-        _check_can_score(allocation, acting_user)
+        _check_can_score(allocation, acting_user, interests_of(acting_user, allocation.application))
         existing = allocation.assessments.filter(status=Assessment.Status.DRAFT).first()
         if existing:
             return existing
@@ -284,23 +286,83 @@ def assessment_revise(*, allocation: Allocation, acting_user: User) -> Assessmen
 
 def scores_record(*, scores: dict[Allocation, dict[int, tuple[int | None, str]]], acting_user: User) -> int:
     """Saves a clean scoring sheet's scores as drafts, all or nothing. A sent version gets a new draft version,
-    never changes; rows that repeat what was sent leave it sent. Returns how many scores it saved."""
-    saved = 0
+    never changes; rows that repeat what was sent leave it sent. Returns how many scores it saved.
+
+    The rules of `assessment_save` and `assessment_revise`, applied to every application in the sheet at once, so that
+    a sheet of thousands of rows costs a few queries."""
     with transaction.atomic():
-        for allocation, given in scores.items():
-            sent = allocation.assessments.filter(status=Assessment.Status.SUBMITTED).first()
-            if sent is not None and not allocation.assessments.filter(status=Assessment.Status.DRAFT).exists():
-                if _repeats(sent, given):
+        allocations = _allocations_to_score(scores, acting_user)
+        current = {Assessment.Status.DRAFT: {}, Assessment.Status.SUBMITTED: {}}
+        for assessment in Assessment.objects.filter(allocation__in=allocations, status__in=list(current)):
+            current[assessment.status][assessment.allocation_id] = assessment
+        drafts, sent = current[Assessment.Status.DRAFT], current[Assessment.Status.SUBMITTED]
+        # What was sent, as (score, justification) by criterion: only compared and copied, so not loaded as models.
+        sent_scores: dict[int, dict[int, tuple[int | None, str]]] = defaultdict(dict)
+        for assessment_id, criterion_id, score, justification in Score.objects.filter(
+            assessment_id__in=[assessment.pk for allocation_id, assessment in sent.items() if allocation_id not in drafts]
+        ).values_list("assessment_id", "criterion_id", "score", "justification"):
+            sent_scores[assessment_id][criterion_id] = (score, justification)
+
+        new_drafts: list[Assessment] = []
+        revisions: dict[int, list[Application]] = defaultdict(list)  # each new version, and the applications given it
+        written: dict[Allocation, dict[int, tuple[int | None, str]]] = {}  # what each draft will hold, by criterion
+        for allocation in allocations:
+            given = scores[allocation]
+            answers = {criterion_id: (score, justification.strip()) for criterion_id, (score, justification) in given.items()}
+            draft, submitted = drafts.get(allocation.pk), sent.get(allocation.pk)
+            if draft is None and submitted is not None:
+                if _repeats(sent_scores[submitted.pk], given):
                     continue  # the sheet gives back the scores already sent: nothing to revise
-                assessment_revise(allocation=allocation, acting_user=acting_user)
-            assessment_save(allocation=allocation, scores=given, acting_user=acting_user, submit=False)
-            saved += len(given)
-    return saved
+                # As `assessment_revise` does: the new version starts from the sent scores.
+                draft = Assessment(allocation=allocation, version=submitted.version + 1)
+                answers = sent_scores[submitted.pk] | answers
+                revisions[draft.version].append(allocation.application)
+            elif draft is None:
+                draft = Assessment(allocation=allocation, version=1)
+            if draft.pk is None:
+                new_drafts.append(draft)
+            drafts[allocation.pk] = draft
+            written[allocation] = answers
+
+        Assessment.objects.bulk_create(new_drafts)
+        Score.objects.bulk_create(
+            [Score(assessment=drafts[allocation.pk], criterion_id=criterion_id, score=score, justification=justification)
+             for allocation, answers in written.items() for criterion_id, (score, justification) in answers.items()],
+            update_conflicts=True, unique_fields=["assessment", "criterion"], update_fields=["score", "justification"],
+            batch_size=1000,
+        )
+        for version, applications in revisions.items():
+            audit_record_each(acting_user=acting_user, action=AuditAction.REVISION_STARTED, targets=applications,
+                              data={"version": version})
+        return sum(len(scores[allocation]) for allocation in written)
 
 
-def _repeats(sent: Assessment, given: dict[int, tuple[int | None, str]]) -> bool:
-    scores = {score.criterion_id: (score.score, score.justification) for score in sent.scores.all()}
-    return all(scores.get(criterion_id) == answer for criterion_id, answer in given.items())
+def _allocations_to_score(scores: dict[Allocation, dict[int, tuple[int | None, str]]], acting_user: User) -> list[Allocation]:
+    """The allocations a sheet scores, locked, once each has passed `_check_can_score` and names only its round's
+    criteria. The sheet was checked row by row before, but an allocation taken back, or an application withdrawn,
+    since then must still stop it."""
+    allocations = list(
+        Allocation.objects.select_for_update(of=("self", "application"))
+        .filter(pk__in=[allocation.pk for allocation in scores]).select_related("application").order_by("pk")
+    )
+    still_given = set(allocations)
+    taken_back = [allocation for allocation in scores if allocation not in still_given]
+    if taken_back:
+        raise ApplicationError(f"Nothing was saved: {taken_back[0].application} was taken back from you while the "
+                               "sheet was being checked.")
+    interests = interests_in(acting_user, [allocation.application for allocation in allocations])
+    criteria = set(Criterion.objects.filter(
+        round__in={allocation.application.round_id for allocation in allocations}
+    ).values_list("round_id", "pk"))
+    for allocation in allocations:
+        _check_can_score(allocation, acting_user, interests[allocation.application_id])
+        if any((allocation.application.round_id, criterion_id) not in criteria for criterion_id in scores[allocation]):
+            raise ApplicationError("That criterion is not part of this round.")
+    return allocations
+
+
+def _repeats(sent: dict[int, tuple[int | None, str]], given: dict[int, tuple[int | None, str]]) -> bool:
+    return all(sent.get(criterion_id) == answer for criterion_id, answer in given.items())
 
 
 def scores_import_start(*, spreadsheet, acting_user: User) -> ScoresImport:

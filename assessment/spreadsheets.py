@@ -12,7 +12,7 @@ from applications.querysets import SCOREABLE
 from applications.validators import MaxWordsValidator
 from assessment.forms import REASON_WORD_LIMIT
 from assessment.models import Allocation, Assessment, ConflictDeclaration, Score
-from assessment.permissions import interests_of
+from assessment.permissions import interests_in
 from core.spreadsheets import ImportProblem, export_file, sheet_check
 from core.templatetags.govuk import plain_number
 
@@ -110,7 +110,8 @@ def scoring_sheet_rows(assessor) -> list[SheetRow]:
 
 
 class ScoringSheetResource(resources.Resource):
-    """Reads an assessor's sheet row by row: each row names an application, a criterion, a score and a reason."""
+    """Reads an assessor's sheet row by row: each row names an application, a criterion, a score and a reason.
+    Rows are checked against lookups loaded once, so a sheet of thousands of rows costs a few queries."""
 
     reference = fields.Field(attribute="reference", column_name="Reference")
     organisation = fields.Field(attribute="organisation", column_name="Organisation")
@@ -122,6 +123,8 @@ class ScoringSheetResource(resources.Resource):
         skip_diff = True
         # Rows are not model instances, so nothing is loaded from the database by row: import_instance does it.
         instance_loader_class = BaseInstanceLoader
+        # Rows are only collected, never saved one by one, so no row needs a savepoint of its own.
+        use_bulk = True
 
     def __init__(self, assessor):
         super().__init__()
@@ -131,25 +134,35 @@ class ScoringSheetResource(resources.Resource):
     def get_export_order(self):
         return list(self.fields)
 
+    def before_import(self, dataset, **kwargs):
+        """Loads what every row is checked against: the assessor's allocations by reference, their interests in
+        each, and each round's criteria by name (the first by position where two share a name)."""
+        allocations = list(Allocation.objects.filter(assessor=self.assessor).select_related("application"))
+        # Each round loaded once, not once per allocation: a sheet of thousands of rows has one or two rounds.
+        rounds = Round.objects.in_bulk({allocation.application.round_id for allocation in allocations})
+        for allocation in allocations:
+            allocation.application.round = rounds[allocation.application.round_id]
+        self.allocations = {allocation.application.reference: allocation for allocation in allocations}
+        self.interests = interests_in(self.assessor, [allocation.application for allocation in allocations])
+        self.criteria: dict[tuple[int, str], Criterion] = {}
+        for criterion in Criterion.objects.filter(round_id__in=list(rounds)):
+            self.criteria.setdefault((criterion.round_id, criterion.name), criterion)
+
     def get_or_init_instance(self, instance_loader, row):
         return SheetRow(reference="", organisation="", criterion="", score=None, justification=""), True
 
     def import_instance(self, instance, row, **kwargs):
         reference = str(row.get("Reference") or "").strip()
         criterion_name = str(row.get("Criterion") or "").strip()
-        allocation = (
-            Allocation.objects.filter(assessor=self.assessor, application__reference=reference)
-            .select_related("application__round")
-            .first()
-        )
+        allocation = self.allocations.get(reference)
         if allocation is None:
             raise ValidationError(f"{reference or 'A blank reference'} is not an application you have been given to score.")
-        if not interests_of(self.assessor, allocation.application).cleared:
+        if not self.interests[allocation.application_id].cleared:
             raise ValidationError(f"Declare your interests in {reference} on the website before scoring it.")
         if allocation.application.status not in SCOREABLE:
             raise ValidationError(f"{reference} can no longer be scored.")
         round_: Round = allocation.application.round
-        criterion = round_.criteria.filter(name=criterion_name).first()
+        criterion = self.criteria.get((round_.pk, criterion_name))
         if criterion is None:
             raise ValidationError(f"'{criterion_name}' is not one of the criteria for {reference}.")
         score = _score_from(row.get("Score"), round_.score_scale_max)

@@ -1,21 +1,31 @@
-"""What every benchmark shares: a throwaway SQLite database, migrated, and a way to time a request."""
+"""What every benchmark shares: a throwaway database (SQLite, or PostgreSQL when asked), migrated, and a way to time
+a request."""
 
+import atexit
 import os
 import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def django_on_a_temporary_database() -> Path:
-    """Points Django at a new SQLite file in a temporary folder and migrates it. Returns the folder."""
+    """Points Django at a new database and migrates it: a SQLite file in a temporary folder, or, when
+    BENCH_DATABASE_URL (else DATABASE_URL) names a PostgreSQL server, a new database on that server, dropped when the
+    benchmark exits. Either way the database named in the URL is left alone. Returns the temporary folder."""
     folder = Path(tempfile.mkdtemp(prefix="bench-"))
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    server = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
+    os.environ["DATABASE_URL"] = (
+        _temporary_postgresql_database(server) if server.startswith(("postgres:", "postgresql:"))
+        else f"sqlite:///{folder / 'bench.sqlite3'}"
+    )
     os.environ["MEDIA_ROOT"] = str(folder / "media")
     os.environ["DEBUG"] = "1"  # development settings: no HTTPS redirect, static files without collectstatic
     import warnings
@@ -31,6 +41,28 @@ def django_on_a_temporary_database() -> Path:
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", verbosity=0)
     return folder
+
+
+def _temporary_postgresql_database(server_url: str) -> str:
+    """Creates a database with a new name on the server `server_url` points at and drops it at exit; returns its URL."""
+    import psycopg
+
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    parts = urlsplit(server_url)
+    # The maintenance database every PostgreSQL server has, so the one in the URL need not exist.
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    atexit.register(drop)
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def median_ms(action, runs: int, warm_up: int = 3, before=None) -> float:

@@ -7,10 +7,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
+from applications.models import Application
+from applications.services import ApplicationError
+from assessment.audit import AuditAction
 from assessment.models import Allocation, Assessment, Score, ScoresImport
 from assessment.selectors import ranking_for
-from assessment.services import assessment_save, conflict_declare, scores_import_run, scores_import_start
+from assessment.services import (
+    assessment_save,
+    conflict_declare,
+    scores_import_run,
+    scores_import_start,
+    scores_record,
+)
 from assessment.spreadsheets import ranking_sheet, scores_read, scoring_sheet
+from core.models import AuditEvent
 from tests.core.test_spreadsheets import many_rows, with_sheet_xml, xlsx
 from tests.factories import ApplicationFactory, RoundFactory, UserFactory, described_criteria
 from tests.formulae import FORMULAE, assert_shown_as_text
@@ -331,4 +341,136 @@ def test_a_sheet_whose_file_is_lost_before_it_is_checked_is_refused_in_plain_wor
     assert refused.outcome == ScoresImport.Outcome.REFUSED
     assert refused.problems == [{"row": 0, "message": "The sheet could not be checked. Upload it again; if this keeps "
                                                       "happening, ask your technical team."}]
+    assert not Score.objects.exists()
+
+
+def test_every_kind_of_bad_row_is_reported_by_its_number_with_its_own_message(assessor, allocations):
+    round_ = allocations[0].application.round
+    undeclared = ApplicationFactory(round=round_, status="eligible", reference="DHC27-0003")
+    Allocation.objects.create(application=undeclared, assessor=assessor)
+    conflicted = ApplicationFactory(round=round_, status="eligible", reference="DHC27-0004")
+    conflict_declare(allocation=Allocation.objects.create(application=conflicted, assessor=assessor), has_conflict=True,
+                     nature="I am on its board", acting_user=assessor)
+    withdrawn = ApplicationFactory(round=round_, status="eligible", reference="DHC27-0005")
+    conflict_declare(allocation=Allocation.objects.create(application=withdrawn, assessor=assessor), has_conflict=False,
+                     nature="", acting_user=assessor)
+    withdrawn.status = "withdrawn"
+    withdrawn.save()
+    given = [("", "Criterion 1", "4"), ("DHC27-0003", "Criterion 1", "4"), ("DHC27-0004", "Criterion 1", "4"),
+             ("DHC27-0005", "Criterion 1", "4"), ("DHC27-0001", "Nope", "4"), ("DHC27-0001", "Criterion 1", "3.5"),
+             ("DHC27-0002", "Criterion 1", "4"), ("DHC27-0002", "Criterion 1", "5"), ("DHC27-0002", "Criterion 2", "")]
+    rows = [{"Reference": reference, "Organisation": "", "Criterion": criterion, "Score": score,
+             "Reason for the score": "Fine" if score else ""} for reference, criterion, score in given]
+    _, problems = scores_read(as_csv_upload(rows), assessor)
+    assert [(problem.row, problem.message) for problem in problems] == [
+        (2, "A blank reference is not an application you have been given to score."),
+        (3, "Declare your interests in DHC27-0003 on the website before scoring it."),
+        (4, "Declare your interests in DHC27-0004 on the website before scoring it."),
+        (5, "DHC27-0005 can no longer be scored."),
+        (6, "'Nope' is not one of the criteria for DHC27-0001."),
+        (7, "The score must be a whole number from 0 to 5. This row has '3.5'."),
+        (9, "'Criterion 1' for DHC27-0002 appears more than once."),
+    ]
+
+
+def allocated_and_cleared(assessor, count: int) -> list[Allocation]:
+    round_ = RoundFactory()
+    described_criteria(round_)
+    allocations = []
+    for n in range(count):
+        application = ApplicationFactory(round=round_, status="eligible", reference=f"DHC27-{n + 1:04d}")
+        allocation = Allocation.objects.create(application=application, assessor=assessor)
+        conflict_declare(allocation=allocation, has_conflict=False, nature="", acting_user=assessor)
+        allocations.append(allocation)
+    return allocations
+
+
+def import_queued(assessor, rows, django_capture_on_commit_callbacks) -> ScoresImport:
+    with django_capture_on_commit_callbacks():
+        return scores_import_start(spreadsheet=as_csv_upload(rows), acting_user=assessor)
+
+
+# The import locked; the rows checked against the allocations, rounds, interests and criteria loaded once; the same
+# loaded again under lock before saving, with the assessments and scores they change; one insert each for new
+# versions, scores and audit events; the outcome. About half are savepoints. None is made per row.
+IMPORT_QUERIES = 29
+
+
+@pytest.mark.parametrize("rows", [10, 50])
+def test_a_sheet_costs_the_same_queries_at_10_and_at_50_rows(assessor, rows, django_capture_on_commit_callbacks,
+                                                             django_assert_max_num_queries):
+    sent, drafted, *_ = allocations = allocated_and_cleared(assessor, rows // 2)
+    criteria = list(sent.application.round.criteria.all())
+    assessment_save(allocation=sent, scores={c.pk: (2, "Weak") for c in criteria}, acting_user=assessor, submit=True)
+    assessment_save(allocation=drafted, scores={criteria[0].pk: (1, "Thin")}, acting_user=assessor, submit=False)
+    scores_import = import_queued(assessor, filled_rows(assessor), django_capture_on_commit_callbacks)
+    with django_assert_max_num_queries(IMPORT_QUERIES):
+        settled = scores_import_run(import_pk=scores_import.pk)
+    assert (settled.outcome, settled.problems, settled.saved) == (ScoresImport.Outcome.SAVED, [], rows)
+    assert Score.objects.filter(assessment__status="draft", score=4).count() == rows
+    assert Assessment.objects.filter(status="draft").count() == len(allocations)
+
+
+@pytest.mark.parametrize("rows", [10, 50])
+def test_a_refused_sheet_costs_the_same_queries_at_10_and_at_50_rows(assessor, rows, django_capture_on_commit_callbacks,
+                                                                     django_assert_max_num_queries):
+    allocated_and_cleared(assessor, rows // 2)
+    sheet = filled_rows(assessor, score="9")
+    scores_import = import_queued(assessor, sheet, django_capture_on_commit_callbacks)
+    with django_assert_max_num_queries(IMPORT_QUERIES):
+        settled = scores_import_run(import_pk=scores_import.pk)
+    assert settled.outcome == ScoresImport.Outcome.REFUSED
+    assert [problem["row"] for problem in settled.problems] == list(range(2, rows + 2))
+    assert not Score.objects.exists()
+
+
+def test_a_sheet_revising_sent_scores_keeps_those_it_does_not_give_and_records_who_started_the_new_version(
+    assessor, allocations, import_in_background
+):
+    allocation = allocations[0]
+    first, second = allocation.application.round.criteria.all()
+    assessment_save(allocation=allocation, scores={first.pk: (2, "Weak"), second.pk: (3, "Fair")}, acting_user=assessor,
+                    submit=True)
+    rows = [{"Reference": "DHC27-0001", "Criterion": "Criterion 1", "Score": "5", "Reason for the score": " Strong "}]
+    assert import_in_background(as_csv_upload(rows), assessor).saved == 1
+    draft = allocation.assessments.get(status="draft")
+    assert draft.version == 2
+    assert {score.criterion_id: (score.score, score.justification) for score in draft.scores.all()} == {
+        first.pk: (5, "Strong"), second.pk: (3, "Fair"),
+    }
+    event = AuditEvent.objects.get(action=AuditAction.REVISION_STARTED)
+    assert (event.actor, event.target, event.data) == (assessor, allocation.application, {"version": 2})
+    assert event.sentence == "started version 2 of their scores"
+
+
+def test_a_sheet_changes_a_draft_in_place_and_leaves_the_criteria_it_does_not_give(assessor, allocations,
+                                                                                  import_in_background):
+    allocation = allocations[0]
+    first, second = allocation.application.round.criteria.all()
+    draft = assessment_save(allocation=allocation, scores={first.pk: (2, "Weak"), second.pk: (3, "Fair")},
+                            acting_user=assessor, submit=False)
+    rows = [{"Reference": "DHC27-0001", "Criterion": "Criterion 2", "Score": "4", "Reason for the score": "Better"}]
+    assert import_in_background(as_csv_upload(rows), assessor).saved == 1
+    assert list(allocation.assessments.all()) == [draft]
+    assert {score.criterion_id: (score.score, score.justification) for score in draft.scores.all()} == {
+        first.pk: (2, "Weak"), second.pk: (4, "Better"),
+    }
+    assert not AuditEvent.objects.filter(action=AuditAction.REVISION_STARTED).exists()
+
+
+def test_nothing_is_saved_when_an_application_is_taken_back_while_the_sheet_is_checked(assessor, allocations):
+    resource, problems = scores_read(as_csv_upload(filled_rows(assessor)), assessor)
+    assert problems == []
+    allocations[1].delete()
+    with pytest.raises(ApplicationError, match="Nothing was saved: .* was taken back from you"):
+        scores_record(scores=resource.collected, acting_user=assessor)
+    assert not Score.objects.exists()
+
+
+def test_nothing_is_saved_when_an_application_stops_being_scoreable_while_the_sheet_is_checked(assessor, allocations):
+    resource, problems = scores_read(as_csv_upload(filled_rows(assessor)), assessor)
+    assert problems == []
+    Application.objects.filter(pk=allocations[1].application_id).update(status="withdrawn")
+    with pytest.raises(ApplicationError, match="This application can no longer be scored."):
+        scores_record(scores=resource.collected, acting_user=assessor)
     assert not Score.objects.exists()
