@@ -99,8 +99,8 @@ def letters_of(application: Application) -> QuerySet[Letter]:
 def awards_of_member(user) -> QuerySet[Award]:
     """The grants offered to the person's organisations that an offer letter has told them of: until it is issued,
     the organisation's application is still being decided, as every page it sees says."""
-    return Award.objects.filter(
-        application__organisation__memberships__user=user, application__decision_sent=Application.Status.AWARDED
+    return Award.objects.told().filter(
+        application__organisation__memberships__user=user
     ).select_related("application__organisation", "round")
 
 
