@@ -159,18 +159,18 @@ def tranches_for_finance() -> QuerySet:
     )
 
 
-def ledger_for(round_: Round) -> dict:
-    """The round's money: the ringfence, what is committed and paid, what is left, and each award's payments."""
-    awards = list(
+def paid_in(round_: Round) -> Decimal:
+    """What the round has paid out so far, across all its grants."""
+    paid = Tranche.objects.filter(award__round=round_, status=Tranche.Status.PAID).aggregate(total=Sum("amount"))
+    return paid["total"] or Decimal(0)
+
+
+def ledger_awards(round_: Round) -> QuerySet[Award]:
+    """Each of the round's awards with what it has been `paid` and its tranches as `payments`, in part order."""
+    return (
         Award.objects.filter(round=round_)
         .select_related("application__organisation")
-        .prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number")))
+        .annotate(paid=Sum("tranches__amount", filter=Q(tranches__status=Tranche.Status.PAID), default=Decimal(0)))
+        .prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number"), to_attr="payments"))
         .order_by("application__reference")
     )
-    committed = sum((award.amount for award in awards if award.status in Award.COMMITTED), Decimal(0))
-    paid = Tranche.objects.filter(award__round=round_, status=Tranche.Status.PAID).aggregate(total=Sum("amount"))["total"]
-    paid = paid or Decimal(0)
-    for award in awards:
-        award.paid = sum((t.amount for t in award.tranches.all() if t.status == Tranche.Status.PAID), Decimal(0))
-    return {"round": round_, "awards": awards, "committed": committed, "paid": paid,
-            "remaining": round_.budget - committed, "unpaid_commitments": committed - paid}
