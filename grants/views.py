@@ -265,9 +265,10 @@ def letter_batch(request, pk: int):
                              "finished": not batch.waiting, "message": batch_progress(batch)})
     # Tasks start within seconds while a worker runs: a batch untouched for longer suggests none is running.
     unstarted = batch.waiting == batch.total > 0 and timezone.now() - batch.started_at > WORKER_EXPECTED_WITHIN
+    page = page_of(request, selectors.letter_batch_failures(batch))
     return render(request, "grants/letter_batch.html", {
-        "batch": batch, "unstarted": unstarted, "progress": batch_progress(batch),
-        "failures": list(selectors.letter_batch_failures(batch)),
+        "batch": batch, "unstarted": unstarted, "progress": batch_progress(batch), "page": page,
+        "failures": page.object_list,
     })
 
 
@@ -329,7 +330,8 @@ def letters(request, pk: int):
         application = application_selectors.application_for_review(pk)
     return render(request, "grants/letters.html", {
         "application": application, "letters": selectors.letters_of(application),
-        "award": Award.objects.filter(application=application).first(), "applicant_view": is_applicant(request.user),
+        "award": Award.objects.filter(application=application).select_related("application__organisation").first(),
+        "applicant_view": is_applicant(request.user),
     })
 
 

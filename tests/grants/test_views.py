@@ -16,11 +16,11 @@ from applications.models import Round
 from applications.services import round_status_change
 from assessment.selectors import ranking_for
 from grants.letters import offer_letter_pdf
-from grants.models import Award, Decision, Letter, LetterBatch, Tranche
+from grants.models import Award, Decision, Letter, LetterBatch, LetterBatchItem, Tranche
 from grants.selectors import ledger_awards
-from grants.services import decision_record, decisions_accept_proposals, letter_batch_start
+from grants.services import award_accept, decision_record, decisions_accept_proposals, letter_batch_start
 from grants.spreadsheets import ledger_sheet
-from tests.factories import AwardFactory, MembershipFactory, RoundFactory, UserFactory, letter_issued
+from tests.factories import ApplicationFactory, AwardFactory, LetterFactory, MembershipFactory, RoundFactory, UserFactory, letter_issued
 from tests.grants.conftest import scored
 
 pytestmark = pytest.mark.django_db
@@ -593,7 +593,7 @@ def test_the_batch_page_words_fit_its_state_and_list_each_failure_with_its_reaso
     assert "0 of 1 letter issued so far." in page and "the letters carry on" in page
     assert "could not be made" not in page
     run_worker()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
@@ -838,3 +838,72 @@ def test_the_ledger_shows_100_awards_a_page_and_the_whole_rounds_money_on_each(
     assert f"£{committed - Decimal(2500):,.0f}" in page  # committed but not yet paid
     assert f"£{Decimal(1000000) - committed:,.0f}" in page  # left in the ringfence
     assert "paid on 2 May 2027" in page  # the last award, on the last page
+
+
+def batch_with_failures(count: int) -> LetterBatch:
+    """A finished batch whose `count` letters could not be made, made at once."""
+    round_ = RoundFactory()
+    batch = LetterBatch.objects.create(round=round_)
+    LetterBatchItem.objects.bulk_create(
+        LetterBatchItem(batch=batch, application=ApplicationFactory(round=round_, status="awarded"),
+                        outcome=LetterBatchItem.Outcome.FAILED, failure=f"Reason {n}")
+        for n in range(count)
+    )
+    return batch
+
+
+@pytest.mark.parametrize("count", [3, 120])
+def test_the_batch_page_lists_100_failures_a_page_with_the_same_queries_at_few_and_many(
+    count, client_for, programme_manager, django_assert_max_num_queries
+):
+    batch = batch_with_failures(count)
+    client = client_for(programme_manager)
+    url = reverse("grants:letter_batch", kwargs={"pk": batch.pk})
+    # Signed in (3), the batch with its counts, the failures and their count, and the session's save (3).
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'<h1 class="govuk-heading-l">Issuing letters for {escape(batch.round.name)}</h1>' in page
+    assert page.count("Reason ") == min(count, 100)
+    assert f"Try again to make these {count} letters" in page
+    if count > 100:
+        second = client.get(url, {"page": 2}).content.decode()
+        assert second.count("Reason ") == 20 and "Page 2 of 2" in second
+
+
+@pytest.mark.parametrize("count", [3, 120])
+def test_the_letters_page_of_a_round_makes_the_same_queries_however_many_batches(
+    count, client_for, programme_manager, django_assert_max_num_queries
+):
+    round_ = RoundFactory()
+    LetterBatch.objects.bulk_create(LetterBatch(round=round_) for _ in range(count))
+    client = client_for(programme_manager)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("grants:letters_for_round", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Issue letters</h1>' in page
+    assert page.count('href="/manage/letter-batches/') == min(count, 5)
+
+
+@pytest.mark.parametrize("corrections", [0, 12])
+def test_the_grantees_grant_and_letters_pages_make_the_same_queries_however_many_letters(
+    corrections, client_for, applicant, organisation, programme_manager, django_assert_max_num_queries
+):
+    award = AwardFactory(application__organisation=organisation)
+    award_accept(award=award, name="Amara", role="Chair", acting_user=programme_manager)
+    for version in range(2, corrections + 2):
+        LetterFactory(application=award.application, kind="offer", version=version, correction_reason="Typo")
+    client = client_for(applicant)
+    # Signed in (2), the grant, its letters, parts and returns, the owner check, and the session's save (3).
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("grants:award", kwargs={"pk": award.pk}))
+    assert response.status_code == 200
+    assert f'<h1 class="govuk-heading-l">Your grant {award.reference}</h1>' in response.content.decode()
+    # Signed in (2), the application, its grant, the member check, its letters, and the session's save (3).
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("grants:letters", kwargs={"pk": award.application.pk}))
+    assert response.status_code == 200
+    assert f'<h1 class="govuk-heading-l">Letters about {escape(str(award.application))}</h1>' in response.content.decode()
+    assert response.content.decode().count("(PDF)") == corrections + 1
