@@ -157,9 +157,9 @@ def return_allow_early_view(request, pk: int):
 def grant_page(request, pk: int):
     award = get_object_or_404(Award.objects.select_related("application__organisation", "round"), pk=pk)
     returns, tranches = list(award.returns.all()), list(award.tranches.all())
+    page = page_of(request, audit_events_for(award, award.application, *returns, *tranches))
     return render(request, "monitoring/grant.html", {
-        "award": award, "returns": returns, "tranches": tranches,
-        "events": audit_events_for(award, award.application, *returns, *tranches),
+        "award": award, "returns": returns, "tranches": tranches, "page": page, "events": page.object_list,
     })
 
 

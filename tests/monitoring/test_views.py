@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from core.models import TypedDraft
+from core.services import audit_record_each
+from grants.audit import AuditAction as GrantsAuditAction
 from grants.models import Tranche
 from monitoring.checks import send_refusal
 from monitoring.models import Return
@@ -384,3 +386,24 @@ def test_a_draft_too_large_to_keep_is_refused_not_an_error(client_for, applicant
     response = client_for(applicant).post(return_url(award), {**huge, "autosave": "1"})
     assert response.status_code == 400
     assert not TypedDraft.objects.exists()
+
+
+@pytest.mark.parametrize("count", [3, 120])
+def test_the_grant_page_shows_100_changes_a_page_with_the_same_queries_at_few_and_many(
+    count, client_for, programme_manager, award, django_assert_max_num_queries
+):
+    audit_record_each(acting_user=programme_manager, action=GrantsAuditAction.FIRST_PAYMENT_MADE,
+                      targets=[award] * count)
+    client = client_for(programme_manager)
+    url = reverse("monitoring:grant", kwargs={"pk": award.pk})
+    client.get(url)  # the kinds of record in the history are looked up once, then kept
+    # Signed in (3), the grant, its returns and parts, the history and its count, and the session's save (3).
+    with django_assert_max_num_queries(11):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'<h1 class="govuk-heading-l">Grant {award.reference}: £8,000</h1>' in page
+    assert page.count("first payment made") == min(count, 100)  # newest first: the offer's acceptance comes after
+    if count > 100:
+        older = client.get(url, {"page": 2}).content.decode()
+        assert "Page 2 of 2" in older and "accepted the offer" in older
