@@ -146,6 +146,7 @@ def letter_batch_failures(batch: LetterBatch) -> QuerySet[LetterBatchItem]:
     return (
         batch.items.filter(outcome=LetterBatchItem.Outcome.FAILED)
         .select_related("application__organisation")
+        .only("batch", "failure", "application__reference", "application__organisation__name")
         .order_by("application__reference")
     )
 
@@ -154,7 +155,9 @@ def tranches_for_finance() -> QuerySet:
     """Tranches that need finance's attention: due, or released and waiting for Stripe to confirm."""
     return (
         Tranche.objects.filter(status__in=[Tranche.Status.DUE, Tranche.Status.RELEASED])
-        .select_related("award__application__organisation", "award__round")
+        .select_related("award__application__organisation")
+        # Only what the list shows: an application's answers are long, and a page of them would be read for nothing.
+        .only("number", "amount", "status", "award__application__reference", "award__application__organisation__name")
         .order_by("due_at", "award__application__reference", "number")
     )
 
@@ -170,6 +173,7 @@ def ledger_awards(round_: Round) -> QuerySet[Award]:
     return (
         Award.objects.filter(round=round_)
         .select_related("application__organisation")
+        .only("status", "amount", "application__reference", "application__organisation__name")
         .annotate(paid=Sum("tranches__amount", filter=Q(tranches__status=Tranche.Status.PAID), default=Decimal(0)))
         .prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number"), to_attr="payments"))
         .order_by("application__reference")

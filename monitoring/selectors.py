@@ -91,4 +91,8 @@ def returns_needing_attention(*, show: str = "", round_id: int | None = None) ->
         returns = RETURNS_SHOWN[show]()
     else:
         returns = (returns_to_review() | returns_late()).order_by("due_on", "pk")
+    # Only what the list shows: an application's answers are long, and a page of them would be read for nothing.
+    returns = returns.select_related(None).select_related("award__application__organisation").only(
+        "quarter", "due_on", "status", "award__application__reference", "award__application__organisation__name"
+    )
     return returns.filter(award__round_id=round_id) if round_id else returns
