@@ -37,6 +37,26 @@ def test_programme_manager_reads_an_objects_history(client_for, programme_manage
     assert escape(programme_manager.full_name) in content
 
 
+@pytest.mark.parametrize("count", [3, 120])
+def test_an_objects_history_shows_a_page_of_changes_with_the_same_queries_at_few_and_many(
+    count, client_for, programme_manager, django_assert_max_num_queries
+):
+    round_ = RoundFactory()
+    audit_record_each(acting_user=programme_manager, action=AuditAction.ROUND_STATUS_CHANGED, targets=[round_] * count)
+    client = client_for(programme_manager)
+    url = reverse("core:audit_history", args=["applications", "round", round_.pk])
+    client.get(url)  # the kind of record is looked up once, then kept
+    for page in range(1, count // AUDIT_PAGE_SIZE + 2):
+        # Signed in (3), the kind of record, whether it has a history, the record, the changes and their count, and
+        # the session's save (3).
+        with django_assert_max_num_queries(11):
+            response = client.get(url, {"page": page})
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert f'<h1 class="govuk-heading-l">{escape(str(round_))}</h1>' in content
+        assert content.count("<time datetime=") == min(count - AUDIT_PAGE_SIZE * (page - 1), AUDIT_PAGE_SIZE)
+
+
 def test_the_audit_pages_read_as_plain_english_with_amounts_as_money(client_for, programme_manager):
     round_ = RoundFactory()
     audit_record(acting_user=programme_manager, action=GrantAuditAction.OFFERED, target=round_,
