@@ -67,7 +67,8 @@ def audit_history(request, app_label: str, model: str, object_id: int):
     target = target_type.get_all_objects_for_this_type(pk=object_id).first()
     if target is None:
         raise Http404("No such record")
-    return render(request, "core/audit_history.html", {"target": target, "events": audit_events_for(target)})
+    page = Paginator(audit_events_for(target), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/audit_history.html", {"target": target, "page": page, "events": page.object_list})
 
 
 @login_required

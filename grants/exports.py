@@ -32,7 +32,7 @@ def ledger_title(*, round_pk: int) -> str:
 
 def ledger_build(*, round_pk: int) -> ExportFile:
     round_ = Round.objects.get(pk=round_pk)
-    content, content_type = ledger_sheet(selectors.ledger_for(round_))
+    content, content_type = ledger_sheet(selectors.ledger_awards(round_))
     return ExportFile(content, content_type, f"{round_.reference_prefix}-ledger.csv")
 
 

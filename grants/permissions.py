@@ -13,6 +13,13 @@ from grants.models import Award, Decision, Letter
 OFFER_LETTER_PENDING = "Your offer letter is being prepared. You can accept the offer once it has been issued."
 
 
+def offer_letter_issued(award: Award) -> bool:
+    """Whether the offer letter has told the organisation of its grant. `letter_issue` records the decision each
+    letter sends, so this reads the application rather than looking for the letter; `AwardQuerySet.told` is the
+    same rule as a query."""
+    return award.application.decision_sent == Application.Status.AWARDED
+
+
 def offer_closed_reason(award: Award) -> str | None:
     """Why nobody can accept or decline this offer now, in words for the grantee; None while it is open to answer.
 
@@ -21,7 +28,7 @@ def offer_closed_reason(award: Award) -> str | None:
     """
     if award.status != Award.Status.OFFERED:
         return f"This offer is no longer open: the grant is {award.get_status_display().lower()}."
-    if not Letter.objects.filter(application_id=award.application_id, kind=Letter.Kind.OFFER).exists():
+    if not offer_letter_issued(award):
         return OFFER_LETTER_PENDING
     return None
 
@@ -33,7 +40,7 @@ def can_respond_to_offer(user, award: Award) -> bool:
 
 def can_read_award(user, award: Award) -> bool:
     """The organisation's members, once the offer letter has told them of the grant (as `awards_of_member`)."""
-    return award.application.decision_sent == Application.Status.AWARDED and is_member(user, award.application.organisation)
+    return offer_letter_issued(award) and is_member(user, award.application.organisation)
 
 
 def can_read_letter(user, letter: Letter) -> bool:

@@ -99,8 +99,8 @@ def letters_of(application: Application) -> QuerySet[Letter]:
 def awards_of_member(user) -> QuerySet[Award]:
     """The grants offered to the person's organisations that an offer letter has told them of: until it is issued,
     the organisation's application is still being decided, as every page it sees says."""
-    return Award.objects.filter(
-        application__organisation__memberships__user=user, application__decision_sent=Application.Status.AWARDED
+    return Award.objects.told().filter(
+        application__organisation__memberships__user=user
     ).select_related("application__organisation", "round")
 
 
@@ -146,6 +146,7 @@ def letter_batch_failures(batch: LetterBatch) -> QuerySet[LetterBatchItem]:
     return (
         batch.items.filter(outcome=LetterBatchItem.Outcome.FAILED)
         .select_related("application__organisation")
+        .only("batch", "failure", "application__reference", "application__organisation__name")
         .order_by("application__reference")
     )
 
@@ -154,23 +155,26 @@ def tranches_for_finance() -> QuerySet:
     """Tranches that need finance's attention: due, or released and waiting for Stripe to confirm."""
     return (
         Tranche.objects.filter(status__in=[Tranche.Status.DUE, Tranche.Status.RELEASED])
-        .select_related("award__application__organisation", "award__round")
+        .select_related("award__application__organisation")
+        # Only what the list shows: an application's answers are long, and a page of them would be read for nothing.
+        .only("number", "amount", "status", "award__application__reference", "award__application__organisation__name")
         .order_by("due_at", "award__application__reference", "number")
     )
 
 
-def ledger_for(round_: Round) -> dict:
-    """The round's money: the ringfence, what is committed and paid, what is left, and each award's payments."""
-    awards = list(
+def paid_in(round_: Round) -> Decimal:
+    """What the round has paid out so far, across all its grants."""
+    paid = Tranche.objects.filter(award__round=round_, status=Tranche.Status.PAID).aggregate(total=Sum("amount"))
+    return paid["total"] or Decimal(0)
+
+
+def ledger_awards(round_: Round) -> QuerySet[Award]:
+    """Each of the round's awards with what it has been `paid` and its tranches as `payments`, in part order."""
+    return (
         Award.objects.filter(round=round_)
         .select_related("application__organisation")
-        .prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number")))
+        .only("status", "amount", "application__reference", "application__organisation__name")
+        .annotate(paid=Sum("tranches__amount", filter=Q(tranches__status=Tranche.Status.PAID), default=Decimal(0)))
+        .prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number"), to_attr="payments"))
         .order_by("application__reference")
     )
-    committed = sum((award.amount for award in awards if award.status in Award.COMMITTED), Decimal(0))
-    paid = Tranche.objects.filter(award__round=round_, status=Tranche.Status.PAID).aggregate(total=Sum("amount"))["total"]
-    paid = paid or Decimal(0)
-    for award in awards:
-        award.paid = sum((t.amount for t in award.tranches.all() if t.status == Tranche.Status.PAID), Decimal(0))
-    return {"round": round_, "awards": awards, "committed": committed, "paid": paid,
-            "remaining": round_.budget - committed, "unpaid_commitments": committed - paid}

@@ -18,6 +18,7 @@ from applications import selectors as application_selectors
 from applications.models import Round
 from assessment.scoring import moderation_state
 from assessment.selectors import ranking_for
+from core.paging import page_of
 from core.performance import without_cyclic_gc
 from core.services import export_start
 from grants import selectors
@@ -264,9 +265,10 @@ def letter_batch(request, pk: int):
                              "finished": not batch.waiting, "message": batch_progress(batch)})
     # Tasks start within seconds while a worker runs: a batch untouched for longer suggests none is running.
     unstarted = batch.waiting == batch.total > 0 and timezone.now() - batch.started_at > WORKER_EXPECTED_WITHIN
+    page = page_of(request, selectors.letter_batch_failures(batch))
     return render(request, "grants/letter_batch.html", {
-        "batch": batch, "unstarted": unstarted, "progress": batch_progress(batch),
-        "failures": list(selectors.letter_batch_failures(batch)),
+        "batch": batch, "unstarted": unstarted, "progress": batch_progress(batch), "page": page,
+        "failures": page.object_list,
     })
 
 
@@ -328,7 +330,8 @@ def letters(request, pk: int):
         application = application_selectors.application_for_review(pk)
     return render(request, "grants/letters.html", {
         "application": application, "letters": selectors.letters_of(application),
-        "award": Award.objects.filter(application=application).first(), "applicant_view": is_applicant(request.user),
+        "award": Award.objects.filter(application=application).select_related("application__organisation").first(),
+        "applicant_view": is_applicant(request.user),
     })
 
 
@@ -406,8 +409,9 @@ def award_decline_view(request, pk: int):
 
 @role_required(Role.FINANCE_OFFICER)
 def payments_due(request):
+    page = page_of(request, selectors.tranches_for_finance())
     return render(request, "grants/payments.html", {
-        "tranches": selectors.tranches_for_finance(), "rounds": Round.objects.exclude(awards=None).distinct(),
+        "page": page, "tranches": page.object_list, "rounds": Round.objects.exclude(awards=None).distinct(),
         "stripe_enabled": stripe_enabled(),
     })
 
@@ -444,7 +448,14 @@ def tranche_release(request, pk: int):
 
 @role_required(Role.FINANCE_OFFICER, Role.PROGRAMME_MANAGER)
 def ledger(request, pk: int):
-    return render(request, "grants/ledger.html", selectors.ledger_for(get_object_or_404(Round, pk=pk)))
+    """The round's money, for the whole round, above one page of its awards with their payments."""
+    round_ = get_object_or_404(Round, pk=pk)
+    committed, paid = committed_in(round_), selectors.paid_in(round_)
+    page = page_of(request, selectors.ledger_awards(round_))
+    return render(request, "grants/ledger.html", {
+        "round": round_, "page": page, "awards": page.object_list, "committed": committed, "paid": paid,
+        "remaining": round_.budget - committed, "unpaid_commitments": committed - paid,
+    })
 
 
 @role_required(Role.FINANCE_OFFICER, Role.PROGRAMME_MANAGER)

@@ -155,18 +155,23 @@ def _grant_under_way(round_, manager, finance, position, name, boroughs, referen
             award.tranches.filter(after_quarter=quarter, status=Tranche.Status.DUE).update(due_at=reviewed)
 
 
-def _started_on(award: Award, starts_on, accepted_at: datetime) -> None:
-    """Moves a grant accepted today back to the day it was accepted, with its quarters and part 1 falling due."""
-    shift = relativedelta(days=(award.starts_on - starts_on).days)
-    Award.objects.filter(pk=award.pk).update(accepted_at=accepted_at, starts_on=starts_on,
-                                             ends_on=award.ends_on - shift)
-    award.refresh_from_db()
-    award.tranches.filter(status=Tranche.Status.DUE).update(due_at=accepted_at)
+def grant_moved_back(award: Award, shift: relativedelta) -> None:
+    """Moves a grant and its quarters back in time by `shift`, as if it had started that much earlier: set rather
+    than replayed, for the demo and for tests of returns whose quarters have ended."""
+    Award.objects.filter(pk=award.pk).update(starts_on=award.starts_on - shift, ends_on=award.ends_on - shift)
     for monitoring_return in award.returns.all():
         monitoring_return.period_start -= shift
         monitoring_return.period_end -= shift
         monitoring_return.due_on -= shift
         monitoring_return.save(update_fields=["period_start", "period_end", "due_on"])
+    award.refresh_from_db()
+
+
+def _started_on(award: Award, starts_on, accepted_at: datetime) -> None:
+    """Moves a grant accepted today back to the day it was accepted, with its quarters and part 1 falling due."""
+    Award.objects.filter(pk=award.pk).update(accepted_at=accepted_at)
+    grant_moved_back(award, relativedelta(days=(award.starts_on - starts_on).days))
+    award.tranches.filter(status=Tranche.Status.DUE).update(due_at=accepted_at)
 
 
 def _figure(code: str, quarter: int, position: int) -> int:

@@ -134,3 +134,20 @@ class AllowEarlyForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.layout = Layout(Field.textarea("reason"))
+
+
+class ReturnsFilterForm(forms.Form):
+    """The returns list's filters, read from the address so that they stay as the manager pages through."""
+
+    show = forms.ChoiceField(label="Show", required=False, choices=[
+        ("", "Waiting for review or late"), ("review", "Waiting for your review"), ("late", "Late"),
+    ])
+    round = forms.TypedChoiceField(label="Round", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].choices = [("", "All rounds")] + [(round_.pk, round_.name) for round_ in rounds]
+
+    def chosen(self) -> dict:
+        """The filters asked for; an unknown choice in the address narrows nothing."""
+        return {"show": self.cleaned_data["show"], "round_id": self.cleaned_data["round"]} if self.is_valid() else {}

@@ -79,3 +79,20 @@ def returns_late() -> QuerySet[Return]:
     return Return.objects.open().filter(
         due_on__lt=timezone.localdate(),
     ).select_related("award__application__organisation", "award__round").order_by("due_on")
+
+
+# The returns list's choices: each list in its own order, and both together by due date.
+RETURNS_SHOWN = {"review": returns_to_review, "late": returns_late}
+
+
+def returns_needing_attention(*, show: str = "", round_id: int | None = None) -> QuerySet[Return]:
+    """Returns waiting for review (`show="review"`), late ones (`"late"`) or both, of one round or of all."""
+    if show in RETURNS_SHOWN:
+        returns = RETURNS_SHOWN[show]()
+    else:
+        returns = (returns_to_review() | returns_late()).order_by("due_on", "pk")
+    # Only what the list shows: an application's answers are long, and a page of them would be read for nothing.
+    returns = returns.select_related(None).select_related("award__application__organisation").only(
+        "quarter", "due_on", "status", "award__application__reference", "award__application__organisation__name"
+    )
+    return returns.filter(award__round_id=round_id) if round_id else returns

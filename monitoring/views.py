@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import Role
 from accounts.permissions import role_required
 from applications.models import Round
+from core.paging import page_of
 from core.spreadsheets import FORMATS, ImportProblem
 from core.downloads import download
 from core.forms import field_limits, typed_values
@@ -17,7 +18,7 @@ from core.services import DraftRefused, draft_discard, draft_keep
 from grants.models import Award
 from monitoring import selectors
 from monitoring.checks import send_refusal
-from monitoring.forms import AllowEarlyForm, FiguresUploadForm, ReturnForm, ReviewForm
+from monitoring.forms import AllowEarlyForm, FiguresUploadForm, ReturnForm, ReturnsFilterForm, ReviewForm
 from monitoring.models import FiguresImport, Return
 from monitoring.outcomes import round_outcomes
 from monitoring.spreadsheets import figures_sheet, outcomes_sheet
@@ -94,8 +95,14 @@ def return_edit(request, pk: int, quarter: int):
 
 @role_required(Role.PROGRAMME_MANAGER)
 def returns_list(request):
+    filters = ReturnsFilterForm(request.GET or None, rounds=Round.objects.exclude(awards=None).distinct())
+    chosen = filters.chosen()
+    page = page_of(request, selectors.returns_needing_attention(**chosen))
+    round_id = chosen.get("round_id")
     return render(request, "monitoring/returns_list.html", {
-        "to_review": selectors.returns_to_review(), "late": selectors.returns_late(),
+        "filters": filters, "page": page, "returns": page.object_list,
+        "to_review_count": selectors.returns_needing_attention(show="review", round_id=round_id).count(),
+        "late_count": selectors.returns_needing_attention(show="late", round_id=round_id).count(),
     })
 
 
@@ -150,9 +157,9 @@ def return_allow_early_view(request, pk: int):
 def grant_page(request, pk: int):
     award = get_object_or_404(Award.objects.select_related("application__organisation", "round"), pk=pk)
     returns, tranches = list(award.returns.all()), list(award.tranches.all())
+    page = page_of(request, audit_events_for(award, award.application, *returns, *tranches))
     return render(request, "monitoring/grant.html", {
-        "award": award, "returns": returns, "tranches": tranches,
-        "events": audit_events_for(award, award.application, *returns, *tranches),
+        "award": award, "returns": returns, "tranches": tranches, "page": page, "events": page.object_list,
     })
 
 

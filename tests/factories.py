@@ -271,17 +271,11 @@ def letter_issued(application):
 
 def award_started_months_ago(award, months: int = 3):
     """Moves an accepted grant back in time, as if it had started `months` ago: the returns of the quarters ended
-    since then can be sent (quarter 1 from today, when `months` is 3). Set rather than replayed, as the demo does."""
+    since then can be sent (quarter 1 from today, when `months` is 3)."""
     from dateutil.relativedelta import relativedelta
 
-    shift = relativedelta(months=months)
+    from monitoring.demo import grant_moved_back
+
     award.refresh_from_db()
-    award.starts_on -= shift
-    award.ends_on -= shift
-    award.save(update_fields=["starts_on", "ends_on"])
-    for monitoring_return in award.returns.all():
-        monitoring_return.period_start -= shift
-        monitoring_return.period_end -= shift
-        monitoring_return.due_on -= shift
-        monitoring_return.save(update_fields=["period_start", "period_end", "due_on"])
+    grant_moved_back(award, relativedelta(months=months))
     return award

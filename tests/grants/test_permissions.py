@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from grants.models import Award
-from grants.permissions import OFFER_LETTER_PENDING, can_respond_to_offer, offer_closed_reason
+from grants.permissions import OFFER_LETTER_PENDING, can_respond_to_offer, offer_closed_reason, offer_letter_issued
 from grants.services import decision_record
 from tests.factories import AwardFactory, MembershipFactory, letter_issued
 
@@ -29,8 +29,18 @@ def test_an_owner_may_answer_once_the_offer_letter_is_issued():
     award = AwardFactory(letter_issued=False)
     owner = owner_of(award)
     letter_issued(award.application)
+    award.refresh_from_db()
     assert offer_closed_reason(award) is None
     assert owner.has_perm("grants.respond_to_offer", award)
+
+
+def test_the_offer_letter_is_issued_by_the_same_rule_for_one_award_and_in_a_query():
+    waiting, told = AwardFactory(letter_issued=False), AwardFactory(letter_issued=False)
+    letter_issued(told.application)
+    for award in (waiting, told):
+        award.refresh_from_db()
+        assert offer_letter_issued(award) == Award.objects.told().filter(pk=award.pk).exists()
+    assert [offer_letter_issued(waiting), offer_letter_issued(told)] == [False, True]
 
 
 def test_a_member_who_is_not_an_owner_may_not_answer_even_with_the_letter():

@@ -1,15 +1,20 @@
+import re
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from core.models import TypedDraft
+from core.services import audit_record_each
+from grants.audit import AuditAction as GrantsAuditAction
 from grants.models import Tranche
 from monitoring.checks import send_refusal
 from monitoring.models import Return
 from monitoring.services import return_review, return_save, return_submit
-from tests.factories import award_started_months_ago
+from tests.factories import AwardFactory, award_started_months_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +133,65 @@ def test_returns_waiting_for_review_and_late_ones_are_listed(client_for, program
         page = client.get(reverse("monitoring:returns")).content.decode()
     assert reverse("monitoring:review", kwargs={"pk": sent.pk}) in page
     assert reverse("monitoring:review", kwargs={"pk": late.pk}) in page
+    assert "1 return is waiting for your review and 1 is late." in page
+    waiting = client.get(reverse("monitoring:returns"), {"show": "review"}).content.decode()
+    assert reverse("monitoring:review", kwargs={"pk": sent.pk}) in waiting
+    assert reverse("monitoring:review", kwargs={"pk": late.pk}) not in waiting
+    overdue = client.get(reverse("monitoring:returns"), {"show": "late"}).content.decode()
+    assert reverse("monitoring:review", kwargs={"pk": sent.pk}) not in overdue
+    assert reverse("monitoring:review", kwargs={"pk": late.pk}) in overdue
+
+
+def returns_sent(award, count: int) -> None:
+    """`count` more returns of `award` waiting for review, made at once: the list's size, not how each was sent."""
+    start = date(2026, 1, 1)
+    Return.objects.bulk_create(
+        Return(award=award, quarter=100 + n, period_start=start, period_end=start + timedelta(days=90),
+               due_on=start + timedelta(days=100 + n), status=Return.Status.SUBMITTED, submitted_at=timezone.now())
+        for n in range(count)
+    )
+
+
+RETURNS_HEADING = '<h1 class="govuk-heading-l">Returns</h1>'
+REVIEW_LINK = re.compile(r'href="/manage/returns/\d+/"')
+
+
+@pytest.mark.parametrize("count", [3, 120])
+def test_the_returns_list_makes_the_same_queries_at_few_and_many_returns(
+    count, client_for, programme_manager, award, django_assert_max_num_queries
+):
+    returns_sent(award, count)
+    client = client_for(programme_manager)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("monitoring:returns"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert RETURNS_HEADING in page
+    assert len(REVIEW_LINK.findall(page)) == min(count, 100)
+
+
+def test_the_returns_list_pages_keep_the_filters(client_for, programme_manager, award, django_assert_max_num_queries):
+    other = AwardFactory()
+    returns_sent(award, 120)
+    returns_sent(other, 5)
+    client = client_for(programme_manager)
+    filters = {"show": "review", "round": award.round_id}
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("monitoring:returns"), {**filters, "page": 2})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert RETURNS_HEADING in page
+    assert len(REVIEW_LINK.findall(page)) == 20
+    assert "Page 2 of 2" in page
+    assert f'href="?show=review&amp;round={award.round_id}&amp;page=1"' in page
+    assert other.reference not in page
+
+
+@pytest.mark.parametrize("address", [{"show": "everything"}, {"round": "x"}, {"round": "99999"}, {"page": "-1"}])
+def test_the_returns_list_ignores_filters_it_does_not_know(client_for, programme_manager, sent, address):
+    response = client_for(programme_manager).get(reverse("monitoring:returns"), address)
+    assert response.status_code == 200
+    assert reverse("monitoring:review", kwargs={"pk": sent.pk}) in response.content.decode()
 
 
 def test_the_review_flags_counts_under_target_and_spend_over_budget(client_for, programme_manager, sent):
@@ -322,3 +386,24 @@ def test_a_draft_too_large_to_keep_is_refused_not_an_error(client_for, applicant
     response = client_for(applicant).post(return_url(award), {**huge, "autosave": "1"})
     assert response.status_code == 400
     assert not TypedDraft.objects.exists()
+
+
+@pytest.mark.parametrize("count", [3, 120])
+def test_the_grant_page_shows_100_changes_a_page_with_the_same_queries_at_few_and_many(
+    count, client_for, programme_manager, award, django_assert_max_num_queries
+):
+    audit_record_each(acting_user=programme_manager, action=GrantsAuditAction.FIRST_PAYMENT_MADE,
+                      targets=[award] * count)
+    client = client_for(programme_manager)
+    url = reverse("monitoring:grant", kwargs={"pk": award.pk})
+    client.get(url)  # the kinds of record in the history are looked up once, then kept
+    # Signed in (3), the grant, its returns and parts, the history and its count, and the session's save (3).
+    with django_assert_max_num_queries(11):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'<h1 class="govuk-heading-l">Grant {award.reference}: £8,000</h1>' in page
+    assert page.count("first payment made") == min(count, 100)  # newest first: the offer's acceptance comes after
+    if count > 100:
+        older = client.get(url, {"page": 2}).content.decode()
+        assert "Page 2 of 2" in older and "accepted the offer" in older
