@@ -218,17 +218,25 @@ def allocations(request, pk: int):
     filters = AllocationFilterForm(request.GET or None)
     page = page_of(request, selectors.round_allocations(round_, panel, **filters.chosen()))
     shortfalls = selectors.assessor_shortfalls(round_, panel)
+    place = allocations_place(request.GET)
     return render(request, "assessment/manage/allocations.html", {
         "round": round_, "panel": panel, "filters": filters, "page": page, "applications": page.object_list,
         "shortfalls": shortfalls[:SHORTFALLS_NAMED], "shortfall_count": shortfalls.count(),
-        "too_few_possible": AllocationsShown.TOO_FEW_POSSIBLE, "place": allocations_place(request.GET),
+        "too_few_possible": AllocationsShown.TOO_FEW_POSSIBLE, "place": place, "place_query": urlencode(place),
         "problems": round_criteria_problems(round_),
     })
 
 
 def allocations_place(data) -> dict:
-    """Which page and filter of the allocation page it is at, from its address or from the form sent from it."""
+    """Which page and filter of the allocation page it is at, read from its address or from a form or link that left
+    it, so that what is done there comes back to the same place."""
     return {name: data[name] for name in ("page", *AllocationFilterForm.base_fields) if data.get(name)}
+
+
+def allocations_at(round_pk: int, data) -> str:
+    place = allocations_place(data)
+    url = reverse("assessment:allocations", kwargs={"pk": round_pk})
+    return f"{url}?{urlencode(place)}" if place else url
 
 
 @role_required(Role.PROGRAMME_MANAGER)
@@ -257,8 +265,10 @@ def allocate(request, pk: int):
             form.add_error("assessor", str(error))
         else:
             messages.success(request, f"{application} given to {form.cleaned_data['assessor']}.")
-            return redirect("assessment:allocations", pk=application.round_id)
-    return render(request, "assessment/manage/allocate.html", {"application": application, "form": form})
+            return redirect(allocations_at(application.round_id, request.GET))
+    return render(request, "assessment/manage/allocate.html", {
+        "application": application, "form": form, "allocations": allocations_at(application.round_id, request.GET),
+    })
 
 
 @require_POST
@@ -271,10 +281,7 @@ def unallocate(request, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(request, f"{allocation.application} taken back from {allocation.assessor}.")
-    # Back to the page and filter the button was pressed on.
-    place = allocations_place(request.POST)
-    url = reverse("assessment:allocations", kwargs={"pk": allocation.application.round_id})
-    return redirect(f"{url}?{urlencode(place)}" if place else url)
+    return redirect(allocations_at(allocation.application.round_id, request.POST))
 
 
 @role_required(Role.PROGRAMME_MANAGER)

@@ -615,3 +615,19 @@ def test_the_scoring_page_makes_the_same_few_queries_for_any_number_of_criteria(
     content = response.content.decode()
     assert f"Score {application.reference}" in content
     assert content.count("Reason for Criterion") == len(weights)
+
+
+def test_adding_an_assessor_from_a_page_of_the_allocations_returns_to_that_page(
+    client_for, programme_manager, round_, panel
+):
+    application = ApplicationFactory(round=round_, status="eligible", reference="Q-0001")
+    client = client_for(programme_manager)
+    listing = client.get(reverse("assessment:allocations", kwargs={"pk": round_.pk}), {"page": "1", "shown": "needing"})
+    link = f'{reverse("assessment:allocate", kwargs={"pk": application.pk})}?page=1&amp;shown=needing'
+    assert f'href="{link}"' in listing.content.decode()
+    page = client.get(link.replace("&amp;", "&"))
+    back = reverse("assessment:allocations", kwargs={"pk": round_.pk}) + "?page=1&amp;shown=needing"
+    assert f'href="{back}" class="govuk-back-link"' in page.content.decode()
+    response = client.post(link.replace("&amp;", "&"), {"assessor": panel[0].pk})
+    assert response.url == back.replace("&amp;", "&")
+    assert application.allocations.get().assessor == panel[0]
