@@ -160,7 +160,7 @@ def round_applications(round_: Round, *, status: str = "") -> QuerySet[Applicati
     applications = round_.applications.exclude(status=Application.Status.DRAFT)
     if status:
         applications = applications.filter(status=status)
-    return applications.select_related("organisation").order_by("reference", "created_at", "pk")
+    return applications.without_answers().select_related("organisation").order_by("reference", "created_at", "pk")
 
 
 def round_extensions(round_: Round) -> QuerySet[DeadlineExtension]:

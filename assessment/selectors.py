@@ -79,7 +79,8 @@ def applications_for_screening(round_: Round, *, status: str = "") -> QuerySet[A
     if status:
         applications = applications.filter(status=status)
     return (
-        applications.select_related("organisation", "eligibility_check", "screening")
+        applications.without_answers()
+        .select_related("organisation", "eligibility_check", "screening")
         .annotate(document_count=_counted(ApplicationDocument.objects.filter(application=OuterRef("pk"))))
         .order_by("reference", "pk")
     )
@@ -108,6 +109,7 @@ def assessor_shortfalls(round_: Round, panel) -> QuerySet[Application]:
     return (
         applications_with_possible_assessors(round_, panel)
         .filter(possible__lt=round_.assessors_per_application)
+        .without_answers()
         .select_related("organisation")
         .order_by("reference", "pk")
     )
@@ -131,7 +133,8 @@ def round_allocations(round_: Round, panel, *, shown: str = AllocationsShown.ALL
     else:
         applications = round_.applications.scoreable()
     return (
-        applications.select_related("organisation")
+        applications.without_answers()
+        .select_related("organisation")
         .prefetch_related(
             Prefetch("allocations", queryset=Allocation.objects.select_related("assessor")),
             Prefetch("conflict_declarations", ConflictDeclaration.objects.conflicts().select_related("assessor"),
