@@ -9,7 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from core.paging import page_of
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -296,7 +296,7 @@ def staff(request):
     """Staff accounts and whether each has set up two-factor sign-in, for resetting a lost phone."""
     if not can_reset_second_factor(request.user):
         raise PermissionDenied
-    page = Paginator(staff_accounts(), STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, staff_accounts(), STAFF_PAGE_SIZE)
     resettable = {
         person.pk for person in page.object_list
         if person.pk != request.user.pk and can_reset_second_factor_of(request.user, person)

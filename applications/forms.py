@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import normalise_email
-from applications.models import AdjustmentRequest, Borough, Membership, Organisation
+from applications.models import AdjustmentRequest, Application, Borough, Membership, Organisation
 from applications.validators import (
     MaxWordsValidator,
     normalise_charity_number,
@@ -17,7 +17,7 @@ from applications.validators import (
     normalise_uk_phone,
 )
 from core.fields import DateField, LongTextField, YesNoField
-from core.forms import GovukFormMixin
+from core.forms import GovukFormMixin, ListFilterForm
 
 
 def borough_choices():
@@ -248,3 +248,9 @@ class AdjustmentDecisionForm(GovukFormMixin, forms.Form):
     response = LongTextField(
         label="Your reply to the applicant", rows=4, error_messages={"required": "Enter your reply to the applicant"}
     )
+
+
+class SentApplicationFilterForm(ListFilterForm):
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "All statuses")] + [
+        (status, status.label) for status in Application.Status if status != Application.Status.DRAFT
+    ])

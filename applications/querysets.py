@@ -10,3 +10,8 @@ SCOREABLE = ["eligible", "scored"]
 class ApplicationQuerySet(models.QuerySet):
     def scoreable(self) -> "ApplicationQuerySet":
         return self.filter(status__in=SCOREABLE)
+
+    def without_answers(self) -> "ApplicationQuerySet":
+        """For lists: the long written answers are left unread, since a hundred rows of them can run to megabytes that
+        a table of references and statuses never shows."""
+        return self.defer("summary", "need", "activities", "beneficiaries", "partnership")

@@ -152,12 +152,15 @@ def live_application(round_: Round, organisation: Organisation) -> Application |
     )
 
 
-def round_applications(round_: Round) -> QuerySet[Application]:
-    return (
-        round_.applications.exclude(status=Application.Status.DRAFT)
-        .select_related("organisation")
-        .order_by("reference", "created_at")
-    )
+def rounds_newest_first() -> QuerySet[Round]:
+    return Round.objects.order_by("-opens_at", "-pk")
+
+
+def round_applications(round_: Round, *, status: str = "") -> QuerySet[Application]:
+    applications = round_.applications.exclude(status=Application.Status.DRAFT)
+    if status:
+        applications = applications.filter(status=status)
+    return applications.without_answers().select_related("organisation").order_by("reference", "created_at", "pk")
 
 
 def round_extensions(round_: Round) -> QuerySet[DeadlineExtension]:

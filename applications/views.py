@@ -21,6 +21,7 @@ from applications.forms import (
     ExtensionForm,
     InvitationForm,
     OrganisationForm,
+    SentApplicationFilterForm,
     TranscriptForm,
     WithdrawForm,
 )
@@ -49,6 +50,7 @@ from applications.section_forms import ProjectForm
 from applications.sections import incomplete_sections, section_statuses
 from applications.wizard import STEP_TITLES
 from core.downloads import stored_file_response
+from core.paging import page_of
 
 
 def site_url(request) -> str:
@@ -322,18 +324,23 @@ def adjustment_new(request, pk: int):
 
 @role_required(Role.PROGRAMME_MANAGER)
 def round_list(request):
-    return render(request, "applications/manage/round_list.html", {"rounds": Round.objects.all()})
+    page = page_of(request, selectors.rounds_newest_first())
+    return render(request, "applications/manage/round_list.html", {"page": page, "rounds": page.object_list})
 
 
 @role_required(Role.PROGRAMME_MANAGER)
 def round_detail(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
+    filters = SentApplicationFilterForm(request.GET or None)
+    page = page_of(request, selectors.round_applications(round_, **filters.chosen()))
     return render(
         request,
         "applications/manage/round_detail.html",
         {
             "round": round_,
-            "applications": selectors.round_applications(round_),
+            "filters": filters,
+            "page": page,
+            "applications": page.object_list,
             "drafts": round_.applications.filter(status="draft").count(),
             "extensions": selectors.round_extensions(round_),
             "adjustments": selectors.adjustments_waiting(round_),

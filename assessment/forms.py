@@ -8,8 +8,9 @@ from applications.forms import borough_choices
 from applications.models import Application
 from applications.validators import MaxWordsValidator
 from assessment.permissions import assessors_who_can_take, why_cannot_take
+from assessment.selectors import AllocationsShown
 from core.fields import LongTextField, YesNoField
-from core.forms import GovukFormMixin, Text, embed_in_page_form
+from core.forms import GovukFormMixin, ListFilterForm, Text, embed_in_page_form
 from core.spreadsheets import MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES
 from core.templatetags.govuk import plain_number
 
@@ -223,3 +224,21 @@ class SpreadsheetUploadForm(GovukFormMixin, forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError("The selected file must be an XLSX or a CSV", code="wrong_type")
         return upload
+
+
+class ScreeningFilterForm(ListFilterForm):
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "All statuses")] + [
+        (status, status.label) for status in Application.Status
+        if status not in (Application.Status.DRAFT, Application.Status.WITHDRAWN)
+    ])
+
+
+class AllocationFilterForm(ListFilterForm):
+    shown = forms.ChoiceField(label="Show", required=False, choices=AllocationsShown.choices)
+
+
+class ConflictFilterForm(ListFilterForm):
+    conflicts_only = forms.TypedChoiceField(
+        label="Show", required=False, choices=[("", "Every declaration"), ("yes", "Conflicts only")],
+        coerce=lambda value: value == "yes", empty_value=False,
+    )

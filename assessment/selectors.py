@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Count, Max, Min, Prefetch, QuerySet, Sum
+from django.db import connection, models
+from django.db.models import Count, Exists, F, Func, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from applications.models import Application, Round
+from applications.models import Application, ApplicationDocument, Round
 from assessment.models import (
     Allocation,
     Assessment,
@@ -19,25 +20,31 @@ from assessment.models import (
 from assessment.scoring import CriterionScores, Ranked, rank, weighted_total
 
 
-def allocations_for_assessor(user) -> list:
-    """The assessor's dashboard: each allocation with its declaration and current assessment, in four queries."""
-    allocations = list(
+def allocations_for_assessor(user) -> QuerySet[Allocation]:
+    """The assessor's dashboard: their allocations with, for each, what assessor_progress() needs, in a fixed number of
+    queries whatever page is read."""
+    return (
         Allocation.objects.filter(assessor=user)
         .select_related("application__round", "application__organisation")
-        .order_by("application__round__closes_at", "application__reference")
+        .prefetch_related(
+            Prefetch("application__conflict_declarations", ConflictDeclaration.objects.filter(assessor=user),
+                     to_attr="declared_by_assessor"),
+            Prefetch("assessments", Assessment.objects.exclude(status=Assessment.Status.SUPERSEDED),
+                     to_attr="live_assessments"),
+        )
+        .order_by("application__round__closes_at", "application__reference", "pk")
     )
-    declarations = {
-        declaration.application_id: declaration
-        for declaration in ConflictDeclaration.objects.filter(assessor=user)
-    }
-    assessments = {}
-    for assessment in Assessment.objects.filter(allocation__assessor=user).exclude(status=Assessment.Status.SUPERSEDED):
-        # A draft of a new version is what the assessor is working on; show it over the submitted one.
-        if assessment.allocation_id not in assessments or assessment.status == Assessment.Status.DRAFT:
-            assessments[assessment.allocation_id] = assessment
+
+
+def assessor_progress(allocations) -> list[Allocation]:
+    """Each allocation (from allocations_for_assessor) with `interests`, what its assessor declared, and `current`,
+    the version they are working on."""
+    allocations = list(allocations)
     for allocation in allocations:
-        allocation.interests = Interests.of(declarations.get(allocation.application_id))
-        allocation.current = assessments.get(allocation.pk)
+        allocation.interests = Interests.of(next(iter(allocation.application.declared_by_assessor), None))
+        # A draft of a new version is what the assessor is working on; show it over the submitted one.
+        live = sorted(allocation.live_assessments, key=lambda assessment: assessment.status != Assessment.Status.DRAFT)
+        allocation.current = live[0] if live else None
     return allocations
 
 
@@ -47,62 +54,102 @@ def allocation_for_assessor_or_404(user, pk: int):
     )
 
 
+def assessment_current(allocation: Allocation) -> Assessment | None:
+    """The version of the allocation's scores being drafted or last sent, with its scores and their criteria."""
+    return (
+        allocation.assessments.exclude(status=Assessment.Status.SUPERSEDED)
+        .prefetch_related(Prefetch("scores", Score.objects.select_related("criterion")))
+        .order_by("-version")
+        .first()
+    )
+
+
 def scores_import_for_assessor_or_404(user, pk: int) -> ScoresImport:
     """An uploaded scoring sheet is its assessor's own: to anyone else it is not found."""
     return get_object_or_404(ScoresImport.objects.filter(assessor=user), pk=pk)
 
 
-def applications_for_screening(round_: Round) -> QuerySet[Application]:
+def _counted(queryset) -> Coalesce:
+    """How many rows `queryset` (correlated by OuterRef) has, as a subquery: COUNT without a GROUP BY."""
+    return Coalesce(Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")), 0)
+
+
+def applications_for_screening(round_: Round, *, status: str = "") -> QuerySet[Application]:
+    applications = round_.applications.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+    if status:
+        applications = applications.filter(status=status)
     return (
-        round_.applications.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+        applications.without_answers()
         .select_related("organisation", "eligibility_check", "screening")
-        .prefetch_related("documents")
-        .order_by("reference")
+        .annotate(document_count=_counted(ApplicationDocument.objects.filter(application=OuterRef("pk"))))
+        .order_by("reference", "pk")
     )
 
 
-def round_allocations(round_: Round) -> QuerySet[Application]:
+def applications_with_possible_assessors(round_: Round, panel) -> QuerySet[Application]:
+    """The round's scoreable applications, each with `given`, how many assessors it has been given, and `possible`,
+    how many could score it: those given it and the panel's members, less anyone who declared a conflict with it
+    (given it or not). Counted in the database, so that figures for the whole round cost one query."""
+    panel_ids = [assessor.pk for assessor in panel]
+    given = Allocation.objects.filter(application=OuterRef("pk"))
+    given_from_outside_panel = given.exclude(assessor__in=panel_ids)
+    conflicts_among_possible = ConflictDeclaration.objects.conflicts().filter(application=OuterRef("pk")).filter(
+        Q(assessor__in=panel_ids)
+        | Exists(Allocation.objects.filter(application=OuterRef("application"), assessor=OuterRef("assessor")))
+    )
+    return round_.applications.scoreable().annotate(
+        given=_counted(given),
+        possible=Value(len(panel_ids)) + _counted(given_from_outside_panel) - _counted(conflicts_among_possible),
+    )
+
+
+def assessor_shortfalls(round_: Round, panel) -> QuerySet[Application]:
+    """The round's applications that cannot get its number of assessors from the panel as it stands, each with
+    `possible`."""
     return (
-        round_.applications.scoreable()
+        applications_with_possible_assessors(round_, panel)
+        .filter(possible__lt=round_.assessors_per_application)
+        .without_answers()
+        .select_related("organisation")
+        .order_by("reference", "pk")
+    )
+
+
+class AllocationsShown(models.TextChoices):
+    """Which of a round's applications the allocation page lists."""
+
+    ALL = "", "All eligible applications"
+    NEEDING_ASSESSORS = "needing", "Still needing assessors"
+    TOO_FEW_POSSIBLE = "short", "Too few possible assessors"
+
+
+def round_allocations(round_: Round, panel, *, shown: str = AllocationsShown.ALL) -> QuerySet[Application]:
+    if shown == AllocationsShown.NEEDING_ASSESSORS:
+        applications = applications_with_possible_assessors(round_, panel).filter(
+            given__lt=round_.assessors_per_application
+        )
+    elif shown == AllocationsShown.TOO_FEW_POSSIBLE:
+        applications = assessor_shortfalls(round_, panel)
+    else:
+        applications = round_.applications.scoreable()
+    return (
+        applications.without_answers()
         .select_related("organisation")
         .prefetch_related(
             Prefetch("allocations", queryset=Allocation.objects.select_related("assessor")),
             Prefetch("conflict_declarations", ConflictDeclaration.objects.conflicts().select_related("assessor"),
                      to_attr="conflicts"),
         )
-        .order_by("reference")
+        .order_by("reference", "pk")
     )
 
 
-@dataclass(frozen=True)
-class Shortfall:
-    """An application that cannot get the round's number of assessors from its panel as it stands."""
-
-    application: Application
-    possible: int
-    needed: int
-
-
-def assessor_shortfalls(round_: Round, applications, panel) -> list[Shortfall]:
-    """Which applications have too few possible assessors: those already given it and the panel's members, less
-    anyone who declared a conflict with it (given it or not). Reads what round_allocations() prefetched, so it adds
-    no query."""
-    panel_ids = {assessor.pk for assessor in panel}
-    shortfalls = []
-    for application in applications:
-        allocated = {allocation.assessor_id for allocation in application.allocations.all()}
-        conflicted = {declaration.assessor_id for declaration in application.conflicts}
-        possible = len((allocated | panel_ids) - conflicted)
-        if possible < round_.assessors_per_application:
-            shortfalls.append(Shortfall(application, possible, round_.assessors_per_application))
-    return shortfalls
-
-
-def conflict_register(round_: Round):
-    return (
-        ConflictDeclaration.objects.filter(application__round=round_)
-        .select_related("application__organisation", "assessor")
-        .order_by("-has_conflict", "-declared_at")
+def conflict_register(round_: Round, *, conflicts_only: bool = False) -> QuerySet[ConflictDeclaration]:
+    declarations = ConflictDeclaration.objects.filter(application__round=round_)
+    if conflicts_only:
+        declarations = declarations.conflicts()
+    return declarations.select_related("application__organisation", "assessor").order_by(
+        "-has_conflict", "-declared_at", "-pk"
     )
 
 

@@ -40,9 +40,10 @@ from core.spreadsheets import sheet_import_settle
 from core.templatetags.govuk import plain_number
 
 
-def round_criteria_problems(round_: Round) -> list[str]:
-    """What stops a round's criteria being used for scoring, in plain English; empty when they are ready."""
-    criteria = list(round_.criteria.prefetch_related("descriptors"))
+def round_criteria_problems(round_: Round, criteria=None) -> list[str]:
+    """What stops a round's criteria being used for scoring, in plain English; empty when they are ready. A page that
+    has loaded the criteria with their descriptors already passes them, so they are not read twice."""
+    criteria = list(round_.criteria.prefetch_related("descriptors") if criteria is None else criteria)
     if not criteria:
         return ["The round has no criteria yet."]
     problems = []

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -15,17 +16,21 @@ from applications.selectors import application_for_review, application_with_answ
 from applications.services import ApplicationError
 from assessment import selectors
 from assessment.forms import (
+    AllocationFilterForm,
     AllocationForm,
+    ConflictFilterForm,
     ConflictForm,
     ModerationForm,
     PanelMemberForm,
     RankingFilterForm,
     ScoringForm,
+    ScreeningFilterForm,
     ScreeningForm,
     SpreadsheetUploadForm,
 )
 from assessment.models import Allocation, Assessment, ScoresImport
 from assessment.permissions import interests_of, panel_of
+from assessment.selectors import AllocationsShown
 from assessment.services import (
     allocation_add,
     allocation_auto,
@@ -44,9 +49,12 @@ from assessment.spreadsheets import scoring_sheet
 from core.downloads import download
 from core.services import export_start
 from core.spreadsheets import FORMATS, ImportProblem
+from core.paging import page_of
 from core.performance import without_cyclic_gc
 
 RANKING_PAGE_SIZE = 100
+# The allocation page names the first few applications short of assessors; a filter lists them all.
+SHORTFALLS_NAMED = 10
 
 
 # Assessors ----------------------------------------------------------------------------------------------------------
@@ -54,7 +62,9 @@ RANKING_PAGE_SIZE = 100
 
 @role_required(Role.ASSESSOR)
 def assessor_dashboard(request):
-    return render(request, "assessment/assess/dashboard.html", {"allocations": selectors.allocations_for_assessor(request.user)})
+    page = page_of(request, selectors.allocations_for_assessor(request.user))
+    return render(request, "assessment/assess/dashboard.html",
+                  {"page": page, "allocations": selectors.assessor_progress(page.object_list)})
 
 
 @role_required(Role.ASSESSOR)
@@ -91,8 +101,8 @@ def assess(request, pk: int):
     if interests.conflicted:
         raise Http404("You declared a conflict of interest with this application")
     round_ = application.round
-    criteria = round_.criteria.prefetch_related("descriptors").order_by("position", "id")
-    current = allocation.assessments.exclude(status=Assessment.Status.SUPERSEDED).order_by("-version").first()
+    criteria = list(round_.criteria.prefetch_related("descriptors").order_by("position", "id"))
+    current = selectors.assessment_current(allocation)
     editable = application.status in SCOREABLE and (current is None or current.status == Assessment.Status.DRAFT)
     submitting = "submit" in request.POST
     initial = {}
@@ -116,7 +126,7 @@ def assess(request, pk: int):
             return redirect("assessment:assess", pk=allocation.pk)
     return render(request, "assessment/assess/assess.html", {
         "allocation": allocation, "application": application, "form": form, "current": current, "editable": editable,
-        "answers": application_with_answers(application), "problems": round_criteria_problems(round_),
+        "answers": application_with_answers(application), "problems": round_criteria_problems(round_, criteria),
     })
 
 
@@ -170,8 +180,10 @@ def scoring_sheet_import(request, pk: int):
 @role_required(Role.PROGRAMME_MANAGER)
 def screening_list(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
+    filters = ScreeningFilterForm(request.GET or None)
+    page = page_of(request, selectors.applications_for_screening(round_, **filters.chosen()))
     return render(request, "assessment/manage/screening.html",
-                  {"round": round_, "applications": selectors.applications_for_screening(round_)})
+                  {"round": round_, "filters": filters, "page": page, "applications": page.object_list})
 
 
 @role_required(Role.PROGRAMME_MANAGER)
@@ -202,13 +214,29 @@ def allocations(request, pk: int):
         else:
             messages.success(request, f"{made} new allocations made.")
         return redirect("assessment:allocations", pk=round_.pk)
-    applications = list(selectors.round_allocations(round_))
     panel = list(panel_of(round_).order_by("full_name", "pk"))
+    filters = AllocationFilterForm(request.GET or None)
+    page = page_of(request, selectors.round_allocations(round_, panel, **filters.chosen()))
+    shortfalls = selectors.assessor_shortfalls(round_, panel)
+    place = allocations_place(request.GET)
     return render(request, "assessment/manage/allocations.html", {
-        "round": round_, "applications": applications, "panel": panel,
-        "shortfalls": selectors.assessor_shortfalls(round_, applications, panel),
+        "round": round_, "panel": panel, "filters": filters, "page": page, "applications": page.object_list,
+        "shortfalls": shortfalls[:SHORTFALLS_NAMED], "shortfall_count": shortfalls.count(),
+        "too_few_possible": AllocationsShown.TOO_FEW_POSSIBLE, "place": place, "place_query": urlencode(place),
         "problems": round_criteria_problems(round_),
     })
+
+
+def allocations_place(data) -> dict:
+    """Which page and filter of the allocation page it is at, read from its address or from a form or link that left
+    it, so that what is done there comes back to the same place."""
+    return {name: data[name] for name in ("page", *AllocationFilterForm.base_fields) if data.get(name)}
+
+
+def allocations_at(round_pk: int, data) -> str:
+    place = allocations_place(data)
+    url = reverse("assessment:allocations", kwargs={"pk": round_pk})
+    return f"{url}?{urlencode(place)}" if place else url
 
 
 @role_required(Role.PROGRAMME_MANAGER)
@@ -237,8 +265,10 @@ def allocate(request, pk: int):
             form.add_error("assessor", str(error))
         else:
             messages.success(request, f"{application} given to {form.cleaned_data['assessor']}.")
-            return redirect("assessment:allocations", pk=application.round_id)
-    return render(request, "assessment/manage/allocate.html", {"application": application, "form": form})
+            return redirect(allocations_at(application.round_id, request.GET))
+    return render(request, "assessment/manage/allocate.html", {
+        "application": application, "form": form, "allocations": allocations_at(application.round_id, request.GET),
+    })
 
 
 @require_POST
@@ -251,14 +281,16 @@ def unallocate(request, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(request, f"{allocation.application} taken back from {allocation.assessor}.")
-    return redirect("assessment:allocations", pk=allocation.application.round_id)
+    return redirect(allocations_at(allocation.application.round_id, request.POST))
 
 
 @role_required(Role.PROGRAMME_MANAGER)
 def conflicts(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
+    filters = ConflictFilterForm(request.GET or None)
+    page = page_of(request, selectors.conflict_register(round_, **filters.chosen()))
     return render(request, "assessment/manage/conflicts.html",
-                  {"round": round_, "declarations": selectors.conflict_register(round_)})
+                  {"round": round_, "filters": filters, "page": page, "declarations": page.object_list})
 
 
 @role_required(Role.PROGRAMME_MANAGER)

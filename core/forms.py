@@ -89,3 +89,14 @@ def field_limits(form) -> dict[str, int | None]:
         return limits
     return {form.add_prefix(name): getattr(field, "max_length", None) for name, field in form.fields.items()
             if not isinstance(field, forms.FileField)}
+
+
+class ListFilterForm(forms.Form):
+    """Choices that narrow a list page, read from its address so that they hold on every page of it. Each field is
+    a choice whose empty value means "all"; the filters component draws them."""
+
+    def chosen(self) -> dict:
+        """The filters asked for, by field name; an unknown value in the address narrows nothing."""
+        if not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value}

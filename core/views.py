@@ -4,7 +4,7 @@ error pages."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
+from core.paging import page_of
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseServerError
 from django.contrib.auth.decorators import login_required, permission_required
@@ -24,7 +24,6 @@ from core.notifications import email_choices_for
 from core.services import email_choices_save, notifications_mark_read
 
 AUDIT_PAGE_SIZE = 50
-NOTIFICATIONS_PAGE_SIZE = 100
 
 
 @login_required
@@ -53,7 +52,7 @@ def cookies(request):
 @login_required
 @permission_required("core.view_audit_trail", raise_exception=True)
 def audit_list(request):
-    page = Paginator(audit_events_recent(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, audit_events_recent(), AUDIT_PAGE_SIZE)
     return render(request, "core/audit_list.html", {"page": page, "events": page.object_list})
 
 
@@ -67,14 +66,14 @@ def audit_history(request, app_label: str, model: str, object_id: int):
     target = target_type.get_all_objects_for_this_type(pk=object_id).first()
     if target is None:
         raise Http404("No such record")
-    page = Paginator(audit_events_for(target), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, audit_events_for(target), AUDIT_PAGE_SIZE)
     return render(request, "core/audit_history.html", {"target": target, "page": page, "events": page.object_list})
 
 
 @login_required
 def notifications(request):
     """What the service told the person, newest first; those on the page are read once it has been shown."""
-    page = Paginator(notifications_for(request.user), NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, notifications_for(request.user))
     shown = list(page.object_list)
     notifications_mark_read(recipient=request.user, notification_ids=[item.pk for item in shown if item.read_at is None])
     return render(request, "core/notifications.html", {"page": page, "notifications": shown})

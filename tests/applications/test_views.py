@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from pypdf import PdfReader
 
@@ -23,7 +26,15 @@ from tests.applications.conftest import (
     project_answers,
     step_url,
 )
-from tests.factories import MP3_BYTES, ApplicationFactory, InvitationFactory, RoundFactory, UserFactory
+from tests.factories import (
+    MP3_BYTES,
+    ApplicationFactory,
+    EligibilityCheckFactory,
+    InvitationFactory,
+    MembershipFactory,
+    RoundFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -301,22 +312,100 @@ def test_the_dashboard_lists_only_the_applicants_own_organisations(client_for, a
     assert reverse("applications:detail", kwargs={"pk": draft.pk}) not in theirs
 
 
-def test_the_dashboard_and_round_page_make_a_fixed_number_of_queries(
-    client_for, applicant, programme_manager, organisation, django_assert_max_num_queries
+def shown_on_page(count: int, page: int) -> int:
+    """Rows on a page of 100; a page past the last shows the last."""
+    return min(count, 100) if page == 1 or count <= 100 else count - 100
+
+
+@pytest.mark.parametrize("organisations, applications_each", [(1, 3), (12, 10)])
+def test_the_applicants_dashboard_makes_the_same_queries_for_3_or_120_applications(
+    client_for, applicant, organisations, applications_each, django_assert_max_num_queries
 ):
-    round_ = RoundFactory()
-    for _ in range(3):
-        ApplicationFactory(round=round_, organisation=organisation, status="withdrawn")
-    for _ in range(20):
-        ApplicationFactory(round=round_)
-    applicant_client, manager_client = client_for(applicant), client_for(programme_manager)
+    rounds = [RoundFactory(), RoundFactory()]
+    for _ in range(organisations):
+        organisation = MembershipFactory(user=applicant).organisation
+        for n in range(applications_each):
+            ApplicationFactory(round=rounds[0], organisation=organisation, status="withdrawn" if n else "submitted")
+        EligibilityCheckFactory(round=rounds[1], organisation=organisation, failures=[])
+    client = client_for(applicant)
     with django_assert_max_num_queries(10):
-        applicant_client.get(reverse("applications:dashboard"))
-    # One query more for staff: the second-factor device the session was verified with.
-    with django_assert_max_num_queries(11):
-        manager_client.get(reverse("applications:manage_round", kwargs={"pk": round_.pk}))
-    with django_assert_max_num_queries(11):
-        manager_client.get(reverse("applications:manage_rounds"))
+        response = client.get(reverse("applications:dashboard"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Your applications</h1>' in content
+    assert content.count("Hate crime reporting project") == organisations * applications_each
+    assert content.count("Start your application<span") == organisations
+
+
+@pytest.mark.parametrize("count", [3, 120])
+def test_the_round_page_makes_the_same_queries_for_3_or_120_applications(
+    client_for, programme_manager, count, django_assert_max_num_queries
+):
+    round_ = RoundFactory(name="Hate Crime Support 2027")
+    for n in range(count):
+        ApplicationFactory(round=round_, status="submitted", reference=f"Q-{n:04d}")
+    ApplicationFactory(round=round_, status="draft")
+    client = client_for(programme_manager)
+    for page in (1, 2):
+        # One query more for staff than applicants: the second-factor device the session was verified with.
+        with django_assert_max_num_queries(12):
+            response = client.get(reverse("applications:manage_round", kwargs={"pk": round_.pk}), {"page": page})
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert '<h1 class="govuk-heading-l">Hate Crime Support 2027</h1>' in content
+        assert content.count(">Q-0") == shown_on_page(count, page)
+        assert "1 organisation is still working on a draft" in content
+
+
+def test_the_round_page_filters_its_applications_by_status_on_every_page(client_for, programme_manager, monkeypatch):
+    monkeypatch.setattr("core.paging.PAGE_SIZE", 2)
+    round_ = RoundFactory()
+    for n in range(5):
+        ApplicationFactory(round=round_, status="eligible" if n % 2 else "ineligible", reference=f"Q-{n:04d}")
+    client = client_for(programme_manager)
+    url = reverse("applications:manage_round", kwargs={"pk": round_.pk})
+    first = client.get(url, {"status": "ineligible"}).content.decode()
+    assert 'href="?status=ineligible&amp;page=2" rel="next"' in first
+    assert ">Q-0000<" in first and ">Q-0002<" in first and ">Q-0001<" not in first
+    second = client.get(url, {"status": "ineligible", "page": "2"}).content.decode()
+    assert ">Q-0004<" in second and ">Q-0003<" not in second and "Page 2 of 2" in second
+    assert client.get(url, {"status": "draft", "page": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize("count", [3, 120])
+def test_the_rounds_list_makes_the_same_queries_for_3_or_120_rounds(
+    client_for, programme_manager, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        RoundFactory(name=f"Round number {n:03d}", opens_at=timezone.now() - timedelta(days=n + 1))
+    client = client_for(programme_manager)
+    for page in (1, 2):
+        with django_assert_max_num_queries(11):
+            response = client.get(reverse("applications:manage_rounds"), {"page": page})
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert '<h1 class="govuk-heading-l">Rounds</h1>' in content
+        assert content.count("Round number") == shown_on_page(count, page)
+    newest_first = client.get(reverse("applications:manage_rounds")).content.decode()
+    assert newest_first.index("Round number 000") < newest_first.index("Round number 001")
+
+
+@pytest.mark.parametrize("count", [3, 120])
+def test_the_organisation_page_makes_the_same_queries_for_3_or_120_members(
+    client_for, applicant, organisation, count, django_assert_max_num_queries
+):
+    for _ in range(count - 1):
+        MembershipFactory(organisation=organisation, role="editor")
+    for _ in range(count):
+        InvitationFactory(organisation=organisation)
+    client = client_for(applicant)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("applications:organisation", kwargs={"pk": organisation.pk}))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f'<h1 class="govuk-heading-l">{escape(organisation.name)}</h1>' in content
+    assert content.count("@example.org): ") == count
+    assert content.count("colleague") >= count
 
 
 def test_text_that_looks_like_markup_is_printed_as_typed_in_the_pdf(client_for, applicant, draft):

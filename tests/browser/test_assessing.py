@@ -281,3 +281,34 @@ def test_a_manager_adds_a_panel_member_when_conflicts_leave_too_few_assessors(pa
     page.axe.check("add an assessor")
     options = page.get_by_label("Assessor").locator("option").all_inner_texts()
     assert options == ["Choose an assessor", "Grace Obi", "Nadia Newcomer"]
+
+
+def test_a_manager_filters_the_allocations_turns_the_page_and_takes_one_back_there(page, round_with_panel, monkeypatch):
+    monkeypatch.setattr("core.paging.PAGE_SIZE", 2)
+    round_, (dev, grace) = round_with_panel
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER)
+    for n in range(3):
+        application = ApplicationFactory(round=round_, status="eligible", reference=f"DHC27-010{n}")
+        Allocation.objects.create(application=application, assessor=dev)
+    served = ApplicationFactory(round=round_, status="eligible", reference="DHC27-0200")
+    for assessor in (dev, grace):
+        Allocation.objects.create(application=served, assessor=assessor)
+
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("assessment:allocations", kwargs={"pk": round_.pk}))
+    page.axe.check("allocations in pages")
+    page.get_by_label("Show").select_option(label="Still needing assessors")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state("load")
+    page.axe.check("allocations still needing assessors")
+    page.get_by_role("link", name="Next page").click()
+    page.wait_for_load_state("load")
+    page.axe.check("second page of the filter")
+    assert "Page 2 of 2" in page.content() and "DHC27-0200" not in page.content()
+    page.get_by_role("button", name="Take back DHC27-0102 from Dev Sharma").click()
+    page.wait_for_load_state("load")
+    page.axe.check("after taking one back")
+    assert "DHC27-0102 taken back from Dev Sharma." in page.content()
+    assert page.url.endswith("?page=2&shown=needing")
+    assert not Allocation.objects.filter(application__reference="DHC27-0102").exists()
