@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -186,10 +187,11 @@ SILENCED_SYSTEM_CHECKS = [
     *(["django_ratelimit.E003"] if DEBUG else []),
 ]
 
-# Sessions end after a spell of inactivity; every request (and "stay signed in") starts the spell again.
+# Sessions end after a spell of inactivity; any request (and "stay signed in") starts the spell again, writing the
+# session at most once a minute rather than on every request (core.sessions).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_TIMEOUT_SECONDS", str(30 * 60)))
 SESSION_TIMEOUT_WARNING_SECONDS = int(os.environ.get("SESSION_TIMEOUT_WARNING_SECONDS", str(2 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en-gb"
