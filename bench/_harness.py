@@ -1,21 +1,47 @@
-"""What every benchmark shares: a throwaway SQLite database, migrated, and a way to time a request."""
+"""What every benchmark shares: a throwaway database, migrated, and a way to time a request."""
 
+import atexit
 import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _temporary_database_url(folder: Path) -> str:
+    """A new PostgreSQL database, dropped at exit, on the server a postgres DATABASE_URL names; else a SQLite file."""
+    given = urlsplit(os.environ.get("DATABASE_URL", ""))
+    if given.scheme not in {"postgres", "postgresql"}:
+        return f"sqlite:///{folder / 'bench.sqlite3'}"
+    import psycopg
+
+    name = f"bench_{os.getpid()}"
+    server = given._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    atexit.register(drop)
+    return given._replace(path=f"/{name}").geturl()
+
+
 def django_on_a_temporary_database() -> Path:
-    """Points Django at a new SQLite file in a temporary folder and migrates it. Returns the folder."""
+    """Points Django at a new database and migrates it: PostgreSQL when DATABASE_URL names a server, else a SQLite
+    file. Returns a temporary folder for the run's files."""
     folder = Path(tempfile.mkdtemp(prefix="bench-"))
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = _temporary_database_url(folder)
     os.environ["MEDIA_ROOT"] = str(folder / "media")
     os.environ["DEBUG"] = "1"  # development settings: no HTTPS redirect, static files without collectstatic
     import warnings
