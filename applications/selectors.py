@@ -136,11 +136,14 @@ def deadline_for(round_: Round, organisation: Organisation) -> datetime:
     return extension.closes_at if extension else round_.closes_at
 
 
-def round_open_for(round_: Round, organisation: Organisation | None = None, moment: datetime | None = None) -> bool:
+def round_open_for(round_: Round, organisation: Organisation | None = None, moment: datetime | None = None, *,
+                   deadline: datetime | None = None) -> bool:
     """The deadline rule: a round takes applications from when it opens until its deadline, or until the later one a
-    programme manager gave this organisation as a reasonable adjustment. Without an organisation, the round's own."""
+    programme manager gave this organisation as a reasonable adjustment. Without an organisation, the round's own.
+    A page that has already read the organisation's `deadline_for` passes it, rather than reading it again."""
     moment = moment or timezone.now()
-    deadline = round_.closes_at if organisation is None else deadline_for(round_, organisation)
+    if deadline is None:
+        deadline = round_.closes_at if organisation is None else deadline_for(round_, organisation)
     return round_.is_open_at(moment) and moment < deadline
 
 

@@ -195,7 +195,7 @@ def application_detail(request, pk: int):
     context = {
         "application": application,
         "deadline": deadline,
-        "deadline_passed": not selectors.round_open_for(application.round, application.organisation),
+        "deadline_passed": not selectors.round_open_for(application.round, deadline=deadline),
         "adjustments": application.adjustments.all(),
     }
     if application.is_editable:

@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("home/", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("health/", views.health, name="health"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

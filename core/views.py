@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from core.paging import page_of
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseServerError
+from django.db import DatabaseError, connection
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -35,6 +36,16 @@ def home(request):
 def favicon(request):
     # Browsers ask for /favicon.ico on pages that name no icon, such as the admin site's.
     return redirect(static("app/images/favicon.svg"), permanent=True)
+
+
+def health(request):
+    """For load balancers and process supervisors: "OK" while this worker can use the database, 503 when it cannot."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("The database is not answering", status=503, content_type="text/plain")
+    return HttpResponse("OK", content_type="text/plain")
 
 
 def accessibility(request):

@@ -86,6 +86,7 @@ ACCESS: dict[str, Rule] = {
     "core:privacy": Rule(everyone(200)),
     "core:cookies": Rule(everyone(200)),
     "core:favicon": Rule(everyone(301)),
+    "core:health": Rule(everyone(200)),
     # Accounts
     "accounts:home": Rule(signed_in(200)),
     "accounts:sign_in": Rule(signed_in(REDIRECT, anonymous=200)),

@@ -13,11 +13,14 @@ PROJECT = ("accounts", "core", "applications", "assessment", "grants", "monitori
 
 
 def _keywords(call: ast.Call) -> tuple[str, ...]:
-    """The names of the address's parts the benchmark passes to `reverse`: `pk` unless it says otherwise."""
+    """The names of the address's parts the benchmark passes to `reverse`: none without `kwargs`, those its dict
+    names, or `pk` when it passes a variable."""
     for keyword in call.keywords:
-        if keyword.arg == "kwargs" and isinstance(keyword.value, ast.Dict):
-            return tuple(key.value for key in keyword.value.keys if isinstance(key, ast.Constant))
-    return ("pk",)
+        if keyword.arg == "kwargs":
+            if isinstance(keyword.value, ast.Dict):
+                return tuple(key.value for key in keyword.value.keys if isinstance(key, ast.Constant))
+            return ("pk",)
+    return ()
 
 
 def _calls_and_imports():

@@ -656,3 +656,25 @@ def test_the_pdf_carries_a_recordings_transcript(client_for, applicant, organisa
     reader = PdfReader(__import__("io").BytesIO(response.content))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Transcript of the recording: We help Deaf people report hate crime." in text
+
+
+def test_the_application_page_makes_a_fixed_number_of_queries_before_and_after_it_is_sent(
+    client_for, applicant, organisation, round_with_indicators, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    draft = ApplicationFactory(round=round_with_indicators, organisation=organisation, complete=True)
+    sent = ApplicationFactory(round=RoundFactory(), organisation=organisation, complete=True, status="submitted",
+                              submitted_at=timezone.now(), reference="SENT-0001", submitted_by=applicant)
+    client = client_for(applicant)
+    # The session, the person, the application, its deadline, its sections, adjustments and members, and whether the
+    # person may withdraw it.
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("applications:detail", kwargs={"pk": draft.pk}))
+    assert response.status_code == 200
+    assert f"Your application to {round_with_indicators.name}" in response.content.decode()
+    # Once sent: every answer instead of the task list, each kind of answer read once.
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("applications:detail", kwargs={"pk": sent.pk}))
+    assert response.status_code == 200
+    assert "Application SENT-0001" in response.content.decode()

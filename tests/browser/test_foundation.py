@@ -1,8 +1,11 @@
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.two_factor import authenticator_code_now
@@ -184,6 +187,27 @@ def test_timeout_warning_lets_the_user_stay_signed_in_by_keyboard(page, settings
     page.keyboard.press("Enter")
     dialog.wait_for(state="hidden")
     assert "/signed-out/" not in page.url
+
+
+def test_the_warning_counts_down_to_when_the_server_ends_the_session(page, settings):
+    settings.SESSION_COOKIE_AGE = 120
+    settings.SESSION_TIMEOUT_WARNING_SECONDS = 110
+    page.clock.install()
+    user = UserFactory()
+    sign_in(page, user.email, TEST_PASSWORD)
+    page.axe.check()
+    dialog = page.get_by_role("dialog", name="You will be signed out soon")
+    assert not dialog.is_visible()
+    # 15 seconds on, the server does not start the timeout again (it does every 30 seconds at this timeout): the page
+    # must warn at once, as the server ends the session in at most 105 seconds, not count 120 from its own loading.
+    with time_machine.travel(timezone.now() + timedelta(seconds=15)):
+        page.clock.fast_forward(15_000)
+        page.goto(reverse("accounts:home"))
+        page.axe.check()
+        dialog.wait_for(state="visible", timeout=5_000)
+        page.axe.check("with the timeout warning open")
+        seconds = re.fullmatch(r"1 minute (\d+) seconds", dialog.locator("[data-countdown]").inner_text()).group(1)
+        assert int(seconds) <= 45
 
 
 def test_typing_counts_as_activity_so_nobody_is_signed_out_mid_sentence(page, settings):

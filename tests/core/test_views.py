@@ -260,3 +260,27 @@ def test_a_made_up_kind_is_refused_with_an_error_summary_not_saved(client_for, a
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
     assert not EmailOptOut.objects.exists()
+
+
+def test_the_health_check_answers_ok_while_the_database_answers(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        response = client.get(reverse("core:health"))
+    assert response.status_code == 200
+    assert response.content == b"OK"
+
+
+def test_the_health_check_answers_503_when_the_database_does_not(client, monkeypatch):
+    from django.db import OperationalError
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get(reverse("core:health"))
+    assert response.status_code == 503
+
+
+def test_the_health_check_answers_a_load_balancer_over_plain_http(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert Client().get(reverse("core:health")).status_code == 200
+    assert Client().get(reverse("core:privacy")).status_code == 301

@@ -1,8 +1,10 @@
 // Warns a signed-in user before their session ends for inactivity and lets them stay signed in (WCAG 2.2.1).
-// The server ends the session after the same idle time. Every tab shares the time of the last activity through
-// localStorage, so a tab left idle does not warn, or send to the signed-out page, while another tab is in use.
+// The page is told how long the server will keep the session (up to a minute less than the full timeout, as the
+// server starts the timeout again at most once a minute), so the warning and the sign-out come when the server's
+// end does. Every tab shares that end through localStorage, so a tab left idle does not warn, or send to the
+// signed-out page, while another tab is in use.
 
-const ACTIVITY_KEY = "session-last-activity";
+const ENDS_AT_KEY = "session-ends-at";
 
 function describe(seconds) {
   const minutes = Math.floor(seconds / 60);
@@ -13,12 +15,15 @@ function describe(seconds) {
   return parts.join(" ");
 }
 
-function lastActivity() {
-  return Number(window.localStorage.getItem(ACTIVITY_KEY)) || 0;
+function endsAt() {
+  return Number(window.localStorage.getItem(ENDS_AT_KEY)) || 0;
 }
 
-function recordActivity() {
-  window.localStorage.setItem(ACTIVITY_KEY, String(Date.now()));
+// Every page tells of the session's end as it stood when the page was made: the latest end is the true one, even
+// when an older page's script runs after a newer one's.
+function recordEnd(secondsLeft) {
+  const end = Date.now() + secondsLeft * 1000;
+  if (end > endsAt()) window.localStorage.setItem(ENDS_AT_KEY, String(end));
 }
 
 // `keepers` keep what is typed into the page's long forms (keep-typing.mjs): each is asked to save when the warning
@@ -26,7 +31,8 @@ function recordActivity() {
 export function startSessionTimeout(dialog, keepers = []) {
   if (!dialog || typeof dialog.showModal !== "function") return;
 
-  const timeoutMs = Number(dialog.dataset.timeoutSeconds) * 1000;
+  const timeoutSeconds = Number(dialog.dataset.timeoutSeconds);
+  const timeoutMs = timeoutSeconds * 1000;
   const warningMs = Number(dialog.dataset.warningSeconds) * 1000;
   const countdown = dialog.querySelector("[data-countdown]");
   const announcer = dialog.querySelector("[data-announcer]");
@@ -35,10 +41,6 @@ export function startSessionTimeout(dialog, keepers = []) {
   let returnFocusTo = null;
   let timer;
   let tick;
-
-  function endsAt() {
-    return lastActivity() + timeoutMs;
-  }
 
   function secondsLeft() {
     return Math.max(0, Math.round((endsAt() - Date.now()) / 1000));
@@ -127,7 +129,7 @@ export function startSessionTimeout(dialog, keepers = []) {
       window.location.assign(dialog.dataset.timedOutUrl);
       return;
     }
-    recordActivity();
+    recordEnd(timeoutSeconds);
     check();
   }
 
@@ -149,8 +151,8 @@ export function startSessionTimeout(dialog, keepers = []) {
   });
   // Another tab's activity resets this tab's clock too.
   window.addEventListener("storage", (event) => {
-    if (event.key === ACTIVITY_KEY) check();
+    if (event.key === ENDS_AT_KEY) check();
   });
-  recordActivity();
+  recordEnd(Number(dialog.dataset.secondsLeft));
   check();
 }
