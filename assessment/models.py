@@ -198,3 +198,27 @@ class ScoresImport(models.Model):
 
     def __str__(self) -> str:
         return f"Scoring spreadsheet from {self.assessor}: {self.get_outcome_display()}"
+
+
+class ScoreSummary(models.Model):
+    """What the ranking reads of an application's submitted and moderated scores, worked out by
+    `assessment.scoring.summarise` and kept up to date in the same transaction as every change that moves it, so
+    the round can be ranked by the database however many applications it has."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, primary_key=True, related_name="score_summary"
+    )
+    total = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, help_text="The weighted total in %, empty until every criterion has a score."
+    )
+    assessments = models.PositiveSmallIntegerField(default=0, help_text="How many assessors' scores are in.")
+    moderation = models.JSONField(default=list, help_text="The criteria, by id, whose scores are too far apart.")
+    # Averages of whole scores: six places tell apart any two that differ.
+    heaviest_used = models.DecimalField(max_digits=9, decimal_places=6, null=True)
+
+    class Meta:
+        # The ranking's order: the total first, then each tie-break's own key.
+        indexes = [models.Index(fields=["-total", "-heaviest_used"], name="score_summary_rank_order")]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.total if self.total is not None else 'not complete'}"

@@ -56,6 +56,42 @@ def moderation_state(criteria: list[CriterionScores], threshold: int) -> str:
     return "No moderation needed"
 
 
+def heaviest_criterion(criteria):
+    """The criterion the heaviest-criterion tie-break looks at: the most heavily weighted, the first of equals."""
+    return max(criteria, key=lambda criterion: criterion.weight, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the ranking needs of one application's scores, worked out once when they change and stored."""
+
+    total: Decimal | None
+    assessments: int
+    moderation: list[int]  # the criteria whose scores are too far apart, by id, in the round's order
+    heaviest_used: Decimal | None
+
+
+def summarise(criteria: list[CriterionScores], *, scale_max: int, threshold: int,
+              heaviest_criterion_id: int | None) -> Summary:
+    """One application's weighted total, how many assessments are in, what needs moderating and the score the
+    heaviest-criterion tie-break compares."""
+    heaviest = next((scores for scores in criteria if scores.criterion_id == heaviest_criterion_id), None)
+    return Summary(
+        total=weighted_total(criteria, scale_max),
+        assessments=max((scores.count for scores in criteria), default=0),
+        moderation=[scores.criterion_id for scores in criteria if scores.needs_moderation(threshold)],
+        heaviest_used=heaviest.used if heaviest else None,
+    )
+
+
+def ranking_flags(*, assessments: int, needed: int, moderation_names: list[str]) -> list[str]:
+    """What holds an application back from a decision, in words: scores still to come, criteria to moderate."""
+    flags = [f"{assessments} of {needed} scores in"] if assessments < needed else []
+    if moderation_names:
+        flags.append("Needs moderation: " + ", ".join(moderation_names))
+    return flags
+
+
 @dataclass(slots=True)
 class Ranked:
     """One application's place in the ranking."""

@@ -1,9 +1,15 @@
 """Reads for screening, allocation, conflicts, scoring, moderation and the ranking, shaped for the pages that show them."""
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Max, Min, Prefetch, QuerySet, Sum
+from django.db.models import Case, Count, F, Max, Min, Prefetch, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Round as Rounded
+from django.db.models.expressions import RowRange
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, Round
@@ -16,7 +22,7 @@ from assessment.models import (
     Score,
     ScoresImport,
 )
-from assessment.scoring import CriterionScores, Ranked, rank, weighted_total
+from assessment.scoring import ONE_PLACE, CriterionScores, Ranked, ranking_flags
 
 
 def allocations_for_assessor(user) -> list:
@@ -112,6 +118,8 @@ NOTHING_SCORED = (0, 0, None, None, None)
 
 def criterion_scores_for(round_: Round, application_ids=None) -> dict[int, dict]:
     """Submitted scores summed per application and criterion, with moderated scores: two queries in all."""
+    if application_ids is not None and not application_ids:
+        return {}
     scores = Score.objects.filter(
         assessment__status=Assessment.Status.SUBMITTED, assessment__allocation__application__round=round_,
         score__isnull=False,
@@ -167,7 +175,6 @@ class RankedApplication:
     title: str
     status: str
     organisation_name: str
-    borough_codes: frozenset
 
     @property
     def status_label(self) -> str:
@@ -178,59 +185,175 @@ RANKED_STATUSES = [
     Application.Status.ELIGIBLE, Application.Status.SCORED, Application.Status.AWARDED, Application.Status.NOT_FUNDED
 ]
 
+# Each tie-break rule as the database orders by it, and whether higher ranks first; a missing amount or score counts
+# as nought, as in `assessment.scoring.rank`.
+TIE_BREAKS = {
+    Round.TieBreak.SMALLER_REQUEST: (Coalesce("amount_requested", Value(Decimal(0))), False),
+    Round.TieBreak.EARLIER_SUBMISSION: (F("submitted_at"), False),
+    Round.TieBreak.HEAVIEST_CRITERION: (Coalesce("score_summary__heaviest_used", Value(Decimal(0))), True),
+}
 
-def ranking_for(round_: Round):
-    """The whole round ranked, with the funding line drawn at the ringfence, in a fixed number of queries."""
-    criteria = list(round_.criteria.order_by("position", "id"))
-    rows = list(
-        round_.applications.filter(status__in=RANKED_STATUSES).values_list(
-            "pk", "reference", "title", "status", "amount_requested", "submitted_at", "organisation__name"
-        )
-    )
-    boroughs: dict[int, set] = {}
-    for application_id, gss_code in Application.boroughs.through.objects.filter(
-        application__round=round_, application__status__in=RANKED_STATUSES
-    ).values_list("application_id", "borough_id"):
-        boroughs.setdefault(application_id, set()).add(gss_code)
-    summary = criterion_scores_for(round_)
-    weights = [(criterion.pk, criterion.weight) for criterion in criteria]
-    scale, needed, threshold = round_.score_scale_max, round_.assessors_per_application, round_.moderation_threshold
-    entries = []
-    for pk, reference, title, status, amount, submitted_at, organisation_name in rows:
-        per_criterion = criterion_scores_of(weights, summary.get(pk, NOTHING_GIVEN))
-        assessments = max((scores.count for scores in per_criterion), default=0)
-        entry = Ranked(
-            application_id=pk,
-            amount_requested=amount or 0,
-            submitted_order=submitted_at.timestamp() if submitted_at else 0,
-            criteria=per_criterion,
-            total=weighted_total(per_criterion, scale),
-            assessments=assessments,
-        )
-        if assessments < needed:
-            entry.flags.append(f"{assessments} of {needed} scores in")
-        moderation = [c for c, s in zip(criteria, per_criterion) if s.needs_moderation(threshold)]
-        if moderation:
-            entry.flags.append("Needs moderation: " + ", ".join(str(c) for c in moderation))
-        entry.application = RankedApplication(
-            pk=pk, reference=reference, title=title, status=status, organisation_name=organisation_name,
-            borough_codes=frozenset(boroughs.get(pk, ())),
-        )
-        entries.append(entry)
-    heaviest = max(criteria, key=lambda criterion: criterion.weight, default=None)
-    ranked = rank(entries, tie_break=round_.tie_break, heaviest_criterion_id=heaviest.pk if heaviest else None,
-                  budget=round_.budget)
-    return criteria, ranked
+# The columns the ranking reads, in the order its rows hold them.
+RANKING_COLUMNS = (
+    "pk", "reference", "title", "status", "amount_requested", "organisation__name",
+    "score_summary__total", "score_summary__assessments", "score_summary__moderation", "place", "running_pence",
+)
 
 
-def ranking_narrowed(ranked: list[Ranked], *, borough: str = "", status: str = "") -> list[Ranked]:
-    """The ranking as its filters narrow it, on the page and in its download alike. The rank and the running total
-    stay those of the whole round: narrowing the view does not move the funding line."""
-    return [
-        entry for entry in ranked
-        if (not borough or borough in entry.application.borough_codes)
-        and (not status or entry.application.status == status)
-    ]
+@dataclass(frozen=True)
+class RankingFigures:
+    """The whole round's ranking in a few numbers, whatever the filters show."""
+
+    ranked: int
+    unranked: int
+    within: int  # how many ranked applications fit within the ringfence
+    requested_within: Decimal  # what those ask for in all
+    matched: int  # how many applications the filters show
+
+
+class Ranking(Sequence):
+    """The round ranked by the database: total highest first, the round's tie-break, then the oldest application;
+    applications without a complete total last, unranked. Rank and running total are the whole round's, worked out
+    before any filter, so narrowing the view does not move the funding line.
+
+    Lazy, so a page reads only its own rows: `len()` reads the figures, a slice reads its rows, and iterating reads
+    every row (the download). Each entry's per-criterion scores are read only for the rows read, with `scores`.
+    """
+
+    def __init__(self, round_: Round, *, borough: str = "", status: str = "", ranked_only: bool = False,
+                 scores: bool = True):
+        self.round = round_
+        self.budget = Decimal(round_.budget)
+        self.criteria = list(round_.criteria.order_by("position", "id"))
+        self.scores = scores
+        key, higher_first = TIE_BREAKS[round_.tie_break]
+        # Unranked applications tie on everything but their id, as they do in `rank`.
+        tie = Case(When(score_summary__total__isnull=False, then=key), default=None)
+        ordering = [
+            F("score_summary__total").desc(nulls_last=True),
+            tie.desc(nulls_last=True) if higher_first else tie.asc(nulls_first=True),
+            F("pk").asc(),
+        ]
+        whole_round = (
+            Application.objects.filter(round=round_, status__in=RANKED_STATUSES)
+            .annotate(
+                place=Window(RowNumber(), order_by=ordering),
+                # In pence, whole numbers on every database, so the funding line is drawn exactly.
+                running_pence=Window(Sum(Rounded(Coalesce("amount_requested", Value(Decimal(0))) * 100)),
+                                     order_by=ordering, frame=RowRange(start=None, end=0)),
+            )
+            .values_list(*RANKING_COLUMNS)
+            .order_by()
+        )
+        self._sql, self._params = whole_round.query.sql_with_params()
+        conditions, self._filter_params = [], []
+        if ranked_only:
+            conditions.append("ranked.total IS NOT NULL")
+        if status:
+            conditions.append("ranked.status = %s")
+            self._filter_params.append(status)
+        if borough:
+            in_borough, in_borough_params = (
+                Application.boroughs.through.objects.filter(borough_id=borough).values("application_id")
+                .query.sql_with_params()
+            )
+            conditions.append(f"ranked.id IN ({in_borough})")
+            self._filter_params.extend(in_borough_params)
+        self._where = " AND ".join(conditions) or "1 = 1"
+        self._figures = None
+
+    def _run(self, sql: str, params) -> list[tuple]:
+        # The ORM writes the window query; a plain cursor runs it wrapped, as the ORM cannot filter after a window.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _with_ranked(self) -> str:
+        # Named here: the ORM's own names for the columns differ by database.
+        return f"WITH ranked ({', '.join(RANKED_NAMES)}) AS ({self._sql}) "
+
+    @property
+    def figures(self) -> RankingFigures:
+        if self._figures is None:
+            budget_pence = int(self.budget * 100)
+            (ranked, unranked, within, requested_pence, matched), = self._run(
+                self._with_ranked()
+                + "SELECT COUNT(ranked.total), COUNT(*) - COUNT(ranked.total), "
+                "COALESCE(SUM(CASE WHEN ranked.total IS NOT NULL AND ranked.running_pence <= %s THEN 1 END), 0), "
+                "MAX(CASE WHEN ranked.total IS NOT NULL AND ranked.running_pence <= %s THEN ranked.running_pence END), "
+                f"COALESCE(SUM(CASE WHEN {self._where} THEN 1 END), 0) FROM ranked",
+                [*self._params, budget_pence, budget_pence, *self._filter_params],
+            )
+            self._figures = RankingFigures(ranked=ranked, unranked=unranked, within=within, matched=matched,
+                                           requested_within=_pounds(requested_pence or 0))
+        return self._figures
+
+    def __len__(self) -> int:
+        return self.figures.matched
+
+    def count(self) -> int:
+        return len(self)
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index:index + 1][0]
+        start, stop = index.start or 0, index.stop
+        page = "" if stop is None else f" LIMIT {max(stop - start, 0):d} OFFSET {start:d}"
+        rows = self._run(
+            self._with_ranked() + f"SELECT * FROM ranked WHERE {self._where} ORDER BY ranked.place{page}",
+            [*self._params, *self._filter_params],
+        )
+        return self._entries(rows if stop is not None else rows[start:], whole=stop is None)
+
+    def __iter__(self):
+        return iter(self[0:])
+
+    def _entries(self, rows: list[tuple], *, whole: bool) -> list[Ranked]:
+        names = {criterion.pk: str(criterion) for criterion in self.criteria}
+        needed, budget = self.round.assessors_per_application, self.budget
+        given = {}
+        if self.scores and rows:
+            # A whole round is read in two queries however large; a page reads its own rows only.
+            given = criterion_scores_for(self.round, application_ids=None if whole else [row[0] for row in rows])
+        entries = []
+        for (pk, reference, title, status, amount, organisation_name, total, assessments, moderation, place,
+             running_pence) in rows:
+            moderation = json.loads(moderation) if isinstance(moderation, str) else (moderation or [])
+            ranked = total is not None
+            running_total = _pounds(running_pence) if ranked else None
+            entries.append(Ranked(
+                application_id=pk,
+                amount_requested=_pounds(int(round(amount * 100))) if amount is not None else Decimal(0),
+                submitted_order=0,
+                criteria=criterion_scores_of(self.criteria, given.get(pk, NOTHING_GIVEN)) if self.scores else [],
+                total=Decimal(str(total)).quantize(ONE_PLACE) if ranked else None,
+                assessments=assessments or 0,
+                flags=ranking_flags(assessments=assessments or 0, needed=needed,
+                                    moderation_names=[names[c] for c in moderation if c in names]),
+                rank=place if ranked else None,
+                running_total=running_total,
+                within_ringfence=ranked and running_total <= budget,
+                application=RankedApplication(pk=pk, reference=reference, title=title, status=status,
+                                              organisation_name=organisation_name),
+            ))
+        return entries
+
+
+# The ranking query's columns as the wrapping query names them: the ORM's own names for them differ by database.
+RANKED_NAMES = (
+    "id", "reference", "title", "status", "amount_requested", "organisation_name",
+    "total", "assessments", "moderation", "place", "running_pence",
+)
+
+
+def _pounds(pence) -> Decimal:
+    return (Decimal(int(pence)) / 100).quantize(Decimal("0.01"))
+
+
+def ranking_for(round_: Round, *, borough: str = "", status: str = "", ranked_only: bool = False,
+                scores: bool = True) -> Ranking:
+    """The round ranked by the database, narrowed by the ranking page's filters, read a page at a time."""
+    return Ranking(round_, borough=borough, status=status, ranked_only=ranked_only, scores=scores)
 
 
 def assessments_for_moderation(application: Application) -> dict:

@@ -29,10 +29,13 @@ from assessment.models import (
     ConflictDeclaration,
     ModeratedScore,
     Score,
+    ScoreSummary,
     ScoresImport,
     ScreeningDecision,
 )
 from assessment.permissions import interests_of, panel_of, why_cannot_take
+from assessment.scoring import heaviest_criterion, summarise
+from assessment.selectors import criterion_scores_for, criterion_scores_of
 from assessment.spreadsheets import scores_read
 from core.services import audit_record
 from core.spreadsheets import sheet_import_settle
@@ -248,6 +251,7 @@ def _submit(assessment: Assessment, criteria: dict[int, Criterion], acting_user:
         from_state=previous, to_state=assessment.status, data={"version": assessment.version},
         reason=f"Replaces version {replaced.version}" if replaced else "",
     )
+    score_summaries_refresh(application_ids=[allocation.application_id])
     _mark_scored_when_complete(allocation.application, acting_user)
 
 
@@ -295,6 +299,8 @@ def scores_record(*, scores: dict[Allocation, dict[int, tuple[int | None, str]]]
                 assessment_revise(allocation=allocation, acting_user=acting_user)
             assessment_save(allocation=allocation, scores=given, acting_user=acting_user, submit=False)
             saved += len(given)
+        # Drafts do not count yet, but a sheet is the bulk path into scoring: its summaries are refreshed in bulk.
+        score_summaries_refresh(application_ids=[allocation.application_id for allocation in scores])
     return saved
 
 
@@ -346,11 +352,55 @@ def moderation_record(
             application=application, criterion=criterion,
             defaults={"score": score, "reason": reason, "moderated_by": acting_user},
         )
+        score_summaries_refresh(application_ids=[application.pk])
         audit_record(acting_user=acting_user, action=AuditAction.MODERATED, target=application,
                      to_state=str(score), reason=reason,
                      data={"criterion": str(criterion), "criterion_id": criterion.pk})
         return moderated
 
+
+# What the ranking reads ---------------------------------------------------------------------------------------------
+
+
+def score_summaries_refresh(*, application_ids) -> None:
+    """Works out again what the ranking reads of these applications' scores and stores it: a few queries for each
+    round they are in, however many applications. Called inside the transaction that changed the scores."""
+    rounds: dict[int, list[int]] = {}
+    for application_id, round_id in Application.objects.filter(pk__in=set(application_ids)).values_list("pk", "round_id"):
+        rounds.setdefault(round_id, []).append(application_id)
+    for round_ in Round.objects.filter(pk__in=rounds):
+        _score_summaries_write(round_, rounds[round_.pk])
+
+
+def round_score_summaries_refresh(*, round_: Round) -> None:
+    """Works out again what the ranking reads of every application in the round, after its criteria, their weights,
+    its score scale or its moderation threshold changed."""
+    _score_summaries_write(round_, list(round_.applications.values_list("pk", flat=True)))
+
+
+# Applications written at a time: keeps each statement's parameters within what SQLite allows.
+SUMMARIES_BATCH = 2000
+
+
+def _score_summaries_write(round_: Round, application_ids: list[int]) -> None:
+    criteria = list(round_.criteria.order_by("position", "id"))
+    heaviest = heaviest_criterion(criteria)
+    for start in range(0, len(application_ids), SUMMARIES_BATCH):
+        batch = application_ids[start:start + SUMMARIES_BATCH]
+        given = criterion_scores_for(round_, application_ids=batch)
+        rows = []
+        for application_id in batch:
+            summary = summarise(
+                criterion_scores_of(criteria, given.get(application_id, {})), scale_max=round_.score_scale_max,
+                threshold=round_.moderation_threshold, heaviest_criterion_id=heaviest.pk if heaviest else None,
+            )
+            rows.append(ScoreSummary(application_id=application_id, total=summary.total,
+                                     assessments=summary.assessments, moderation=summary.moderation,
+                                     heaviest_used=summary.heaviest_used))
+        ScoreSummary.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["application"],
+            update_fields=["total", "assessments", "moderation", "heaviest_used"],
+        )
 
 
 # Reminders ---------------------------------------------------------------------------------------------------------

@@ -44,7 +44,6 @@ from assessment.spreadsheets import scoring_sheet
 from core.downloads import download
 from core.services import export_start
 from core.spreadsheets import FORMATS, ImportProblem
-from core.performance import without_cyclic_gc
 
 RANKING_PAGE_SIZE = 100
 
@@ -262,18 +261,16 @@ def conflicts(request, pk: int):
 
 
 @role_required(Role.PROGRAMME_MANAGER)
-@without_cyclic_gc
 def ranking(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
-    criteria, ranked = selectors.ranking_for(round_)
     filters = RankingFilterForm(request.GET or None)
-    shown = selectors.ranking_narrowed(ranked, **filters.chosen())
-    page = Paginator(shown, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
-    within = [entry for entry in ranked if entry.within_ringfence]
+    ranking = selectors.ranking_for(round_, **filters.chosen())
+    page = Paginator(ranking, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    figures = ranking.figures
     return render(request, "assessment/manage/ranking.html", {
-        "round": round_, "criteria": criteria, "page": page, "entries": page.object_list, "filters": filters,
-        "within_count": len(within), "requested_within": within[-1].running_total if within else 0,
-        "ranked_count": sum(1 for entry in ranked if entry.rank), "unranked_count": sum(1 for e in ranked if not e.rank),
+        "round": round_, "criteria": ranking.criteria, "page": page, "entries": page.object_list, "filters": filters,
+        "within_count": figures.within, "requested_within": figures.requested_within,
+        "ranked_count": figures.ranked, "unranked_count": figures.unranked,
     })
 
 
