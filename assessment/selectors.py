@@ -1,7 +1,5 @@
 """Reads for screening, allocation, conflicts, scoring, moderation and the ranking, shaped for the pages that show them."""
 
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,6 +8,7 @@ from django.db.models import Case, Count, F, Max, Min, Prefetch, QuerySet, Sum, 
 from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.functions import Round as Rounded
 from django.db.models.expressions import RowRange
+from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, Round
@@ -193,13 +192,6 @@ TIE_BREAKS = {
     Round.TieBreak.HEAVIEST_CRITERION: (Coalesce("score_summary__heaviest_used", Value(Decimal(0))), True),
 }
 
-# The columns the ranking reads, in the order its rows hold them.
-RANKING_COLUMNS = (
-    "pk", "reference", "title", "status", "amount_requested", "organisation__name",
-    "score_summary__total", "score_summary__assessments", "score_summary__moderation", "place", "running_pence",
-)
-
-
 @dataclass(frozen=True)
 class RankingFigures:
     """The whole round's ranking in a few numbers, whatever the filters show."""
@@ -211,21 +203,19 @@ class RankingFigures:
     matched: int  # how many applications the filters show
 
 
-class Ranking(Sequence):
+class Ranking:
     """The round ranked by the database: total highest first, the round's tie-break, then the oldest application;
     applications without a complete total last, unranked. Rank and running total are the whole round's, worked out
     before any filter, so narrowing the view does not move the funding line.
 
-    Lazy, so a page reads only its own rows: `len()` reads the figures, a slice reads its rows, and iterating reads
-    every row (the download). Each entry's per-criterion scores are read only for the rows read, with `scores`.
+    Read a page at a time (`page`), or whole (iterating, for the download and the decisions). Each read ranks the
+    round once, in one query that also gives the round's figures; the entries' per-criterion scores are read only
+    for the rows read, and only with `scores`.
     """
 
-    def __init__(self, round_: Round, *, borough: str = "", status: str = "", ranked_only: bool = False,
-                 scores: bool = True):
-        self.round = round_
-        self.budget = Decimal(round_.budget)
+    def __init__(self, round_: Round, *, borough: str = "", status: str = "", scores: bool = True):
+        self.round, self.budget, self.scores = round_, Decimal(round_.budget), scores
         self.criteria = list(round_.criteria.order_by("position", "id"))
-        self.scores = scores
         key, higher_first = TIE_BREAKS[round_.tie_break]
         # Unranked applications tie on everything but their id, as they do in `rank`.
         tie = Case(When(score_summary__total__isnull=False, then=key), default=None)
@@ -242,13 +232,11 @@ class Ranking(Sequence):
                 running_pence=Window(Sum(Rounded(Coalesce("amount_requested", Value(Decimal(0))) * 100)),
                                      order_by=ordering, frame=RowRange(start=None, end=0)),
             )
-            .values_list(*RANKING_COLUMNS)
+            .values_list("pk", "status", "score_summary__total", "place", "running_pence")
             .order_by()
         )
         self._sql, self._params = whole_round.query.sql_with_params()
         conditions, self._filter_params = [], []
-        if ranked_only:
-            conditions.append("ranked.total IS NOT NULL")
         if status:
             conditions.append("ranked.status = %s")
             self._filter_params.append(status)
@@ -260,100 +248,98 @@ class Ranking(Sequence):
             conditions.append(f"ranked.id IN ({in_borough})")
             self._filter_params.extend(in_borough_params)
         self._where = " AND ".join(conditions) or "1 = 1"
-        self._figures = None
+        self.figures: RankingFigures | None = None  # the round's, as the last read found them
 
-    def _run(self, sql: str, params) -> list[tuple]:
-        # The ORM writes the window query; a plain cursor runs it wrapped, as the ORM cannot filter after a window.
+    def _read(self, *, offset: int = 0, limit: int | None = None) -> tuple[RankingFigures, list[tuple]]:
+        """The round's figures and the rows the filters show from `offset`, in one query. The ORM writes the ranking
+        (a window over the whole round); a plain cursor runs it wrapped, as the ORM filters only before a window."""
+        budget_pence = int(self.budget * 100)
+        page = "" if limit is None else f" LIMIT {limit:d} OFFSET {offset:d}"
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-    def _with_ranked(self) -> str:
-        # Named here: the ORM's own names for the columns differ by database.
-        return f"WITH ranked ({', '.join(RANKED_NAMES)}) AS ({self._sql}) "
-
-    @property
-    def figures(self) -> RankingFigures:
-        if self._figures is None:
-            budget_pence = int(self.budget * 100)
-            (ranked, unranked, within, requested_pence, matched), = self._run(
-                self._with_ranked()
-                + "SELECT COUNT(ranked.total), COUNT(*) - COUNT(ranked.total), "
-                "COALESCE(SUM(CASE WHEN ranked.total IS NOT NULL AND ranked.running_pence <= %s THEN 1 END), 0), "
-                "MAX(CASE WHEN ranked.total IS NOT NULL AND ranked.running_pence <= %s THEN ranked.running_pence END), "
-                f"COALESCE(SUM(CASE WHEN {self._where} THEN 1 END), 0) FROM ranked",
-                [*self._params, budget_pence, budget_pence, *self._filter_params],
+            cursor.execute(
+                f"WITH ranked (id, status, total, place, running_pence) AS MATERIALIZED ({self._sql}), "
+                "figures AS (SELECT COUNT(ranked.total) AS ranked_count, COUNT(*) - COUNT(ranked.total) AS unranked, "
+                "SUM(CASE WHEN ranked.total IS NOT NULL AND ranked.running_pence <= %s THEN 1 ELSE 0 END) AS within, "
+                "MAX(CASE WHEN ranked.total IS NOT NULL AND ranked.running_pence <= %s "
+                "THEN ranked.running_pence END) AS requested, "
+                f"SUM(CASE WHEN {self._where} THEN 1 ELSE 0 END) AS matched FROM ranked), "
+                f"shown AS (SELECT * FROM ranked WHERE {self._where} ORDER BY ranked.place{page}) "
+                "SELECT figures.*, shown.id, shown.total, shown.place, shown.running_pence "
+                "FROM figures LEFT JOIN shown ON 1 = 1 ORDER BY shown.place",
+                [*self._params, budget_pence, budget_pence, *self._filter_params, *self._filter_params],
             )
-            self._figures = RankingFigures(ranked=ranked, unranked=unranked, within=within, matched=matched,
-                                           requested_within=_pounds(requested_pence or 0))
-        return self._figures
+            rows = cursor.fetchall()
+        ranked, unranked, within, requested_pence, matched = rows[0][:5]
+        figures = RankingFigures(ranked=ranked, unranked=unranked, within=within or 0, matched=matched or 0,
+                                 requested_within=_pounds(requested_pence or 0))
+        return figures, [row[5:] for row in rows if row[5] is not None]
 
-    def __len__(self) -> int:
-        return self.figures.matched
-
-    def count(self) -> int:
-        return len(self)
-
-    def __getitem__(self, index):
-        if isinstance(index, int):
-            return self[index:index + 1][0]
-        start, stop = index.start or 0, index.stop
-        page = "" if stop is None else f" LIMIT {max(stop - start, 0):d} OFFSET {start:d}"
-        rows = self._run(
-            self._with_ranked() + f"SELECT * FROM ranked WHERE {self._where} ORDER BY ranked.place{page}",
-            [*self._params, *self._filter_params],
-        )
-        return self._entries(rows if stop is not None else rows[start:], whole=stop is None)
+    def page(self, number, per_page: int) -> Page:
+        """One page of the ranking as the pagination component shows it; a page past the end shows the last."""
+        try:
+            asked = max(int(number), 1)
+        except (TypeError, ValueError):
+            asked = 1
+        self.figures, rows = self._read(offset=(asked - 1) * per_page, limit=per_page)
+        paginator = Paginator(range(self.figures.matched), per_page)
+        number = paginator.get_page(asked).number
+        if number != asked:
+            self.figures, rows = self._read(offset=(number - 1) * per_page, limit=per_page)
+        return Page(self._entries(rows, whole=False), number, paginator)
 
     def __iter__(self):
-        return iter(self[0:])
+        self.figures, rows = self._read()
+        return iter(self._entries(rows, whole=True))
 
     def _entries(self, rows: list[tuple], *, whole: bool) -> list[Ranked]:
-        names = {criterion.pk: str(criterion) for criterion in self.criteria}
-        needed, budget = self.round.assessors_per_application, self.budget
+        if not rows:
+            return []
+        shown = (
+            Application.objects.filter(round=self.round, status__in=RANKED_STATUSES) if whole
+            else Application.objects.filter(pk__in=[row[0] for row in rows])
+        ).order_by()
+        details = {
+            pk: rest for pk, *rest in shown.values_list(
+                "pk", "reference", "title", "status", "amount_requested", "organisation__name",
+                "score_summary__assessments", "score_summary__moderation",
+            )
+        }
         given = {}
-        if self.scores and rows:
+        if self.scores:
             # A whole round is read in two queries however large; a page reads its own rows only.
-            given = criterion_scores_for(self.round, application_ids=None if whole else [row[0] for row in rows])
+            given = criterion_scores_for(self.round, application_ids=None if whole else list(details))
+        names = {criterion.pk: str(criterion) for criterion in self.criteria}
+        needed = self.round.assessors_per_application
         entries = []
-        for (pk, reference, title, status, amount, organisation_name, total, assessments, moderation, place,
-             running_pence) in rows:
-            moderation = json.loads(moderation) if isinstance(moderation, str) else (moderation or [])
+        for pk, total, place, running_pence in rows:
+            reference, title, status, amount, organisation_name, assessments, moderation = details[pk]
             ranked = total is not None
             running_total = _pounds(running_pence) if ranked else None
             entries.append(Ranked(
                 application_id=pk,
-                amount_requested=_pounds(int(round(amount * 100))) if amount is not None else Decimal(0),
+                amount_requested=amount or Decimal(0),
                 submitted_order=0,
                 criteria=criterion_scores_of(self.criteria, given.get(pk, NOTHING_GIVEN)) if self.scores else [],
                 total=Decimal(str(total)).quantize(ONE_PLACE) if ranked else None,
                 assessments=assessments or 0,
                 flags=ranking_flags(assessments=assessments or 0, needed=needed,
-                                    moderation_names=[names[c] for c in moderation if c in names]),
+                                    moderation_names=[names[c] for c in moderation or [] if c in names]),
                 rank=place if ranked else None,
                 running_total=running_total,
-                within_ringfence=ranked and running_total <= budget,
+                within_ringfence=ranked and running_total <= self.budget,
                 application=RankedApplication(pk=pk, reference=reference, title=title, status=status,
                                               organisation_name=organisation_name),
             ))
         return entries
 
 
-# The ranking query's columns as the wrapping query names them: the ORM's own names for them differ by database.
-RANKED_NAMES = (
-    "id", "reference", "title", "status", "amount_requested", "organisation_name",
-    "total", "assessments", "moderation", "place", "running_pence",
-)
-
-
 def _pounds(pence) -> Decimal:
     return (Decimal(int(pence)) / 100).quantize(Decimal("0.01"))
 
 
-def ranking_for(round_: Round, *, borough: str = "", status: str = "", ranked_only: bool = False,
-                scores: bool = True) -> Ranking:
-    """The round ranked by the database, narrowed by the ranking page's filters, read a page at a time."""
-    return Ranking(round_, borough=borough, status=status, ranked_only=ranked_only, scores=scores)
+def ranking_for(round_: Round, *, borough: str = "", status: str = "", scores: bool = True) -> Ranking:
+    """The round ranked by the database, narrowed by the ranking page's filters."""
+    return Ranking(round_, borough=borough, status=status, scores=scores)
 
 
 def assessments_for_moderation(application: Application) -> dict:

@@ -1,7 +1,6 @@
 """Pages for assessment: assessors declare interests and score; programme managers screen, allocate, moderate and rank."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -265,7 +264,7 @@ def ranking(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     filters = RankingFilterForm(request.GET or None)
     ranking = selectors.ranking_for(round_, **filters.chosen())
-    page = Paginator(ranking, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ranking.page(request.GET.get("page"), RANKING_PAGE_SIZE)
     figures = ranking.figures
     return render(request, "assessment/manage/ranking.html", {
         "round": round_, "criteria": ranking.criteria, "page": page, "entries": page.object_list, "filters": filters,
