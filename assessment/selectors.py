@@ -1,10 +1,28 @@
 """Reads for screening, allocation, conflicts, scoring, moderation and the ranking, shaped for the pages that show them."""
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, F, Max, Min, Prefetch, QuerySet, Sum, Value, When, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.functions import Round as Rounded
 from django.db.models.expressions import RowRange
@@ -20,6 +38,7 @@ from assessment.models import (
     ModeratedScore,
     Score,
     ScoresImport,
+    ScoreSummary,
 )
 from assessment.scoring import ONE_PLACE, CriterionScores, Ranked, ranking_flags
 
@@ -184,14 +203,6 @@ RANKED_STATUSES = [
     Application.Status.ELIGIBLE, Application.Status.SCORED, Application.Status.AWARDED, Application.Status.NOT_FUNDED
 ]
 
-# Each tie-break rule as the database orders by it, and whether higher ranks first; a missing amount or score counts
-# as nought, as in `assessment.scoring.rank`.
-TIE_BREAKS = {
-    Round.TieBreak.SMALLER_REQUEST: (Coalesce("amount_requested", Value(Decimal(0))), False),
-    Round.TieBreak.EARLIER_SUBMISSION: (F("submitted_at"), False),
-    Round.TieBreak.HEAVIEST_CRITERION: (Coalesce("score_summary__heaviest_used", Value(Decimal(0))), True),
-}
-
 @dataclass(frozen=True)
 class RankingFigures:
     """The whole round's ranking in a few numbers, whatever the filters show."""
@@ -200,130 +211,183 @@ class RankingFigures:
     unranked: int
     within: int  # how many ranked applications fit within the ringfence
     requested_within: Decimal  # what those ask for in all
-    matched: int  # how many applications the filters show
+    matched_ranked: int  # how many of each the filters show
+    matched_unranked: int
+
+    @property
+    def matched(self) -> int:
+        return self.matched_ranked + self.matched_unranked
+
+
+# The rank order, as the stored summaries' index holds it: total highest first, then the round's tie-break (its key
+# worked out when the scores were stored), then the oldest application.
+RANK_ORDER = [F("total").desc(), F("tie_key").asc(), F("application_id").asc()]
+AMOUNT_PENCE = Rounded(Coalesce("application__amount_requested", Value(Decimal(0))) * 100)
 
 
 class Ranking:
-    """The round ranked by the database: total highest first, the round's tie-break, then the oldest application;
-    applications without a complete total last, unranked. Rank and running total are the whole round's, worked out
-    before any filter, so narrowing the view does not move the funding line.
+    """The round ranked by the database from the stored score summaries; applications without a complete total come
+    last, unranked, oldest first. Rank and running total are the whole round's, worked out before any filter, so
+    narrowing the view does not move the funding line.
 
-    Read a page at a time (`page`), or whole (iterating, for the download and the decisions). Each read ranks the
-    round once, in one query that also gives the round's figures; the entries' per-criterion scores are read only
-    for the rows read, and only with `scores`.
+    Read a page at a time (`page`), or whole (iterating, for the download and the decisions). The rank order is read
+    from an index, in order, so a page stops after its own rows however large the round. The entries' per-criterion
+    scores are read only for the rows read, and only with `scores`.
     """
 
     def __init__(self, round_: Round, *, borough: str = "", status: str = "", scores: bool = True):
         self.round, self.budget, self.scores = round_, Decimal(round_.budget), scores
         self.criteria = list(round_.criteria.order_by("position", "id"))
-        key, higher_first = TIE_BREAKS[round_.tie_break]
-        # Unranked applications tie on everything but their id, as they do in `rank`.
-        tie = Case(When(score_summary__total__isnull=False, then=key), default=None)
-        ordering = [
-            F("score_summary__total").desc(nulls_last=True),
-            tie.desc(nulls_last=True) if higher_first else tie.asc(nulls_first=True),
-            F("pk").asc(),
-        ]
-        whole_round = (
-            Application.objects.filter(round=round_, status__in=RANKED_STATUSES)
-            .annotate(
-                place=Window(RowNumber(), order_by=ordering),
-                # In pence, whole numbers on every database, so the funding line is drawn exactly.
-                running_pence=Window(Sum(Rounded(Coalesce("amount_requested", Value(Decimal(0))) * 100)),
-                                     order_by=ordering, frame=RowRange(start=None, end=0)),
-            )
-            .values_list("pk", "status", "score_summary__total", "place", "running_pence")
-            .order_by()
-        )
-        self._sql, self._params = whole_round.query.sql_with_params()
-        conditions, self._filter_params = [], []
+        self.filtered = bool(borough or status)
+        shown = Q()
         if status:
-            conditions.append("ranked.status = %s")
-            self._filter_params.append(status)
+            shown &= Q(application__status=status)
         if borough:
-            in_borough, in_borough_params = (
-                Application.boroughs.through.objects.filter(borough_id=borough).values("application_id")
-                .query.sql_with_params()
+            shown &= Q(Exists(Application.boroughs.through.objects.filter(
+                application_id=OuterRef("application_id"), borough_id=borough,
+            )))
+        self._ranked_all = ScoreSummary.objects.filter(
+            round=round_, total__isnull=False, application__status__in=RANKED_STATUSES
+        )
+        self._ranked_shown = self._ranked_all.filter(shown)
+        # Each ranked application with its place and the running total of the amounts asked for, in pence so that
+        # the funding line is drawn in whole numbers on every database; whether the filters show it is a column, as
+        # filtering before the window would move the places.
+        self._ranked = (
+            self._ranked_all.annotate(
+                place=Window(RowNumber(), order_by=RANK_ORDER),
+                amount_pence=AMOUNT_PENCE,
+                running_pence=Window(Sum(AMOUNT_PENCE), order_by=RANK_ORDER, frame=RowRange(start=None, end=0)),
+                shown=ExpressionWrapper(shown, output_field=BooleanField()) if shown else Value(True),
             )
-            conditions.append(f"ranked.id IN ({in_borough})")
-            self._filter_params.extend(in_borough_params)
-        self._where = " AND ".join(conditions) or "1 = 1"
+            .order_by(*RANK_ORDER)
+        )
+        unranked = Application.objects.filter(round=round_, status__in=RANKED_STATUSES).filter(
+            Q(score_summary__isnull=True) | Q(score_summary__total__isnull=True)
+        )
+        self._unranked_shown = unranked.filter(
+            **({"status": status} if status else {}), **({"boroughs": borough} if borough else {})
+        )
+        self._unranked = unranked
         self.figures: RankingFigures | None = None  # the round's, as the last read found them
 
-    def _read(self, *, offset: int = 0, limit: int | None = None) -> tuple[RankingFigures, list[tuple]]:
-        """The round's figures and the rows the filters show from `offset`, in one query. The ORM writes the ranking
-        (a window over the whole round); a plain cursor runs it wrapped, as the ORM filters only before a window."""
-        budget_pence = int(self.budget * 100)
-        page = "" if limit is None else f" LIMIT {limit:d} OFFSET {offset:d}"
+    def _rows(self, sql: str, params) -> list[tuple]:
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH ranked (id, status, total, place, running_pence) AS MATERIALIZED ({self._sql}), "
-                "figures AS (SELECT COUNT(ranked.total) AS ranked_count, COUNT(*) - COUNT(ranked.total) AS unranked, "
-                "SUM(CASE WHEN ranked.total IS NOT NULL AND ranked.running_pence <= %s THEN 1 ELSE 0 END) AS within, "
-                "MAX(CASE WHEN ranked.total IS NOT NULL AND ranked.running_pence <= %s "
-                "THEN ranked.running_pence END) AS requested, "
-                f"SUM(CASE WHEN {self._where} THEN 1 ELSE 0 END) AS matched FROM ranked), "
-                f"shown AS (SELECT * FROM ranked WHERE {self._where} ORDER BY ranked.place{page}) "
-                "SELECT figures.*, shown.id, shown.total, shown.place, shown.running_pence "
-                "FROM figures LEFT JOIN shown ON 1 = 1 ORDER BY shown.place",
-                [*self._params, budget_pence, budget_pence, *self._filter_params, *self._filter_params],
-            )
-            rows = cursor.fetchall()
-        ranked, unranked, within, requested_pence, matched = rows[0][:5]
-        figures = RankingFigures(ranked=ranked, unranked=unranked, within=within or 0, matched=matched or 0,
-                                 requested_within=_pounds(requested_pence or 0))
-        return figures, [row[5:] for row in rows if row[5] is not None]
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _ranked_sql(self) -> tuple[str, list]:
+        """The ranked applications the filters show, in rank order: (id, total, place, running pence). Read from the
+        window's own order, never sorted again, so a LIMIT stops the reading early."""
+        sql, params = self._ranked.values_list(
+            "application_id", "total", "place", "running_pence", "shown"
+        ).query.sql_with_params()
+        return (f"WITH ranked (id, total, place, running_pence, shown) AS NOT MATERIALIZED ({sql}) "
+                "SELECT id, total, place, running_pence FROM ranked WHERE shown"), list(params)
+
+    def _read_figures(self) -> RankingFigures:
+        """The round's figures in one query: counts, and where the running total first passes the ringfence."""
+        ranked_sql, ranked_params = self._ranked.values_list(
+            "place", "running_pence", "amount_pence"
+        ).query.sql_with_params()
+        budget_pence = int(self.budget * 100)
+
+        def first_over(column: str) -> tuple[str, list]:
+            # Read in rank order until the running total passes the ringfence, not further.
+            return (f"(WITH ranked (place, running_pence, amount_pence) AS NOT MATERIALIZED ({ranked_sql}) "
+                    f"SELECT {column} FROM ranked WHERE running_pence > %s LIMIT 1)"), [*ranked_params, budget_pence]
+
+        def count(queryset) -> tuple[str, list]:
+            sql, params = queryset.values("pk").order_by().query.sql_with_params()
+            return f"(SELECT COUNT(*) FROM ({sql}) AS counted)", list(params)
+
+        ranked_count, ranked_params_ = count(self._ranked_all)
+        total_sql, total_params = self._ranked_all.annotate(amount_pence=AMOUNT_PENCE).values("amount_pence").order_by(
+        ).query.sql_with_params()
+        over_place, over_place_params = first_over("place")
+        over_requested, over_requested_params = first_over("running_pence - amount_pence")
+        parts = [
+            (ranked_count, ranked_params_), count(self._unranked),
+            # When nothing passes the ringfence, every ranked application fits: COALESCE reads the rest only then.
+            (f"COALESCE({over_place} - 1, {ranked_count})", [*over_place_params, *ranked_params_]),
+            (f"COALESCE({over_requested}, (SELECT SUM(amount_pence) FROM ({total_sql}) AS amounts))",
+             [*over_requested_params, *total_params]),
+            count(self._ranked_shown), count(self._unranked_shown),
+        ]
+        ranked, unranked, within, requested_pence, matched_ranked, matched_unranked = self._rows(
+            "SELECT " + ", ".join(sql for sql, _ in parts), [param for _, params in parts for param in params]
+        )[0]
+        return RankingFigures(ranked=ranked, unranked=unranked, within=within,
+                              requested_within=_pounds(requested_pence or 0),
+                              matched_ranked=matched_ranked, matched_unranked=matched_unranked)
+
+    def _read(self, *, offset: int = 0, limit: int | None = None) -> list[tuple]:
+        """The rows the filters show from `offset`, in one query: the ranked ones in rank order (id, total, place,
+        running pence), then the unranked ones, oldest first."""
+        ranked_sql, params = self._ranked_sql()
+        sql = f"SELECT * FROM ({ranked_sql}{'' if limit is None else f' LIMIT {limit:d} OFFSET {offset:d}'}) AS ranked_rows"
+        shown_ranked = self.figures.matched_ranked
+        if limit is None or offset + limit > shown_ranked:
+            start = max(offset - shown_ranked, 0)
+            unranked = self._unranked_shown.order_by("pk").annotate(
+                total=Value(None, output_field=DecimalField()), place=Value(None, output_field=IntegerField()),
+                running_pence=Value(None, output_field=IntegerField()),
+            ).values_list("pk", "total", "place", "running_pence")
+            unranked = unranked[start:] if limit is None else unranked[start:offset + limit - shown_ranked]
+            unranked_sql, unranked_params = unranked.query.sql_with_params()
+            sql += f" UNION ALL SELECT * FROM ({unranked_sql}) AS unranked_rows"
+            params = [*params, *unranked_params]
+        details_sql, details_params = Application.objects.filter(round=self.round).values_list(
+            "pk", "reference", "title", "status", "amount_requested", "organisation__name",
+            "score_summary__assessments", "score_summary__moderation",
+        ).order_by().query.sql_with_params()
+        rows = self._rows(
+            f"WITH shown (id, total, place, running_pence) AS NOT MATERIALIZED ({sql}), "
+            "details (id, reference, title, status, amount_requested, organisation_name, assessments, moderation) "
+            f"AS NOT MATERIALIZED ({details_sql}) "
+            "SELECT shown.id, shown.total, shown.place, shown.running_pence, details.reference, details.title, "
+            "details.status, details.amount_requested, details.organisation_name, details.assessments, "
+            "details.moderation FROM shown INNER JOIN details ON details.id = shown.id",
+            [*params, *details_params],
+        )
+        # The join may return them in any order: the ranked first by place, then the unranked oldest first.
+        return sorted(rows, key=lambda row: (row[2] is None, row[2] or 0, row[0]))
 
     def page(self, number, per_page: int) -> Page:
         """One page of the ranking as the pagination component shows it; a page past the end shows the last."""
-        try:
-            asked = max(int(number), 1)
-        except (TypeError, ValueError):
-            asked = 1
-        self.figures, rows = self._read(offset=(asked - 1) * per_page, limit=per_page)
+        self.figures = self._read_figures()
         paginator = Paginator(range(self.figures.matched), per_page)
-        number = paginator.get_page(asked).number
-        if number != asked:
-            self.figures, rows = self._read(offset=(number - 1) * per_page, limit=per_page)
-        return Page(self._entries(rows, whole=False), number, paginator)
+        page = paginator.get_page(number)
+        return Page(self._entries(self._read(offset=(page.number - 1) * per_page, limit=per_page), whole=False),
+                    page.number, paginator)
 
     def __iter__(self):
-        self.figures, rows = self._read()
-        return iter(self._entries(rows, whole=True))
+        self.figures = self._read_figures()
+        return iter(self._entries(self._read(), whole=True))
 
     def _entries(self, rows: list[tuple], *, whole: bool) -> list[Ranked]:
-        if not rows:
-            return []
-        shown = (
-            Application.objects.filter(round=self.round, status__in=RANKED_STATUSES) if whole
-            else Application.objects.filter(pk__in=[row[0] for row in rows])
-        ).order_by()
-        details = {
-            pk: rest for pk, *rest in shown.values_list(
-                "pk", "reference", "title", "status", "amount_requested", "organisation__name",
-                "score_summary__assessments", "score_summary__moderation",
-            )
-        }
         given = {}
-        if self.scores:
+        if self.scores and rows:
             # A whole round is read in two queries however large; a page reads its own rows only.
-            given = criterion_scores_for(self.round, application_ids=None if whole else list(details))
+            given = criterion_scores_for(self.round, application_ids=None if whole else [row[0] for row in rows])
         names = {criterion.pk: str(criterion) for criterion in self.criteria}
         needed = self.round.assessors_per_application
         entries = []
-        for pk, total, place, running_pence in rows:
-            reference, title, status, amount, organisation_name, assessments, moderation = details[pk]
+        # Read with a plain cursor, so each value comes as the database gives it: converted here.
+        for (pk, total, place, running_pence, reference, title, status, amount, organisation_name, assessments,
+             moderation) in rows:
             ranked = total is not None
             running_total = _pounds(running_pence) if ranked else None
+            moderation = json.loads(moderation) if isinstance(moderation, str) else moderation or []
             entries.append(Ranked(
                 application_id=pk,
-                amount_requested=amount or Decimal(0),
+                amount_requested=Decimal(str(amount)).quantize(PENNIES) if amount is not None else Decimal(0),
                 submitted_order=0,
                 criteria=criterion_scores_of(self.criteria, given.get(pk, NOTHING_GIVEN)) if self.scores else [],
                 total=Decimal(str(total)).quantize(ONE_PLACE) if ranked else None,
                 assessments=assessments or 0,
                 flags=ranking_flags(assessments=assessments or 0, needed=needed,
-                                    moderation_names=[names[c] for c in moderation or [] if c in names]),
+                                    moderation_names=[names[c] for c in moderation if c in names]),
                 rank=place if ranked else None,
                 running_total=running_total,
                 within_ringfence=ranked and running_total <= self.budget,
@@ -333,8 +397,11 @@ class Ranking:
         return entries
 
 
+PENNIES = Decimal("0.01")
+
+
 def _pounds(pence) -> Decimal:
-    return (Decimal(int(pence)) / 100).quantize(Decimal("0.01"))
+    return (Decimal(int(pence)) / 100).quantize(PENNIES)
 
 
 def ranking_for(round_: Round, *, borough: str = "", status: str = "", scores: bool = True) -> Ranking:

@@ -34,7 +34,7 @@ from assessment.models import (
     ScreeningDecision,
 )
 from assessment.permissions import interests_of, panel_of, why_cannot_take
-from assessment.scoring import heaviest_criterion, summarise
+from assessment.scoring import heaviest_criterion, submitted_order, summarise, tie_key
 from assessment.selectors import criterion_scores_for, criterion_scores_of
 from assessment.spreadsheets import scores_read
 from core.services import audit_record
@@ -374,7 +374,7 @@ def score_summaries_refresh(*, application_ids) -> None:
 
 def round_score_summaries_refresh(*, round_: Round) -> None:
     """Works out again what the ranking reads of every application in the round, after its criteria, their weights,
-    its score scale or its moderation threshold changed."""
+    its score scale, its moderation threshold or its tie-break changed."""
     _score_summaries_write(round_, list(round_.applications.values_list("pk", flat=True)))
 
 
@@ -389,17 +389,24 @@ def _score_summaries_write(round_: Round, application_ids: list[int]) -> None:
         batch = application_ids[start:start + SUMMARIES_BATCH]
         given = criterion_scores_for(round_, application_ids=batch)
         rows = []
-        for application_id in batch:
+        for application_id, amount_requested, submitted_at in Application.objects.filter(pk__in=batch).values_list(
+            "pk", "amount_requested", "submitted_at"
+        ):
             summary = summarise(
                 criterion_scores_of(criteria, given.get(application_id, {})), scale_max=round_.score_scale_max,
                 threshold=round_.moderation_threshold, heaviest_criterion_id=heaviest.pk if heaviest else None,
             )
-            rows.append(ScoreSummary(application_id=application_id, total=summary.total,
-                                     assessments=summary.assessments, moderation=summary.moderation,
-                                     heaviest_used=summary.heaviest_used))
+            rows.append(ScoreSummary(
+                application_id=application_id, round=round_, total=summary.total, assessments=summary.assessments,
+                moderation=summary.moderation,
+                tie_key=None if summary.total is None else tie_key(
+                    round_.tie_break, amount_requested=amount_requested, submitted_order=submitted_order(submitted_at),
+                    heaviest_used=summary.heaviest_used,
+                ),
+            ))
         ScoreSummary.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["application"],
-            update_fields=["total", "assessments", "moderation", "heaviest_used"],
+            update_fields=["round", "total", "tie_key", "assessments", "moderation"],
         )
 
 

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import Count, Max, Min, Sum
 
-from assessment.scoring import CriterionScores, heaviest_criterion, summarise
+from assessment.scoring import CriterionScores, heaviest_criterion, submitted_order, summarise, tie_key
 
 
 def summaries_fill(apps, schema_editor):
@@ -32,7 +32,9 @@ def summaries_fill(apps, schema_editor):
             given[application_id][criterion_id] = (total, count, lowest, highest, score)
         heaviest = heaviest_criterion(criteria)
         rows = []
-        for application_id in round_.applications.values_list("pk", flat=True):
+        for application_id, amount_requested, submitted_at in round_.applications.values_list(
+            "pk", "amount_requested", "submitted_at"
+        ):
             scores = given.get(application_id, {})
             summary = summarise(
                 [CriterionScores(criterion_id=criterion.pk, weight=criterion.weight,
@@ -42,8 +44,14 @@ def summaries_fill(apps, schema_editor):
                 scale_max=round_.score_scale_max, threshold=round_.moderation_threshold,
                 heaviest_criterion_id=heaviest.pk if heaviest else None,
             )
-            rows.append(ScoreSummary(application_id=application_id, total=summary.total, assessments=summary.assessments,
-                                     moderation=summary.moderation, heaviest_used=summary.heaviest_used))
+            rows.append(ScoreSummary(
+                application_id=application_id, round=round_, total=summary.total, assessments=summary.assessments,
+                moderation=summary.moderation,
+                tie_key=None if summary.total is None else tie_key(
+                    round_.tie_break, amount_requested=amount_requested, submitted_order=submitted_order(submitted_at),
+                    heaviest_used=summary.heaviest_used,
+                ),
+            ))
         ScoreSummary.objects.bulk_create(rows, batch_size=1000)
 
 
@@ -60,12 +68,13 @@ class Migration(migrations.Migration):
             fields=[
                 ('application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='score_summary', serialize=False, to='applications.application')),
                 ('total', models.DecimalField(decimal_places=1, help_text='The weighted total in %, empty until every criterion has a score.', max_digits=4, null=True)),
+                ('tie_key', models.DecimalField(decimal_places=6, help_text="Between equal totals the lower ranks higher, by the round's tie-break (`assessment.scoring.tie_key`).", max_digits=18, null=True)),
                 ('assessments', models.PositiveSmallIntegerField(default=0, help_text="How many assessors' scores are in.")),
                 ('moderation', models.JSONField(default=list, help_text='The criteria, by id, whose scores are too far apart.')),
-                ('heaviest_used', models.DecimalField(decimal_places=6, max_digits=9, null=True)),
+                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='applications.round')),
             ],
             options={
-                'indexes': [models.Index(fields=['-total', '-heaviest_used'], name='score_summary_rank_order')],
+                'indexes': [models.Index(fields=['round', '-total', 'tie_key', 'application'], name='score_summary_rank_order')],
             },
         ),
         migrations.RunPython(summaries_fill, migrations.RunPython.noop),
