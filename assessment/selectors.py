@@ -312,11 +312,16 @@ class Ranking:
             (f"COALESCE({over_place} - 1, {ranked_count})", [*over_place_params, *ranked_params_]),
             (f"COALESCE({over_requested}, (SELECT SUM(amount_pence) FROM ({total_sql}) AS amounts))",
              [*over_requested_params, *total_params]),
-            count(self._ranked_shown), count(self._unranked_shown),
         ]
-        ranked, unranked, within, requested_pence, matched_ranked, matched_unranked = self._rows(
+        if self.filtered:
+            parts += [count(self._ranked_shown), count(self._unranked_shown)]
+        figures = self._rows(
             "SELECT " + ", ".join(sql for sql, _ in parts), [param for _, params in parts for param in params]
         )[0]
+        # Unfiltered, the filters show the whole round: it is not counted twice.
+        ranked, unranked, within, requested_pence, matched_ranked, matched_unranked = (
+            figures if self.filtered else (*figures, figures[0], figures[1])
+        )
         return RankingFigures(ranked=ranked, unranked=unranked, within=within,
                               requested_within=_pounds(requested_pence or 0),
                               matched_ranked=matched_ranked, matched_unranked=matched_unranked)
