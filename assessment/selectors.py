@@ -6,13 +6,13 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.db.models.functions import Round as Rounded
 from django.db.models.expressions import RowRange
 from django.core.paginator import Page, Paginator
@@ -335,8 +335,9 @@ class Ranking:
         if limit is None or offset + limit > shown_ranked:
             start = max(offset - shown_ranked, 0)
             unranked = self._unranked_shown.order_by("pk").annotate(
-                total=Value(None, output_field=DecimalField()), place=Value(None, output_field=IntegerField()),
-                running_pence=Value(None, output_field=IntegerField()),
+                # Typed, as a union needs its columns to agree on every database.
+                total=Cast(Value(None), DecimalField(max_digits=4, decimal_places=1)), place=Cast(Value(None), BigIntegerField()),
+                running_pence=Cast(Value(None), DecimalField(max_digits=20, decimal_places=0)),
             ).values_list("pk", "total", "place", "running_pence")
             unranked = unranked[start:] if limit is None else unranked[start:offset + limit - shown_ranked]
             unranked_sql, unranked_params = unranked.query.sql_with_params()
