@@ -203,6 +203,7 @@ RANKED_STATUSES = [
     Application.Status.ELIGIBLE, Application.Status.SCORED, Application.Status.AWARDED, Application.Status.NOT_FUNDED
 ]
 
+
 @dataclass(frozen=True)
 class RankingFigures:
     """The whole round's ranking in a few numbers, whatever the filters show."""
@@ -277,8 +278,9 @@ class Ranking:
             return cursor.fetchall()
 
     def _ranked_sql(self) -> tuple[str, list]:
-        """The ranked applications the filters show, in rank order: (id, total, place, running pence). Read from the
-        window's own order, never sorted again, so a LIMIT stops the reading early."""
+        """The ranked applications the filters show, in rank order: (id, total, place, running pence). Read in the
+        window's own order, never sorted again (an outer ORDER BY would make SQLite rank the whole round before the
+        first row), so a LIMIT stops the reading early; the filter is a column, so nothing joined can reorder it."""
         sql, params = self._ranked.values_list(
             "application_id", "total", "place", "running_pence", "shown"
         ).query.sql_with_params()
