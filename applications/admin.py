@@ -17,6 +17,7 @@ from applications.services import (
     round_add_standard_indicators,
     round_budget_change,
     round_copy,
+    round_scoring_rules_changed,
     round_status_change,
 )
 from core.admin import HistoryAdminMixin, ServiceForm, ServiceFormsAdminMixin
@@ -103,6 +104,11 @@ class RoundAdmin(ServiceFormsAdminMixin, admin.ModelAdmin):
         ),
     ]
 
+    def save_related(self, request, form, formsets, change):
+        # After the criteria inline is saved: the weights, the scale and the threshold are all in place by then.
+        super().save_related(request, form, formsets, change)
+        round_scoring_rules_changed(round_=form.instance)
+
     def get_readonly_fields(self, request, obj=None):
         # A new round starts as a draft; its first budget is set here, later ones through the budget form.
         return ["status", "budget"] if obj else ["status"]
@@ -142,6 +148,20 @@ class CriterionAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "round", "weight", "position"]
     list_filter = ["round"]
     inlines = [ScoreDescriptorInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        round_scoring_rules_changed(round_=obj.round)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        round_scoring_rules_changed(round_=obj.round)
+
+    def delete_queryset(self, request, queryset):
+        rounds = list(Round.objects.filter(criteria__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for round_ in rounds:
+            round_scoring_rules_changed(round_=round_)
 
 
 class MembershipInline(admin.TabularInline):

@@ -519,6 +519,17 @@ def round_committed(round_: Round) -> Decimal:
     return sum((source(round_) for source in COMMITMENT_SOURCES), Decimal(0))
 
 
+# Functions that each work out again what depends on a round's scoring rules (criteria, weights, score scale,
+# moderation threshold). Assessment adds its stored ranking figures when Django starts (see assessment.apps).
+SCORING_RULES_FOLLOWERS: list = []
+
+
+def round_scoring_rules_changed(*, round_: Round) -> None:
+    """Called where a round's criteria or scoring settings are saved, in the same transaction."""
+    for follower in SCORING_RULES_FOLLOWERS:
+        follower(round_=round_)
+
+
 def round_budget_change(*, round_: Round, budget: Decimal, acting_user: User, reason: str) -> Round:
     """Changes a round's ringfenced budget, never below what it has already promised.
 

@@ -6,6 +6,7 @@ class AssessmentConfig(AppConfig):
 
     def ready(self):
         from applications.permissions import APPLICATION_READERS
+        from applications.services import SCORING_RULES_FOLLOWERS
         from assessment.audit import AuditAction
         from assessment.permissions import is_allocated_without_conflict
         from assessment.exports import RANKING
@@ -13,10 +14,14 @@ class AssessmentConfig(AppConfig):
         from core.exports import export_kinds_register
         from core.notifications import notification_kinds_register
         from assessment.notifications import KINDS
+        from assessment.services import round_score_summaries_refresh
 
         # An assessor reads an application once it is theirs and they have declared no conflict with it.
         if is_allocated_without_conflict not in APPLICATION_READERS:
             APPLICATION_READERS.append(is_allocated_without_conflict)
+        # The stored totals and moderation flags follow a round's weights, scale and threshold.
+        if round_score_summaries_refresh not in SCORING_RULES_FOLLOWERS:
+            SCORING_RULES_FOLLOWERS.append(round_score_summaries_refresh)
         audit_actions_register(AuditAction)
         export_kinds_register(RANKING)
         notification_kinds_register(*KINDS)

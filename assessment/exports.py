@@ -18,8 +18,7 @@ def ranking_title(*, round_pk: int, file_format: str, filters: dict) -> str:
 @without_cyclic_gc
 def ranking_build(*, round_pk: int, file_format: str, filters: dict) -> ExportFile:
     round_ = Round.objects.get(pk=round_pk)
-    criteria, ranked = selectors.ranking_for(round_)
-    content, content_type = ranking_sheet(criteria, selectors.ranking_narrowed(ranked, **filters), file_format)
+    content, content_type = ranking_sheet(selectors.ranking_for(round_, **filters), file_format)
     return ExportFile(content, content_type, f"{round_.reference_prefix}-ranking.{file_format}")
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from applications.models import Application, Criterion
+from applications.models import Application, Criterion, Round
 from core.state import StatusMachine
 
 
@@ -198,3 +198,31 @@ class ScoresImport(models.Model):
 
     def __str__(self) -> str:
         return f"Scoring spreadsheet from {self.assessor}: {self.get_outcome_display()}"
+
+
+class ScoreSummary(models.Model):
+    """What the ranking reads of an application's submitted and moderated scores, worked out by
+    `assessment.scoring.summarise` and kept up to date in the same transaction as every change that moves it, so
+    the database ranks a round by an index, however many applications it has."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, primary_key=True, related_name="score_summary"
+    )
+    # The application's own round, here too so that one index holds the round's rank order.
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    total = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, help_text="The weighted total in %, empty until every criterion has a score."
+    )
+    tie_key = models.DecimalField(
+        max_digits=18, decimal_places=6, null=True,
+        help_text="Between equal totals the lower ranks higher, by the round's tie-break (`assessment.scoring.tie_key`).",
+    )
+    assessments = models.PositiveSmallIntegerField(default=0, help_text="How many assessors' scores are in.")
+    moderation = models.JSONField(default=list, help_text="The criteria, by id, whose scores are too far apart.")
+
+    class Meta:
+        # The rank order itself, so ranking a round reads the index in order and a page stops after its own rows.
+        indexes = [models.Index(fields=["round", "-total", "tie_key", "application"], name="score_summary_rank_order")]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.total if self.total is not None else 'not complete'}"

@@ -5,6 +5,7 @@ from a few aggregate queries however many applications there are.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 ONE_PLACE = Decimal("0.1")
@@ -56,6 +57,42 @@ def moderation_state(criteria: list[CriterionScores], threshold: int) -> str:
     return "No moderation needed"
 
 
+def heaviest_criterion(criteria):
+    """The criterion the heaviest-criterion tie-break looks at: the most heavily weighted, the first of equals."""
+    return max(criteria, key=lambda criterion: criterion.weight, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the ranking needs of one application's scores, worked out once when they change and stored."""
+
+    total: Decimal | None
+    assessments: int
+    moderation: list[int]  # the criteria whose scores are too far apart, by id, in the round's order
+    heaviest_used: Decimal | None
+
+
+def summarise(criteria: list[CriterionScores], *, scale_max: int, threshold: int,
+              heaviest_criterion_id: int | None) -> Summary:
+    """One application's weighted total, how many assessments are in, what needs moderating and the score the
+    heaviest-criterion tie-break compares."""
+    heaviest = next((scores for scores in criteria if scores.criterion_id == heaviest_criterion_id), None)
+    return Summary(
+        total=weighted_total(criteria, scale_max),
+        assessments=max((scores.count for scores in criteria), default=0),
+        moderation=[scores.criterion_id for scores in criteria if scores.needs_moderation(threshold)],
+        heaviest_used=heaviest.used if heaviest else None,
+    )
+
+
+def ranking_flags(*, assessments: int, needed: int, moderation_names: list[str]) -> list[str]:
+    """What holds an application back from a decision, in words: scores still to come, criteria to moderate."""
+    flags = [f"{assessments} of {needed} scores in"] if assessments < needed else []
+    if moderation_names:
+        flags.append("Needs moderation: " + ", ".join(moderation_names))
+    return flags
+
+
 @dataclass(slots=True)
 class Ranked:
     """One application's place in the ranking."""
@@ -74,6 +111,29 @@ class Ranked:
     answers: object = None  # the full application, for spreadsheets only
 
 
+TIE_KEY_PLACES = Decimal("0.000001")
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def submitted_order(submitted_at: datetime | None) -> Decimal | None:
+    """When an application was sent, as seconds since 1970 to the microsecond: exact, unlike a float timestamp."""
+    return None if submitted_at is None else Decimal((submitted_at - EPOCH) // timedelta(microseconds=1)) / 1_000_000
+
+
+def tie_key(tie_break: str, *, amount_requested: Decimal | None, submitted_order: float | Decimal | None,
+            heaviest_used: Decimal | None) -> Decimal:
+    """Between equal totals, the lower key ranks higher: the smaller request, the earlier submission (seconds since
+    1970) or the higher score on the heaviest criterion, by the round's rule. Missing values count as nought. Six
+    places tell apart any two averages of whole scores and any two submissions a microsecond apart."""
+    if tie_break == "earlier_submission":
+        value = Decimal(str(submitted_order or 0))
+    elif tie_break == "heaviest_criterion":
+        value = -(heaviest_used or 0)
+    else:
+        value = amount_requested or Decimal(0)
+    return Decimal(value).quantize(TIE_KEY_PLACES, rounding=ROUND_HALF_UP)
+
+
 def rank(entries: list[Ranked], *, tie_break: str, heaviest_criterion_id: int | None, budget: Decimal) -> list[Ranked]:
     """Orders by weighted total (highest first), breaks ties by the round's rule, then draws the funding line.
 
@@ -81,15 +141,12 @@ def rank(entries: list[Ranked], *, tie_break: str, heaviest_criterion_id: int | 
     in rank order; those that fit within the ringfence are marked as within it.
     """
 
-    def tie_key(entry: Ranked):
-        if tie_break == "earlier_submission":
-            return entry.submitted_order
-        if tie_break == "heaviest_criterion":
-            scores = next((c for c in entry.criteria if c.criterion_id == heaviest_criterion_id), None)
-            return -(scores.used or 0) if scores else 0
-        return entry.amount_requested
+    def key(entry: Ranked):
+        scores = next((c for c in entry.criteria if c.criterion_id == heaviest_criterion_id), None)
+        return tie_key(tie_break, amount_requested=entry.amount_requested, submitted_order=entry.submitted_order,
+                       heaviest_used=scores.used if scores else None)
 
-    complete = sorted((e for e in entries if e.total is not None), key=lambda e: (-e.total, tie_key(e), e.application_id))
+    complete = sorted((e for e in entries if e.total is not None), key=lambda e: (-e.total, key(e), e.application_id))
     incomplete = sorted((e for e in entries if e.total is None), key=lambda e: e.application_id)
     running = Decimal(0)
     for position, entry in enumerate(complete, start=1):

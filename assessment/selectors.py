@@ -1,10 +1,34 @@
 """Reads for screening, allocation, conflicts, scoring, moderation and the ranking, shaped for the pages that show them."""
 
+import json
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db import connection, models
-from django.db.models import Count, Exists, F, Func, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.expressions import RowRange
+from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models.functions import Round as Rounded
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, ApplicationDocument, Round
@@ -16,8 +40,9 @@ from assessment.models import (
     ModeratedScore,
     Score,
     ScoresImport,
+    ScoreSummary,
 )
-from assessment.scoring import CriterionScores, Ranked, rank, weighted_total
+from assessment.scoring import ONE_PLACE, CriterionScores, Ranked, ranking_flags
 
 
 def allocations_for_assessor(user) -> QuerySet[Allocation]:
@@ -159,6 +184,8 @@ NOTHING_SCORED = (0, 0, None, None, None)
 
 def criterion_scores_for(round_: Round, application_ids=None) -> dict[int, dict]:
     """Submitted scores summed per application and criterion, with moderated scores: two queries in all."""
+    if application_ids is not None and not application_ids:
+        return {}
     scores = Score.objects.filter(
         assessment__status=Assessment.Status.SUBMITTED, assessment__allocation__application__round=round_,
         score__isnull=False,
@@ -214,7 +241,6 @@ class RankedApplication:
     title: str
     status: str
     organisation_name: str
-    borough_codes: frozenset
 
     @property
     def status_label(self) -> str:
@@ -226,58 +252,217 @@ RANKED_STATUSES = [
 ]
 
 
-def ranking_for(round_: Round):
-    """The whole round ranked, with the funding line drawn at the ringfence, in a fixed number of queries."""
-    criteria = list(round_.criteria.order_by("position", "id"))
-    rows = list(
-        round_.applications.filter(status__in=RANKED_STATUSES).values_list(
-            "pk", "reference", "title", "status", "amount_requested", "submitted_at", "organisation__name"
-        )
-    )
-    boroughs: dict[int, set] = {}
-    for application_id, gss_code in Application.boroughs.through.objects.filter(
-        application__round=round_, application__status__in=RANKED_STATUSES
-    ).values_list("application_id", "borough_id"):
-        boroughs.setdefault(application_id, set()).add(gss_code)
-    summary = criterion_scores_for(round_)
-    weights = [(criterion.pk, criterion.weight) for criterion in criteria]
-    scale, needed, threshold = round_.score_scale_max, round_.assessors_per_application, round_.moderation_threshold
-    entries = []
-    for pk, reference, title, status, amount, submitted_at, organisation_name in rows:
-        per_criterion = criterion_scores_of(weights, summary.get(pk, NOTHING_GIVEN))
-        assessments = max((scores.count for scores in per_criterion), default=0)
-        entry = Ranked(
-            application_id=pk,
-            amount_requested=amount or 0,
-            submitted_order=submitted_at.timestamp() if submitted_at else 0,
-            criteria=per_criterion,
-            total=weighted_total(per_criterion, scale),
-            assessments=assessments,
-        )
-        if assessments < needed:
-            entry.flags.append(f"{assessments} of {needed} scores in")
-        moderation = [c for c, s in zip(criteria, per_criterion) if s.needs_moderation(threshold)]
-        if moderation:
-            entry.flags.append("Needs moderation: " + ", ".join(str(c) for c in moderation))
-        entry.application = RankedApplication(
-            pk=pk, reference=reference, title=title, status=status, organisation_name=organisation_name,
-            borough_codes=frozenset(boroughs.get(pk, ())),
-        )
-        entries.append(entry)
-    heaviest = max(criteria, key=lambda criterion: criterion.weight, default=None)
-    ranked = rank(entries, tie_break=round_.tie_break, heaviest_criterion_id=heaviest.pk if heaviest else None,
-                  budget=round_.budget)
-    return criteria, ranked
+@dataclass(frozen=True)
+class RankingFigures:
+    """The whole round's ranking in a few numbers, whatever the filters show."""
+
+    ranked: int
+    unranked: int
+    within: int  # how many ranked applications fit within the ringfence
+    requested_within: Decimal  # what those ask for in all
+    matched_ranked: int  # how many of each the filters show
+    matched_unranked: int
+
+    @property
+    def matched(self) -> int:
+        return self.matched_ranked + self.matched_unranked
 
 
-def ranking_narrowed(ranked: list[Ranked], *, borough: str = "", status: str = "") -> list[Ranked]:
-    """The ranking as its filters narrow it, on the page and in its download alike. The rank and the running total
-    stay those of the whole round: narrowing the view does not move the funding line."""
-    return [
-        entry for entry in ranked
-        if (not borough or borough in entry.application.borough_codes)
-        and (not status or entry.application.status == status)
-    ]
+# The rank order, as the stored summaries' index holds it: total highest first, then the round's tie-break (its key
+# worked out when the scores were stored), then the oldest application.
+RANK_ORDER = [F("total").desc(), F("tie_key").asc(), F("application_id").asc()]
+AMOUNT_PENCE = Rounded(Coalesce("application__amount_requested", Value(Decimal(0))) * 100)
+
+
+class Ranking:
+    """The round ranked by the database from the stored score summaries; applications without a complete total come
+    last, unranked, oldest first. Rank and running total are the whole round's, worked out before any filter, so
+    narrowing the view does not move the funding line.
+
+    Read a page at a time (`page`), or whole (iterating, for the download and the decisions). The rank order is read
+    from an index, in order, so a page stops after its own rows however large the round. The entries' per-criterion
+    scores are read only for the rows read, and only with `scores`.
+    """
+
+    def __init__(self, round_: Round, *, borough: str = "", status: str = "", scores: bool = True):
+        self.round, self.budget, self.scores = round_, Decimal(round_.budget), scores
+        self.criteria = list(round_.criteria.order_by("position", "id"))
+        self.filtered = bool(borough or status)
+        shown = Q()
+        if status:
+            shown &= Q(application__status=status)
+        if borough:
+            shown &= Q(Exists(Application.boroughs.through.objects.filter(
+                application_id=OuterRef("application_id"), borough_id=borough,
+            )))
+        self._ranked_all = ScoreSummary.objects.filter(
+            round=round_, total__isnull=False, application__status__in=RANKED_STATUSES
+        )
+        self._ranked_shown = self._ranked_all.filter(shown)
+        # Each ranked application with its place and the running total of the amounts asked for, in pence so that
+        # the funding line is drawn in whole numbers on every database; whether the filters show it is a column, as
+        # filtering before the window would move the places.
+        self._ranked = (
+            self._ranked_all.annotate(
+                place=Window(RowNumber(), order_by=RANK_ORDER),
+                amount_pence=AMOUNT_PENCE,
+                running_pence=Window(Sum(AMOUNT_PENCE), order_by=RANK_ORDER, frame=RowRange(start=None, end=0)),
+                shown=ExpressionWrapper(shown, output_field=BooleanField()) if shown else Value(True),
+            )
+            .order_by(*RANK_ORDER)
+        )
+        unranked = Application.objects.filter(round=round_, status__in=RANKED_STATUSES).filter(
+            Q(score_summary__isnull=True) | Q(score_summary__total__isnull=True)
+        )
+        self._unranked_shown = unranked.filter(
+            **({"status": status} if status else {}), **({"boroughs": borough} if borough else {})
+        )
+        self._unranked = unranked
+        self.figures: RankingFigures | None = None  # the round's, as the last read found them
+
+    def _rows(self, sql: str, params) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _ranked_sql(self) -> tuple[str, list]:
+        """The ranked applications the filters show, in rank order: (id, total, place, running pence). Read in the
+        window's own order, never sorted again (an outer ORDER BY would make SQLite rank the whole round before the
+        first row), so a LIMIT stops the reading early; the filter is a column, so nothing joined can reorder it."""
+        sql, params = self._ranked.values_list(
+            "application_id", "total", "place", "running_pence", "shown"
+        ).query.sql_with_params()
+        return (f"WITH ranked (id, total, place, running_pence, shown) AS NOT MATERIALIZED ({sql}) "
+                "SELECT id, total, place, running_pence FROM ranked WHERE shown"), list(params)
+
+    def _read_figures(self) -> RankingFigures:
+        """The round's figures in one query: counts, and where the running total first passes the ringfence."""
+        ranked_sql, ranked_params = self._ranked.values_list(
+            "place", "running_pence", "amount_pence"
+        ).query.sql_with_params()
+        budget_pence = int(self.budget * 100)
+
+        def first_over(column: str) -> tuple[str, list]:
+            # Read in rank order until the running total passes the ringfence, not further.
+            return (f"(WITH ranked (place, running_pence, amount_pence) AS NOT MATERIALIZED ({ranked_sql}) "
+                    f"SELECT {column} FROM ranked WHERE running_pence > %s LIMIT 1)"), [*ranked_params, budget_pence]
+
+        def count(queryset) -> tuple[str, list]:
+            sql, params = queryset.values("pk").order_by().query.sql_with_params()
+            return f"(SELECT COUNT(*) FROM ({sql}) AS counted)", list(params)
+
+        ranked_count, ranked_params_ = count(self._ranked_all)
+        total_sql, total_params = self._ranked_all.annotate(amount_pence=AMOUNT_PENCE).values("amount_pence").order_by(
+        ).query.sql_with_params()
+        over_place, over_place_params = first_over("place")
+        over_requested, over_requested_params = first_over("running_pence - amount_pence")
+        parts = [
+            (ranked_count, ranked_params_), count(self._unranked),
+            # When nothing passes the ringfence, every ranked application fits: COALESCE reads the rest only then.
+            (f"COALESCE({over_place} - 1, {ranked_count})", [*over_place_params, *ranked_params_]),
+            (f"COALESCE({over_requested}, (SELECT SUM(amount_pence) FROM ({total_sql}) AS amounts))",
+             [*over_requested_params, *total_params]),
+        ]
+        if self.filtered:
+            parts += [count(self._ranked_shown), count(self._unranked_shown)]
+        figures = self._rows(
+            "SELECT " + ", ".join(sql for sql, _ in parts), [param for _, params in parts for param in params]
+        )[0]
+        # Unfiltered, the filters show the whole round: it is not counted twice.
+        ranked, unranked, within, requested_pence, matched_ranked, matched_unranked = (
+            figures if self.filtered else (*figures, figures[0], figures[1])
+        )
+        return RankingFigures(ranked=ranked, unranked=unranked, within=within,
+                              requested_within=_pounds(requested_pence or 0),
+                              matched_ranked=matched_ranked, matched_unranked=matched_unranked)
+
+    def _read(self, *, offset: int = 0, limit: int | None = None) -> list[tuple]:
+        """The rows the filters show from `offset`, in one query: the ranked ones in rank order (id, total, place,
+        running pence), then the unranked ones, oldest first."""
+        ranked_sql, params = self._ranked_sql()
+        sql = f"SELECT * FROM ({ranked_sql}{'' if limit is None else f' LIMIT {limit:d} OFFSET {offset:d}'}) AS ranked_rows"
+        shown_ranked = self.figures.matched_ranked
+        if limit is None or offset + limit > shown_ranked:
+            start = max(offset - shown_ranked, 0)
+            unranked = self._unranked_shown.order_by("pk").annotate(
+                # Typed, as a union needs its columns to agree on every database.
+                total=Cast(Value(None), DecimalField(max_digits=4, decimal_places=1)), place=Cast(Value(None), BigIntegerField()),
+                running_pence=Cast(Value(None), DecimalField(max_digits=20, decimal_places=0)),
+            ).values_list("pk", "total", "place", "running_pence")
+            unranked = unranked[start:] if limit is None else unranked[start:offset + limit - shown_ranked]
+            unranked_sql, unranked_params = unranked.query.sql_with_params()
+            sql += f" UNION ALL SELECT * FROM ({unranked_sql}) AS unranked_rows"
+            params = [*params, *unranked_params]
+        details_sql, details_params = Application.objects.filter(round=self.round).values_list(
+            "pk", "reference", "title", "status", "amount_requested", "organisation__name",
+            "score_summary__assessments", "score_summary__moderation",
+        ).order_by().query.sql_with_params()
+        rows = self._rows(
+            f"WITH shown (id, total, place, running_pence) AS NOT MATERIALIZED ({sql}), "
+            "details (id, reference, title, status, amount_requested, organisation_name, assessments, moderation) "
+            f"AS NOT MATERIALIZED ({details_sql}) "
+            "SELECT shown.id, shown.total, shown.place, shown.running_pence, details.reference, details.title, "
+            "details.status, details.amount_requested, details.organisation_name, details.assessments, "
+            "details.moderation FROM shown INNER JOIN details ON details.id = shown.id",
+            [*params, *details_params],
+        )
+        # The join may return them in any order: the ranked first by place, then the unranked oldest first.
+        return sorted(rows, key=lambda row: (row[2] is None, row[2] or 0, row[0]))
+
+    def page(self, number, per_page: int) -> Page:
+        """One page of the ranking as the pagination component shows it; a page past the end shows the last."""
+        self.figures = self._read_figures()
+        paginator = Paginator(range(self.figures.matched), per_page)
+        page = paginator.get_page(number)
+        return Page(self._entries(self._read(offset=(page.number - 1) * per_page, limit=per_page), whole=False),
+                    page.number, paginator)
+
+    def __iter__(self):
+        self.figures = self._read_figures()
+        return iter(self._entries(self._read(), whole=True))
+
+    def _entries(self, rows: list[tuple], *, whole: bool) -> list[Ranked]:
+        given = {}
+        if self.scores and rows:
+            # A whole round is read in two queries however large; a page reads its own rows only.
+            given = criterion_scores_for(self.round, application_ids=None if whole else [row[0] for row in rows])
+        names = {criterion.pk: str(criterion) for criterion in self.criteria}
+        needed = self.round.assessors_per_application
+        entries = []
+        # Read with a plain cursor, so each value comes as the database gives it: converted here.
+        for (pk, total, place, running_pence, reference, title, status, amount, organisation_name, assessments,
+             moderation) in rows:
+            ranked = total is not None
+            running_total = _pounds(running_pence) if ranked else None
+            moderation = json.loads(moderation) if isinstance(moderation, str) else moderation or []
+            entries.append(Ranked(
+                application_id=pk,
+                amount_requested=Decimal(str(amount)).quantize(PENNIES) if amount is not None else Decimal(0),
+                submitted_order=0,
+                criteria=criterion_scores_of(self.criteria, given.get(pk, NOTHING_GIVEN)) if self.scores else [],
+                total=Decimal(str(total)).quantize(ONE_PLACE) if ranked else None,
+                assessments=assessments or 0,
+                flags=ranking_flags(assessments=assessments or 0, needed=needed,
+                                    moderation_names=[names[c] for c in moderation if c in names]),
+                rank=place if ranked else None,
+                running_total=running_total,
+                within_ringfence=ranked and running_total <= self.budget,
+                application=RankedApplication(pk=pk, reference=reference, title=title, status=status,
+                                              organisation_name=organisation_name),
+            ))
+        return entries
+
+
+PENNIES = Decimal("0.01")
+
+
+def _pounds(pence) -> Decimal:
+    return (Decimal(int(pence)) / 100).quantize(PENNIES)
+
+
+def ranking_for(round_: Round, *, borough: str = "", status: str = "", scores: bool = True) -> Ranking:
+    """The round ranked by the database, narrowed by the ranking page's filters."""
+    return Ranking(round_, borough=borough, status=status, scores=scores)
 
 
 def assessments_for_moderation(application: Application) -> dict:

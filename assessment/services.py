@@ -30,10 +30,13 @@ from assessment.models import (
     Interests,
     ModeratedScore,
     Score,
+    ScoreSummary,
     ScoresImport,
     ScreeningDecision,
 )
 from assessment.permissions import interests_in, interests_of, panel_of, why_cannot_take
+from assessment.scoring import heaviest_criterion, submitted_order, summarise, tie_key
+from assessment.selectors import criterion_scores_for, criterion_scores_of
 from assessment.spreadsheets import scores_read
 from core.services import audit_record, audit_record_each
 from core.spreadsheets import sheet_import_settle
@@ -251,6 +254,7 @@ def _submit(assessment: Assessment, criteria: dict[int, Criterion], acting_user:
         from_state=previous, to_state=assessment.status, data={"version": assessment.version},
         reason=f"Replaces version {replaced.version}" if replaced else "",
     )
+    score_summaries_refresh(application_ids=[allocation.application_id])
     _mark_scored_when_complete(allocation.application, acting_user)
 
 
@@ -409,11 +413,62 @@ def moderation_record(
             application=application, criterion=criterion,
             defaults={"score": score, "reason": reason, "moderated_by": acting_user},
         )
+        score_summaries_refresh(application_ids=[application.pk])
         audit_record(acting_user=acting_user, action=AuditAction.MODERATED, target=application,
                      to_state=str(score), reason=reason,
                      data={"criterion": str(criterion), "criterion_id": criterion.pk})
         return moderated
 
+
+# What the ranking reads ---------------------------------------------------------------------------------------------
+
+
+def score_summaries_refresh(*, application_ids) -> None:
+    """Works out again what the ranking reads of these applications' scores and stores it: a few queries for each
+    round they are in, however many applications. Called inside the transaction that changed the scores."""
+    rounds: dict[int, list[int]] = {}
+    for application_id, round_id in Application.objects.filter(pk__in=set(application_ids)).values_list("pk", "round_id"):
+        rounds.setdefault(round_id, []).append(application_id)
+    for round_ in Round.objects.filter(pk__in=rounds):
+        _score_summaries_write(round_, rounds[round_.pk])
+
+
+def round_score_summaries_refresh(*, round_: Round) -> None:
+    """Works out again what the ranking reads of every application in the round, after its criteria, their weights,
+    its score scale, its moderation threshold or its tie-break changed."""
+    _score_summaries_write(round_, list(round_.applications.values_list("pk", flat=True)))
+
+
+# Applications written at a time: keeps each statement's parameters within what SQLite allows.
+SUMMARIES_BATCH = 2000
+
+
+def _score_summaries_write(round_: Round, application_ids: list[int]) -> None:
+    criteria = list(round_.criteria.order_by("position", "id"))
+    heaviest = heaviest_criterion(criteria)
+    for start in range(0, len(application_ids), SUMMARIES_BATCH):
+        batch = application_ids[start:start + SUMMARIES_BATCH]
+        given = criterion_scores_for(round_, application_ids=batch)
+        rows = []
+        for application_id, amount_requested, submitted_at in Application.objects.filter(pk__in=batch).values_list(
+            "pk", "amount_requested", "submitted_at"
+        ):
+            summary = summarise(
+                criterion_scores_of(criteria, given.get(application_id, {})), scale_max=round_.score_scale_max,
+                threshold=round_.moderation_threshold, heaviest_criterion_id=heaviest.pk if heaviest else None,
+            )
+            rows.append(ScoreSummary(
+                application_id=application_id, round=round_, total=summary.total, assessments=summary.assessments,
+                moderation=summary.moderation,
+                tie_key=None if summary.total is None else tie_key(
+                    round_.tie_break, amount_requested=amount_requested, submitted_order=submitted_order(submitted_at),
+                    heaviest_used=summary.heaviest_used,
+                ),
+            ))
+        ScoreSummary.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["application"],
+            update_fields=["round", "total", "tie_key", "assessments", "moderation"],
+        )
 
 
 # Reminders ---------------------------------------------------------------------------------------------------------

@@ -208,11 +208,13 @@ def scoring_sheet(assessor, file_format: str):
     return export_file(ScoringSheetResource(assessor), scoring_sheet_rows(assessor), file_format, title="Scores")
 
 
-def ranking_sheet(criteria, ranked, file_format: str):
-    """The ranking with each application's written answers, which the ranking page itself does not load."""
+def ranking_sheet(ranking, file_format: str):
+    """The ranking (`assessment.selectors.ranking_for`) with each application's written answers, which the ranking
+    page itself does not load."""
+    ranked = list(ranking)
     answers = Application.objects.filter(pk__in=[entry.application_id for entry in ranked]).prefetch_related("boroughs")
     by_pk = {application.pk: application for application in answers}
     for entry in ranked:
         entry.answers = by_pk[entry.application_id]
-    return export_file(RankingResource(criteria), ranked, file_format, title="Ranking")
+    return export_file(RankingResource(ranking.criteria), ranked, file_format, title="Ranking")
 

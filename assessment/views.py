@@ -1,7 +1,6 @@
 """Pages for assessment: assessors declare interests and score; programme managers screen, allocate, moderate and rank."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -50,7 +49,6 @@ from core.downloads import download
 from core.services import export_start
 from core.spreadsheets import FORMATS, ImportProblem
 from core.paging import page_of
-from core.performance import without_cyclic_gc
 
 RANKING_PAGE_SIZE = 100
 # The allocation page names the first few applications short of assessors; a filter lists them all.
@@ -294,18 +292,16 @@ def conflicts(request, pk: int):
 
 
 @role_required(Role.PROGRAMME_MANAGER)
-@without_cyclic_gc
 def ranking(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
-    criteria, ranked = selectors.ranking_for(round_)
     filters = RankingFilterForm(request.GET or None)
-    shown = selectors.ranking_narrowed(ranked, **filters.chosen())
-    page = Paginator(shown, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
-    within = [entry for entry in ranked if entry.within_ringfence]
+    ranking = selectors.ranking_for(round_, **filters.chosen())
+    page = ranking.page(request.GET.get("page"), RANKING_PAGE_SIZE)
+    figures = ranking.figures
     return render(request, "assessment/manage/ranking.html", {
-        "round": round_, "criteria": criteria, "page": page, "entries": page.object_list, "filters": filters,
-        "within_count": len(within), "requested_within": within[-1].running_total if within else 0,
-        "ranked_count": sum(1 for entry in ranked if entry.rank), "unranked_count": sum(1 for e in ranked if not e.rank),
+        "round": round_, "criteria": ranking.criteria, "page": page, "entries": page.object_list, "filters": filters,
+        "within_count": figures.within, "requested_within": figures.requested_within,
+        "ranked_count": figures.ranked, "unranked_count": figures.unranked,
     })
 
 

@@ -1,8 +1,8 @@
 """The decisions page and recording every proposal, for the ranking benchmark's round of 2,000 applications.
 
-Targets: the decisions page takes at most 1.5 times the ranking page measured in the same run (both rank the whole
-round; the decisions page must not add work that grows faster), and recording the proposals for all 2,000
-applications takes at most 10 seconds, in one transaction.
+Targets: the decisions page's median at most 100 ms (it ranks the whole round once, for the proposals, where the
+ranking page reads only its own rows; the ranking page's time is printed beside it), and recording the proposals for
+all 2,000 applications at most 10 seconds, in one transaction.
 """
 
 import statistics
@@ -11,7 +11,7 @@ import time
 from _harness import django_on_a_temporary_database, finish, median_ms
 from ranking import APPLICATIONS, seed
 
-TARGET_RATIO = 1.5
+TARGET_MS = 100
 TARGET_RECORD_MS = 10_000
 
 
@@ -56,9 +56,9 @@ def main():
     assert response.status_code == 302 and Decision.objects.count() == APPLICATIONS, response.status_code
     print(f"decisions: recording {APPLICATIONS} proposals took {record_ms:.0f} ms (target <= {TARGET_RECORD_MS} ms)")
 
-    ratio = decisions_ms / ranking_ms
-    finish(f"decisions: page ratio {ratio:.2f}x the ranking page (target <= {TARGET_RATIO}x), "
-           f"recording {record_ms:.0f} ms", ratio <= TARGET_RATIO and record_ms <= TARGET_RECORD_MS)
+    finish(f"decisions: page median {decisions_ms:.1f} ms (target <= {TARGET_MS} ms), "
+           f"recording {record_ms:.0f} ms (target <= {TARGET_RECORD_MS} ms)",
+           decisions_ms <= TARGET_MS and record_ms <= TARGET_RECORD_MS)
 
 
 if __name__ == "__main__":

@@ -72,10 +72,16 @@ def round_decision_blocker(round_: Round) -> str | None:
 
 def decision_blockers(round_: Round, entry: Ranked | None) -> list[str]:
     """What must happen before an application can be decided, in words for the programme manager; empty when it
-    can be. `entry` is the application's place in the round's ranking (`ranking_for`), None when it is not ranked:
+    can be. `entry` is the application's place in the round's ranking (`round_ranked`), None when it is not there:
     its flags say how many scores are in and which criteria need moderation."""
     blockers = [blocker] if (blocker := round_decision_blocker(round_)) else []
     return blockers + (entry.flags if entry else ["It has not been scored."])
+
+
+def round_ranked(round_: Round) -> list[Ranked]:
+    """The whole round in rank order, as the decisions read it: every application's place, amount, status and flags,
+    without the per-criterion scores they do not need."""
+    return list(ranking_for(round_, scores=False))
 
 
 def ranked_entry(ranked: list[Ranked], application: Application) -> Ranked | None:
@@ -93,13 +99,13 @@ def decision_proposals(round_: Round, *, ranked: list | None = None) -> dict[int
     """Funds ranked applications in rank order, in full, while the ringfence has room: application id -> proposal.
 
     Money already promised to awards counts first; an application that does not fit is proposed not to be funded,
-    and a smaller one further down may still fit. `ranked` is the round's ranking (`ranking_for`) when the caller
+    and a smaller one further down may still fit. `ranked` is the round's ranking (`round_ranked`) when the caller
     has read it already: reading it is most of the work.
     """
     room = round_.budget - committed_in(round_)
     proposals = {}
     if ranked is None:
-        _, ranked = ranking_for(round_)
+        ranked = round_ranked(round_)
     for entry in ranked:
         if entry.rank is None or entry.application.status not in DECIDABLE:
             continue
@@ -112,15 +118,17 @@ def decision_proposals(round_: Round, *, ranked: list | None = None) -> dict[int
 
 
 def decision_record(
-    *, application: Application, outcome: str, amount: Decimal | None, reason: str, acting_user: User
+    *, application: Application, outcome: str, amount: Decimal | None, reason: str, acting_user: User,
+    ranked: list[Ranked] | None = None,
 ) -> Decision:
     """Records one manager's decision. Anything other than the ranking's proposal needs a written reason.
 
-    The round is ranked before the application's row is locked, not while the lock is held: ranking reads every
-    score in the round, and the lock protects only this application's status.
+    The round is ranked before the application's row is locked, not while the lock is held, or `ranked` is its
+    ranking when the caller has just read it: the lock protects only this application's status.
     """
     round_ = Round.objects.get(pk=application.round_id)  # its stage as it is now, not as the caller last read it
-    _, ranked = ranking_for(round_)
+    if ranked is None:
+        ranked = round_ranked(round_)
     _refuse_if_blocked(application, decision_blockers(round_, ranked_entry(ranked, application)))
     proposal = decision_proposals(round_, ranked=ranked).get(application.pk, NO_PROPOSAL)
     with transaction.atomic():
@@ -146,7 +154,7 @@ def decisions_accept_proposals(*, round_: Round, acting_user: User) -> Proposals
     The round is ranked once, and every decision is recorded in one transaction under the same row locks that
     `decision_record` takes, so either all of them are recorded or, if one is refused, none is.
     """
-    _, ranked = ranking_for(round_)
+    ranked = round_ranked(round_)
     proposals = decision_proposals(round_, ranked=ranked)
     ranked = [entry for entry in ranked if entry.rank]
     blockers = {entry.application_id: decision_blockers(round_, entry) for entry in ranked}
@@ -220,7 +228,7 @@ def decision_confirm(
     application = decision.application
     round_ = Round.objects.get(pk=application.round_id)
     if ranked is None:
-        _, ranked = ranking_for(round_)
+        ranked = round_ranked(round_)
     blockers = decision_blockers(round_, ranked_entry(ranked, application))
     with transaction.atomic():
         decision = Decision.objects.select_for_update().select_related("application__round").get(pk=decision.pk)

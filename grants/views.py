@@ -17,8 +17,8 @@ from accounts.permissions import is_applicant, role_required
 from applications import selectors as application_selectors
 from applications.models import Round
 from assessment.scoring import moderation_state
-from assessment.selectors import ranking_for
 from core.paging import page_of
+from assessment.selectors import criterion_scores_for, criterion_scores_of
 from core.performance import without_cyclic_gc
 from core.services import export_start
 from grants import selectors
@@ -58,6 +58,7 @@ from grants.services import (
     letter_issue,
     ranked_entry,
     round_decision_blocker,
+    round_ranked,
 )
 
 
@@ -92,7 +93,7 @@ def decisions(request, pk: int):
                 f"{reference}: {'; '.join(blockers)}." for reference, blockers in named
             ) + (f" And {more} more: the table says what each still needs." if more else ""))
         return redirect("grants:decisions", pk=round_.pk)
-    _, ranked = ranking_for(round_)
+    ranked = round_ranked(round_)
     proposals = decision_proposals(round_, ranked=ranked)
     ranked = [entry for entry in ranked if entry.rank]
     decided = selectors.decided_in(round_)
@@ -118,18 +119,18 @@ def decisions(request, pk: int):
 def decide(request, pk: int):
     application = application_selectors.application_for_review(pk)
     form = DecisionForm(request.POST or None)
+    # Ranked once, for recording the decision and for showing the page again if it is refused.
+    ranked = round_ranked(application.round)
     if request.method == "POST" and form.is_valid():
         try:
             decision_record(application=application, outcome=form.cleaned_data["outcome"],
                             amount=form.cleaned_data["amount"], reason=form.cleaned_data["reason"],
-                            acting_user=request.user)
+                            acting_user=request.user, ranked=ranked)
         except GrantError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Decision on {application} saved. Another programme manager must confirm it.")
             return redirect("grants:decisions", pk=application.round_id)
-    # Ranked only when the page is shown: recording a decision ranks the round itself.
-    _, ranked = ranking_for(application.round)
     blockers = decision_blockers(application.round, ranked_entry(ranked, application))
     proposal = decision_proposals(application.round, ranked=ranked).get(application.pk)
     existing = Decision.objects.filter(application=application).select_related("sent_back_by").first()
@@ -155,7 +156,7 @@ def confirm(request, pk: int):
     held_back = [(decision, refusals[decision.pk]) for decision in waiting if refusals[decision.pk] and decision not in mine]
     # Ranked once for all of them: the page shows each one's place, and each confirmation checks its application
     # is still fully scored.
-    _, ranked = ranking_for(round_)
+    ranked = round_ranked(round_)
     if request.method == "POST":
         # Only what the page showed is confirmed, as it was shown: a decision proposed or changed since waits.
         shown = decisions_shown(request.POST.getlist("shown"))
@@ -182,9 +183,12 @@ def confirm(request, pk: int):
                                    "sent back before.")
         return redirect("grants:confirm", pk=round_.pk)
     entries = {entry.application_id: entry for entry in ranked}
+    scores = criterion_scores_for(round_, application_ids=[decision.application_id for decision in theirs])
+    criteria = list(round_.criteria.order_by("position", "id"))
     rows = [
         {"decision": decision, "entry": entries.get(decision.application_id),
-         "moderation": moderation_state(entries[decision.application_id].criteria, round_.moderation_threshold)
+         "moderation": moderation_state(criterion_scores_of(criteria, scores.get(decision.application_id, {})),
+                                        round_.moderation_threshold)
          if decision.application_id in entries else "Not scored"}
         for decision in theirs
     ]

@@ -183,3 +183,27 @@ def test_an_indicator_cannot_be_part_of_itself_or_of_its_own_part(open_round):
     made.part_of = made
     with pytest.raises(ValidationError, match="cannot be part of itself"):
         made.full_clean()
+
+
+def test_saving_a_round_or_a_criterion_in_the_admin_has_what_follows_its_scoring_rules_worked_out_again(
+    client_for, manager, form_data, monkeypatch
+):
+    refreshed = []
+    monkeypatch.setattr("applications.services.SCORING_RULES_FOLLOWERS", [lambda *, round_: refreshed.append(round_.pk)])
+    criterion = CriterionFactory(weight=Decimal("25.00"))
+    client = client_for(manager)
+    url = reverse("admin:applications_criterion_change", args=[criterion.pk])
+    data = form_data(client.get(url))
+    data.update(weight=["40.00"])
+    assert client.post(url, data).status_code == 302
+    round_data = form_data(client.get(change_url(criterion.round)))
+    round_data.update(tie_break=["earlier_submission"])
+    assert client.post(change_url(criterion.round), round_data).status_code == 302
+    assert refreshed == [criterion.round_id, criterion.round_id]
+
+
+def test_assessment_follows_every_rounds_scoring_rules():
+    from applications.services import SCORING_RULES_FOLLOWERS
+    from assessment.services import round_score_summaries_refresh
+
+    assert SCORING_RULES_FOLLOWERS == [round_score_summaries_refresh]

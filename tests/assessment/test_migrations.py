@@ -6,8 +6,17 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from accounts.models import Role
-from assessment.models import Allocation, Assessment, ConflictDeclaration, ModeratedScore, Score, ScreeningDecision
+from assessment.models import (
+    Allocation,
+    Assessment,
+    ConflictDeclaration,
+    ModeratedScore,
+    Score,
+    ScoreSummary,
+    ScreeningDecision,
+)
 from core.models import AuditEvent
+from tests.assessment.test_services import assert_stored_as_fresh
 from tests.factories import ApplicationFactory, RoundFactory, UserFactory, described_criteria
 
 MOVED = [Allocation, ConflictDeclaration, Assessment, Score, ModeratedScore, ScreeningDecision]
@@ -64,3 +73,27 @@ def test_moving_assessment_out_of_applications_keeps_its_rows_and_what_points_at
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
         ContentType.objects.clear_cache()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_storing_score_summaries_works_them_out_for_applications_scored_before():
+    round_ = RoundFactory(tie_break="heaviest_criterion")
+    criteria = described_criteria(round_)
+    split = ApplicationFactory(round=round_, status="scored")
+    waiting = ApplicationFactory(round=round_, status="eligible")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("assessment", "0003_scores_import")])
+    try:
+        # Scores as they were sent before the summaries existed: written straight to their tables.
+        for assessor_score in (1, 5):
+            allocation = Allocation.objects.create(application=split, assessor=UserFactory(role=Role.ASSESSOR))
+            assessment = Assessment.objects.create(allocation=allocation, status="submitted")
+            for criterion in criteria:
+                Score.objects.create(assessment=assessment, criterion=criterion, score=assessor_score, justification="R")
+        ModeratedScore.objects.create(application=split, criterion=criteria[0], score=4, reason="Agreed")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert_stored_as_fresh(round_)
+    assert ScoreSummary.objects.get(application=split).moderation == [criteria[1].pk]
+    assert ScoreSummary.objects.get(application=waiting).total is None

@@ -1,11 +1,18 @@
+from decimal import Decimal
+
 import pytest
 from django.core import mail
+from hypothesis import HealthCheck, settings
+from hypothesis import given as given_examples
+from hypothesis import strategies as st
 
 from accounts.models import Role
 from applications.models import Application
 from applications.services import ApplicationError
 from assessment.audit import AuditAction
-from assessment.models import Allocation, Assessment, ModeratedScore, Score
+from assessment.models import Allocation, Assessment, ModeratedScore, Score, ScoreSummary
+from assessment.scoring import heaviest_criterion, submitted_order, summarise, tie_key
+from assessment.selectors import criterion_scores_for, criterion_scores_of
 from assessment.services import (
     allocation_add,
     allocation_auto,
@@ -17,6 +24,8 @@ from assessment.services import (
     moderation_record,
     round_criteria_problems,
     round_panel_add,
+    round_score_summaries_refresh,
+    score_summaries_refresh,
 )
 from core.models import AuditEvent
 from core.state import InvalidTransition
@@ -249,3 +258,111 @@ def test_moderation_records_an_agreed_score_beside_the_originals(round_, panel, 
     with pytest.raises(ApplicationError, match="not part of"):
         moderation_record(application=application, criterion=other_round_criterion, score=2, reason="x",
                           acting_user=programme_manager)
+
+
+# What the ranking reads ---------------------------------------------------------------------------------------------
+
+def stored_summaries(round_) -> dict:
+    return {
+        row.application_id: (row.total, row.assessments, row.moderation, row.tie_key)
+        for row in ScoreSummary.objects.filter(round=round_)
+    }
+
+
+def fresh_summaries(round_) -> dict:
+    """Worked out from the scores as they stand, with no stored row: what every stored row must equal."""
+    round_.refresh_from_db()
+    criteria = list(round_.criteria.order_by("position", "id"))
+    heaviest = heaviest_criterion(criteria)
+    given = criterion_scores_for(round_)
+    fresh = {}
+    for application in round_.applications.all():
+        summary = summarise(criterion_scores_of(criteria, given.get(application.pk, {})),
+                            scale_max=round_.score_scale_max, threshold=round_.moderation_threshold,
+                            heaviest_criterion_id=heaviest.pk)
+        key = None if summary.total is None else tie_key(
+            round_.tie_break, amount_requested=application.amount_requested,
+            submitted_order=submitted_order(application.submitted_at), heaviest_used=summary.heaviest_used,
+        )
+        fresh[application.pk] = (summary.total, summary.assessments, summary.moderation, key)
+    return fresh
+
+
+def assert_stored_as_fresh(round_):
+    stored, fresh = stored_summaries(round_), fresh_summaries(round_)
+    never_scored = (None, 0, [], None)
+    assert {pk: stored.get(pk, never_scored) for pk in fresh} == fresh
+
+
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("send"), st.integers(0, 2), st.integers(0, 1), st.lists(st.integers(0, 5), min_size=2, max_size=2)),
+        st.tuples(st.just("moderate"), st.integers(0, 2), st.integers(0, 1), st.integers(0, 5)),
+        st.tuples(st.just("take back"), st.integers(0, 2), st.integers(0, 1)),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given_examples(steps=STEPS, tie_break=st.sampled_from(["smaller_request", "earlier_submission", "heaviest_criterion"]))
+def test_stored_totals_and_flags_equal_a_fresh_working_out_after_any_scoring(programme_manager, steps, tie_break):
+    round_ = RoundFactory(tie_break=tie_break)
+    criteria = described_criteria(round_)
+    assessors = [UserFactory(role=Role.ASSESSOR) for _ in range(2)]
+    applications = [eligible(round_, amount_requested=Decimal(1000 * (n + 1))) for n in range(3)]
+    allocations = {
+        (a, s): declared(Allocation.objects.create(application=application, assessor=assessor))
+        for a, application in enumerate(applications) for s, assessor in enumerate(assessors)
+    }
+    for step in steps:
+        kind, a, s, *rest = step
+        allocation = allocations.get((a, s))
+        try:
+            if kind == "send" and allocation is not None:
+                if allocation.assessments.filter(status="submitted").exists():
+                    assessment_revise(allocation=allocation, acting_user=allocation.assessor)
+                scores = {criterion.pk: (value, "Reason") for criterion, value in zip(criteria, rest[0])}
+                assessment_save(allocation=allocation, scores=scores, acting_user=allocation.assessor, submit=True)
+            elif kind == "moderate":
+                moderation_record(application=applications[a], criterion=criteria[s], score=rest[0], reason="Agreed",
+                                  acting_user=programme_manager)
+            elif kind == "take back" and allocation is not None:
+                allocation_remove(allocation=allocation, acting_user=programme_manager)
+                del allocations[(a, s)]
+        except ApplicationError:
+            pass  # a step the rules refuse changes nothing
+        assert_stored_as_fresh(round_)
+
+
+def test_sending_scores_stores_the_total_in_the_same_transaction(round_, panel, monkeypatch):
+    application = eligible(round_)
+    allocation = declared(Allocation.objects.create(application=application, assessor=panel[0]))
+    monkeypatch.setattr("assessment.services._mark_scored_when_complete",
+                        lambda *args: (_ for _ in ()).throw(RuntimeError("the database went away")))
+    with pytest.raises(RuntimeError):
+        assessment_save(allocation=allocation, scores=full_marks(round_), acting_user=panel[0], submit=True)
+    assert not ScoreSummary.objects.exists()
+
+
+def test_the_bulk_refresh_reads_a_fixed_number_of_queries_per_round(round_, panel, django_assert_max_num_queries):
+    applications = [eligible(round_) for _ in range(5)]
+    ids = [application.pk for application in applications]
+    with django_assert_max_num_queries(7):
+        score_summaries_refresh(application_ids=ids)
+    assert set(stored_summaries(round_)) == set(ids)
+
+
+def test_changing_a_rounds_weights_and_threshold_refreshes_its_stored_totals(round_, panel):
+    application = eligible(round_)
+    for assessor, score in zip(panel[:2], (1, 4)):
+        allocation = declared(Allocation.objects.create(application=application, assessor=assessor))
+        assessment_save(allocation=allocation, scores=full_marks(round_, score), acting_user=assessor, submit=True)
+    first = round_.criteria.order_by("position").first()
+    first.weight = 90
+    first.save()
+    round_.moderation_threshold = 4
+    round_.save()
+    round_score_summaries_refresh(round_=round_)
+    assert_stored_as_fresh(round_)
+    assert stored_summaries(round_)[application.pk][2] == []

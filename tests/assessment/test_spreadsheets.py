@@ -183,8 +183,7 @@ def test_the_ranking_export_has_answers_scores_and_escapes_formulae(assessor, al
     application = allocations[0].application
     application.summary = "=HYPERLINK(\"http://evil.example\")"
     application.save()
-    criteria, ranked = ranking_for(application.round)
-    content, _ = ranking_sheet(criteria, ranked, "csv")
+    content, _ = ranking_sheet(ranking_for(application.round), "csv")
     rows = rows_of_csv(content)
     assert {row["Reference"] for row in rows} == {"DHC27-0001", "DHC27-0002"}
     assert "Criterion 1 (average)" in rows[0]
@@ -198,7 +197,7 @@ def test_the_ranking_shows_an_organisation_name_that_looks_like_a_formula_as_tex
     organisation = allocations[0].application.organisation
     organisation.name = typed
     organisation.save()
-    content, _ = ranking_sheet(*ranking_for(organisation.applications.get().round), file_format)
+    content, _ = ranking_sheet(ranking_for(organisation.applications.get().round), file_format)
     assert_shown_as_text(content, file_format, typed)
 
 

@@ -240,8 +240,7 @@ def test_the_ranking_download_holds_what_the_filters_show(client_for, programme_
     whole = b"".join(exported(manager, download).streaming_content).decode()
     assert "R-1" in whole and "R-2" in whole
     round_.refresh_from_db()  # the budget as the database holds it, a Decimal
-    criteria, ranked = ranking_for(round_)
-    assert whole == ranking_sheet(criteria, ranked, "csv")[0]
+    assert whole == ranking_sheet(ranking_for(round_), "csv")[0]
 
 
 def test_the_ranking_download_as_xlsx_is_the_spreadsheet(client_for, programme_manager, round_, panel, exported):

@@ -139,7 +139,7 @@ def test_accepting_the_proposals_ranks_the_round_once(scored_round, programme_ma
     for reference in ("D-0004", "D-0005"):
         scored(round_, list(round_.assessors.all()), reference=reference, amount="1000.00", score=2)
     rankings = []
-    monkeypatch.setattr(services, "ranking_for", lambda *args: rankings.append(args) or ranking_for(*args))
+    monkeypatch.setattr(services, "ranking_for", lambda *args, **kwargs: rankings.append(args) or ranking_for(*args, **kwargs))
     assert decisions_accept_proposals(round_=round_, acting_user=programme_manager).recorded == 5
     assert len(rankings) == 1
 
@@ -168,7 +168,7 @@ def test_recording_a_decision_ranks_the_round_before_locking_the_application(sco
     outside = len(connection.savepoint_ids)
     depths = []
     monkeypatch.setattr(services, "ranking_for",
-                        lambda *args: depths.append(len(connection.savepoint_ids)) or ranking_for(*args))
+                        lambda *args, **kwargs: depths.append(len(connection.savepoint_ids)) or ranking_for(*args, **kwargs))
     decision_record(application=first, outcome="fund", amount=Decimal("6000.00"), reason="", acting_user=programme_manager)
     assert depths == [outside]
 

@@ -283,12 +283,11 @@ def test_the_decisions_page_ranks_the_round_once(client_for, scored_round, progr
     round_, _ = scored_round
     rankings = []
 
-    def counted(*args):
+    def counted(*args, **kwargs):
         rankings.append(args)
-        return ranking_for(*args)
+        return ranking_for(*args, **kwargs)
 
     # The page's own reading and the proposals' are both counted, wherever they are called from.
-    monkeypatch.setattr("grants.views.ranking_for", counted)
     monkeypatch.setattr("grants.services.ranking_for", counted)
     assert client_for(programme_manager).get(reverse("grants:decisions", kwargs={"pk": round_.pk})).status_code == 200
     assert len(rankings) == 1
@@ -459,11 +458,10 @@ def test_confirming_several_decisions_ranks_the_round_once(
     shown = re.findall(r'name="shown" value="([^"]+)"', checker.get(url).content.decode())
     rankings = []
 
-    def counted(*args):
+    def counted(*args, **kwargs):
         rankings.append(args)
-        return ranking_for(*args)
+        return ranking_for(*args, **kwargs)
 
-    monkeypatch.setattr("grants.views.ranking_for", counted)
     monkeypatch.setattr("grants.services.ranking_for", counted)
     checker.post(url, {"shown": shown})
     assert Decision.objects.filter(confirmed_at__isnull=False).count() == 3

@@ -1,0 +1,113 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from applications.models import Borough
+from assessment.models import Allocation
+from assessment.scoring import Ranked, heaviest_criterion, rank, weighted_total
+from assessment.selectors import criterion_scores_for, criterion_scores_of, ranking_for
+from assessment.services import assessment_save, conflict_declare, moderation_record
+from tests.factories import ApplicationFactory, RoundFactory, UserFactory, described_criteria
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def panel(db):
+    return [UserFactory(role=Role.ASSESSOR) for _ in range(2)]
+
+
+def scored(round_, panel, values, **fields):
+    """An eligible application each assessor scored: one score per assessor on every criterion, or a pair per criterion."""
+    application = ApplicationFactory(round=round_, status="eligible", **fields)
+    for assessor, value in zip(panel, values):
+        allocation = Allocation.objects.create(application=application, assessor=assessor)
+        conflict_declare(allocation=allocation, has_conflict=False, nature="", acting_user=assessor)
+        scores = value if isinstance(value, tuple) else (value,) * round_.criteria.count()
+        assessment_save(allocation=allocation, acting_user=assessor, submit=True, scores={
+            criterion.pk: (score, "Reason") for criterion, score in zip(round_.criteria.order_by("position"), scores)
+        })
+    return application
+
+
+def python_ranking(round_) -> list[int]:
+    """The rank order as the scoring module's own `rank` works it out from scratch: what the database must match."""
+    criteria = list(round_.criteria.order_by("position", "id"))
+    given = criterion_scores_for(round_)
+    entries = []
+    for application in round_.applications.all():
+        per_criterion = criterion_scores_of(criteria, given.get(application.pk, {}))
+        entries.append(Ranked(
+            application_id=application.pk, amount_requested=application.amount_requested or Decimal(0),
+            submitted_order=application.submitted_at.timestamp() if application.submitted_at else 0,
+            criteria=per_criterion, total=weighted_total(per_criterion, round_.score_scale_max), assessments=0,
+        ))
+    ranked = rank(entries, tie_break=round_.tie_break, heaviest_criterion_id=heaviest_criterion(criteria).pk,
+                  budget=Decimal(round_.budget))
+    return [(entry.application_id, entry.rank, entry.running_total) for entry in ranked]
+
+
+@pytest.mark.parametrize("tie_break", ["smaller_request", "earlier_submission", "heaviest_criterion"])
+def test_the_database_ranks_as_the_scoring_rules_do_for_each_tie_break(panel, tie_break):
+    round_ = RoundFactory(tie_break=tie_break, budget="9000.00", maximum_award="9000.00")
+    described_criteria(round_)  # weighted 60 and 40
+    now = timezone.now()
+    # Equal totals (72%) reached differently, so each rule breaks the tie its own way.
+    scored(round_, panel, [(4, 3), (4, 3)], amount_requested="3000.00", submitted_at=now)
+    scored(round_, panel, [(3, 4), (3, 5)], amount_requested="2000.00", submitted_at=now - timedelta(hours=1))
+    scored(round_, panel, [(4, 3), (4, 3)], amount_requested="4000.00", submitted_at=now - timedelta(hours=2))
+    scored(round_, panel, [4, 4], amount_requested="5000.00", submitted_at=now)
+    scored(round_, panel[:1], [(1, 5)], amount_requested="1000.00", submitted_at=now)  # one score in: ranked still
+    ApplicationFactory(round=round_, status="eligible", amount_requested="1500.00")  # no score: last, unranked
+    shown = [(entry.application_id, entry.rank, entry.running_total) for entry in ranking_for(round_)]
+    assert shown == python_ranking(round_)
+
+
+def test_filters_narrow_the_view_but_keep_the_rank_and_running_total_of_the_whole_round(panel):
+    round_ = RoundFactory(budget="10000.00")
+    described_criteria(round_)
+    camden, hackney = Borough.objects.order_by("gss_code")[:2]
+    top = scored(round_, panel, [5, 5], amount_requested="6000.00")
+    top.boroughs.add(camden)
+    middle = scored(round_, panel, [4, 4], amount_requested="5000.00")
+    middle.boroughs.add(hackney)
+    last = scored(round_, panel, [3, 3], amount_requested="3000.00")
+    last.boroughs.add(hackney)
+    ranking = ranking_for(round_, borough=hackney.gss_code)
+    page = ranking.page(1, 100)
+    assert [(e.application_id, e.rank, e.running_total, e.within_ringfence) for e in page.object_list] == [
+        (middle.pk, 2, Decimal("11000.00"), False), (last.pk, 3, Decimal("14000.00"), False),
+    ]
+    assert (ranking.figures.ranked, ranking.figures.within, ranking.figures.requested_within) == (
+        3, 1, Decimal("6000.00"))
+
+
+def test_pages_of_the_ranking_follow_on_from_ranked_to_unranked(panel):
+    round_ = RoundFactory(budget="100000.00")
+    described_criteria(round_)
+    ranked = [scored(round_, panel[:1], [score], amount_requested="1000.00") for score in (5, 4, 3)]
+    waiting = [ApplicationFactory(round=round_, status="eligible") for _ in range(2)]
+    pages = [ranking_for(round_).page(number, 2) for number in (1, 2, 3, "not a number", 99)]
+    assert [[entry.application_id for entry in page.object_list] for page in pages] == [
+        [ranked[0].pk, ranked[1].pk], [ranked[2].pk, waiting[0].pk], [waiting[1].pk],
+        [ranked[0].pk, ranked[1].pk], [waiting[1].pk],
+    ]
+    assert pages[1].object_list[1].flags == ["0 of 2 scores in"] and pages[1].object_list[1].rank is None
+
+
+def test_moderation_moves_an_application_in_the_ranking_and_clears_its_flag(panel, programme_manager):
+    round_ = RoundFactory(budget="100000.00")
+    criteria = described_criteria(round_)
+    split = scored(round_, panel, [1, 5])
+    steady = scored(round_, panel, [4, 4])
+    before = list(ranking_for(round_))
+    assert [entry.application_id for entry in before] == [steady.pk, split.pk]
+    assert before[1].flags == ["Needs moderation: Criterion 1, Criterion 2"]
+    for criterion in criteria:
+        moderation_record(application=split, criterion=criterion, score=5, reason="Agreed", acting_user=programme_manager)
+    after = list(ranking_for(round_))
+    assert [entry.application_id for entry in after] == [split.pk, steady.pk]
+    assert after[0].flags == [] and after[0].total == Decimal("100.0")
