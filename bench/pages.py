@@ -80,7 +80,7 @@ def main():
     second_manager = User.objects.create_user("second.manager@example.org", "x", full_name="Second Manager",
                                               role=Role.PROGRAMME_MANAGER)
     finance_officer = User.objects.create_user("finance@example.org", "x", full_name="Finance", role=Role.FINANCE_OFFICER)
-    assessor = User.objects.get(email="assessor0@example.org")
+    assessor = User.objects.get(email__iexact="assessor0.BEN@example.org")
     grants_round = grants_in_monitoring(GRANTS, manager)
     print(f"pages: {APPLICATIONS} applications, {PROPOSED} decisions proposed, {GRANTS} grants in monitoring")
 
