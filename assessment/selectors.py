@@ -250,6 +250,7 @@ class RankedApplication:
 RANKED_STATUSES = [
     Application.Status.ELIGIBLE, Application.Status.SCORED, Application.Status.AWARDED, Application.Status.NOT_FUNDED
 ]
+UNRANKED_STATUSES = [status for status in Application.Status if status not in RANKED_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -317,7 +318,6 @@ class Ranking:
         self._unranked_shown = unranked.filter(
             **({"status": status} if status else {}), **({"boroughs": borough} if borough else {})
         )
-        self._unranked = unranked
         self.figures: RankingFigures | None = None  # the round's, as the last read found them
 
     def _rows(self, sql: str, params) -> list[tuple]:
@@ -351,13 +351,24 @@ class Ranking:
             sql, params = queryset.values("pk").order_by().query.sql_with_params()
             return f"(SELECT COUNT(*) FROM ({sql}) AS counted)", list(params)
 
-        ranked_count, ranked_params_ = count(self._ranked_all)
+        # Counted from indexes rather than by joining each summary to its application, which grew with the round:
+        # the summaries with a total, less those of applications no longer in a ranked stage (a few at most); the
+        # unranked are the rest of the applications in a ranked stage.
+        with_total, with_total_params = count(ScoreSummary.objects.filter(round=self.round, total__isnull=False))
+        set_aside, set_aside_params = count(Application.objects.filter(
+            round=self.round, status__in=UNRANKED_STATUSES, score_summary__total__isnull=False
+        ))
+        in_ranked_stages, in_ranked_stages_params = count(
+            Application.objects.filter(round=self.round, status__in=RANKED_STATUSES)
+        )
+        ranked_count, ranked_params_ = f"({with_total} - {set_aside})", [*with_total_params, *set_aside_params]
+        unranked_count = (f"({in_ranked_stages} - {ranked_count})", [*in_ranked_stages_params, *ranked_params_])
         total_sql, total_params = self._ranked_all.annotate(amount_pence=AMOUNT_PENCE).values("amount_pence").order_by(
         ).query.sql_with_params()
         over_place, over_place_params = first_over("place")
         over_requested, over_requested_params = first_over("running_pence - amount_pence")
         parts = [
-            (ranked_count, ranked_params_), count(self._unranked),
+            (ranked_count, ranked_params_), unranked_count,
             # When nothing passes the ringfence, every ranked application fits: COALESCE reads the rest only then.
             (f"COALESCE({over_place} - 1, {ranked_count})", [*over_place_params, *ranked_params_]),
             (f"COALESCE({over_requested}, (SELECT SUM(amount_pence) FROM ({total_sql}) AS amounts))",

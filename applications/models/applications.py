@@ -94,6 +94,8 @@ class Application(StatusMachine):
 
     class Meta:
         ordering = ["-created_at"]
+        # Lists and the ranking's counts read a round's applications by stage: read from the index alone.
+        indexes = [models.Index(fields=["round", "status"], name="application_round_status")]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "organisation"],

@@ -111,3 +111,17 @@ def test_moderation_moves_an_application_in_the_ranking_and_clears_its_flag(pane
     after = list(ranking_for(round_))
     assert [entry.application_id for entry in after] == [split.pk, steady.pk]
     assert after[0].flags == [] and after[0].total == Decimal("100.0")
+
+
+def test_the_counts_leave_out_a_scored_application_withdrawn_since(panel):
+    round_ = RoundFactory(budget="100000.00")
+    described_criteria(round_)
+    kept = scored(round_, panel, [4, 4], amount_requested="1000.00")
+    withdrawn = scored(round_, panel, [5, 5], amount_requested="2000.00")
+    withdrawn.status = "withdrawn"
+    withdrawn.save(update_fields=["status"])
+    ApplicationFactory(round=round_, status="eligible")  # waiting for scores: unranked
+    ApplicationFactory(round=round_, status="draft")  # not sent: neither
+    ranking = ranking_for(round_)
+    assert [entry.application_id for entry in ranking.page(1, 100).object_list][:1] == [kept.pk]
+    assert (ranking.figures.ranked, ranking.figures.unranked, ranking.figures.within) == (1, 1, 1)
