@@ -13,12 +13,22 @@ APPLICATION_READERS: list = []
 def membership_role(user, organisation: Organisation) -> str | None:
     """The person's role in the organisation, or None. Read once for each user object, which lives for one request:
     a page asks several questions of it (may they read, withdraw, transcribe) and need not read it each time."""
-    roles = getattr(user, "_organisation_roles", None)
-    if roles is None:
-        roles = user._organisation_roles = {}
+    roles = _roles_read(user)
     if organisation.pk not in roles:
         roles[organisation.pk] = organisation.memberships.filter(user=user).values_list("role", flat=True).first()
     return roles[organisation.pk]
+
+
+def membership_role_known(user, organisation: Organisation, role: str) -> None:
+    """For a read that has found the person's role already (with the organisation's application, say)."""
+    _roles_read(user)[organisation.pk] = role
+
+
+def _roles_read(user) -> dict:
+    roles = getattr(user, "_organisation_roles", None)
+    if roles is None:
+        roles = user._organisation_roles = {}
+    return roles
 
 
 def is_member(user, organisation: Organisation) -> bool:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from applications.models import (
     OutcomeTarget,
     Round,
 )
+from applications.permissions import membership_role_known
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,15 @@ def applications_of(user) -> QuerySet[Application]:
 
 
 def application_for_member_or_404(user, pk: int) -> Application:
-    """Another organisation's application is not found, never forbidden: its existence is not revealed."""
-    return get_object_or_404(applications_of(user).select_related("submitted_by"), pk=pk)
+    """Another organisation's application is not found, never forbidden: its existence is not revealed. The person's
+    role in the organisation comes with it, so that the page's questions of it (may they withdraw, transcribe) need
+    not read it again."""
+    application = get_object_or_404(
+        applications_of(user).select_related("submitted_by").annotate(member_role=F("organisation__memberships__role")),
+        pk=pk,
+    )
+    membership_role_known(user, application.organisation, application.member_role)
+    return application
 
 
 def application_for_review(pk: int) -> Application:
