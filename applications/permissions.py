@@ -10,12 +10,33 @@ from applications.models import Application, Membership, Organisation
 APPLICATION_READERS: list = []
 
 
+def membership_role(user, organisation: Organisation) -> str | None:
+    """The person's role in the organisation, or None. Read once for each user object, which lives for one request:
+    a page asks several questions of it (may they read, withdraw, transcribe) and need not read it each time."""
+    roles = _roles_read(user)
+    if organisation.pk not in roles:
+        roles[organisation.pk] = organisation.memberships.filter(user=user).values_list("role", flat=True).first()
+    return roles[organisation.pk]
+
+
+def membership_role_known(user, organisation: Organisation, role: str) -> None:
+    """For a read that has found the person's role already (with the organisation's application, say)."""
+    _roles_read(user)[organisation.pk] = role
+
+
+def _roles_read(user) -> dict:
+    roles = getattr(user, "_organisation_roles", None)
+    if roles is None:
+        roles = user._organisation_roles = {}
+    return roles
+
+
 def is_member(user, organisation: Organisation) -> bool:
-    return is_applicant(user) and organisation.memberships.filter(user=user).exists()
+    return is_applicant(user) and membership_role(user, organisation) is not None
 
 
 def is_owner(user, organisation: Organisation) -> bool:
-    return is_applicant(user) and organisation.memberships.filter(user=user, role=Membership.Role.OWNER).exists()
+    return is_applicant(user) and membership_role(user, organisation) == Membership.Role.OWNER
 
 
 def can_edit_application(user, application: Application) -> bool:

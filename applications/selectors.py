@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -16,8 +16,10 @@ from applications.models import (
     Invitation,
     Membership,
     Organisation,
+    OutcomeTarget,
     Round,
 )
+from applications.permissions import membership_role_known
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,15 @@ def applications_of(user) -> QuerySet[Application]:
 
 
 def application_for_member_or_404(user, pk: int) -> Application:
-    """Another organisation's application is not found, never forbidden: its existence is not revealed."""
-    return get_object_or_404(applications_of(user), pk=pk)
+    """Another organisation's application is not found, never forbidden: its existence is not revealed. The person's
+    role in the organisation comes with it, so that the page's questions of it (may they withdraw, transcribe) need
+    not read it again."""
+    application = get_object_or_404(
+        applications_of(user).select_related("submitted_by").annotate(member_role=F("organisation__memberships__role")),
+        pk=pk,
+    )
+    membership_role_known(user, application.organisation, application.member_role)
+    return application
 
 
 def application_for_review(pk: int) -> Application:
@@ -116,19 +125,30 @@ def application_sections(application: Application) -> dict[str, ApplicationSecti
     return {section.step: section for section in application.sections.select_related("saved_by")}
 
 
+def _answer_rows() -> tuple:
+    return (
+        "boroughs",
+        "budget_lines",
+        "documents",
+        "media_answers",
+        Prefetch("targets", queryset=OutcomeTarget.objects.select_related("indicator")),
+    )
+
+
 def application_with_answers(application: Application) -> Application:
     """The application with everything a summary, a PDF or an assessor needs, in a fixed number of queries."""
     return (
         Application.objects.select_related("round", "organisation", "submitted_by")
-        .prefetch_related(
-            "boroughs",
-            "budget_lines",
-            "documents",
-            "media_answers",
-            Prefetch("targets", queryset=application.targets.model.objects.select_related("indicator")),
-        )
+        .prefetch_related(*_answer_rows())
         .get(pk=application.pk)
     )
+
+
+def member_application_with_answers(application: Application) -> Application:
+    """The same, for an application just read for its member (application_for_member_or_404, which reads its round,
+    organisation and sender): only its answers are added, rather than the application read again."""
+    prefetch_related_objects([application], *_answer_rows())
+    return application
 
 
 def deadline_for(round_: Round, organisation: Organisation) -> datetime:

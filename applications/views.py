@@ -191,19 +191,20 @@ def application_begin(request, pk: int):
 @role_required(Role.APPLICANT)
 def application_detail(request, pk: int):
     application = selectors.application_for_member_or_404(request.user, pk)
-    deadline = selectors.deadline_for(application.round, application.organisation)
-    context = {
-        "application": application,
-        "deadline": deadline,
-        "deadline_passed": not selectors.round_open_for(application.round, deadline=deadline),
-        "adjustments": application.adjustments.all(),
-    }
     if application.is_editable:
-        context.update(sections=section_statuses(application), all_complete=not incomplete_sections(application),
-                       members=selectors.organisation_members(application.organisation))
-        return render(request, "applications/task_list.html", context)
-    context["answers"] = selectors.application_with_answers(application)
-    return render(request, "applications/application_summary.html", context)
+        deadline = selectors.deadline_for(application.round, application.organisation)
+        return render(request, "applications/task_list.html", {
+            "application": application,
+            "deadline": deadline,
+            "deadline_passed": not selectors.round_open_for(application.round, deadline=deadline),
+            "adjustments": application.adjustments.all(),
+            "sections": section_statuses(application),
+            "all_complete": not incomplete_sections(application),
+            "members": selectors.organisation_members(application.organisation),
+        })
+    # One object, read once: the page shows the application and its answers.
+    answers = selectors.member_application_with_answers(application)
+    return render(request, "applications/application_summary.html", {"application": answers, "answers": answers})
 
 
 @role_required(Role.APPLICANT)

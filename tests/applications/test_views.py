@@ -667,14 +667,15 @@ def test_the_application_page_makes_a_fixed_number_of_queries_before_and_after_i
     sent = ApplicationFactory(round=RoundFactory(), organisation=organisation, complete=True, status="submitted",
                               submitted_at=timezone.now(), reference="SENT-0001", submitted_by=applicant)
     client = client_for(applicant)
-    # The session, the person, the application, its deadline, its sections, adjustments and members, and whether the
-    # person may withdraw it.
-    with django_assert_max_num_queries(9):
+    # The session, the person, the application with the person's role in its organisation (so whether they may
+    # withdraw it is known), its deadline, its sections (twice: for the task list and for whether all are complete),
+    # adjustments and members.
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("applications:detail", kwargs={"pk": draft.pk}))
     assert response.status_code == 200
     assert f"Your application to {round_with_indicators.name}" in response.content.decode()
-    # Once sent: every answer instead of the task list, each kind of answer read once.
-    with django_assert_max_num_queries(13):
+    # Once sent: the application read once, then every answer instead of the task list, each kind of answer read once.
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("applications:detail", kwargs={"pk": sent.pk}))
     assert response.status_code == 200
     assert "Application SENT-0001" in response.content.decode()
