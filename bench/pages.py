@@ -8,7 +8,7 @@ first request of each page is its warm-up, and counts its queries.
 Target: the slowest page's median at most 100 ms on a 2-core machine.
 """
 
-from _harness import django_on_a_temporary_database, finish, median_ms
+from _harness import django_on_a_temporary_database, finish, median_ms, statistics_gathered
 from _seed import grants_in_monitoring
 from ranking import APPLICATIONS, seed
 
@@ -82,6 +82,7 @@ def main():
     finance_officer = User.objects.create_user("finance@example.org", "x", full_name="Finance", role=Role.FINANCE_OFFICER)
     assessor = User.objects.get(email__iexact="assessor0.BEN@example.org")
     grants_round = grants_in_monitoring(GRANTS, manager)
+    statistics_gathered()
     print(f"pages: {APPLICATIONS} applications, {PROPOSED} decisions proposed, {GRANTS} grants in monitoring")
 
     clients = {person.pk: signed_in_client(person) for person in (second_manager, assessor, finance_officer)}

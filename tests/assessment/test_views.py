@@ -630,3 +630,26 @@ def test_adding_an_assessor_from_a_page_of_the_allocations_returns_to_that_page(
     response = client.post(link.replace("&amp;", "&"), {"assessor": panel[0].pk})
     assert response.url == back.replace("&amp;", "&")
     assert application.allocations.get().assessor == panel[0]
+
+
+@pytest.mark.parametrize(("scored_count", "words"), [
+    (0, "No ranked application fits within it yet."),
+    (1, "The top application asks for £1,000 and fits within it."),
+    (2, "The top 2 applications ask for £2,000 in all and fit within it."),
+])
+def test_the_ranking_says_in_plain_words_how_many_fit_within_the_ringfence(
+    client_for, programme_manager, scored_count, words
+):
+    round_ = RoundFactory(budget="100000.00")
+    described_criteria(round_)
+    assessor = UserFactory(role=Role.ASSESSOR)
+    for _ in range(scored_count):
+        application = ApplicationFactory(round=round_, status="eligible", amount_requested="1000.00")
+        allocation = Allocation.objects.create(application=application, assessor=assessor)
+        conflict_declare(allocation=allocation, has_conflict=False, nature="", acting_user=assessor)
+        assessment_save(allocation=allocation, acting_user=assessor, submit=True, scores={
+            criterion.pk: (4, "Reason") for criterion in round_.criteria.all()
+        })
+    response = client_for(programme_manager).get(reverse("assessment:ranking", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    assert words in " ".join(response.content.decode().split())
