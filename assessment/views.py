@@ -180,24 +180,29 @@ def screening_list(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     filters = ScreeningFilterForm(request.GET or None)
     page = page_of(request, selectors.applications_for_screening(round_, **filters.chosen()))
-    return render(request, "assessment/manage/screening.html",
-                  {"round": round_, "filters": filters, "page": page, "applications": page.object_list})
+    return render(request, "assessment/manage/screening.html", {
+        "round": round_, "filters": filters, "page": page, "applications": page.object_list,
+        "place_query": urlencode(list_place(request.GET, ScreeningFilterForm)),
+    })
 
 
 @role_required(Role.PROGRAMME_MANAGER)
 def screen(request, pk: int):
     application = application_for_review(pk)
+    # Back to the page and filter of the screening list it was opened from.
+    screening = list_at("assessment:screening", application.round_id, request.GET, ScreeningFilterForm)
     if not application.can_transition_to(Application.Status.ELIGIBLE):
         messages.error(request, f"{application} has already been screened.")
-        return redirect("assessment:screening", pk=application.round_id)
+        return redirect(screening)
     form = ScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         application_screen(application=application, eligible=form.cleaned_data["eligible"],
                            reason=form.cleaned_data["reason"], acting_user=request.user)
         messages.success(request, f"{application} screened.")
-        return redirect("assessment:screening", pk=application.round_id)
+        return redirect(screening)
     return render(request, "assessment/manage/screen.html", {
         "application": application, "form": form, "answers": application_with_answers(application),
+        "screening": screening,
     })
 
 
@@ -216,7 +221,7 @@ def allocations(request, pk: int):
     filters = AllocationFilterForm(request.GET or None)
     page = page_of(request, selectors.round_allocations(round_, panel, **filters.chosen()))
     shortfalls = selectors.assessor_shortfalls(round_, panel)
-    place = allocations_place(request.GET)
+    place = list_place(request.GET, AllocationFilterForm)
     return render(request, "assessment/manage/allocations.html", {
         "round": round_, "panel": panel, "filters": filters, "page": page, "applications": page.object_list,
         "shortfalls": shortfalls[:SHORTFALLS_NAMED], "shortfall_count": shortfalls.count(),
@@ -225,16 +230,20 @@ def allocations(request, pk: int):
     })
 
 
-def allocations_place(data) -> dict:
-    """Which page and filter of the allocation page it is at, read from its address or from a form or link that left
-    it, so that what is done there comes back to the same place."""
-    return {name: data[name] for name in ("page", *AllocationFilterForm.base_fields) if data.get(name)}
+def list_place(data, filters) -> dict:
+    """Which page and filter of a list it is at, read from its address or from a form or link that left it, so that
+    what is done there comes back to the same place. `filters` is the list's filter form class."""
+    return {name: data[name] for name in ("page", *filters.base_fields) if data.get(name)}
+
+
+def list_at(url_name: str, round_pk: int, data, filters) -> str:
+    place = list_place(data, filters)
+    url = reverse(url_name, kwargs={"pk": round_pk})
+    return f"{url}?{urlencode(place)}" if place else url
 
 
 def allocations_at(round_pk: int, data) -> str:
-    place = allocations_place(data)
-    url = reverse("assessment:allocations", kwargs={"pk": round_pk})
-    return f"{url}?{urlencode(place)}" if place else url
+    return list_at("assessment:allocations", round_pk, data, AllocationFilterForm)
 
 
 @role_required(Role.PROGRAMME_MANAGER)

@@ -653,3 +653,22 @@ def test_the_ranking_says_in_plain_words_how_many_fit_within_the_ringfence(
     response = client_for(programme_manager).get(reverse("assessment:ranking", kwargs={"pk": round_.pk}))
     assert response.status_code == 200
     assert words in " ".join(response.content.decode().split())
+
+
+def test_screening_an_application_goes_back_to_the_page_and_filter_it_was_opened_from(
+    client_for, programme_manager, round_, small_pages
+):
+    for n in range(5):
+        ApplicationFactory(round=round_, status="submitted", reference=f"Q-{n:04d}")
+    client = client_for(programme_manager)
+    listed = client.get(reverse("assessment:screening", kwargs={"pk": round_.pk}),
+                        {"status": "submitted", "page": "2"}).content.decode()
+    application = Application.objects.get(reference="Q-0002")
+    screen = reverse("assessment:screen", kwargs={"pk": application.pk})
+    assert f'href="{screen}?page=2&amp;status=submitted"' in listed
+    page = client.get(screen, {"page": "2", "status": "submitted"}).content.decode()
+    back = reverse("assessment:screening", kwargs={"pk": round_.pk}) + "?page=2&amp;status=submitted"
+    assert f'href="{back}" class="govuk-back-link"' in page
+    response = client.post(f"{screen}?page=2&status=submitted", {"eligible": "True", "reason": ""})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessment:screening", kwargs={"pk": round_.pk}) + "?page=2&status=submitted"
