@@ -48,9 +48,9 @@ from assessment.spreadsheets import scoring_sheet
 from core.downloads import download
 from core.services import export_start
 from core.spreadsheets import FORMATS, ImportProblem
+from core import paging
 from core.paging import page_of
 
-RANKING_PAGE_SIZE = 100
 # The allocation page names the first few applications short of assessors; a filter lists them all.
 SHORTFALLS_NAMED = 10
 
@@ -305,7 +305,7 @@ def ranking(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     filters = RankingFilterForm(request.GET or None)
     ranking = selectors.ranking_for(round_, **filters.chosen())
-    page = ranking.page(request.GET.get("page"), RANKING_PAGE_SIZE)
+    page = ranking.page(request.GET.get("page"), paging.PAGE_SIZE)
     figures = ranking.figures
     return render(request, "assessment/manage/ranking.html", {
         "round": round_, "criteria": ranking.criteria, "page": page, "entries": page.object_list, "filters": filters,

@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 
 import stripe
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -63,7 +62,6 @@ from grants.services import (
 
 
 # As many rows as the ranking shows on a page: the time a page takes then grows only as ranking the round does.
-DECISIONS_PAGE_SIZE = 100
 
 WORKER_EXPECTED_WITHIN = timedelta(minutes=2)
 
@@ -98,7 +96,7 @@ def decisions(request, pk: int):
     ranked = [entry for entry in ranked if entry.rank]
     decided = selectors.decided_in(round_)
     blockers = {entry.application_id: decision_blockers(round_, entry) for entry in ranked}
-    page = Paginator(ranked, DECISIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, ranked)
     recorded = selectors.decisions_for([entry.application_id for entry in page.object_list])
     rows = [
         {"entry": entry, "proposal": proposals.get(entry.application_id), "decision": recorded.get(entry.application_id),

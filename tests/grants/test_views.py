@@ -269,7 +269,7 @@ def test_the_decisions_page_is_paged_and_counts_every_undecided_application(
     more_scored(round_, 2, start=4)
     decision_record(application=first, outcome="fund", amount=first.amount_requested, reason="",
                     acting_user=programme_manager)
-    monkeypatch.setattr("grants.views.DECISIONS_PAGE_SIZE", 3)
+    monkeypatch.setattr("core.paging.PAGE_SIZE", 3)
     manager, url = client_for(programme_manager), reverse("grants:decisions", kwargs={"pk": round_.pk})
     first_page, second_page = (manager.get(url, {"page": number}) for number in (1, 2))
     assert first_page.status_code == second_page.status_code == 200
