@@ -101,16 +101,30 @@ def applications_of(user) -> QuerySet[Application]:
     )
 
 
-def application_for_member_or_404(user, pk: int) -> Application:
+def _member_application_or_404(user, pk: int, applications: QuerySet[Application]) -> Application:
     """Another organisation's application is not found, never forbidden: its existence is not revealed. The person's
     role in the organisation comes with it, so that the page's questions of it (may they withdraw, transcribe) need
     not read it again."""
     application = get_object_or_404(
-        applications_of(user).select_related("submitted_by").annotate(member_role=F("organisation__memberships__role")),
+        applications.filter(organisation__memberships__user=user).annotate(member_role=F("organisation__memberships__role")),
         pk=pk,
     )
     membership_role_known(user, application.organisation, application.member_role)
     return application
+
+
+def application_for_member_or_404(user, pk: int) -> Application:
+    return _member_application_or_404(user, pk, Application.objects.select_related("round", "organisation", "submitted_by"))
+
+
+def application_page_for_member_or_404(user, pk: int) -> Application:
+    """The same for the application's own page, which organisations open most: once sent, the page needs of the
+    round only when it last changed (`round_updated_at`, for sent_answers_version) and of the sender only their name
+    (`sender_name`), so those come as two columns rather than two whole rows; a draft's task list reads its round
+    when it asks for it."""
+    return _member_application_or_404(user, pk, Application.objects.select_related("organisation").annotate(
+        round_updated_at=F("round__updated_at"), sender_name=F("submitted_by__full_name"),
+    ))
 
 
 def application_for_review(pk: int) -> Application:
@@ -149,6 +163,18 @@ def member_application_with_answers(application: Application) -> Application:
     organisation and sender): only its answers are added, rather than the application read again."""
     prefetch_related_objects([application], *_answer_rows())
     return application
+
+
+def sent_answers_version(application: Application, *, can_transcribe: bool) -> str:
+    """What a sent application's answers page depends on, for keeping its rendered answers: the answers themselves
+    stop changing when the application is sent, but their recordings' transcripts (`media_answer_transcribe` moves
+    the application's `updated_at`), the organisation's details and the round's indicators can still change, and
+    whether the reader may transcribe decides the page's links. Reads only what `application_page_for_member_or_404`
+    has read."""
+    return ":".join(str(part) for part in (
+        application.updated_at.timestamp(), application.organisation.updated_at.timestamp(),
+        application.round_updated_at.timestamp(), can_transcribe,
+    ))
 
 
 def deadline_for(round_: Round, organisation: Organisation) -> datetime:

@@ -1,6 +1,7 @@
 """Pages for applicants (organisation, eligibility, application) and for programme managers running a round."""
 
 from datetime import datetime, time
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -188,9 +190,13 @@ def application_begin(request, pk: int):
     return redirect("applications:detail", pk=application.pk)
 
 
+# How long a worker keeps a sent application's rendered answers that nobody has asked for again.
+SENT_ANSWERS_KEPT_SECONDS = 24 * 60 * 60
+
+
 @role_required(Role.APPLICANT)
 def application_detail(request, pk: int):
-    application = selectors.application_for_member_or_404(request.user, pk)
+    application = selectors.application_page_for_member_or_404(request.user, pk)
     if application.is_editable:
         deadline = selectors.deadline_for(application.round, application.organisation)
         return render(request, "applications/task_list.html", {
@@ -202,9 +208,16 @@ def application_detail(request, pk: int):
             "all_complete": not incomplete_sections(application),
             "members": selectors.organisation_members(application.organisation),
         })
-    # One object, read once: the page shows the application and its answers.
-    answers = selectors.member_application_with_answers(application)
-    return render(request, "applications/application_summary.html", {"application": answers, "answers": answers})
+    # Sent answers are read and rendered again only when something they show has changed since the page last kept
+    # them: most visits make no more queries than the application's own.
+    return render(request, "applications/application_summary.html", {
+        "application": application,
+        "answers": SimpleLazyObject(partial(selectors.member_application_with_answers, application)),
+        "answers_version": selectors.sent_answers_version(
+            application, can_transcribe=can_transcribe_media_answer(request.user, application)
+        ),
+        "answers_kept_seconds": SENT_ANSWERS_KEPT_SECONDS,
+    })
 
 
 @role_required(Role.APPLICANT)

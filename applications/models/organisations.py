@@ -56,6 +56,8 @@ class Organisation(models.Model):
     contact_email = models.EmailField("main contact's email address", blank=True)
     contact_phone = models.CharField("main contact's phone number", max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves on every save: a sent application's page keeps its answers, which show these details, until it does.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -133,6 +133,9 @@ class Round(StatusMachine):
     )
     requires_safeguarding_policy = models.BooleanField(default=True)
     requires_governing_document = models.BooleanField(default=True)
+    # Moves whenever the round is saved, as the admin does when its indicators change: a sent application's page keeps
+    # its answers, which name the round's indicators, until it does.
+    updated_at = models.DateTimeField(auto_now=True)
     required_documents = models.JSONField(
         default=all_document_kinds, help_text="Which documents every application must include."
     )

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -668,9 +669,9 @@ def test_the_application_page_makes_a_fixed_number_of_queries_before_and_after_i
                               submitted_at=timezone.now(), reference="SENT-0001", submitted_by=applicant)
     client = client_for(applicant)
     # The session, the person, the application with the person's role in its organisation (so whether they may
-    # withdraw it is known), its deadline, its sections (twice: for the task list and for whether all are complete),
-    # adjustments and members.
-    with django_assert_max_num_queries(8):
+    # withdraw it is known), its round, its deadline, its sections (twice: for the task list and for whether all are
+    # complete), adjustments and members.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("applications:detail", kwargs={"pk": draft.pk}))
     assert response.status_code == 200
     assert f"Your application to {round_with_indicators.name}" in response.content.decode()
@@ -679,3 +680,50 @@ def test_the_application_page_makes_a_fixed_number_of_queries_before_and_after_i
         response = client.get(reverse("applications:detail", kwargs={"pk": sent.pk}))
     assert response.status_code == 200
     assert "Application SENT-0001" in response.content.decode()
+    # Seen again, with nothing changed: the answers kept from the first visit, so only the session, the person and
+    # the application are read.
+    with django_assert_max_num_queries(3):
+        again = client.get(reverse("applications:detail", kwargs={"pk": sent.pk}))
+    main = re.compile(r"<main.*</main>", re.S)
+    assert main.search(again.content.decode()).group() == main.search(response.content.decode()).group()
+
+
+def sent_answers_page(client, application) -> str:
+    return client.get(reverse("applications:detail", kwargs={"pk": application.pk})).content.decode()
+
+
+def test_a_sent_applications_page_shows_a_new_transcript_at_once(client_for, applicant, organisation):
+    answer = recording(organisation, transcript="Old words")
+    client = client_for(applicant)
+    assert "Old words" in sent_answers_page(client, answer.application)
+    url = reverse("applications:media_answer_transcript", kwargs={"pk": answer.application_id, "answer_pk": answer.pk})
+    client.post(url, {"transcript": "Corrected words"})
+    page = sent_answers_page(client, answer.application)
+    assert "Corrected words" in page and "Old words" not in page
+
+
+def test_a_sent_applications_page_shows_the_organisations_details_as_they_are_now(client_for, applicant, organisation):
+    from applications.services import organisation_update
+
+    application = ApplicationFactory(organisation=organisation, status="submitted", reference="R-0001")
+    client = client_for(applicant)
+    assert organisation.contact_phone in sent_answers_page(client, application)
+    organisation_update(organisation=organisation, acting_user=applicant, fields={"contact_phone": "020 7946 0999"})
+    assert "020 7946 0999" in sent_answers_page(client, application)
+
+
+def test_a_sent_applications_page_shows_an_indicator_renamed_in_the_rounds_admin(
+    client_for, applicant, organisation, round_with_indicators
+):
+    from applications.models import OutcomeTarget
+
+    application = ApplicationFactory(round=round_with_indicators, organisation=organisation, status="submitted",
+                                     reference="R-0001")
+    indicator = round_with_indicators.indicators.get(code="victims")
+    OutcomeTarget.objects.create(application=application, indicator=indicator, quarter=1, target=12)
+    client = client_for(applicant)
+    assert indicator.name in sent_answers_page(client, application)
+    indicator.name = "Disabled victims supported to report to the police"
+    indicator.save()
+    round_with_indicators.save()  # as the round's admin page does when an indicator on it changes
+    assert "Disabled victims supported to report to the police" in sent_answers_page(client, application)
