@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -57,7 +58,7 @@ class Organisation(models.Model):
     contact_phone = models.CharField("main contact's phone number", max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Moves on every save: a sent application's page keeps its answers, which show these details, until it does.
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["name"]

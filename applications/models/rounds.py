@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.db.models import F, Q
 
 from core.state import StatusMachine
@@ -135,7 +136,7 @@ class Round(StatusMachine):
     requires_governing_document = models.BooleanField(default=True)
     # Moves whenever the round is saved, as the admin does when its indicators change: a sent application's page keeps
     # its answers, which name the round's indicators, until it does.
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
     required_documents = models.JSONField(
         default=all_document_kinds, help_text="Which documents every application must include."
     )
