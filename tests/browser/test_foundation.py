@@ -45,7 +45,8 @@ def test_the_skip_link_is_the_first_thing_the_keyboard_reaches(page):
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Skip to main content"
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main-content")
+    page.wait_for_url(re.compile("#main-content$"))
+    assert page.evaluate("document.activeElement.id") == "main-content"
 
 
 def test_no_font_but_arial_is_used(page):
