@@ -104,6 +104,7 @@ TEMPLATES = [
                 "core.context_processors.service",
                 "accounts.context_processors.navigation",
             ],
+            "builtins": ["core.templatetags.links"],
         },
     },
 ]

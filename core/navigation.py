@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import rules
 from django.conf import settings
-from django.urls import reverse
 from django.utils.module_loading import import_string
+
+from core.links import fixed_url
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,13 @@ def _links_for(user) -> list[tuple[str, str]]:
 
 def home_for(user) -> str:
     """Where signing in lands: the first link in the person's own navigation."""
-    return reverse(_links_for(user)[0][1])
+    return fixed_url(_links_for(user)[0][1])
 
 
 def navigation_for(user, path: str) -> list[NavigationItem]:
     items = []
     for text, url_name in _links_for(user):
-        href = reverse(url_name)
+        href = fixed_url(url_name)
         current = path == href if href == "/" else path.startswith(href)
         items.append(NavigationItem(text=text, href=href, current=current))
     return items
