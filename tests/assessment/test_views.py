@@ -552,6 +552,25 @@ def test_the_register_can_show_conflicts_only_on_every_page(client_for, programm
     assert second.count("Yes: Trustee") == 1 and ">No<" not in second
 
 
+def test_the_register_caption_says_when_it_shows_conflicts_only_and_how_many(client_for, programme_manager, round_, panel):
+    for n in range(3):
+        allocation = Allocation.objects.create(
+            application=ApplicationFactory(round=round_, status="eligible", reference=f"Q-{n:04d}"), assessor=panel[0]
+        )
+        conflict_declare(allocation=allocation, has_conflict=n < 2, nature="Trustee" if n < 2 else "",
+                         acting_user=panel[0])
+    client = client_for(programme_manager)
+    url = reverse("assessment:conflicts", kwargs={"pk": round_.pk})
+    every = client.get(url).content.decode()
+    assert f"Every declaration in {escape(round_.name)}, conflicts first</caption>" in every
+    response = client.get(url, {"conflicts_only": "yes"})
+    assert response.status_code == 200
+    conflicts = response.content.decode()
+    assert f"2 conflicts declared in {escape(round_.name)}, newest first</caption>" in conflicts
+    assert f'aria-label="Conflicts declared in {escape(round_.name)}"' in conflicts
+    assert "Every declaration in" not in conflicts
+
+
 @pytest.mark.parametrize("count", [3, 120])
 def test_the_assessor_dashboard_makes_the_same_queries_for_3_or_120_allocations(
     client_for, round_, panel, count, django_assert_max_num_queries
