@@ -138,7 +138,8 @@ def rank(entries: list[Ranked], *, tie_break: str, heaviest_criterion_id: int | 
     """Orders by weighted total (highest first), breaks ties by the round's rule, then draws the funding line.
 
     Applications without a complete total come last, unranked. The running total adds up the amounts requested
-    in rank order; those that fit within the ringfence are marked as within it.
+    in rank order by the applications whose ranking is final, with nothing flagged; those that fit within the
+    ringfence are marked as within it. A flagged one keeps its place, with no running total until it is final.
     """
 
     def key(entry: Ranked):
@@ -150,6 +151,8 @@ def rank(entries: list[Ranked], *, tie_break: str, heaviest_criterion_id: int | 
     incomplete = sorted((e for e in entries if e.total is None), key=lambda e: e.application_id)
     running = Decimal(0)
     for position, entry in enumerate(complete, start=1):
-        running += entry.amount_requested
-        entry.rank, entry.running_total, entry.within_ringfence = position, running, running <= budget
+        entry.rank = position
+        if not entry.flags:
+            running += entry.amount_requested
+            entry.running_total, entry.within_ringfence = running, running <= budget
     return complete + incomplete

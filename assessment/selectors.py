@@ -9,6 +9,7 @@ from django.db import connection, models
 from django.db.models import (
     BigIntegerField,
     BooleanField,
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -24,6 +25,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
     Window,
 )
 from django.db.models.expressions import RowRange
@@ -259,7 +261,7 @@ class RankingFigures:
 
     ranked: int
     unranked: int
-    within: int  # how many ranked applications fit within the ringfence
+    within: int  # how many ranked applications the running total counts fit within the ringfence
     requested_within: Decimal  # what those ask for in all
     matched_ranked: int  # how many of each the filters show
     matched_unranked: int
@@ -278,7 +280,9 @@ AMOUNT_PENCE = Rounded(Coalesce("application__amount_requested", Value(Decimal(0
 class Ranking:
     """The round ranked by the database from the stored score summaries; applications without a complete total come
     last, unranked, oldest first. Rank and running total are the whole round's, worked out before any filter, so
-    narrowing the view does not move the funding line.
+    narrowing the view does not move the funding line. The running total counts only applications whose ranking is
+    final, with every score in and nothing to moderate: the others keep their place but have none, as their total
+    may still move, and the decisions leave them out of the money too.
 
     Read a page at a time (`page`), or whole (iterating, for the download and the decisions). The rank order is read
     from an index, in order, so a page stops after its own rows however large the round. The entries' per-criterion
@@ -300,14 +304,22 @@ class Ranking:
             round=round_, total__isnull=False, application__status__in=RANKED_STATUSES
         )
         self._ranked_shown = self._ranked_all.filter(shown)
-        # Each ranked application with its place and the running total of the amounts asked for, in pence so that
-        # the funding line is drawn in whole numbers on every database; whether the filters show it is a column, as
-        # filtering before the window would move the places.
+        # Counted in the running total: every score in and nothing to moderate, so `ranking_flags` has no flag for it.
+        counted = Q(assessments__gte=round_.assessors_per_application, moderation=[])
+        self._counted = self._ranked_all.filter(counted)
+        counted_pence = Case(When(counted, then=AMOUNT_PENCE), default=Value(Decimal(0)))
+        up_to_here = {"order_by": RANK_ORDER, "frame": RowRange(start=None, end=0)}
+        # Each ranked application with its place and the running total of the amounts asked for by the counted ones
+        # up to it, in pence so that the funding line is drawn in whole numbers on every database, and how many
+        # counted ones that is; whether the filters show it is a column, as filtering before the window would move
+        # the places.
         self._ranked = (
             self._ranked_all.annotate(
                 place=Window(RowNumber(), order_by=RANK_ORDER),
                 amount_pence=AMOUNT_PENCE,
-                running_pence=Window(Sum(AMOUNT_PENCE), order_by=RANK_ORDER, frame=RowRange(start=None, end=0)),
+                counted=ExpressionWrapper(counted, output_field=BooleanField()),
+                running_pence=Window(Sum(counted_pence), **up_to_here),
+                counted_place=Window(Sum(Case(When(counted, then=Value(1)), default=Value(0))), **up_to_here),
                 shown=ExpressionWrapper(shown, output_field=BooleanField()) if shown else Value(True),
             )
             .order_by(*RANK_ORDER)
@@ -326,26 +338,29 @@ class Ranking:
             return cursor.fetchall()
 
     def _ranked_sql(self) -> tuple[str, list]:
-        """The ranked applications the filters show, in rank order: (id, total, place, running pence). Read in the
-        window's own order, never sorted again (an outer ORDER BY would make SQLite rank the whole round before the
-        first row), so a LIMIT stops the reading early; the filter is a column, so nothing joined can reorder it."""
+        """The ranked applications the filters show, in rank order: (id, total, place, running pence, empty for one
+        not counted). Read in the window's own order, never sorted again (an outer ORDER BY would make SQLite rank the
+        whole round before the first row), so a LIMIT stops the reading early; the filter is a column, so nothing
+        joined can reorder it."""
         sql, params = self._ranked.values_list(
-            "application_id", "total", "place", "running_pence", "shown"
+            "application_id", "total", "place", "running_pence", "counted", "shown"
         ).query.sql_with_params()
-        return (f"WITH ranked (id, total, place, running_pence, shown) AS NOT MATERIALIZED ({sql}) "
-                "SELECT id, total, place, running_pence FROM ranked WHERE shown"), list(params)
+        shown_sql = (f"WITH ranked (id, total, place, running_pence, counted, shown) AS NOT MATERIALIZED ({sql}) "
+                     "SELECT id, total, place, CASE WHEN counted THEN running_pence END FROM ranked WHERE shown")
+        return shown_sql, list(params)
 
     def _read_figures(self) -> RankingFigures:
         """The round's figures in one query: counts, and where the running total first passes the ringfence."""
         ranked_sql, ranked_params = self._ranked.values_list(
-            "place", "running_pence", "amount_pence"
+            "counted_place", "running_pence", "amount_pence", "counted"
         ).query.sql_with_params()
         budget_pence = int(self.budget * 100)
 
         def first_over(column: str) -> tuple[str, list]:
             # Read in rank order until the running total passes the ringfence, not further.
-            return (f"(WITH ranked (place, running_pence, amount_pence) AS NOT MATERIALIZED ({ranked_sql}) "
-                    f"SELECT {column} FROM ranked WHERE running_pence > %s LIMIT 1)"), [*ranked_params, budget_pence]
+            sql = (f"(WITH ranked (counted_place, running_pence, amount_pence, counted) AS NOT MATERIALIZED "
+                   f"({ranked_sql}) SELECT {column} FROM ranked WHERE counted AND running_pence > %s LIMIT 1)")
+            return sql, [*ranked_params, budget_pence]
 
         def count(queryset) -> tuple[str, list]:
             sql, params = queryset.values("pk").order_by().query.sql_with_params()
@@ -363,14 +378,15 @@ class Ranking:
         )
         ranked_count, ranked_params_ = f"({with_total} - {set_aside})", [*with_total_params, *set_aside_params]
         unranked_count = (f"({in_ranked_stages} - {ranked_count})", [*in_ranked_stages_params, *ranked_params_])
-        total_sql, total_params = self._ranked_all.annotate(amount_pence=AMOUNT_PENCE).values("amount_pence").order_by(
+        total_sql, total_params = self._counted.annotate(amount_pence=AMOUNT_PENCE).values("amount_pence").order_by(
         ).query.sql_with_params()
-        over_place, over_place_params = first_over("place")
+        counted_count, counted_params = count(self._counted)
+        over_place, over_place_params = first_over("counted_place")
         over_requested, over_requested_params = first_over("running_pence - amount_pence")
         parts = [
             (ranked_count, ranked_params_), unranked_count,
-            # When nothing passes the ringfence, every ranked application fits: COALESCE reads the rest only then.
-            (f"COALESCE({over_place} - 1, {ranked_count})", [*over_place_params, *ranked_params_]),
+            # When nothing passes the ringfence, every counted application fits: COALESCE reads the rest only then.
+            (f"COALESCE({over_place} - 1, {counted_count})", [*over_place_params, *counted_params]),
             (f"COALESCE({over_requested}, (SELECT SUM(amount_pence) FROM ({total_sql}) AS amounts))",
              [*over_requested_params, *total_params]),
         ]
@@ -444,7 +460,7 @@ class Ranking:
         for (pk, total, place, running_pence, reference, title, status, amount, organisation_name, assessments,
              moderation) in rows:
             ranked = total is not None
-            running_total = _pounds(running_pence) if ranked else None
+            running_total = _pounds(running_pence) if running_pence is not None else None
             moderation = json.loads(moderation) if isinstance(moderation, str) else moderation or []
             entries.append(Ranked(
                 application_id=pk,
@@ -457,7 +473,7 @@ class Ranking:
                                     moderation_names=[names[c] for c in moderation if c in names]),
                 rank=place if ranked else None,
                 running_total=running_total,
-                within_ringfence=ranked and running_total <= self.budget,
+                within_ringfence=running_total is not None and running_total <= self.budget,
                 application=RankedApplication(pk=pk, reference=reference, title=title, status=status,
                                               organisation_name=organisation_name),
             ))

@@ -92,6 +92,10 @@ def decisions_awaiting_confirmation(round_: Round) -> QuerySet[Decision]:
     )
 
 
+def decisions_confirmed(round_: Round) -> QuerySet[Decision]:
+    return Decision.objects.filter(application__round=round_, status=Decision.Status.CONFIRMED)
+
+
 def letters_of(application: Application) -> QuerySet[Letter]:
     return application.letters.order_by("kind", "-version", "large_print")
 

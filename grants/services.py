@@ -99,15 +99,16 @@ def decision_proposals(round_: Round, *, ranked: list | None = None) -> dict[int
     """Funds ranked applications in rank order, in full, while the ringfence has room: application id -> proposal.
 
     Money already promised to awards counts first; an application that does not fit is proposed not to be funded,
-    and a smaller one further down may still fit. `ranked` is the round's ranking (`round_ranked`) when the caller
-    has read it already: reading it is most of the work.
+    and a smaller one further down may still fit. Only those the ranking's running total counts take up room: one
+    still waiting for scores or moderation holds no money, as the ranking page shows. `ranked` is the round's
+    ranking (`round_ranked`) when the caller has read it already: reading it is most of the work.
     """
     room = round_.budget - committed_in(round_)
     proposals = {}
     if ranked is None:
         ranked = round_ranked(round_)
     for entry in ranked:
-        if entry.rank is None or entry.application.status not in DECIDABLE:
+        if entry.running_total is None or entry.application.status not in DECIDABLE:
             continue
         if entry.amount_requested <= room:
             proposals[entry.application_id] = (Decision.Outcome.FUND, entry.amount_requested)

@@ -255,6 +255,8 @@ def letters_for_round(request, pk: int):
         return redirect("grants:letter_batch", pk=batch.pk)
     return render(request, "grants/letters_for_round.html", {
         "round": round_, "waiting": selectors.applications_awaiting_letters(round_),
+        # Asked only when nothing is waiting, to tell "all done" from "nothing confirmed yet".
+        "confirmed": selectors.decisions_confirmed(round_),
         "batches": selectors.letter_batches_with_progress().filter(round=round_)[:5],
     })
 

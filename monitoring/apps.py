@@ -8,6 +8,7 @@ class MonitoringConfig(AppConfig):
         # Registers the named permissions that templates ask with {% has_perm %}.
         from monitoring import permissions  # noqa: F401
         from core.audit import audit_actions_register
+        from core.templatetags.govuk import tag_colours_add
         from grants.services import ACCEPTANCE_HOOKS
         from monitoring.audit import AuditAction
         from monitoring.services import returns_schedule
@@ -17,5 +18,7 @@ class MonitoringConfig(AppConfig):
         # An accepted offer gets its quarterly returns at once, in the same transaction as the acceptance.
         if returns_schedule not in ACCEPTANCE_HOOKS:
             ACCEPTANCE_HOOKS.append(returns_schedule)
+        # A late return needs chasing; its tag says "Late" in words too.
+        tag_colours_add({"late": "govuk-tag--red"})
         audit_actions_register(AuditAction)
         notification_kinds_register(*KINDS)

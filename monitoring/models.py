@@ -70,6 +70,12 @@ class Return(StatusMachine):
         return self.status in self.OPEN
 
     @property
+    def is_late(self) -> bool:
+        """Still with the grantee after its due date, as `returns_late` finds them. Late is not a status: a return
+        keeps its own (due, or changes asked for) once the date has passed, so the tables of returns work it out."""
+        return self.is_editable and self.due_on < timezone.localdate()
+
+    @property
     def sendable_from(self) -> date:
         """The first day the return can be sent: the day after its quarter ends."""
         return self.period_end + timedelta(days=1)

@@ -67,9 +67,10 @@ def test_totals_do_not_depend_on_the_order_of_the_criteria(criteria, shuffler):
     assert weighted_total(entries, SCALE) == weighted_total(shuffled, SCALE)
 
 
-def entry(application_id, total, amount, submitted=0, criteria=()):
+def entry(application_id, total, amount, submitted=0, criteria=(), flags=()):
     return Ranked(application_id=application_id, amount_requested=Decimal(amount), submitted_order=submitted,
-                  criteria=list(criteria), total=None if total is None else Decimal(total), assessments=2)
+                  criteria=list(criteria), total=None if total is None else Decimal(total), assessments=2,
+                  flags=list(flags))
 
 
 def test_ranking_is_by_total_and_draws_the_funding_line_at_the_ringfence():
@@ -81,6 +82,16 @@ def test_ranking_is_by_total_and_draws_the_funding_line_at_the_ringfence():
     assert [e.rank for e in ranked] == [1, 2, 3, None]
     assert [e.running_total for e in ranked[:3]] == [Decimal(6000), Decimal(11000), Decimal(16000)]
     assert [e.within_ringfence for e in ranked] == [True, True, False, False]
+
+
+def test_an_application_with_a_flag_keeps_its_place_but_is_left_out_of_the_running_total():
+    ranked = rank(
+        [entry(1, "70", 5000), entry(2, "90", 6000, flags=["1 of 2 scores in"]), entry(3, "80", 5000)],
+        tie_break="smaller_request", heaviest_criterion_id=None, budget=Decimal("6000"),
+    )
+    assert [(e.application_id, e.rank, e.running_total, e.within_ringfence) for e in ranked] == [
+        (2, 1, None, False), (3, 2, Decimal(5000), True), (1, 3, Decimal(10000), False),
+    ]
 
 
 def test_ties_are_broken_by_the_rounds_rule():

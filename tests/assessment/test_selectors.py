@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import Role
 from applications.models import Borough
 from assessment.models import Allocation
-from assessment.scoring import Ranked, heaviest_criterion, rank, weighted_total
+from assessment.scoring import Ranked, heaviest_criterion, rank, ranking_flags, weighted_total
 from assessment.selectors import criterion_scores_for, criterion_scores_of, ranking_for
 from assessment.services import assessment_save, conflict_declare, moderation_record
 from tests.factories import ApplicationFactory, RoundFactory, UserFactory, described_criteria
@@ -34,16 +34,23 @@ def scored(round_, panel, values, **fields):
 
 
 def python_ranking(round_) -> list[int]:
-    """The rank order as the scoring module's own `rank` works it out from scratch: what the database must match."""
+    """The rank order and running total as the scoring module's own `rank` works them out from scratch, with the
+    flags that leave an application out of the running total: what the database must match."""
     criteria = list(round_.criteria.order_by("position", "id"))
     given = criterion_scores_for(round_)
     entries = []
     for application in round_.applications.all():
         per_criterion = criterion_scores_of(criteria, given.get(application.pk, {}))
+        assessments = max(scores.count for scores in per_criterion)
+        moderation = [str(scores.criterion_id) for scores in per_criterion
+                      if scores.needs_moderation(round_.moderation_threshold)]
         entries.append(Ranked(
             application_id=application.pk, amount_requested=application.amount_requested or Decimal(0),
             submitted_order=application.submitted_at.timestamp() if application.submitted_at else 0,
-            criteria=per_criterion, total=weighted_total(per_criterion, round_.score_scale_max), assessments=0,
+            criteria=per_criterion, total=weighted_total(per_criterion, round_.score_scale_max),
+            assessments=assessments,
+            flags=ranking_flags(assessments=assessments, needed=round_.assessors_per_application,
+                                moderation_names=moderation),
         ))
     ranked = rank(entries, tie_break=round_.tie_break, heaviest_criterion_id=heaviest_criterion(criteria).pk,
                   budget=Decimal(round_.budget))
@@ -61,6 +68,7 @@ def test_the_database_ranks_as_the_scoring_rules_do_for_each_tie_break(panel, ti
     scored(round_, panel, [(4, 3), (4, 3)], amount_requested="4000.00", submitted_at=now - timedelta(hours=2))
     scored(round_, panel, [4, 4], amount_requested="5000.00", submitted_at=now)
     scored(round_, panel[:1], [(1, 5)], amount_requested="1000.00", submitted_at=now)  # one score in: ranked still
+    scored(round_, panel, [(5, 1), (1, 5)], amount_requested="2500.00", submitted_at=now)  # to moderate: ranked still
     ApplicationFactory(round=round_, status="eligible", amount_requested="1500.00")  # no score: last, unranked
     shown = [(entry.application_id, entry.rank, entry.running_total) for entry in ranking_for(round_)]
     assert shown == python_ranking(round_)
@@ -83,6 +91,23 @@ def test_filters_narrow_the_view_but_keep_the_rank_and_running_total_of_the_whol
     ]
     assert (ranking.figures.ranked, ranking.figures.within, ranking.figures.requested_within) == (
         3, 1, Decimal("6000.00"))
+
+
+def test_the_running_total_counts_only_applications_with_every_score_in_and_nothing_to_moderate(panel):
+    round_ = RoundFactory(budget="8000.00", maximum_award="8000.00")
+    described_criteria(round_)
+    half = scored(round_, panel[:1], [5], amount_requested="4000.00")  # 100%, one of two scores in
+    steady = scored(round_, panel, [5, 4], amount_requested="6000.00")  # 90%
+    apart = scored(round_, panel, [5, 3], amount_requested="3000.00")  # 80%, two points apart: to moderate
+    last = scored(round_, panel, [3, 3], amount_requested="3000.00")  # 60%
+    ranking = ranking_for(round_)
+    page = ranking.page(1, 100)
+    assert [(e.application_id, e.rank, e.running_total, e.within_ringfence) for e in page.object_list] == [
+        (half.pk, 1, None, False), (steady.pk, 2, Decimal("6000.00"), True), (apart.pk, 3, None, False),
+        (last.pk, 4, Decimal("9000.00"), False),
+    ]
+    assert (ranking.figures.ranked, ranking.figures.within, ranking.figures.requested_within) == (
+        4, 1, Decimal("6000.00"))
 
 
 def test_pages_of_the_ranking_follow_on_from_ranked_to_unranked(panel):

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -155,6 +156,30 @@ def test_the_ranking_says_how_many_scores_are_still_missing_for_each_application
     rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in response.content.decode().split("<tr")[2:]}
     assert "1 of 2 scores in" in rows["R-5"] and "0 of 2 scores in" in rows["R-6"]
     assert all("Cannot be decided until this is resolved:" in row for row in rows.values())
+
+
+def test_the_running_total_leaves_out_applications_still_waiting_for_scores_or_moderation(
+    client_for, programme_manager, round_, panel
+):
+    half = ApplicationFactory(round=round_, status="eligible", amount_requested="4000", reference="R-1")
+    steady = ApplicationFactory(round=round_, status="eligible", amount_requested="6000", reference="R-2")
+    apart = ApplicationFactory(round=round_, status="eligible", amount_requested="3000", reference="R-3")
+    last = ApplicationFactory(round=round_, status="eligible", amount_requested="3000", reference="R-4")
+    score_all(half, panel[:1], [5])
+    score_all(steady, panel, [5, 4])
+    score_all(apart, panel, [5, 3])
+    score_all(last, panel, [3, 3])
+    response = client_for(programme_manager).get(reverse("assessment:ranking", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    # Each row's last two cells, the running total and the funding line, by the application's reference.
+    rows = {
+        row.split("</a>")[0].rsplit(">", 1)[-1]: re.findall(r'<td class="govuk-table__cell[^"]*">(.*?)</td>', row)[-2:]
+        for row in response.content.decode().split("<tr")[2:]
+    }
+    assert rows == {
+        "R-1": ["–", "Not counted until all scores are in"], "R-2": ["£6,000", "Within the ringfence"],
+        "R-3": ["–", "Not counted until moderated"], "R-4": ["£9,000", "Within the ringfence"],
+    }
 
 
 def test_moderation_settles_a_flag_and_keeps_the_originals(client_for, programme_manager, round_, panel):
@@ -552,6 +577,25 @@ def test_the_register_can_show_conflicts_only_on_every_page(client_for, programm
     assert second.count("Yes: Trustee") == 1 and ">No<" not in second
 
 
+def test_the_register_caption_says_when_it_shows_conflicts_only_and_how_many(client_for, programme_manager, round_, panel):
+    for n in range(3):
+        allocation = Allocation.objects.create(
+            application=ApplicationFactory(round=round_, status="eligible", reference=f"Q-{n:04d}"), assessor=panel[0]
+        )
+        conflict_declare(allocation=allocation, has_conflict=n < 2, nature="Trustee" if n < 2 else "",
+                         acting_user=panel[0])
+    client = client_for(programme_manager)
+    url = reverse("assessment:conflicts", kwargs={"pk": round_.pk})
+    every = client.get(url).content.decode()
+    assert f"Every declaration in {escape(round_.name)}, conflicts first</caption>" in every
+    response = client.get(url, {"conflicts_only": "yes"})
+    assert response.status_code == 200
+    conflicts = response.content.decode()
+    assert f"2 conflicts declared in {escape(round_.name)}, newest first</caption>" in conflicts
+    assert f'aria-label="Conflicts declared in {escape(round_.name)}"' in conflicts
+    assert "Every declaration in" not in conflicts
+
+
 @pytest.mark.parametrize("count", [3, 120])
 def test_the_assessor_dashboard_makes_the_same_queries_for_3_or_120_allocations(
     client_for, round_, panel, count, django_assert_max_num_queries
@@ -633,14 +677,14 @@ def test_adding_an_assessor_from_a_page_of_the_allocations_returns_to_that_page(
 
 
 @pytest.mark.parametrize(("scored_count", "words"), [
-    (0, "No ranked application fits within it yet."),
-    (1, "The top application asks for £1,000 and fits within it."),
-    (2, "The top 2 applications ask for £2,000 in all and fit within it."),
+    (0, "No application ready for a decision fits within it yet."),
+    (1, "Of the applications ready for a decision, the top one asks for £1,000 and fits within it."),
+    (2, "Of the applications ready for a decision, the top 2 ask for £2,000 in all and fit within it."),
 ])
 def test_the_ranking_says_in_plain_words_how_many_fit_within_the_ringfence(
     client_for, programme_manager, scored_count, words
 ):
-    round_ = RoundFactory(budget="100000.00")
+    round_ = RoundFactory(budget="100000.00", assessors_per_application=1)
     described_criteria(round_)
     assessor = UserFactory(role=Role.ASSESSOR)
     for _ in range(scored_count):

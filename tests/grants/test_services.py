@@ -53,6 +53,16 @@ def test_proposals_fund_in_rank_order_until_the_ringfence_runs_out(scored_round)
     }
 
 
+def test_proposals_hold_no_money_for_an_application_whose_scores_need_moderation(scored_round):
+    round_, (first, second, third) = scored_round
+    scored(round_, list(round_.assessors.all()), reference="D-0004", amount="2000.00", score=(5, 2))  # ranked third
+    assert decision_proposals(round_) == {
+        first.pk: ("fund", Decimal("6000.00")),
+        second.pk: ("not_fund", None),
+        third.pk: ("fund", Decimal("3000.00")),  # the 2,000 of the one being moderated is not held for it
+    }
+
+
 def test_a_decision_other_than_the_proposal_needs_a_reason(scored_round, programme_manager):
     round_, (first, second, _) = scored_round
     with pytest.raises(GrantError, match="Give a reason"):

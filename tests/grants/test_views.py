@@ -620,6 +620,28 @@ def test_a_stale_letters_page_makes_no_empty_batch(client_for, programme_manager
     assert not LetterBatch.objects.exists()
 
 
+def test_the_letters_page_says_plainly_when_no_decision_is_confirmed_yet(
+    client_for, scored_round, programme_manager, second_manager
+):
+    from grants.services import decision_confirm
+
+    round_, (first, _, _) = scored_round
+    decision = decision_record(application=first, outcome="fund", amount=first.amount_requested, reason="",
+                               acting_user=programme_manager)
+    client = client_for(programme_manager)
+    url = reverse("grants:letters_for_round", kwargs={"pk": round_.pk})
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "No decisions have been confirmed yet, so there are no letters to issue." in page
+    assert "Every confirmed decision has its letter." not in page
+    decision_confirm(decision=decision, acting_user=second_manager, proposed_at=decision.decided_at)
+    letter_issued(first)
+    page = client.get(url).content.decode()
+    assert "Every confirmed decision has its letter." in page
+    assert "No decisions have been confirmed yet" not in page
+
+
 def test_the_confirm_page_shows_what_each_decision_rests_on(client_for, scored_round, programme_manager, second_manager):
     from assessment.services import moderation_record
 

@@ -13,7 +13,7 @@ from grants.audit import AuditAction as GrantsAuditAction
 from grants.models import Tranche
 from monitoring.checks import send_refusal
 from monitoring.models import Return
-from monitoring.services import return_review, return_save, return_submit
+from monitoring.services import return_review, return_save, return_submit, returns_mark_due
 from tests.factories import AwardFactory, award_started_months_ago
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +140,25 @@ def test_returns_waiting_for_review_and_late_ones_are_listed(client_for, program
     overdue = client.get(reverse("monitoring:returns"), {"show": "late"}).content.decode()
     assert reverse("monitoring:review", kwargs={"pk": sent.pk}) not in overdue
     assert reverse("monitoring:review", kwargs={"pk": late.pk}) in overdue
+
+
+def returns_row(page: str, monitoring_return) -> str:
+    """The row of a returns table that links to `monitoring_return`."""
+    return page.split(reverse("monitoring:review", kwargs={"pk": monitoring_return.pk}))[1].split("</tr>")[0]
+
+
+def test_a_return_past_its_due_date_and_not_sent_is_tagged_late_not_due(client_for, programme_manager, award):
+    award_started_months_ago(award)  # six months in: quarter 1 was due weeks ago, quarter 2 has only just ended
+    returns_mark_due()
+    late, due = award.returns.get(quarter=1), award.returns.get(quarter=2)
+    assert late.status == due.status == Return.Status.DUE
+    client = client_for(programme_manager)
+    listed = client.get(reverse("monitoring:returns")).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--red">Late</strong>' in returns_row(listed, late)
+    assert ">Due<" not in returns_row(listed, late)
+    grant = client.get(reverse("monitoring:grant", kwargs={"pk": award.pk})).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--red">Late</strong>' in returns_row(grant, late)
+    assert '<strong class="govuk-tag govuk-tag--grey">Due</strong>' in returns_row(grant, due)
 
 
 def returns_sent(award, count: int) -> None:
