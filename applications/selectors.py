@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -117,14 +117,28 @@ def application_for_member_or_404(user, pk: int) -> Application:
     return _member_application_or_404(user, pk, Application.objects.select_related("round", "organisation", "submitted_by"))
 
 
+# What a sent application's page reads of it and its organisation when the page is kept (sent_page_version): the
+# rest, the answers and the organisation's details, is read only when the page is made again.
+PAGE_COLUMNS = (
+    "round_id", "organisation_id", "status", "reference", "submitted_at", "updated_at", "decision_sent",
+    "organisation__name", "organisation__updated_at",
+)
+
+
 def application_page_for_member_or_404(user, pk: int) -> Application:
-    """The same for the application's own page, which organisations open most: once sent, the page needs of the
-    round only when it last changed (`round_updated_at`, for sent_answers_version) and of the sender only their name
-    (`sender_name`), so those come as two columns rather than two whole rows; a draft's task list reads its round
-    when it asks for it."""
-    return _member_application_or_404(user, pk, Application.objects.select_related("organisation").annotate(
-        round_updated_at=F("round__updated_at"), sender_name=F("submitted_by__full_name"),
-    ))
+    """The same for the application's own page, which organisations open most. A sent one's page is kept whole
+    (sent_page_version), so only what decides whether it changed is read: of the round, when it last changed
+    (`round_updated_at`), of the sender, their name (`sender_name`). A draft's task list reads the whole application,
+    as it asks of every answer."""
+    application = _member_application_or_404(
+        user, pk,
+        Application.objects.select_related("organisation").only(*PAGE_COLUMNS).annotate(
+            round_updated_at=F("round__updated_at"), sender_name=F("submitted_by__full_name"),
+        ),
+    )
+    if application.is_editable:
+        return application_for_member_or_404(user, pk)
+    return application
 
 
 def application_for_review(pk: int) -> Application:
@@ -158,22 +172,15 @@ def application_with_answers(application: Application) -> Application:
     )
 
 
-def member_application_with_answers(application: Application) -> Application:
-    """The same, for an application just read for its member (application_for_member_or_404, which reads its round,
-    organisation and sender): only its answers are added, rather than the application read again."""
-    prefetch_related_objects([application], *_answer_rows())
-    return application
-
-
-def sent_answers_version(application: Application, *, can_transcribe: bool) -> str:
-    """What a sent application's answers page depends on, for keeping its rendered answers: the answers themselves
-    stop changing when the application is sent, but their recordings' transcripts (`media_answer_transcribe` moves
-    the application's `updated_at`), the organisation's details and the round's indicators can still change, and
-    whether the reader may transcribe decides the page's links. Reads only what `application_page_for_member_or_404`
-    has read."""
+def sent_page_version(application: Application, **permissions: bool) -> str:
+    """Everything a sent application's page shows depends on, for keeping the page whole between visits: the
+    application's stage and letters (its `updated_at` moves with any change, a recording's transcript included), the
+    organisation's details, the round's indicators, the sender's name, and what the reader may do with it
+    (`permissions`, such as withdrawing or transcribing). Reads only what `application_page_for_member_or_404` has."""
     return ":".join(str(part) for part in (
-        application.updated_at.timestamp(), application.organisation.updated_at.timestamp(),
-        application.round_updated_at.timestamp(), can_transcribe,
+        application.updated_at.timestamp(), application.status, application.decision_sent,
+        application.organisation.updated_at.timestamp(), application.round_updated_at.timestamp(),
+        application.sender_name, *sorted(permissions.items()),
     ))
 
 

@@ -231,7 +231,7 @@ def media_answer_transcribe(*, answer: MediaAnswer, transcript: str, acting_user
             raise ApplicationError("You cannot change the transcript of this recording.")
         answer.transcript = transcript.strip()
         answer.save(update_fields=["transcript"])
-        # The answers changed: a page keeping them (selectors.sent_answers_version) shows them afresh.
+        # The answers changed: a page keeping them (selectors.sent_page_version) shows them afresh.
         Application.objects.filter(pk=answer.application_id).update(updated_at=timezone.now())
         audit_record(acting_user=acting_user, action=AuditAction.MEDIA_ANSWER_TRANSCRIBED, target=answer.application,
                      data={"question": answer.question})

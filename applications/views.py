@@ -190,8 +190,8 @@ def application_begin(request, pk: int):
     return redirect("applications:detail", pk=application.pk)
 
 
-# How long a worker keeps a sent application's rendered answers that nobody has asked for again.
-SENT_ANSWERS_KEPT_SECONDS = 24 * 60 * 60
+# How long a worker keeps a sent application's page that nobody has asked for again.
+SENT_PAGE_KEPT_SECONDS = 24 * 60 * 60
 
 
 @role_required(Role.APPLICANT)
@@ -208,15 +208,18 @@ def application_detail(request, pk: int):
             "all_complete": not incomplete_sections(application),
             "members": selectors.organisation_members(application.organisation),
         })
-    # Sent answers are read and rendered again only when something they show has changed since the page last kept
-    # them: most visits make no more queries than the application's own.
+    # A sent application's page is made again, its answers read whole, only when something it shows has changed
+    # since a visit last made it: most visits make no more queries than the application's own.
+    can_withdraw = can_withdraw_application(request.user, application)
     return render(request, "applications/application_summary.html", {
         "application": application,
-        "answers": SimpleLazyObject(partial(selectors.member_application_with_answers, application)),
-        "answers_version": selectors.sent_answers_version(
-            application, can_transcribe=can_transcribe_media_answer(request.user, application)
+        "answers": SimpleLazyObject(partial(selectors.application_with_answers, application)),
+        "can_withdraw": can_withdraw,
+        "page_version": selectors.sent_page_version(
+            application, can_withdraw=can_withdraw,
+            can_transcribe=can_transcribe_media_answer(request.user, application),
         ),
-        "answers_kept_seconds": SENT_ANSWERS_KEPT_SECONDS,
+        "page_kept_seconds": SENT_PAGE_KEPT_SECONDS,
     })
 
 

@@ -675,13 +675,14 @@ def test_the_application_page_makes_a_fixed_number_of_queries_before_and_after_i
         response = client.get(reverse("applications:detail", kwargs={"pk": draft.pk}))
     assert response.status_code == 200
     assert f"Your application to {round_with_indicators.name}" in response.content.decode()
-    # Once sent: the application read once, then every answer instead of the task list, each kind of answer read once.
-    with django_assert_max_num_queries(8):
+    # Once sent: what decides whether its page has changed, then, the page being new, the application read whole
+    # with every answer instead of the task list, each kind of answer read once.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("applications:detail", kwargs={"pk": sent.pk}))
     assert response.status_code == 200
     assert "Application SENT-0001" in response.content.decode()
-    # Seen again, with nothing changed: the answers kept from the first visit, so only the session, the person and
-    # the application are read.
+    # Seen again, with nothing changed: the page kept from the first visit, so only the session, the person and what
+    # decides whether the page has changed are read.
     with django_assert_max_num_queries(3):
         again = client.get(reverse("applications:detail", kwargs={"pk": sent.pk}))
     main = re.compile(r"<main.*</main>", re.S)
@@ -727,3 +728,31 @@ def test_a_sent_applications_page_shows_an_indicator_renamed_in_the_rounds_admin
     indicator.save()
     round_with_indicators.save()  # as the round's admin page does when an indicator on it changes
     assert "Disabled victims supported to report to the police" in sent_answers_page(client, application)
+
+
+def test_a_sent_applications_page_shows_its_decision_letter_at_once(client_for, applicant, organisation):
+    application = ApplicationFactory(organisation=organisation, status="scored", reference="R-0001")
+    client = client_for(applicant)
+    assert "Being decided" in sent_answers_page(client, application)
+    application.status = application.decision_sent = "awarded"
+    application.save()
+    page = sent_answers_page(client, application)
+    assert "See your grant" in page and "Being decided" not in page
+
+
+def test_a_kept_page_offers_withdrawing_to_the_organisations_owner_only(client_for, applicant, organisation):
+    application = ApplicationFactory(organisation=organisation, status="submitted", reference="R-0001")
+    editor = MembershipFactory(organisation=organisation, role="editor", user__role=Role.APPLICANT).user
+    assert "Withdraw this application" in sent_answers_page(client_for(applicant), application)
+    assert "Withdraw this application" not in sent_answers_page(client_for(editor), application)
+    assert "Withdraw this application" in sent_answers_page(client_for(applicant), application)
+
+
+def test_a_sent_applications_page_shows_the_senders_name_as_it_is_now(client_for, applicant, organisation):
+    application = ApplicationFactory(organisation=organisation, status="submitted", reference="R-0001",
+                                     submitted_at=timezone.now(), submitted_by=applicant)
+    client = client_for(applicant)
+    assert "by Amara Okafor" in sent_answers_page(client, application)
+    applicant.full_name = "Amara Okafor-Mensah"
+    applicant.save()
+    assert "by Amara Okafor-Mensah" in sent_answers_page(client, application)
