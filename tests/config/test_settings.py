@@ -103,12 +103,14 @@ def test_on_sqlite_a_write_waits_for_another_process_writing_rather_than_failing
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
 @pytest.mark.django_db
-def test_on_postgresql_a_connection_prepares_a_query_it_runs_again_and_again():
+def test_on_postgresql_a_connection_prepares_a_query_it_runs_again_and_again_but_plans_each_run():
     for _ in range(6):
         list(Group.objects.filter(name="panel"))
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall()]
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_custom_plan",)
     assert any('FROM "auth_group" WHERE "auth_group"."name" = $1' in statement for statement in prepared), prepared
 
 
@@ -119,7 +121,7 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_the
         DEBUG="1", DATABASE_URL="postgres://grants@127.0.0.1:5432/grants", **switch,
     )
     assert result.returncode == 0, result.stderr
-    assert f"'server_side_binding': True, 'prepare_threshold': {threshold}" in result.stdout
+    assert f"'server_side_binding': True, 'prepare_threshold': {threshold}, " in result.stdout
 
 
 def test_a_refused_request_is_logged_once_with_debug_on_or_off(settings, capfd):
