@@ -159,6 +159,8 @@ def test_a_return_past_its_due_date_and_not_sent_is_tagged_late_not_due(client_f
     grant = client.get(reverse("monitoring:grant", kwargs={"pk": award.pk})).content.decode()
     assert '<strong class="govuk-tag govuk-tag--red">Late</strong>' in returns_row(grant, late)
     assert '<strong class="govuk-tag govuk-tag--grey">Due</strong>' in returns_row(grant, due)
+    review = client.get(reverse("monitoring:review", kwargs={"pk": late.pk})).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--red">Late</strong>' in review and ">Due<" not in review
 
 
 def returns_sent(award, count: int) -> None:
