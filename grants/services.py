@@ -31,7 +31,13 @@ from grants.models import Award, Decision, Letter, LetterBatch, LetterBatchItem,
 from grants.notifications import finance_notify_payment_due, managers_notify_decisions_wait, proposer_notify_sent_back
 from grants.permissions import decision_confirm_refusals, offer_closed_reason
 from grants.schedule import acceptance_deadline, tranche_amounts
-from grants.selectors import applications_awaiting_letters, decided_in, not_funded_content, offer_content
+from grants.selectors import (
+    applications_awaiting_letters,
+    decided_in,
+    decisions_confirmed,
+    not_funded_content,
+    offer_content,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -473,7 +479,10 @@ def letter_batch_start(*, round_: Round, acting_user: User, site_url: str) -> Le
     with transaction.atomic():
         applications = list(applications_awaiting_letters(round_))
         if not applications:
-            raise GrantError("There are no letters to issue: every confirmed decision already has its letter.")
+            raise GrantError("There are no letters to issue: " + (
+                "every confirmed decision already has its letter." if decisions_confirmed(round_).exists()
+                else "no decision has been confirmed yet."
+            ))
         batch = LetterBatch.objects.create(round=round_, started_by=acting_user)
         items = LetterBatchItem.objects.bulk_create(
             LetterBatchItem(batch=batch, application=application) for application in applications

@@ -163,7 +163,7 @@ def test_no_batch_is_made_when_every_letter_is_issued_already():
     round_, manager, _ = awarded(count=1)
     letter_batch_item_issue(item_pk=letter_batch_start(round_=round_, acting_user=manager, site_url=SITE)
                             .items.get().pk, site_url=SITE)
-    with pytest.raises(GrantError, match="no letters to issue"):
+    with pytest.raises(GrantError, match="no letters to issue: every confirmed decision already has its letter"):
         letter_batch_start(round_=round_, acting_user=manager, site_url=SITE)
     assert LetterBatch.objects.count() == 1
 
