@@ -156,3 +156,13 @@ def rank(entries: list[Ranked], *, tie_break: str, heaviest_criterion_id: int | 
             running += entry.amount_requested
             entry.running_total, entry.within_ringfence = running, running <= budget
     return complete + incomplete
+
+
+def funding_line(entry: Ranked, assessors_needed: int) -> str:
+    """Where an application stands against the funding line, in the words the ranking page and its download use."""
+    if not entry.rank:
+        return "Not ranked yet"
+    if entry.running_total is None:
+        waiting = "all scores are in" if entry.assessments < assessors_needed else "moderated"
+        return f"Not counted until {waiting}"
+    return "Within the ringfence" if entry.within_ringfence else "Below the funding line"

@@ -13,6 +13,7 @@ from applications.validators import MaxWordsValidator
 from assessment.forms import REASON_WORD_LIMIT
 from assessment.models import Allocation, Assessment, ConflictDeclaration, Score
 from assessment.permissions import interests_in
+from assessment.scoring import funding_line
 from core.spreadsheets import ImportProblem, export_file, sheet_check
 from core.templatetags.govuk import plain_number
 
@@ -31,7 +32,7 @@ class RankingResource(resources.Resource):
     amount = fields.Field(attribute="amount_requested", column_name="Amount requested (£)", widget=widgets.DecimalWidget())
     total = fields.Field(attribute="total", column_name="Weighted total (%)", widget=widgets.DecimalWidget())
     running = fields.Field(attribute="running_total", column_name="Running total (£)", widget=widgets.DecimalWidget())
-    within = fields.Field(column_name="Within the ringfence")
+    funding_line = fields.Field(column_name="Funding line")
     flags = fields.Field(column_name="Flags")
     summary = fields.Field(attribute="answers__summary", column_name="Summary")
     need = fields.Field(attribute="answers__need", column_name="The need")
@@ -39,8 +40,9 @@ class RankingResource(resources.Resource):
     beneficiaries = fields.Field(attribute="answers__beneficiaries", column_name="Who benefits")
     partnership = fields.Field(attribute="answers__partnership", column_name="Partnership")
 
-    def __init__(self, criteria: list[Criterion]):
+    def __init__(self, criteria: list[Criterion], assessors_needed: int):
         super().__init__()
+        self.assessors_needed = assessors_needed
         for position, criterion in enumerate(criteria):
             self.fields[f"criterion_{criterion.pk}"] = fields.Field(
                 column_name=f"{criterion} (average)",
@@ -53,8 +55,8 @@ class RankingResource(resources.Resource):
     def dehydrate_boroughs(self, entry) -> str:
         return ", ".join(borough.name for borough in entry.answers.boroughs.all())
 
-    def dehydrate_within(self, entry) -> str:
-        return "Yes" if entry.within_ringfence else "No"
+    def dehydrate_funding_line(self, entry) -> str:
+        return funding_line(entry, self.assessors_needed)
 
     def dehydrate_flags(self, entry) -> str:
         return "; ".join(entry.flags)
@@ -216,5 +218,6 @@ def ranking_sheet(ranking, file_format: str):
     by_pk = {application.pk: application for application in answers}
     for entry in ranked:
         entry.answers = by_pk[entry.application_id]
-    return export_file(RankingResource(ranking.criteria), ranked, file_format, title="Ranking")
+    resource = RankingResource(ranking.criteria, assessors_needed=ranking.round.assessors_per_application)
+    return export_file(resource, ranked, file_format, title="Ranking")
 

@@ -5,6 +5,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from assessment.scoring import funding_line
 from core.templatetags.govuk import pounds
 
 register = template.Library()
@@ -34,15 +35,6 @@ def _score_cell(scores):
     return format_html(AGREED, used) if scores.moderated is not None else used
 
 
-def _funding_line(entry, assessors_needed: int) -> str:
-    if not entry.rank:
-        return "Not ranked yet"
-    if entry.running_total is None:
-        waiting = "all scores are in" if entry.assessments < assessors_needed else "moderated"
-        return f"Not counted until {waiting}"
-    return "Within the ringfence" if entry.within_ringfence else "Below the funding line"
-
-
 @register.simple_tag
 def ranking_row(entry, assessors_needed: int):
     """One application's row (assessment.scoring.Ranked): rank, application and what stops its decision, a cell for
@@ -59,5 +51,5 @@ def ranking_row(entry, assessors_needed: int):
         f"{entry.total}%" if entry.total is not None else "–",
         pounds(entry.amount_requested),
         pounds(entry.running_total) if entry.running_total else "–",
-        _funding_line(entry, assessors_needed),
+        funding_line(entry, assessors_needed),
     )

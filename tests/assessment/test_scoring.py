@@ -3,7 +3,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.scoring import CriterionScores, Ranked, moderation_state, rank, weighted_total
+from assessment.scoring import CriterionScores, Ranked, funding_line, moderation_state, rank, weighted_total
 
 SCALE = 5
 
@@ -115,3 +115,16 @@ def test_moderation_state_says_needed_settled_or_not_needed_in_words():
     assert moderation_state([apart, close], threshold=3) == "Needs moderation"
     assert moderation_state([settled, close], threshold=3) == "Moderated"
     assert moderation_state([close], threshold=3) == "No moderation needed"
+
+
+def test_the_funding_line_says_where_an_application_stands_and_what_it_waits_for():
+    def standing(**fields) -> str:
+        entry = Ranked(**{"application_id": 1, "amount_requested": Decimal(5000), "submitted_order": 0,
+                          "criteria": [], "total": Decimal(60), "assessments": 2, "rank": 1, **fields})
+        return funding_line(entry, 2)
+
+    assert standing(running_total=Decimal(5000), within_ringfence=True) == "Within the ringfence"
+    assert standing(running_total=Decimal(5000), within_ringfence=False) == "Below the funding line"
+    assert standing(running_total=None) == "Not counted until moderated"
+    assert standing(running_total=None, assessments=1) == "Not counted until all scores are in"
+    assert standing(rank=None) == "Not ranked yet"

@@ -189,6 +189,8 @@ def test_the_ranking_export_has_answers_scores_and_escapes_formulae(assessor, al
     assert "Criterion 1 (average)" in rows[0]
     summary = next(row["Summary"] for row in rows if row["Reference"] == "DHC27-0001")
     assert summary == "'=HYPERLINK(\"http://evil.example\")"
+    # Nothing scored yet: the download says where each stands in the page's own words, not "No".
+    assert {row["Funding line"] for row in rows} == {"Not ranked yet"}
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
