@@ -481,7 +481,7 @@ def letter_batch_start(*, round_: Round, acting_user: User, site_url: str) -> Le
         if not applications:
             raise GrantError("There are no letters to issue: " + (
                 "every confirmed decision already has its letter." if decisions_confirmed(round_).exists()
-                else "no decision has been confirmed yet."
+                else "no decisions have been confirmed yet."
             ))
         batch = LetterBatch.objects.create(round=round_, started_by=acting_user)
         items = LetterBatchItem.objects.bulk_create(

@@ -614,7 +614,7 @@ def test_a_stale_letters_page_makes_no_empty_batch(client_for, programme_manager
     url = reverse("grants:letters_for_round", kwargs={"pk": round_.pk})
     assert client.get(url).status_code == 200
     response = client.post(url, follow=True)
-    assert "There are no letters to issue: no decision has been confirmed yet." in response.content.decode()
+    assert "There are no letters to issue: no decisions have been confirmed yet." in response.content.decode()
     assert not LetterBatch.objects.exists()
 
 
