@@ -129,17 +129,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one for each test run, so that two runs at once keep apart.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"db-test-{os.getpid()}.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL: parameters travel apart from the query, and a query that a connection runs again and again (the
-    # session's, the person's, a page's own) is prepared, so the server parses it once per connection rather than on
-    # every request. Each run is still planned for its own parameters: a plan made once for any parameters ranked
-    # and decided a round several times slower. Behind a pooler that cannot keep prepared statements (PgBouncer in
-    # transaction mode before 1.21), set DATABASE_PREPARED_STATEMENTS=0.
-    # The project's backend knows the limit on parameters that the server's binding brings (core/postgresql).
+    # PostgreSQL: parameters travel apart from the query, and a connection prepares the reads of one object that it
+    # runs again and again (the session's, the person's, a page's own), so the server parses and plans each once per
+    # connection rather than on every request; every other query is planned for its own parameters on each run
+    # (core/postgresql says why). Behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode
+    # before 1.21), set DATABASE_PREPARED_STATEMENTS=0.
+    # The project's backend also knows the limit on parameters that the server's binding brings.
     DATABASES["default"]["ENGINE"] = "core.postgresql"
     DATABASES["default"]["OPTIONS"] = {
         "server_side_binding": True,
         "prepare_threshold": 5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None,
-        "options": "-c plan_cache_mode=force_custom_plan",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
