@@ -181,6 +181,15 @@ class WithdrawForm(GovukFormMixin, forms.Form):
     reason = LongTextField(label="Why are you withdrawing? (optional)", required=False, max_length=1000)
 
 
+class RoundStageForm(GovukFormMixin, forms.Form):
+    reason = LongTextField(label="Why now?", max_length=1000, error_messages={"required": "Enter why the round is moving on now"},
+                           help_text="It is kept in the round's history.")
+
+    def __init__(self, *args, submit_label: str, **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+
+
 class TranscriptForm(GovukFormMixin, forms.Form):
     submit_label = "Save transcript"
 

@@ -7,6 +7,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +30,8 @@ from applications.models import (
     Organisation,
     OutcomeTarget,
     Round,
+    ScoreDescriptor,
+    tranche_schedule_problems,
 )
 from applications.permissions import can_transcribe_media_answer
 from applications.sections import incomplete_sections
@@ -36,6 +39,7 @@ from applications.selectors import live_application, round_open_for
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
 from core.services import audit_record
+from core.state import InvalidTransition
 
 
 class ApplicationError(ServiceError):
@@ -480,7 +484,8 @@ def _a_year_later(moment: datetime) -> datetime:
 
 
 def round_copy(*, source: Round, acting_user: User) -> Round:
-    """Starts next year's round from this one: same rules, criteria and indicators, a year later, as a draft."""
+    """Starts next year's round from this one: same rules, criteria (with what each score means) and indicators, a
+    year later, as a draft."""
     with transaction.atomic():
         prefix = _next_prefix(source.reference_prefix)
         while Round.objects.filter(reference_prefix=prefix).exists():
@@ -494,9 +499,13 @@ def round_copy(*, source: Round, acting_user: User) -> Round:
             **rules, "name": f"{source.name} (copy)", "reference_prefix": prefix,
             "opens_at": _a_year_later(source.opens_at), "closes_at": _a_year_later(source.closes_at),
         })
-        for criterion in source.criteria.all():
+        for criterion in source.criteria.prefetch_related("descriptors"):
+            descriptors = list(criterion.descriptors.all())
             criterion.pk, criterion.round = None, copy
             criterion.save()
+            for descriptor in descriptors:
+                descriptor.pk, descriptor.criterion = None, criterion
+            ScoreDescriptor.objects.bulk_create(descriptors)
         # Each copied indicator is part of the copy of its whole, never of the source round's indicator.
         copies, wholes = {}, {}
         for indicator in source.indicators.all():
@@ -562,16 +571,82 @@ def round_budget_change(*, round_: Round, budget: Decimal, acting_user: User, re
         return round_
 
 
-def round_status_change(*, round_: Round, status: str, acting_user: User, reason: str) -> Round:
-    """Moves a round on to its next stage; the lifecycle allows no skipping and no going back."""
+# Functions that each say, in words for a programme manager, what stops a round moving on to a stage: each
+# `check(round_, status)` returns a list of sentences, empty when its part of the work is done. The round's own set-up
+# is checked here; assessment, grants and monitoring add theirs when Django starts (see each app's `ready()`).
+ROUND_STAGE_CHECKS: list = []
+
+
+def round_stage_blockers(round_: Round, status: str) -> list[str]:
+    return [blocker for check in ROUND_STAGE_CHECKS for blocker in check(round_, status)]
+
+
+def round_setup_gaps(round_: Round, status: str) -> list[str]:
+    """What a round needs before it opens: a closing time still ahead, criteria whose weights add up to 100%,
+    something for grantees to count, and a tranche schedule that pays the whole grant."""
+    if status != Round.Status.OPEN:
+        return []
+    gaps = []
+    if round_.closes_at <= timezone.now():
+        gaps.append("Its closing time has passed: set a later one.")
+    weights = [criterion.weight for criterion in round_.criteria.all()]
+    if not weights:
+        gaps.append("It has no criteria for assessors to score against.")
+    elif sum(weights) != 100:
+        gaps.append(f"Its criteria's weights add up to {sum(weights).normalize():f}%: they must add up to 100%.")
+    if not round_.indicators.exists():
+        gaps.append("It has no indicators for grantees to count and report on.")
+    return gaps + tranche_schedule_problems(round_.tranche_schedule, round_.quarters)
+
+
+ROUND_STAGE_CHECKS.append(round_setup_gaps)
+
+
+class RoundNotReady(ApplicationError):
+    def __init__(self, round_: Round, status: str, blockers: list[str]):
+        self.blockers = blockers
+        stage = Round.Status(status).label.lower()
+        super().__init__(f"{round_} cannot move to {stage} yet. {' '.join(blockers)}")
+
+
+def round_status_change(*, round_: Round, status: str, acting_user: User | None, reason: str) -> Round:
+    """Moves a round on to its next stage once nothing stops it (`round_stage_blockers`); the lifecycle allows no
+    skipping and no going back. `acting_user` is None only when the round closes by itself (`rounds_close_due`)."""
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
-        _check_may_change_round(acting_user, reason)
+        if acting_user is not None:
+            _check_may_change_round(acting_user, reason)
+        if round_.can_transition_to(status) and (blockers := round_stage_blockers(round_, status)):
+            raise RoundNotReady(round_, status, blockers)
         previous = round_.transition_to(status)
         round_.save(update_fields=["status"])
         audit_record(acting_user=acting_user, action=AuditAction.ROUND_STATUS_CHANGED, target=round_,
                      from_state=previous, to_state=round_.status, reason=reason)
         return round_
+
+
+def round_closing_time(round_: Round) -> datetime:
+    """When the round stops taking applications from everyone: its own deadline, or the latest one it gave an
+    organisation as a reasonable adjustment."""
+    latest = round_.extensions.aggregate(latest=Max("closes_at"))["latest"]
+    return max(round_.closes_at, latest) if latest else round_.closes_at
+
+
+def rounds_close_due(*, now: datetime | None = None) -> int:
+    """Closes every open round whose closing time has passed (`round_closing_time`); returns how many. Safe to run
+    as often as wanted: a round already closed, by hand or by an earlier run, is left alone."""
+    now = now or timezone.now()
+    closed = 0
+    for round_ in Round.objects.filter(status=Round.Status.OPEN, closes_at__lte=now):
+        if round_closing_time(round_) > now:
+            continue
+        try:
+            round_status_change(round_=round_, status=Round.Status.CLOSED, acting_user=None,
+                                reason="Its closing time passed.")
+        except InvalidTransition:
+            continue
+        closed += 1
+    return closed
 
 
 def _check_may_change_round(acting_user: User, reason: str) -> None:

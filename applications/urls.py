@@ -40,6 +40,7 @@ urlpatterns = [
     re_path(rf"^applications/(?P<pk>[0-9]+)/(?P<step>{'|'.join(STEP_NAMES)}|done)/$", application_wizard, name="step"),
     path("manage/rounds/", views.round_list, name="manage_rounds"),
     path("manage/rounds/<int:pk>/", views.round_detail, name="manage_round"),
+    path("manage/rounds/<int:pk>/stage/<slug:status>/", views.round_stage, name="round_stage"),
     path("manage/rounds/<int:pk>/extensions/new/", views.extension_new, name="extension_new"),
     path("manage/adjustments/<int:pk>/", views.adjustment_detail, name="adjustment"),
     path("manage/applications/<int:pk>/", views.manage_application, name="manage_application"),

@@ -23,6 +23,7 @@ from applications.forms import (
     ExtensionForm,
     InvitationForm,
     OrganisationForm,
+    RoundStageForm,
     SentApplicationFilterForm,
     TranscriptForm,
     WithdrawForm,
@@ -47,12 +48,16 @@ from applications.services import (
     media_answer_transcribe,
     organisation_create,
     organisation_update,
+    round_closing_time,
+    round_stage_blockers,
+    round_status_change,
 )
 from applications.section_forms import ProjectForm
 from applications.sections import incomplete_sections, section_statuses
 from applications.wizard import STEP_TITLES
 from core.downloads import stored_file_response
 from core.paging import page_of
+from core.state import InvalidTransition
 
 
 def site_url(request) -> str:
@@ -345,6 +350,27 @@ def round_list(request):
     return render(request, "applications/manage/round_list.html", {"page": page, "rounds": page.object_list})
 
 
+# The button that moves a round on to each stage.
+ROUND_STAGE_ACTIONS = {
+    Round.Status.OPEN: "Open the round",
+    Round.Status.CLOSED: "Close the round",
+    Round.Status.ASSESSING: "Start assessing",
+    Round.Status.DECIDED: "Mark the round as decided",
+    Round.Status.MONITORING: "Start monitoring grants",
+    Round.Status.COMPLETED: "Mark the round as completed",
+}
+
+
+def _next_stage(round_: Round) -> dict | None:
+    """The round's next stage for its page: where it goes, the button's words, and what stops it going there."""
+    if round_.next_status is None:
+        return None
+    closing_time = round_closing_time(round_)
+    return {"status": round_.next_status, "action": ROUND_STAGE_ACTIONS[round_.next_status],
+            "blockers": round_stage_blockers(round_, round_.next_status),
+            "closing_time": closing_time, "closing_time_passed": closing_time <= timezone.now()}
+
+
 @role_required(Role.PROGRAMME_MANAGER)
 def round_detail(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
@@ -355,6 +381,7 @@ def round_detail(request, pk: int):
         "applications/manage/round_detail.html",
         {
             "round": round_,
+            "next_stage": _next_stage(round_),
             "filters": filters,
             "page": page,
             "applications": page.object_list,
@@ -363,6 +390,29 @@ def round_detail(request, pk: int):
             "adjustments": selectors.adjustments_waiting(round_),
         },
     )
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_stage(request, pk: int, status: str):
+    """Moves the round on to `status`, its next stage, once the programme manager says why. The stage is in the
+    address, so a second click, or a page left open while someone else moved the round on, is refused rather than
+    moving the round on again."""
+    round_ = get_object_or_404(Round, pk=pk)
+    next_stage = _next_stage(round_)
+    if next_stage is None or next_stage["status"] != status:
+        if request.method == "POST":
+            raise InvalidTransition(round_, status)
+        messages.info(request, f"{round_} is {round_.get_status_display().lower()}: that is not its next stage.")
+        return redirect("applications:manage_round", pk=round_.pk)
+    form = RoundStageForm(request.POST or None, submit_label=next_stage["action"])
+    if request.method == "POST" and form.is_valid():
+        round_ = round_status_change(round_=round_, status=status, acting_user=request.user,
+                                     reason=form.cleaned_data["reason"])
+        messages.success(request, f"{round_} is now {round_.get_status_display().lower()}.")
+        return redirect("applications:manage_round", pk=round_.pk)
+    return render(request, "applications/manage/round_stage.html", {
+        "round": round_, "form": form, "next_stage": next_stage,
+    })
 
 
 def end_of_day_in_london(day) -> datetime:

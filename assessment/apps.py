@@ -15,6 +15,8 @@ class AssessmentConfig(AppConfig):
         from core.notifications import notification_kinds_register
         from assessment.notifications import KINDS
         from assessment.services import round_score_summaries_refresh
+        from applications.services import ROUND_STAGE_CHECKS
+        from assessment.selectors import round_assessment_unfinished
 
         # An assessor reads an application once it is theirs and they have declared no conflict with it.
         if is_allocated_without_conflict not in APPLICATION_READERS:
@@ -22,6 +24,9 @@ class AssessmentConfig(AppConfig):
         # The stored totals and moderation flags follow a round's weights, scale and threshold.
         if round_score_summaries_refresh not in SCORING_RULES_FOLLOWERS:
             SCORING_RULES_FOLLOWERS.append(round_score_summaries_refresh)
+        # A round moves on only when its work here is done.
+        if round_assessment_unfinished not in ROUND_STAGE_CHECKS:
+            ROUND_STAGE_CHECKS.append(round_assessment_unfinished)
         audit_actions_register(AuditAction)
         export_kinds_register(RANKING)
         notification_kinds_register(*KINDS)

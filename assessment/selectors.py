@@ -500,3 +500,18 @@ def assessments_for_moderation(application: Application) -> dict:
     ).select_related("assessment__allocation__assessor"):
         sheets.setdefault(score.assessment.allocation.assessor, {})[score.criterion_id] = score
     return sheets
+
+
+def round_assessment_unfinished(round_: Round, status: str) -> list[str]:
+    """What stops a round being decided on assessment's side: sent applications not screened yet, and eligible ones
+    still waiting for their scores."""
+    if status != Round.Status.DECIDED:
+        return []
+    waiting = round_.applications.aggregate(
+        unscreened=Count("pk", filter=Q(status=Application.Status.SUBMITTED)),
+        unscored=Count("pk", filter=Q(status=Application.Status.ELIGIBLE)),
+    )
+    return [sentence.format(count) for sentence, count in (
+        ("Sent applications still to be screened: {}.", waiting["unscreened"]),
+        ("Eligible applications still waiting for their scores: {}.", waiting["unscored"]),
+    ) if count]

@@ -15,10 +15,15 @@ class GrantsConfig(AppConfig):
         from grants.services import committed_in
         from core.notifications import notification_kinds_register
         from grants.notifications import KINDS
+        from applications.services import ROUND_STAGE_CHECKS
+        from grants.selectors import round_awards_unfinished
 
         # A round's budget can never be cut below what its awards have promised.
         if committed_in not in COMMITMENT_SOURCES:
             COMMITMENT_SOURCES.append(committed_in)
+        # A round moves on only when its work here is done.
+        if round_awards_unfinished not in ROUND_STAGE_CHECKS:
+            ROUND_STAGE_CHECKS.append(round_awards_unfinished)
         audit_actions_register(AuditAction)
         export_kinds_register(GIVING360, LEDGER)
         notification_kinds_register(*KINDS)

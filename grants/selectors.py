@@ -182,3 +182,26 @@ def ledger_awards(round_: Round) -> QuerySet[Award]:
         .prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number"), to_attr="payments"))
         .order_by("application__reference")
     )
+
+
+def round_awards_unfinished(round_: Round, status: str) -> list[str]:
+    """What stops a round moving on on the awards' side: to decided, scored applications with no confirmed decision;
+    to monitoring, confirmed decisions whose letter has not gone; to completed, offers still waiting for an answer
+    and tranches of accepted grants not yet paid."""
+    if status == Round.Status.DECIDED:
+        waiting = [("Scored applications with no confirmed decision: {}.",
+                    round_.applications.filter(status=Application.Status.SCORED).count())]
+    elif status == Round.Status.MONITORING:
+        waiting = [("Confirmed decisions whose letter is still to be issued: {}.", round_.applications.filter(
+            status__in=[Application.Status.AWARDED, Application.Status.NOT_FUNDED], decision_sent="",
+        ).count())]
+    elif status == Round.Status.COMPLETED:
+        waiting = [
+            ("Offers still waiting for an answer: {}.", round_.awards.filter(status=Award.Status.OFFERED).count()),
+            ("Tranches of accepted grants still to be paid: {}.", Tranche.objects.filter(
+                award__round=round_, award__status__in=[Award.Status.ACCEPTED, Award.Status.ACTIVE],
+            ).exclude(status__in=[Tranche.Status.PAID, Tranche.Status.REVERSED]).count()),
+        ]
+    else:
+        return []
+    return [sentence.format(count) for sentence, count in waiting if count]

@@ -14,11 +14,16 @@ class MonitoringConfig(AppConfig):
         from monitoring.services import returns_schedule
         from core.notifications import notification_kinds_register
         from monitoring.notifications import KINDS
+        from applications.services import ROUND_STAGE_CHECKS
+        from monitoring.selectors import round_returns_unfinished
 
         # An accepted offer gets its quarterly returns at once, in the same transaction as the acceptance.
         if returns_schedule not in ACCEPTANCE_HOOKS:
             ACCEPTANCE_HOOKS.append(returns_schedule)
         # A late return needs chasing; its tag says "Late" in words too.
         tag_colours_add({"late": "govuk-tag--red"})
+        # A round moves on only when its work here is done.
+        if round_returns_unfinished not in ROUND_STAGE_CHECKS:
+            ROUND_STAGE_CHECKS.append(round_returns_unfinished)
         audit_actions_register(AuditAction)
         notification_kinds_register(*KINDS)

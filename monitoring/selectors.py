@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from applications.models import OutcomeTarget
+from applications.models import OutcomeTarget, Round
 from monitoring.models import Return
 
 UNDER_TARGET = Decimal("0.75")
@@ -96,3 +96,11 @@ def returns_needing_attention(*, show: str = "", round_id: int | None = None) ->
         "quarter", "due_on", "status", "award__application__reference", "award__application__organisation__name"
     )
     return returns.filter(award__round_id=round_id) if round_id else returns
+
+
+def round_returns_unfinished(round_: Round, status: str) -> list[str]:
+    """What stops a round being completed on monitoring's side: quarterly returns of its grants not yet accepted."""
+    if status != Round.Status.COMPLETED:
+        return []
+    waiting = Return.objects.filter(award__round=round_).exclude(status=Return.Status.ACCEPTED).count()
+    return [f"Quarterly returns still to be accepted: {waiting}."] if waiting else []

@@ -155,6 +155,8 @@ ACCESS: dict[str, Rule] = {
     "applications:manage_rounds": Rule(only("programme_manager")),
     "applications:manage_round": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "applications:extension_new": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "applications:round_stage": Rule(only("programme_manager"),
+                                     kwargs=lambda world: {"pk": world.round.pk, "status": world.round.next_status}),
     "applications:adjustment": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.adjustment.pk}),
     "applications:manage_application": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
     # Assessment: assessors see only what they were given; programme managers run the round

@@ -192,8 +192,8 @@ def test_every_status_of_every_machine_is_reached_from_its_first_through_the_ser
     look_after(seen, returns_mark_due(today=timezone.localdate() + timedelta(days=800)))
     indicators = list(round_.indicators.values_list("pk", flat=True))
     budget_lines = list(first.budget_lines.values_list("pk", flat=True))
-    award_started_months_ago(accepted, 6)  # a return is sent once its quarter has ended
-    for quarter, sendings in ((1, 2), (2, 1)):
+    award_started_months_ago(accepted, 12)  # a return is sent once its quarter has ended
+    for quarter, sendings in ((1, 2), (2, 1), (3, 1), (4, 1)):
         monitoring_return = accepted.returns.get(quarter=quarter)
         return_save(monitoring_return=monitoring_return, counts={pk: 3 for pk in indicators},
                     spending={pk: Decimal("100.00") for pk in budget_lines}, narrative={}, acting_user=owner_of(first))
@@ -210,6 +210,10 @@ def test_every_status_of_every_machine_is_reached_from_its_first_through_the_ser
         payload, signature = signed(transfer_event(event_id, event_type, second_part,
                                                    transfer_id=second_part.stripe_transfer_id))
         look_after(seen, webhook_receive(payload=payload, signature=signature))
+    # A round is completed once every grant in it is paid and every return accepted.
+    last_part = accepted.tranches.get(number=3)
+    look_after(seen, tranche_record_bacs(tranche=last_part, bank_reference="BACS-3", paid_on=timezone.localdate(),
+                                         acting_user=finance_officer))
     move_round(Round.Status.COMPLETED)
 
     assert seen.statuses == {model: set(model.Status.values) for model in MACHINES}

@@ -34,6 +34,7 @@ from applications.models.rounds import (
     ScoreDescriptor,
     all_document_kinds,
     default_tranche_schedule,
+    tranche_schedule_problems,
 )
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "UploadedFile",
     "all_document_kinds",
     "default_tranche_schedule",
+    "tranche_schedule_problems",
     "document_path",
     "invitation_expiry",
     "media_answer_path",

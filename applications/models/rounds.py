@@ -1,7 +1,7 @@
 """A round of funding with its criteria, score descriptors and monitoring indicators: the round's set-up."""
 
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +31,46 @@ def default_tranche_schedule() -> list[dict]:
         {"share": "25", "after": "return", "quarter": 2},
         {"share": "25", "after": "return", "quarter": 4},
     ]
+
+
+def tranche_schedule_problems(schedule, quarters: int) -> list[str]:
+    """What is wrong with a tranche schedule, in words for the programme manager setting it, or nothing.
+
+    Each part has a share of the grant above 0% and is paid on acceptance or when one quarter's return within the
+    grant period is accepted; no two parts wait on the same thing; the shares add up to exactly 100%."""
+    if not isinstance(schedule, list) or not schedule:
+        return ["Set out at least one part of the grant and when it is paid."]
+    problems, total, triggers = [], Decimal(0), set()
+    for number, part in enumerate(schedule, start=1):
+        if not isinstance(part, dict):
+            problems.append(f"Part {number} is not a share and when it is paid.")
+            continue
+        try:
+            share = Decimal(str(part.get("share")))
+        except InvalidOperation:
+            share = None
+        if share is None or not share.is_finite() or share <= 0:
+            problems.append(f"Part {number} needs a share of the grant above 0%.")
+        else:
+            total += share
+        after = part.get("after")
+        if after == "acceptance":
+            trigger = "acceptance"
+        elif after == "return":
+            quarter = part.get("quarter")
+            if not isinstance(quarter, int) or isinstance(quarter, bool) or not 1 <= quarter <= quarters:
+                problems.append(f"Part {number} waits on a quarter's return: choose a quarter from 1 to {quarters}.")
+                continue
+            trigger = f"the quarter {quarter} return"
+        else:
+            problems.append(f"Part {number} needs to be paid on acceptance or when a quarter's return is accepted.")
+            continue
+        if trigger in triggers:
+            problems.append(f"Two parts are paid on {trigger}: make them one part.")
+        triggers.add(trigger)
+    if not problems and total != 100:
+        problems.append(f"The parts add up to {total.normalize():f}% of the grant: they must add up to 100%.")
+    return problems
 
 
 class Round(StatusMachine):
@@ -161,8 +201,18 @@ class Round(StatusMachine):
     def scores_due_at(self):
         return self.closes_at + timedelta(days=self.scores_due_days)
 
+    @property
+    def next_status(self) -> str | None:
+        """The stage the round moves on to next; None once it is completed. Each stage has one next."""
+        return next(iter(self.TRANSITIONS.get(self.status, ())), None)
+
     def is_open_at(self, moment) -> bool:
         return self.status == self.Status.OPEN and self.opens_at <= moment
+
+    def clean(self):
+        super().clean()
+        if problems := tranche_schedule_problems(self.tranche_schedule, self.quarters):
+            raise ValidationError({"tranche_schedule": problems})
 
 
 class Criterion(models.Model):

@@ -1,22 +1,25 @@
 import threading
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role
 from applications.audit import AuditAction
-from applications.models import AdjustmentRequest, Application, Indicator, Membership, Round
+from applications.models import AdjustmentRequest, Application, Indicator, Membership, Round, ScoreDescriptor
 from applications.services import (
     STANDARD_INDICATORS,
     STANDARD_PARTS,
     ApplicationError,
     DeadlinePassed,
+    RoundNotReady,
     adjustment_decide,
     adjustment_request,
     application_start,
@@ -34,6 +37,7 @@ from applications.services import (
     round_budget_change,
     round_copy,
     round_status_change,
+    rounds_close_due,
 )
 from core.models import AuditEvent
 from core.state import InvalidTransition
@@ -50,6 +54,7 @@ from tests.factories import (
     AwardFactory,
     RoundFactory,
     UserFactory,
+    described_criteria,
 )
 
 pytestmark = pytest.mark.django_db
@@ -503,6 +508,8 @@ def test_budget_and_status_changes_need_a_reason(programme_manager):
 
 def test_a_round_walks_every_stage_from_draft_to_completed_with_each_move_audited(programme_manager):
     round_ = RoundFactory(status=Round.Status.DRAFT)
+    described_criteria(round_)
+    IndicatorFactory(round=round_)
     stages = [Round.Status.OPEN, Round.Status.CLOSED, Round.Status.ASSESSING, Round.Status.DECIDED,
               Round.Status.MONITORING, Round.Status.COMPLETED]
     for stage in stages:
@@ -512,6 +519,93 @@ def test_a_round_walks_every_stage_from_draft_to_completed_with_each_move_audite
     moves = AuditEvent.objects.filter(action=AuditAction.ROUND_STATUS_CHANGED).order_by("id")
     froms = [Round.Status.DRAFT, *stages[:-1]]
     assert [(event.from_state, event.to_state) for event in moves] == list(zip(froms, stages))
+
+
+def test_a_round_opens_only_once_it_is_set_up_and_says_what_is_missing(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT, tranche_schedule=[{"share": "50", "after": "acceptance"}])
+    CriterionFactory(round=round_, weight=Decimal("60"))
+    CriterionFactory(round=round_, weight=Decimal("30"))
+    with pytest.raises(RoundNotReady) as refused:
+        round_status_change(round_=round_, status=Round.Status.OPEN, acting_user=programme_manager, reason="Ready")
+    assert refused.value.blockers == [
+        "Its criteria's weights add up to 90%: they must add up to 100%.",
+        "It has no indicators for grantees to count and report on.",
+        "The parts add up to 50% of the grant: they must add up to 100%.",
+    ]
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.DRAFT
+    assert not AuditEvent.objects.filter(action=AuditAction.ROUND_STATUS_CHANGED).exists()
+
+
+def test_a_round_whose_closing_time_has_passed_cannot_open(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT, opens_at=timezone.now() - timedelta(days=30),
+                          closes_at=timezone.now() - timedelta(minutes=1))
+    described_criteria(round_)
+    IndicatorFactory(round=round_)
+    with pytest.raises(RoundNotReady, match="cannot move to open yet. Its closing time has passed: set a later one."):
+        round_status_change(round_=round_, status=Round.Status.OPEN, acting_user=programme_manager, reason="Ready")
+
+
+def test_a_round_with_no_criteria_is_told_so(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    IndicatorFactory(round=round_)
+    with pytest.raises(RoundNotReady) as refused:
+        round_status_change(round_=round_, status=Round.Status.OPEN, acting_user=programme_manager, reason="Ready")
+    assert refused.value.blockers == ["It has no criteria for assessors to score against."]
+
+
+def test_an_open_round_closes_by_itself_once_its_closing_time_has_passed_and_says_so_in_its_history():
+    due = RoundFactory(status=Round.Status.OPEN, closes_at=timezone.now() - timedelta(minutes=1))
+    still_open = RoundFactory(status=Round.Status.OPEN)
+    assert rounds_close_due() == 1
+    due.refresh_from_db()
+    still_open.refresh_from_db()
+    assert (due.status, still_open.status) == (Round.Status.CLOSED, Round.Status.OPEN)
+    event = AuditEvent.objects.get(action=AuditAction.ROUND_STATUS_CHANGED)
+    assert (event.actor, event.from_state, event.to_state, event.reason) == (
+        None, Round.Status.OPEN, Round.Status.CLOSED, "Its closing time passed."
+    )
+    assert rounds_close_due() == 0
+    assert AuditEvent.objects.filter(action=AuditAction.ROUND_STATUS_CHANGED).count() == 1
+
+
+def test_a_round_stays_open_until_the_latest_deadline_it_gave_an_organisation_has_passed(programme_manager):
+    round_ = RoundFactory(status=Round.Status.OPEN, closes_at=timezone.now() - timedelta(hours=1))
+    extended_to = timezone.now() + timedelta(days=2)
+    extension_grant(round_=round_, organisation=EligibilityCheckFactory(round=round_).organisation,
+                    closes_at=extended_to, reason="Time in hospital", acting_user=programme_manager)
+    assert rounds_close_due() == 0
+    assert rounds_close_due(now=extended_to + timedelta(minutes=1)) == 1
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.CLOSED
+
+
+def test_a_programme_manager_can_close_an_open_round_before_its_closing_time(programme_manager):
+    round_ = round_status_change(round_=RoundFactory(status=Round.Status.OPEN), status=Round.Status.CLOSED,
+                                 acting_user=programme_manager, reason="The fund was withdrawn")
+    assert round_.status == Round.Status.CLOSED
+    assert AuditEvent.objects.get(action=AuditAction.ROUND_STATUS_CHANGED).actor == programme_manager
+
+
+def test_the_close_rounds_command_closes_the_rounds_that_are_due():
+    due = RoundFactory(status=Round.Status.OPEN, closes_at=timezone.now() - timedelta(minutes=1))
+    output = StringIO()
+    call_command("close_rounds", stdout=output)
+    assert output.getvalue() == "1 rounds closed.\n"
+    due.refresh_from_db()
+    assert due.status == Round.Status.CLOSED
+
+
+def test_copying_a_round_copies_what_each_score_means_for_each_criterion(programme_manager):
+    source = RoundFactory(reference_prefix="DHC27")
+    described_criteria(source)
+    copy = round_copy(source=source, acting_user=programme_manager)
+    described = ScoreDescriptor.objects.filter(criterion__round=copy).order_by("criterion__position", "score")
+    assert [(descriptor.criterion.name, descriptor.score, descriptor.description) for descriptor in described] == [
+        (descriptor.criterion.name, descriptor.score, descriptor.description)
+        for descriptor in ScoreDescriptor.objects.filter(criterion__round=source).order_by("criterion__position", "score")
+    ]
+    assert described.count() == 2 * (source.score_scale_max + 1)
 
 
 FORBIDDEN_ROUND_MOVES = [

@@ -10,6 +10,7 @@ from django.utils.html import escape
 from pypdf import PdfReader
 
 from accounts.models import Role
+from applications.audit import AuditAction
 from applications.models import (
     AdjustmentRequest,
     Application,
@@ -19,6 +20,7 @@ from applications.models import (
     MediaAnswer,
     Round,
 )
+from core.models import AuditEvent
 from tests.applications.conftest import (
     complete_every_section,
     documents_answers,
@@ -31,10 +33,12 @@ from tests.factories import (
     MP3_BYTES,
     ApplicationFactory,
     EligibilityCheckFactory,
+    IndicatorFactory,
     InvitationFactory,
     MembershipFactory,
     RoundFactory,
     UserFactory,
+    described_criteria,
 )
 
 pytestmark = pytest.mark.django_db
@@ -756,3 +760,79 @@ def test_a_sent_applications_page_shows_the_senders_name_as_it_is_now(client_for
     applicant.full_name = "Amara Okafor-Mensah"
     applicant.save()
     assert "by Amara Okafor-Mensah" in sent_answers_page(client, application)
+
+
+def test_a_draft_rounds_page_says_what_it_needs_before_it_can_open(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    response = client_for(programme_manager).get(reverse("applications:manage_round", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Organisations cannot see the round until it opens." in page
+    assert "Before you can open the round:" in page
+    assert "It has no criteria for assessors to score against." in page
+    assert reverse("applications:round_stage", kwargs={"pk": round_.pk, "status": "open"}) not in page
+
+
+def test_a_programme_manager_opens_a_set_up_round_from_its_page_saying_why(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    described_criteria(round_)
+    IndicatorFactory(round=round_)
+    client = client_for(programme_manager)
+    stage_url = reverse("applications:round_stage", kwargs={"pk": round_.pk, "status": "open"})
+    assert stage_url in client.get(reverse("applications:manage_round", kwargs={"pk": round_.pk})).content.decode()
+    asked = client.get(stage_url).content.decode()
+    assert "Organisations will be able to start and send applications until" in asked
+    assert "Open the round</button>" in asked or 'value="Open the round"' in asked
+
+    refused = client.post(stage_url, {"reason": ""})
+    assert refused.status_code == 200
+    assert "Enter why the round is moving on now" in refused.content.decode()
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.DRAFT
+
+    response = client.post(stage_url, {"reason": "The panel is ready"}, follow=True)
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.OPEN
+    assert f"{round_} is now open." in response.content.decode()
+    assert AuditEvent.objects.get(action=AuditAction.ROUND_STATUS_CHANGED).reason == "The panel is ready"
+
+
+def test_a_second_click_on_a_rounds_next_stage_does_not_move_it_on_again(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    described_criteria(round_)
+    IndicatorFactory(round=round_)
+    client = client_for(programme_manager)
+    stage_url = reverse("applications:round_stage", kwargs={"pk": round_.pk, "status": "open"})
+    client.post(stage_url, {"reason": "Ready"})
+    again = client.post(stage_url, {"reason": "Ready"}, follow=True)
+    assert again.status_code == 200
+    assert "has changed since the page was opened: it is now ‘Open’" in again.content.decode()
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.OPEN
+    assert AuditEvent.objects.filter(action=AuditAction.ROUND_STATUS_CHANGED).count() == 1
+    # The page for a stage that is not next sends the manager back to the round.
+    assert client.get(stage_url).url == reverse("applications:manage_round", kwargs={"pk": round_.pk})
+
+
+def test_a_round_with_work_left_says_so_on_the_page_for_its_next_stage_and_offers_no_button(
+    client_for, programme_manager
+):
+    round_ = RoundFactory(status=Round.Status.ASSESSING)
+    ApplicationFactory(round=round_, status="submitted")
+    response = client_for(programme_manager).get(
+        reverse("applications:round_stage", kwargs={"pk": round_.pk, "status": "decided"})
+    )
+    page = response.content.decode()
+    assert "It cannot move on yet" in page and "Sent applications still to be screened: 1." in page
+    assert 'name="reason"' not in page
+
+
+def test_an_open_rounds_page_says_when_it_closes_by_itself_and_offers_to_close_it_sooner(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.OPEN)
+    page = client_for(programme_manager).get(reverse("applications:manage_round", kwargs={"pk": round_.pk})).content.decode()
+    assert "then closes by itself." in page
+    assert "Close the round now" in page
+    asked = client_for(programme_manager).get(
+        reverse("applications:round_stage", kwargs={"pk": round_.pk, "status": "closed"})
+    ).content.decode()
+    assert "Close it by hand only if it must close sooner: you cannot open it again." in asked

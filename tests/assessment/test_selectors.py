@@ -8,7 +8,7 @@ from accounts.models import Role
 from applications.models import Borough
 from assessment.models import Allocation
 from assessment.scoring import Ranked, heaviest_criterion, rank, ranking_flags, weighted_total
-from assessment.selectors import criterion_scores_for, criterion_scores_of, ranking_for
+from assessment.selectors import criterion_scores_for, criterion_scores_of, ranking_for, round_assessment_unfinished
 from assessment.services import assessment_save, conflict_declare, moderation_record
 from tests.factories import ApplicationFactory, RoundFactory, UserFactory, described_criteria
 
@@ -150,3 +150,16 @@ def test_the_counts_leave_out_a_scored_application_withdrawn_since(panel):
     ranking = ranking_for(round_)
     assert [entry.application_id for entry in ranking.page(1, 100).object_list][:1] == [kept.pk]
     assert (ranking.figures.ranked, ranking.figures.unranked, ranking.figures.within) == (1, 1, 1)
+
+
+def test_a_round_is_not_decided_while_applications_wait_for_screening_or_scores():
+    round_ = RoundFactory(status="assessing")
+    ApplicationFactory(round=round_, status="submitted")
+    for _ in range(2):
+        ApplicationFactory(round=round_, status="eligible")
+    ApplicationFactory(round=round_, status="ineligible")
+    assert round_assessment_unfinished(round_, "decided") == [
+        "Sent applications still to be screened: 1.", "Eligible applications still waiting for their scores: 2.",
+    ]
+    assert round_assessment_unfinished(round_, "monitoring") == []
+    assert round_assessment_unfinished(RoundFactory(status="assessing"), "decided") == []

@@ -77,6 +77,41 @@ def test_round_management_pages_pass_axe(page, records):
     page.axe.check("with errors")
 
 
+def test_a_programme_manager_opens_a_round_once_it_is_set_up(page):
+    from applications.models import Round
+    from tests.factories import IndicatorFactory, described_criteria
+
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER)
+    unready = RoundFactory(status=Round.Status.DRAFT, name="Half-made round")
+    ready = RoundFactory(status=Round.Status.DRAFT, name="Hate Crime Support 2028")
+    described_criteria(ready)
+    IndicatorFactory(round=ready)
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check("the rounds")
+    page.goto(reverse("applications:manage_round", kwargs={"pk": unready.pk}))
+    assert "It has no criteria for assessors to score against." in page.locator("main").inner_text()
+    assert page.get_by_role("link", name="Open the round").count() == 0
+    page.axe.check("a round not ready to open")
+    page.goto(reverse("applications:round_stage", kwargs={"pk": unready.pk, "status": "open"}))
+    assert "It cannot move on yet" in page.locator("main").inner_text()
+    page.axe.check("the stage page of a round not ready to open")
+
+    page.goto(reverse("applications:manage_round", kwargs={"pk": ready.pk}))
+    page.get_by_role("link", name="Open the round").click()
+    page.get_by_role("button", name="Open the round").click()
+    page.wait_for_load_state("load")
+    assert "Enter why the round is moving on now" in page.locator(".govuk-error-summary").inner_text()
+    page.axe.check("the stage page with errors")
+    page.get_by_label("Why now?").fill("The panel and the criteria are ready")
+    page.get_by_role("button", name="Open the round").click()
+    page.wait_for_load_state("load")
+    assert "Hate Crime Support 2028 is now open." in page.locator("main").inner_text()
+    assert "then closes by itself." in page.locator("main").inner_text()
+    page.axe.check("an open round")
+    ready.refresh_from_db()
+    assert ready.status == Round.Status.OPEN
+
+
 def wav_bytes(seconds: float = 1.0) -> bytes:
     """A real, playable sound recording: silence, long enough for the player to find its length."""
     import io

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from applications.models import Round
-from applications.services import round_status_change
 from assessment.selectors import ranking_for
 from grants.letters import offer_letter_pdf
 from grants.models import Award, Decision, Letter, LetterBatch, LetterBatchItem, Tranche
@@ -485,8 +484,8 @@ def test_recording_proposals_names_only_the_first_few_applications_it_left(
 
 def test_the_decisions_page_of_a_completed_round_says_it_is_completed(client_for, scored_round, programme_manager):
     round_, _ = scored_round
-    for status in (Round.Status.ASSESSING, Round.Status.DECIDED, Round.Status.MONITORING, Round.Status.COMPLETED):
-        round_ = round_status_change(round_=round_, status=status, acting_user=programme_manager, reason="Next stage")
+    # As a round left completed by an earlier version, before a round needed every application decided to move on.
+    Round.objects.filter(pk=round_.pk).update(status=Round.Status.COMPLETED)
     response = client_for(programme_manager).get(reverse("grants:decisions", kwargs={"pk": round_.pk}))
     assert response.status_code == 200
     page = response.content.decode()
