@@ -6,6 +6,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -31,9 +32,9 @@ from applications.models import (
     OutcomeTarget,
     Round,
     ScoreDescriptor,
-    tranche_schedule_problems,
 )
 from applications.permissions import can_transcribe_media_answer
+from applications.round_setup import round_setup_gaps, value_in_words
 from applications.sections import incomplete_sections
 from applications.selectors import live_application, round_open_for
 from core.emails import email_send_on_commit
@@ -541,6 +542,67 @@ def round_scoring_rules_changed(*, round_: Round) -> None:
         follower(round_=round_)
 
 
+# What a round's set-up pages may change once it has opened: organisations are applying by the rules it opened with.
+CHANGEABLE_ONCE_OPEN = {"name", "summary"}
+
+
+def round_create(*, fields: dict, acting_user: User) -> Round:
+    """Starts a new round as a draft, with the usual rules until the programme manager sets its own."""
+    with transaction.atomic():
+        _check_may_set_up_rounds(acting_user)
+        round_ = Round(**fields)
+        # The usual award limits, within a smaller budget if it has one.
+        round_.maximum_award = min(round_.maximum_award, round_.budget)
+        round_.minimum_award = min(round_.minimum_award, round_.maximum_award)
+        _check_round_valid(round_)
+        round_.save()
+        audit_record(acting_user=acting_user, action=AuditAction.ROUND_CREATED, target=round_, to_state=round_.status)
+        return round_
+
+
+def round_update(*, round_: Round, fields: dict, acting_user: User) -> Round:
+    """Changes a round's set-up, with what each value was and became in its history. A draft can change anything; an
+    open round only its name and summary; its budget only through `round_budget_change`, with a reason."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        _check_may_set_up_rounds(acting_user)
+        before = {name: getattr(round_, name) for name in fields}
+        changed = [name for name, value in fields.items() if value != before[name]]
+        if round_.status != Round.Status.DRAFT and set(changed) - CHANGEABLE_ONCE_OPEN:
+            raise ApplicationError(f"{round_} is {round_.get_status_display().lower()}: only its name and summary "
+                                   "can change now.")
+        if not changed:
+            return round_
+        for name in changed:
+            setattr(round_, name, fields[name])
+        _check_round_valid(round_)
+        round_.save(update_fields=[*changed, "updated_at"])
+        audit_record(acting_user=acting_user, action=AuditAction.ROUND_SET_UP_CHANGED, target=round_, data={
+            "changes": [[str(Round._meta.get_field(name).verbose_name), value_in_words(name, before[name]),
+                         value_in_words(name, getattr(round_, name))] for name in changed],
+        })
+        if set(changed) & SCORING_RULES:
+            round_scoring_rules_changed(round_=round_)
+        return round_
+
+
+# The round's settings that the stored scoring figures follow.
+SCORING_RULES = {"score_scale_max", "moderation_threshold", "assessors_per_application", "tie_break"}
+
+
+def _check_may_set_up_rounds(acting_user: User) -> None:
+    if not is_programme_manager(acting_user):
+        raise ApplicationError("Only a programme manager can set a round up.")
+
+
+def _check_round_valid(round_: Round) -> None:
+    """The rules the round's own fields and the database hold it to, as one refusal in plain words."""
+    try:
+        round_.full_clean(exclude=["last_reference_number"])
+    except ValidationError as invalid:
+        raise ApplicationError(" ".join(invalid.messages)) from invalid
+
+
 def round_budget_change(*, round_: Round, budget: Decimal, acting_user: User, reason: str) -> Round:
     """Changes a round's ringfenced budget, never below what it has already promised.
 
@@ -581,25 +643,12 @@ def round_stage_blockers(round_: Round, status: str) -> list[str]:
     return [blocker for check in ROUND_STAGE_CHECKS for blocker in check(round_, status)]
 
 
-def round_setup_gaps(round_: Round, status: str) -> list[str]:
-    """What a round needs before it opens: a closing time still ahead, criteria whose weights add up to 100%,
-    something for grantees to count, and a tranche schedule that pays the whole grant."""
-    if status != Round.Status.OPEN:
-        return []
-    gaps = []
-    if round_.closes_at <= timezone.now():
-        gaps.append("Its closing time has passed: set a later one.")
-    weights = [criterion.weight for criterion in round_.criteria.all()]
-    if not weights:
-        gaps.append("It has no criteria for assessors to score against.")
-    elif sum(weights) != 100:
-        gaps.append(f"Its criteria's weights add up to {sum(weights).normalize():f}%: they must add up to 100%.")
-    if not round_.indicators.exists():
-        gaps.append("It has no indicators for grantees to count and report on.")
-    return gaps + tranche_schedule_problems(round_.tranche_schedule, round_.quarters)
+def round_unready_to_open(round_: Round, status: str) -> list[str]:
+    """A round opens only once every task of its set-up is done (`round_setup_tasks`)."""
+    return round_setup_gaps(round_) if status == Round.Status.OPEN else []
 
 
-ROUND_STAGE_CHECKS.append(round_setup_gaps)
+ROUND_STAGE_CHECKS.append(round_unready_to_open)
 
 
 class RoundNotReady(ApplicationError):

@@ -17,6 +17,15 @@ from accounts.models import Role
 from accounts.permissions import is_applicant, role_required
 from accounts.throttling import limit_emails_sent
 from applications import selectors
+from applications.round_forms import (
+    RoundDetailsForm,
+    RoundEligibilityForm,
+    RoundMoneyForm,
+    RoundNewForm,
+    RoundPaymentsForm,
+    RoundScoringForm,
+)
+from applications.round_setup import round_setup_tasks
 from applications.forms import (
     AdjustmentDecisionForm,
     AdjustmentRequestForm,
@@ -48,9 +57,12 @@ from applications.services import (
     media_answer_transcribe,
     organisation_create,
     organisation_update,
+    CHANGEABLE_ONCE_OPEN,
     round_closing_time,
+    round_create,
     round_stage_blockers,
     round_status_change,
+    round_update,
 )
 from applications.section_forms import ProjectForm
 from applications.sections import incomplete_sections, section_statuses
@@ -413,6 +425,77 @@ def round_stage(request, pk: int, status: str):
     return render(request, "applications/manage/round_stage.html", {
         "round": round_, "form": form, "next_stage": next_stage,
     })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_new(request):
+    form = RoundNewForm(request.POST or None, taken_prefixes=Round.objects.values_list("reference_prefix", flat=True))
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = round_create(fields=form.changes(), acting_user=request.user)
+        except ApplicationError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"{round_} has been started as a draft. Work through its set-up, then open it.")
+            return redirect("applications:round_setup", pk=round_.pk)
+    return render(request, "applications/manage/round_new.html", {"form": form})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_setup(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    return render(request, "applications/manage/round_setup.html", {
+        "round": round_, "tasks": round_setup_tasks(round_), "changeable_once_open": CHANGEABLE_ONCE_OPEN,
+    })
+
+
+def _round_setup_page(request, pk: int, form_class, heading: str, **form_kwargs):
+    """One task of a round's set-up: its form, filled from the round, saved through `round_update`. Once the round
+    has opened, only what may still change is asked."""
+    round_ = get_object_or_404(Round, pk=pk)
+    changeable = None if round_.status == Round.Status.DRAFT else CHANGEABLE_ONCE_OPEN
+    extra = {name: make(round_) for name, make in form_kwargs.items()}
+    form = form_class(request.POST or None, initial=form_class.initial_from(round_), changeable=changeable, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_update(round_=round_, fields=form.changes(), acting_user=request.user)
+        except ApplicationError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"{heading}: saved.")
+            return redirect("applications:round_setup", pk=round_.pk)
+    return render(request, "applications/manage/round_setup_form.html", {
+        "round": round_, "form": form, "heading": heading,
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_details(request, pk: int):
+    return _round_setup_page(
+        request, pk, RoundDetailsForm, "Name, summary and dates",
+        taken_prefixes=lambda round_: Round.objects.exclude(pk=round_.pk).values_list("reference_prefix", flat=True),
+    )
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_money(request, pk: int):
+    return _round_setup_page(request, pk, RoundMoneyForm, "Budget and award limits")
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_eligibility(request, pk: int):
+    return _round_setup_page(request, pk, RoundEligibilityForm, "Who can apply")
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_scoring(request, pk: int):
+    return _round_setup_page(request, pk, RoundScoringForm, "How applications are scored")
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_payments(request, pk: int):
+    return _round_setup_page(request, pk, RoundPaymentsForm, "How grants are paid",
+                             quarters=lambda round_: round_.quarters)
 
 
 def end_of_day_in_london(day) -> datetime:

@@ -35,11 +35,14 @@ def audit_sentence(code: str, data: dict) -> str:
 
 class _Sentences(string.Formatter):
     """`{amount:pounds}` writes money as the pounds filter does: £1,250, or £1,250.50.
-    `{added:count indicator}` counts something: 1 indicator, 1,200 indicators."""
+    `{added:count indicator}` counts something: 1 indicator, 1,200 indicators.
+    `{changes:changes}` lists what changed, each as [what, before, after]: "the budget from £90,000 to £100,000"."""
 
     def format_field(self, value, format_spec: str) -> str:
         if format_spec == "pounds":
             return pounds(value)
+        if format_spec == "changes":
+            return "; ".join(f"{what} from {before} to {after}" for what, before, after in value)
         if format_spec.startswith("count "):
             noun = format_spec.removeprefix("count ")
             return f"{value:,} {noun}" if value == 1 else f"{value:,} {noun}s"

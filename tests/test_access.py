@@ -155,6 +155,12 @@ ACCESS: dict[str, Rule] = {
     "applications:manage_rounds": Rule(only("programme_manager")),
     "applications:manage_round": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "applications:extension_new": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "applications:round_new": Rule(only("programme_manager")),
+    **{
+        f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk})
+        for name in ("round_setup", "round_details", "round_money", "round_eligibility", "round_scoring",
+                     "round_payments")
+    },
     "applications:round_stage": Rule(only("programme_manager"),
                                      kwargs=lambda world: {"pk": world.round.pk, "status": world.round.next_status}),
     "applications:adjustment": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.adjustment.pk}),

@@ -184,14 +184,20 @@ class Round(StatusMachine):
     class Meta:
         ordering = ["-opens_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="round_closes_after_it_opens"),
-            models.CheckConstraint(condition=Q(budget__gt=0), name="round_budget_positive"),
-            models.CheckConstraint(condition=Q(minimum_award__gt=0), name="round_minimum_award_positive"),
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="round_closes_after_it_opens",
+                                   violation_error_message="The round must close after it opens."),
+            models.CheckConstraint(condition=Q(budget__gt=0), name="round_budget_positive",
+                                   violation_error_message="The budget must be more than £0."),
+            models.CheckConstraint(condition=Q(minimum_award__gt=0), name="round_minimum_award_positive",
+                                   violation_error_message="The smallest award must be more than £0."),
             models.CheckConstraint(
-                condition=Q(maximum_award__gte=F("minimum_award")), name="round_maximum_award_not_below_minimum"
+                condition=Q(maximum_award__gte=F("minimum_award")), name="round_maximum_award_not_below_minimum",
+                violation_error_message="The largest award must be at least the smallest award.",
             ),
-            models.CheckConstraint(condition=Q(maximum_award__lte=F("budget")), name="round_maximum_award_within_budget"),
-            models.CheckConstraint(condition=Q(income_cap__gt=0), name="round_income_cap_positive"),
+            models.CheckConstraint(condition=Q(maximum_award__lte=F("budget")), name="round_maximum_award_within_budget",
+                                   violation_error_message="The largest award cannot be more than the budget."),
+            models.CheckConstraint(condition=Q(income_cap__gt=0), name="round_income_cap_positive",
+                                   violation_error_message="The income limit must be more than £0."),
         ]
 
     def __str__(self) -> str:

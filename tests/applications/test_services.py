@@ -36,7 +36,9 @@ from applications.services import (
     round_add_standard_indicators,
     round_budget_change,
     round_copy,
+    round_create,
     round_status_change,
+    round_update,
     rounds_close_due,
 )
 from core.models import AuditEvent
@@ -528,9 +530,9 @@ def test_a_round_opens_only_once_it_is_set_up_and_says_what_is_missing(programme
     with pytest.raises(RoundNotReady) as refused:
         round_status_change(round_=round_, status=Round.Status.OPEN, acting_user=programme_manager, reason="Ready")
     assert refused.value.blockers == [
+        "The parts add up to 50% of the grant: they must add up to 100%.",
         "Its criteria's weights add up to 90%: they must add up to 100%.",
         "It has no indicators for grantees to count and report on.",
-        "The parts add up to 50% of the grant: they must add up to 100%.",
     ]
     round_.refresh_from_db()
     assert round_.status == Round.Status.DRAFT
@@ -606,6 +608,69 @@ def test_copying_a_round_copies_what_each_score_means_for_each_criterion(program
         for descriptor in ScoreDescriptor.objects.filter(criterion__round=source).order_by("criterion__position", "score")
     ]
     assert described.count() == 2 * (source.score_scale_max + 1)
+
+
+def test_a_programme_manager_starts_a_round_as_a_draft_with_award_limits_within_its_budget(programme_manager):
+    round_ = round_create(fields={
+        "name": "Small grants 2028", "reference_prefix": "SG28", "summary": "For DDPOs.", "budget": Decimal("5000"),
+        "opens_at": timezone.now() + timedelta(days=10), "closes_at": timezone.now() + timedelta(days=40),
+        "quarters": 4,
+    }, acting_user=programme_manager)
+    assert round_.status == Round.Status.DRAFT
+    assert (round_.minimum_award, round_.maximum_award) == (Decimal("1000.00"), Decimal("5000"))
+    event = AuditEvent.objects.get(action=AuditAction.ROUND_CREATED)
+    assert (event.actor, event.target_id) == (programme_manager, str(round_.pk))
+
+
+def test_only_a_programme_manager_sets_a_round_up(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    with pytest.raises(ApplicationError, match="Only a programme manager"):
+        round_update(round_=round_, fields={"name": "Mine"}, acting_user=UserFactory(role=Role.FINANCE_OFFICER))
+
+
+def test_a_change_to_a_rounds_set_up_is_kept_with_what_each_value_was_and_became(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT, budget=Decimal("100000.00"), requires_disabled_leader=True)
+    round_update(round_=round_, fields={"budget": Decimal("120000.00"), "requires_disabled_leader": False,
+                                        "name": round_.name}, acting_user=programme_manager)
+    round_.refresh_from_db()
+    assert (round_.budget, round_.requires_disabled_leader) == (Decimal("120000.00"), False)
+    event = AuditEvent.objects.get(action=AuditAction.ROUND_SET_UP_CHANGED)
+    assert event.sentence == ("changed ringfenced budget from £100,000 to £120,000; chair or chief officer must be a "
+                              "Disabled person from Yes to No")
+    round_update(round_=round_, fields={"budget": Decimal("120000.00")}, acting_user=programme_manager)
+    assert AuditEvent.objects.filter(action=AuditAction.ROUND_SET_UP_CHANGED).count() == 1
+
+
+def test_a_change_to_the_tranche_schedule_is_kept_in_words(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    round_update(round_=round_, fields={"tranche_schedule": [
+        {"share": "40", "after": "acceptance"}, {"share": "60", "after": "return", "quarter": 2},
+    ]}, acting_user=programme_manager)
+    assert AuditEvent.objects.get(action=AuditAction.ROUND_SET_UP_CHANGED).sentence == (
+        "changed tranche schedule from 50% on acceptance, 25% after the quarter 2 return, 25% after the quarter 4 "
+        "return to 40% on acceptance, 60% after the quarter 2 return"
+    )
+
+
+def test_a_set_up_that_breaks_the_rounds_rules_is_refused_in_words(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT, budget=Decimal("20000.00"))
+    with pytest.raises(ApplicationError, match="^The largest award cannot be more than the budget.$"):
+        round_update(round_=round_, fields={"maximum_award": Decimal("25000.00")}, acting_user=programme_manager)
+    with pytest.raises(ApplicationError, match="must add up to 100%"):
+        round_update(round_=round_, fields={"tranche_schedule": [{"share": "50", "after": "acceptance"}]},
+                     acting_user=programme_manager)
+    round_.refresh_from_db()
+    assert round_.maximum_award == Decimal("10000.00")
+
+
+def test_once_a_round_is_open_only_its_name_and_summary_can_change(programme_manager):
+    round_ = RoundFactory(status=Round.Status.OPEN)
+    with pytest.raises(ApplicationError, match="only its name and summary can change now"):
+        round_update(round_=round_, fields={"income_cap": Decimal("1")}, acting_user=programme_manager)
+    round_update(round_=round_, fields={"summary": "Clearer words.", "income_cap": round_.income_cap},
+                 acting_user=programme_manager)
+    round_.refresh_from_db()
+    assert round_.summary == "Clearer words."
 
 
 FORBIDDEN_ROUND_MOVES = [

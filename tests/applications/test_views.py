@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 from datetime import timedelta
 
 import pytest
@@ -836,3 +837,78 @@ def test_an_open_rounds_page_says_when_it_closes_by_itself_and_offers_to_close_i
         reverse("applications:round_stage", kwargs={"pk": round_.pk, "status": "closed"})
     ).content.decode()
     assert "Close it by hand only if it must close sooner: you cannot open it again." in asked
+
+
+def test_a_programme_manager_starts_a_round_and_sees_its_set_up_as_tasks(client_for, programme_manager):
+    client = client_for(programme_manager)
+    assert reverse("applications:round_new") in client.get(reverse("applications:manage_rounds")).content.decode()
+    refused = client.post(reverse("applications:round_new"), {"name": "", "reference_prefix": "bad prefix"})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Enter the name of the round" in page and "capital letters or digits" in page and "govuk-error-summary" in page
+    response = client.post(reverse("applications:round_new"), {
+        "name": "Small grants 2028", "reference_prefix": "SG28", "summary": "For groups led by Disabled people.",
+        "opens_on_0": "1", "opens_on_1": "4", "opens_on_2": "2030", "closes_on_0": "30", "closes_on_1": "6",
+        "closes_on_2": "2030", "quarters": "4", "budget": "£50,000",
+    })
+    round_ = Round.objects.get(reference_prefix="SG28")
+    assert response.url == reverse("applications:round_setup", kwargs={"pk": round_.pk})
+    assert round_.status == Round.Status.DRAFT
+    assert timezone.localtime(round_.closes_at).strftime("%d %B %Y %H:%M") == "30 June 2030 23:59"
+    tasks = client.get(response.url).content.decode()
+    assert "It has no criteria for assessors to score against." in tasks
+    assert "It has no indicators for grantees to count and report on." in tasks
+    assert tasks.count("Completed") == 5
+
+
+def test_a_new_round_cannot_take_a_reference_prefix_another_round_has(client_for, programme_manager):
+    RoundFactory(reference_prefix="SG28")
+    response = client_for(programme_manager).post(reverse("applications:round_new"), {"reference_prefix": "SG28"})
+    assert "Another round uses this reference prefix: choose another" in response.content.decode()
+
+
+def test_the_payments_page_sets_a_tranche_schedule_that_pays_the_whole_grant(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT, quarters=4)
+    client = client_for(programme_manager)
+    url = reverse("applications:round_payments", kwargs={"pk": round_.pk})
+    shown = client.get(url).content.decode()
+    assert 'name="share_quarter_4" value="25"' in shown and 'name="share_quarter_3"' in shown
+    form = {"offer_acceptance_days": "21", "return_due_days": "30", "share_acceptance": "60", "share_quarter_4": "30"}
+    refused = client.post(url, form).content.decode()
+    assert "The parts add up to 90% of the grant: they must add up to 100%." in refused
+    assert client.post(url, {**form, "share_quarter_4": "40"}).url == reverse("applications:round_setup",
+                                                                           kwargs={"pk": round_.pk})
+    round_.refresh_from_db()
+    assert round_.offer_acceptance_days == 21
+    assert round_.tranche_schedule == [{"share": "60", "after": "acceptance"},
+                                       {"share": "40", "after": "return", "quarter": 4}]
+
+
+def test_the_eligibility_page_can_stop_asking_about_staff(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT, minimum_disabled_staff_share=50)
+    response = client_for(programme_manager).post(reverse("applications:round_eligibility", kwargs={"pk": round_.pk}), {
+        "minimum_disabled_board_share": "51", "requires_disabled_leader": "True", "minimum_disabled_staff_share": "",
+        "income_cap": "250,000", "requires_safeguarding_policy": "True", "requires_governing_document": "False",
+        "required_documents": ["accounts"],
+    })
+    assert response.status_code == 302
+    round_.refresh_from_db()
+    assert (round_.minimum_disabled_board_share, round_.minimum_disabled_staff_share, round_.income_cap) == (
+        51, None, Decimal("250000.00"))
+    assert (round_.requires_governing_document, round_.required_documents) == (False, ["accounts"])
+
+
+def test_an_open_rounds_details_page_asks_only_for_its_name_and_summary(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.OPEN, name="Old name")
+    closes_at = round_.closes_at
+    client = client_for(programme_manager)
+    url = reverse("applications:round_details", kwargs={"pk": round_.pk})
+    page = client.get(url).content.decode()
+    assert re.search(r'name="closes_on_0"[^>]*disabled', page)
+    response = client.post(url, {"name": "New name", "summary": "Clearer words.", "closes_on_0": "1",
+                                 "closes_on_1": "1", "closes_on_2": "2031"})
+    assert response.status_code == 302
+    round_.refresh_from_db()
+    assert (round_.name, round_.summary, round_.closes_at) == ("New name", "Clearer words.", closes_at)
+    money = client.get(reverse("applications:round_money", kwargs={"pk": round_.pk})).content.decode()
+    assert "these settings can no longer change" in money and ">Save and return to the set-up<" not in money

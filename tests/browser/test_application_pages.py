@@ -112,6 +112,49 @@ def test_a_programme_manager_opens_a_round_once_it_is_set_up(page):
     assert ready.status == Round.Status.OPEN
 
 
+def test_a_programme_manager_starts_a_round_and_works_through_its_set_up(page):
+    from applications.models import Round
+
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER)
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check("the rounds")
+    page.get_by_role("link", name="Start a new round").click()
+    page.get_by_role("button", name="Start setting the round up").click()
+    page.wait_for_load_state("load")
+    assert "Enter the name of the round" in page.locator(".govuk-error-summary").inner_text()
+    page.axe.check("a new round with errors")
+    page.get_by_label("Name of the round").fill("Small grants 2030")
+    page.get_by_label("Reference prefix").fill("SG30")
+    page.get_by_label("Summary").fill("Small grants for groups led by Disabled people.")
+    for label, (day, month, year) in (("Opening date", ("1", "4", "2030")), ("Closing date", ("30", "6", "2030"))):
+        group = page.get_by_role("group", name=label)
+        group.get_by_label("Day").fill(day)
+        group.get_by_label("Month").fill(month)
+        group.get_by_label("Year").fill(year)
+    page.get_by_label("12 months (4 quarters)").check()
+    page.get_by_label("Ringfenced budget").fill("60,000")
+    page.get_by_role("button", name="Start setting the round up").click()
+    page.wait_for_load_state("load")
+    assert "Set up Small grants 2030" in page.locator("h1").inner_text()
+    page.axe.check("the set-up task list")
+    for task in ("Name, summary and dates", "Budget and award limits", "Who can apply", "How applications are scored"):
+        page.get_by_role("link", name=task).click()
+        page.axe.check(task)
+        page.get_by_role("button", name="Save and return to the set-up").click()
+        page.wait_for_load_state("load")
+        assert f"{task}: saved." in page.locator("main").inner_text()
+    page.get_by_role("link", name="How grants are paid, and deadlines for offers and returns").click()
+    page.get_by_label("Paid when the quarter 4 return is accepted (%)").fill("")
+    page.get_by_role("button", name="Save and return to the set-up").click()
+    page.wait_for_load_state("load")
+    assert "The parts add up to 75% of the grant" in page.locator(".govuk-error-summary").inner_text()
+    page.axe.check("the payments page with errors")
+    page.get_by_label("Paid when the quarter 4 return is accepted (%)").fill("25")
+    page.get_by_role("button", name="Save and return to the set-up").click()
+    page.wait_for_load_state("load")
+    assert Round.objects.get(reference_prefix="SG30").status == Round.Status.DRAFT
+
+
 def wav_bytes(seconds: float = 1.0) -> bytes:
     """A real, playable sound recording: silence, long enough for the player to find its length."""
     import io

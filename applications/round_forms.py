@@ -1,0 +1,277 @@
+"""The forms of a round's set-up pages: each asks for one task's settings in everyday words and checks them."""
+
+from datetime import datetime, time
+from decimal import Decimal
+
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from zoneinfo import ZoneInfo
+
+from applications.models import DocumentKind, Round, tranche_schedule_problems
+from core.fields import CountField, DateField, LongTextField, PoundsField, YesNoField
+from core.forms import GovukFormMixin, Text
+
+LONDON = ZoneInfo(settings.TIME_ZONE)
+# A round opens at the start of its first day and closes at the end of its last, London time.
+OPENS_AT, CLOSES_AT = time(0, 0), time(23, 59)
+
+
+class RoundSetupForm(GovukFormMixin, forms.Form):
+    """A set-up page's form: `initial_from(round_)` fills it from the round, `changes()` gives the round's fields."""
+
+    submit_label = "Save and return to the set-up"
+    # Numbers of days that must be at least 1.
+    days: tuple[str, ...] = ()
+
+    def __init__(self, *args, changeable: set[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lock_all_but(changeable)
+
+    def lock_all_but(self, changeable: set[str] | None) -> None:
+        """`changeable` names the only fields that may change (once the round is open): the rest are shown, not
+        asked, and a form with none to change has no button. None: every field may change."""
+        if changeable is None:
+            return
+        for name, field in self.fields.items():
+            field.disabled = name not in changeable
+        if not self.has_changeable_fields:
+            self.helper.inputs = []
+
+    @property
+    def has_changeable_fields(self) -> bool:
+        return any(not field.disabled for field in self.fields.values())
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.days:
+            if cleaned.get(name) == 0:
+                self.add_error(name, forms.ValidationError("It must be at least 1 day", code="too_few"))
+        return cleaned
+
+    @classmethod
+    def initial_from(cls, round_: Round) -> dict:
+        return {name: getattr(round_, name) for name in cls.base_fields}
+
+    def changes(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if not self.fields[name].disabled}
+
+
+class RoundDetailsForm(RoundSetupForm):
+    name = forms.CharField(label="Name of the round", max_length=200,
+                           error_messages={"required": "Enter the name of the round"})
+    reference_prefix = forms.RegexField(
+        label="Reference prefix", regex=r"^[A-Z0-9]{2,10}$", max_length=10,
+        help_text="Starts every application reference in this round: 2 to 10 capital letters or digits, like DHC28.",
+        error_messages={"required": "Enter the reference prefix",
+                        "invalid": "The reference prefix must be 2 to 10 capital letters or digits, like DHC28"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+    summary = LongTextField(label="Summary", rows=4, max_length=2000,
+                            help_text="One paragraph in plain English: what the round funds and who can apply.",
+                            error_messages={"required": "Enter a summary of the round"})
+    opens_on = DateField(label="Opening date", required_message="Enter the date the round opens",
+                         help_text="It opens at the start of this day. For example, 1 4 2028")
+    closes_on = DateField(label="Closing date", required_message="Enter the date the round closes",
+                          help_text="It closes at 11:59pm on this day, London time. For example, 30 6 2028")
+    quarters = forms.TypedChoiceField(
+        label="How long is each grant?", coerce=int, widget=forms.RadioSelect,
+        choices=[(quarters, f"{quarters * 3} months ({quarters} quarters)") for quarters in (2, 4, 6, 8, 12)],
+        error_messages={"required": "Select how long each grant is"},
+    )
+
+    def __init__(self, *args, taken_prefixes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taken_prefixes = set(taken_prefixes)
+
+    @classmethod
+    def initial_from(cls, round_: Round) -> dict:
+        return {
+            "name": round_.name, "reference_prefix": round_.reference_prefix, "summary": round_.summary,
+            "opens_on": timezone.localtime(round_.opens_at, LONDON).date(),
+            "closes_on": timezone.localtime(round_.closes_at, LONDON).date(), "quarters": round_.quarters,
+        }
+
+    def clean_reference_prefix(self):
+        prefix = self.cleaned_data["reference_prefix"]
+        if prefix in self.taken_prefixes:
+            raise forms.ValidationError("Another round uses this reference prefix: choose another", code="taken")
+        return prefix
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", forms.ValidationError("The closing date must be on or after the opening date",
+                                                              code="before_opening"))
+        return cleaned
+
+    def changes(self) -> dict:
+        data = super().changes()
+        for day, moment, at in (("opens_on", "opens_at", OPENS_AT), ("closes_on", "closes_at", CLOSES_AT)):
+            if day in data:
+                data[moment] = datetime.combine(data.pop(day), at, tzinfo=LONDON)
+        return data
+
+
+class RoundNewForm(RoundDetailsForm):
+    """A new round: its name, summary and dates, and its budget, which every round must have."""
+
+    submit_label = "Start setting the round up"
+    budget = PoundsField(label="Ringfenced budget", max_digits=12, subject="the budget",
+                         required_message="Enter the ringfenced budget",
+                         help_text="Awards can never add up to more than this. You can change it until the round opens.")
+
+    def clean_budget(self):
+        budget = self.cleaned_data["budget"]
+        if budget <= 0:
+            raise forms.ValidationError("The budget must be more than £0", code="not_positive")
+        return budget
+
+
+class RoundMoneyForm(RoundSetupForm):
+    budget = PoundsField(label="Ringfenced budget", max_digits=12, subject="the budget",
+                         required_message="Enter the ringfenced budget",
+                         help_text="Awards can never add up to more than this.")
+    minimum_award = PoundsField(label="Smallest award", subject="the smallest award",
+                                required_message="Enter the smallest award")
+    maximum_award = PoundsField(label="Largest award", subject="the largest award",
+                                required_message="Enter the largest award")
+
+    def clean(self):
+        cleaned = super().clean()
+        budget, smallest, largest = (cleaned.get(name) for name in ("budget", "minimum_award", "maximum_award"))
+        for name, amount in (("budget", budget), ("minimum_award", smallest)):
+            if amount is not None and amount <= 0:
+                self.add_error(name, forms.ValidationError(f"The {self.fields[name].label.lower()} must be more than £0",
+                                                           code="not_positive"))
+        if smallest is not None and largest is not None and largest < smallest:
+            self.add_error("maximum_award", forms.ValidationError(
+                "The largest award must be at least the smallest award", code="below_smallest"))
+        if budget is not None and largest is not None and largest > budget:
+            self.add_error("maximum_award", forms.ValidationError(
+                "The largest award cannot be more than the budget", code="above_budget"))
+        return cleaned
+
+
+class RoundEligibilityForm(RoundSetupForm):
+    minimum_disabled_board_share = CountField(
+        label="Smallest share of the board who must be Disabled people (%)", max_value=100,
+        subject="the share of the board", required_message="Enter the smallest share of the board, from 0 to 100",
+        help_text="75% or more is the usual rule for a Deaf and Disabled People's Organisation.",
+    )
+    requires_disabled_leader = YesNoField(label="Must the chair or chief officer be a Disabled person?",
+                                          required_message="Select yes if the chair or chief officer must be Disabled")
+    minimum_disabled_staff_share = CountField(
+        label="Smallest share of staff who must be Disabled people (%) (optional)", max_value=100, required=False,
+        subject="the share of staff", required_message="",
+        help_text="Leave it empty to not ask about staff. Trust for London's definition uses 50%.",
+    )
+    income_cap = PoundsField(label="Annual income must be under", max_digits=12, subject="the income limit",
+                             required_message="Enter the income limit")
+    requires_safeguarding_policy = YesNoField(label="Must organisations have a safeguarding policy?",
+                                              required_message="Select yes if a safeguarding policy is needed")
+    requires_governing_document = YesNoField(label="Must organisations have a governing document?",
+                                             required_message="Select yes if a governing document is needed")
+    required_documents = forms.MultipleChoiceField(
+        label="Which documents must every application include?", required=False, choices=DocumentKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_income_cap(self):
+        cap = self.cleaned_data["income_cap"]
+        if cap <= 0:
+            raise forms.ValidationError("The income limit must be more than £0", code="not_positive")
+        return cap
+
+
+class RoundScoringForm(RoundSetupForm):
+    score_scale_max = forms.TypedChoiceField(
+        label="Assessors score each criterion from 0 to", coerce=int, widget=forms.RadioSelect,
+        choices=[(top, str(top)) for top in (3, 4, 5, 6, 10)],
+        error_messages={"required": "Select the highest score"},
+    )
+    assessors_per_application = forms.TypedChoiceField(
+        label="How many assessors score each application?", coerce=int, widget=forms.RadioSelect,
+        choices=[(count, str(count)) for count in range(1, 6)],
+        error_messages={"required": "Select how many assessors score each application"},
+    )
+    moderation_threshold = CountField(
+        label="Scores this far apart, or further, need moderating", max_value=10, subject="the gap",
+        required_message="Enter how far apart scores can be before they need moderating",
+    )
+    tie_break = forms.ChoiceField(label="When two applications have the same total", choices=Round.TieBreak.choices,
+                                  widget=forms.RadioSelect, error_messages={"required": "Select how ties are broken"})
+    scores_due_days = CountField(label="Days after closing that assessors have to send their scores", max_value=365,
+                                 subject="the days for scores", required_message="Enter the days for scores")
+    days = ("scores_due_days",)
+
+
+class RoundPaymentsForm(RoundSetupForm):
+    """The tranche schedule as one share for each thing that can release a tranche: acceptance, or the return of
+    one of the grant's quarters. A share left empty is no tranche."""
+
+    offer_acceptance_days = CountField(label="Days a grantee has to accept an offer", max_value=365,
+                                       subject="the days to accept", required_message="Enter the days to accept")
+    return_due_days = CountField(label="Days after a quarter ends that its return is due", max_value=365,
+                                 subject="the days for returns", required_message="Enter the days for returns")
+    days = ("offer_acceptance_days", "return_due_days")
+
+    def __init__(self, *args, quarters: int, changeable: set[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quarters = quarters
+        shares = ["share_acceptance", *(f"share_quarter_{quarter}" for quarter in range(1, quarters + 1))]
+        self.fields["share_acceptance"] = self._share_field("Paid on accepting the offer (%)")
+        for quarter in range(1, quarters + 1):
+            self.fields[f"share_quarter_{quarter}"] = self._share_field(
+                f"Paid when the quarter {quarter} return is accepted (%)")
+        self.helper.layout = Layout(
+            Field.text("offer_acceptance_days"), Field.text("return_due_days"),
+            Fieldset(
+                Text("div", "Each share is a part of every grant, paid when what it waits on happens. Leave a box "
+                            "empty for no part then. The shares must add up to 100%.", "govuk-hint"),
+                *(Field.text(name) for name in shares),
+                legend="When each part of the grant is paid", legend_size=Size.MEDIUM,
+            ),
+        )
+        self.lock_all_but(changeable)
+
+    @staticmethod
+    def _share_field(label: str) -> forms.DecimalField:
+        return forms.DecimalField(
+            label=label, required=False, min_value=Decimal("0.01"), max_value=100, max_digits=5, decimal_places=2,
+            error_messages={"invalid": "Enter a share like 25 or 12.5", "min_value": "A share must be more than 0%",
+                            "max_value": "A share cannot be more than 100%",
+                            "max_decimal_places": "A share can have at most 2 decimal places"},
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
+        )
+
+    @classmethod
+    def initial_from(cls, round_: Round) -> dict:
+        initial = {"offer_acceptance_days": round_.offer_acceptance_days, "return_due_days": round_.return_due_days}
+        for part in round_.tranche_schedule:
+            key = "share_acceptance" if part["after"] == "acceptance" else f"share_quarter_{part['quarter']}"
+            initial[key] = Decimal(str(part["share"])).normalize()
+        return initial
+
+    def _schedule(self) -> list[dict]:
+        shares = [("share_acceptance", {"after": "acceptance"})] + [
+            (f"share_quarter_{quarter}", {"after": "return", "quarter": quarter})
+            for quarter in range(1, self.quarters + 1)
+        ]
+        return [{"share": f"{self.cleaned_data[name].normalize():f}", **trigger}
+                for name, trigger in shares if self.cleaned_data.get(name)]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(name.startswith("share_") and name in self.errors for name in self.fields):
+            for problem in tranche_schedule_problems(self._schedule(), self.quarters):
+                self.add_error("share_acceptance", forms.ValidationError(problem, code="schedule"))
+        return cleaned
+
+    def changes(self) -> dict:
+        if not self.has_changeable_fields:
+            return {}
+        return {"offer_acceptance_days": self.cleaned_data["offer_acceptance_days"],
+                "return_due_days": self.cleaned_data["return_due_days"], "tranche_schedule": self._schedule()}

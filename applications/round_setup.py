@@ -1,0 +1,93 @@
+"""Setting a round up: the tasks a programme manager works through before it opens, what each still lacks, and the
+words for what a change to the set-up changed."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import DocumentKind, Round, tranche_schedule_problems
+from core.templatetags.govuk import govuk_datetime, pounds
+
+
+@dataclass(frozen=True)
+class SetupTask:
+    name: str
+    url: str
+    problems: list[str]
+    # Where the task is still done in the admin site, until the service has its own page for it.
+    in_admin: bool = False
+
+
+def _details_problems(round_: Round) -> list[str]:
+    return ["Its closing time has passed: set a later one."] if round_.closes_at <= timezone.now() else []
+
+
+def _criteria_problems(round_: Round) -> list[str]:
+    weights = [criterion.weight for criterion in round_.criteria.all()]
+    if not weights:
+        return ["It has no criteria for assessors to score against."]
+    if sum(weights) != 100:
+        return [f"Its criteria's weights add up to {sum(weights).normalize():f}%: they must add up to 100%."]
+    return []
+
+
+def _indicator_problems(round_: Round) -> list[str]:
+    return [] if round_.indicators.exists() else ["It has no indicators for grantees to count and report on."]
+
+
+def round_setup_tasks(round_: Round) -> list[SetupTask]:
+    """The round's set-up as a task list, each task with what stops the round opening, if anything."""
+    def page(name: str) -> str:
+        return reverse(f"applications:{name}", kwargs={"pk": round_.pk})
+
+    in_admin = reverse("admin:applications_round_change", args=[round_.pk])
+    return [
+        SetupTask("Name, summary and dates", page("round_details"), _details_problems(round_)),
+        SetupTask("Budget and award limits", page("round_money"), []),
+        SetupTask("Who can apply", page("round_eligibility"), []),
+        SetupTask("How applications are scored", page("round_scoring"), []),
+        SetupTask("How grants are paid, and deadlines for offers and returns", page("round_payments"),
+                  tranche_schedule_problems(round_.tranche_schedule, round_.quarters)),
+        SetupTask("Criteria, weights and what each score means", in_admin, _criteria_problems(round_), in_admin=True),
+        SetupTask("Indicators grantees report on", in_admin, _indicator_problems(round_), in_admin=True),
+    ]
+
+
+def round_setup_gaps(round_: Round) -> list[str]:
+    return [problem for task in round_setup_tasks(round_) for problem in task.problems]
+
+
+def schedule_in_words(schedule) -> str:
+    """'50% on acceptance, 25% after the quarter 2 return, 25% after the quarter 4 return'."""
+    def part_in_words(part: dict) -> str:
+        share = f"{Decimal(str(part['share'])).normalize():f}%"
+        if part.get("after") == "acceptance":
+            return f"{share} on acceptance"
+        return f"{share} after the quarter {part.get('quarter')} return"
+
+    return ", ".join(part_in_words(part) for part in schedule)
+
+
+# Set-up values shown as amounts of money.
+MONEY_FIELDS = {"budget", "minimum_award", "maximum_award", "income_cap"}
+
+
+def value_in_words(name: str, value) -> str:
+    """A set-up value as the round's pages show it, for the history of what changed."""
+    if value is None or value == "":
+        return "not set"
+    if name == "tranche_schedule":
+        return schedule_in_words(value)
+    if name == "required_documents":
+        return ", ".join(DocumentKind(kind).label for kind in value) or "none"
+    if name in MONEY_FIELDS:
+        return pounds(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return govuk_datetime(value)
+    field = Round._meta.get_field(name)
+    return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)
