@@ -24,6 +24,12 @@ class AuditAction(models.TextChoices):
     ROUND_CREATED = "round.created", "set up a new round"
     ROUND_SET_UP_CHANGED = "round.set_up_changed", "changed {changes:changes}"
     ROUND_COPIED = "round.copied", "copied from {source}"
+    CRITERION_ADDED = "round.criterion_added", "added the criterion {name}"
+    CRITERION_CHANGED = "round.criterion_changed", "changed the criterion {name}: {changes:changes}"
+    CRITERION_REMOVED = "round.criterion_removed", "removed the criterion {name}"
+    INDICATOR_ADDED = "round.indicator_added", "added the indicator {name}"
+    INDICATOR_CHANGED = "round.indicator_changed", "changed the indicator {name}: {changes:changes}"
+    INDICATOR_REMOVED = "round.indicator_removed", "removed the indicator {name}"
     BUDGET_CHANGED = "round.budget_changed", "changed the budget"
     ROUND_STATUS_CHANGED = "round.status_changed", "changed the round's status"
 

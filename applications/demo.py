@@ -30,10 +30,13 @@ from applications.services import (
     application_submit,
     media_answer_transcribe,
     round_add_standard_indicators,
+    round_copy,
+    round_update,
 )
 from core.pdf import render_pdf, styles
 
 DEMO_ROUND_NAME = "Disability Hate Crime Victim Support Small Grants"
+NEXT_ROUND_NAME = "Disability Hate Crime Victim Support Small Grants, next year"
 DEMO_CRITERIA = [
     ("Need and evidence", "Is the need for support clear, local and backed by evidence?", "20"),
     ("Led by Disabled people", "Do Disabled people lead the work and shape it from lived experience?", "20"),
@@ -109,6 +112,9 @@ def seed(stdout) -> None:
         round_add_standard_indicators(round_=round_, acting_user=manager)
         round_.assessors.set(User.objects.filter(role=Role.ASSESSOR).exclude(email=DEMO_RESERVE_ASSESSOR))
         _sent_applications(round_, manager)
+        # Next year's round, copied from this one, is being set up: a draft organisations cannot see yet.
+        next_year = round_copy(source=round_, acting_user=manager)
+        round_update(round_=next_year, fields={"name": NEXT_ROUND_NAME}, acting_user=manager)
     for fields, borough_codes, members in DEMO_ORGANISATIONS:
         organisation, created = Organisation.objects.get_or_create(name=fields["name"], defaults=fields)
         if created:
@@ -117,7 +123,8 @@ def seed(stdout) -> None:
             Membership.objects.get_or_create(
                 organisation=organisation, user=User.objects.get(email=email), defaults={"role": role}
             )
-    stdout.write(f"Demo round: {DEMO_ROUND_NAME}, with {len(DEMO_SENT)} applications already sent by other groups")
+    stdout.write(f"Demo round: {DEMO_ROUND_NAME}, with {len(DEMO_SENT)} applications already sent by other groups; "
+                 f"{NEXT_ROUND_NAME} is a draft being set up")
 
 
 def _sent_applications(round_: Round, manager: User) -> None:

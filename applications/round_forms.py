@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from zoneinfo import ZoneInfo
 
-from applications.models import DocumentKind, Round, tranche_schedule_problems
+from applications.models import DocumentKind, Indicator, Round, tranche_schedule_problems
 from core.fields import CountField, DateField, LongTextField, PoundsField, YesNoField
 from core.forms import GovukFormMixin, Text
 
@@ -275,3 +275,76 @@ class RoundPaymentsForm(RoundSetupForm):
             return {}
         return {"offer_acceptance_days": self.cleaned_data["offer_acceptance_days"],
                 "return_due_days": self.cleaned_data["return_due_days"], "tranche_schedule": self._schedule()}
+
+
+class CriterionForm(GovukFormMixin, forms.Form):
+    """A criterion, its weight, and what each score from 0 to the round's highest means."""
+
+    submit_label = "Save criterion"
+
+    name = forms.CharField(label="Criterion", max_length=200, error_messages={"required": "Enter the criterion"},
+                           help_text="What assessors score, like ‘Need for the project’.")
+    guidance = LongTextField(label="What assessors look for (optional)", required=False, max_length=2000)
+    weight = forms.DecimalField(
+        label="Weight (%)", min_value=Decimal("0.01"), max_value=100, max_digits=5, decimal_places=2,
+        help_text="The criteria's weights must add up to 100%.",
+        error_messages={"required": "Enter the weight", "invalid": "Enter the weight as a number, like 25",
+                        "min_value": "The weight must be more than 0%", "max_value": "The weight cannot be more than 100%",
+                        "max_decimal_places": "The weight can have at most 2 decimal places",
+                        "max_digits": "The weight cannot be more than 100%"},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
+    )
+
+    def __init__(self, *args, score_scale_max: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scores = range(score_scale_max + 1)
+        for score in self.scores:
+            self.fields[f"means_{score}"] = forms.CharField(
+                label=f"A score of {score} means", max_length=300,
+                error_messages={"required": f"Enter what a score of {score} means"},
+            )
+        self.helper.layout = Layout(
+            Field.text("name"), Field.textarea("guidance"), Field.text("weight"),
+            Fieldset(
+                Text("div", "So that assessors score alike, say what each score means for this criterion.",
+                     "govuk-hint"),
+                *(Field.text(f"means_{score}") for score in self.scores),
+                legend="What each score means", legend_size=Size.MEDIUM,
+            ),
+        )
+
+    @staticmethod
+    def initial_from(criterion) -> dict:
+        return {"name": criterion.name, "guidance": criterion.guidance, "weight": criterion.weight.normalize(),
+                **{f"means_{descriptor.score}": descriptor.description for descriptor in criterion.descriptors.all()}}
+
+    def fields_and_descriptions(self) -> tuple[dict, dict[int, str]]:
+        fields = {name: self.cleaned_data[name] for name in ("name", "guidance", "weight")}
+        return fields, {score: self.cleaned_data[f"means_{score}"] for score in self.scores}
+
+
+class IndicatorForm(GovukFormMixin, forms.Form):
+    submit_label = "Save indicator"
+
+    name = forms.CharField(label="What grantees count", max_length=200,
+                           error_messages={"required": "Enter what grantees count"},
+                           help_text="Like ‘Disabled victims supported’.")
+    guidance = forms.CharField(label="Guidance for grantees (optional)", max_length=300, required=False)
+    unit = forms.ChoiceField(label="Counted as", choices=Indicator.Unit.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Select how it is counted"})
+    has_target = YesNoField(label="Do applicants promise a number for each quarter?",
+                            required_message="Select yes if applicants promise a number for each quarter")
+    part_of = forms.ModelChoiceField(
+        label="Is it part of another indicator? (optional)", queryset=Indicator.objects.none(), required=False,
+        empty_label="No, it stands on its own",
+        help_text="Like ‘Reports the police took’, part of ‘Reports made’: a return can never give more of the part.",
+    )
+
+    def __init__(self, *args, round_: Round, indicator=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = round_.indicators.order_by("position", "id")
+        self.fields["part_of"].queryset = others.exclude(pk=indicator.pk) if indicator else others
+
+    @staticmethod
+    def initial_from(indicator) -> dict:
+        return {name: getattr(indicator, name) for name in ("name", "guidance", "unit", "has_target", "part_of")}

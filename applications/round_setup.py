@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import DocumentKind, Round, tranche_schedule_problems
-from core.templatetags.govuk import govuk_datetime, pounds
+from core.templatetags.govuk import govuk_datetime, plain_number, pounds
 
 
 @dataclass(frozen=True)
@@ -17,25 +17,35 @@ class SetupTask:
     name: str
     url: str
     problems: list[str]
-    # Where the task is still done in the admin site, until the service has its own page for it.
-    in_admin: bool = False
 
 
 def _details_problems(round_: Round) -> list[str]:
-    return ["Its closing time has passed: set a later one."] if round_.closes_at <= timezone.now() else []
+    return ["The round's closing time has passed: set a later one."] if round_.closes_at <= timezone.now() else []
 
 
-def _criteria_problems(round_: Round) -> list[str]:
-    weights = [criterion.weight for criterion in round_.criteria.all()]
-    if not weights:
-        return ["It has no criteria for assessors to score against."]
-    if sum(weights) != 100:
-        return [f"Its criteria's weights add up to {sum(weights).normalize():f}%: they must add up to 100%."]
-    return []
+def criteria_problems(round_: Round, criteria=None) -> list[str]:
+    """What stops a round's criteria being used for scoring: none yet, weights that do not add up to 100%, or a
+    score whose meaning is not written down. A page that has loaded the criteria with their descriptors already
+    passes them, so they are not read twice."""
+    criteria = list(round_.criteria.prefetch_related("descriptors") if criteria is None else criteria)
+    if not criteria:
+        return ["The round has no criteria for assessors to score against."]
+    problems = []
+    total = sum(criterion.weight for criterion in criteria)
+    if total != 100:
+        problems.append(f"The criteria's weights add up to {plain_number(total)}%: they must add up to 100%.")
+    for criterion in criteria:
+        described = {descriptor.score for descriptor in criterion.descriptors.all()}
+        missing = [str(score) for score in range(round_.score_scale_max + 1) if score not in described]
+        if missing:
+            problems.append(f"‘{criterion}’ has no description for a score of {', '.join(missing)}.")
+    return problems
 
 
 def _indicator_problems(round_: Round) -> list[str]:
-    return [] if round_.indicators.exists() else ["It has no indicators for grantees to count and report on."]
+    if round_.indicators.exists():
+        return []
+    return ["The round has no indicators for grantees to count and report on."]
 
 
 def round_setup_tasks(round_: Round) -> list[SetupTask]:
@@ -43,7 +53,6 @@ def round_setup_tasks(round_: Round) -> list[SetupTask]:
     def page(name: str) -> str:
         return reverse(f"applications:{name}", kwargs={"pk": round_.pk})
 
-    in_admin = reverse("admin:applications_round_change", args=[round_.pk])
     return [
         SetupTask("Name, summary and dates", page("round_details"), _details_problems(round_)),
         SetupTask("Budget and award limits", page("round_money"), []),
@@ -51,8 +60,8 @@ def round_setup_tasks(round_: Round) -> list[SetupTask]:
         SetupTask("How applications are scored", page("round_scoring"), []),
         SetupTask("How grants are paid, and deadlines for offers and returns", page("round_payments"),
                   tranche_schedule_problems(round_.tranche_schedule, round_.quarters)),
-        SetupTask("Criteria, weights and what each score means", in_admin, _criteria_problems(round_), in_admin=True),
-        SetupTask("Indicators grantees report on", in_admin, _indicator_problems(round_), in_admin=True),
+        SetupTask("Criteria, weights and what each score means", page("round_criteria"), criteria_problems(round_)),
+        SetupTask("Indicators grantees report on", page("round_indicators"), _indicator_problems(round_)),
     ]
 
 

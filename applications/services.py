@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import User, normalise_email
 from accounts.permissions import is_programme_manager
@@ -22,6 +23,7 @@ from applications.models import (
     ApplicationDocument,
     ApplicationSection,
     BudgetLine,
+    Criterion,
     DeadlineExtension,
     EligibilityCheck,
     Indicator,
@@ -474,7 +476,146 @@ def round_add_standard_indicators(*, round_: Round, acting_user: User) -> int:
         if added:
             audit_record(acting_user=acting_user, action=AuditAction.STANDARD_INDICATORS_ADDED, target=round_,
                          data={"count": len(added)})
+            _round_indicators_changed(round_)
         return len(added)
+
+
+def _check_round_set_up_changeable(round_: Round, acting_user: User) -> None:
+    _check_may_set_up_rounds(acting_user)
+    if not round_.is_being_set_up:
+        raise ApplicationError(f"{round_} is {round_.get_status_display().lower()}: its criteria and indicators can "
+                               "no longer change.")
+
+
+def _changes_in_words(model, before: dict, after: dict, shown=None) -> list[list[str]]:
+    """[what, before, after] for each field that changed, as `{changes:changes}` in an audit sentence reads them."""
+    shown = shown or (lambda name, value: "not set" if value in (None, "") else str(value))
+    return [[str(model._meta.get_field(name).verbose_name), shown(name, before[name]), shown(name, after[name])]
+            for name in after if after[name] != before[name]]
+
+
+def criterion_save(*, round_: Round, criterion: Criterion | None, fields: dict, descriptions: dict[int, str],
+                   acting_user: User) -> Criterion:
+    """Adds a criterion to a draft round (last in order), or changes one, with what each score from 0 to the round's
+    highest means (`descriptions`)."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        _check_round_set_up_changeable(round_, acting_user)
+        if criterion is None:
+            last = round_.criteria.aggregate(last=Max("position"))["last"]
+            criterion = Criterion(round=round_, position=0 if last is None else last + 1)
+            before = None
+        else:
+            criterion = Criterion.objects.select_for_update().get(pk=criterion.pk, round=round_)
+            before = {name: getattr(criterion, name) for name in fields}
+            before["descriptions"] = dict(criterion.descriptors.values_list("score", "description"))
+        for name, value in fields.items():
+            setattr(criterion, name, value)
+        _check_valid(criterion)
+        criterion.save()
+        criterion.descriptors.exclude(score__in=descriptions).delete()
+        for score, description in descriptions.items():
+            ScoreDescriptor.objects.update_or_create(criterion=criterion, score=score,
+                                                     defaults={"description": description})
+        if before is None:
+            audit_record(acting_user=acting_user, action=AuditAction.CRITERION_ADDED, target=round_,
+                         data={"name": criterion.name})
+        else:
+            changes = _changes_in_words(Criterion, before, fields, shown=_criterion_value_in_words)
+            meant = before["descriptions"]
+            changes += [[f"what a score of {score} means", meant.get(score, "not set"), descriptions.get(score, "not set")]
+                        for score in sorted(set(meant) | set(descriptions)) if meant.get(score) != descriptions.get(score)]
+            if changes:
+                audit_record(acting_user=acting_user, action=AuditAction.CRITERION_CHANGED, target=round_,
+                             data={"name": criterion.name, "changes": changes})
+        round_scoring_rules_changed(round_=round_)
+        return criterion
+
+
+def _criterion_value_in_words(name: str, value) -> str:
+    if name == "weight":
+        return f"{value.normalize():f}%"
+    return "not set" if value in (None, "") else str(value)
+
+
+def criterion_remove(*, criterion: Criterion, acting_user: User) -> None:
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=criterion.round_id)
+        _check_round_set_up_changeable(round_, acting_user)
+        criterion = Criterion.objects.get(pk=criterion.pk)
+        criterion.delete()
+        audit_record(acting_user=acting_user, action=AuditAction.CRITERION_REMOVED, target=round_,
+                     data={"name": criterion.name})
+        round_scoring_rules_changed(round_=round_)
+
+
+def indicator_save(*, round_: Round, indicator: Indicator | None, fields: dict, acting_user: User) -> Indicator:
+    """Adds an indicator to a draft round (last in order, with a code made from its name), or changes one."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        _check_round_set_up_changeable(round_, acting_user)
+        if indicator is None:
+            last = round_.indicators.aggregate(last=Max("position"))["last"]
+            indicator = Indicator(round=round_, position=0 if last is None else last + 1,
+                                  code=_unused_indicator_code(round_, fields["name"]))
+            before = None
+        else:
+            indicator = Indicator.objects.select_for_update().get(pk=indicator.pk, round=round_)
+            before = {name: getattr(indicator, name) for name in fields}
+        for name, value in fields.items():
+            setattr(indicator, name, value)
+        _check_valid(indicator)
+        indicator.save()
+        if before is None:
+            audit_record(acting_user=acting_user, action=AuditAction.INDICATOR_ADDED, target=round_,
+                         data={"name": indicator.name})
+        elif changes := _changes_in_words(Indicator, before, fields, shown=_indicator_value_in_words):
+            audit_record(acting_user=acting_user, action=AuditAction.INDICATOR_CHANGED, target=round_,
+                         data={"name": indicator.name, "changes": changes})
+        _round_indicators_changed(round_)
+        return indicator
+
+
+def _indicator_value_in_words(name: str, value) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if name == "unit":
+        return Indicator.Unit(value).label
+    return "not set" if value in (None, "") else str(value)
+
+
+def _unused_indicator_code(round_: Round, name: str) -> str:
+    base = slugify(name)[:40] or "indicator"
+    taken = set(round_.indicators.values_list("code", flat=True))
+    code, number = base, 2
+    while code in taken:
+        code, number = f"{base}-{number}", number + 1
+    return code
+
+
+def indicator_remove(*, indicator: Indicator, acting_user: User) -> None:
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=indicator.round_id)
+        _check_round_set_up_changeable(round_, acting_user)
+        indicator = Indicator.objects.get(pk=indicator.pk)
+        indicator.delete()
+        audit_record(acting_user=acting_user, action=AuditAction.INDICATOR_REMOVED, target=round_,
+                     data={"name": indicator.name})
+        _round_indicators_changed(round_)
+
+
+def _round_indicators_changed(round_: Round) -> None:
+    """A sent application's page, kept whole, names the round's indicators: the round's `updated_at` tells it to be
+    made again (`selectors.sent_page_version`)."""
+    Round.objects.filter(pk=round_.pk).update(updated_at=timezone.now())
+
+
+def _check_valid(obj) -> None:
+    """The rules a model and the database hold it to, as one refusal in plain words."""
+    try:
+        obj.full_clean()
+    except ValidationError as invalid:
+        raise ApplicationError(" ".join(invalid.messages)) from invalid
 
 
 def _a_year_later(moment: datetime) -> datetime:
@@ -485,8 +626,8 @@ def _a_year_later(moment: datetime) -> datetime:
 
 
 def round_copy(*, source: Round, acting_user: User) -> Round:
-    """Starts next year's round from this one: same rules, criteria (with what each score means) and indicators, a
-    year later, as a draft."""
+    """Starts next year's round from this one: same rules, criteria (with what each score means), indicators and
+    panel, a year later, as a draft."""
     with transaction.atomic():
         prefix = _next_prefix(source.reference_prefix)
         while Round.objects.filter(reference_prefix=prefix).exists():
@@ -517,6 +658,7 @@ def round_copy(*, source: Round, acting_user: User) -> Round:
         for source_pk, whole_pk in wholes.items():
             if whole_pk in copies:
                 Indicator.objects.filter(pk=copies[source_pk].pk).update(part_of=copies[whole_pk])
+        copy.assessors.set(source.assessors.all())
         audit_record(acting_user=acting_user, action=AuditAction.ROUND_COPIED, target=copy, to_state=copy.status,
                      data={"source": str(source), "source_id": source.pk})
         return copy
@@ -554,7 +696,7 @@ def round_create(*, fields: dict, acting_user: User) -> Round:
         # The usual award limits, within a smaller budget if it has one.
         round_.maximum_award = min(round_.maximum_award, round_.budget)
         round_.minimum_award = min(round_.minimum_award, round_.maximum_award)
-        _check_round_valid(round_)
+        _check_valid(round_)
         round_.save()
         audit_record(acting_user=acting_user, action=AuditAction.ROUND_CREATED, target=round_, to_state=round_.status)
         return round_
@@ -568,14 +710,14 @@ def round_update(*, round_: Round, fields: dict, acting_user: User) -> Round:
         _check_may_set_up_rounds(acting_user)
         before = {name: getattr(round_, name) for name in fields}
         changed = [name for name, value in fields.items() if value != before[name]]
-        if round_.status != Round.Status.DRAFT and set(changed) - CHANGEABLE_ONCE_OPEN:
+        if not round_.is_being_set_up and set(changed) - CHANGEABLE_ONCE_OPEN:
             raise ApplicationError(f"{round_} is {round_.get_status_display().lower()}: only its name and summary "
                                    "can change now.")
         if not changed:
             return round_
         for name in changed:
             setattr(round_, name, fields[name])
-        _check_round_valid(round_)
+        _check_valid(round_)
         round_.save(update_fields=[*changed, "updated_at"])
         audit_record(acting_user=acting_user, action=AuditAction.ROUND_SET_UP_CHANGED, target=round_, data={
             "changes": [[str(Round._meta.get_field(name).verbose_name), value_in_words(name, before[name]),
@@ -593,14 +735,6 @@ SCORING_RULES = {"score_scale_max", "moderation_threshold", "assessors_per_appli
 def _check_may_set_up_rounds(acting_user: User) -> None:
     if not is_programme_manager(acting_user):
         raise ApplicationError("Only a programme manager can set a round up.")
-
-
-def _check_round_valid(round_: Round) -> None:
-    """The rules the round's own fields and the database hold it to, as one refusal in plain words."""
-    try:
-        round_.full_clean(exclude=["last_reference_number"])
-    except ValidationError as invalid:
-        raise ApplicationError(" ".join(invalid.messages)) from invalid
 
 
 def round_budget_change(*, round_: Round, budget: Decimal, acting_user: User, reason: str) -> Round:

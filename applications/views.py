@@ -1,6 +1,7 @@
 """Pages for applicants (organisation, eligibility, application) and for programme managers running a round."""
 
 from datetime import datetime, time
+from decimal import Decimal
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -18,6 +20,8 @@ from accounts.permissions import is_applicant, role_required
 from accounts.throttling import limit_emails_sent
 from applications import selectors
 from applications.round_forms import (
+    CriterionForm,
+    IndicatorForm,
     RoundDetailsForm,
     RoundEligibilityForm,
     RoundMoneyForm,
@@ -25,7 +29,7 @@ from applications.round_forms import (
     RoundPaymentsForm,
     RoundScoringForm,
 )
-from applications.round_setup import round_setup_tasks
+from applications.round_setup import criteria_problems, round_setup_tasks
 from applications.forms import (
     AdjustmentDecisionForm,
     AdjustmentRequestForm,
@@ -58,6 +62,12 @@ from applications.services import (
     organisation_create,
     organisation_update,
     CHANGEABLE_ONCE_OPEN,
+    criterion_remove,
+    criterion_save,
+    indicator_remove,
+    indicator_save,
+    round_add_standard_indicators,
+    round_copy,
     round_closing_time,
     round_create,
     round_stage_blockers,
@@ -453,7 +463,7 @@ def _round_setup_page(request, pk: int, form_class, heading: str, **form_kwargs)
     """One task of a round's set-up: its form, filled from the round, saved through `round_update`. Once the round
     has opened, only what may still change is asked."""
     round_ = get_object_or_404(Round, pk=pk)
-    changeable = None if round_.status == Round.Status.DRAFT else CHANGEABLE_ONCE_OPEN
+    changeable = None if round_.is_being_set_up else CHANGEABLE_ONCE_OPEN
     extra = {name: make(round_) for name, make in form_kwargs.items()}
     form = form_class(request.POST or None, initial=form_class.initial_from(round_), changeable=changeable, **extra)
     if request.method == "POST" and form.is_valid():
@@ -496,6 +506,128 @@ def round_scoring(request, pk: int):
 def round_payments(request, pk: int):
     return _round_setup_page(request, pk, RoundPaymentsForm, "How grants are paid",
                              quarters=lambda round_: round_.quarters)
+
+
+def _set_up_closed(request, round_: Round, back: str):
+    messages.info(request, f"{round_} is {round_.get_status_display().lower()}: its criteria and indicators can no "
+                           "longer change.")
+    return redirect(back, pk=round_.pk)
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_criteria(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    criteria = list(round_.criteria.prefetch_related("descriptors"))
+    return render(request, "applications/manage/round_criteria.html", {
+        "round": round_, "criteria": criteria, "total": sum((criterion.weight for criterion in criteria), Decimal(0)),
+        "problems": criteria_problems(round_),
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def criterion_form(request, pk: int, criterion_pk: int | None = None):
+    round_ = get_object_or_404(Round, pk=pk)
+    if not round_.is_being_set_up:
+        return _set_up_closed(request, round_, "applications:round_criteria")
+    criterion = get_object_or_404(round_.criteria, pk=criterion_pk) if criterion_pk else None
+    form = CriterionForm(request.POST or None, score_scale_max=round_.score_scale_max,
+                         initial=CriterionForm.initial_from(criterion) if criterion else None)
+    if request.method == "POST" and form.is_valid():
+        fields, descriptions = form.fields_and_descriptions()
+        try:
+            criterion = criterion_save(round_=round_, criterion=criterion, fields=fields, descriptions=descriptions,
+                                       acting_user=request.user)
+        except ApplicationError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"The criterion {criterion.name} is saved.")
+            return redirect("applications:round_criteria", pk=round_.pk)
+    return render(request, "applications/manage/round_setup_form.html", {
+        "round": round_, "form": form, "heading": "Change the criterion" if criterion else "Add a criterion",
+        "back": reverse("applications:round_criteria", kwargs={"pk": round_.pk}), "back_to": "the criteria",
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def criterion_remove_confirm(request, pk: int, criterion_pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    if not round_.is_being_set_up:
+        return _set_up_closed(request, round_, "applications:round_criteria")
+    criterion = get_object_or_404(round_.criteria, pk=criterion_pk)
+    if request.method == "POST":
+        criterion_remove(criterion=criterion, acting_user=request.user)
+        messages.success(request, f"The criterion {criterion.name} is removed.")
+        return redirect("applications:round_criteria", pk=round_.pk)
+    return render(request, "applications/manage/round_remove.html", {
+        "round": round_, "what": f"the criterion {criterion.name}",
+        "back": reverse("applications:round_criteria", kwargs={"pk": round_.pk}), "back_to": "the criteria",
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_indicators(request, pk: int):
+    """The round's indicators; a POST adds the standard victim-support ones it does not have yet."""
+    round_ = get_object_or_404(Round, pk=pk)
+    if request.method == "POST":
+        if not round_.is_being_set_up:
+            raise ApplicationError(f"{round_} is {round_.get_status_display().lower()}: its indicators can no longer "
+                                   "change.")
+        added = round_add_standard_indicators(round_=round_, acting_user=request.user)
+        messages.success(request, f"Added {added} standard indicator{pluralize(added)}." if added
+                         else "The round has every standard indicator already.")
+        return redirect("applications:round_indicators", pk=round_.pk)
+    return render(request, "applications/manage/round_indicators.html", {
+        "round": round_, "indicators": round_.indicators.select_related("part_of").order_by("position", "id"),
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def indicator_form(request, pk: int, indicator_pk: int | None = None):
+    round_ = get_object_or_404(Round, pk=pk)
+    if not round_.is_being_set_up:
+        return _set_up_closed(request, round_, "applications:round_indicators")
+    indicator = get_object_or_404(round_.indicators, pk=indicator_pk) if indicator_pk else None
+    form = IndicatorForm(request.POST or None, round_=round_, indicator=indicator,
+                         initial=IndicatorForm.initial_from(indicator) if indicator else {"unit": "number"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = indicator_save(round_=round_, indicator=indicator, fields=form.cleaned_data,
+                                       acting_user=request.user)
+        except ApplicationError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"The indicator {indicator.name} is saved.")
+            return redirect("applications:round_indicators", pk=round_.pk)
+    return render(request, "applications/manage/round_setup_form.html", {
+        "round": round_, "form": form, "heading": "Change the indicator" if indicator else "Add an indicator",
+        "back": reverse("applications:round_indicators", kwargs={"pk": round_.pk}), "back_to": "the indicators",
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def indicator_remove_confirm(request, pk: int, indicator_pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    if not round_.is_being_set_up:
+        return _set_up_closed(request, round_, "applications:round_indicators")
+    indicator = get_object_or_404(round_.indicators, pk=indicator_pk)
+    if request.method == "POST":
+        indicator_remove(indicator=indicator, acting_user=request.user)
+        messages.success(request, f"The indicator {indicator.name} is removed.")
+        return redirect("applications:round_indicators", pk=round_.pk)
+    return render(request, "applications/manage/round_remove.html", {
+        "round": round_, "what": f"the indicator {indicator.name}",
+        "back": reverse("applications:round_indicators", kwargs={"pk": round_.pk}), "back_to": "the indicators",
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_copy_confirm(request, pk: int):
+    source = get_object_or_404(Round, pk=pk)
+    if request.method == "POST":
+        copy = round_copy(source=source, acting_user=request.user)
+        messages.success(request, f"{source} is copied to {copy}, a draft. Check its set-up, then open it.")
+        return redirect("applications:round_setup", pk=copy.pk)
+    return render(request, "applications/manage/round_copy.html", {"round": source})
 
 
 def end_of_day_in_london(day) -> datetime:

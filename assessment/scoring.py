@@ -4,9 +4,11 @@ Pure functions over plain numbers, so the rules can be tested on their own and t
 from a few aggregate queries however many applications there are.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 ONE_PLACE = Decimal("0.1")
 
@@ -43,8 +45,18 @@ def weighted_total(criteria: list[CriterionScores], scale_max: int) -> Decimal |
     total_weight = sum((scores.weight for scores in criteria), Decimal(0))
     if total_weight <= 0:
         return None
-    points = sum((scores.weight * scores.used / scale_max for scores in criteria), Decimal(0))
-    return (points * 100 / total_weight).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+    # In exact fractions, then rounded once: an average such as 10/3 as a decimal is cut short, and sums of cut-short
+    # parts rounded a total that falls exactly on a half (60.25) up or down by the order of the criteria.
+    points = sum(Fraction(scores.weight) * _exact_score(scores) for scores in criteria)
+    percentage = points * 100 / (Fraction(total_weight) * scale_max)
+    tenths = math.floor(percentage * 10 + Fraction(1, 2))  # half up, as ROUND_HALF_UP: totals are never negative
+    return (Decimal(tenths) / 10).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def _exact_score(scores: CriterionScores) -> Fraction:
+    if scores.moderated is not None:
+        return Fraction(scores.moderated)
+    return Fraction(scores.total, scores.count)
 
 
 def moderation_state(criteria: list[CriterionScores], threshold: int) -> str:

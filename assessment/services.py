@@ -40,25 +40,6 @@ from assessment.selectors import criterion_scores_for, criterion_scores_of
 from assessment.spreadsheets import scores_read
 from core.services import audit_record, audit_record_each
 from core.spreadsheets import sheet_import_settle
-from core.templatetags.govuk import plain_number
-
-
-def round_criteria_problems(round_: Round, criteria=None) -> list[str]:
-    """What stops a round's criteria being used for scoring, in plain English; empty when they are ready. A page that
-    has loaded the criteria with their descriptors already passes them, so they are not read twice."""
-    criteria = list(round_.criteria.prefetch_related("descriptors") if criteria is None else criteria)
-    if not criteria:
-        return ["The round has no criteria yet."]
-    problems = []
-    total = sum(criterion.weight for criterion in criteria)
-    if total != 100:
-        problems.append(f"The criteria's weights add up to {plain_number(total)}%. They must add up to 100%.")
-    for criterion in criteria:
-        described = {descriptor.score for descriptor in criterion.descriptors.all()}
-        missing = [score for score in range(round_.score_scale_max + 1) if score not in described]
-        if missing:
-            problems.append(f"'{criterion}' has no description for {', '.join(map(str, missing))}.")
-    return problems
 
 
 # Screening ---------------------------------------------------------------------------------------------------------

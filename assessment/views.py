@@ -11,6 +11,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from applications.models import Application, Round
 from applications.querysets import SCOREABLE
+from applications.round_setup import criteria_problems
 from applications.selectors import application_for_review, application_with_answers
 from applications.services import ApplicationError
 from assessment import selectors
@@ -39,7 +40,6 @@ from assessment.services import (
     assessment_save,
     conflict_declare,
     moderation_record,
-    round_criteria_problems,
     round_panel_add,
     scores_import_start,
 )
@@ -124,7 +124,7 @@ def assess(request, pk: int):
             return redirect("assessment:assess", pk=allocation.pk)
     return render(request, "assessment/assess/assess.html", {
         "allocation": allocation, "application": application, "form": form, "current": current, "editable": editable,
-        "answers": application_with_answers(application), "problems": round_criteria_problems(round_, criteria),
+        "answers": application_with_answers(application), "problems": criteria_problems(round_, criteria),
     })
 
 
@@ -226,7 +226,7 @@ def allocations(request, pk: int):
         "round": round_, "panel": panel, "filters": filters, "page": page, "applications": page.object_list,
         "shortfalls": shortfalls[:SHORTFALLS_NAMED], "shortfall_count": shortfalls.count(),
         "too_few_possible": AllocationsShown.TOO_FEW_POSSIBLE, "place": place, "place_query": urlencode(place),
-        "problems": round_criteria_problems(round_),
+        "problems": criteria_problems(round_),
     })
 
 

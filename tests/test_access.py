@@ -27,6 +27,7 @@ from tests.factories import (
     ApplicationFactory,
     AwardFactory,
     CriterionFactory,
+    IndicatorFactory,
     InvitationFactory,
     MediaAnswerFactory,
     MembershipFactory,
@@ -159,7 +160,23 @@ ACCESS: dict[str, Rule] = {
     **{
         f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk})
         for name in ("round_setup", "round_details", "round_money", "round_eligibility", "round_scoring",
-                     "round_payments")
+                     "round_payments", "round_criteria", "round_indicators", "round_copy")
+    },
+    **{
+        f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.draft_round.pk})
+        for name in ("criterion_new", "indicator_new")
+    },
+    **{
+        f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {
+            "pk": world.draft_round.pk, "criterion_pk": world.criterion.pk,
+        })
+        for name in ("criterion_edit", "criterion_remove")
+    },
+    **{
+        f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {
+            "pk": world.draft_round.pk, "indicator_pk": world.indicator.pk,
+        })
+        for name in ("indicator_edit", "indicator_remove")
     },
     "applications:round_stage": Rule(only("programme_manager"),
                                      kwargs=lambda world: {"pk": world.round.pk, "status": world.round.next_status}),
@@ -298,6 +315,10 @@ def world(db):
     round_ = RoundFactory()
     application = ApplicationFactory(round=round_, organisation=organisation)
     CriterionFactory(round=round_)
+    # A round being set up, whose criteria and indicators can still change.
+    draft_round = RoundFactory(status="draft")
+    criterion = CriterionFactory(round=draft_round)
+    indicator = IndicatorFactory(round=draft_round)
     eligible = ApplicationFactory(round=round_, status="eligible", reference="A-0002")
     round_.assessors.add(staff[Role.ASSESSOR])
     allocation = Allocation.objects.create(application=eligible, assessor=staff[Role.ASSESSOR])
@@ -318,6 +339,9 @@ def world(db):
         },
         organisation=organisation,
         round=round_,
+        draft_round=draft_round,
+        criterion=criterion,
+        indicator=indicator,
         application=application,
         document=ApplicationDocumentFactory(application=application),
         media_answer=MediaAnswerFactory(application=application),

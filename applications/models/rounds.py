@@ -208,6 +208,11 @@ class Round(StatusMachine):
         return self.closes_at + timedelta(days=self.scores_due_days)
 
     @property
+    def is_being_set_up(self) -> bool:
+        """A draft's whole set-up can change; once a round opens, organisations apply by the rules it opened with."""
+        return self.status == self.Status.DRAFT
+
+    @property
     def next_status(self) -> str | None:
         """The stage the round moves on to next; None once it is completed. Each stage has one next."""
         return next(iter(self.TRANSITIONS.get(self.status, ())), None)

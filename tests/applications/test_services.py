@@ -36,6 +36,10 @@ from applications.services import (
     round_add_standard_indicators,
     round_budget_change,
     round_copy,
+    criterion_remove,
+    criterion_save,
+    indicator_remove,
+    indicator_save,
     round_create,
     round_status_change,
     round_update,
@@ -524,15 +528,17 @@ def test_a_round_walks_every_stage_from_draft_to_completed_with_each_move_audite
 
 
 def test_a_round_opens_only_once_it_is_set_up_and_says_what_is_missing(programme_manager):
-    round_ = RoundFactory(status=Round.Status.DRAFT, tranche_schedule=[{"share": "50", "after": "acceptance"}])
-    CriterionFactory(round=round_, weight=Decimal("60"))
-    CriterionFactory(round=round_, weight=Decimal("30"))
+    round_ = RoundFactory(status=Round.Status.DRAFT, tranche_schedule=[{"share": "50", "after": "acceptance"}],
+                          score_scale_max=3)
+    described_criteria(round_, weights=(60, 30))
+    ScoreDescriptor.objects.filter(criterion__name="Criterion 2", score__in=[1, 3]).delete()
     with pytest.raises(RoundNotReady) as refused:
         round_status_change(round_=round_, status=Round.Status.OPEN, acting_user=programme_manager, reason="Ready")
     assert refused.value.blockers == [
         "The parts add up to 50% of the grant: they must add up to 100%.",
-        "Its criteria's weights add up to 90%: they must add up to 100%.",
-        "It has no indicators for grantees to count and report on.",
+        "The criteria's weights add up to 90%: they must add up to 100%.",
+        "‘Criterion 2’ has no description for a score of 1, 3.",
+        "The round has no indicators for grantees to count and report on.",
     ]
     round_.refresh_from_db()
     assert round_.status == Round.Status.DRAFT
@@ -544,7 +550,7 @@ def test_a_round_whose_closing_time_has_passed_cannot_open(programme_manager):
                           closes_at=timezone.now() - timedelta(minutes=1))
     described_criteria(round_)
     IndicatorFactory(round=round_)
-    with pytest.raises(RoundNotReady, match="cannot move to open yet. Its closing time has passed: set a later one."):
+    with pytest.raises(RoundNotReady, match="cannot move to open yet. The round's closing time has passed: set a later one."):
         round_status_change(round_=round_, status=Round.Status.OPEN, acting_user=programme_manager, reason="Ready")
 
 
@@ -553,7 +559,7 @@ def test_a_round_with_no_criteria_is_told_so(programme_manager):
     IndicatorFactory(round=round_)
     with pytest.raises(RoundNotReady) as refused:
         round_status_change(round_=round_, status=Round.Status.OPEN, acting_user=programme_manager, reason="Ready")
-    assert refused.value.blockers == ["It has no criteria for assessors to score against."]
+    assert refused.value.blockers == ["The round has no criteria for assessors to score against."]
 
 
 def test_an_open_round_closes_by_itself_once_its_closing_time_has_passed_and_says_so_in_its_history():
@@ -671,6 +677,101 @@ def test_once_a_round_is_open_only_its_name_and_summary_can_change(programme_man
                  acting_user=programme_manager)
     round_.refresh_from_db()
     assert round_.summary == "Clearer words."
+
+
+def test_a_criterion_is_added_last_with_what_each_score_means_and_changes_are_kept_in_words(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT, score_scale_max=3)
+    CriterionFactory(round=round_, name="Need", position=4)
+    meanings = {0: "No evidence", 1: "Weak", 2: "Good", 3: "Strong"}
+    criterion = criterion_save(round_=round_, criterion=None, acting_user=programme_manager, descriptions=meanings,
+                               fields={"name": "Reach", "guidance": "", "weight": Decimal("25")})
+    assert criterion.position == 5
+    assert dict(criterion.descriptors.values_list("score", "description")) == meanings
+    criterion_save(round_=round_, criterion=criterion, acting_user=programme_manager,
+                   descriptions={**meanings, 2: "Clear evidence"},
+                   fields={"name": "Reach", "guidance": "", "weight": Decimal("30")})
+    sentences = [event.sentence for event in AuditEvent.objects.filter(target_id=str(round_.pk)).order_by("id")]
+    assert sentences == [
+        "added the criterion Reach",
+        "changed the criterion Reach: weight (%) from 25% to 30%; what a score of 2 means from Good to Clear evidence",
+    ]
+
+
+def test_a_criterion_or_indicator_of_an_open_round_cannot_change_here(programme_manager):
+    round_ = RoundFactory(status=Round.Status.OPEN)
+    with pytest.raises(ApplicationError, match="its criteria and indicators can no longer change"):
+        criterion_save(round_=round_, criterion=None, acting_user=programme_manager, descriptions={},
+                       fields={"name": "Reach", "guidance": "", "weight": Decimal("25")})
+    with pytest.raises(ApplicationError, match="its criteria and indicators can no longer change"):
+        indicator_remove(indicator=IndicatorFactory(round=round_), acting_user=programme_manager)
+    assert round_.indicators.count() == 1
+
+
+def test_a_criterion_is_removed_with_its_meanings_and_the_removal_kept(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    criterion, _ = described_criteria(round_)
+    criterion_remove(criterion=criterion, acting_user=programme_manager)
+    assert list(round_.criteria.values_list("name", flat=True)) == ["Criterion 2"]
+    assert not ScoreDescriptor.objects.filter(criterion_id=criterion.pk).exists()
+    assert AuditEvent.objects.get(action=AuditAction.CRITERION_REMOVED).sentence == "removed the criterion Criterion 1"
+
+
+def test_an_indicator_gets_a_code_of_its_own_from_its_name_and_the_round_knows_it_changed(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    Round.objects.filter(pk=round_.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    fields = {"name": "Victims supported", "guidance": "", "unit": "number", "has_target": True, "part_of": None}
+    first = indicator_save(round_=round_, indicator=None, fields=fields, acting_user=programme_manager)
+    second = indicator_save(round_=round_, indicator=None, fields=fields, acting_user=programme_manager)
+    assert (first.code, second.code, second.position) == ("victims-supported", "victims-supported-2", first.position + 1)
+    round_.refresh_from_db()
+    assert timezone.now() - round_.updated_at < timedelta(minutes=1)
+    indicator_save(round_=round_, indicator=second, fields={**fields, "has_target": False, "part_of": first},
+                   acting_user=programme_manager)
+    assert AuditEvent.objects.filter(action=AuditAction.INDICATOR_CHANGED).get().sentence == (
+        "changed the indicator Victims supported: has target from Yes to No; part of from not set to Victims supported"
+    )
+
+
+def test_an_indicator_cannot_be_part_of_one_counted_in_another_unit(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    whole = IndicatorFactory(round=round_, unit="percentage")
+    with pytest.raises(ApplicationError, match="^Choose an indicator counted in the same unit.$"):
+        indicator_save(round_=round_, indicator=None, acting_user=programme_manager, fields={
+            "name": "Reports taken", "guidance": "", "unit": "number", "has_target": False, "part_of": whole,
+        })
+    assert round_.indicators.count() == 1
+
+
+def test_a_copied_round_matches_its_source_field_by_field_but_its_name_dates_and_numbering(programme_manager):
+    source = RoundFactory(
+        status=Round.Status.COMPLETED, score_scale_max=4, minimum_disabled_staff_share=50, last_reference_number=7,
+        required_documents=["accounts"], tie_break=Round.TieBreak.EARLIER_SUBMISSION, offer_acceptance_days=21,
+        tranche_schedule=[{"share": "70", "after": "acceptance"}, {"share": "30", "after": "return", "quarter": 3}],
+    )
+    described_criteria(source, weights=(50, 30, 20))
+    round_add_standard_indicators(round_=source, acting_user=programme_manager)
+    source.assessors.add(*(UserFactory(role=Role.ASSESSOR) for _ in range(3)))
+    copy = round_copy(source=source, acting_user=programme_manager)
+    starting_afresh = {"id", "name", "reference_prefix", "status", "opens_at", "closes_at", "last_reference_number",
+                       "updated_at"}
+    for field in Round._meta.concrete_fields:
+        if field.attname not in starting_afresh:
+            assert getattr(copy, field.attname) == getattr(source, field.attname), field.name
+
+    def criteria(round_):
+        return [(criterion.name, criterion.guidance, criterion.weight, criterion.position,
+                 list(criterion.descriptors.values_list("score", "description")))
+                for criterion in round_.criteria.order_by("position")]
+
+    def indicators(round_):
+        return list(round_.indicators.order_by("position").values_list(
+            "code", "name", "guidance", "has_target", "unit", "position", "part_of__code"))
+
+    assert criteria(copy) == criteria(source) and len(criteria(copy)) == 3
+    assert indicators(copy) == indicators(source) and len(indicators(copy)) == len(STANDARD_INDICATORS)
+    assert set(copy.assessors.all()) == set(source.assessors.all()) and copy.assessors.count() == 3
+    assert (copy.status, copy.last_reference_number) == (Round.Status.DRAFT, 0)
+    assert copy.reference_prefix != source.reference_prefix
 
 
 FORBIDDEN_ROUND_MOVES = [

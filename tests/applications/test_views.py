@@ -21,6 +21,7 @@ from applications.models import (
     MediaAnswer,
     Round,
 )
+from applications.services import STANDARD_INDICATORS
 from core.models import AuditEvent
 from tests.applications.conftest import (
     complete_every_section,
@@ -33,6 +34,7 @@ from tests.applications.conftest import (
 from tests.factories import (
     MP3_BYTES,
     ApplicationFactory,
+    CriterionFactory,
     EligibilityCheckFactory,
     IndicatorFactory,
     InvitationFactory,
@@ -770,7 +772,7 @@ def test_a_draft_rounds_page_says_what_it_needs_before_it_can_open(client_for, p
     page = response.content.decode()
     assert "Organisations cannot see the round until it opens." in page
     assert "Before you can open the round:" in page
-    assert "It has no criteria for assessors to score against." in page
+    assert "The round has no criteria for assessors to score against." in page
     assert reverse("applications:round_stage", kwargs={"pk": round_.pk, "status": "open"}) not in page
 
 
@@ -856,8 +858,8 @@ def test_a_programme_manager_starts_a_round_and_sees_its_set_up_as_tasks(client_
     assert round_.status == Round.Status.DRAFT
     assert timezone.localtime(round_.closes_at).strftime("%d %B %Y %H:%M") == "30 June 2030 23:59"
     tasks = client.get(response.url).content.decode()
-    assert "It has no criteria for assessors to score against." in tasks
-    assert "It has no indicators for grantees to count and report on." in tasks
+    assert "The round has no criteria for assessors to score against." in tasks
+    assert "The round has no indicators for grantees to count and report on." in tasks
     assert tasks.count("Completed") == 5
 
 
@@ -912,3 +914,88 @@ def test_an_open_rounds_details_page_asks_only_for_its_name_and_summary(client_f
     assert (round_.name, round_.summary, round_.closes_at) == ("New name", "Clearer words.", closes_at)
     money = client.get(reverse("applications:round_money", kwargs={"pk": round_.pk})).content.decode()
     assert "these settings can no longer change" in money and ">Save and return to the set-up<" not in money
+
+
+def test_a_programme_manager_adds_a_criterion_saying_what_every_score_means(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT, score_scale_max=3)
+    client = client_for(programme_manager)
+    url = reverse("applications:criterion_new", kwargs={"pk": round_.pk})
+    form = {"name": "Need", "guidance": "", "weight": "100", "means_0": "None", "means_1": "Weak", "means_2": "Good"}
+    refused = client.post(url, form).content.decode()
+    assert "Enter what a score of 3 means" in refused
+    assert client.post(url, {**form, "means_3": "Strong"}).status_code == 302
+    page = client.get(reverse("applications:round_criteria", kwargs={"pk": round_.pk})).content.decode()
+    assert "Need" in page and "4 of 4 scores described" in page and "<strong>100%</strong>" in page
+    criterion = round_.criteria.get()
+    assert "value=\"Strong\"" in client.get(
+        reverse("applications:criterion_edit", kwargs={"pk": round_.pk, "criterion_pk": criterion.pk})
+    ).content.decode()
+    tasks = client.get(reverse("applications:round_setup", kwargs={"pk": round_.pk})).content.decode()
+    assert "has no criteria" not in tasks and "weights add up" not in tasks
+
+
+def test_the_criteria_page_says_when_the_weights_do_not_add_up(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    CriterionFactory(round=round_, weight=Decimal("60"))
+    page = client_for(programme_manager).get(reverse("applications:round_criteria", kwargs={"pk": round_.pk}))
+    assert "The criteria&#x27;s weights add up to 60%: they must add up to 100%." in page.content.decode()
+
+
+def test_a_criterion_is_removed_after_the_manager_confirms(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    criterion = CriterionFactory(round=round_, name="Reach")
+    client = client_for(programme_manager)
+    url = reverse("applications:criterion_remove", kwargs={"pk": round_.pk, "criterion_pk": criterion.pk})
+    assert "Are you sure you want to remove the criterion Reach?" in client.get(url).content.decode()
+    assert round_.criteria.exists()
+    client.post(url)
+    assert not round_.criteria.exists()
+
+
+def test_a_programme_manager_adds_the_standard_indicators_and_one_of_their_own(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    client = client_for(programme_manager)
+    url = reverse("applications:round_indicators", kwargs={"pk": round_.pk})
+    added = client.post(url, follow=True).content.decode()
+    assert f"Added {len(STANDARD_INDICATORS)} standard indicators." in added
+    assert "The round has every standard indicator already." in client.post(url, follow=True).content.decode()
+    response = client.post(reverse("applications:indicator_new", kwargs={"pk": round_.pk}), {
+        "name": "Peer support groups held", "guidance": "", "unit": "number", "has_target": "True", "part_of": "",
+    })
+    assert response.url == url
+    assert round_.indicators.get(name="Peer support groups held").code == "peer-support-groups-held"
+
+
+def test_an_open_rounds_indicators_are_shown_but_not_offered_for_change(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.OPEN)
+    indicator = IndicatorFactory(round=round_)
+    client = client_for(programme_manager)
+    page = client.get(reverse("applications:round_indicators", kwargs={"pk": round_.pk})).content.decode()
+    assert indicator.name in page and "its indicators can no longer change here" in page
+    assert reverse("applications:indicator_new", kwargs={"pk": round_.pk}) not in page
+    refused = client.post(reverse("applications:round_indicators", kwargs={"pk": round_.pk}), follow=True)
+    assert "its indicators can no longer change" in refused.content.decode()
+    assert round_.indicators.count() == 1
+
+
+def test_a_programme_manager_copies_a_round_from_its_page_and_lands_on_the_copys_set_up(client_for, programme_manager):
+    source = RoundFactory(name="Small grants 2027", reference_prefix="SG27", status=Round.Status.COMPLETED)
+    client = client_for(programme_manager)
+    url = reverse("applications:round_copy", kwargs={"pk": source.pk})
+    assert url in client.get(reverse("applications:manage_round", kwargs={"pk": source.pk})).content.decode()
+    assert "No application, score or grant is copied." in client.get(url).content.decode()
+    response = client.post(url, follow=True)
+    copy = Round.objects.get(reference_prefix="SG28")
+    assert response.redirect_chain[-1][0] == reverse("applications:round_setup", kwargs={"pk": copy.pk})
+    assert "Small grants 2027 is copied to Small grants 2027 (copy), a draft." in response.content.decode()
+
+
+def test_an_open_rounds_criteria_cannot_be_reached_for_change(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.OPEN)
+    criterion = CriterionFactory(round=round_)
+    client = client_for(programme_manager)
+    for name, kwargs in (("criterion_new", {}), ("criterion_edit", {"criterion_pk": criterion.pk}),
+                         ("criterion_remove", {"criterion_pk": criterion.pk})):
+        response = client.post(reverse(f"applications:{name}", kwargs={"pk": round_.pk, **kwargs}), follow=True)
+        assert "its criteria and indicators can no longer change" in response.content.decode()
+    assert round_.criteria.get() == criterion

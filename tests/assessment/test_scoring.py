@@ -67,6 +67,12 @@ def test_totals_do_not_depend_on_the_order_of_the_criteria(criteria, shuffler):
     assert weighted_total(entries, SCALE) == weighted_total(shuffled, SCALE)
 
 
+def test_a_total_exactly_on_a_half_rounds_up_whatever_the_order_of_the_criteria():
+    # 77 x 2/5 + (47 + 98 + 98) x (10/3)/5 = 192.8 points of 320: exactly 60.25%. Found by the property above.
+    criteria = [scores(0, 77, 0, 4), scores(1, 47, 0, 5, 5), scores(2, 98, 0, 5, 5), scores(3, 98, 0, 5, 5)]
+    assert weighted_total(criteria, SCALE) == weighted_total(criteria[::-1], SCALE) == Decimal("60.3")
+
+
 def entry(application_id, total, amount, submitted=0, criteria=(), flags=()):
     return Ranked(application_id=application_id, amount_requested=Decimal(amount), submitted_order=submitted,
                   criteria=list(criteria), total=None if total is None else Decimal(total), assessments=2,

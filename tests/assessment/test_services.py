@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Role
 from applications.models import Application
+from applications.round_setup import criteria_problems
 from applications.services import ApplicationError
 from assessment.audit import AuditAction
 from assessment.models import Allocation, Assessment, ModeratedScore, Score, ScoreSummary
@@ -22,7 +23,6 @@ from assessment.services import (
     assessment_save,
     conflict_declare,
     moderation_record,
-    round_criteria_problems,
     round_panel_add,
     round_score_summaries_refresh,
     score_summaries_refresh,
@@ -63,14 +63,14 @@ def declared(allocation, conflict=False):
 
 
 def test_criteria_must_add_up_to_100_and_describe_every_score(round_):
-    assert round_criteria_problems(round_) == []
+    assert criteria_problems(round_) == []
     criterion = round_.criteria.first()
     criterion.weight = 50
     criterion.save()
     criterion.descriptors.filter(score=3).delete()
-    assert round_criteria_problems(round_) == [
-        "The criteria's weights add up to 90%. They must add up to 100%.",
-        "'Criterion 1' has no description for 3.",
+    assert criteria_problems(round_) == [
+        "The criteria's weights add up to 90%: they must add up to 100%.",
+        "‘Criterion 1’ has no description for a score of 3.",
     ]
 
 

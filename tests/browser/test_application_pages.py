@@ -89,7 +89,7 @@ def test_a_programme_manager_opens_a_round_once_it_is_set_up(page):
     sign_in(page, manager.email, TEST_PASSWORD)
     page.axe.check("the rounds")
     page.goto(reverse("applications:manage_round", kwargs={"pk": unready.pk}))
-    assert "It has no criteria for assessors to score against." in page.locator("main").inner_text()
+    assert "The round has no criteria for assessors to score against." in page.locator("main").inner_text()
     assert page.get_by_role("link", name="Open the round").count() == 0
     page.axe.check("a round not ready to open")
     page.goto(reverse("applications:round_stage", kwargs={"pk": unready.pk, "status": "open"}))
@@ -152,7 +152,50 @@ def test_a_programme_manager_starts_a_round_and_works_through_its_set_up(page):
     page.get_by_label("Paid when the quarter 4 return is accepted (%)").fill("25")
     page.get_by_role("button", name="Save and return to the set-up").click()
     page.wait_for_load_state("load")
-    assert Round.objects.get(reference_prefix="SG30").status == Round.Status.DRAFT
+
+    # Criteria: one at 100%, every score described.
+    page.get_by_role("link", name="Criteria, weights and what each score means").click()
+    assert "The round has no criteria for assessors to score against." in page.locator("main").inner_text()
+    page.axe.check("no criteria yet")
+    page.get_by_role("link", name="Add a criterion").click()
+    page.get_by_label("Criterion", exact=True).fill("Need for the project")
+    page.get_by_label("Weight (%)").fill("100")
+    page.get_by_role("button", name="Save criterion").click()
+    page.wait_for_load_state("load")
+    assert "Enter what a score of 0 means" in page.locator(".govuk-error-summary").inner_text()
+    page.axe.check("a criterion with errors")
+    for score in range(6):
+        page.get_by_label(f"A score of {score} means").fill(f"What {score} looks like")
+    page.get_by_role("button", name="Save criterion").click()
+    page.wait_for_load_state("load")
+    assert "The criterion Need for the project is saved." in page.locator("main").inner_text()
+    page.axe.check("the criteria")
+    page.get_by_role("link", name="Back to the set-up of Small grants 2030").click()
+
+    # Indicators: the standard set.
+    page.get_by_role("link", name="Indicators grantees report on").click()
+    page.axe.check("no indicators yet")
+    page.get_by_role("button", name="Add the standard victim-support indicators").click()
+    page.wait_for_load_state("load")
+    assert "Disabled victims supported" in page.locator("table").inner_text()
+    page.axe.check("the indicators")
+    page.get_by_role("link", name="Add an indicator").click()
+    page.axe.check("a new indicator")
+    page.get_by_role("link", name="Back to the indicators").click()
+    page.get_by_role("link", name="Back to the set-up of Small grants 2030").click()
+    assert "Incomplete" not in page.locator(".govuk-task-list").inner_text()
+
+    round_ = Round.objects.get(reference_prefix="SG30")
+    page.goto(reverse("applications:manage_round", kwargs={"pk": round_.pk}))
+    page.axe.check("a round ready to open")
+    page.get_by_role("link", name="Open the round").click()
+    page.axe.check("opening the round")
+    page.get_by_label("Why now?").fill("Set up and checked")
+    page.get_by_role("button", name="Open the round").click()
+    page.wait_for_load_state("load")
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.OPEN
+    page.axe.check("the open round")
 
 
 def wav_bytes(seconds: float = 1.0) -> bytes:

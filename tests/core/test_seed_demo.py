@@ -57,11 +57,11 @@ def test_demo_applicants_share_one_organisation_and_the_third_has_another():
 
 
 def test_the_demo_round_is_ready_to_assess():
-    from assessment.services import round_criteria_problems
+    from applications.round_setup import criteria_problems
 
     seed()
     round_ = Round.objects.get(reference_prefix="DHC27")
-    assert round_criteria_problems(round_) == []
+    assert criteria_problems(round_) == []
     assert round_.assessors.count() == 2
     assert round_.applications.filter(status="eligible").count() == 3
 
