@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from applications.models import DocumentKind, Indicator, Round, tranche_schedule_problems
 from core.fields import CountField, DateField, LongTextField, PoundsField, YesNoField
 from core.forms import GovukFormMixin, Text
+from core.templatetags.govuk import plain_number
 
 LONDON = ZoneInfo(settings.TIME_ZONE)
 # A round opens at the start of its first day and closes at the end of its last, London time.
@@ -22,6 +23,8 @@ class RoundSetupForm(GovukFormMixin, forms.Form):
     """A set-up page's form: `initial_from(round_)` fills it from the round, `changes()` gives the round's fields."""
 
     submit_label = "Save and return to the set-up"
+    # The round's own fields the form sets.
+    round_fields: tuple[str, ...] = ()
     # Numbers of days that must be at least 1.
     days: tuple[str, ...] = ()
 
@@ -30,24 +33,26 @@ class RoundSetupForm(GovukFormMixin, forms.Form):
         self.lock_all_but(changeable)
 
     def lock_all_but(self, changeable: set[str] | None) -> None:
-        """`changeable` names the only fields that may change (once the round is open): the rest are shown, not
-        asked, and a form with none to change has no button. None: every field may change."""
+        """`changeable` names the only fields that may change (once the round is open): the rest are not asked (the
+        page shows them instead), and a form with none to change has no button. None: every field may change."""
         if changeable is None:
             return
-        for name, field in self.fields.items():
-            field.disabled = name not in changeable
-        if not self.has_changeable_fields:
+        for name in set(self.fields) - changeable:
+            del self.fields[name]
+        if not self.fields:
             self.helper.inputs = []
+            self.helper.layout = Layout()
 
     @property
     def has_changeable_fields(self) -> bool:
-        return any(not field.disabled for field in self.fields.values())
+        return bool(self.fields)
 
     def clean(self):
         cleaned = super().clean()
         for name in self.days:
             if cleaned.get(name) == 0:
-                self.add_error(name, forms.ValidationError("It must be at least 1 day", code="too_few"))
+                self.add_error(name, forms.ValidationError(f"{self.fields[name].label} must be at least 1",
+                                                           code="too_few"))
         return cleaned
 
     @classmethod
@@ -55,10 +60,11 @@ class RoundSetupForm(GovukFormMixin, forms.Form):
         return {name: getattr(round_, name) for name in cls.base_fields}
 
     def changes(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if not self.fields[name].disabled}
+        return dict(self.cleaned_data)
 
 
 class RoundDetailsForm(RoundSetupForm):
+    round_fields = ("name", "reference_prefix", "summary", "opens_at", "closes_at", "quarters")
     name = forms.CharField(label="Name of the round", max_length=200,
                            error_messages={"required": "Enter the name of the round"})
     reference_prefix = forms.RegexField(
@@ -81,9 +87,11 @@ class RoundDetailsForm(RoundSetupForm):
         error_messages={"required": "Select how long each grant is"},
     )
 
-    def __init__(self, *args, taken_prefixes=(), **kwargs):
+    def __init__(self, *args, taken_prefixes=(), schedule=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.taken_prefixes = set(taken_prefixes)
+        # The quarters whose returns release a part of the grant: a shorter grant would leave them out.
+        self.paid_after_quarters = [part["quarter"] for part in schedule if part.get("after") == "return"]
 
     @classmethod
     def initial_from(cls, round_: Round) -> dict:
@@ -105,13 +113,25 @@ class RoundDetailsForm(RoundSetupForm):
         if opens and closes and closes < opens:
             self.add_error("closes_on", forms.ValidationError("The closing date must be on or after the opening date",
                                                               code="before_opening"))
+        elif closes and closes != self.initial.get("closes_on") and closes < timezone.localdate():
+            self.add_error("closes_on", forms.ValidationError("The closing date must be today or in the future",
+                                                              code="past"))
+        quarters = cleaned.get("quarters")
+        if quarters and any(quarter > quarters for quarter in self.paid_after_quarters):
+            self.add_error("quarters", forms.ValidationError(
+                f"Part of each grant is paid after the quarter {max(self.paid_after_quarters)} return: change how "
+                "grants are paid first, or choose a longer grant", code="schedule"))
         return cleaned
 
     def changes(self) -> dict:
+        """The round's fields from the answers. A date left as it was keeps the round's own time that day (a
+        round copied from one closing at noon still closes at noon), as the form asks for the day only."""
         data = super().changes()
         for day, moment, at in (("opens_on", "opens_at", OPENS_AT), ("closes_on", "closes_at", CLOSES_AT)):
             if day in data:
-                data[moment] = datetime.combine(data.pop(day), at, tzinfo=LONDON)
+                value = data.pop(day)
+                if value != self.initial.get(day):
+                    data[moment] = datetime.combine(value, at, tzinfo=LONDON)
         return data
 
 
@@ -131,6 +151,7 @@ class RoundNewForm(RoundDetailsForm):
 
 
 class RoundMoneyForm(RoundSetupForm):
+    round_fields = ("budget", "minimum_award", "maximum_award")
     budget = PoundsField(label="Ringfenced budget", max_digits=12, subject="the budget",
                          required_message="Enter the ringfenced budget",
                          help_text="Awards can never add up to more than this.")
@@ -156,6 +177,8 @@ class RoundMoneyForm(RoundSetupForm):
 
 
 class RoundEligibilityForm(RoundSetupForm):
+    round_fields = ("minimum_disabled_board_share", "requires_disabled_leader", "minimum_disabled_staff_share",
+                    "income_cap", "requires_safeguarding_policy", "requires_governing_document", "required_documents")
     minimum_disabled_board_share = CountField(
         label="Smallest share of the board who must be Disabled people (%)", max_value=100,
         subject="the share of the board", required_message="Enter the smallest share of the board, from 0 to 100",
@@ -187,6 +210,8 @@ class RoundEligibilityForm(RoundSetupForm):
 
 
 class RoundScoringForm(RoundSetupForm):
+    round_fields = ("score_scale_max", "assessors_per_application", "moderation_threshold", "tie_break",
+                    "scores_due_days")
     score_scale_max = forms.TypedChoiceField(
         label="Assessors score each criterion from 0 to", coerce=int, widget=forms.RadioSelect,
         choices=[(top, str(top)) for top in (3, 4, 5, 6, 10)],
@@ -207,11 +232,20 @@ class RoundScoringForm(RoundSetupForm):
                                  subject="the days for scores", required_message="Enter the days for scores")
     days = ("scores_due_days",)
 
+    def clean(self):
+        cleaned = super().clean()
+        top, gap = cleaned.get("score_scale_max"), cleaned.get("moderation_threshold")
+        if top is not None and gap is not None and not 1 <= gap <= top:
+            self.add_error("moderation_threshold", forms.ValidationError(
+                f"Scores run from 0 to {top}: enter a gap from 1 to {top}", code="outside_scale"))
+        return cleaned
+
 
 class RoundPaymentsForm(RoundSetupForm):
     """The tranche schedule as one share for each thing that can release a tranche: acceptance, or the return of
     one of the grant's quarters. A share left empty is no tranche."""
 
+    round_fields = ("offer_acceptance_days", "return_due_days", "tranche_schedule")
     offer_acceptance_days = CountField(label="Days a grantee has to accept an offer", max_value=365,
                                        subject="the days to accept", required_message="Enter the days to accept")
     return_due_days = CountField(label="Days after a quarter ends that its return is due", max_value=365,
@@ -241,8 +275,9 @@ class RoundPaymentsForm(RoundSetupForm):
     def _share_field(label: str) -> forms.DecimalField:
         return forms.DecimalField(
             label=label, required=False, min_value=Decimal("0.01"), max_value=100, max_digits=5, decimal_places=2,
-            error_messages={"invalid": "Enter a share like 25 or 12.5", "min_value": "A share must be more than 0%",
-                            "max_value": "A share cannot be more than 100%",
+            # Django fills these in with %, so a percent sign is written %%.
+            error_messages={"invalid": "Enter a share like 25 or 12.5", "min_value": "A share must be more than 0%%",
+                            "max_value": "A share cannot be more than 100%%",
                             "max_decimal_places": "A share can have at most 2 decimal places"},
             widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
         )
@@ -252,7 +287,7 @@ class RoundPaymentsForm(RoundSetupForm):
         initial = {"offer_acceptance_days": round_.offer_acceptance_days, "return_due_days": round_.return_due_days}
         for part in round_.tranche_schedule:
             key = "share_acceptance" if part["after"] == "acceptance" else f"share_quarter_{part['quarter']}"
-            initial[key] = Decimal(str(part["share"])).normalize()
+            initial[key] = plain_number(Decimal(str(part["share"])))
         return initial
 
     def _schedule(self) -> list[dict]:
@@ -265,7 +300,8 @@ class RoundPaymentsForm(RoundSetupForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not any(name.startswith("share_") and name in self.errors for name in self.fields):
+        shares = [name for name in self.fields if name.startswith("share_")]
+        if shares and not any(name in self.errors for name in shares):
             for problem in tranche_schedule_problems(self._schedule(), self.quarters):
                 self.add_error("share_acceptance", forms.ValidationError(problem, code="schedule"))
         return cleaned
@@ -288,10 +324,12 @@ class CriterionForm(GovukFormMixin, forms.Form):
     weight = forms.DecimalField(
         label="Weight (%)", min_value=Decimal("0.01"), max_value=100, max_digits=5, decimal_places=2,
         help_text="The criteria's weights must add up to 100%.",
+        # Django fills these in with %, so a percent sign is written %%.
         error_messages={"required": "Enter the weight", "invalid": "Enter the weight as a number, like 25",
-                        "min_value": "The weight must be more than 0%", "max_value": "The weight cannot be more than 100%",
+                        "min_value": "The weight must be more than 0%%",
+                        "max_value": "The weight cannot be more than 100%%",
                         "max_decimal_places": "The weight can have at most 2 decimal places",
-                        "max_digits": "The weight cannot be more than 100%"},
+                        "max_digits": "The weight cannot be more than 100%%"},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
     )
 
@@ -315,7 +353,7 @@ class CriterionForm(GovukFormMixin, forms.Form):
 
     @staticmethod
     def initial_from(criterion) -> dict:
-        return {"name": criterion.name, "guidance": criterion.guidance, "weight": criterion.weight.normalize(),
+        return {"name": criterion.name, "guidance": criterion.guidance, "weight": plain_number(criterion.weight),
                 **{f"means_{descriptor.score}": descriptor.description for descriptor in criterion.descriptors.all()}}
 
     def fields_and_descriptions(self) -> tuple[dict, dict[int, str]]:

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import DocumentKind, Round, tranche_schedule_problems
+from applications.selectors import panel_of
 from core.templatetags.govuk import govuk_datetime, plain_number, pounds
 
 
@@ -17,6 +19,8 @@ class SetupTask:
     name: str
     url: str
     problems: list[str]
+    # What of it can still change once the round has opened, in words; nothing unless said.
+    once_open: str = ""
 
 
 def _details_problems(round_: Round) -> list[str]:
@@ -42,6 +46,13 @@ def criteria_problems(round_: Round, criteria=None) -> list[str]:
     return problems
 
 
+def _panel_problems(round_: Round) -> list[str]:
+    members, needed = panel_of(round_).count(), round_.assessors_per_application
+    if members >= needed:
+        return []
+    return [f"The panel has {members} assessor{pluralize(members)}: each application needs {needed}."]
+
+
 def _indicator_problems(round_: Round) -> list[str]:
     if round_.indicators.exists():
         return []
@@ -54,7 +65,8 @@ def round_setup_tasks(round_: Round) -> list[SetupTask]:
         return reverse(f"applications:{name}", kwargs={"pk": round_.pk})
 
     return [
-        SetupTask("Name, summary and dates", page("round_details"), _details_problems(round_)),
+        SetupTask("Name, summary and dates", page("round_details"), _details_problems(round_),
+                  once_open="Name and summary can change"),
         SetupTask("Budget and award limits", page("round_money"), []),
         SetupTask("Who can apply", page("round_eligibility"), []),
         SetupTask("How applications are scored", page("round_scoring"), []),
@@ -62,6 +74,8 @@ def round_setup_tasks(round_: Round) -> list[SetupTask]:
                   tranche_schedule_problems(round_.tranche_schedule, round_.quarters)),
         SetupTask("Criteria, weights and what each score means", page("round_criteria"), criteria_problems(round_)),
         SetupTask("Indicators grantees report on", page("round_indicators"), _indicator_problems(round_)),
+        SetupTask("Panel of assessors", reverse("assessment:panel", kwargs={"pk": round_.pk}), _panel_problems(round_),
+                  once_open="Can change"),
     ]
 
 

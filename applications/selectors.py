@@ -7,6 +7,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import Role, User
 from applications.models import (
     AdjustmentRequest,
     Application,
@@ -242,3 +243,8 @@ def latest_eligibility_checks(organisations, rounds) -> dict[tuple[int, int], El
     for check in checks.order_by("checked_at", "id"):
         latest[(check.organisation_id, check.round_id)] = check
     return latest
+
+
+def panel_of(round_: Round) -> QuerySet[User]:
+    """Who may be given the round's applications: the assessors on its panel whose accounts are in use."""
+    return round_.assessors.filter(is_active=True, role=Role.ASSESSOR)

@@ -34,6 +34,7 @@ from applications.models import (
     OutcomeTarget,
     Round,
     ScoreDescriptor,
+    default_tranche_schedule,
 )
 from applications.permissions import can_transcribe_media_answer
 from applications.round_setup import round_setup_gaps, value_in_words
@@ -41,6 +42,7 @@ from applications.sections import incomplete_sections
 from applications.selectors import live_application, round_open_for
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
+from core.models import AuditEvent
 from core.services import audit_record
 from core.state import InvalidTransition
 
@@ -511,6 +513,9 @@ def criterion_save(*, round_: Round, criterion: Criterion | None, fields: dict, 
             before["descriptions"] = dict(criterion.descriptors.values_list("score", "description"))
         for name, value in fields.items():
             setattr(criterion, name, value)
+        if round_.criteria.exclude(pk=criterion.pk).filter(name__iexact=criterion.name).exists():
+            raise ApplicationError(f"The round already has a criterion called {criterion.name}: give this one "
+                                   "another name.")
         _check_valid(criterion)
         criterion.save()
         criterion.descriptors.exclude(score__in=descriptions).delete()
@@ -564,6 +569,9 @@ def indicator_save(*, round_: Round, indicator: Indicator | None, fields: dict, 
             before = {name: getattr(indicator, name) for name in fields}
         for name, value in fields.items():
             setattr(indicator, name, value)
+        if round_.indicators.exclude(pk=indicator.pk).filter(name__iexact=indicator.name).exists():
+            raise ApplicationError(f"The round already has an indicator called {indicator.name}: give this one "
+                                   "another name.")
         _check_valid(indicator)
         indicator.save()
         if before is None:
@@ -625,10 +633,20 @@ def _a_year_later(moment: datetime) -> datetime:
         return moment.replace(year=moment.year + 1, day=28)
 
 
-def round_copy(*, source: Round, acting_user: User) -> Round:
+def round_copies_made(source: Round) -> int:
+    """How many rounds have been copied from `source`: a copy form sends the number it saw, so that a second click
+    makes no second copy."""
+    return AuditEvent.objects.filter(action=AuditAction.ROUND_COPIED, data__source_id=source.pk).count()
+
+
+def round_copy(*, source: Round, acting_user: User, copies_seen: int | None = None) -> Round:
     """Starts next year's round from this one: same rules, criteria (with what each score means), indicators and
     panel, a year later, as a draft."""
     with transaction.atomic():
+        source = Round.objects.select_for_update().get(pk=source.pk)
+        if copies_seen is not None and round_copies_made(source) != copies_seen:
+            raise ApplicationError(f"{source} has been copied since the page was opened: find the copy in the list of "
+                                   "rounds.")
         prefix = _next_prefix(source.reference_prefix)
         while Round.objects.filter(reference_prefix=prefix).exists():
             prefix = _next_prefix(prefix)
@@ -692,7 +710,7 @@ def round_create(*, fields: dict, acting_user: User) -> Round:
     """Starts a new round as a draft, with the usual rules until the programme manager sets its own."""
     with transaction.atomic():
         _check_may_set_up_rounds(acting_user)
-        round_ = Round(**fields)
+        round_ = Round(**{"tranche_schedule": default_tranche_schedule(fields.get("quarters", 4)), **fields})
         # The usual award limits, within a smaller budget if it has one.
         round_.maximum_award = min(round_.maximum_award, round_.budget)
         round_.minimum_award = min(round_.minimum_award, round_.maximum_award)

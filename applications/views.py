@@ -29,7 +29,7 @@ from applications.round_forms import (
     RoundPaymentsForm,
     RoundScoringForm,
 )
-from applications.round_setup import criteria_problems, round_setup_tasks
+from applications.round_setup import criteria_problems, round_setup_tasks, value_in_words
 from applications.forms import (
     AdjustmentDecisionForm,
     AdjustmentRequestForm,
@@ -67,6 +67,7 @@ from applications.services import (
     indicator_remove,
     indicator_save,
     round_add_standard_indicators,
+    round_copies_made,
     round_copy,
     round_closing_time,
     round_create,
@@ -387,10 +388,10 @@ def _next_stage(round_: Round) -> dict | None:
     """The round's next stage for its page: where it goes, the button's words, and what stops it going there."""
     if round_.next_status is None:
         return None
-    closing_time = round_closing_time(round_)
+    closing_time, now = round_closing_time(round_), timezone.now()
     return {"status": round_.next_status, "action": ROUND_STAGE_ACTIONS[round_.next_status],
             "blockers": round_stage_blockers(round_, round_.next_status),
-            "closing_time": closing_time, "closing_time_passed": closing_time <= timezone.now()}
+            "opens_later": round_.opens_at > now, "closing_time": closing_time, "closing_time_passed": closing_time <= now}
 
 
 @role_required(Role.PROGRAMME_MANAGER)
@@ -424,7 +425,8 @@ def round_stage(request, pk: int, status: str):
     if next_stage is None or next_stage["status"] != status:
         if request.method == "POST":
             raise InvalidTransition(round_, status)
-        messages.info(request, f"{round_} is {round_.get_status_display().lower()}: that is not its next stage.")
+        messages.info(request, f"{round_} is at the ‘{round_.get_status_display()}’ stage, so it cannot move to "
+                               f"‘{dict(Round.Status.choices).get(status, status)}’ now.")
         return redirect("applications:manage_round", pk=round_.pk)
     form = RoundStageForm(request.POST or None, submit_label=next_stage["action"])
     if request.method == "POST" and form.is_valid():
@@ -475,7 +477,10 @@ def _round_setup_page(request, pk: int, form_class, heading: str, **form_kwargs)
             messages.success(request, f"{heading}: saved.")
             return redirect("applications:round_setup", pk=round_.pk)
     return render(request, "applications/manage/round_setup_form.html", {
-        "round": round_, "form": form, "heading": heading,
+        "round": round_, "form": form, "heading": heading, "settled": [] if changeable is None else [
+            (Round._meta.get_field(name).verbose_name, value_in_words(name, getattr(round_, name)))
+            for name in form_class.round_fields if name not in changeable
+        ],
     })
 
 
@@ -484,6 +489,7 @@ def round_details(request, pk: int):
     return _round_setup_page(
         request, pk, RoundDetailsForm, "Name, summary and dates",
         taken_prefixes=lambda round_: Round.objects.exclude(pk=round_.pk).values_list("reference_prefix", flat=True),
+        schedule=lambda round_: round_.tranche_schedule,
     )
 
 
@@ -614,8 +620,10 @@ def indicator_remove_confirm(request, pk: int, indicator_pk: int):
         indicator_remove(indicator=indicator, acting_user=request.user)
         messages.success(request, f"The indicator {indicator.name} is removed.")
         return redirect("applications:round_indicators", pk=round_.pk)
+    parts = [part.name for part in indicator.parts.order_by("position")]
     return render(request, "applications/manage/round_remove.html", {
         "round": round_, "what": f"the indicator {indicator.name}",
+        "then": f"What counted as part of it ({', '.join(parts)}) will then stand on its own." if parts else "",
         "back": reverse("applications:round_indicators", kwargs={"pk": round_.pk}), "back_to": "the indicators",
     })
 
@@ -624,10 +632,18 @@ def indicator_remove_confirm(request, pk: int, indicator_pk: int):
 def round_copy_confirm(request, pk: int):
     source = get_object_or_404(Round, pk=pk)
     if request.method == "POST":
-        copy = round_copy(source=source, acting_user=request.user)
+        copy = round_copy(source=source, acting_user=request.user, copies_seen=_count_from(request.POST, "copies_seen"))
         messages.success(request, f"{source} is copied to {copy}, a draft. Check its set-up, then open it.")
         return redirect("applications:round_setup", pk=copy.pk)
-    return render(request, "applications/manage/round_copy.html", {"round": source})
+    return render(request, "applications/manage/round_copy.html", {
+        "round": source, "copies_seen": round_copies_made(source),
+    })
+
+
+def _count_from(data, name: str) -> int:
+    """A count a form carried back unchanged; a missing or altered one counts as none, so the check still holds."""
+    value = data.get(name, "")
+    return int(value) if value.isdigit() else -1
 
 
 def end_of_day_in_london(day) -> datetime:

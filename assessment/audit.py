@@ -9,6 +9,7 @@ class AuditAction(models.TextChoices):
     ALLOCATED = "assessment.allocated", "gave to {assessor} to score"
     ALLOCATION_REMOVED = "assessment.allocation_removed", "took back from {assessor}"
     PANEL_MEMBER_ADDED = "assessment.panel_member_added", "added {assessor} to the panel"
+    PANEL_MEMBER_REMOVED = "assessment.panel_member_removed", "took {assessor} off the panel"
     SHARED_OUT = "assessment.shared_out", "shared out applications to score ({allocations:count allocation})"
     INTERESTS_DECLARED = "assessment.interests_declared", "declared interests"
     SCORES_SENT = "assessment.scores_sent", "sent scores (version {version})"

@@ -3,9 +3,10 @@
 import rules
 from django.db.models import QuerySet
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.permissions import is_assessor, is_programme_manager
-from applications.models import Application, Round
+from applications.models import Application
+from applications.selectors import panel_of
 from assessment.models import ConflictDeclaration, Interests
 
 
@@ -33,11 +34,6 @@ def is_allocated_without_conflict(user, application: Application) -> bool:
         and application.allocations.filter(assessor=user).exists()
         and interests_of(user, application).cleared
     )
-
-
-def panel_of(round_: Round) -> QuerySet[User]:
-    """Who may be given the round's applications: the assessors on its panel whose accounts are in use."""
-    return round_.assessors.filter(is_active=True, role=Role.ASSESSOR)
 
 
 def assessors_who_can_take(application: Application) -> QuerySet[User]:

@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.permissions import is_assessor
 from applications.models import Application, Criterion, Round
 from applications.querysets import SCOREABLE
+from applications.selectors import panel_of
 from applications.services import ApplicationError
 from assessment import tasks
 from assessment.audit import AuditAction
@@ -34,7 +35,7 @@ from assessment.models import (
     ScoresImport,
     ScreeningDecision,
 )
-from assessment.permissions import interests_in, interests_of, panel_of, why_cannot_take
+from assessment.permissions import interests_in, interests_of, why_cannot_take
 from assessment.scoring import heaviest_criterion, submitted_order, summarise, tie_key
 from assessment.selectors import criterion_scores_for, criterion_scores_of
 from assessment.spreadsheets import scores_read
@@ -141,6 +142,23 @@ def round_panel_add(*, round_: Round, assessor: User, acting_user: User) -> Roun
             raise ApplicationError(f"{assessor} is already on the panel for {round_}.")
         round_.assessors.add(assessor)
         audit_record(acting_user=acting_user, action=AuditAction.PANEL_MEMBER_ADDED, target=round_,
+                     data={"assessor": str(assessor), "assessor_id": assessor.pk})
+        return round_
+
+
+def round_panel_remove(*, round_: Round, assessor: User, acting_user: User) -> Round:
+    """Takes an assessor off the round's panel, as long as none of its applications is theirs to score."""
+    if not acting_user.has_perm("assessment.add_panel_member"):
+        raise ApplicationError("Only a programme manager can change a round's panel.")
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        if not round_.assessors.filter(pk=assessor.pk).exists():
+            raise ApplicationError(f"{assessor} is not on the panel for {round_}: they may have been taken off "
+                                   "since the page was opened.")
+        if Allocation.objects.filter(application__round=round_, assessor=assessor).exists():
+            raise ApplicationError(f"{assessor} has applications to score in {round_}: take them back first.")
+        round_.assessors.remove(assessor)
+        audit_record(acting_user=acting_user, action=AuditAction.PANEL_MEMBER_REMOVED, target=round_,
                      data={"assessor": str(assessor), "assessor_id": assessor.pk})
         return round_
 

@@ -1,18 +1,19 @@
 """Pages for assessment: assessors declare interests and score; programme managers screen, allocate, moderate and rank."""
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.permissions import role_required
 from applications.models import Application, Round
 from applications.querysets import SCOREABLE
 from applications.round_setup import criteria_problems
-from applications.selectors import application_for_review, application_with_answers
+from applications.selectors import application_for_review, application_with_answers, panel_of
 from applications.services import ApplicationError
 from assessment import selectors
 from assessment.forms import (
@@ -29,7 +30,7 @@ from assessment.forms import (
     SpreadsheetUploadForm,
 )
 from assessment.models import Allocation, Assessment, ScoresImport
-from assessment.permissions import interests_of, panel_of
+from assessment.permissions import interests_of
 from assessment.selectors import AllocationsShown
 from assessment.services import (
     allocation_add,
@@ -41,6 +42,7 @@ from assessment.services import (
     conflict_declare,
     moderation_record,
     round_panel_add,
+    round_panel_remove,
     scores_import_start,
 )
 from assessment.exports import RANKING
@@ -247,8 +249,29 @@ def allocations_at(round_pk: int, data) -> str:
 
 
 @role_required(Role.PROGRAMME_MANAGER)
+def panel(request, pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    members = round_.assessors.annotate(
+        given=Count("allocations", filter=Q(allocations__application__round=round_))
+    ).order_by("full_name", "pk")
+    return render(request, "assessment/manage/panel.html", {"round": round_, "members": members})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+@require_POST
+def panel_remove(request, pk: int, assessor_pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    assessor = get_object_or_404(User, pk=assessor_pk)
+    round_panel_remove(round_=round_, assessor=assessor, acting_user=request.user)
+    messages.success(request, f"{assessor} is no longer on the panel for {round_}.")
+    return redirect("assessment:panel", pk=round_.pk)
+
+
+@role_required(Role.PROGRAMME_MANAGER)
 def panel_add(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
+    # Back to the page the manager came from: the panel in the round's set-up, or the allocations.
+    back = "assessment:panel" if request.GET.get("from") == "panel" else "assessment:allocations"
     form = PanelMemberForm(request.POST or None, round_=round_)
     if request.method == "POST" and form.is_valid():
         try:
@@ -257,8 +280,8 @@ def panel_add(request, pk: int):
             form.add_error("assessor", str(error))
         else:
             messages.success(request, f"{form.cleaned_data['assessor']} is now on the panel for {round_}.")
-            return redirect("assessment:allocations", pk=round_.pk)
-    return render(request, "assessment/manage/panel_add.html", {"round": round_, "form": form})
+            return redirect(back, pk=round_.pk)
+    return render(request, "assessment/manage/panel_add.html", {"round": round_, "form": form, "back": back})
 
 
 @role_required(Role.PROGRAMME_MANAGER)

@@ -220,6 +220,15 @@ def described_criteria(round_, weights=(60, 40)) -> list:
     return criteria
 
 
+def set_up_to_open(round_):
+    """Gives a draft round all a round needs before it opens: described criteria weighing 100%, an indicator and a
+    panel big enough for each application's assessors."""
+    described_criteria(round_)
+    IndicatorFactory(round=round_)
+    round_.assessors.add(*(UserFactory(role="assessor") for _ in range(round_.assessors_per_application)))
+    return round_
+
+
 class AwardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "grants.Award"

@@ -196,6 +196,10 @@ ACCESS: dict[str, Rule] = {
     "assessment:screen": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
     "assessment:allocations": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "assessment:panel_add": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "assessment:panel": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "assessment:panel_remove": Rule(only("programme_manager", answer=REDIRECT), method="post", kwargs=lambda world: {
+        "pk": world.draft_round.pk, "assessor_pk": world.users["assessor"].pk,
+    }),
     "assessment:allocate": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.eligible.pk}),
     "assessment:unallocate": Rule(
         only("programme_manager", answer=REDIRECT), method="post", kwargs=lambda world: {"pk": world.allocation.pk}

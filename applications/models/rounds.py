@@ -24,13 +24,14 @@ def all_document_kinds() -> list[str]:
     return list(DocumentKind.values)
 
 
-def default_tranche_schedule() -> list[dict]:
-    """50% on acceptance, 25% when the quarter 2 return is accepted, 25% when the quarter 4 return is."""
+def default_tranche_schedule(quarters: int = 4) -> list[dict]:
+    """50% on acceptance, 25% when the return halfway through is accepted, 25% when the last one is: for a year's
+    grant, after quarters 2 and 4."""
     return [
         {"share": "50", "after": "acceptance"},
-        {"share": "25", "after": "return", "quarter": 2},
-        {"share": "25", "after": "return", "quarter": 4},
-    ]
+        {"share": "25", "after": "return", "quarter": max(quarters // 2, 1)},
+        {"share": "25", "after": "return", "quarter": quarters},
+    ] if quarters > 1 else [{"share": "50", "after": "acceptance"}, {"share": "50", "after": "return", "quarter": 1}]
 
 
 def tranche_schedule_problems(schedule, quarters: int) -> list[str]:

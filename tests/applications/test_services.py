@@ -61,6 +61,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
     described_criteria,
+    set_up_to_open,
 )
 
 pytestmark = pytest.mark.django_db
@@ -514,8 +515,7 @@ def test_budget_and_status_changes_need_a_reason(programme_manager):
 
 def test_a_round_walks_every_stage_from_draft_to_completed_with_each_move_audited(programme_manager):
     round_ = RoundFactory(status=Round.Status.DRAFT)
-    described_criteria(round_)
-    IndicatorFactory(round=round_)
+    set_up_to_open(round_)
     stages = [Round.Status.OPEN, Round.Status.CLOSED, Round.Status.ASSESSING, Round.Status.DECIDED,
               Round.Status.MONITORING, Round.Status.COMPLETED]
     for stage in stages:
@@ -539,6 +539,7 @@ def test_a_round_opens_only_once_it_is_set_up_and_says_what_is_missing(programme
         "The criteria's weights add up to 90%: they must add up to 100%.",
         "‘Criterion 2’ has no description for a score of 1, 3.",
         "The round has no indicators for grantees to count and report on.",
+        "The panel has 0 assessors: each application needs 2.",
     ]
     round_.refresh_from_db()
     assert round_.status == Round.Status.DRAFT
@@ -548,15 +549,14 @@ def test_a_round_opens_only_once_it_is_set_up_and_says_what_is_missing(programme
 def test_a_round_whose_closing_time_has_passed_cannot_open(programme_manager):
     round_ = RoundFactory(status=Round.Status.DRAFT, opens_at=timezone.now() - timedelta(days=30),
                           closes_at=timezone.now() - timedelta(minutes=1))
-    described_criteria(round_)
-    IndicatorFactory(round=round_)
+    set_up_to_open(round_)
     with pytest.raises(RoundNotReady, match="cannot move to open yet. The round's closing time has passed: set a later one."):
         round_status_change(round_=round_, status=Round.Status.OPEN, acting_user=programme_manager, reason="Ready")
 
 
 def test_a_round_with_no_criteria_is_told_so(programme_manager):
-    round_ = RoundFactory(status=Round.Status.DRAFT)
-    IndicatorFactory(round=round_)
+    round_ = set_up_to_open(RoundFactory(status=Round.Status.DRAFT))
+    round_.criteria.all().delete()
     with pytest.raises(RoundNotReady) as refused:
         round_status_change(round_=round_, status=Round.Status.OPEN, acting_user=programme_manager, reason="Ready")
     assert refused.value.blockers == ["The round has no criteria for assessors to score against."]
@@ -721,6 +721,7 @@ def test_an_indicator_gets_a_code_of_its_own_from_its_name_and_the_round_knows_i
     Round.objects.filter(pk=round_.pk).update(updated_at=timezone.now() - timedelta(days=1))
     fields = {"name": "Victims supported", "guidance": "", "unit": "number", "has_target": True, "part_of": None}
     first = indicator_save(round_=round_, indicator=None, fields=fields, acting_user=programme_manager)
+    fields["name"] = "Victims supported!"
     second = indicator_save(round_=round_, indicator=None, fields=fields, acting_user=programme_manager)
     assert (first.code, second.code, second.position) == ("victims-supported", "victims-supported-2", first.position + 1)
     round_.refresh_from_db()
@@ -728,7 +729,7 @@ def test_an_indicator_gets_a_code_of_its_own_from_its_name_and_the_round_knows_i
     indicator_save(round_=round_, indicator=second, fields={**fields, "has_target": False, "part_of": first},
                    acting_user=programme_manager)
     assert AuditEvent.objects.filter(action=AuditAction.INDICATOR_CHANGED).get().sentence == (
-        "changed the indicator Victims supported: has target from Yes to No; part of from not set to Victims supported"
+        "changed the indicator Victims supported!: has target from Yes to No; part of from not set to Victims supported"
     )
 
 
@@ -772,6 +773,14 @@ def test_a_copied_round_matches_its_source_field_by_field_but_its_name_dates_and
     assert set(copy.assessors.all()) == set(source.assessors.all()) and copy.assessors.count() == 3
     assert (copy.status, copy.last_reference_number) == (Round.Status.DRAFT, 0)
     assert copy.reference_prefix != source.reference_prefix
+
+
+def test_two_criteria_of_a_round_cannot_share_a_name(programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    CriterionFactory(round=round_, name="Need")
+    with pytest.raises(ApplicationError, match="already has a criterion called need"):
+        criterion_save(round_=round_, criterion=None, acting_user=programme_manager, descriptions={},
+                       fields={"name": "need", "guidance": "", "weight": Decimal("25")})
 
 
 FORBIDDEN_ROUND_MOVES = [

@@ -41,7 +41,7 @@ from tests.factories import (
     MembershipFactory,
     RoundFactory,
     UserFactory,
-    described_criteria,
+    set_up_to_open,
 )
 
 pytestmark = pytest.mark.django_db
@@ -778,8 +778,7 @@ def test_a_draft_rounds_page_says_what_it_needs_before_it_can_open(client_for, p
 
 def test_a_programme_manager_opens_a_set_up_round_from_its_page_saying_why(client_for, programme_manager):
     round_ = RoundFactory(status=Round.Status.DRAFT)
-    described_criteria(round_)
-    IndicatorFactory(round=round_)
+    set_up_to_open(round_)
     client = client_for(programme_manager)
     stage_url = reverse("applications:round_stage", kwargs={"pk": round_.pk, "status": "open"})
     assert stage_url in client.get(reverse("applications:manage_round", kwargs={"pk": round_.pk})).content.decode()
@@ -802,8 +801,7 @@ def test_a_programme_manager_opens_a_set_up_round_from_its_page_saying_why(clien
 
 def test_a_second_click_on_a_rounds_next_stage_does_not_move_it_on_again(client_for, programme_manager):
     round_ = RoundFactory(status=Round.Status.DRAFT)
-    described_criteria(round_)
-    IndicatorFactory(round=round_)
+    set_up_to_open(round_)
     client = client_for(programme_manager)
     stage_url = reverse("applications:round_stage", kwargs={"pk": round_.pk, "status": "open"})
     client.post(stage_url, {"reason": "Ready"})
@@ -906,7 +904,8 @@ def test_an_open_rounds_details_page_asks_only_for_its_name_and_summary(client_f
     client = client_for(programme_manager)
     url = reverse("applications:round_details", kwargs={"pk": round_.pk})
     page = client.get(url).content.decode()
-    assert re.search(r'name="closes_on_0"[^>]*disabled', page)
+    assert 'name="summary"' in page and 'name="closes_on_0"' not in page
+    assert "only its name and summary can change" in page and "Grant period in quarters" in page
     response = client.post(url, {"name": "New name", "summary": "Clearer words.", "closes_on_0": "1",
                                  "closes_on_1": "1", "closes_on_2": "2031"})
     assert response.status_code == 302
@@ -983,11 +982,16 @@ def test_a_programme_manager_copies_a_round_from_its_page_and_lands_on_the_copys
     client = client_for(programme_manager)
     url = reverse("applications:round_copy", kwargs={"pk": source.pk})
     assert url in client.get(reverse("applications:manage_round", kwargs={"pk": source.pk})).content.decode()
-    assert "No application, score or grant is copied." in client.get(url).content.decode()
-    response = client.post(url, follow=True)
+    asked = client.get(url).content.decode()
+    assert "No application, score or grant is copied." in asked and 'name="copies_seen" value="0"' in asked
+    response = client.post(url, {"copies_seen": "0"}, follow=True)
     copy = Round.objects.get(reference_prefix="SG28")
     assert response.redirect_chain[-1][0] == reverse("applications:round_setup", kwargs={"pk": copy.pk})
     assert "Small grants 2027 is copied to Small grants 2027 (copy), a draft." in response.content.decode()
+    # A second click on the same page makes no second copy.
+    again = client.post(url, {"copies_seen": "0"}, HTTP_REFERER=url, follow=True)
+    assert "has been copied since the page was opened" in again.content.decode()
+    assert Round.objects.filter(name="Small grants 2027 (copy)").count() == 1
 
 
 def test_an_open_rounds_criteria_cannot_be_reached_for_change(client_for, programme_manager):
@@ -999,3 +1003,86 @@ def test_an_open_rounds_criteria_cannot_be_reached_for_change(client_for, progra
         response = client.post(reverse(f"applications:{name}", kwargs={"pk": round_.pk, **kwargs}), follow=True)
         assert "its criteria and indicators can no longer change" in response.content.decode()
     assert round_.criteria.get() == criterion
+
+
+@pytest.mark.parametrize(("url_name", "field", "value", "message"), [
+    ("round_payments", "share_acceptance", "0", "A share must be more than 0%"),
+    ("round_payments", "share_acceptance", "150", "A share cannot be more than 100%"),
+    ("criterion_new", "weight", "0", "The weight must be more than 0%"),
+    ("criterion_new", "weight", "150", "The weight cannot be more than 100%"),
+])
+def test_a_percentage_out_of_range_is_explained_not_a_server_error(client_for, programme_manager, url_name, field,
+                                                                    value, message):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    response = client_for(programme_manager).post(reverse(f"applications:{url_name}", kwargs={"pk": round_.pk}),
+                                                  {field: value})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_saving_a_rounds_details_keeps_its_times_on_days_left_as_they_were(client_for, programme_manager):
+    closes_at = (timezone.now() + timedelta(days=40)).replace(hour=12, minute=0, second=0, microsecond=0)
+    round_ = RoundFactory(status=Round.Status.DRAFT, closes_at=closes_at, summary="Old words.")
+    opens_at = round_.opens_at
+    client = client_for(programme_manager)
+    url = reverse("applications:round_details", kwargs={"pk": round_.pk})
+    opens, closes = timezone.localtime(opens_at).date(), timezone.localtime(closes_at).date()
+    form = {"name": round_.name, "reference_prefix": round_.reference_prefix, "summary": "New words.",
+            "opens_on_0": opens.day, "opens_on_1": opens.month, "opens_on_2": opens.year, "closes_on_0": closes.day,
+            "closes_on_1": closes.month, "closes_on_2": closes.year, "quarters": "4"}
+    assert client.post(url, form).status_code == 302
+    round_.refresh_from_db()
+    assert (round_.summary, round_.opens_at, round_.closes_at) == ("New words.", opens_at, closes_at)
+    # A grant too short for the schedule's payments is refused on the question that makes it so.
+    refused = client.post(url, {**form, "quarters": "2"}).content.decode()
+    assert "Part of each grant is paid after the quarter 4 return: change how grants are paid first" in refused
+    # A closing day already past is refused at once, not found later on the task list.
+    past = client.post(url, {**form, "opens_on_2": "2019", "closes_on_2": "2020"}).content.decode()
+    assert "The closing date must be today or in the future" in past
+
+
+def test_shares_and_weights_are_shown_as_people_write_them(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    criterion = CriterionFactory(round=round_, weight=Decimal("20.00"))
+    client = client_for(programme_manager)
+    payments = client.get(reverse("applications:round_payments", kwargs={"pk": round_.pk})).content.decode()
+    assert 'value="50"' in payments and "5E+1" not in payments
+    edit = client.get(reverse("applications:criterion_edit", kwargs={"pk": round_.pk, "criterion_pk": criterion.pk}))
+    assert 'value="20"' in edit.content.decode()
+
+
+def test_moderation_needs_a_gap_within_the_score_scale(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    response = client_for(programme_manager).post(reverse("applications:round_scoring", kwargs={"pk": round_.pk}), {
+        "score_scale_max": "3", "assessors_per_application": "2", "moderation_threshold": "7",
+        "tie_break": "smaller_request", "scores_due_days": "0",
+    })
+    page = response.content.decode()
+    assert "Scores run from 0 to 3: enter a gap from 1 to 3" in page
+    assert "Days after closing that assessors have to send their scores must be at least 1" in page
+
+
+def test_removing_an_indicator_says_what_counted_as_part_of_it(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    whole = IndicatorFactory(round=round_, name="Reports made")
+    IndicatorFactory(round=round_, name="Reports the police took", part_of=whole)
+    page = client_for(programme_manager).get(
+        reverse("applications:indicator_remove", kwargs={"pk": round_.pk, "indicator_pk": whole.pk})
+    ).content.decode()
+    assert "What counted as part of it (Reports the police took) will then stand on its own." in page
+
+
+def test_a_closed_rounds_set_up_says_what_can_still_change_rather_than_what_is_missing(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.CLOSED)
+    page = client_for(programme_manager).get(reverse("applications:round_setup", kwargs={"pk": round_.pk}))
+    content = page.content.decode()
+    assert "Name and summary can change" in content and content.count("Cannot change now") == 6
+    assert "has no criteria" not in content and "Incomplete" not in content
+
+
+def test_opening_a_round_whose_first_day_is_ahead_says_when_it_takes_applications(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT, opens_at=timezone.now() + timedelta(days=5))
+    page = client_for(programme_manager).get(
+        reverse("applications:round_stage", kwargs={"pk": round_.pk, "status": "open"})
+    ).content.decode()
+    assert "will be able to start and send applications from" in page

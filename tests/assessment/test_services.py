@@ -24,6 +24,7 @@ from assessment.services import (
     conflict_declare,
     moderation_record,
     round_panel_add,
+    round_panel_remove,
     round_score_summaries_refresh,
     score_summaries_refresh,
 )
@@ -184,6 +185,23 @@ def test_only_a_programme_manager_changes_the_panel(round_, role):
     with pytest.raises(ApplicationError, match="Only a programme manager"):
         round_panel_add(round_=round_, assessor=UserFactory(role=Role.ASSESSOR), acting_user=someone)
     assert not round_.assessors.exists()
+
+
+def test_a_programme_manager_takes_an_assessor_off_the_panel_with_an_audit_row(round_, panel, programme_manager):
+    round_panel_remove(round_=round_, assessor=panel[0], acting_user=programme_manager)
+    assert set(round_.assessors.all()) == set(panel[1:])
+    assert AuditEvent.objects.get(action=AuditAction.PANEL_MEMBER_REMOVED).sentence == "took Assessor 0 off the panel"
+    with pytest.raises(ApplicationError, match="is not on the panel"):
+        round_panel_remove(round_=round_, assessor=panel[0], acting_user=programme_manager)
+
+
+def test_an_assessor_with_applications_to_score_stays_on_the_panel(round_, panel, programme_manager):
+    allocation_add(application=eligible(round_), assessor=panel[0], acting_user=programme_manager)
+    with pytest.raises(ApplicationError, match="has applications to score"):
+        round_panel_remove(round_=round_, assessor=panel[0], acting_user=programme_manager)
+    assert round_.assessors.filter(pk=panel[0].pk).exists()
+    with pytest.raises(ApplicationError, match="Only a programme manager"):
+        round_panel_remove(round_=round_, assessor=panel[1], acting_user=panel[1])
 
 
 def test_scoring_needs_a_declaration_first(round_, panel):

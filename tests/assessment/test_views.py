@@ -10,7 +10,7 @@ from accounts.models import Role
 from applications.models import Application
 from assessment.models import Allocation, ModeratedScore
 from assessment.selectors import ranking_for
-from assessment.services import assessment_revise, assessment_save, conflict_declare
+from assessment.services import allocation_add, assessment_revise, assessment_save, conflict_declare
 from assessment.spreadsheets import ranking_sheet
 from tests.factories import (
     ApplicationDocumentFactory,
@@ -716,3 +716,24 @@ def test_screening_an_application_goes_back_to_the_page_and_filter_it_was_opened
     response = client.post(f"{screen}?page=2&status=submitted", {"eligible": "True", "reason": ""})
     assert response.status_code == 302
     assert response["Location"] == reverse("assessment:screening", kwargs={"pk": round_.pk}) + "?page=2&status=submitted"
+
+
+def test_the_panel_page_lists_each_member_with_what_they_were_given_in_a_fixed_number_of_queries(
+    client_for, programme_manager, round_, panel, django_assert_max_num_queries
+):
+    allocation_add(application=ApplicationFactory(round=round_, status="eligible"), assessor=panel[0],
+                   acting_user=programme_manager)
+    client = client_for(programme_manager)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("assessment:panel", kwargs={"pk": round_.pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Give their applications to others to take them off" in page
+    assert page.count("Take off the panel<span") == len(panel) - 1
+    removed = client.post(reverse("assessment:panel_remove", kwargs={"pk": round_.pk, "assessor_pk": panel[1].pk}),
+                          follow=True)
+    assert f"{panel[1]} is no longer on the panel for {round_}." in removed.content.decode()
+    # Added from the panel page, the manager comes back to it.
+    add = reverse("assessment:panel_add", kwargs={"pk": round_.pk}) + "?from=panel"
+    assert add in page
+    assert client.post(add, {"assessor": panel[1].pk}).url == reverse("assessment:panel", kwargs={"pk": round_.pk})

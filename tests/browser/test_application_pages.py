@@ -79,13 +79,12 @@ def test_round_management_pages_pass_axe(page, records):
 
 def test_a_programme_manager_opens_a_round_once_it_is_set_up(page):
     from applications.models import Round
-    from tests.factories import IndicatorFactory, described_criteria
+    from tests.factories import set_up_to_open
 
     manager = UserFactory(role=Role.PROGRAMME_MANAGER)
     unready = RoundFactory(status=Round.Status.DRAFT, name="Half-made round")
     ready = RoundFactory(status=Round.Status.DRAFT, name="Hate Crime Support 2028")
-    described_criteria(ready)
-    IndicatorFactory(round=ready)
+    set_up_to_open(ready)
     sign_in(page, manager.email, TEST_PASSWORD)
     page.axe.check("the rounds")
     page.goto(reverse("applications:manage_round", kwargs={"pk": unready.pk}))
@@ -116,6 +115,7 @@ def test_a_programme_manager_starts_a_round_and_works_through_its_set_up(page):
     from applications.models import Round
 
     manager = UserFactory(role=Role.PROGRAMME_MANAGER)
+    assessors = [UserFactory(role=Role.ASSESSOR, full_name=name) for name in ("Ade Assessor", "Bea Assessor")]
     sign_in(page, manager.email, TEST_PASSWORD)
     page.axe.check("the rounds")
     page.get_by_role("link", name="Start a new round").click()
@@ -182,6 +182,19 @@ def test_a_programme_manager_starts_a_round_and_works_through_its_set_up(page):
     page.get_by_role("link", name="Add an indicator").click()
     page.axe.check("a new indicator")
     page.get_by_role("link", name="Back to the indicators").click()
+    page.get_by_role("link", name="Back to the set-up of Small grants 2030").click()
+    assert "The panel has 0 assessors: each application needs 2." in page.locator(".govuk-task-list").inner_text()
+
+    # The panel: two assessors, as each application needs.
+    page.get_by_role("link", name="Panel of assessors").click()
+    page.axe.check("an empty panel")
+    for assessor in assessors:
+        page.get_by_role("link", name="Add a panel member").click()
+        page.axe.check("adding a panel member")
+        page.get_by_label("Who should join the panel?").select_option(label=f"{assessor.full_name} ({assessor.email})")
+        page.get_by_role("button", name="Add to the panel").click()
+        page.wait_for_load_state("load")
+    page.axe.check("the panel")
     page.get_by_role("link", name="Back to the set-up of Small grants 2030").click()
     assert "Incomplete" not in page.locator(".govuk-task-list").inner_text()
 
