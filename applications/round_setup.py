@@ -98,8 +98,8 @@ def schedule_in_words(schedule) -> str:
 MONEY_FIELDS = {"budget", "minimum_award", "maximum_award", "income_cap"}
 
 
-def value_in_words(name: str, value) -> str:
-    """A set-up value as the round's pages show it, for the history of what changed."""
+def value_in_words(model, name: str, value) -> str:
+    """A value of a round, criterion or indicator as its pages show it, for the history of what changed."""
     if value is None or value == "":
         return "not set"
     if name == "tranche_schedule":
@@ -112,5 +112,13 @@ def value_in_words(name: str, value) -> str:
         return "Yes" if value else "No"
     if isinstance(value, datetime):
         return govuk_datetime(value)
-    field = Round._meta.get_field(name)
+    if isinstance(value, Decimal):
+        return plain_number(value)
+    field = model._meta.get_field(name)
     return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)
+
+
+def changes_in_words(model, before: dict, after: dict) -> list[list[str]]:
+    """[what, before, after] for each field that changed, as `{changes:changes}` in an audit sentence reads them."""
+    return [[str(model._meta.get_field(name).verbose_name), value_in_words(model, name, before[name]),
+             value_in_words(model, name, after[name])] for name in after if after[name] != before[name]]

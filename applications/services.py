@@ -37,7 +37,7 @@ from applications.models import (
     default_tranche_schedule,
 )
 from applications.permissions import can_transcribe_media_answer
-from applications.round_setup import round_setup_gaps, value_in_words
+from applications.round_setup import changes_in_words, round_setup_gaps
 from applications.sections import incomplete_sections
 from applications.selectors import live_application, round_open_for
 from core.emails import email_send_on_commit
@@ -489,13 +489,6 @@ def _check_round_set_up_changeable(round_: Round, acting_user: User) -> None:
                                "no longer change.")
 
 
-def _changes_in_words(model, before: dict, after: dict, shown=None) -> list[list[str]]:
-    """[what, before, after] for each field that changed, as `{changes:changes}` in an audit sentence reads them."""
-    shown = shown or (lambda name, value: "not set" if value in (None, "") else str(value))
-    return [[str(model._meta.get_field(name).verbose_name), shown(name, before[name]), shown(name, after[name])]
-            for name in after if after[name] != before[name]]
-
-
 def criterion_save(*, round_: Round, criterion: Criterion | None, fields: dict, descriptions: dict[int, str],
                    acting_user: User) -> Criterion:
     """Adds a criterion to a draft round (last in order), or changes one, with what each score from 0 to the round's
@@ -526,7 +519,7 @@ def criterion_save(*, round_: Round, criterion: Criterion | None, fields: dict, 
             audit_record(acting_user=acting_user, action=AuditAction.CRITERION_ADDED, target=round_,
                          data={"name": criterion.name})
         else:
-            changes = _changes_in_words(Criterion, before, fields, shown=_criterion_value_in_words)
+            changes = changes_in_words(Criterion, before, fields)
             meant = before["descriptions"]
             changes += [[f"what a score of {score} means", meant.get(score, "not set"), descriptions.get(score, "not set")]
                         for score in sorted(set(meant) | set(descriptions)) if meant.get(score) != descriptions.get(score)]
@@ -535,12 +528,6 @@ def criterion_save(*, round_: Round, criterion: Criterion | None, fields: dict, 
                              data={"name": criterion.name, "changes": changes})
         round_scoring_rules_changed(round_=round_)
         return criterion
-
-
-def _criterion_value_in_words(name: str, value) -> str:
-    if name == "weight":
-        return f"{value.normalize():f}%"
-    return "not set" if value in (None, "") else str(value)
 
 
 def criterion_remove(*, criterion: Criterion, acting_user: User) -> None:
@@ -577,19 +564,11 @@ def indicator_save(*, round_: Round, indicator: Indicator | None, fields: dict, 
         if before is None:
             audit_record(acting_user=acting_user, action=AuditAction.INDICATOR_ADDED, target=round_,
                          data={"name": indicator.name})
-        elif changes := _changes_in_words(Indicator, before, fields, shown=_indicator_value_in_words):
+        elif changes := changes_in_words(Indicator, before, fields):
             audit_record(acting_user=acting_user, action=AuditAction.INDICATOR_CHANGED, target=round_,
                          data={"name": indicator.name, "changes": changes})
         _round_indicators_changed(round_)
         return indicator
-
-
-def _indicator_value_in_words(name: str, value) -> str:
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if name == "unit":
-        return Indicator.Unit(value).label
-    return "not set" if value in (None, "") else str(value)
 
 
 def _unused_indicator_code(round_: Round, name: str) -> str:
@@ -720,9 +699,13 @@ def round_create(*, fields: dict, acting_user: User) -> Round:
         return round_
 
 
+# The round's settings that the stored scoring figures follow.
+SCORING_RULES = {"score_scale_max", "moderation_threshold", "assessors_per_application", "tie_break"}
+
+
 def round_update(*, round_: Round, fields: dict, acting_user: User) -> Round:
-    """Changes a round's set-up, with what each value was and became in its history. A draft can change anything; an
-    open round only its name and summary; its budget only through `round_budget_change`, with a reason."""
+    """Changes a round's set-up, with what each value was and became in its history. A draft can change anything; a
+    round that has opened only its name and summary (and its budget through `round_budget_change`, with a reason)."""
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         _check_may_set_up_rounds(acting_user)
@@ -738,16 +721,12 @@ def round_update(*, round_: Round, fields: dict, acting_user: User) -> Round:
         _check_valid(round_)
         round_.save(update_fields=[*changed, "updated_at"])
         audit_record(acting_user=acting_user, action=AuditAction.ROUND_SET_UP_CHANGED, target=round_, data={
-            "changes": [[str(Round._meta.get_field(name).verbose_name), value_in_words(name, before[name]),
-                         value_in_words(name, getattr(round_, name))] for name in changed],
+            "changes": changes_in_words(Round, before, {name: fields[name] for name in changed}),
         })
         if set(changed) & SCORING_RULES:
             round_scoring_rules_changed(round_=round_)
         return round_
 
-
-# The round's settings that the stored scoring figures follow.
-SCORING_RULES = {"score_scale_max", "moderation_threshold", "assessors_per_application", "tie_break"}
 
 
 def _check_may_set_up_rounds(acting_user: User) -> None:

@@ -478,7 +478,7 @@ def _round_setup_page(request, pk: int, form_class, heading: str, **form_kwargs)
             return redirect("applications:round_setup", pk=round_.pk)
     return render(request, "applications/manage/round_setup_form.html", {
         "round": round_, "form": form, "heading": heading, "settled": [] if changeable is None else [
-            (Round._meta.get_field(name).verbose_name, value_in_words(name, getattr(round_, name)))
+            (Round._meta.get_field(name).verbose_name, value_in_words(Round, name, getattr(round_, name)))
             for name in form_class.round_fields if name not in changeable
         ],
     })

@@ -693,7 +693,7 @@ def test_a_criterion_is_added_last_with_what_each_score_means_and_changes_are_ke
     sentences = [event.sentence for event in AuditEvent.objects.filter(target_id=str(round_.pk)).order_by("id")]
     assert sentences == [
         "added the criterion Reach",
-        "changed the criterion Reach: weight (%) from 25% to 30%; what a score of 2 means from Good to Clear evidence",
+        "changed the criterion Reach: weight (%) from 25 to 30; what a score of 2 means from Good to Clear evidence",
     ]
 
 
