@@ -139,23 +139,17 @@ class RoundNewForm(RoundDetailsForm):
     """A new round: its name, summary and dates, and its budget, which every round must have."""
 
     submit_label = "Start setting the round up"
-    budget = PoundsField(label="Ringfenced budget", max_digits=12, subject="the budget",
+    budget = PoundsField(label="Ringfenced budget", max_digits=12, subject="the budget", positive=True,
                          required_message="Enter the ringfenced budget",
                          help_text="Awards can never add up to more than this. You can change it until the round opens.")
-
-    def clean_budget(self):
-        budget = self.cleaned_data["budget"]
-        if budget <= 0:
-            raise forms.ValidationError("The budget must be more than £0", code="not_positive")
-        return budget
 
 
 class RoundMoneyForm(RoundSetupForm):
     round_fields = ("budget", "minimum_award", "maximum_award")
-    budget = PoundsField(label="Ringfenced budget", max_digits=12, subject="the budget",
+    budget = PoundsField(label="Ringfenced budget", max_digits=12, subject="the budget", positive=True,
                          required_message="Enter the ringfenced budget",
                          help_text="Awards can never add up to more than this.")
-    minimum_award = PoundsField(label="Smallest award", subject="the smallest award",
+    minimum_award = PoundsField(label="Smallest award", subject="the smallest award", positive=True,
                                 required_message="Enter the smallest award")
     maximum_award = PoundsField(label="Largest award", subject="the largest award",
                                 required_message="Enter the largest award")
@@ -163,10 +157,6 @@ class RoundMoneyForm(RoundSetupForm):
     def clean(self):
         cleaned = super().clean()
         budget, smallest, largest = (cleaned.get(name) for name in ("budget", "minimum_award", "maximum_award"))
-        for name, amount in (("budget", budget), ("minimum_award", smallest)):
-            if amount is not None and amount <= 0:
-                self.add_error(name, forms.ValidationError(f"The {self.fields[name].label.lower()} must be more than £0",
-                                                           code="not_positive"))
         if smallest is not None and largest is not None and largest < smallest:
             self.add_error("maximum_award", forms.ValidationError(
                 "The largest award must be at least the smallest award", code="below_smallest"))
@@ -192,7 +182,7 @@ class RoundEligibilityForm(RoundSetupForm):
         help_text="Leave it empty to not ask about staff. Trust for London's definition uses 50%.",
     )
     income_cap = PoundsField(label="Annual income must be under", max_digits=12, subject="the income limit",
-                             required_message="Enter the income limit")
+                             positive=True, required_message="Enter the income limit")
     requires_safeguarding_policy = YesNoField(label="Must organisations have a safeguarding policy?",
                                               required_message="Select yes if a safeguarding policy is needed")
     requires_governing_document = YesNoField(label="Must organisations have a governing document?",
@@ -201,12 +191,6 @@ class RoundEligibilityForm(RoundSetupForm):
         label="Which documents must every application include?", required=False, choices=DocumentKind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-
-    def clean_income_cap(self):
-        cap = self.cleaned_data["income_cap"]
-        if cap <= 0:
-            raise forms.ValidationError("The income limit must be more than £0", code="not_positive")
-        return cap
 
 
 class RoundScoringForm(RoundSetupForm):
@@ -287,7 +271,7 @@ class RoundPaymentsForm(RoundSetupForm):
         initial = {"offer_acceptance_days": round_.offer_acceptance_days, "return_due_days": round_.return_due_days}
         for part in round_.tranche_schedule:
             key = "share_acceptance" if part["after"] == "acceptance" else f"share_quarter_{part['quarter']}"
-            initial[key] = plain_number(Decimal(str(part["share"])))
+            initial[key] = plain_number(str(part["share"]))
         return initial
 
     def _schedule(self) -> list[dict]:
@@ -295,7 +279,7 @@ class RoundPaymentsForm(RoundSetupForm):
             (f"share_quarter_{quarter}", {"after": "return", "quarter": quarter})
             for quarter in range(1, self.quarters + 1)
         ]
-        return [{"share": f"{self.cleaned_data[name].normalize():f}", **trigger}
+        return [{"share": plain_number(self.cleaned_data[name]), **trigger}
                 for name, trigger in shares if self.cleaned_data.get(name)]
 
     def clean(self):

@@ -86,7 +86,7 @@ def round_setup_gaps(round_: Round) -> list[str]:
 def schedule_in_words(schedule) -> str:
     """'50% on acceptance, 25% after the quarter 2 return, 25% after the quarter 4 return'."""
     def part_in_words(part: dict) -> str:
-        share = f"{Decimal(str(part['share'])).normalize():f}%"
+        share = f"{plain_number(str(part['share']))}%"
         if part.get("after") == "acceptance":
             return f"{share} on acceptance"
         return f"{share} after the quarter {part.get('quarter')} return"

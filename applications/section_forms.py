@@ -181,12 +181,10 @@ class BudgetLineForm(GovukFormMixin, forms.Form):
     description = forms.CharField(
         label="What it is for", max_length=200, error_messages={"required": "Say what the cost is for"}
     )
-    amount = PoundsField(label="Amount", required_message="Enter the amount", subject="the amount",
-                         min_value=Decimal("0.01"))
+    amount = PoundsField(label="Amount", required_message="Enter the amount", subject="the amount", positive=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amount"].error_messages["min_value"] = "The amount must be more than £0"
         embed_in_page_form(self)
         # The formset adds its "Delete" box after this runs; render it too.
         self.helper.render_unmentioned_fields = True

@@ -482,11 +482,14 @@ def round_add_standard_indicators(*, round_: Round, acting_user: User) -> int:
         return len(added)
 
 
+def set_up_closed_reason(round_: Round) -> str:
+    return f"{round_} is {round_.get_status_display().lower()}: its criteria and indicators can no longer change."
+
+
 def _check_round_set_up_changeable(round_: Round, acting_user: User) -> None:
     _check_may_set_up_rounds(acting_user)
     if not round_.is_being_set_up:
-        raise ApplicationError(f"{round_} is {round_.get_status_display().lower()}: its criteria and indicators can "
-                               "no longer change.")
+        raise ApplicationError(set_up_closed_reason(round_))
 
 
 def criterion_save(*, round_: Round, criterion: Criterion | None, fields: dict, descriptions: dict[int, str],

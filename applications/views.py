@@ -74,6 +74,7 @@ from applications.services import (
     round_stage_blockers,
     round_status_change,
     round_update,
+    set_up_closed_reason,
 )
 from applications.section_forms import ProjectForm
 from applications.sections import incomplete_sections, section_statuses
@@ -515,8 +516,7 @@ def round_payments(request, pk: int):
 
 
 def _set_up_closed(request, round_: Round, back: str):
-    messages.info(request, f"{round_} is {round_.get_status_display().lower()}: its criteria and indicators can no "
-                           "longer change.")
+    messages.info(request, set_up_closed_reason(round_))
     return redirect(back, pk=round_.pk)
 
 
@@ -576,8 +576,7 @@ def round_indicators(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     if request.method == "POST":
         if not round_.is_being_set_up:
-            raise ApplicationError(f"{round_} is {round_.get_status_display().lower()}: its indicators can no longer "
-                                   "change.")
+            return _set_up_closed(request, round_, "applications:round_indicators")
         added = round_add_standard_indicators(round_=round_, acting_user=request.user)
         messages.success(request, f"Added {added} standard indicator{pluralize(added)}." if added
                          else "The round has every standard indicator already.")

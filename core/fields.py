@@ -17,11 +17,12 @@ class PoundsField(forms.DecimalField):
 
     `subject` names the amount in error messages, for example "your income". `max_digits` must match the column
     the amount is saved in (10 digits, up to £99,999,999.99, unless said otherwise), so that an amount too large
-    to save is a mistake shown beside the question, not a database error.
+    to save is a mistake shown beside the question, not a database error. `positive` refuses £0 as well.
     """
 
-    def __init__(self, *, label: str, required_message: str, subject: str, max_digits: int = 10, **kwargs):
-        kwargs.setdefault("min_value", Decimal("0"))
+    def __init__(self, *, label: str, required_message: str, subject: str, max_digits: int = 10,
+                 positive: bool = False, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0.01") if positive else Decimal("0"))
         capital = subject[0].upper() + subject[1:]
         largest = Decimal(10) ** (max_digits - 2) - Decimal("0.01")
         too_large = f"{capital} must be £{largest:,} or less"
@@ -35,7 +36,7 @@ class PoundsField(forms.DecimalField):
                 "max_decimal_places": f"{capital} can only have pence after the decimal point, like 12500.50",
                 "max_digits": too_large,
                 "max_whole_digits": too_large,
-                "min_value": f"{capital} must be 0 or more",
+                "min_value": f"{capital} must be more than £0" if positive else f"{capital} must be 0 or more",
             },
             widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10", "spellcheck": "false"}),
             **kwargs,
