@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     ADJUSTMENT_REQUESTED = "application.adjustment_requested", "asked for an adjustment: {kind}"
     ADJUSTMENT_ANSWERED = "application.adjustment_answered", "answered an adjustment request: {kind}"
     STANDARD_INDICATORS_ADDED = "round.standard_indicators_added", "added {count:count standard indicator}"
+    STANDARD_QUESTIONS_ADDED = "round.standard_questions_added", "added the standard questions"
     ROUND_CREATED = "round.created", "set up a new round"
     ROUND_SET_UP_CHANGED = "round.set_up_changed", "changed {changes:changes}"
     ROUND_COPIED = "round.copied", "copied from {source}"

@@ -23,13 +23,15 @@ from applications.models import (
     Round,
     ScoreDescriptor,
 )
-from applications.sections import SECTIONS
+from applications.sections import application_steps
+from applications.selectors import round_sections
 from applications.services import (
     application_save_section,
     application_store_media_answers,
     application_submit,
     media_answer_transcribe,
     round_add_standard_indicators,
+    round_add_standard_questions,
     round_copy,
     round_update,
 )
@@ -109,6 +111,7 @@ def seed(stdout) -> None:
                 ScoreDescriptor(criterion=criterion, score=score, description=description)
                 for score, description in enumerate(DESCRIPTORS)
             )
+        round_add_standard_questions(round_=round_, acting_user=manager)
         round_add_standard_indicators(round_=round_, acting_user=manager)
         round_.assessors.set(User.objects.filter(role=Role.ASSESSOR).exclude(email=DEMO_RESERVE_ASSESSOR))
         _sent_applications(round_, manager)
@@ -138,11 +141,11 @@ def _sent_applications(round_: Round, manager: User) -> None:
         member = demo_member(organisation, full_name, email)
         application = Application.objects.create(
             round=round_, organisation=organisation, eligibility_check=eligibility_passed(round_, organisation, [borough]),
-            title=title, amount_requested=Decimal(amount),
-            **project_answers(title, Borough.objects.get(gss_code=borough).name),
+            amount_requested=Decimal(amount),
         )
         application.boroughs.set([borough])
-        sections_complete(application=application, acting_user=member, targets={}, budget_lines=budget(Decimal(amount)))
+        sections_complete(application=application, acting_user=member, targets={}, budget_lines=budget(Decimal(amount)),
+                          project=project_answers(title, Borough.objects.get(gss_code=borough).name))
         if name == DEMO_RECORDED:
             _recorded_answer(application, member)
         application_submit(application=application, acting_user=member, site_url="")
@@ -192,8 +195,9 @@ def eligibility_passed(round_: Round, organisation: Organisation, boroughs: list
 
 
 def project_answers(title: str, borough: str) -> dict[str, str]:
-    """Whole answers to the project questions, as a group would write them."""
+    """Whole answers to the standard project questions, as a group would write them, by question code."""
     return {
+        "title": title,
         "summary": f"{title}: a Disabled-led service that helps Disabled victims of hate crime in {borough} get "
                    "support, report what happened and be taken seriously.",
         "need": f"Disabled people in {borough} tell us that hate crime happens to them often, on buses, in shops and "
@@ -221,19 +225,18 @@ def budget(amount: Decimal) -> list[dict]:
     ]
 
 
-def sections_complete(*, application: Application, acting_user: User, targets: dict[str, int], budget_lines: list[dict]
-                      ) -> None:
+def sections_complete(*, application: Application, acting_user: User, targets: dict[str, int], budget_lines: list[dict],
+                      project: dict[str, str]) -> None:
     """Completes every section through the service the wizard uses, the round's required documents as real PDFs,
-    so a demo application is as whole as one sent through the pages. `targets` maps indicator codes to a number
-    for each quarter; other indicators get 5."""
+    so a demo application is as whole as one sent through the pages. `project` answers the round's own questions by
+    code; `targets` maps indicator codes to a number for each quarter; other indicators get 5."""
     round_ = application.round
     answers = {
         "organisation": {},  # the organisation was made with its details
-        "project": {
-            **{name: getattr(application, name) for name in
-               ("title", "summary", "need", "activities", "beneficiaries", "partnership", "amount_requested")},
-            "boroughs": list(application.boroughs.all()),
-        },
+        **{section.slug: {"section": section, "answers": {
+            question: project[question.code] for question in section.asked if question.code in project
+        }} for section in round_sections(round_)},
+        "request": {"amount_requested": application.amount_requested, "boroughs": list(application.boroughs.all())},
         "outcomes": {"targets": [
             (indicator, quarter, targets.get(indicator.code, 5))
             for indicator in round_.indicators.filter(has_target=True) for quarter in range(1, round_.quarters + 1)
@@ -246,7 +249,7 @@ def sections_complete(*, application: Application, acting_user: User, targets: d
         "declarations": {"declarant_name": acting_user.full_name, "declarant_role": "Director",
                          "declared_on": timezone.localdate()},
     }
-    for step in SECTIONS:
+    for step in application_steps(round_):
         application_save_section(application=application, step=step, data={}, acting_user=acting_user, completed=True,
                                  answers=answers[step])
 

@@ -3,26 +3,16 @@
 from django.utils import timezone
 from reportlab.lib.units import mm
 
-from applications.section_forms import LONG_ANSWERS
 from applications.models import Application, DocumentKind
+from applications.questions import answered_sections
 from core.pdf import para, paragraphs, render_pdf, styles, table
 from core.templatetags.govuk import govuk_date, govuk_datetime, pounds
 
-QUESTIONS = {
-    "summary": "Summary",
-    "need": "What need will your project meet?",
-    "activities": "What will you do?",
-    "beneficiaries": "Who will benefit, and how will you reach them?",
-    "partnership": "How will you work with the CATCH partnership, the police and local services?",
-}
-
-
 def application_pdf(application: Application) -> bytes:
-    """`application` should come from selectors.application_with_answers, so this makes no further queries."""
+    """`application` should come from selectors.application_with_answers, so this reads only the round's questions."""
     style = styles()
     body, h1, h2 = style["body"], style["h1"], style["h2"]
     organisation = application.organisation
-    media = {answer.question: answer for answer in application.media_answers.all()}
     story = [
         para(f"Application {application.reference or '(not yet sent)'}", h1),
         para(f"{application.title or 'Untitled project'} by {organisation.name}", body),
@@ -43,17 +33,20 @@ def application_pdf(application: Application) -> bytes:
         [50 * mm, 120 * mm], body, header=False,
     ))
 
-    story.append(para("Your project", h2))
+    for section, rows in answered_sections(application):
+        story.append(para(section.title, h2))
+        for row in rows:
+            story.append(para(row.label, style["h3"]))
+            if row.recording:
+                story.append(para(f"Answered in a video or audio recording: {row.recording.original_name}", body))
+                if row.recording.transcript:
+                    story.append(para("Transcript of the recording:", body))
+                    story.extend(paragraphs(row.recording.transcript, body))
+            story.extend(paragraphs(row.words, body) or [para("No written answer.", body)])
+
+    story.append(para("Boroughs and amount", h2))
     story.append(para(f"Amount requested: {pounds(application.amount_requested) if application.amount_requested else 'Not given'}", body))
     story.append(para(f"Boroughs: {', '.join(b.name for b in application.boroughs.all()) or 'None given'}", body))
-    for name, question in QUESTIONS.items():
-        story.append(para(question, style["h3"]))
-        if name in LONG_ANSWERS and name in media:
-            story.append(para(f"Answered in a video or audio recording: {media[name].original_name}", body))
-            if media[name].transcript:
-                story.append(para("Transcript of the recording:", body))
-                story.extend(paragraphs(media[name].transcript, body))
-        story.extend(paragraphs(getattr(application, name) or "", body) or [para("No written answer.", body)])
 
     story.append(para("Outcomes and targets", h2))
     targets = list(application.targets.all())

@@ -12,6 +12,6 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(status__in=SCOREABLE)
 
     def without_answers(self) -> "ApplicationQuerySet":
-        """For lists: the long written answers are left unread, since a hundred rows of them can run to megabytes that
-        a table of references and statuses never shows."""
-        return self.defer("summary", "need", "activities", "beneficiaries", "partnership")
+        """For lists: the published summary is left unread, since a hundred of them can run to many kilobytes that a
+        table of references and statuses never shows (the other answers are rows of their own)."""
+        return self.defer("summary")

@@ -1,5 +1,5 @@
-"""The staged application's sections after the organisation: project, outcomes and targets, budget, documents,
-declarations, and checking the answers before sending."""
+"""The staged application's sections after the round's own questions: boroughs and amount, outcomes and targets,
+budget, documents, declarations, and checking the answers before sending."""
 
 from decimal import Decimal
 
@@ -9,22 +9,13 @@ from django.utils import timezone
 
 from applications.forms import borough_choices, note_stored
 from applications.models import Application, BudgetLine, DocumentKind
-from applications.uploads import DOCUMENTS, MEDIA, check_document, check_media_answer
-from applications.validators import MaxWordsValidator
+from applications.uploads import DOCUMENTS, check_document
 from core.fields import CountField, DateField, PoundsField
 from core.forms import GovukFormMixin, Text, embed_in_page_form
 from core.templatetags.govuk import pounds
 
-WORD_LIMITS = {"summary": 100, "need": 400, "activities": 500, "beneficiaries": 300, "partnership": 300}
-ANSWER_SUBJECTS = {
-    "summary": "Your summary", "need": "Your answer about the need", "activities": "Your answer about what you will do",
-    "beneficiaries": "Your answer about who will benefit", "partnership": "Your answer about working with others",
-}
-LONG_ANSWERS = ["need", "activities", "beneficiaries", "partnership"]
-
-
-class ProjectForm(GovukFormMixin, forms.ModelForm):
-    """The project step. Where an applicant answers in BSL video or audio, the written answer becomes optional."""
+class RequestForm(GovukFormMixin, forms.Form):
+    """Where the project will work and how much it asks for: the rest of the service computes on both."""
 
     submit_label = "Save and continue"
 
@@ -38,96 +29,25 @@ class ProjectForm(GovukFormMixin, forms.ModelForm):
         subject="the amount you are asking for",
     )
 
-    class Meta:
-        model = Application
-        fields = ["title", "summary", "need", "activities", "beneficiaries", "partnership"]
-        labels = {
-            "title": "Project name",
-            "summary": "Summarise your project",
-            "need": "What need will your project meet?",
-            "activities": "What will you do?",
-            "beneficiaries": "Who will benefit, and how will you reach them?",
-            "partnership": "How will you work with the CATCH partnership, the police and local services?",
-        }
-        help_texts = {
-            "title": "A short name we can use in letters, for example 'Hate crime reporting centre in Hackney'.",
-            "summary": "In 100 words or fewer. We may publish this summary if you get a grant.",
-            "need": "Tell us about the hate crime Disabled people experience in your area and what stops them getting help.",
-            "activities": "For example one-to-one support, helping people report to the police, awareness sessions.",
-            "beneficiaries": "Tell us who the project is for and how many people you expect to support.",
-            "partnership": "CATCH is the Community Alliance to Combat Hate. Tell us who you will refer people to and how.",
-        }
-
-    def __init__(self, *args, round_, media_answers=(), allow_media=False, **kwargs):
+    def __init__(self, *args, round_, **kwargs):
         super().__init__(*args, **kwargs)
         self.round = round_
-        self.media_answers = set(media_answers)
         self.fields["boroughs"].choices = borough_choices()
         self.fields["amount_requested"].help_text = (
             f"Between {pounds(round_.minimum_award)} and {pounds(round_.maximum_award)}."
         )
-        for name, limit in WORD_LIMITS.items():
-            self.fields[name].required = True
-            self.fields[name].validators.append(MaxWordsValidator(limit, ANSWER_SUBJECTS[name]))
-        self.fields["title"].required = True
-        messages = {
-            "title": "Enter a name for your project",
-            "summary": "Summarise your project",
-            "need": "Tell us what need your project will meet",
-            "activities": "Tell us what you will do",
-            "beneficiaries": "Tell us who will benefit",
-            "partnership": "Tell us how you will work with CATCH, the police and local services",
-        }
-        for name, message in messages.items():
-            self.fields[name].error_messages["required"] = message
-        layout = [Field.text("title"), Field.textarea("summary", rows=4, max_words=WORD_LIMITS["summary"])]
-        for name in LONG_ANSWERS:
-            layout.append(Field.textarea(name, rows=8, max_words=WORD_LIMITS[name]))
-            if allow_media:
-                media_field = f"{name}_media"
-                self.fields[media_field] = forms.FileField(
-                    label="Or upload a BSL video or audio answer instead",
-                    required=False,
-                    help_text=(
-                        "You have already uploaded an answer. Upload a new file to replace it."
-                        if name in self.media_answers
-                        else "MP4, MOV, WEBM, MP3, M4A, WAV or OGG."
-                    ),
-                    widget=forms.ClearableFileInput(attrs={"accept": MEDIA.accept}),
-                )
-                self.fields[name].required = False
-                layout.append(Field(media_field))
-        layout += [Field.checkboxes("boroughs", legend_size=Size.SMALL, small=True), Field.text("amount_requested")]
-        self.helper.layout = Layout(*layout)
+        self.helper.layout = Layout(
+            Field.checkboxes("boroughs", legend_size=Size.SMALL, small=True), Field.text("amount_requested")
+        )
 
-    def clean(self):
-        cleaned = super().clean()
-        self.media_types = {}
-        for name in LONG_ANSWERS:
-            media = cleaned.get(f"{name}_media")
-            if media:
-                try:
-                    self.media_types[name] = check_media_answer(media, subject="The video or audio answer")
-                except forms.ValidationError as error:
-                    self.add_error(f"{name}_media", error)
-                    continue
-            has_media = bool(media) or name in self.media_answers
-            if not cleaned.get(name) and not has_media and not self.has_error(name):
-                self.add_error(name, self.fields[name].error_messages["required"] + ", or upload a video or audio answer")
-        amount = cleaned.get("amount_requested")
-        if amount is not None and not (self.round.minimum_award <= amount <= self.round.maximum_award):
-            self.add_error(
-                "amount_requested",
+    def clean_amount_requested(self):
+        amount = self.cleaned_data["amount_requested"]
+        if not (self.round.minimum_award <= amount <= self.round.maximum_award):
+            raise forms.ValidationError(
                 f"Ask for between {pounds(self.round.minimum_award)} and {pounds(self.round.maximum_award)}",
+                code="out_of_range",
             )
-        return cleaned
-
-    def note_stored(self, field_name: str, name: str) -> None:
-        note_stored(self, field_name, name)
-
-    def media_uploads(self) -> dict:
-        """Video or audio answers that passed their checks: question -> (file, content type)."""
-        return {name: (self.cleaned_data[f"{name}_media"], content_type) for name, content_type in self.media_types.items()}
+        return amount
 
 
 def quarter_field_name(indicator_id: int, quarter: int) -> str:

@@ -1,27 +1,35 @@
-"""The sections of an application and whether each is complete: the task list, the wizard and sending all ask here."""
+"""The sections of an application and whether each is complete: the task list, the wizard and sending all ask here.
 
-from applications.models import Application
-from applications.selectors import application_sections
+An application asks for the organisation's details, then the round's own sections of questions, then the parts the
+rest of the service computes on: where the project works and how much it asks for, outcome targets, the budget,
+documents and declarations."""
 
-SECTION_TITLES = {
-    "organisation": "Your organisation",
-    "project": "Your project",
+from applications.models import Application, Round
+from applications.selectors import application_sections, round_sections
+
+SECTIONS_BEFORE = {"organisation": "Your organisation"}
+SECTIONS_AFTER = {
+    "request": "Boroughs and amount",
     "outcomes": "Outcomes and targets",
     "budget": "Budget",
     "documents": "Documents",
     "declarations": "Declarations",
 }
-SECTIONS = list(SECTION_TITLES)
+
+
+def application_steps(round_: Round) -> dict[str, str]:
+    """{step: title} in the order the application asks them."""
+    return {**SECTIONS_BEFORE, **{section.slug: section.title for section in round_sections(round_)}, **SECTIONS_AFTER}
 
 
 def section_statuses(application: Application) -> list[tuple[str, str, str, object]]:
     """(step, title, status, section) for the task list: Completed, In progress or Not started."""
     sections = application_sections(application)
     rows = []
-    for step in SECTIONS:
+    for step, title in application_steps(application.round).items():
         section = sections.get(step)
         status = "Not started" if section is None else "Completed" if section.completed_at else "In progress"
-        rows.append((step, SECTION_TITLES[step], status, section))
+        rows.append((step, title, status, section))
     return rows
 
 

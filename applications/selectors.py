@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from applications.models import (
     AdjustmentRequest,
+    Answer,
     Application,
     ApplicationSection,
     DeadlineExtension,
@@ -18,7 +19,9 @@ from applications.models import (
     Membership,
     Organisation,
     OutcomeTarget,
+    Question,
     Round,
+    Section,
 )
 from applications.permissions import membership_role_known
 
@@ -150,6 +153,20 @@ def application_for_review(pk: int) -> Application:
     )
 
 
+def round_sections(round_: Round) -> list[Section]:
+    """The round's own sections in order, each with its questions in order as `asked` (with the question each depends
+    on). Read once for a round object, so a page asks the same two queries however many questions the round has."""
+    if not hasattr(round_, "sections_asked"):
+        round_.sections_asked = list(Section.objects.filter(round=round_).prefetch_related(
+            Prefetch("questions", queryset=Question.objects.select_related("shown_if"), to_attr="asked")
+        ))
+    return round_.sections_asked
+
+
+def round_questions(round_: Round) -> list[Question]:
+    return [question for section in round_sections(round_) for question in section.asked]
+
+
 def application_sections(application: Application) -> dict[str, ApplicationSection]:
     return {section.step: section for section in application.sections.select_related("saved_by")}
 
@@ -160,6 +177,7 @@ def _answer_rows() -> tuple:
         "budget_lines",
         "documents",
         "media_answers",
+        Prefetch("answers", queryset=Answer.objects.only("application_id", "question_id", "label", "value")),
         Prefetch("targets", queryset=OutcomeTarget.objects.select_related("indicator")),
     )
 

@@ -19,6 +19,7 @@ from applications.audit import AuditAction
 from applications.eligibility import eligibility_failures
 from applications.models import (
     AdjustmentRequest,
+    Answer,
     Application,
     ApplicationDocument,
     ApplicationSection,
@@ -32,11 +33,14 @@ from applications.models import (
     Membership,
     Organisation,
     OutcomeTarget,
+    Question,
     Round,
     ScoreDescriptor,
+    Section,
     default_tranche_schedule,
 )
 from applications.permissions import can_transcribe_media_answer
+from applications.questions import STANDARD_QUESTIONS, STANDARD_SECTION, answer_in_words
 from applications.round_setup import changes_in_words, round_setup_gaps
 from applications.sections import incomplete_sections
 from applications.selectors import live_application, round_open_for
@@ -200,7 +204,7 @@ def application_save_section(
             defaults={"data": data, "saved_by": acting_user, "completed_at": timezone.now() if completed else None},
         )
         if completed and answers is not None:
-            SECTION_WRITERS[step](application, answers, acting_user)
+            SECTION_WRITERS.get(step, _write_answers)(application, answers, acting_user)
         return section
 
 
@@ -208,11 +212,30 @@ def _write_organisation(application: Application, answers: dict, acting_user: Us
     organisation_update(organisation=application.organisation, acting_user=acting_user, fields=answers)
 
 
-def _write_project(application: Application, answers: dict, acting_user: User) -> None:
-    for name in ("title", "summary", "need", "activities", "beneficiaries", "partnership", "amount_requested"):
-        setattr(application, name, answers[name])
+def _write_request(application: Application, answers: dict, acting_user: User) -> None:
+    application.amount_requested = answers["amount_requested"]
     application.save()
     application.boroughs.set(answers["boroughs"])
+
+
+def _write_answers(application: Application, answers: dict, acting_user: User) -> None:
+    """One of the round's own sections: each question asked keeps its answer with its words as asked now; one not
+    asked (given an earlier answer) loses any answer it had. The answers giving the project's name and published
+    summary are copied to the application."""
+    section, given = answers["section"], answers["answers"]
+    Answer.objects.filter(application=application, question__section=section).exclude(
+        question__in=list(given)
+    ).delete()
+    for question, value in given.items():
+        Answer.objects.update_or_create(
+            application=application, question=question,
+            defaults={"label": question.label, "value": value, "saved_by": acting_user},
+        )
+        if question.is_title:
+            application.title = answer_in_words(question, value)[:120]
+        if question.is_description:
+            application.summary = answer_in_words(question, value)
+    application.save()
     application_store_media_answers(application=application, uploads=answers.get("media", {}), acting_user=acting_user)
 
 
@@ -299,7 +322,7 @@ def _write_declarations(application: Application, answers: dict, acting_user: Us
 
 SECTION_WRITERS = {
     "organisation": _write_organisation,
-    "project": _write_project,
+    "request": _write_request,
     "outcomes": _write_outcomes,
     "budget": _write_budget,
     "documents": _write_documents,
@@ -482,6 +505,19 @@ def round_add_standard_indicators(*, round_: Round, acting_user: User) -> int:
         return len(added)
 
 
+def round_add_standard_questions(*, round_: Round, acting_user: User) -> Section | None:
+    """Gives a round the standard "Your project" section and its questions, unless it has a section of that name."""
+    with transaction.atomic():
+        if round_.sections.filter(slug=STANDARD_SECTION["slug"]).exists():
+            return None
+        section = Section.objects.create(round=round_, position=round_.sections.count(), **STANDARD_SECTION)
+        Question.objects.bulk_create(
+            Question(section=section, position=position, **spec) for position, spec in enumerate(STANDARD_QUESTIONS)
+        )
+        audit_record(acting_user=acting_user, action=AuditAction.STANDARD_QUESTIONS_ADDED, target=round_)
+        return section
+
+
 def set_up_closed_reason(round_: Round) -> str:
     return f"{round_} is {round_.get_status_display().lower()}: its criteria and indicators can no longer change."
 
@@ -658,10 +694,28 @@ def round_copy(*, source: Round, acting_user: User, copies_seen: int | None = No
         for source_pk, whole_pk in wholes.items():
             if whole_pk in copies:
                 Indicator.objects.filter(pk=copies[source_pk].pk).update(part_of=copies[whole_pk])
+        _copy_questions(source, copy)
         copy.assessors.set(source.assessors.all())
         audit_record(acting_user=acting_user, action=AuditAction.ROUND_COPIED, target=copy, to_state=copy.status,
                      data={"source": str(source), "source_id": source.pk})
         return copy
+
+
+def _copy_questions(source: Round, copy: Round) -> None:
+    """The source round's sections and questions, each conditional question depending on the copy of its question."""
+    copies, conditions = {}, {}
+    for section in source.sections.prefetch_related("questions"):
+        questions = list(section.questions.all())
+        section.pk, section.round = None, copy
+        section.save()
+        for question in questions:
+            source_pk, conditions[question.pk] = question.pk, question.shown_if_id
+            question.pk, question.section, question.shown_if = None, section, None
+            question.save()
+            copies[source_pk] = question
+    for source_pk, condition_pk in conditions.items():
+        if condition_pk is not None:
+            Question.objects.filter(pk=copies[source_pk].pk).update(shown_if=copies[condition_pk])
 
 
 # Functions that each return the money a round has already promised. Grants adds its own when Django starts (see

@@ -1,10 +1,29 @@
-from django.urls import path, re_path
+from django.urls import path, register_converter
 
 from accounts.models import Role
 from accounts.permissions import role_required
 from applications import views
 from applications.eligibility_wizard import EligibilityWizard
-from applications.wizard import STEP_NAMES, ApplicationWizard
+from applications.models import APPLICATION_PAGES
+from applications.wizard import ApplicationWizard
+
+
+class StepConverter:
+    """A step of an application: any name but those of its other pages, which their own patterns, here or in
+    another app, answer."""
+
+    regex = "[-a-zA-Z0-9_]+"
+
+    def to_python(self, value: str) -> str:
+        if value in APPLICATION_PAGES:
+            raise ValueError(value)  # not this pattern: the next one is tried
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(StepConverter, "step")
 
 app_name = "applications"
 application_wizard = role_required(Role.APPLICANT)(
@@ -36,8 +55,8 @@ urlpatterns = [
     path("applications/<int:pk>/answers/<int:answer_pk>/", views.media_answer_download, name="media_answer"),
     path("applications/<int:pk>/answers/<int:answer_pk>/transcript/", views.media_answer_transcript,
          name="media_answer_transcript"),
-    # Only the wizard's own steps (and its "done"), so other pages can live beside them under an application.
-    re_path(rf"^applications/(?P<pk>[0-9]+)/(?P<step>{'|'.join(STEP_NAMES)}|done)/$", application_wizard, name="step"),
+    # The wizard's steps (and its "done"): fixed ones and the round's own sections, which take no other page's name.
+    path("applications/<int:pk>/<step:step>/", application_wizard, name="step"),
     path("manage/rounds/", views.round_list, name="manage_rounds"),
     path("manage/rounds/<int:pk>/", views.round_detail, name="manage_round"),
     path("manage/rounds/new/", views.round_new, name="round_new"),

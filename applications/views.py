@@ -76,9 +76,7 @@ from applications.services import (
     round_update,
     set_up_closed_reason,
 )
-from applications.section_forms import ProjectForm
 from applications.sections import incomplete_sections, section_statuses
-from applications.wizard import STEP_TITLES
 from core.downloads import stored_file_response
 from core.paging import page_of
 from core.state import InvalidTransition
@@ -304,7 +302,8 @@ def media_answer_transcript(request, pk: int, answer_pk: int):
             messages.success(request, "The transcript is saved." if form.cleaned_data["transcript"].strip()
                              else "The transcript is removed.")
             return redirect(back)
-    question = ProjectForm.Meta.labels.get(answer.question, answer.question)
+    question = next((asked.label for asked in selectors.round_questions(application.round)
+                     if asked.code == answer.question), answer.question)
     return render(request, "applications/transcript.html",
                   {"form": form, "application": application, "answer": answer, "question": question, "back": back})
 
@@ -688,5 +687,5 @@ def manage_application(request, pk: int):
     return render(
         request,
         "applications/manage/application_detail.html",
-        {"application": application, "answers": selectors.application_with_answers(application), "step_titles": STEP_TITLES},
+        {"application": application, "answers": selectors.application_with_answers(application)},
     )

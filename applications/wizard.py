@@ -7,7 +7,7 @@ person is looking at is kept in their own session.
 
 from django.contrib import messages
 from django.forms import BaseFormSet
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,13 +20,15 @@ from applications import forms as application_forms
 from applications import section_forms
 from applications.models import Application, DocumentKind
 from applications.permissions import can_edit_application
-from applications.sections import SECTION_TITLES, incomplete_sections, section_statuses
+from applications.question_forms import SectionForm
+from applications.sections import application_steps, incomplete_sections, section_statuses
 from applications.selectors import (
     alternative_format_agreed,
     application_for_member_or_404,
     application_sections,
     application_with_answers,
     deadline_for,
+    round_sections,
 )
 from core.forms import embed_in_page_form, field_limits, typed_values
 from core.selectors import draft_for
@@ -41,19 +43,29 @@ from applications.services import (
     application_submit,
 )
 
-STEPS = [
-    ("organisation", SECTION_TITLES["organisation"], application_forms.OrganisationForm),
-    ("project", SECTION_TITLES["project"], section_forms.ProjectForm),
-    ("outcomes", SECTION_TITLES["outcomes"], section_forms.OutcomesForm),
-    ("budget", SECTION_TITLES["budget"], section_forms.BudgetFormSet),
-    ("documents", SECTION_TITLES["documents"], section_forms.DocumentsForm),
-    ("declarations", SECTION_TITLES["declarations"], section_forms.DeclarationsForm),
-    ("check", "Check your answers and send", section_forms.CheckAnswersForm),
-]
-STEP_NAMES = [name for name, _, _ in STEPS]
-STEP_TITLES = {name: title for name, title, _ in STEPS}
-# Steps whose typing is kept as a draft while the person types (uploads are stored as soon as they are checked).
-TYPED_STEPS = {"organisation", "project", "outcomes", "budget", "declarations"}
+FIXED_FORMS = {
+    "organisation": application_forms.OrganisationForm,
+    "request": section_forms.RequestForm,
+    "outcomes": section_forms.OutcomesForm,
+    "budget": section_forms.BudgetFormSet,
+    "documents": section_forms.DocumentsForm,
+    "declarations": section_forms.DeclarationsForm,
+    "check": section_forms.CheckAnswersForm,
+}
+CHECK_TITLE = "Check your answers and send"
+# Steps whose typing is not kept as a draft while the person types: uploads are stored as soon as they are checked.
+UNTYPED_STEPS = {"documents", "check"}
+
+
+def wizard_steps(round_) -> dict:
+    """{step: form class} for the round's application, in order: its own sections all ask through SectionForm."""
+    return {
+        step: FIXED_FORMS.get(step, SectionForm) for step in [*application_steps(round_), "check"]
+    }
+
+
+def step_titles(round_) -> dict[str, str]:
+    return {**application_steps(round_), "check": CHECK_TITLE}
 
 
 class DraftApplicationStorage(BaseStorage):
@@ -112,7 +124,8 @@ def draft_key(application: Application, step: str) -> str:
 
 
 class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
-    form_list = [(name, form) for name, _, form in STEPS]
+    # The round's own sections join these once the application, and so its round, is known (see dispatch).
+    form_list = list(FIXED_FORMS.items())
     template_name = "applications/wizard_step.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -120,6 +133,10 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         if not can_edit_application(request.user, self.application):
             messages.info(request, f"{self.application} has been sent, so its answers can no longer be changed.")
             return redirect("applications:detail", pk=self.application.pk)
+        self.form_list = wizard_steps(self.application.round)
+        if kwargs["step"] not in (*self.form_list, self.done_step_name):
+            raise Http404("No such step of this application")
+        self.step_titles = step_titles(self.application.round)
         # As NamedUrlWizardView.dispatch, with the storage bound to this application.
         self.prefix = self.get_prefix(request, *args, **kwargs)
         self.storage = DraftApplicationStorage(self.prefix, request, application=self.application)
@@ -139,13 +156,16 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
 
     def get_form_kwargs(self, step=None):
         round_ = self.application.round
-        if step == "project":
+        if self.form_list.get(step) is SectionForm:
+            section = next(section for section in round_sections(round_) if section.slug == step)
             return {
-                "round_": round_,
-                "media_answers": self.application.media_answers.values_list("question", flat=True),
-                "allow_media": alternative_format_agreed(self.application),
+                "section": section,
+                "questions": section.asked,
+                "earlier_answers": dict(self.application.answers.values_list("question__code", "value")),
+                "recorded": self.application.media_answers.values_list("question", flat=True),
+                "allow_recordings": alternative_format_agreed(self.application),
             }
-        if step == "outcomes":
+        if step in ("request", "outcomes"):
             return {"round_": round_}
         if step == "budget":
             return {"amount_requested": self.application.amount_requested}
@@ -159,7 +179,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
     def get_form_instance(self, step):
         if step == "organisation":
             return self.application.organisation
-        if step in ("project", "declarations"):
+        if step == "declarations":
             return self.application
         return None
 
@@ -173,7 +193,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         if self._binding:
             return {}
         section = self.storage.sections.get(step)
-        draft = draft_for(self.request.user, draft_key(self.application, step)) if step in TYPED_STEPS else None
+        draft = draft_for(self.request.user, draft_key(self.application, step)) if step not in UNTYPED_STEPS else None
         if draft and (section is None or draft.saved_at > section.saved_at):
             # What this person typed after the section was last saved (by them or a colleague), kept as they typed.
             self.typed_draft = draft
@@ -216,7 +236,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
     def _keep_typing(self):
         """The page's script sends what is typed now and then, and before a timeout signs the person out."""
         step = self.steps.current
-        if step not in TYPED_STEPS:
+        if step in UNTYPED_STEPS:
             return HttpResponseBadRequest()
         form = self.get_form(data=self.request.POST)
         try:
@@ -241,7 +261,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
             draft_discard(user=self.request.user, key=draft_key(self.application, step))
         if "more_lines" in self.request.POST:
             return redirect(self.get_step_url(step))
-        messages.success(self.request, f"Your answers to '{STEP_TITLES[step]}' are saved. You can come back to them at any time.")
+        messages.success(self.request, f"Your answers to '{self.step_titles[step]}' are saved. You can come back to them at any time.")
         return redirect("applications:detail", pk=self.application.pk)
 
     def _keep_checked_uploads(self, step, form) -> None:
@@ -253,7 +273,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
                 application_store_documents(application=self.application, uploads=uploads, acting_user=self.request.user)
                 for document in self.application.documents.filter(kind__in=uploads):
                     form.note_stored(document.kind, document.original_name)
-        if step == "project":
+        if isinstance(form, SectionForm):
             uploads = form.media_uploads()
             if uploads:
                 application_store_media_answers(application=self.application, uploads=uploads, acting_user=self.request.user)
@@ -286,8 +306,10 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
     def _answers(self, step, form) -> dict | None:
         if step == "organisation":
             return form.cleaned_data
-        if step == "project":
-            return {**form.cleaned_data, "media": form.media_uploads()}
+        if isinstance(form, SectionForm):
+            return {"section": form.section, "answers": form.answers(), "media": form.media_uploads()}
+        if step == "request":
+            return form.cleaned_data
         if step == "outcomes":
             return {"targets": form.targets()}
         if step == "budget":
@@ -303,11 +325,11 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         step = self.steps.current
         context.update(
             application=self.application,
-            step_title=STEP_TITLES[step],
+            step_title=self.step_titles[step],
             is_formset=isinstance(form, BaseFormSet),
             deadline=deadline_for(self.application.round, self.application.organisation),
             typed_draft=getattr(self, "typed_draft", None),
-            keeps_typing=step in TYPED_STEPS,
+            keeps_typing=step not in UNTYPED_STEPS,
         )
         if step == "check":
             context["answers"] = application_with_answers(self.application)
@@ -325,7 +347,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
 
     def render_revalidation_failure(self, failed_step, form, **kwargs):
         # A section left unfinished since this page was opened (in another tab, or by a colleague): say which.
-        messages.error(self.request, f"Complete ‘{STEP_TITLES[failed_step]}’ before you send your application.")
+        messages.error(self.request, f"Complete ‘{self.step_titles[failed_step]}’ before you send your application.")
         return super().render_revalidation_failure(failed_step, form, **kwargs)
 
     def done(self, form_list, **kwargs):

@@ -4,10 +4,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from applications.models import Application, Criterion, Round
+from applications.models import Answer, Application, Criterion, Question, Round
+from applications.questions import answer_in_words
+from applications.selectors import round_questions
 from applications.querysets import SCOREABLE
 from applications.validators import MaxWordsValidator
 from assessment.forms import REASON_WORD_LIMIT
@@ -34,15 +37,17 @@ class RankingResource(resources.Resource):
     running = fields.Field(attribute="running_total", column_name="Running total (£)", widget=widgets.DecimalWidget())
     funding_line = fields.Field(column_name="Funding line")
     flags = fields.Field(column_name="Flags")
-    summary = fields.Field(attribute="answers__summary", column_name="Summary")
-    need = fields.Field(attribute="answers__need", column_name="The need")
-    activities = fields.Field(attribute="answers__activities", column_name="Activities")
-    beneficiaries = fields.Field(attribute="answers__beneficiaries", column_name="Who benefits")
-    partnership = fields.Field(attribute="answers__partnership", column_name="Partnership")
 
-    def __init__(self, criteria: list[Criterion], assessors_needed: int):
+    def __init__(self, criteria: list[Criterion], assessors_needed: int, questions: list[Question]):
         super().__init__()
         self.assessors_needed = assessors_needed
+        for question in questions:
+            self.fields[f"question_{question.code}"] = fields.Field(
+                column_name=question.label,
+                dehydrate_method=lambda entry, question=question: answer_in_words(
+                    question, entry.answers.answer_values.get(question.pk)
+                ),
+            )
         for position, criterion in enumerate(criteria):
             self.fields[f"criterion_{criterion.pk}"] = fields.Field(
                 column_name=f"{criterion} (average)",
@@ -214,10 +219,16 @@ def ranking_sheet(ranking, file_format: str):
     """The ranking (`assessment.selectors.ranking_for`) with each application's written answers, which the ranking
     page itself does not load."""
     ranked = list(ranking)
-    answers = Application.objects.filter(pk__in=[entry.application_id for entry in ranked]).prefetch_related("boroughs")
-    by_pk = {application.pk: application for application in answers}
+    applications = Application.objects.filter(pk__in=[entry.application_id for entry in ranked]).prefetch_related(
+        "boroughs", Prefetch("answers", queryset=Answer.objects.only("application_id", "question_id", "value"))
+    )
+    by_pk = {}
+    for application in applications:
+        application.answer_values = {answer.question_id: answer.value for answer in application.answers.all()}
+        by_pk[application.pk] = application
     for entry in ranked:
         entry.answers = by_pk[entry.application_id]
-    resource = RankingResource(ranking.criteria, assessors_needed=ranking.round.assessors_per_application)
+    resource = RankingResource(ranking.criteria, assessors_needed=ranking.round.assessors_per_application,
+                               questions=round_questions(ranking.round))
     return export_file(resource, ranked, file_format, title="Ranking")
 

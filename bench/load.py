@@ -70,12 +70,12 @@ def seed() -> tuple[str, int]:
     borough = Borough.objects.get(name="Tower Hamlets")
     title = "Hate crime advocacy in Tower Hamlets"
     application = Application.objects.create(
-        round=round_, organisation=organisation, title=title, amount_requested=Decimal("9500"),
+        round=round_, organisation=organisation, amount_requested=Decimal("9500"),
         eligibility_check=eligibility_passed(round_, organisation, [borough.gss_code]),
-        **project_answers(title, borough.name),
     )
     application.boroughs.set([borough])
-    sections_complete(application=application, acting_user=applicant, targets={}, budget_lines=budget(Decimal("9500")))
+    sections_complete(application=application, acting_user=applicant, targets={}, budget_lines=budget(Decimal("9500")),
+                      project=project_answers(title, borough.name))
     application_submit(application=application, acting_user=applicant, site_url="")
     return applicant.email, application.pk
 

@@ -95,13 +95,14 @@ def _grant_under_way(round_, manager, finance, position, name, boroughs, referen
     accepted_at = _on(starts_on)
 
     application = Application.objects.create(
-        round=round_, organisation=organisation, title=f"Hate crime support with {name}", amount_requested=amount,
+        round=round_, organisation=organisation, amount_requested=amount,
         eligibility_check=eligibility_passed(round_, organisation, boroughs),
-        **project_answers(f"Hate crime support with {name}", Borough.objects.get(gss_code=boroughs[0]).name),
     )
     application.boroughs.set(Borough.objects.filter(gss_code__in=boroughs))
     with happened_at(sent_at):
-        sections_complete(application=application, acting_user=member, targets=TARGETS, budget_lines=budget(amount))
+        sections_complete(application=application, acting_user=member, targets=TARGETS, budget_lines=budget(amount),
+                          project=project_answers(f"Hate crime support with {name}",
+                                                  Borough.objects.get(gss_code=boroughs[0]).name))
     # Sent, scored and awarded last year: the story starts after that, so those steps are set rather than replayed.
     Application.objects.filter(pk=application.pk).update(
         status=Application.Status.AWARDED, reference=reference, submitted_at=sent_at, submitted_by=member,

@@ -9,8 +9,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Role, RoleGrant, User
-from applications.models import ApplicationSection, Membership, Organisation, Round
-from applications.sections import SECTIONS
+from applications.models import Answer, ApplicationSection, Membership, Organisation, Question, Round, Section
+from applications.questions import STANDARD_QUESTIONS, STANDARD_SECTION
+from applications.sections import application_steps
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -69,6 +70,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 class RoundFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Round
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Hate Crime Victim Support Round {n}")
     reference_prefix = factory.Sequence(lambda n: f"R{n:03d}")
@@ -79,6 +81,28 @@ class RoundFactory(factory.django.DjangoModelFactory):
     budget = Decimal("100000.00")
     minimum_award = Decimal("1000.00")
     maximum_award = Decimal("10000.00")
+
+    @factory.post_generation
+    def questions(obj, create, extracted, **kwargs):
+        """The standard "Your project" section and questions, unless `questions=False`."""
+        if create and extracted is not False:
+            standard_questions(obj)
+
+
+def answers_given(application, **values) -> None:
+    """Answers to the application's round's questions, by question code, as the wizard keeps them."""
+    questions = {question.code: question for question in Question.objects.filter(section__round=application.round_id)}
+    Answer.objects.bulk_create(
+        Answer(application=application, question=questions[code], label=questions[code].label, value=value)
+        for code, value in values.items()
+    )
+
+
+def standard_questions(round_) -> None:
+    section = Section.objects.create(round=round_, **STANDARD_SECTION)
+    Question.objects.bulk_create(
+        Question(section=section, position=position, **spec) for position, spec in enumerate(STANDARD_QUESTIONS)
+    )
 
 
 # A tiny but real PDF, and the first bytes of real media files: enough for the content checks to recognise them.
@@ -164,7 +188,8 @@ class ApplicationDocumentFactory(factory.django.DjangoModelFactory):
 def sections_complete(application) -> None:
     """Every section completed, with each document the round requires as a real file: what sending needs."""
     ApplicationSection.objects.bulk_create(
-        ApplicationSection(application=application, step=step, completed_at=timezone.now()) for step in SECTIONS
+        ApplicationSection(application=application, step=step, completed_at=timezone.now())
+        for step in application_steps(application.round)
     )
     for kind in application.round.required_documents:
         ApplicationDocumentFactory(application=application, kind=kind)

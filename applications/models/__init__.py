@@ -26,6 +26,7 @@ from applications.models.organisations import (
     invitation_expiry,
     new_invitation_token,
 )
+from applications.models.questions import APPLICATION_PAGES, SLUGS_TAKEN, Answer, Question, Section
 from applications.models.rounds import (
     Criterion,
     DocumentKind,
@@ -38,7 +39,9 @@ from applications.models.rounds import (
 )
 
 __all__ = [
+    "APPLICATION_PAGES",
     "AdjustmentRequest",
+    "Answer",
     "Application",
     "ApplicationDocument",
     "ApplicationSection",
@@ -54,8 +57,11 @@ __all__ = [
     "Membership",
     "Organisation",
     "OutcomeTarget",
+    "Question",
     "Round",
     "ScoreDescriptor",
+    "Section",
+    "SLUGS_TAKEN",
     "UploadedFile",
     "all_document_kinds",
     "default_tranche_schedule",

@@ -75,13 +75,10 @@ class Application(StatusMachine):
         help_text="The decision in the latest letter issued to the organisation; blank until a letter is issued.",
     )
 
-    # The project
+    # The project: its name and published summary are copied here from the answers to the round's questions that
+    # give them (Question.is_title and is_description), for lists, letters and 360Giving.
     title = models.CharField(max_length=120, blank=True)
     summary = models.TextField(blank=True)
-    need = models.TextField("the need", blank=True)
-    activities = models.TextField(blank=True)
-    beneficiaries = models.TextField("who benefits", blank=True)
-    partnership = models.TextField("links with CATCH, police and local services", blank=True)
     boroughs = models.ManyToManyField(Borough, blank=True, related_name="applications")
     amount_requested = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
 

@@ -1,7 +1,9 @@
-"""The status an organisation sees for its application, as a GOV.UK tag: the same word on every page."""
+"""The status an organisation sees for its application, as a GOV.UK tag (the same word on every page), and the
+round's own sections with their answers."""
 
 from django import template
 
+from applications import questions
 from applications.selectors import applicant_status
 from core.templatetags.govuk import status_tag
 
@@ -18,3 +20,9 @@ def applicant_status_tag(application):
 def applicant_status_key(application) -> str:
     """What the organisation has been told, for choosing what a page offers (a link to the grant or the letter)."""
     return applicant_status(application).key
+
+
+@register.simple_tag
+def answered_sections(application) -> list[tuple]:
+    """The round's own sections with their answers, for the answers page: see questions.answered_sections."""
+    return questions.answered_sections(application)

@@ -50,9 +50,12 @@ def project_answers(**overrides) -> dict:
     return {
         "title": "Hate crime reporting centre", "summary": "We will help Disabled people report hate crime.",
         "need": "Many Disabled people do not report hate crime.", "activities": "Drop-in sessions and casework.",
-        "beneficiaries": "Disabled adults in Hackney.", "partnership": "We refer to CATCH partners weekly.",
-        "boroughs": ["E09000012"], "amount_requested": "5,000", **overrides,
+        "beneficiaries": "Disabled adults in Hackney.", "partnership": "We refer to CATCH partners weekly.", **overrides,
     }
+
+
+def request_answers(**overrides) -> dict:
+    return {"boroughs": ["E09000012"], "amount_requested": "5,000", **overrides}
 
 
 def outcomes_answers(round_) -> dict:
@@ -92,6 +95,7 @@ def complete_every_section(client, application):
     for step, answers in [
         ("organisation", organisation_answers()),
         ("project", project_answers()),
+        ("request", request_answers()),
         ("outcomes", outcomes_answers(round_)),
         ("budget", budget_answers(("staff", "Caseworker", "4000"), ("access", "BSL interpreters", "1000"))),
         ("documents", documents_answers(round_)),

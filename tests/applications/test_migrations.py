@@ -69,3 +69,78 @@ def test_going_back_forgets_the_relationships_and_keeps_the_indicators():
         assert old.get_model("applications", "Indicator").objects.filter(round_id=every.pk).count() == len(OLD_STANDARD)
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+ANSWERS_IN_COLUMNS = [("applications", "0014_round_questions")]
+LATEST = [("applications", "0016_project_columns_removed")]
+OLD_ANSWERS = {
+    "title": "Reporting centre", "summary": "We help people report.", "need": "Few report.",
+    "activities": "Drop-ins.", "beneficiaries": "Disabled adults.", "partnership": "",
+}
+
+
+def old_application(apps, round_, name: str, answers: dict, *, completed: bool):
+    organisation = apps.get_model("applications", "Organisation").objects.create(name=name)
+    check = apps.get_model("applications", "EligibilityCheck").objects.create(
+        round=round_, organisation=organisation, answers={}, failures=[]
+    )
+    application = apps.get_model("applications", "Application").objects.create(
+        round=round_, organisation=organisation, eligibility_check=check, amount_requested=Decimal("5000.00"),
+        **answers,
+    )
+    apps.get_model("applications", "ApplicationSection").objects.create(
+        application=application, step="project", completed_at=timezone.now() if completed else None,
+        data={**{f"project-{code}": [value] for code, value in answers.items()},
+              "project-boroughs": ["E09000012"], "project-amount_requested": ["5,000"]},
+    )
+    return application
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_project_questions_become_each_rounds_own_and_every_answer_a_row_with_the_words_it_answered():
+    from applications.models import Answer, Application, ApplicationSection, Section
+
+    old = migrate(ANSWERS_IN_COLUMNS).loader.project_state(ANSWERS_IN_COLUMNS).apps
+    round_ = old_round(old, "OLD", [])
+    sent = old_application(old, round_, "Sent group", OLD_ANSWERS, completed=True)
+    half = old_application(old, round_, "Half-way group", {"title": "Half"}, completed=False)
+    try:
+        migrate(LATEST)
+        section = Section.objects.get(round=round_.pk)
+        assert (section.slug, section.title) == ("project", "Your project")
+        assert list(section.questions.values_list("code", flat=True)) == list(OLD_ANSWERS)
+        given = {answer.question.code: (answer.label, answer.value)
+                 for answer in Answer.objects.filter(application=sent.pk).select_related("question")}
+        assert given == {
+            "title": ("Project name", "Reporting centre"),
+            "summary": ("Summarise your project", "We help people report."),
+            "need": ("What need will your project meet?", "Few report."),
+            "activities": ("What will you do?", "Drop-ins."),
+            "beneficiaries": ("Who will benefit, and how will you reach them?", "Disabled adults."),
+        }  # an empty answer is no answer
+        assert Application.objects.get(pk=sent.pk).title == "Reporting centre"
+        assert list(Answer.objects.filter(application=half.pk).values_list("value", flat=True)) == ["Half"]
+        # Boroughs and amount are a step of their own now, in the state the project step was in.
+        request = ApplicationSection.objects.get(application=sent.pk, step="request")
+        assert request.completed_at is not None
+        assert request.data == {"request-boroughs": ["E09000012"], "request-amount_requested": ["5,000"]}
+        assert "project-boroughs" not in ApplicationSection.objects.get(application=sent.pk, step="project").data
+        assert ApplicationSection.objects.get(application=half.pk, step="request").completed_at is None
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_going_back_puts_the_answers_in_their_columns_again():
+    old = migrate(ANSWERS_IN_COLUMNS).loader.project_state(ANSWERS_IN_COLUMNS).apps
+    round_ = old_round(old, "OLD", [])
+    sent = old_application(old, round_, "Sent group", OLD_ANSWERS, completed=True)
+    try:
+        migrate(LATEST)
+        back = migrate(ANSWERS_IN_COLUMNS).loader.project_state(ANSWERS_IN_COLUMNS).apps
+        application = back.get_model("applications", "Application").objects.get(pk=sent.pk)
+        assert {code: getattr(application, code) for code in OLD_ANSWERS} == OLD_ANSWERS
+        project = back.get_model("applications", "ApplicationSection").objects.get(application=sent.pk)
+        assert project.step == "project" and project.data["project-amount_requested"] == ["5,000"]
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -14,6 +14,7 @@ from accounts.models import Role
 from applications.audit import AuditAction
 from applications.models import (
     AdjustmentRequest,
+    Question,
     Application,
     ApplicationDocument,
     DeadlineExtension,
@@ -34,6 +35,7 @@ from tests.applications.conftest import (
 from tests.factories import (
     MP3_BYTES,
     ApplicationFactory,
+    answers_given,
     CriterionFactory,
     EligibilityCheckFactory,
     IndicatorFactory,
@@ -259,7 +261,7 @@ def test_the_pdf_copy_holds_the_answers_with_real_headings_and_a_title(client_fo
     top_level = [item.title for item in reader.outline if not isinstance(item, list)]
     assert top_level == ["Application (not yet sent)"]
     sections = [item.title for item in reader.outline[1] if not isinstance(item, list)]
-    assert sections[:3] == ["Your organisation", "Your project", "Outcomes and targets"]
+    assert sections[:4] == ["Your organisation", "Your project", "Boroughs and amount", "Outcomes and targets"]
     assert reader.metadata.title == "Draft application: Hate crime reporting centre"
 
 
@@ -666,25 +668,30 @@ def test_the_pdf_carries_a_recordings_transcript(client_for, applicant, organisa
     assert "Transcript of the recording: We help Deaf people report hate crime." in text
 
 
+@pytest.mark.parametrize("questions", [5, 50])
 def test_the_application_page_makes_a_fixed_number_of_queries_before_and_after_it_is_sent(
-    client_for, applicant, organisation, round_with_indicators, django_assert_max_num_queries
+    client_for, applicant, organisation, round_with_indicators, django_assert_max_num_queries, questions
 ):
     from django.utils import timezone
 
+    sent_round = RoundFactory()
+    for round_ in (round_with_indicators, sent_round):
+        with_questions(round_, questions)
     draft = ApplicationFactory(round=round_with_indicators, organisation=organisation, complete=True)
-    sent = ApplicationFactory(round=RoundFactory(), organisation=organisation, complete=True, status="submitted",
+    sent = ApplicationFactory(round=sent_round, organisation=organisation, complete=True, status="submitted",
                               submitted_at=timezone.now(), reference="SENT-0001", submitted_by=applicant)
+    answers_given(sent, **{question.code: "An answer" for question in Question.objects.filter(section__round=sent_round)})
     client = client_for(applicant)
     # The session, the person, the application with the person's role in its organisation (so whether they may
-    # withdraw it is known), its round, its deadline, its sections (twice: for the task list and for whether all are
-    # complete), adjustments and members.
-    with django_assert_max_num_queries(9):
+    # withdraw it is known), its round, the round's sections and their questions, its deadline, its sections
+    # (twice: for the task list and for whether all are complete), adjustments and members.
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("applications:detail", kwargs={"pk": draft.pk}))
     assert response.status_code == 200
     assert f"Your application to {round_with_indicators.name}" in response.content.decode()
     # Once sent: what decides whether its page has changed, then, the page being new, the application read whole
-    # with every answer instead of the task list, each kind of answer read once.
-    with django_assert_max_num_queries(9):
+    # with every answer instead of the task list, each kind of answer read once, and the round's questions.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("applications:detail", kwargs={"pk": sent.pk}))
     assert response.status_code == 200
     assert "Application SENT-0001" in response.content.decode()
@@ -694,6 +701,16 @@ def test_the_application_page_makes_a_fixed_number_of_queries_before_and_after_i
         again = client.get(reverse("applications:detail", kwargs={"pk": sent.pk}))
     main = re.compile(r"<main.*</main>", re.S)
     assert main.search(again.content.decode()).group() == main.search(response.content.decode()).group()
+
+
+def with_questions(round_, count: int) -> None:
+    """The round's project section with `count` questions in all, the standard ones first."""
+    section = round_.sections.get()
+    Question.objects.bulk_create(
+        Question(section=section, code=f"extra-{number}", label=f"Extra question {number}", position=10 + number,
+                 required=False)
+        for number in range(count - section.questions.count())
+    )
 
 
 def sent_answers_page(client, application) -> str:

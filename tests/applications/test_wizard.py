@@ -11,6 +11,7 @@ from tests.applications.conftest import (
     organisation_answers,
     post_step,
     project_answers,
+    request_answers,
     step_url,
 )
 
@@ -18,14 +19,21 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_completed_step_is_saved_to_the_database_and_the_application(client_for, applicant, draft):
-    response = post_step(client_for(applicant), draft, "project", project_answers())
+    client = client_for(applicant)
+    response = post_step(client, draft, "project", project_answers())
     assert response.status_code == 302
-    assert response.url == step_url(draft, "outcomes")
+    assert response.url == step_url(draft, "request")
     section = ApplicationSection.objects.get(application=draft, step="project")
     assert section.completed_at is not None
     assert section.saved_by == applicant
+    assert {answer.question.code: answer.value for answer in draft.answers.select_related("question")}["need"] == (
+        "Many Disabled people do not report hate crime."
+    )
+    response = post_step(client, draft, "request", request_answers())
+    assert response.url == step_url(draft, "outcomes")
     draft.refresh_from_db()
     assert draft.title == "Hate crime reporting centre"
+    assert draft.summary == "We will help Disabled people report hate crime."
     assert str(draft.amount_requested) == "5000.00"
     assert list(draft.boroughs.values_list("gss_code", flat=True)) == ["E09000012"]
 
@@ -73,14 +81,16 @@ def test_the_task_list_shows_each_section_status(client_for, applicant, draft):
     post_step(client, draft, "organisation", organisation_answers())
     page = client.get(reverse("applications:detail", kwargs={"pk": draft.pk})).content.decode()
     assert page.count("Completed") == 1
-    assert page.count("Not started") == 5
+    assert page.count("Not started") == 6
     assert "Cannot start yet" in page
 
 
 def test_word_limits_are_enforced_on_the_server(client_for, applicant, draft):
     response = post_step(client_for(applicant), draft, "project", project_answers(summary="word " * 101))
     assert response.status_code == 200
-    assert "Your summary must be 100 words or fewer. It has 101 words." in response.content.decode()
+    assert "Your answer to ‘Summarise your project’ must be 100 words or fewer. It has 101 words." in (
+        response.content.decode()
+    )
     assert not ApplicationSection.objects.filter(application=draft, step="project").exists()
 
 
@@ -91,13 +101,13 @@ def test_word_limits_are_shown_in_the_page_with_govuk_character_count(client_for
 
 
 def test_amount_requested_must_lie_within_the_rounds_limits(client_for, applicant, draft):
-    response = post_step(client_for(applicant), draft, "project", project_answers(amount_requested="50000"))
+    response = post_step(client_for(applicant), draft, "request", request_answers(amount_requested="50000"))
     assert "Ask for between £1,000 and £10,000" in response.content.decode()
 
 
 def test_budget_lines_must_add_up_to_the_amount_requested(client_for, applicant, draft):
     client = client_for(applicant)
-    post_step(client, draft, "project", project_answers(amount_requested="5000"))
+    post_step(client, draft, "request", request_answers(amount_requested="5000"))
     response = post_step(client, draft, "budget", budget_answers(("staff", "Caseworker", "4000")))
     assert response.status_code == 200
     assert "Your budget lines add up to £4,000. They must add up to the £5,000 you are asking for" in response.content.decode()
@@ -178,7 +188,7 @@ def test_a_video_answer_is_kept_when_something_else_on_the_page_needs_correcting
     from tests.factories import MP4_BYTES
 
     adjustment_request(application=draft, kind="alternative_format", details="BSL", acting_user=applicant)
-    answers = project_answers(need="", amount_requested="999999", need_media=SimpleUploadedFile("need.mp4", MP4_BYTES))
+    answers = project_answers(need="", summary="word " * 101, need_media=SimpleUploadedFile("need.mp4", MP4_BYTES))
     response = post_step(client_for(applicant), draft, "project", answers)
     assert response.status_code == 200
     assert "You have uploaded need.mp4" in response.content.decode()
@@ -197,7 +207,7 @@ def test_indicator_guidance_is_shown_as_written_never_run_as_a_template(client_f
 
 def test_a_budget_line_too_large_to_save_is_explained_beside_it_and_kept(client_for, applicant, draft):
     client = client_for(applicant)
-    post_step(client, draft, "project", project_answers(amount_requested="5000"))
+    post_step(client, draft, "request", request_answers(amount_requested="5000"))
     response = post_step(client, draft, "budget", budget_answers(("staff", "Caseworker", "9,999,999,999.99")))
     page = response.content.decode()
     assert response.status_code == 200
@@ -230,7 +240,7 @@ def test_the_budget_step_before_the_project_asks_for_the_amount_rather_than_sayi
     draft.save()
     page = client_for(applicant).get(step_url(draft, "budget")).content.decode()
     assert "£0" not in page
-    assert "which you have not given yet" in page and step_url(draft, "project") in page
+    assert "which you have not given yet" in page and step_url(draft, "request") in page
 
 
 def test_the_check_page_plays_a_recorded_answer_and_offers_its_transcript(client_for, applicant, draft):

@@ -22,7 +22,7 @@ from assessment.services import (
 from assessment.spreadsheets import ranking_sheet, scores_read, scoring_sheet
 from core.models import AuditEvent
 from tests.core.test_spreadsheets import many_rows, with_sheet_xml, xlsx
-from tests.factories import ApplicationFactory, RoundFactory, UserFactory, described_criteria
+from tests.factories import ApplicationFactory, RoundFactory, UserFactory, answers_given, described_criteria
 from tests.formulae import FORMULAE, assert_shown_as_text
 
 pytestmark = pytest.mark.django_db
@@ -181,14 +181,15 @@ def test_an_unreadable_or_wrong_sheet_gets_a_plain_message(assessor, allocations
 
 def test_the_ranking_export_has_answers_scores_and_escapes_formulae(assessor, allocations):
     application = allocations[0].application
-    application.summary = "=HYPERLINK(\"http://evil.example\")"
-    application.save()
+    answers_given(application, summary="=HYPERLINK(\"http://evil.example\")", need="Few report it")
     content, _ = ranking_sheet(ranking_for(application.round), "csv")
     rows = rows_of_csv(content)
     assert {row["Reference"] for row in rows} == {"DHC27-0001", "DHC27-0002"}
     assert "Criterion 1 (average)" in rows[0]
-    summary = next(row["Summary"] for row in rows if row["Reference"] == "DHC27-0001")
-    assert summary == "'=HYPERLINK(\"http://evil.example\")"
+    first = next(row for row in rows if row["Reference"] == "DHC27-0001")
+    assert first["Summarise your project"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert first["What need will your project meet?"] == "Few report it"
+    assert next(row for row in rows if row["Reference"] == "DHC27-0002")["What will you do?"] == ""
     # Nothing scored yet: the download says where each stands in the page's own words, not "No".
     assert {row["Funding line"] for row in rows} == {"Not ranked yet"}
 

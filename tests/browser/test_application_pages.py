@@ -239,14 +239,14 @@ def test_a_recorded_answer_plays_in_the_page_and_its_transcript_is_added_and_rea
     page.axe.check()
     page.goto(reverse("applications:detail", kwargs={"pk": records["sent"].pk}))
     page.axe.check("application with a recorded answer")
-    player = page.get_by_label("Sound recording answer: the need")
+    player = page.get_by_label("Sound recording answer to: What need will your project meet?")
     assert player.evaluate("element => element.tagName") == "AUDIO"
     page.wait_for_function("document.querySelector('audio').readyState >= 1")
     assert player.evaluate("element => element.duration") == pytest.approx(1.0, abs=0.05)
     assert played and set(played) <= {200, 206}, played
-    assert page.get_by_role("link", name="Download need.wav (the need)").get_attribute("download") is not None
+    assert page.get_by_role("link", name="Download need.wav (answer to: What need will your project meet?)").get_attribute("download") is not None
 
-    page.get_by_role("link", name="Add a transcript of the answer about the need").click()
+    page.get_by_role("link", name="Add a transcript of the answer to: What need will your project meet?").click()
     page.wait_for_load_state("load")
     page.axe.check("transcript page")
     page.get_by_label("Transcript").fill("We help Deaf people report hate crime, in BSL.")

@@ -97,6 +97,8 @@ def test_register_check_eligibility_fill_sign_out_and_a_colleague_sends(page, tm
     page.get_by_label("What will you do?").fill("Weekly drop-ins and one-to-one casework.")
     page.get_by_label("Who will benefit, and how will you reach them?").fill("Disabled adults in Hackney.")
     page.get_by_label("How will you work with the CATCH partnership, the police and local services?").fill("Weekly referrals.")
+    click(page, "button", "Save and continue")
+    page.axe.check("boroughs and amount")
     page.get_by_label("Hackney").check()
     page.get_by_label("How much are you asking for?").fill("5000")
     click(page, "button", "Save and continue")

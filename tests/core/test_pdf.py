@@ -7,9 +7,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from applications.pdf import application_pdf
+from applications.selectors import application_with_answers
 from core.pdf import wrap_lines
 from grants.letters import offer_letter_pdf
-from tests.factories import ApplicationFactory, OrganisationFactory
+from tests.factories import ApplicationFactory, OrganisationFactory, answers_given
 from tests.grants.test_letters import ADDRESSEE, OFFER
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +50,9 @@ def test_lines_break_at_spaces_and_keep_blank_lines():
 
 def test_a_long_word_in_an_application_stays_inside_the_page():
     organisation = OrganisationFactory(name=LONG_WORD[:200])  # as long as a name may be
-    application = ApplicationFactory(organisation=organisation, need=f"Read {LONG_ADDRESS} and {LONG_WORD}.")
-    pdf = application_pdf(application)
+    application = ApplicationFactory(organisation=organisation)
+    answers_given(application, need=f"Read {LONG_ADDRESS} and {LONG_WORD}.")
+    pdf = application_pdf(application_with_answers(application))
     assert lines_past_the_margin(pdf) == []
     assert LONG_WORD[:60] in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 

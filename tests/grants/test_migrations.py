@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from grants.models import Decision, Tranche
 
-BEFORE = [("grants", "0002_tranche_paid_one_way_only")]
-AFTER = [("grants", "0003_lifecycle_without_unreached_statuses")]
+# Applications as they were before a round's questions became rows, when their answers were columns.
+ANSWERS_IN_COLUMNS = ("applications", "0014_round_questions")
+BEFORE = [("grants", "0002_tranche_paid_one_way_only"), ANSWERS_IN_COLUMNS]
+AFTER = [("grants", "0003_lifecycle_without_unreached_statuses"), ANSWERS_IN_COLUMNS]
 
 
 def old_award(apps, status: str):
@@ -122,7 +124,8 @@ def test_open_offers_take_their_deadline_from_their_letter_and_applicants_see_th
 
 @pytest.mark.django_db(transaction=True)
 def test_decisions_made_before_sending_back_existed_keep_whether_they_were_confirmed():
-    before, after = [("grants", "0005_deadline_from_the_letter")], [("grants", "0006_decision_sent_back")]
+    before = [("grants", "0005_deadline_from_the_letter"), ANSWERS_IN_COLUMNS]
+    after = [("grants", "0006_decision_sent_back"), ANSWERS_IN_COLUMNS]
     old = migrate(before).loader.project_state(before).apps
     user_model = old.get_model("accounts", "User")
     proposer = user_model.objects.create(email="proposer@example.org", full_name="Proposer")

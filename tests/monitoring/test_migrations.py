@@ -6,10 +6,10 @@ from django.db.migrations.executor import MigrationExecutor
 
 from monitoring.models import Reminder
 from monitoring.services import reminder_send, unsent_reminders_requeue
-from tests.grants.test_migrations import migrate, old_award
+from tests.grants.test_migrations import ANSWERS_IN_COLUMNS, migrate, old_award
 
-BEFORE = [("monitoring", "0002_figures_import")]
-AFTER = [("monitoring", "0003_reminders_sent_by_the_worker")]
+BEFORE = [("monitoring", "0002_figures_import"), ANSWERS_IN_COLUMNS]
+AFTER = [("monitoring", "0003_reminders_sent_by_the_worker"), ANSWERS_IN_COLUMNS]
 
 
 def old_reminder(apps):

@@ -1,0 +1,103 @@
+"""The rules of a round's own questions that every reader shares: how an answer is kept, how it reads in words, when a
+conditional question is asked, and the standard set a round can start from."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from applications.models import Question
+from applications.selectors import round_questions, round_sections
+from core.templatetags.govuk import govuk_date, pounds
+
+STANDARD_SECTION = {"slug": "project", "title": "Your project"}
+# The questions the Disabled victims of hate crime round has always asked. A round can start from them and change them.
+STANDARD_QUESTIONS = [
+    {"code": "title", "kind": "short_text", "label": "Project name", "max_chars": 120, "is_title": True,
+     "hint": "A short name we can use in letters, for example 'Hate crime reporting centre in Hackney'."},
+    {"code": "summary", "kind": "long_text", "label": "Summarise your project", "max_words": 100, "is_description": True,
+     "hint": "In 100 words or fewer. We may publish this summary if you get a grant."},
+    {"code": "need", "kind": "long_text", "label": "What need will your project meet?", "max_words": 400,
+     "recording_allowed": True,
+     "hint": "Tell us about the hate crime Disabled people experience in your area and what stops them getting help."},
+    {"code": "activities", "kind": "long_text", "label": "What will you do?", "max_words": 500, "recording_allowed": True,
+     "hint": "For example one-to-one support, helping people report to the police, awareness sessions."},
+    {"code": "beneficiaries", "kind": "long_text", "label": "Who will benefit, and how will you reach them?",
+     "max_words": 300, "recording_allowed": True,
+     "hint": "Tell us who the project is for and how many people you expect to support."},
+    {"code": "partnership", "kind": "long_text",
+     "label": "How will you work with the CATCH partnership, the police and local services?", "max_words": 300,
+     "recording_allowed": True,
+     "hint": "CATCH is the Community Alliance to Combat Hate. Tell us who you will refer people to and how."},
+]
+
+
+def stored_value(question: Question, value):
+    """A cleaned answer as it is kept (JSON): money as a string of pounds and pence, a date as YYYY-MM-DD."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def answer_in_words(question: Question, value) -> str:
+    """A kept answer as a person reads it, and as a condition on it is written ("Yes", "Online", "£1,200.00")."""
+    if value in (None, "", []):
+        return ""
+    Kind = Question.Kind
+    if question.kind == Kind.YES_NO:
+        return "Yes" if value else "No"
+    if question.kind == Kind.MONEY:
+        return pounds(Decimal(value))
+    if question.kind == Kind.DATE:
+        return govuk_date(date.fromisoformat(value))
+    if question.kind == Kind.SEVERAL_CHOICES:
+        return ", ".join(value)
+    return str(value)
+
+
+def question_shown(question: Question, answers: dict) -> bool:
+    """Whether a question is asked, given the answers so far ({code: kept value}); `question.shown_if` must be loaded."""
+    if question.shown_if_id is None:
+        return True
+    condition = question.shown_if
+    value = answers.get(condition.code)
+    if condition.kind == Question.Kind.SEVERAL_CHOICES:
+        return question.shown_if_answer in (value or [])
+    return answer_in_words(condition, value) == question.shown_if_answer
+
+
+@dataclass
+class AnsweredQuestion:
+    """One question as a reader of the application sees it: the words that were asked, the answer, any recording."""
+
+    question: Question
+    label: str
+    words: str
+    recording: object = None
+
+
+def answered_sections(application) -> list[tuple]:
+    """[(section, [AnsweredQuestion])] for each of the round's sections, with every question that is asked given the
+    answers (each with the words it was answered under). `application` should come from
+    selectors.application_with_answers, so this reads only the round's questions, once."""
+    answers = {answer.question_id: answer for answer in application.answers.all()}
+    recordings = application.media_answers_by_question()
+    values = {}
+    for question in round_questions(application.round):
+        if question.pk in answers:
+            values[question.code] = answers[question.pk].value
+    return [
+        (section, [
+            AnsweredQuestion(
+                question=question,
+                label=answers[question.pk].label if question.pk in answers else question.label,
+                words=answer_in_words(question, values.get(question.code)),
+                recording=recordings.get(question.code),
+            )
+            for question in section.asked if question_shown(question, values)
+        ])
+        for section in round_sections(application.round)
+    ]
