@@ -34,6 +34,8 @@ def question_field(question: Question) -> forms.Field:
         field.error_messages["required"] = message
         if question.max_words:
             field.validators.append(MaxWordsValidator(question.max_words, f"Your answer to ‘{question.label}’"))
+            # crispy-forms-gds adds the word count to the hint it expects every counted answer to have: start empty.
+            field.widget.attrs.setdefault("aria-describedby", "")
     elif question.kind == Kind.NUMBER:
         field = CountField(required_message=message, subject="your answer", **common)
     elif question.kind == Kind.MONEY:

@@ -101,3 +101,46 @@ def answered_sections(application) -> list[tuple]:
         ])
         for section in round_sections(application.round)
     ]
+
+
+CHOICE_KINDS = (Question.Kind.ONE_CHOICE, Question.Kind.SEVERAL_CHOICES)
+CONDITION_KINDS = (Question.Kind.YES_NO, *CHOICE_KINDS)
+
+
+def answer_options(question: Question) -> list[str]:
+    """The answers a condition on this question can name, as answer_in_words writes them."""
+    return ["Yes", "No"] if question.kind == Question.Kind.YES_NO else list(question.choices)
+
+
+def question_problems(question: Question, others) -> list[str]:
+    """What stops a question being asked as set up, in words for the programme manager; `others` are the round's other
+    questions, with their sections."""
+    problems = []
+    if question.kind in CHOICE_KINDS:
+        if len(question.choices) < 2:
+            problems.append("Give at least two options to choose from, one on each line.")
+        elif len(set(question.choices)) != len(question.choices):
+            problems.append("Give each option only once.")
+    if question.is_title and question.kind != Question.Kind.SHORT_TEXT:
+        problems.append("Only a short text answer can be the project's name.")
+    if question.is_description and not question.is_written:
+        problems.append("Only a written answer can be the project's published summary.")
+    if question.is_title and any(other.is_title for other in others):
+        problems.append("Another question already gives the project's name.")
+    if question.is_description and any(other.is_description for other in others):
+        problems.append("Another question already gives the project's published summary.")
+    condition = question.shown_if
+    if condition is not None:
+        if _order(condition) >= _order(question) and condition.pk != question.pk:
+            problems.append("A question can only depend on an answer to a question asked before it.")
+        elif condition.pk == question.pk:
+            problems.append("A question cannot depend on its own answer.")
+        elif condition.kind not in CONDITION_KINDS:
+            problems.append("A question can only depend on a yes or no question or one with options to choose from.")
+        elif question.shown_if_answer not in answer_options(condition):
+            problems.append(f"Choose one of the answers to ‘{condition.label}’: {', '.join(answer_options(condition))}.")
+    return problems
+
+
+def _order(question: Question) -> tuple:
+    return (question.section.position, question.section_id, question.position, question.pk or 0)

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 from zoneinfo import ZoneInfo
 
-from applications.models import DocumentKind, Indicator, Round, tranche_schedule_problems
+from applications.models import DocumentKind, Indicator, Question, Round, tranche_schedule_problems
+from applications.questions import CONDITION_KINDS
 from core.fields import CountField, DateField, LongTextField, PoundsField, YesNoField
 from core.forms import GovukFormMixin, Text
 from core.templatetags.govuk import plain_number
@@ -370,3 +371,85 @@ class IndicatorForm(GovukFormMixin, forms.Form):
     @staticmethod
     def initial_from(indicator) -> dict:
         return {name: getattr(indicator, name) for name in ("name", "guidance", "unit", "has_target", "part_of")}
+
+
+class SectionSetUpForm(GovukFormMixin, forms.Form):
+    submit_label = "Save section"
+
+    title = forms.CharField(label="Section title", max_length=100, error_messages={"required": "Enter the section's title"},
+                            help_text="Like ‘Your project’. Applicants see it in their list of sections.")
+    intro = forms.CharField(label="What applicants should know before they answer (optional)", max_length=500,
+                            required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    @staticmethod
+    def initial_from(section) -> dict:
+        return {"title": section.title, "intro": section.intro}
+
+
+class QuestionSetUpForm(GovukFormMixin, forms.Form):
+    """A question's words, kind and rules. Settings that do not apply to its kind are dropped, so a question once a
+    choice and now text keeps no options behind."""
+
+    submit_label = "Save question"
+
+    label = forms.CharField(label="Question", max_length=300, error_messages={"required": "Enter the question"})
+    hint = forms.CharField(label="Hint (optional)", max_length=500, required=False,
+                           help_text="Shown under the question, to help people answer it.")
+    kind = forms.ChoiceField(label="Kind of answer", choices=Question.Kind.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Select the kind of answer"})
+    required = YesNoField(label="Must applicants answer it?", required_message="Select yes if applicants must answer it")
+    max_words = forms.IntegerField(label="Word limit (optional, written answers only)", required=False, min_value=1,
+                                   max_value=5000, error_messages={"invalid": "Enter the word limit as a whole number",
+                                                                   "min_value": "The word limit must be 1 or more",
+                                                                   "max_value": "The word limit must be 5,000 or fewer"})
+    max_chars = forms.IntegerField(label="Character limit (optional, written answers only)", required=False,
+                                   min_value=1, max_value=20_000,
+                                   error_messages={"invalid": "Enter the character limit as a whole number",
+                                                   "min_value": "The character limit must be 1 or more",
+                                                   "max_value": "The character limit must be 20,000 or fewer"})
+    choices = forms.CharField(label="Options (questions with options only)", required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 4}), help_text="Put each option on its own line.")
+    recording_allowed = forms.BooleanField(
+        label="Applicants who asked to answer in BSL or audio may upload a recording instead (written answers only)",
+        required=False,
+    )
+    shown_if = forms.ModelChoiceField(
+        label="Ask it only for an answer to an earlier question? (optional)", queryset=Question.objects.none(),
+        required=False, empty_label="No, always ask it",
+        help_text="Only yes or no questions and questions with options can decide whether another is asked.",
+    )
+    shown_if_answer = forms.CharField(label="The answer it is asked for", max_length=200, required=False,
+                                      help_text="Like ‘Yes’, or one of the options, written as it is.")
+    is_title = forms.BooleanField(label="Its answer is the project's name, in letters and published data",
+                                  required=False)
+    is_description = forms.BooleanField(label="Its answer is the project's published summary", required=False)
+
+    def __init__(self, *args, round_: Round, question=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Question.objects.filter(section__round=round_, kind__in=CONDITION_KINDS).select_related("section")
+        self.fields["shown_if"].queryset = others.exclude(pk=question.pk) if question else others
+        self.fields["shown_if"].label_from_instance = lambda asked: f"{asked.section.title}: {asked.label}"
+
+    def clean_choices(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        written = kind in (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT)
+        if kind not in (Question.Kind.ONE_CHOICE, Question.Kind.SEVERAL_CHOICES):
+            cleaned["choices"] = []
+        if not written:
+            cleaned.update(max_words=None, max_chars=None, recording_allowed=False)
+        if cleaned.get("shown_if") is None:
+            cleaned["shown_if_answer"] = ""
+        elif not cleaned.get("shown_if_answer", "").strip():
+            self.add_error("shown_if_answer", "Enter the answer that makes the question appear")
+        return cleaned
+
+    @staticmethod
+    def initial_from(question) -> dict:
+        return {name: getattr(question, name) for name in (
+            "label", "hint", "kind", "required", "max_words", "max_chars", "recording_allowed", "shown_if",
+            "shown_if_answer", "is_title", "is_description",
+        )} | {"choices": "\n".join(question.choices)}

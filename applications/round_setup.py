@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import Count
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
@@ -59,6 +60,13 @@ def _indicator_problems(round_: Round) -> list[str]:
     return ["The round has no indicators for grantees to count and report on."]
 
 
+def _question_problems(round_: Round) -> list[str]:
+    sections = round_.sections.annotate(asked=Count("questions")).order_by("position", "id")
+    if not any(section.asked for section in sections):
+        return ["The round has no questions for applicants to answer."]
+    return [f"The section {section.title} has no questions." for section in sections if not section.asked]
+
+
 def round_setup_tasks(round_: Round) -> list[SetupTask]:
     """The round's set-up as a task list, each task with what stops the round opening, if anything."""
     def page(name: str) -> str:
@@ -72,6 +80,7 @@ def round_setup_tasks(round_: Round) -> list[SetupTask]:
         SetupTask("How applications are scored", page("round_scoring"), []),
         SetupTask("How grants are paid, and deadlines for offers and returns", page("round_payments"),
                   tranche_schedule_problems(round_.tranche_schedule, round_.quarters)),
+        SetupTask("Questions applicants answer", page("round_questions"), _question_problems(round_)),
         SetupTask("Criteria, weights and what each score means", page("round_criteria"), criteria_problems(round_)),
         SetupTask("Indicators grantees report on", page("round_indicators"), _indicator_problems(round_)),
         SetupTask("Panel of assessors", reverse("assessment:panel", kwargs={"pk": round_.pk}), _panel_problems(round_),
@@ -99,7 +108,8 @@ MONEY_FIELDS = {"budget", "minimum_award", "maximum_award", "income_cap"}
 
 
 def value_in_words(model, name: str, value) -> str:
-    """A value of a round, criterion or indicator as its pages show it, for the history of what changed."""
+    """A value of a round, criterion, indicator, section or question as its pages show it, for the history of what
+    changed."""
     if value is None or value == "":
         return "not set"
     if name == "tranche_schedule":
@@ -108,6 +118,8 @@ def value_in_words(model, name: str, value) -> str:
         return ", ".join(DocumentKind(kind).label for kind in value) or "none"
     if name in MONEY_FIELDS:
         return pounds(value)
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "none"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):

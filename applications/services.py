@@ -35,12 +35,13 @@ from applications.models import (
     OutcomeTarget,
     Question,
     Round,
+    SLUGS_TAKEN,
     ScoreDescriptor,
     Section,
     default_tranche_schedule,
 )
 from applications.permissions import can_transcribe_media_answer
-from applications.questions import STANDARD_QUESTIONS, STANDARD_SECTION, answer_in_words
+from applications.questions import STANDARD_QUESTIONS, STANDARD_SECTION, answer_in_words, question_problems
 from applications.round_setup import changes_in_words, round_setup_gaps
 from applications.sections import incomplete_sections
 from applications.selectors import live_application, round_open_for
@@ -223,14 +224,12 @@ def _write_answers(application: Application, answers: dict, acting_user: User) -
     asked (given an earlier answer) loses any answer it had. The answers giving the project's name and published
     summary are copied to the application."""
     section, given = answers["section"], answers["answers"]
-    Answer.objects.filter(application=application, question__section=section).exclude(
-        question__in=list(given)
-    ).delete()
+    Answer.objects.filter(application=application, question__section=section).delete()
+    Answer.objects.bulk_create(
+        Answer(application=application, question=question, label=question.label, value=value, saved_by=acting_user)
+        for question, value in given.items()
+    )
     for question, value in given.items():
-        Answer.objects.update_or_create(
-            application=application, question=question,
-            defaults={"label": question.label, "value": value, "saved_by": acting_user},
-        )
         if question.is_title:
             application.title = answer_in_words(question, value)[:120]
         if question.is_description:
@@ -518,6 +517,101 @@ def round_add_standard_questions(*, round_: Round, acting_user: User) -> Section
         return section
 
 
+def section_save(*, round_: Round, section: Section | None, fields: dict, acting_user: User) -> Section:
+    """Adds a section of questions to a draft round (last in order, named in its address after its title), or changes
+    one's title or introduction."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        _check_round_set_up_changeable(round_, acting_user)
+        if section is None:
+            last = round_.sections.aggregate(last=Max("position"))["last"]
+            section = Section(round=round_, position=0 if last is None else last + 1,
+                              slug=_unused_code(fields["title"], "section", taken={
+                                  *round_.sections.values_list("slug", flat=True), *SLUGS_TAKEN}))
+            before = None
+        else:
+            section = Section.objects.select_for_update().get(pk=section.pk, round=round_)
+            before = {name: getattr(section, name) for name in fields}
+        for name, value in fields.items():
+            setattr(section, name, value)
+        if round_.sections.exclude(pk=section.pk).filter(title__iexact=section.title).exists():
+            raise ApplicationError(f"The round already has a section called {section.title}: give this one another "
+                                   "title.")
+        _check_valid(section)
+        section.save()
+        if before is None:
+            audit_record(acting_user=acting_user, action=AuditAction.SECTION_ADDED, target=round_,
+                         data={"name": section.title})
+        elif changes := changes_in_words(Section, before, fields):
+            audit_record(acting_user=acting_user, action=AuditAction.SECTION_CHANGED, target=round_,
+                         data={"name": section.title, "changes": changes})
+        return section
+
+
+def section_remove(*, section: Section, acting_user: User) -> None:
+    """Removes a section with its questions, unless a question elsewhere is asked only for an answer in it."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=section.round_id)
+        _check_round_set_up_changeable(round_, acting_user)
+        section = Section.objects.get(pk=section.pk)
+        _refuse_removing_conditions(Question.objects.filter(section=section))
+        Question.objects.filter(section=section).delete()
+        section.delete()
+        audit_record(acting_user=acting_user, action=AuditAction.SECTION_REMOVED, target=round_,
+                     data={"name": section.title})
+
+
+def question_save(*, section: Section, question: Question | None, fields: dict, acting_user: User) -> Question:
+    """Adds a question to a section of a draft round (last in it, with a code made from its words, unique in the
+    round), or changes one. `questions.question_problems` says what makes a question whole."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=section.round_id)
+        _check_round_set_up_changeable(round_, acting_user)
+        in_round = Question.objects.filter(section__round=round_)
+        if question is None:
+            last = section.questions.aggregate(last=Max("position"))["last"]
+            question = Question(section=section, position=0 if last is None else last + 1,
+                                code=_unused_code(fields["label"], "question",
+                                                  taken=set(in_round.values_list("code", flat=True))))
+            before = None
+        else:
+            question = Question.objects.select_for_update().get(pk=question.pk, section__round=round_)
+            before = {name: getattr(question, name) for name in fields}
+        for name, value in fields.items():
+            setattr(question, name, value)
+        problems = question_problems(question, in_round.exclude(pk=question.pk).select_related("section"))
+        if problems:
+            raise ApplicationError(" ".join(problems))
+        _check_valid(question)
+        question.save()
+        if before is None:
+            audit_record(acting_user=acting_user, action=AuditAction.QUESTION_ADDED, target=round_,
+                         data={"name": question.label})
+        elif changes := changes_in_words(Question, before, fields):
+            audit_record(acting_user=acting_user, action=AuditAction.QUESTION_CHANGED, target=round_,
+                         data={"name": question.label, "changes": changes})
+        return question
+
+
+def question_remove(*, question: Question, acting_user: User) -> None:
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=question.section.round_id)
+        _check_round_set_up_changeable(round_, acting_user)
+        _refuse_removing_conditions(Question.objects.filter(pk=question.pk))
+        Question.objects.filter(pk=question.pk).delete()
+        audit_record(acting_user=acting_user, action=AuditAction.QUESTION_REMOVED, target=round_,
+                     data={"name": question.label})
+
+
+def _refuse_removing_conditions(removed) -> None:
+    dependants = Question.objects.filter(shown_if__in=removed).exclude(pk__in=removed)
+    if dependants.exists():
+        raise ApplicationError(
+            "Other questions are asked only for an answer to this one: "
+            f"{', '.join(question.label for question in dependants)}. Change or remove them first."
+        )
+
+
 def set_up_closed_reason(round_: Round) -> str:
     return f"{round_} is {round_.get_status_display().lower()}: its criteria and indicators can no longer change."
 
@@ -588,7 +682,8 @@ def indicator_save(*, round_: Round, indicator: Indicator | None, fields: dict, 
         if indicator is None:
             last = round_.indicators.aggregate(last=Max("position"))["last"]
             indicator = Indicator(round=round_, position=0 if last is None else last + 1,
-                                  code=_unused_indicator_code(round_, fields["name"]))
+                                  code=_unused_code(fields["name"], "indicator", length=40,
+                                                    taken=set(round_.indicators.values_list("code", flat=True))))
             before = None
         else:
             indicator = Indicator.objects.select_for_update().get(pk=indicator.pk, round=round_)
@@ -610,9 +705,9 @@ def indicator_save(*, round_: Round, indicator: Indicator | None, fields: dict, 
         return indicator
 
 
-def _unused_indicator_code(round_: Round, name: str) -> str:
-    base = slugify(name)[:40] or "indicator"
-    taken = set(round_.indicators.values_list("code", flat=True))
+def _unused_code(name: str, fallback: str, *, taken: set, length: int = 25) -> str:
+    """A name for addresses and forms made from words, unlike any `taken`, with room for a number after it."""
+    base = slugify(name)[:length] or fallback
     code, number = base, 2
     while code in taken:
         code, number = f"{base}-{number}", number + 1

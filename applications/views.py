@@ -22,6 +22,8 @@ from applications import selectors
 from applications.round_forms import (
     CriterionForm,
     IndicatorForm,
+    QuestionSetUpForm,
+    SectionSetUpForm,
     RoundDetailsForm,
     RoundEligibilityForm,
     RoundMoneyForm,
@@ -41,7 +43,8 @@ from applications.forms import (
     TranscriptForm,
     WithdrawForm,
 )
-from applications.models import AdjustmentRequest, EligibilityCheck, Invitation, Round
+from applications.models import AdjustmentRequest, EligibilityCheck, Invitation, Question, Round
+from applications.questions import STANDARD_SECTION
 from applications.pdf import application_pdf
 from applications.permissions import (
     can_read_application,
@@ -66,7 +69,10 @@ from applications.services import (
     criterion_save,
     indicator_remove,
     indicator_save,
+    question_remove,
+    question_save,
     round_add_standard_indicators,
+    round_add_standard_questions,
     round_copies_made,
     round_copy,
     round_closing_time,
@@ -74,6 +80,8 @@ from applications.services import (
     round_stage_blockers,
     round_status_change,
     round_update,
+    section_remove,
+    section_save,
     set_up_closed_reason,
 )
 from applications.sections import incomplete_sections, section_statuses
@@ -689,3 +697,113 @@ def manage_application(request, pk: int):
         "applications/manage/application_detail.html",
         {"application": application, "answers": selectors.application_with_answers(application)},
     )
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def round_questions(request, pk: int):
+    """The round's sections and their questions; a POST adds the standard "Your project" section."""
+    round_ = get_object_or_404(Round, pk=pk)
+    if request.method == "POST":
+        if not round_.is_being_set_up:
+            return _set_up_closed(request, round_, "applications:round_questions")
+        added = round_add_standard_questions(round_=round_, acting_user=request.user)
+        messages.success(request, "Added the standard project questions." if added
+                         else "The round has a section called Your project already.")
+        return redirect("applications:round_questions", pk=round_.pk)
+    return render(request, "applications/manage/round_questions.html", {
+        "round": round_, "sections": selectors.round_sections(round_),
+        "has_standard": any(section.slug == STANDARD_SECTION["slug"] for section in selectors.round_sections(round_)),
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def section_form(request, pk: int, section_pk: int | None = None):
+    round_ = get_object_or_404(Round, pk=pk)
+    if not round_.is_being_set_up:
+        return _set_up_closed(request, round_, "applications:round_questions")
+    section = get_object_or_404(round_.sections, pk=section_pk) if section_pk else None
+    form = SectionSetUpForm(request.POST or None, initial=SectionSetUpForm.initial_from(section) if section else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            section = section_save(round_=round_, section=section, fields=form.cleaned_data, acting_user=request.user)
+        except ApplicationError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"The section {section.title} is saved.")
+            return redirect("applications:round_questions", pk=round_.pk)
+    return render(request, "applications/manage/round_setup_form.html", {
+        "round": round_, "form": form, "heading": "Change the section" if section else "Add a section of questions",
+        "back": reverse("applications:round_questions", kwargs={"pk": round_.pk}), "back_to": "the questions",
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def section_remove_confirm(request, pk: int, section_pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    if not round_.is_being_set_up:
+        return _set_up_closed(request, round_, "applications:round_questions")
+    section = get_object_or_404(round_.sections, pk=section_pk)
+    back = reverse("applications:round_questions", kwargs={"pk": round_.pk})
+    error = None
+    if request.method == "POST":
+        try:
+            section_remove(section=section, acting_user=request.user)
+        except ApplicationError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, f"The section {section.title} is removed.")
+            return redirect(back)
+    count = section.questions.count()
+    return render(request, "applications/manage/round_remove.html", {
+        "round": round_, "what": f"the section {section.title}", "error": error,
+        "then": f"Its {count} question{pluralize(count)} will be removed with it." if count else "",
+        "back": back, "back_to": "the questions",
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def question_form(request, pk: int, section_pk: int | None = None, question_pk: int | None = None):
+    round_ = get_object_or_404(Round, pk=pk)
+    if not round_.is_being_set_up:
+        return _set_up_closed(request, round_, "applications:round_questions")
+    question = get_object_or_404(Question.objects.select_related("section"), section__round=round_,
+                                 pk=question_pk) if question_pk else None
+    section = question.section if question else get_object_or_404(round_.sections, pk=section_pk)
+    form = QuestionSetUpForm(request.POST or None, round_=round_, question=question,
+                             initial=QuestionSetUpForm.initial_from(question) if question else {"required": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            question = question_save(section=section, question=question, fields=form.cleaned_data,
+                                     acting_user=request.user)
+        except ApplicationError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"The question ‘{question.label}’ is saved.")
+            return redirect("applications:round_questions", pk=round_.pk)
+    return render(request, "applications/manage/round_setup_form.html", {
+        "round": round_, "form": form,
+        "heading": "Change the question" if question else f"Add a question to {section.title}",
+        "back": reverse("applications:round_questions", kwargs={"pk": round_.pk}), "back_to": "the questions",
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def question_remove_confirm(request, pk: int, question_pk: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    if not round_.is_being_set_up:
+        return _set_up_closed(request, round_, "applications:round_questions")
+    question = get_object_or_404(Question.objects.select_related("section"), section__round=round_, pk=question_pk)
+    back = reverse("applications:round_questions", kwargs={"pk": round_.pk})
+    error = None
+    if request.method == "POST":
+        try:
+            question_remove(question=question, acting_user=request.user)
+        except ApplicationError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, f"The question ‘{question.label}’ is removed.")
+            return redirect(back)
+    return render(request, "applications/manage/round_remove.html", {
+        "round": round_, "what": f"the question ‘{question.label}’", "error": error, "then": "",
+        "back": back, "back_to": "the questions",
+    })

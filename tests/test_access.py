@@ -160,11 +160,23 @@ ACCESS: dict[str, Rule] = {
     **{
         f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk})
         for name in ("round_setup", "round_details", "round_money", "round_eligibility", "round_scoring",
-                     "round_payments", "round_criteria", "round_indicators", "round_copy")
+                     "round_payments", "round_criteria", "round_indicators", "round_questions", "round_copy")
     },
     **{
         f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.draft_round.pk})
-        for name in ("criterion_new", "indicator_new")
+        for name in ("criterion_new", "indicator_new", "section_new")
+    },
+    **{
+        f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {
+            "pk": world.draft_round.pk, "section_pk": world.question.section_id,
+        })
+        for name in ("section_edit", "section_remove", "question_new")
+    },
+    **{
+        f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {
+            "pk": world.draft_round.pk, "question_pk": world.question.pk,
+        })
+        for name in ("question_edit", "question_remove")
     },
     **{
         f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {
@@ -346,6 +358,7 @@ def world(db):
         draft_round=draft_round,
         criterion=criterion,
         indicator=indicator,
+        question=draft_round.sections.get().questions.first(),
         application=application,
         document=ApplicationDocumentFactory(application=application),
         media_answer=MediaAnswerFactory(application=application),

@@ -51,22 +51,27 @@ class Question(models.Model):
     # The question's name in forms, spreadsheets and recordings: the service keeps it unique in the round.
     code = models.SlugField(max_length=30)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LONG_TEXT)
-    label = models.CharField(max_length=300)
+    label = models.CharField("question", max_length=300)
     hint = models.CharField(max_length=500, blank=True)
-    required = models.BooleanField(default=True)
-    max_words = models.PositiveIntegerField(null=True, blank=True)
-    max_chars = models.PositiveIntegerField(null=True, blank=True)
-    choices = models.JSONField(default=list, blank=True, help_text="The options of a choice question, in order.")
+    required = models.BooleanField("must be answered", default=True)
+    max_words = models.PositiveIntegerField("word limit", null=True, blank=True)
+    max_chars = models.PositiveIntegerField("character limit", null=True, blank=True)
+    choices = models.JSONField("options", default=list, blank=True, help_text="The options to choose from, in order.")
     recording_allowed = models.BooleanField(
-        default=False, help_text="A BSL video or audio recording may replace the written answer."
+        "may be answered in a recording", default=False,
+        help_text="A BSL video or audio recording may replace the written answer.",
     )
     shown_if = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="dependants",
-        help_text="Asked only when this earlier question has the answer below.",
+        verbose_name="asked only for an answer to", help_text="Asked only when this earlier question has the answer below.",
     )
-    shown_if_answer = models.CharField(max_length=200, blank=True)
-    is_title = models.BooleanField(default=False, help_text="Its answer is the project's name, in letters and 360Giving.")
-    is_description = models.BooleanField(default=False, help_text="Its answer is the project's published description.")
+    shown_if_answer = models.CharField("the answer it is asked for", max_length=200, blank=True)
+    is_title = models.BooleanField(
+        "gives the project's name", default=False, help_text="Its answer is the project's name, in letters and 360Giving."
+    )
+    is_description = models.BooleanField(
+        "gives the published summary", default=False, help_text="Its answer is the project's published description."
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -13,7 +13,16 @@ from django.utils import timezone
 
 from accounts.models import Role
 from applications.audit import AuditAction
-from applications.models import AdjustmentRequest, Application, Indicator, Membership, Round, ScoreDescriptor
+from applications.models import (
+    AdjustmentRequest,
+    Application,
+    Indicator,
+    Membership,
+    Question,
+    Round,
+    ScoreDescriptor,
+    Section,
+)
 from applications.services import (
     STANDARD_INDICATORS,
     STANDARD_PARTS,
@@ -33,8 +42,13 @@ from applications.services import (
     invitation_send,
     media_answer_transcribe,
     organisation_create,
+    question_remove,
+    question_save,
     round_add_standard_indicators,
+    round_add_standard_questions,
     round_budget_change,
+    section_remove,
+    section_save,
     round_copy,
     criterion_remove,
     criterion_save,
@@ -842,3 +856,105 @@ def test_setting_the_budget_it_already_has_is_refused_and_not_audited(programme_
     with pytest.raises(ApplicationError, match="already £100,000.00"):
         round_budget_change(round_=round_, budget=Decimal("100000"), acting_user=programme_manager, reason="Same")
     assert not AuditEvent.objects.filter(action=AuditAction.BUDGET_CHANGED).exists()
+
+
+def question_fields(**overrides) -> dict:
+    return {"label": "Do you work online?", "hint": "", "kind": "yes_no", "required": True, "max_words": None,
+            "max_chars": None, "choices": [], "recording_allowed": False, "shown_if": None, "shown_if_answer": "",
+            "is_title": False, "is_description": False, **overrides}
+
+
+def test_a_programme_manager_builds_sections_and_questions_with_a_condition_each_change_audited(programme_manager):
+    round_ = RoundFactory(status="draft", questions=False)
+    section = section_save(round_=round_, section=None, fields={"title": "How you work", "intro": ""},
+                           acting_user=programme_manager)
+    assert section.slug == "how-you-work"
+    online = question_save(section=section, question=None, fields=question_fields(), acting_user=programme_manager)
+    where = question_save(section=section, question=None, acting_user=programme_manager, fields=question_fields(
+        label="Which platforms?", kind="several_choices", choices=["Facebook", "WhatsApp"], shown_if=online,
+        shown_if_answer="Yes",
+    ))
+    assert (online.code, where.code, where.position) == ("do-you-work-online", "which-platforms", 1)
+    question_save(section=section, question=where, acting_user=programme_manager,
+                  fields=question_fields(label="Which platforms?", kind="several_choices",
+                                         choices=["Facebook", "WhatsApp", "TikTok"], shown_if=online,
+                                         shown_if_answer="Yes"))
+    sentences = [event.sentence for event in AuditEvent.objects.filter(target_id=str(round_.pk), target_type__model="round").order_by("id")]
+    assert sentences[-1].endswith(
+        "changed the question Which platforms?: options from Facebook, WhatsApp to Facebook, WhatsApp, TikTok"
+    ), sentences
+
+
+@pytest.mark.parametrize("fields, refusal", [
+    ({"kind": "one_choice", "choices": ["Only one"]}, "Give at least two options"),
+    ({"kind": "long_text", "is_title": True}, "Only a short text answer can be the project's name"),
+    ({"kind": "number", "is_description": True}, "Only a written answer can be the project's published summary"),
+    ({"shown_if_answer": "Maybe"}, "Choose one of the answers to ‘Do you work online\\?’: Yes, No"),
+])
+def test_a_question_that_could_not_be_asked_as_set_up_is_refused_in_words(programme_manager, fields, refusal):
+    round_ = RoundFactory(status="draft", questions=False)
+    section = section_save(round_=round_, section=None, fields={"title": "How you work", "intro": ""},
+                           acting_user=programme_manager)
+    online = question_save(section=section, question=None, fields=question_fields(), acting_user=programme_manager)
+    overrides = {"shown_if": online, **fields} if "shown_if_answer" in fields else fields
+    with pytest.raises(ApplicationError, match=refusal):
+        question_save(section=section, question=None, fields=question_fields(label="Another", **overrides),
+                      acting_user=programme_manager)
+
+
+def test_a_question_cannot_depend_on_a_later_one_nor_be_removed_while_another_depends_on_it(programme_manager):
+    round_ = RoundFactory(status="draft", questions=False)
+    first = section_save(round_=round_, section=None, fields={"title": "First", "intro": ""},
+                         acting_user=programme_manager)
+    second = section_save(round_=round_, section=None, fields={"title": "Second", "intro": ""},
+                          acting_user=programme_manager)
+    early = question_save(section=first, question=None, fields=question_fields(label="Early"),
+                          acting_user=programme_manager)
+    later = question_save(section=second, question=None, fields=question_fields(label="Later"),
+                          acting_user=programme_manager)
+    with pytest.raises(ApplicationError, match="asked before it"):
+        question_save(section=first, question=early, acting_user=programme_manager,
+                      fields=question_fields(label="Early", shown_if=later, shown_if_answer="Yes"))
+    question_save(section=second, question=later, acting_user=programme_manager,
+                  fields=question_fields(label="Later", shown_if=early, shown_if_answer="No"))
+    with pytest.raises(ApplicationError, match="Other questions are asked only for an answer to this one: Later"):
+        question_remove(question=early, acting_user=programme_manager)
+    with pytest.raises(ApplicationError, match="Later"):
+        section_remove(section=first, acting_user=programme_manager)
+    section_remove(section=second, acting_user=programme_manager)
+    question_remove(question=early, acting_user=programme_manager)
+    assert not Question.objects.filter(section__round=round_).exists()
+
+
+def test_an_open_rounds_questions_cannot_change(programme_manager):
+    round_ = RoundFactory(status="open")
+    with pytest.raises(ApplicationError):
+        section_save(round_=round_, section=None, fields={"title": "More", "intro": ""}, acting_user=programme_manager)
+    with pytest.raises(ApplicationError):
+        question_remove(question=Question.objects.filter(section__round=round_).first(), acting_user=programme_manager)
+
+
+def test_a_section_cannot_take_the_name_of_another_page_of_the_application(programme_manager):
+    round_ = RoundFactory(status="draft", questions=False)
+    for title in ("Budget", "Letters"):
+        section_save(round_=round_, section=None, fields={"title": title, "intro": ""}, acting_user=programme_manager)
+    assert set(Section.objects.filter(round=round_).values_list("slug", flat=True)) == {"budget-2", "letters-2"}
+    with pytest.raises(ApplicationError, match="already has a section called budget"):
+        section_save(round_=round_, section=None, fields={"title": "budget", "intro": ""}, acting_user=programme_manager)
+
+
+def test_the_standard_questions_are_added_once_and_a_copy_keeps_questions_and_their_conditions(programme_manager):
+    source = RoundFactory(status="draft", questions=False)
+    assert round_add_standard_questions(round_=source, acting_user=programme_manager) is not None
+    assert round_add_standard_questions(round_=source, acting_user=programme_manager) is None
+    section = source.sections.get()
+    online = question_save(section=section, question=None, fields=question_fields(), acting_user=programme_manager)
+    question_save(section=section, question=None, acting_user=programme_manager,
+                  fields=question_fields(label="How?", kind="short_text", shown_if=online, shown_if_answer="Yes"))
+    copy = round_copy(source=source, acting_user=programme_manager)
+    copied = list(Question.objects.filter(section__round=copy).select_related("shown_if", "section"))
+    assert [question.label for question in copied] == [
+        question.label for question in Question.objects.filter(section__round=source)
+    ]
+    how = next(question for question in copied if question.label == "How?")
+    assert how.shown_if.section.round_id == copy.pk and how.shown_if.label == "Do you work online?"

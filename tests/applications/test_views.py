@@ -1103,3 +1103,33 @@ def test_opening_a_round_whose_first_day_is_ahead_says_when_it_takes_application
         reverse("applications:round_stage", kwargs={"pk": round_.pk, "status": "open"})
     ).content.decode()
     assert "will be able to start and send applications from" in page
+
+
+def test_a_programme_manager_adds_a_section_and_a_conditional_question_through_the_pages(client_for, programme_manager):
+    round_ = RoundFactory(status="draft", questions=False)
+    client = client_for(programme_manager)
+    questions_url = reverse("applications:round_questions", kwargs={"pk": round_.pk})
+    assert "The round has no questions yet." in client.get(questions_url).content.decode()
+    setup = client.get(reverse("applications:round_setup", kwargs={"pk": round_.pk})).content.decode()
+    assert "The round has no questions for applicants to answer." in setup
+    response = client.post(reverse("applications:section_new", kwargs={"pk": round_.pk}), {"title": "About you"})
+    assert response.url == questions_url
+    section = round_.sections.get()
+    new_question = reverse("applications:question_new", kwargs={"pk": round_.pk, "section_pk": section.pk})
+    client.post(new_question, {"label": "Are you Deaf-led?", "kind": "yes_no", "required": "True"})
+    deaf_led = section.questions.get()
+    response = client.post(new_question, {"label": "How do you work with interpreters?", "kind": "long_text",
+                                          "required": "True", "max_words": "200", "shown_if": deaf_led.pk,
+                                          "shown_if_answer": "Sometimes"})
+    assert "Choose one of the answers to ‘Are you Deaf-led?’: Yes, No." in response.content.decode()
+    client.post(new_question, {"label": "How do you work with interpreters?", "kind": "long_text", "required": "True",
+                               "max_words": "200", "choices": "left over", "shown_if": deaf_led.pk,
+                               "shown_if_answer": "Yes"})
+    interpreters = section.questions.get(label="How do you work with interpreters?")
+    assert (interpreters.max_words, interpreters.choices, interpreters.shown_if) == (200, [], deaf_led)
+    page = client.get(questions_url).content.decode()
+    assert "Asked only when the answer to ‘Are you Deaf-led?’ is Yes" in page
+    assert "The round has no questions" not in client.get(reverse("applications:round_setup",
+                                                                  kwargs={"pk": round_.pk})).content.decode()
+    client.post(questions_url)
+    assert [section.slug for section in round_.sections.order_by("position")] == ["about-you", "project"]

@@ -320,3 +320,82 @@ def test_no_draft_is_kept_of_the_documents_or_of_anothers_application(client_for
     assert post_step(client_for(applicant), draft, "documents", {}, autosave="1").status_code == 400
     assert post_step(client_for(other_applicant), draft, "project", {"title": "x"}, autosave="1").status_code == 404
     assert not TypedDraft.objects.exists()
+
+
+def build_section(round_, slug: str, position: int, *questions: dict):
+    from applications.models import Question, Section
+
+    section = Section.objects.create(round=round_, slug=slug, title=slug.title(), position=position)
+    made = {}
+    for number, spec in enumerate(questions):
+        spec = dict(spec)
+        condition = spec.pop("shown_if", None)
+        made[spec["code"]] = Question.objects.create(section=section, position=number, label=spec["code"].title() + "?",
+                                                     shown_if=made.get(condition) or _question(round_, condition),
+                                                     **spec)
+    return section
+
+
+def _question(round_, code):
+    from applications.models import Question
+
+    return Question.objects.filter(section__round=round_, code=code).first() if code else None
+
+
+def test_a_question_asked_only_for_an_answer_on_the_same_page_is_required_only_then(client_for, applicant, draft):
+    build_section(draft.round, "online", 5,
+                  {"code": "works-online", "kind": "yes_no"},
+                  {"code": "platforms", "kind": "several_choices", "choices": ["Facebook", "WhatsApp"],
+                   "shown_if": "works-online", "shown_if_answer": "Yes"},
+                  {"code": "members", "kind": "number", "required": False},
+                  {"code": "grant", "kind": "money", "required": False},
+                  {"code": "started", "kind": "date", "required": False})
+    client = client_for(applicant)
+    page = client.get(step_url(draft, "online")).content.decode()
+    assert 'class="govuk-radios__conditional govuk-radios__conditional--hidden"' in page
+    response = post_step(client, draft, "online", {"works-online": "True"})
+    assert "Select an answer to ‘Platforms?’" in response.content.decode()
+    response = post_step(client, draft, "online", {"works-online": "False", "platforms": ["Facebook"]})
+    assert response.status_code == 302
+    answers = {answer.question.code: (answer.label, answer.value) for answer in draft.answers.select_related("question")}
+    assert answers == {"works-online": ("Works-Online?", False), "members": ("Members?", None),
+                       "grant": ("Grant?", None), "started": ("Started?", None)}  # not asked, so not kept
+    response = post_step(client, draft, "online", {
+        "works-online": "True", "platforms": ["Facebook", "WhatsApp"], "members": "12", "grant": "£1,250.50",
+        "started_0": "1", "started_1": "4", "started_2": "2025",
+    })
+    assert response.status_code == 302
+    values = {answer.question.code: answer.value for answer in draft.answers.select_related("question")}
+    assert values == {"works-online": True, "platforms": ["Facebook", "WhatsApp"], "members": 12, "grant": "1250.50",
+                      "started": "2025-04-01"}
+    check = client.get(reverse("applications:detail", kwargs={"pk": draft.pk})).content.decode()
+    assert "Online" in check
+
+
+def test_a_question_asked_only_for_an_answer_in_an_earlier_section_is_left_out_until_then(client_for, applicant, draft):
+    build_section(draft.round, "first", 5, {"code": "partner", "kind": "one_choice", "choices": ["CATCH", "None"]})
+    build_section(draft.round, "second", 6, {"code": "plain", "kind": "short_text"},
+                  {"code": "which-partner", "kind": "short_text", "shown_if": "partner", "shown_if_answer": "CATCH"})
+    client = client_for(applicant)
+    post_step(client, draft, "first", {"partner": "None"})
+    assert "Which-Partner?" not in client.get(step_url(draft, "second")).content.decode()
+    post_step(client, draft, "first", {"partner": "CATCH"})
+    assert "Which-Partner?" in client.get(step_url(draft, "second")).content.decode()
+    response = post_step(client, draft, "second", {"plain": "Yes"})
+    assert "Answer ‘Which-Partner?’" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_a_step_of_questions_makes_the_same_queries_however_many_questions(client_for, applicant, draft, count,
+                                                                          django_assert_max_num_queries):
+    build_section(draft.round, "many", 5, *[{"code": f"q{number}", "kind": "long_text", "max_words": 50}
+                                            for number in range(count)])
+    client = client_for(applicant)
+    with django_assert_max_num_queries(14):
+        response = client.get(step_url(draft, "many"))
+    assert response.status_code == 200
+    assert f"Q{count - 1}?" in response.content.decode()
+    with django_assert_max_num_queries(30):
+        response = post_step(client, draft, "many", {f"q{number}": "An answer" for number in range(count)})
+    assert response.status_code == 302
+    assert draft.answers.count() == count

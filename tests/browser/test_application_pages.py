@@ -172,6 +172,22 @@ def test_a_programme_manager_starts_a_round_and_works_through_its_set_up(page):
     page.axe.check("the criteria")
     page.get_by_role("link", name="Back to the set-up of Small grants 2030").click()
 
+    # Questions: the standard project questions, then one of the round's own asked only for one answer.
+    page.get_by_role("link", name="Questions applicants answer").click()
+    page.axe.check("no questions yet")
+    page.get_by_role("button", name="Add the standard project questions").click()
+    page.wait_for_load_state("load")
+    page.axe.check("the standard questions")
+    page.get_by_role("link", name="Add a question to Your project").click()
+    page.axe.check("a new question")
+    page.get_by_label("Question", exact=True).fill("Are you led by Deaf people?")
+    page.get_by_label("Yes or no").check()
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_role("button", name="Save question").click()
+    page.wait_for_load_state("load")
+    assert "Are you led by Deaf people?" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Back to the set-up of Small grants 2030").click()
+
     # Indicators: the standard set.
     page.get_by_role("link", name="Indicators grantees report on").click()
     page.axe.check("no indicators yet")
