@@ -12,7 +12,14 @@ from applications.models import Application
 from assessment.models import Allocation, ModeratedScore, Score
 from assessment.services import assessment_save, conflict_declare
 from tests.browser.conftest import sign_in
-from tests.factories import TEST_PASSWORD, ApplicationFactory, RoundFactory, UserFactory, described_criteria
+from tests.factories import (
+    TEST_PASSWORD,
+    ApplicationFactory,
+    RoundFactory,
+    UserFactory,
+    answers_given,
+    described_criteria,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -195,8 +202,8 @@ def scoring_page(round_with_panel):
             ScoreDescriptor(criterion=criterion, score=score, description=text) for score, text in enumerate(DESCRIPTORS)
         )
     answer = " ".join(["Disabled people in the borough rarely report hate crime because they are not believed."] * 12)
-    application = ApplicationFactory(round=round_, status="eligible", reference="DHC27-0001", need=answer,
-                                     activities=answer, beneficiaries=answer, partnership=answer)
+    application = ApplicationFactory(round=round_, status="eligible", reference="DHC27-0001")
+    answers_given(application, need=answer, activities=answer, beneficiaries=answer, partnership=answer)
     allocation = Allocation.objects.create(application=application, assessor=assessor)
     ConflictDeclaration.objects.create(application=application, assessor=assessor, has_conflict=False)
     return assessor, allocation
