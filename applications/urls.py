@@ -5,6 +5,7 @@ from accounts.permissions import role_required
 from applications import views
 from applications.eligibility_wizard import EligibilityWizard
 from applications.models import APPLICATION_PAGES
+from applications.preview import round_preview
 from applications.wizard import ApplicationWizard
 
 
@@ -86,6 +87,8 @@ urlpatterns = [
     path("manage/rounds/<int:pk>/set-up/questions/<int:question_pk>/", views.question_form, name="question_edit"),
     path("manage/rounds/<int:pk>/set-up/questions/<int:question_pk>/remove/", views.question_remove_confirm,
          name="question_remove"),
+    path("manage/rounds/<int:pk>/preview/", round_preview, name="round_preview"),
+    path("manage/rounds/<int:pk>/preview/<slug:step>/", round_preview, name="round_preview_step"),
     path("manage/rounds/<int:pk>/copy/", views.round_copy_confirm, name="round_copy"),
     path("manage/rounds/<int:pk>/stage/<slug:status>/", views.round_stage, name="round_stage"),
     path("manage/rounds/<int:pk>/extensions/new/", views.extension_new, name="extension_new"),

@@ -68,6 +68,24 @@ def step_titles(round_) -> dict[str, str]:
     return {**application_steps(round_), "check": CHECK_TITLE}
 
 
+def step_form_kwargs(round_, step: str, *, earlier_answers, recorded, allow_recordings, amount_requested, uploaded
+                     ) -> dict:
+    """What a step's form needs beyond what was posted, for an application or a preview of the round. Each callable
+    is read only by the step that needs it."""
+    if FIXED_FORMS.get(step, SectionForm) is SectionForm:
+        section = next(section for section in round_sections(round_) if section.slug == step)
+        return {"section": section, "questions": section.asked, "earlier_answers": earlier_answers(),
+                "recorded": recorded(), "allow_recordings": allow_recordings()}
+    if step in ("request", "outcomes"):
+        return {"round_": round_}
+    if step == "budget":
+        return {"amount_requested": amount_requested}
+    if step == "documents":
+        return {"required_kinds": [kind for kind in DocumentKind.values if kind in round_.required_documents],
+                "uploaded": uploaded()}
+    return {}
+
+
 class DraftApplicationStorage(BaseStorage):
     """formtools storage: completed steps come from the application's sections; the current step from the session."""
 
@@ -155,26 +173,15 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         return reverse("applications:detail", kwargs={"pk": self.application.pk})
 
     def get_form_kwargs(self, step=None):
-        round_ = self.application.round
-        if self.form_list.get(step) is SectionForm:
-            section = next(section for section in round_sections(round_) if section.slug == step)
-            return {
-                "section": section,
-                "questions": section.asked,
-                "earlier_answers": dict(self.application.answers.values_list("question__code", "value")),
-                "recorded": self.application.media_answers.values_list("question", flat=True),
-                "allow_recordings": alternative_format_agreed(self.application),
-            }
-        if step in ("request", "outcomes"):
-            return {"round_": round_}
-        if step == "budget":
-            return {"amount_requested": self.application.amount_requested}
-        if step == "documents":
-            return {
-                "required_kinds": [kind for kind in DocumentKind.values if kind in round_.required_documents],
-                "uploaded": {document.kind: document for document in self.application.documents.all()},
-            }
-        return {}
+        application = self.application
+        return step_form_kwargs(
+            application.round, step,
+            earlier_answers=lambda: dict(application.answers.values_list("question__code", "value")),
+            recorded=lambda: application.media_answers.values_list("question", flat=True),
+            allow_recordings=lambda: alternative_format_agreed(application),
+            amount_requested=application.amount_requested,
+            uploaded=lambda: {document.kind: document for document in application.documents.all()},
+        )
 
     def get_form_instance(self, step):
         if step == "organisation":

@@ -166,6 +166,11 @@ ACCESS: dict[str, Rule] = {
         f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.draft_round.pk})
         for name in ("criterion_new", "indicator_new", "section_new")
     },
+    # Starting a preview forgets the last one's answers and goes to its first step.
+    "applications:round_preview": Rule(only("programme_manager", answer=302),
+                                       kwargs=lambda world: {"pk": world.draft_round.pk}),
+    "applications:round_preview_step": Rule(only("programme_manager"),
+                                            kwargs=lambda world: {"pk": world.draft_round.pk, "step": "project"}),
     **{
         f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {
             "pk": world.draft_round.pk, "section_pk": world.question.section_id,
