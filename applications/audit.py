@@ -17,6 +17,8 @@ class AuditAction(models.TextChoices):
     MEDIA_ANSWER_TRANSCRIBED = "application.media_answer_transcribed", "wrote the transcript of a recorded answer ({question})"
     DOCUMENT_UPLOADED = "application.document_uploaded", "uploaded {document}"
     APPLICATION_SUBMITTED = "application.submitted", "sent application"
+    INFORMATION_REQUESTED = "application.information_requested", "asked for more information in {sections}"
+    INFORMATION_SENT = "application.information_sent", "sent more information in {sections}"
     APPLICATION_WITHDRAWN = "application.withdrawn", "withdrew application"
     ADJUSTMENT_REQUESTED = "application.adjustment_requested", "asked for an adjustment: {kind}"
     ADJUSTMENT_ANSWERED = "application.adjustment_answered", "answered an adjustment request: {kind}"

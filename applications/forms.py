@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import normalise_email
-from applications.models import AdjustmentRequest, Application, Borough, Membership, Organisation
+from applications.models import AdjustmentRequest, Application, Borough, Membership, Organisation, Section
 from applications.validators import (
     MaxWordsValidator,
     normalise_charity_number,
@@ -263,3 +263,23 @@ class SentApplicationFilterForm(ListFilterForm):
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "All statuses")] + [
         (status, status.label) for status in Application.Status if status != Application.Status.DRAFT
     ])
+
+
+class InformationRequestForm(GovukFormMixin, forms.Form):
+    submit_label = "Ask for more information"
+
+    sections = forms.ModelMultipleChoiceField(
+        label="Which sections should the organisation change?", queryset=Section.objects.none(),
+        widget=forms.CheckboxSelectMultiple, error_messages={"required": "Select at least one section to reopen"},
+        help_text="Only the round's own questions reopen: the amount, budget and targets stay as they were sent.",
+    )
+    message = LongTextField(label="What do you need to know?", rows=5,
+                            error_messages={"required": "Say what you need to know"},
+                            help_text="The organisation's team reads this when they sign in.")
+    respond_by = DateField(label="Answer by", required_message="Enter the date to answer by",
+                           help_text="The request closes at 11:59pm on this day. For example, 27 3 2027")
+
+    def __init__(self, *args, round_, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].queryset = round_.sections.order_by("position", "id")
+        self.fields["sections"].label_from_instance = lambda section: section.title

@@ -70,6 +70,32 @@ def question_shown(question: Question, answers: dict) -> bool:
 
 
 @dataclass
+class Change:
+    """An answer changed after a programme manager asked for more information."""
+
+    label: str
+    before: str
+    after: str
+
+
+def information_changes(application) -> list[tuple]:
+    """[(request, [Change])] for each answered request for more information, newest first: the answers that differ
+    between when it was asked and when it was sent back. `application` should come from
+    selectors.application_with_answers."""
+    questions = {question.code: question for question in round_questions(application.round)}
+    changes = []
+    for request in application.information_requests.all():
+        rows = []
+        for code in dict.fromkeys([*request.before, *request.after]):
+            before, after = request.before.get(code, [None, None]), request.after.get(code, [None, None])
+            if before[1] != after[1] and code in questions:
+                rows.append(Change(label=after[0] or before[0], before=answer_in_words(questions[code], before[1]),
+                                   after=answer_in_words(questions[code], after[1])))
+        changes.append((request, rows))
+    return changes
+
+
+@dataclass
 class AnsweredQuestion:
     """One question as a reader of the application sees it: the words that were asked, the answer, any recording."""
 

@@ -15,6 +15,7 @@ from applications.models import (
     ApplicationSection,
     DeadlineExtension,
     EligibilityCheck,
+    InformationRequest,
     Invitation,
     Membership,
     Organisation,
@@ -167,6 +168,17 @@ def round_questions(round_: Round) -> list[Question]:
     return [question for section in round_sections(round_) for question in section.asked]
 
 
+def open_information_request(application: Application):
+    """The request for more information waiting for the organisation's answer, with its sections, or None."""
+    return (application.information_requests.filter(answered_at__isnull=True)
+            .prefetch_related("sections").select_related("requested_by").first())
+
+
+def reopened_steps(application: Application) -> set[str]:
+    request = open_information_request(application)
+    return {section.slug for section in request.sections.all()} if request else set()
+
+
 def application_sections(application: Application) -> dict[str, ApplicationSection]:
     return {section.step: section for section in application.sections.select_related("saved_by")}
 
@@ -178,6 +190,7 @@ def _answer_rows() -> tuple:
         "documents",
         "media_answers",
         Prefetch("answers", queryset=Answer.objects.only("application_id", "question_id", "label", "value")),
+        Prefetch("information_requests", queryset=InformationRequest.objects.filter(answered_at__isnull=False)),
         Prefetch("targets", queryset=OutcomeTarget.objects.select_related("indicator")),
     )
 

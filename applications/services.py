@@ -28,6 +28,7 @@ from applications.models import (
     DeadlineExtension,
     EligibilityCheck,
     Indicator,
+    InformationRequest,
     Invitation,
     MediaAnswer,
     Membership,
@@ -44,7 +45,7 @@ from applications.permissions import can_transcribe_media_answer
 from applications.questions import STANDARD_QUESTIONS, STANDARD_SECTION, answer_in_words, question_problems
 from applications.round_setup import changes_in_words, round_setup_gaps
 from applications.sections import incomplete_sections
-from applications.selectors import live_application, round_open_for
+from applications.selectors import live_application, reopened_steps, round_open_for
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
 from core.models import AuditEvent
@@ -197,7 +198,7 @@ def application_save_section(
     """Saves one step as the wizard stores it and, when complete, writes its answers into the application's tables."""
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        if not application.is_editable:
+        if not application.is_editable and step not in reopened_steps(application):
             raise ApplicationError("This application has been sent and can no longer be changed.")
         section, _ = ApplicationSection.objects.update_or_create(
             application=application,
@@ -206,6 +207,8 @@ def application_save_section(
         )
         if completed and answers is not None:
             SECTION_WRITERS.get(step, _write_answers)(application, answers, acting_user)
+        if not application.is_editable:  # a reopened section: the sent application's page shows its state
+            Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
         return section
 
 
@@ -252,6 +255,79 @@ def application_store_media_answers(*, application: Application, uploads: dict, 
             )
             audit_record(acting_user=acting_user, action=AuditAction.MEDIA_ANSWER_UPLOADED, target=application,
                          data={"question": question})
+
+
+# More information after sending ---------------------------------------------------------------------------------------
+
+# Sent and not yet decided: the stages at which a programme manager may ask an organisation for more.
+INFORMATION_STATUSES = {Application.Status.SUBMITTED, Application.Status.ELIGIBLE, Application.Status.SCORED}
+
+
+def information_request(*, application: Application, sections: list[Section], message: str, respond_by: datetime,
+                        acting_user: User, site_url: str = "") -> InformationRequest:
+    """Reopens named sections of the round's own questions for the organisation's team, who are told by email (which
+    links to the application rather than holding the message). The answers as they stand are kept beside the request.
+    Only the round's questions reopen: the amount, budget and targets the money is worked out from do not."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("round", "organisation").get(
+            pk=application.pk)
+        if application.status not in INFORMATION_STATUSES:
+            raise ApplicationError("You can ask for more information only on a sent application that is not decided.")
+        if application.information_requests.filter(answered_at__isnull=True).exists():
+            raise ApplicationError("This application already has a request waiting for an answer.")
+        if not sections or any(section.round_id != application.round_id for section in sections):
+            raise ApplicationError("Choose at least one section of this round's questions to reopen.")
+        if respond_by <= timezone.now():
+            raise ApplicationError("The date to answer by must be in the future.")
+        request = InformationRequest.objects.create(
+            application=application, message=message.strip(), respond_by=respond_by, requested_by=acting_user,
+            before=_answers_in(application, sections),
+        )
+        request.sections.set(sections)
+        Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+        audit_record(acting_user=acting_user, action=AuditAction.INFORMATION_REQUESTED, target=application,
+                     data={"sections": ", ".join(section.title for section in sections)})
+        for membership in application.organisation.memberships.select_related("user"):
+            email_send_on_commit(
+                to=membership.user.email,
+                subject=f"We need more information about application {application.reference}",
+                template="applications/emails/information_requested.txt",
+                context={"application": application, "person": membership.user, "request": request,
+                         "application_url": site_url + reverse("applications:detail", kwargs={"pk": application.pk})},
+            )
+        return request
+
+
+def information_send(*, application: Application, acting_user: User) -> InformationRequest:
+    """Sends the reopened sections back: each must be complete, and the answers as sent are kept beside those asked
+    about, so assessors see what changed."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        request = application.information_requests.filter(answered_at__isnull=True).first()
+        if request is None:
+            raise ApplicationError("Nothing is waiting for your answer: your changes may have been sent already.")
+        if request.respond_by < timezone.now():
+            raise ApplicationError("The date to answer by has passed. Email us if you need more time.")
+        sections = list(request.sections.all())
+        saved = {section.step: section for section in application.sections.filter(step__in=[s.slug for s in sections])}
+        unfinished = [section.title for section in sections
+                      if section.slug not in saved or saved[section.slug].completed_at is None]
+        if unfinished:
+            raise ApplicationError(f"Complete {', '.join(unfinished)} before you send your changes.")
+        request.after = _answers_in(application, sections)
+        request.answered_by, request.answered_at = acting_user, timezone.now()
+        request.save(update_fields=["after", "answered_by", "answered_at"])
+        Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+        audit_record(acting_user=acting_user, action=AuditAction.INFORMATION_SENT, target=application,
+                     data={"sections": ", ".join(section.title for section in sections)})
+        return request
+
+
+def _answers_in(application: Application, sections: list[Section]) -> dict:
+    return {
+        answer.question.code: [answer.label, answer.value]
+        for answer in application.answers.filter(question__section__in=sections).select_related("question")
+    }
 
 
 def media_answer_transcribe(*, answer: MediaAnswer, transcript: str, acting_user: User) -> MediaAnswer:

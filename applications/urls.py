@@ -51,6 +51,7 @@ urlpatterns = [
     path("applications/<int:pk>/sent/", views.application_submitted, name="submitted"),
     path("applications/<int:pk>/pdf/", views.application_download, name="pdf"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw_confirm, name="withdraw"),
+    path("applications/<int:pk>/changes/", views.information_send_view, name="information_send"),
     path("applications/<int:pk>/adjustments/new/", views.adjustment_new, name="adjustment_new"),
     path("applications/<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
     path("applications/<int:pk>/answers/<int:answer_pk>/", views.media_answer_download, name="media_answer"),
@@ -94,4 +95,5 @@ urlpatterns = [
     path("manage/rounds/<int:pk>/extensions/new/", views.extension_new, name="extension_new"),
     path("manage/adjustments/<int:pk>/", views.adjustment_detail, name="adjustment"),
     path("manage/applications/<int:pk>/", views.manage_application, name="manage_application"),
+    path("manage/applications/<int:pk>/information/", views.information_request_new, name="information_request"),
 ]

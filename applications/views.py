@@ -33,6 +33,7 @@ from applications.round_forms import (
 )
 from applications.round_setup import criteria_problems, round_setup_tasks, value_in_words
 from applications.forms import (
+    InformationRequestForm,
     AdjustmentDecisionForm,
     AdjustmentRequestForm,
     ExtensionForm,
@@ -53,12 +54,15 @@ from applications.permissions import (
     is_owner,
 )
 from applications.services import (
+    INFORMATION_STATUSES,
     ApplicationError,
     adjustment_decide,
     adjustment_request,
     application_start,
     application_withdraw,
     extension_grant,
+    information_request,
+    information_send,
     invitation_accept,
     invitation_send,
     media_answer_transcribe,
@@ -248,6 +252,7 @@ def application_detail(request, pk: int):
     can_withdraw = can_withdraw_application(request.user, application)
     return render(request, "applications/application_summary.html", {
         "application": application,
+        "information_request": SimpleLazyObject(partial(_information_asked, application)),
         "answers": SimpleLazyObject(partial(selectors.application_with_answers, application)),
         "can_withdraw": can_withdraw,
         "page_version": selectors.sent_page_version(
@@ -256,6 +261,18 @@ def application_detail(request, pk: int):
         ),
         "page_kept_seconds": SENT_PAGE_KEPT_SECONDS,
     })
+
+
+def _information_asked(application) -> dict | None:
+    """The open request for more information with the state of each section it reopened, or None."""
+    request = selectors.open_information_request(application)
+    if request is None:
+        return None
+    saved = selectors.application_sections(application)
+    return {"request": request, "sections": [
+        (section, "Completed" if section.slug in saved and saved[section.slug].completed_at else "In progress")
+        for section in request.sections.all()
+    ]}
 
 
 @role_required(Role.APPLICANT)
@@ -695,7 +712,9 @@ def manage_application(request, pk: int):
     return render(
         request,
         "applications/manage/application_detail.html",
-        {"application": application, "answers": selectors.application_with_answers(application)},
+        {"application": application, "answers": selectors.application_with_answers(application),
+         "information_requests": application.information_requests.prefetch_related("sections").select_related(
+             "requested_by"), "can_ask": application.status in INFORMATION_STATUSES},
     )
 
 
@@ -807,3 +826,35 @@ def question_remove_confirm(request, pk: int, question_pk: int):
         "round": round_, "what": f"the question ‘{question.label}’", "error": error, "then": "",
         "back": back, "back_to": "the questions",
     })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def information_request_new(request, pk: int):
+    application = selectors.application_for_review(pk)
+    form = InformationRequestForm(request.POST or None, round_=application.round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            information_request(
+                application=application, sections=list(form.cleaned_data["sections"]),
+                message=form.cleaned_data["message"], respond_by=end_of_day_in_london(form.cleaned_data["respond_by"]),
+                acting_user=request.user, site_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except ApplicationError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"The organisation's team is asked for more information on {application}.")
+            return redirect("applications:manage_application", pk=application.pk)
+    return render(request, "applications/manage/information_request.html", {"application": application, "form": form})
+
+
+@role_required(Role.APPLICANT)
+def information_send_view(request, pk: int):
+    application = selectors.application_for_member_or_404(request.user, pk)
+    if request.method == "POST":
+        try:
+            information_send(application=application, acting_user=request.user)
+        except ApplicationError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, "Your changes are sent. We will tell the assessors what changed.")
+    return redirect("applications:detail", pk=application.pk)

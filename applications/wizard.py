@@ -28,6 +28,7 @@ from applications.selectors import (
     application_sections,
     application_with_answers,
     deadline_for,
+    reopened_steps,
     round_sections,
 )
 from core.forms import embed_in_page_form, field_limits, typed_values
@@ -148,7 +149,9 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
 
     def dispatch(self, request, *args, **kwargs):
         self.application = application_for_member_or_404(request.user, kwargs["pk"])
-        if not can_edit_application(request.user, self.application):
+        # A sent application reopens only the sections a programme manager asked about, until its team sends them.
+        self.reopened = not can_edit_application(request.user, self.application)
+        if self.reopened and kwargs["step"] not in reopened_steps(self.application):
             messages.info(request, f"{self.application} has been sent, so its answers can no longer be changed.")
             return redirect("applications:detail", pk=self.application.pk)
         self.form_list = wizard_steps(self.application.round)
@@ -326,6 +329,13 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         if step == "declarations":
             return form.cleaned_data
         return None
+
+    def render_next_step(self, form, **kwargs):
+        if self.reopened:  # the other sections stay as they were sent: back to the request and its other sections
+            messages.success(self.request, f"Your answers to '{self.step_titles[self.steps.current]}' are saved. "
+                                           "Send your changes when you have answered everything we asked.")
+            return redirect("applications:detail", pk=self.application.pk)
+        return super().render_next_step(form, **kwargs)
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)

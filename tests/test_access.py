@@ -139,6 +139,8 @@ ACCESS: dict[str, Rule] = {
     "applications:step": Rule(member_only(), kwargs=lambda world: {"pk": world.application.pk, "step": "project"}),
     "applications:submitted": Rule(member_only(answer=REDIRECT), kwargs=lambda world: {"pk": world.application.pk}),
     "applications:withdraw": Rule(member_only(), kwargs=lambda world: {"pk": world.application.pk}),
+    # Sending changes is a button: opening its address goes back to the application.
+    "applications:information_send": Rule(member_only(answer=302), kwargs=lambda world: {"pk": world.application.pk}),
     "applications:adjustment_new": Rule(member_only(), kwargs=lambda world: {"pk": world.application.pk}),
     "applications:pdf": Rule(draft_files(), kwargs=lambda world: {"pk": world.application.pk}),
     "applications:document": Rule(
@@ -199,6 +201,7 @@ ACCESS: dict[str, Rule] = {
                                      kwargs=lambda world: {"pk": world.round.pk, "status": world.round.next_status}),
     "applications:adjustment": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.adjustment.pk}),
     "applications:manage_application": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
+    "applications:information_request": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.sent.pk}),
     # Assessment: assessors see only what they were given; programme managers run the round
     "assessment:assessor_dashboard": Rule(only("assessor")),
     "assessment:declare": Rule(

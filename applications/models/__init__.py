@@ -26,6 +26,7 @@ from applications.models.organisations import (
     invitation_expiry,
     new_invitation_token,
 )
+from applications.models.information import InformationRequest
 from applications.models.questions import APPLICATION_PAGES, SLUGS_TAKEN, Answer, Question, Section
 from applications.models.rounds import (
     Criterion,
@@ -52,6 +53,7 @@ __all__ = [
     "DocumentKind",
     "EligibilityCheck",
     "Indicator",
+    "InformationRequest",
     "Invitation",
     "MediaAnswer",
     "Membership",

@@ -14,7 +14,7 @@ from applications.models.rounds import Round
 
 # The pages one step under an application's address that are not steps of it, in any app (a test checks the list is
 # whole), the fixed steps, and the end of a round's preview: a section of a round may take none of their names.
-APPLICATION_PAGES = frozenset({"sent", "pdf", "withdraw", "letters", "grant"})
+APPLICATION_PAGES = frozenset({"sent", "pdf", "withdraw", "changes", "letters", "grant"})
 SLUGS_TAKEN = APPLICATION_PAGES | {"organisation", "request", "outcomes", "budget", "declarations", "check", "done", "end"}
 
 

@@ -26,3 +26,9 @@ def applicant_status_key(application) -> str:
 def answered_sections(application) -> list[tuple]:
     """The round's own sections with their answers, for the answers page: see questions.answered_sections."""
     return questions.answered_sections(application)
+
+
+@register.simple_tag
+def information_changes(application) -> list[tuple]:
+    """What changed in the answers after each request for more information: see questions.information_changes."""
+    return questions.information_changes(application)

@@ -35,9 +35,12 @@ from applications.services import (
     application_store_documents,
     application_store_media_answers,
     application_submit,
+    application_save_section,
     application_withdraw,
     eligibility_check_record,
     extension_grant,
+    information_request,
+    information_send,
     invitation_accept,
     invitation_send,
     media_answer_transcribe,
@@ -72,8 +75,10 @@ from tests.factories import (
     IndicatorFactory,
     InvitationFactory,
     AwardFactory,
+    MembershipFactory,
     RoundFactory,
     UserFactory,
+    answers_given,
     described_criteria,
     set_up_to_open,
 )
@@ -958,3 +963,63 @@ def test_the_standard_questions_are_added_once_and_a_copy_keeps_questions_and_th
     ]
     how = next(question for question in copied if question.label == "How?")
     assert how.shown_if.section.round_id == copy.pk and how.shown_if.label == "Do you work online?"
+
+
+def sent_with_answers(round_=None):
+    application = ApplicationFactory(round=round_ or RoundFactory(status="open"), complete=True, status="submitted",
+                                     reference="R-0001", submitted_at=timezone.now())
+    answers_given(application, title="Reporting centre", need="Few report.")
+    return application
+
+
+def test_asking_for_more_information_reopens_only_the_named_sections_until_the_changes_are_sent(
+    programme_manager, django_capture_on_commit_callbacks
+):
+    application = sent_with_answers()
+    member = MembershipFactory(organisation=application.organisation).user
+    section = application.round.sections.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = information_request(application=application, sections=[section], message="Tell us more about need.",
+                                      respond_by=timezone.now() + timedelta(days=7), acting_user=programme_manager)
+    assert request.before == {"title": ["Project name", "Reporting centre"],
+                              "need": ["What need will your project meet?", "Few report."]}
+    assert [message.to for message in mail.outbox] == [[member.email]]
+    assert "Tell us more" not in mail.outbox[0].body  # the email links to the request, never holds it
+    with pytest.raises(ApplicationError, match="already has a request waiting"):
+        information_request(application=application, sections=[section], message="Again",
+                            respond_by=timezone.now() + timedelta(days=7), acting_user=programme_manager)
+    with pytest.raises(ApplicationError, match="can no longer be changed"):
+        application_save_section(application=application, step="budget", data={}, acting_user=member, completed=True)
+    application_save_section(application=application, step="project", data={}, acting_user=member, completed=True,
+                             answers={"section": section, "answers": {
+                                 question: value for question, value in [
+                                     (section.questions.get(code="title"), "Reporting centre"),
+                                     (section.questions.get(code="need"), "Many do not report: we asked 40 members."),
+                                 ]}})
+    sent = information_send(application=application, acting_user=member)
+    assert sent.after["need"] == ["What need will your project meet?", "Many do not report: we asked 40 members."]
+    assert sent.before["need"][1] == "Few report."
+    with pytest.raises(ApplicationError, match="can no longer be changed"):
+        application_save_section(application=application, step="project", data={}, acting_user=member, completed=True)
+    assert [event.action for event in AuditEvent.objects.filter(target_id=str(application.pk)).order_by("id")][-2:] == [
+        AuditAction.INFORMATION_REQUESTED, AuditAction.INFORMATION_SENT,
+    ]
+
+
+@pytest.mark.parametrize("status", ["draft", "awarded", "withdrawn"])
+def test_more_information_is_asked_only_between_sending_and_the_decision(programme_manager, status):
+    application = sent_with_answers()
+    Application.objects.filter(pk=application.pk).update(status=status)
+    with pytest.raises(ApplicationError, match="only on a sent application that is not decided"):
+        information_request(application=application, sections=list(application.round.sections.all()), message="?",
+                            respond_by=timezone.now() + timedelta(days=7), acting_user=programme_manager)
+
+
+def test_changes_are_refused_after_the_date_to_answer_by(programme_manager):
+    application = sent_with_answers()
+    member = MembershipFactory(organisation=application.organisation).user
+    information_request(application=application, sections=list(application.round.sections.all()), message="?",
+                        respond_by=timezone.now() + timedelta(days=1), acting_user=programme_manager)
+    application.information_requests.update(respond_by=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(ApplicationError, match="date to answer by has passed"):
+        information_send(application=application, acting_user=member)

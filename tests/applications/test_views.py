@@ -690,8 +690,9 @@ def test_the_application_page_makes_a_fixed_number_of_queries_before_and_after_i
     assert response.status_code == 200
     assert f"Your application to {round_with_indicators.name}" in response.content.decode()
     # Once sent: what decides whether its page has changed, then, the page being new, the application read whole
-    # with every answer instead of the task list, each kind of answer read once, and the round's questions.
-    with django_assert_max_num_queries(12):
+    # with every answer instead of the task list, each kind of answer read once (and the answered requests for more
+    # information), the round's questions, and any request waiting for the organisation's answer.
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("applications:detail", kwargs={"pk": sent.pk}))
     assert response.status_code == 200
     assert "Application SENT-0001" in response.content.decode()
@@ -1093,7 +1094,7 @@ def test_a_closed_rounds_set_up_says_what_can_still_change_rather_than_what_is_m
     round_ = RoundFactory(status=Round.Status.CLOSED)
     page = client_for(programme_manager).get(reverse("applications:round_setup", kwargs={"pk": round_.pk}))
     content = page.content.decode()
-    assert "Name and summary can change" in content and content.count("Cannot change now") == 6
+    assert "Name and summary can change" in content and content.count("Cannot change now") == 7
     assert "has no criteria" not in content and "Incomplete" not in content
 
 
@@ -1133,3 +1134,42 @@ def test_a_programme_manager_adds_a_section_and_a_conditional_question_through_t
                                                                   kwargs={"pk": round_.pk})).content.decode()
     client.post(questions_url)
     assert [section.slug for section in round_.sections.order_by("position")] == ["about-you", "project"]
+
+
+def test_a_programme_manager_asks_for_more_and_the_team_changes_only_that_section_and_sends_it_back(
+    client_for, programme_manager, applicant, organisation
+):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from tests.applications.conftest import post_step, project_answers, step_url
+
+    application = ApplicationFactory(organisation=organisation, complete=True, status="submitted",
+                                     reference="R-0009", submitted_at=timezone.now())
+    answers_given(application, title="Reporting centre", need="Few report.")
+    manager = client_for(programme_manager)
+    ask = reverse("applications:information_request", kwargs={"pk": application.pk})
+    assert "Ask for more information" in manager.get(
+        reverse("applications:manage_application", kwargs={"pk": application.pk})).content.decode()
+    refused = manager.post(ask, {"message": ""}).content.decode()
+    assert "Select at least one section to reopen" in refused and "Say what you need to know" in refused
+    answer_by = date.today() + timedelta(days=7)
+    response = manager.post(ask, {
+        "sections": [application.round.sections.get().pk], "message": "How many people asked you for help?",
+        "respond_by_0": answer_by.day, "respond_by_1": answer_by.month, "respond_by_2": answer_by.year,
+    })
+    assert response.url == reverse("applications:manage_application", kwargs={"pk": application.pk})
+
+    team = client_for(applicant)
+    page = team.get(reverse("applications:detail", kwargs={"pk": application.pk})).content.decode()
+    assert "We need more information" in page and "How many people asked you for help?" in page
+    assert team.get(step_url(application, "budget")).url == reverse("applications:detail", kwargs={"pk": application.pk})
+    saved = post_step(team, application, "project", project_answers(need="Forty people asked us for help."))
+    assert saved.url == reverse("applications:detail", kwargs={"pk": application.pk})
+    team.post(reverse("applications:information_send", kwargs={"pk": application.pk}))
+    page = team.get(reverse("applications:detail", kwargs={"pk": application.pk})).content.decode()
+    assert "We need more information" not in page
+    staff_page = manager.get(reverse("applications:manage_application", kwargs={"pk": application.pk})).content.decode()
+    assert "Answered on" in staff_page and "Changed after we asked for more information" in staff_page
+    assert "Few report." in staff_page and "Forty people asked us for help." in staff_page

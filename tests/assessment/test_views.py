@@ -651,8 +651,9 @@ def test_the_scoring_page_makes_the_same_few_queries_for_any_number_of_criteria(
     assessment_save(allocation=allocation, acting_user=panel[0], submit=True,
                     scores={c.pk: (3, f"Reason for {c.name}") for c in round_.criteria.all()})
     client = client_for(panel[0])
-    # Before, one query a score and the criteria read seven times: 26 queries for 6 criteria.
-    with django_assert_max_num_queries(18):
+    # Before, one query a score and the criteria read seven times: 26 queries for 6 criteria. The answers come with
+    # the round's questions and what changed after any request for more information.
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("assessment:assess", kwargs={"pk": allocation.pk}))
     assert response.status_code == 200
     content = response.content.decode()
