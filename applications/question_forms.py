@@ -1,6 +1,6 @@
 """One of the round's own sections as a page of the application, its fields made from the section's questions."""
 
-from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Layout, Size
+from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from applications.forms import note_stored
@@ -69,9 +69,11 @@ def question_layout(question: Question, field_name: str):
 
 
 class SectionForm(GovukFormMixin, forms.Form):
-    """Asks a section's questions. A question shown only for a certain answer to an earlier one is asked only then:
-    after it, beside that answer, when both are on this page; otherwise only if the saved answer matches. Where the
-    organisation may answer in BSL video or audio, a recording can replace a written answer."""
+    """Asks a section's questions. A question asked only for a certain answer to an earlier one is asked only then:
+    when both are on this page, it follows that question with a hint saying when to answer it, and is required only
+    for that answer (nothing is hidden, so it reads the same with or without JavaScript or a screen reader); otherwise
+    it is left out unless the saved answer matches. Where the organisation may answer in BSL video or audio, a
+    recording can replace a written answer."""
 
     submit_label = "Save and continue"
 
@@ -82,7 +84,7 @@ class SectionForm(GovukFormMixin, forms.Form):
         self.earlier_answers = earlier_answers
         self.recorded = set(recorded)
         here = {question.pk for question in questions}
-        # Asked only for an answer on this page: shown under that option, and checked once the answer is known.
+        # Asked only for an answer on this page: shown, and checked once that answer is known.
         self.shown_beside = {question.pk for question in questions if question.shown_if_id in here}
         self.questions = [
             question for question in questions
@@ -92,7 +94,10 @@ class SectionForm(GovukFormMixin, forms.Form):
         for question in self.questions:
             self.fields[question.code] = question_field(question)
             if question.pk in self.shown_beside:
-                self.fields[question.code].required = False
+                field = self.fields[question.code]
+                field.required = False
+                when = f"Answer only if your answer to ‘{question.shown_if.label}’ is {question.shown_if_answer}."
+                field.help_text = f"{field.help_text} {when}" if field.help_text else when
             if question.recording_allowed and question.is_written and allow_recordings:
                 self.recordable.append(question)
                 self.fields[question.code].required = False
@@ -105,29 +110,7 @@ class SectionForm(GovukFormMixin, forms.Form):
                     ),
                     widget=forms.ClearableFileInput(attrs={"accept": MEDIA.accept}),
                 )
-        self.helper.layout = Layout(*self._layout())
-
-    def _layout(self) -> list:
-        """Each question in order; one asked only for an answer on this page sits under that answer's option."""
-        by_condition: dict[tuple[int, str], list] = {}
-        for question in self.questions:
-            if question.pk in self.shown_beside:
-                by_condition.setdefault((question.shown_if_id, question.shown_if_answer), []).append(question)
-        layout = []
-        for question in self.questions:
-            if question.pk in self.shown_beside:
-                continue
-            options = [label for _, label in self.fields[question.code].choices] \
-                if question.kind in (Question.Kind.YES_NO, Question.Kind.ONE_CHOICE) else []
-            if any((question.pk, option) in by_condition for option in options):
-                layout.append(ConditionalRadios(question.code, *[
-                    ConditionalQuestion(option, *map(self._layout_of, by_condition[question.pk, option]))
-                    if (question.pk, option) in by_condition else option
-                    for option in options
-                ]))
-            else:
-                layout.append(self._layout_of(question))
-        return layout
+        self.helper.layout = Layout(*map(self._layout_of, self.questions))
 
     def _layout_of(self, question: Question):
         parts = [question_layout(question, question.code)]

@@ -42,6 +42,20 @@ def stored_value(question: Question, value):
     return value
 
 
+def as_posted(question: Question, value, prefix: str) -> dict[str, list[str]]:
+    """A kept answer as its form posts it, the opposite of stored_value: a section sent before its answers were kept
+    as rows, or made by the service, opens with them filled in."""
+    name = f"{prefix}-{question.code}"
+    if value in (None, "", []):
+        return {}
+    if question.kind == Question.Kind.DATE:
+        day = date.fromisoformat(value)
+        return {f"{name}_0": [str(day.day)], f"{name}_1": [str(day.month)], f"{name}_2": [str(day.year)]}
+    if isinstance(value, list):
+        return {name: [str(item) for item in value]}
+    return {name: [str(value)]}
+
+
 def answer_in_words(question: Question, value) -> str:
     """A kept answer as a person reads it, and as a condition on it is written ("Yes", "Online", "£1,200.00")."""
     if value in (None, "", []):

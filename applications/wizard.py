@@ -21,6 +21,7 @@ from applications import section_forms
 from applications.models import Application, DocumentKind
 from applications.permissions import can_edit_application
 from applications.question_forms import SectionForm
+from applications.questions import as_posted
 from applications.sections import application_steps, incomplete_sections, section_statuses
 from applications.selectors import (
     alternative_format_agreed,
@@ -117,7 +118,18 @@ class DraftApplicationStorage(BaseStorage):
         if step == "check":
             return MultiValueDict()  # the check step asks nothing, so it is always complete
         section = self.sections.get(step)
-        return MultiValueDict(section.data) if section and section.completed_at else None
+        if not (section and section.completed_at):
+            return None
+        asked = next((asked for asked in round_sections(self.application.round) if asked.slug == step), None)
+        if asked is None:
+            return MultiValueDict(section.data)
+        # One of the round's own sections: its answers are the rows kept for each question.
+        answers = dict(self.application.answers.filter(question__section=asked).values_list("question_id", "value"))
+        posted = {}
+        for question in asked.asked:
+            if question.pk in answers:
+                posted.update(as_posted(question, answers[question.pk], step))
+        return MultiValueDict(posted)
 
     def set_step_data(self, step, cleaned_data):
         # The view's process_step has already saved the section, with its answers, through the service.

@@ -1,6 +1,9 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from applications.models import Application, ApplicationSection
@@ -352,7 +355,7 @@ def test_a_question_asked_only_for_an_answer_on_the_same_page_is_required_only_t
                   {"code": "started", "kind": "date", "required": False})
     client = client_for(applicant)
     page = client.get(step_url(draft, "online")).content.decode()
-    assert 'class="govuk-radios__conditional govuk-radios__conditional--hidden"' in page
+    assert "Answer only if your answer to ‘Works-Online?’ is Yes." in page
     response = post_step(client, draft, "online", {"works-online": "True"})
     assert "Select an answer to ‘Platforms?’" in response.content.decode()
     response = post_step(client, draft, "online", {"works-online": "False", "platforms": ["Facebook"]})
@@ -399,3 +402,18 @@ def test_a_step_of_questions_makes_the_same_queries_however_many_questions(clien
         response = post_step(client, draft, "many", {f"q{number}": "An answer" for number in range(count)})
     assert response.status_code == 302
     assert draft.answers.count() == count
+
+
+def test_a_section_completed_without_its_posted_form_opens_with_its_kept_answers(client_for, applicant, draft):
+    from applications.models import ApplicationSection
+    from tests.factories import answers_given
+
+    build_section(draft.round, "facts", 5, {"code": "founded", "kind": "date"}, {"code": "led", "kind": "yes_no"},
+                  {"code": "reach", "kind": "several_choices", "choices": ["Online", "In person"]})
+    answers_given(draft, founded="2019-03-27", led=True, reach=["In person"])
+    ApplicationSection.objects.create(application=draft, step="facts", data={}, completed_at=timezone.now())
+    page = client_for(applicant).get(step_url(draft, "facts")).content.decode()
+    assert 'name="facts-founded_0" value="27"' in page and 'name="facts-founded_2" value="2019"' in page
+    assert re.search(r'name="facts-led"[^>]*value="True"[^>]*checked', page)
+    assert re.search(r'name="facts-reach"[^>]*value="In person"[^>]*checked', page)
+    assert "govuk-error-summary" not in page

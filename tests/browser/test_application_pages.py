@@ -274,3 +274,80 @@ def test_a_recorded_answer_plays_in_the_page_and_its_transcript_is_added_and_rea
     assert page.get_by_text("We help Deaf people report hate crime, in BSL.").is_visible()
     answer.refresh_from_db()
     assert answer.transcript == "We help Deaf people report hate crime, in BSL."
+
+
+def test_a_manager_asks_for_more_and_the_team_answers_a_conditional_question_and_sends_it_back(page):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from applications.models import Question
+    from tests.factories import answers_given
+
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER)
+    round_ = RoundFactory(name="Small grants 2031")
+    section = round_.sections.get()
+    online = Question.objects.create(section=section, code="online", label="Do you support people online?",
+                                     kind="yes_no", position=10)
+    Question.objects.create(section=section, code="platforms", label="Which platforms do you use?", kind="short_text",
+                            position=11, shown_if=online, shown_if_answer="Yes")
+    membership = MembershipFactory()
+    application = ApplicationFactory(round=round_, organisation=membership.organisation, complete=True,
+                                     status="submitted", reference="SG31-0001", submitted_at=timezone.now())
+    answers_given(application, title="Reporting centre", summary="We help.", need="Few report.", activities="Drop-ins.",
+                  beneficiaries="Disabled adults.", partnership="CATCH.", online=False)
+
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check("the manager's rounds")
+    page.goto(reverse("applications:manage_application", kwargs={"pk": application.pk}))
+    page.axe.check("a sent application")
+    page.get_by_role("link", name="Ask for more information").click()
+    page.axe.check("asking for more information")
+    page.get_by_role("button", name="Ask for more information").click()
+    page.wait_for_load_state("load")
+    assert "Select at least one section to reopen" in page.locator(".govuk-error-summary").inner_text()
+    page.axe.check("asking, with errors")
+    page.get_by_label("Your project").check()
+    page.get_by_label("What do you need to know?").fill("Do you support people online too?")
+    answer_by = date.today() + timedelta(days=10)
+    for part, value in zip(("Day", "Month", "Year"), (answer_by.day, answer_by.month, answer_by.year)):
+        page.get_by_label(part).fill(str(value))
+    page.get_by_role("button", name="Ask for more information").click()
+    page.wait_for_load_state("load")
+    assert "Waiting for the organisation" in page.locator("main").inner_text()
+    page.axe.check("the application, waiting for the organisation")
+    page.get_by_role("button", name="Sign out").first.click()
+    page.wait_for_load_state("load")
+    page.axe.check("signed out")
+
+    sign_in(page, membership.user.email, TEST_PASSWORD)
+    page.axe.check("the applicant's dashboard")
+    page.goto(reverse("applications:detail", kwargs={"pk": application.pk}))
+    assert "Do you support people online too?" in page.locator(".govuk-notification-banner").inner_text()
+    page.axe.check("the sent application, reopened")
+    page.get_by_role("link", name="Your project").click()
+    page.wait_for_load_state("load")
+    assert "Answer only if your answer to ‘Do you support people online?’ is Yes." in page.locator("main").inner_text()
+    page.get_by_label("Yes", exact=True).check()
+    page.axe.check("the reopened section, with its conditional question")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state("load")
+    assert "Answer ‘Which platforms do you use?’" in page.locator(".govuk-error-summary").inner_text()
+    page.axe.check("the reopened section, with errors")
+    page.get_by_label("Which platforms do you use?").fill("WhatsApp groups")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Send your changes").click()
+    page.wait_for_load_state("load")
+    assert "Your changes are sent." in page.locator("main").inner_text()
+    page.axe.check("changes sent")
+    page.get_by_role("button", name="Sign out").first.click()
+    page.wait_for_load_state("load")
+    page.axe.check("signed out again")
+
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check("the manager's rounds")
+    page.goto(reverse("applications:manage_application", kwargs={"pk": application.pk}))
+    changes = page.locator("main").inner_text()
+    assert "Changed after we asked for more information" in changes and "WhatsApp groups" in changes
+    page.axe.check("what changed")
