@@ -12,6 +12,7 @@ from reportlab.platypus import Paragraph
 from accounts.demo import DEMO_PASSWORD, DEMO_RESERVE_ASSESSOR
 from accounts.models import Role, User
 from applications.models import (
+    Answer,
     Application,
     Borough,
     BudgetLine,
@@ -29,6 +30,8 @@ from applications.services import (
     application_save_section,
     application_store_media_answers,
     application_submit,
+    information_request,
+    information_send,
     media_answer_transcribe,
     round_add_standard_indicators,
     round_add_standard_questions,
@@ -151,6 +154,8 @@ def _sent_applications(round_: Round, manager: User) -> None:
         application_submit(application=application, acting_user=member, site_url="")
         if name == DEMO_RECORDED:
             media_answer_transcribe(answer=application.media_answers.get(), transcript=DEMO_TRANSCRIPT, acting_user=manager)
+        if name == DEMO_ASKED_FOR_MORE:
+            _more_information(application, manager, member)
 
 
 # The Deaf-led group answers "the need" in a recording; the programme manager writes its transcript once it is sent.
@@ -159,6 +164,29 @@ DEMO_TRANSCRIPT = (
     "Deaf people in Southwark tell us the police do not book interpreters, so they give up on reporting. "
     "Last year our members told us about 40 incidents and only 6 were reported."
 )
+
+
+# The programme manager asked the Barnet group how it will reach people, and the group answered in time.
+DEMO_ASKED_FOR_MORE = "Barnet Access Forum"
+DEMO_QUESTION = "How many people with learning disabilities do you reach now, and how will they hear about the service?"
+DEMO_REACH = (
+    "We run 6 self-advocacy groups with 70 members with learning disabilities. Members will hear about the service "
+    "at those groups, in Easy Read leaflets at day centres, and from the two police officers who visit each term."
+)
+
+
+def _more_information(application: Application, manager: User, member: User) -> None:
+    section = round_sections(application.round)[0]
+    information_request(application=application, sections=[section], message=DEMO_QUESTION, acting_user=manager,
+                        respond_by=timezone.now() + timedelta(days=14))
+    answers = {question: value for question, value in (
+        (question, Answer.objects.get(application=application, question=question).value) for question in section.asked
+    )}
+    beneficiaries = next(question for question in answers if question.code == "beneficiaries")
+    answers[beneficiaries] = f"{answers[beneficiaries]} {DEMO_REACH}"
+    application_save_section(application=application, step=section.slug, data={}, acting_user=member, completed=True,
+                             answers={"section": section, "answers": answers})
+    information_send(application=application, acting_user=member)
 
 
 def _recorded_answer(application: Application, acting_user: User) -> None:

@@ -24,7 +24,11 @@ def required_message(question: Question) -> str:
 def question_field(question: Question) -> forms.Field:
     """The form field that asks one question, with its limits and plain-English errors."""
     Kind = Question.Kind
-    common = {"label": question.label, "help_text": question.hint, "required": question.required}
+    hint = question.hint
+    if question.kind == Question.Kind.SEVERAL_CHOICES:
+        hint = f"{hint} Select all that apply." if hint else "Select all that apply."
+    label = question.label if question.required else f"{question.label} (optional)"
+    common = {"label": label, "help_text": hint, "required": question.required}
     message = required_message(question)
     if question.kind == Kind.SHORT_TEXT:
         field = forms.CharField(max_length=question.max_chars or SHORT_TEXT_LIMIT, **common)
@@ -37,7 +41,7 @@ def question_field(question: Question) -> forms.Field:
             # crispy-forms-gds adds the word count to the hint it expects every counted answer to have: start empty.
             field.widget.attrs.setdefault("aria-describedby", "")
     elif question.kind == Kind.NUMBER:
-        field = CountField(required_message=message, subject="your answer", **common)
+        field = CountField(required_message=message, subject=f"your answer to ‘{question.label}’", **common)
     elif question.kind == Kind.MONEY:
         field = PoundsField(required_message=message, subject="the amount", **common)
     elif question.kind == Kind.YES_NO:

@@ -152,34 +152,47 @@ def answer_options(question: Question) -> list[str]:
     return ["Yes", "No"] if question.kind == Question.Kind.YES_NO else list(question.choices)
 
 
-def question_problems(question: Question, others) -> list[str]:
-    """What stops a question being asked as set up, in words for the programme manager; `others` are the round's other
-    questions, with their sections."""
+def question_problems(question: Question, others) -> list[tuple[str, str]]:
+    """What stops a question being asked as set up, as (field, words for the programme manager); `others` are the
+    round's other questions, with their sections. A question others depend on must keep the answers they name."""
     problems = []
     if question.kind in CHOICE_KINDS:
         if len(question.choices) < 2:
-            problems.append("Give at least two options to choose from, one on each line.")
+            problems.append(("choices", "Give at least two options to choose from, one on each line."))
         elif len(set(question.choices)) != len(question.choices):
-            problems.append("Give each option only once.")
+            problems.append(("choices", "Give each option only once."))
     if question.is_title and question.kind != Question.Kind.SHORT_TEXT:
-        problems.append("Only a short text answer can be the project's name.")
+        problems.append(("is_title", "Only a short text answer can be the project's name."))
     if question.is_description and not question.is_written:
-        problems.append("Only a written answer can be the project's published summary.")
+        problems.append(("is_description", "Only a written answer can be the project's published summary."))
     if question.is_title and any(other.is_title for other in others):
-        problems.append("Another question already gives the project's name.")
+        problems.append(("is_title", "Another question already gives the project's name."))
     if question.is_description and any(other.is_description for other in others):
-        problems.append("Another question already gives the project's published summary.")
+        problems.append(("is_description", "Another question already gives the project's published summary."))
     condition = question.shown_if
     if condition is not None:
-        if _order(condition) >= _order(question) and condition.pk != question.pk:
-            problems.append("A question can only depend on an answer to a question asked before it.")
-        elif condition.pk == question.pk:
-            problems.append("A question cannot depend on its own answer.")
+        if condition.pk == question.pk:
+            problems.append(("shown_if", "A question cannot depend on its own answer."))
+        elif _order(condition) >= _order(question):
+            problems.append(("shown_if", "A question can only depend on an answer to a question asked before it."))
         elif condition.kind not in CONDITION_KINDS:
-            problems.append("A question can only depend on a yes or no question or one with options to choose from.")
+            problems.append(("shown_if", "A question can only depend on a yes or no question or one with options to "
+                                         "choose from."))
         elif question.shown_if_answer not in answer_options(condition):
-            problems.append(f"Choose one of the answers to ‘{condition.label}’: {', '.join(answer_options(condition))}.")
+            problems.append(("shown_if_answer", f"Choose one of the answers to ‘{condition.label}’: "
+                                                f"{', '.join(answer_options(condition))}."))
+    for dependant in (other for other in others if question.pk and other.shown_if_id == question.pk):
+        if question.kind not in CONDITION_KINDS or dependant.shown_if_answer not in answer_options(question):
+            problems.append(("choices" if question.kind in CHOICE_KINDS else "kind",
+                             f"‘{dependant.label}’ is asked only for the answer {dependant.shown_if_answer}: keep that "
+                             "answer, or change or remove that question first."))
     return problems
+
+
+def round_question_problems(questions: list[Question]) -> list[str]:
+    """Every problem of a round's questions, in words, for whether the round can open."""
+    return [message for question in questions
+            for _, message in question_problems(question, [other for other in questions if other.pk != question.pk])]
 
 
 def _order(question: Question) -> tuple:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from zoneinfo import ZoneInfo
 
 from applications.models import DocumentKind, Indicator, Question, Round, tranche_schedule_problems
-from applications.questions import CONDITION_KINDS
+from applications.questions import CONDITION_KINDS, question_problems
 from core.fields import CountField, DateField, LongTextField, PoundsField, YesNoField
 from core.forms import GovukFormMixin, Text
 from core.templatetags.govuk import plain_number
@@ -386,6 +386,10 @@ class SectionSetUpForm(GovukFormMixin, forms.Form):
         return {"title": section.title, "intro": section.intro}
 
 
+QUESTION_FIELDS = ("label", "hint", "kind", "required", "max_words", "max_chars", "choices", "recording_allowed",
+                   "shown_if", "shown_if_answer", "is_title", "is_description")
+
+
 class QuestionSetUpForm(GovukFormMixin, forms.Form):
     """A question's words, kind and rules. Settings that do not apply to its kind are dropped, so a question once a
     choice and now text keeps no options behind."""
@@ -398,15 +402,10 @@ class QuestionSetUpForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of answer", choices=Question.Kind.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Select the kind of answer"})
     required = YesNoField(label="Must applicants answer it?", required_message="Select yes if applicants must answer it")
-    max_words = forms.IntegerField(label="Word limit (optional, written answers only)", required=False, min_value=1,
-                                   max_value=5000, error_messages={"invalid": "Enter the word limit as a whole number",
-                                                                   "min_value": "The word limit must be 1 or more",
-                                                                   "max_value": "The word limit must be 5,000 or fewer"})
-    max_chars = forms.IntegerField(label="Character limit (optional, written answers only)", required=False,
-                                   min_value=1, max_value=20_000,
-                                   error_messages={"invalid": "Enter the character limit as a whole number",
-                                                   "min_value": "The character limit must be 1 or more",
-                                                   "max_value": "The character limit must be 20,000 or fewer"})
+    max_words = CountField(label="Word limit (optional, written answers only)", required=False, min_value=1,
+                           max_value=5000, required_message="", subject="the word limit")
+    max_chars = CountField(label="Character limit (optional, written answers only)", required=False, min_value=1,
+                           max_value=20_000, required_message="", subject="the character limit")
     choices = forms.CharField(label="Options (questions with options only)", required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 4}), help_text="Put each option on its own line.")
     recording_allowed = forms.BooleanField(
@@ -424,10 +423,12 @@ class QuestionSetUpForm(GovukFormMixin, forms.Form):
                                   required=False)
     is_description = forms.BooleanField(label="Its answer is the project's published summary", required=False)
 
-    def __init__(self, *args, round_: Round, question=None, **kwargs):
+    def __init__(self, *args, section, question=None, **kwargs):
         super().__init__(*args, **kwargs)
-        others = Question.objects.filter(section__round=round_, kind__in=CONDITION_KINDS).select_related("section")
-        self.fields["shown_if"].queryset = others.exclude(pk=question.pk) if question else others
+        self.section, self.question = section, question
+        conditions = Question.objects.filter(section__round=section.round_id, kind__in=CONDITION_KINDS).select_related(
+            "section")
+        self.fields["shown_if"].queryset = conditions.exclude(pk=question.pk) if question else conditions
         self.fields["shown_if"].label_from_instance = lambda asked: f"{asked.section.title}: {asked.label}"
 
     def clean_choices(self) -> list[str]:
@@ -442,14 +443,24 @@ class QuestionSetUpForm(GovukFormMixin, forms.Form):
         if not written:
             cleaned.update(max_words=None, max_chars=None, recording_allowed=False)
         if cleaned.get("shown_if") is None:
+            if cleaned.get("shown_if_answer", "").strip():
+                self.add_error("shown_if", "Choose the question whose answer decides whether this one is asked")
             cleaned["shown_if_answer"] = ""
         elif not cleaned.get("shown_if_answer", "").strip():
             self.add_error("shown_if_answer", "Enter the answer that makes the question appear")
+        if not self.errors:
+            self._check_rules(cleaned)
         return cleaned
+
+    def _check_rules(self, cleaned: dict) -> None:
+        """The rules a question is held to (questions.question_problems), each beside the setting it is about."""
+        candidate = Question(pk=self.question.pk if self.question else None, section=self.section,
+                             position=self.question.position if self.question else 32767,
+                             **{name: cleaned[name] for name in QUESTION_FIELDS})
+        others = Question.objects.filter(section__round=self.section.round_id).select_related("section")
+        for field, message in question_problems(candidate, [other for other in others if other.pk != candidate.pk]):
+            self.add_error(field if field in self.fields else None, message)
 
     @staticmethod
     def initial_from(question) -> dict:
-        return {name: getattr(question, name) for name in (
-            "label", "hint", "kind", "required", "max_words", "max_chars", "recording_allowed", "shown_if",
-            "shown_if_answer", "is_title", "is_description",
-        )} | {"choices": "\n".join(question.choices)}
+        return {name: getattr(question, name) for name in QUESTION_FIELDS} | {"choices": "\n".join(question.choices)}

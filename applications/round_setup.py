@@ -10,7 +10,8 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import DocumentKind, Round, tranche_schedule_problems
+from applications.models import DocumentKind, Question, Round, tranche_schedule_problems
+from applications.questions import round_question_problems
 from applications.selectors import panel_of
 from core.templatetags.govuk import govuk_datetime, plain_number, pounds
 
@@ -64,7 +65,10 @@ def _question_problems(round_: Round) -> list[str]:
     sections = round_.sections.annotate(asked=Count("questions")).order_by("position", "id")
     if not any(section.asked for section in sections):
         return ["The round has no questions for applicants to answer."]
-    return [f"The section {section.title} has no questions." for section in sections if not section.asked]
+    questions = list(Question.objects.filter(section__round=round_).select_related("section", "shown_if__section"))
+    return [f"The section {section.title} has no questions." for section in sections if not section.asked] + (
+        round_question_problems(questions)
+    )
 
 
 def round_setup_tasks(round_: Round) -> list[SetupTask]:

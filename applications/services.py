@@ -655,9 +655,9 @@ def question_save(*, section: Section, question: Question | None, fields: dict, 
             before = {name: getattr(question, name) for name in fields}
         for name, value in fields.items():
             setattr(question, name, value)
-        problems = question_problems(question, in_round.exclude(pk=question.pk).select_related("section"))
+        problems = question_problems(question, list(in_round.exclude(pk=question.pk).select_related("section")))
         if problems:
-            raise ApplicationError(" ".join(problems))
+            raise ApplicationError(" ".join(message for _, message in problems))
         _check_valid(question)
         question.save()
         if before is None:
@@ -689,7 +689,7 @@ def _refuse_removing_conditions(removed) -> None:
 
 
 def set_up_closed_reason(round_: Round) -> str:
-    return f"{round_} is {round_.get_status_display().lower()}: its criteria and indicators can no longer change."
+    return f"{round_} is {round_.get_status_display().lower()}: its questions, criteria and indicators can no longer change."
 
 
 def _check_round_set_up_changeable(round_: Round, acting_user: User) -> None:

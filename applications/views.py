@@ -788,7 +788,7 @@ def question_form(request, pk: int, section_pk: int | None = None, question_pk: 
     question = get_object_or_404(Question.objects.select_related("section"), section__round=round_,
                                  pk=question_pk) if question_pk else None
     section = question.section if question else get_object_or_404(round_.sections, pk=section_pk)
-    form = QuestionSetUpForm(request.POST or None, round_=round_, question=question,
+    form = QuestionSetUpForm(request.POST or None, section=section, question=question,
                              initial=QuestionSetUpForm.initial_from(question) if question else {"required": True})
     if request.method == "POST" and form.is_valid():
         try:

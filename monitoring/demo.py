@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications.demo import budget, demo_member, eligibility_passed, project_answers, sections_complete
 from applications.models import Application, Borough, Organisation, Round
-from applications.services import round_add_standard_indicators
+from applications.services import round_add_standard_indicators, round_add_standard_questions
 from core.models import AuditEvent
 from grants.models import Award, Decision, Letter, Tranche
 from grants.payments import tranche_record_bacs
@@ -58,6 +58,7 @@ def seed(stdout) -> None:
     )
     if created:
         with happened_at(round_.opens_at - timedelta(days=14)):
+            round_add_standard_questions(round_=round_, acting_user=manager)
             round_add_standard_indicators(round_=round_, acting_user=manager)
         for position, grant in enumerate(DEMO_GRANTS):
             _grant_under_way(round_, manager, finance, position, *grant)

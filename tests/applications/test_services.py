@@ -62,6 +62,7 @@ from applications.services import (
     round_update,
     rounds_close_due,
 )
+from applications.round_setup import round_setup_gaps
 from core.models import AuditEvent
 from core.state import InvalidTransition
 from tests.factories import (
@@ -718,10 +719,10 @@ def test_a_criterion_is_added_last_with_what_each_score_means_and_changes_are_ke
 
 def test_a_criterion_or_indicator_of_an_open_round_cannot_change_here(programme_manager):
     round_ = RoundFactory(status=Round.Status.OPEN)
-    with pytest.raises(ApplicationError, match="its criteria and indicators can no longer change"):
+    with pytest.raises(ApplicationError, match="its questions, criteria and indicators can no longer change"):
         criterion_save(round_=round_, criterion=None, acting_user=programme_manager, descriptions={},
                        fields={"name": "Reach", "guidance": "", "weight": Decimal("25")})
-    with pytest.raises(ApplicationError, match="its criteria and indicators can no longer change"):
+    with pytest.raises(ApplicationError, match="its questions, criteria and indicators can no longer change"):
         indicator_remove(indicator=IndicatorFactory(round=round_), acting_user=programme_manager)
     assert round_.indicators.count() == 1
 
@@ -1023,3 +1024,23 @@ def test_changes_are_refused_after_the_date_to_answer_by(programme_manager):
     application.information_requests.update(respond_by=timezone.now() - timedelta(minutes=1))
     with pytest.raises(ApplicationError, match="date to answer by has passed"):
         information_send(application=application, acting_user=member)
+
+
+def test_a_question_others_depend_on_keeps_the_answers_they_name(programme_manager):
+    round_ = RoundFactory(status="draft", questions=False)
+    section = section_save(round_=round_, section=None, fields={"title": "About you", "intro": ""},
+                           acting_user=programme_manager)
+    size = question_save(section=section, question=None, acting_user=programme_manager, fields=question_fields(
+        label="How big is your group?", kind="one_choice", choices=["Small", "More than 50 members"]))
+    question_save(section=section, question=None, acting_user=programme_manager, fields=question_fields(
+        label="How do you involve them all?", kind="long_text", shown_if=size, shown_if_answer="More than 50 members"))
+    for changed in ({"kind": "short_text", "choices": []}, {"choices": ["Small", "51 or more members"]}):
+        with pytest.raises(ApplicationError, match="‘How do you involve them all\\?’ is asked only for the answer More "
+                                                   "than 50 members"):
+            question_save(section=section, question=size, acting_user=programme_manager, fields=question_fields(**{
+                "label": "How big is your group?", "kind": "one_choice", "choices": ["Small", "More than 50 members"],
+                **changed,
+            }))
+    # Changed behind the service's back (in the admin, say): the round cannot open until it is put right.
+    Question.objects.filter(pk=size.pk).update(choices=["Small", "Large"])
+    assert any("is asked only for the answer More than 50 members" in problem for problem in round_setup_gaps(round_))

@@ -1019,7 +1019,7 @@ def test_an_open_rounds_criteria_cannot_be_reached_for_change(client_for, progra
     for name, kwargs in (("criterion_new", {}), ("criterion_edit", {"criterion_pk": criterion.pk}),
                          ("criterion_remove", {"criterion_pk": criterion.pk})):
         response = client.post(reverse(f"applications:{name}", kwargs={"pk": round_.pk, **kwargs}), follow=True)
-        assert "its criteria and indicators can no longer change" in response.content.decode()
+        assert "its questions, criteria and indicators can no longer change" in response.content.decode()
     assert round_.criteria.get() == criterion
 
 
@@ -1122,7 +1122,9 @@ def test_a_programme_manager_adds_a_section_and_a_conditional_question_through_t
     response = client.post(new_question, {"label": "How do you work with interpreters?", "kind": "long_text",
                                           "required": "True", "max_words": "200", "shown_if": deaf_led.pk,
                                           "shown_if_answer": "Sometimes"})
-    assert "Choose one of the answers to ‘Are you Deaf-led?’: Yes, No." in response.content.decode()
+    refused = response.content.decode()
+    assert "Choose one of the answers to ‘Are you Deaf-led?’: Yes, No." in refused
+    assert 'href="#id_shown_if_answer"' in refused  # the summary links to the setting to change
     client.post(new_question, {"label": "How do you work with interpreters?", "kind": "long_text", "required": "True",
                                "max_words": "200", "choices": "left over", "shown_if": deaf_led.pk,
                                "shown_if_answer": "Yes"})

@@ -145,6 +145,21 @@ def test_the_demo_applicant_and_finance_have_new_notifications_from_the_demo_sto
     assert new.filter(recipient__email="finance@example.org", kind="grants.payment_due").count() >= 3
 
 
+def test_the_demo_asked_one_group_for_more_and_shows_what_changed():
+    from applications.demo import DEMO_ASKED_FOR_MORE, DEMO_QUESTION, DEMO_REACH
+    from applications.models import Application
+    from applications.questions import information_changes
+    from applications.selectors import application_with_answers
+
+    seed()
+    asked = Application.objects.get(round__reference_prefix="DHC27", organisation__name=DEMO_ASKED_FOR_MORE)
+    request = asked.information_requests.get()
+    assert request.message == DEMO_QUESTION and request.answered_at is not None
+    [(_, changes)] = information_changes(application_with_answers(asked))
+    assert [change.label for change in changes] == ["Who will benefit, and how will you reach them?"]
+    assert DEMO_REACH in changes[0].after and DEMO_REACH not in changes[0].before
+
+
 def test_the_demo_has_a_recorded_answer_with_its_transcript_and_a_conflict_that_leaves_it_short():
     from applications.demo import DEMO_RECORDED, DEMO_TRANSCRIPT
     from applications.models import Application
@@ -222,3 +237,11 @@ def test_the_demo_tells_one_story_in_order_by_the_people_who_did_each_thing():
             assert event.actor.role == Role.PROGRAMME_MANAGER, event
         elif event.action in FINANCE_DOES:
             assert event.actor.role == Role.FINANCE_OFFICER, event
+
+
+def test_every_demo_application_has_its_projects_name_from_its_rounds_questions():
+    from applications.models import Application
+
+    seed()
+    assert Application.objects.exists()
+    assert not Application.objects.filter(title="").exists()
