@@ -959,8 +959,13 @@ def test_the_standard_questions_are_added_once_and_a_copy_keeps_questions_and_th
                   fields=question_fields(label="How?", kind="short_text", shown_if=online, shown_if_answer="Yes"))
     copy = round_copy(source=source, acting_user=programme_manager)
     copied = list(Question.objects.filter(section__round=copy).select_related("shown_if", "section"))
-    assert [question.label for question in copied] == [
-        question.label for question in Question.objects.filter(section__round=source)
+    compared = [field.name for field in Question._meta.concrete_fields if field.name not in ("id", "section",
+                                                                                              "shown_if")]
+    assert [[getattr(question, name) for name in compared] for question in copied] == [
+        [getattr(question, name) for name in compared] for question in Question.objects.filter(section__round=source)
+    ]
+    assert [(section.slug, section.title, section.intro, section.position) for section in copy.sections.all()] == [
+        (section.slug, section.title, section.intro, section.position) for section in source.sections.all()
     ]
     how = next(question for question in copied if question.label == "How?")
     assert how.shown_if.section.round_id == copy.pk and how.shown_if.label == "Do you work online?"

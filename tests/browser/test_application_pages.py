@@ -186,6 +186,24 @@ def test_a_programme_manager_starts_a_round_and_works_through_its_set_up(page):
     page.get_by_role("button", name="Save question").click()
     page.wait_for_load_state("load")
     assert "Are you led by Deaf people?" in page.locator("main").inner_text()
+    page.axe.check("the questions, with one of the round's own")
+    page.get_by_role("link", name="Add a question to Your project").click()
+    page.get_by_label("Question", exact=True).fill("How do Deaf people lead your group?")
+    page.get_by_label("Long text").check()
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_label("Ask it only for an answer to an earlier question? (optional)").select_option(
+        label="Your project: Are you led by Deaf people?")
+    page.get_by_label("The answer it is asked for").fill("Perhaps")
+    page.get_by_role("button", name="Save question").click()
+    page.wait_for_load_state("load")
+    assert "Choose one of the answers to ‘Are you led by Deaf people?’: Yes, No." in (
+        page.locator(".govuk-error-summary").inner_text())
+    page.axe.check("a conditional question, with errors")
+    page.get_by_label("The answer it is asked for").fill("Yes")
+    page.get_by_role("button", name="Save question").click()
+    page.wait_for_load_state("load")
+    assert "Asked only when the answer to ‘Are you led by Deaf people?’ is Yes" in page.locator("main").inner_text()
+    page.axe.check("the questions, with a conditional one")
     page.get_by_role("link", name="Back to the set-up of Small grants 2030").click()
 
     # Indicators: the standard set.
@@ -225,6 +243,17 @@ def test_a_programme_manager_starts_a_round_and_works_through_its_set_up(page):
     round_.refresh_from_db()
     assert round_.status == Round.Status.OPEN
     page.axe.check("the open round")
+
+    # Copied for next year: the copy asks the same questions, its condition on the copy's own question.
+    page.get_by_role("link", name="Copy the round").click()
+    page.axe.check("copying the round")
+    page.get_by_role("button", name="Copy the round").click()
+    page.wait_for_load_state("load")
+    page.axe.check("the copy's set-up")
+    copy = Round.objects.exclude(pk=round_.pk).get(name__startswith="Small grants 2030")
+    page.goto(reverse("applications:round_questions", kwargs={"pk": copy.pk}))
+    assert "Asked only when the answer to ‘Are you led by Deaf people?’ is Yes" in page.locator("main").inner_text()
+    page.axe.check("the copy's questions")
 
 
 def wav_bytes(seconds: float = 1.0) -> bytes:
