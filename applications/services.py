@@ -300,12 +300,15 @@ def information_request(*, application: Application, sections: list[Section], me
 
 def information_send(*, application: Application, acting_user: User) -> InformationRequest:
     """Sends the reopened sections back: each must be complete, and the answers as sent are kept beside those asked
-    about, so assessors see what changed."""
+    about, so assessors see what changed. Sent already, it returns the request as it was sent."""
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         request = application.information_requests.filter(answered_at__isnull=True).first()
         if request is None:
-            raise ApplicationError("Nothing is waiting for your answer: your changes may have been sent already.")
+            latest = application.information_requests.first()
+            if latest is not None:
+                return latest  # sent already, by a second click or a colleague: nothing more to do
+            raise ApplicationError("Nothing is waiting for your answer.")
         if request.respond_by < timezone.now():
             raise ApplicationError("The date to answer by has passed. Email us if you need more time.")
         sections = list(request.sections.all())

@@ -840,8 +840,11 @@ def information_request_new(request, pk: int):
                 acting_user=request.user, site_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except ApplicationError as refused:
-            form.add_error(None, str(refused))
-        else:
+            waiting = selectors.open_information_request(application)
+            if not (waiting and waiting.requested_by == request.user
+                    and waiting.message == form.cleaned_data["message"].strip()):
+                form.add_error(None, str(refused))
+        if form.is_valid():  # asked now, or by this person's own second click a moment ago
             messages.success(request, f"The organisation's team is asked for more information on {application}.")
             return redirect("applications:manage_application", pk=application.pk)
     return render(request, "applications/manage/information_request.html", {"application": application, "form": form})

@@ -1049,3 +1049,14 @@ def test_a_question_others_depend_on_keeps_the_answers_they_name(programme_manag
     # Changed behind the service's back (in the admin, say): the round cannot open until it is put right.
     Question.objects.filter(pk=size.pk).update(choices=["Small", "Large"])
     assert any("is asked only for the answer More than 50 members" in problem for problem in round_setup_gaps(round_))
+
+
+def test_sending_changes_twice_sends_them_once(programme_manager):
+    application = sent_with_answers()
+    member = MembershipFactory(organisation=application.organisation).user
+    information_request(application=application, sections=list(application.round.sections.all()), message="?",
+                        respond_by=timezone.now() + timedelta(days=1), acting_user=programme_manager)
+    first = information_send(application=application, acting_user=member)
+    again = information_send(application=application, acting_user=member)
+    assert again == first and again.answered_at == first.answered_at
+    assert AuditEvent.objects.filter(action=AuditAction.INFORMATION_SENT).count() == 1

@@ -1175,3 +1175,21 @@ def test_a_programme_manager_asks_for_more_and_the_team_changes_only_that_sectio
     staff_page = manager.get(reverse("applications:manage_application", kwargs={"pk": application.pk})).content.decode()
     assert "Answered on" in staff_page and "Changed after we asked for more information" in staff_page
     assert "Few report." in staff_page and "Forty people asked us for help." in staff_page
+
+
+def test_a_second_click_on_ask_for_more_information_asks_once_and_says_so(client_for, programme_manager):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    application = ApplicationFactory(complete=True, status="submitted", reference="R-0010",
+                                     submitted_at=timezone.now())
+    answer_by = date.today() + timedelta(days=7)
+    data = {"sections": [application.round.sections.get().pk], "message": "More please.",
+            "respond_by_0": answer_by.day, "respond_by_1": answer_by.month, "respond_by_2": answer_by.year}
+    client = client_for(programme_manager)
+    url = reverse("applications:information_request", kwargs={"pk": application.pk})
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 302
+    assert application.information_requests.count() == 1
