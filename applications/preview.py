@@ -39,7 +39,7 @@ def round_preview(request, pk: int, step: str | None = None):
     amount = answers.get("amount_requested")
     kwargs = step_form_kwargs(
         round_, step, earlier_answers=lambda: answers, recorded=tuple, allow_recordings=lambda: True,
-        amount_requested=Decimal(amount) if amount else None, uploaded=dict,
+        amount_requested=Decimal(amount) if amount else None, uploaded=dict, uploaded_files=dict,
     )
     if step in MODEL_INSTANCES:
         kwargs["instance"] = MODEL_INSTANCES[step]()

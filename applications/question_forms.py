@@ -6,7 +6,7 @@ from django import forms
 from applications.forms import note_stored
 from applications.models import Question, Section
 from applications.questions import question_shown, stored_value
-from applications.uploads import MEDIA, check_media_answer
+from applications.uploads import DOCUMENTS, MEDIA, check_document, check_media_answer
 from applications.validators import MaxWordsValidator
 from core.fields import CountField, DateField, LongTextField, PoundsField, YesNoField
 from core.forms import GovukFormMixin
@@ -18,6 +18,8 @@ LONG_TEXT_LIMIT = 20_000
 def required_message(question: Question) -> str:
     if question.kind in (Question.Kind.YES_NO, Question.Kind.ONE_CHOICE, Question.Kind.SEVERAL_CHOICES):
         return f"Select an answer to ‘{question.label}’"
+    if question.kind == Question.Kind.FILE:
+        return f"Upload a file for ‘{question.label}’"
     return f"Answer ‘{question.label}’"
 
 
@@ -48,6 +50,10 @@ def question_field(question: Question) -> forms.Field:
         field = YesNoField(required_message=message, **common)
     elif question.kind == Kind.DATE:
         field = DateField(required_message=message, **common)
+    elif question.kind == Kind.FILE:
+        # Required or not, a file kept from an earlier save answers it: SectionForm.clean checks.
+        field = forms.FileField(**{**common, "required": False},
+                                widget=forms.ClearableFileInput(attrs={"accept": DOCUMENTS.accept}))
     else:
         choices = [(choice, choice) for choice in question.choices]
         if question.kind == Kind.ONE_CHOICE:
@@ -67,7 +73,7 @@ def question_layout(question: Question, field_name: str):
         return Field.radios(field_name, legend_size=Size.SMALL, small=True, inline=question.kind == Kind.YES_NO)
     if question.kind == Kind.SEVERAL_CHOICES:
         return Field.checkboxes(field_name, legend_size=Size.SMALL, small=True)
-    if question.kind == Kind.DATE:
+    if question.kind in (Kind.DATE, Kind.FILE):
         return Field(field_name)
     return Field.text(field_name)
 
@@ -82,11 +88,12 @@ class SectionForm(GovukFormMixin, forms.Form):
     submit_label = "Save and continue"
 
     def __init__(self, *args, section: Section, questions: list[Question], earlier_answers: dict,
-                 recorded=(), allow_recordings=False, **kwargs):
+                 recorded=(), allow_recordings=False, uploaded_files=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.section = section
         self.earlier_answers = earlier_answers
         self.recorded = set(recorded)
+        self.uploaded_files = uploaded_files or {}  # question code -> the name of the file kept for it
         here = {question.pk for question in questions}
         # Asked only for an answer on this page: shown, and checked once that answer is known.
         self.shown_beside = {question.pk for question in questions if question.shown_if_id in here}
@@ -97,6 +104,8 @@ class SectionForm(GovukFormMixin, forms.Form):
         self.recordable = []
         for question in self.questions:
             self.fields[question.code] = question_field(question)
+            if question.kind == Question.Kind.FILE and question.code in self.uploaded_files:
+                note_stored(self, question.code, self.uploaded_files[question.code])
             if question.pk in self.shown_beside:
                 field = self.fields[question.code]
                 field.required = False
@@ -124,6 +133,7 @@ class SectionForm(GovukFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self.file_types = {}
         values = self._values()
         for question in self.questions:
             if question.pk in self.shown_beside and question.code in self.errors and not question_shown(question, values):
@@ -140,6 +150,15 @@ class SectionForm(GovukFormMixin, forms.Form):
             has_media = bool(media) or question.code in self.recorded
             if question.required and question_shown(question, values) and not cleaned.get(question.code) and not has_media and not self.has_error(question.code):
                 self.add_error(question.code, required_message(question) + ", or upload a video or audio answer")
+        for question in (asked for asked in self.questions if asked.kind == Question.Kind.FILE):
+            upload = cleaned.get(question.code)
+            if upload:
+                try:
+                    self.file_types[question.code] = check_document(upload, subject=f"The file for ‘{question.label}’")
+                except forms.ValidationError as error:
+                    self.add_error(question.code, error)
+            elif question.required and question_shown(question, values) and question.code not in self.uploaded_files:
+                self.add_error(question.code, required_message(question))
         for question in self.questions:
             if question.required and question.pk in self.shown_beside and question not in self.recordable \
                     and question_shown(question, values) and not self.has_error(question.code) \
@@ -153,10 +172,22 @@ class SectionForm(GovukFormMixin, forms.Form):
         return {question: values[question.code] for question in self.questions if question_shown(question, values)}
 
     def _values(self) -> dict:
-        """Every answer a condition here may name, as stored: those on this page and the earlier sections'."""
+        """Every answer a condition here may name, as stored: those on this page and the earlier sections'. A file
+        question's answer is the name of its file, uploaded now or kept from before."""
         return {**self.earlier_answers, **{
-            question.code: stored_value(question, self.cleaned_data.get(question.code)) for question in self.questions
+            question.code: self._file_name(question) if question.kind == Question.Kind.FILE
+            else stored_value(question, self.cleaned_data.get(question.code))
+            for question in self.questions
         }}
+
+    def _file_name(self, question: Question) -> str | None:
+        upload = self.cleaned_data.get(question.code)
+        return upload.name[:200] if upload and question.code in self.file_types else self.uploaded_files.get(question.code)
+
+    def file_uploads(self) -> dict:
+        """Files that passed their checks: question -> (file, content type)."""
+        return {question: (self.files[self.add_prefix(question.code)], self.file_types[question.code])
+                for question in self.questions if question.code in self.file_types and not self.has_error(question.code)}
 
     def note_stored(self, field_name: str, name: str) -> None:
         note_stored(self, field_name, name)

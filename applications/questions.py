@@ -46,7 +46,7 @@ def as_posted(question: Question, value, prefix: str) -> dict[str, list[str]]:
     """A kept answer as its form posts it, the opposite of stored_value: a section sent before its answers were kept
     as rows, or made by the service, opens with them filled in."""
     name = f"{prefix}-{question.code}"
-    if value in (None, "", []):
+    if value in (None, "", []) or question.kind == Question.Kind.FILE:  # a kept file is not posted again
         return {}
     if question.kind == Question.Kind.DATE:
         day = date.fromisoformat(value)

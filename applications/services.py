@@ -27,6 +27,7 @@ from applications.models import (
     Criterion,
     DeadlineExtension,
     EligibilityCheck,
+    FileAnswer,
     Indicator,
     InformationRequest,
     Invitation,
@@ -239,6 +240,23 @@ def _write_answers(application: Application, answers: dict, acting_user: User) -
             application.summary = answer_in_words(question, value)
     application.save()
     application_store_media_answers(application=application, uploads=answers.get("media", {}), acting_user=acting_user)
+    if answers.get("files"):
+        application_store_file_answers(application=application, uploads=answers["files"], acting_user=acting_user)
+
+
+def application_store_file_answers(*, application: Application, uploads: dict, acting_user: User) -> None:
+    """Stores each checked file answering a file question (question -> (file, content type)), replacing an earlier
+    one; a file kept earlier in the same request, when another answer needed correcting, is not stored twice."""
+    with transaction.atomic():
+        for question, (upload, content_type) in uploads.items():
+            kept = FileAnswer.objects.filter(application=application, question=question)
+            if kept.filter(original_name=upload.name[:200], size=upload.size).exists():
+                continue
+            _delete_with_files(kept)
+            FileAnswer.objects.create(
+                application=application, question=question, file=upload, original_name=upload.name[:200],
+                content_type=content_type, size=upload.size, uploaded_by=acting_user,
+            )
 
 
 def application_store_media_answers(*, application: Application, uploads: dict, acting_user: User) -> None:

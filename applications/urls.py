@@ -55,6 +55,7 @@ urlpatterns = [
     path("applications/<int:pk>/adjustments/new/", views.adjustment_new, name="adjustment_new"),
     path("applications/<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
     path("applications/<int:pk>/answers/<int:answer_pk>/", views.media_answer_download, name="media_answer"),
+    path("applications/<int:pk>/files/<int:question_pk>/", views.file_answer_download, name="file_answer"),
     path("applications/<int:pk>/answers/<int:answer_pk>/transcript/", views.media_answer_transcript,
          name="media_answer_transcript"),
     # The wizard's steps (and its "done"): fixed ones and the round's own sections, which take no other page's name.

@@ -301,6 +301,14 @@ def document_download(request, pk: int, document_pk: int):
 
 
 @role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER, Role.ASSESSOR)
+def file_answer_download(request, pk: int, question_pk: int):
+    application = _readable_application(request, pk)
+    answer = get_object_or_404(application.file_answers, question_id=question_pk)
+    return FileResponse(answer.file.open("rb"), as_attachment=True, filename=answer.original_name,
+                        content_type=answer.content_type)
+
+
+@role_required(Role.APPLICANT, Role.PROGRAMME_MANAGER, Role.ASSESSOR)
 def media_answer_download(request, pk: int, answer_pk: int):
     """The recording, saved as a file, or with ?play shown inline for the page's player, which asks for it in
     ranges so a long BSL video can start at once and be wound on."""

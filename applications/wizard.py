@@ -18,7 +18,7 @@ from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
 from applications import forms as application_forms
 from applications import section_forms
-from applications.models import Application, DocumentKind
+from applications.models import Application, DocumentKind, Question
 from applications.permissions import can_edit_application
 from applications.question_forms import SectionForm
 from applications.questions import as_posted
@@ -41,6 +41,7 @@ from applications.services import (
     DeadlinePassed,
     application_save_section,
     application_store_documents,
+    application_store_file_answers,
     application_store_media_answers,
     application_submit,
 )
@@ -70,14 +71,16 @@ def step_titles(round_) -> dict[str, str]:
     return {**application_steps(round_), "check": CHECK_TITLE}
 
 
-def step_form_kwargs(round_, step: str, *, earlier_answers, recorded, allow_recordings, amount_requested, uploaded
-                     ) -> dict:
+def step_form_kwargs(round_, step: str, *, earlier_answers, recorded, allow_recordings, amount_requested, uploaded,
+                     uploaded_files) -> dict:
     """What a step's form needs beyond what was posted, for an application or a preview of the round. Each callable
     is read only by the step that needs it."""
     if FIXED_FORMS.get(step, SectionForm) is SectionForm:
         section = next(section for section in round_sections(round_) if section.slug == step)
+        asks_for_files = any(question.kind == Question.Kind.FILE for question in section.asked)
         return {"section": section, "questions": section.asked, "earlier_answers": earlier_answers(),
-                "recorded": recorded(), "allow_recordings": allow_recordings()}
+                "recorded": recorded(), "allow_recordings": allow_recordings(),
+                "uploaded_files": uploaded_files() if asks_for_files else {}}
     if step in ("request", "outcomes"):
         return {"round_": round_}
     if step == "budget":
@@ -196,6 +199,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
             allow_recordings=lambda: alternative_format_agreed(application),
             amount_requested=application.amount_requested,
             uploaded=lambda: {document.kind: document for document in application.documents.all()},
+            uploaded_files=lambda: dict(application.file_answers.values_list("question__code", "original_name")),
         )
 
     def get_form_instance(self, step):
@@ -301,6 +305,11 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
                 application_store_media_answers(application=self.application, uploads=uploads, acting_user=self.request.user)
                 for question, (upload, _) in uploads.items():
                     form.note_stored(f"{question}_media", upload.name)
+            files = form.file_uploads()
+            if files:
+                application_store_file_answers(application=self.application, uploads=files, acting_user=self.request.user)
+                for question, (upload, _) in files.items():
+                    form.note_stored(question.code, upload.name)
 
     def render(self, form=None, **kwargs):
         if form is not None and form.is_bound and not form.is_valid():
@@ -329,7 +338,8 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         if step == "organisation":
             return form.cleaned_data
         if isinstance(form, SectionForm):
-            return {"section": form.section, "answers": form.answers(), "media": form.media_uploads()}
+            return {"section": form.section, "answers": form.answers(), "media": form.media_uploads(),
+                    "files": form.file_uploads()}
         if step == "request":
             return form.cleaned_data
         if step == "outcomes":

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Role
 from accounts.services import user_role_change
 from applications.audit import AuditAction
+from applications.models import FileAnswer, Question
 from assessment.models import Allocation, ConflictDeclaration, ScoresImport
 from core.models import Export
 from core.services import audit_record
@@ -30,6 +31,7 @@ from tests.factories import (
     IndicatorFactory,
     InvitationFactory,
     MediaAnswerFactory,
+    PDF_BYTES,
     MembershipFactory,
     RoundFactory,
     UserFactory,
@@ -145,6 +147,9 @@ ACCESS: dict[str, Rule] = {
     "applications:pdf": Rule(draft_files(), kwargs=lambda world: {"pk": world.application.pk}),
     "applications:document": Rule(
         draft_files(), kwargs=lambda world: {"pk": world.application.pk, "document_pk": world.document.pk}
+    ),
+    "applications:file_answer": Rule(
+        draft_files(), kwargs=lambda world: {"pk": world.application.pk, "question_pk": world.file_answer.question_id}
     ),
     "applications:media_answer": Rule(
         draft_files(), kwargs=lambda world: {"pk": world.application.pk, "answer_pk": world.media_answer.pk}
@@ -370,6 +375,13 @@ def world(db):
         application=application,
         document=ApplicationDocumentFactory(application=application),
         media_answer=MediaAnswerFactory(application=application),
+        file_answer=FileAnswer.objects.create(
+            application=application, question=Question.objects.create(
+                section=round_.sections.get(), code="constitution", label="Upload your constitution", kind="file",
+                position=50,
+            ), file=ContentFile(PDF_BYTES, name="constitution.pdf"), original_name="constitution.pdf",
+            content_type="application/pdf", size=len(PDF_BYTES),
+        ),
         adjustment=AdjustmentRequestFactory(application=application),
         invitation=InvitationFactory(organisation=organisation),
         eligible=eligible,

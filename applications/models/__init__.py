@@ -27,7 +27,7 @@ from applications.models.organisations import (
     new_invitation_token,
 )
 from applications.models.information import InformationRequest
-from applications.models.questions import APPLICATION_PAGES, SLUGS_TAKEN, Answer, Question, Section
+from applications.models.questions import APPLICATION_PAGES, SLUGS_TAKEN, Answer, FileAnswer, Question, Section
 from applications.models.rounds import (
     Criterion,
     DocumentKind,
@@ -52,6 +52,7 @@ __all__ = [
     "DeadlineExtension",
     "DocumentKind",
     "EligibilityCheck",
+    "FileAnswer",
     "Indicator",
     "InformationRequest",
     "Invitation",

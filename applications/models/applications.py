@@ -185,10 +185,10 @@ class BudgetLine(models.Model):
 
 def document_path(instance, filename: str) -> str:
     # The stored name never comes from the uploader: it cannot collide, traverse folders or leak a person's name.
-    return f"applications/{instance.application_id}/{instance.kind}-{secrets.token_hex(8)}{_suffix(filename)}"
+    return f"applications/{instance.application_id}/{instance.kind}-{secrets.token_hex(8)}{file_suffix(filename)}"
 
 
-def _suffix(filename: str) -> str:
+def file_suffix(filename: str) -> str:
     dot = filename.rfind(".")
     return filename[dot:].lower()[:6] if dot != -1 else ""
 
@@ -220,7 +220,7 @@ class ApplicationDocument(UploadedFile):
 
 
 def media_answer_path(instance, filename: str) -> str:
-    return f"applications/{instance.application_id}/answer-{instance.question}-{secrets.token_hex(8)}{_suffix(filename)}"
+    return f"applications/{instance.application_id}/answer-{instance.question}-{secrets.token_hex(8)}{file_suffix(filename)}"
 
 
 class MediaAnswer(UploadedFile):

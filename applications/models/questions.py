@@ -5,11 +5,13 @@ the service computes on (boroughs and amount, outcome targets, budget, documents
 words of the question it answered, so a question reworded after applications started never changes what was asked.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from applications.models.applications import Application
+from applications.models.applications import Application, UploadedFile, file_suffix
 from applications.models.rounds import Round
 
 # The pages one step under an application's address that are not steps of it, in any app (a test checks the list is
@@ -46,6 +48,7 @@ class Question(models.Model):
         ONE_CHOICE = "one_choice", "One choice from a list"
         SEVERAL_CHOICES = "several_choices", "One or more choices from a list"
         DATE = "date", "Date"
+        FILE = "file", "A file to upload (PDF, DOCX, ODT, JPG or PNG)"
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     # The question's name in forms, spreadsheets and recordings: the service keeps it unique in the round.
@@ -107,3 +110,18 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.value}"
+
+
+def file_answer_path(instance, filename: str) -> str:
+    return f"applications/{instance.application_id}/question-{instance.question_id}-{secrets.token_hex(8)}{file_suffix(filename)}"
+
+
+class FileAnswer(UploadedFile):
+    """The file uploaded to answer a file question; its answer row holds the file's name, as the applicant gave it."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="file_answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=file_answer_path)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "question"], name="one_file_per_question")]

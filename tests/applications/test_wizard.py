@@ -417,3 +417,34 @@ def test_a_section_completed_without_its_posted_form_opens_with_its_kept_answers
     assert re.search(r'name="facts-led"[^>]*value="True"[^>]*checked', page)
     assert re.search(r'name="facts-reach"[^>]*value="In person"[^>]*checked', page)
     assert "govuk-error-summary" not in page
+
+
+def test_a_file_question_is_answered_by_a_checked_upload_kept_across_saves(client_for, applicant, other_applicant,
+                                                                          draft, programme_manager):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.models import FileAnswer
+    from tests.factories import PDF_BYTES
+
+    build_section(draft.round, "papers", 5, {"code": "plan", "kind": "file"}, {"code": "note", "kind": "short_text"})
+    client = client_for(applicant)
+    response = post_step(client, draft, "papers", {"note": "Here"})
+    assert "Upload a file for ‘Plan?’" in response.content.decode()
+    response = post_step(client, draft, "papers", {"plan": SimpleUploadedFile("plan.exe", b"MZ\x90\x00" * 20)})
+    assert "The file for ‘Plan?’ must be a PDF, DOCX, ODT, JPG or PNG" in response.content.decode()
+    # A good file is kept even while another answer on the page needs correcting, and answers the question after.
+    response = post_step(client, draft, "papers", {"plan": SimpleUploadedFile("plan.pdf", PDF_BYTES), "note": ""})
+    assert "You have uploaded plan.pdf" in response.content.decode()
+    assert post_step(client, draft, "papers", {"note": "Here"}).status_code == 302
+    kept = FileAnswer.objects.get(application=draft)
+    assert (kept.original_name, kept.content_type) == ("plan.pdf", "application/pdf")
+    assert {answer.question.code: answer.value for answer in draft.answers.select_related("question")} == {
+        "plan": "plan.pdf", "note": "Here"}
+    download = reverse("applications:file_answer", kwargs={"pk": draft.pk, "question_pk": kept.question_id})
+    page = client.get(reverse("applications:detail", kwargs={"pk": draft.pk}))
+    assert client.get(download).getvalue() == PDF_BYTES
+    assert client_for(other_applicant).get(download).status_code == 404
+    assert page.status_code == 200
+    Application.objects.filter(pk=draft.pk).update(status="submitted", reference="R-0001")
+    staff_page = client_for(programme_manager).get(reverse("applications:manage_application", kwargs={"pk": draft.pk}))
+    assert f'href="{download}" download>plan.pdf' in staff_page.content.decode()
