@@ -271,7 +271,8 @@ class InformationRequestForm(GovukFormMixin, forms.Form):
     sections = forms.ModelMultipleChoiceField(
         label="Which sections should the organisation change?", queryset=Section.objects.none(),
         widget=forms.CheckboxSelectMultiple, error_messages={"required": "Select at least one section to reopen"},
-        help_text="Only the round's own questions reopen: the amount, budget and targets stay as they were sent.",
+        help_text="Only the round's own questions reopen: the organisation's details, amount, budget, targets, documents "
+                  "and declarations stay as they were sent.",
     )
     message = LongTextField(label="What do you need to know?", rows=5,
                             error_messages={"required": "Say what you need to know"},
@@ -283,3 +284,9 @@ class InformationRequestForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sections"].queryset = round_.sections.order_by("position", "id")
         self.fields["sections"].label_from_instance = lambda section: section.title
+
+    def clean_respond_by(self):
+        value = self.cleaned_data["respond_by"]
+        if value < timezone.localdate():
+            raise forms.ValidationError("The date to answer by must be today or later", code="past")
+        return value

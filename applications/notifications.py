@@ -16,4 +16,12 @@ ADJUSTMENT_ANSWERED = NotificationKind(
     "applications.adjustment_answered", "When we answer your request for an adjustment", (Role.APPLICANT.value,),
     choosable=False,
 )
-KINDS = (APPLICATION_RECEIVED, MORE_TIME, ADJUSTMENT_ANSWERED)
+MORE_INFORMATION = NotificationKind(
+    "applications.more_information", "When we ask your organisation for more information about an application",
+    (Role.APPLICANT.value,), always_sent=True,
+)
+MORE_INFORMATION_SENT = NotificationKind(
+    "applications.more_information_sent", "When an organisation sends the more information you asked for",
+    (Role.PROGRAMME_MANAGER.value,),
+)
+KINDS = (APPLICATION_RECEIVED, MORE_TIME, ADJUSTMENT_ANSWERED, MORE_INFORMATION, MORE_INFORMATION_SENT)

@@ -42,15 +42,17 @@ from applications.models import (
     Section,
     default_tranche_schedule,
 )
+from applications.notifications import MORE_INFORMATION, MORE_INFORMATION_SENT
 from applications.permissions import can_transcribe_media_answer
 from applications.questions import STANDARD_QUESTIONS, STANDARD_SECTION, answer_in_words, question_problems
 from applications.round_setup import changes_in_words, round_setup_gaps
 from applications.sections import incomplete_sections
-from applications.selectors import live_application, reopened_steps, round_open_for
+from applications.selectors import live_application, open_information_request, round_open_for
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
 from core.models import AuditEvent
-from core.services import audit_record
+from core.services import audit_record, notify
+from core.templatetags.govuk import govuk_datetime
 from core.state import InvalidTransition
 
 
@@ -199,14 +201,19 @@ def application_save_section(
     """Saves one step as the wizard stores it and, when complete, writes its answers into the application's tables."""
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        if not application.is_editable and step not in reopened_steps(application):
+        reopened = None if application.is_editable else open_information_request(application)
+        if not application.is_editable and (
+            reopened is None or step not in {section.slug for section in reopened.sections.all()}
+        ):
             raise ApplicationError("This application has been sent and can no longer be changed.")
         section, _ = ApplicationSection.objects.update_or_create(
             application=application,
             step=step,
             defaults={"data": data, "saved_by": acting_user, "completed_at": timezone.now() if completed else None},
         )
-        if completed and answers is not None:
+        if completed and answers is not None and reopened is not None:
+            _keep_until_sent(application, reopened, step, answers, acting_user)
+        elif completed and answers is not None:
             SECTION_WRITERS.get(step, _write_answers)(application, answers, acting_user)
         if not application.is_editable:  # a reopened section: the sent application's page shows its state
             Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
@@ -215,6 +222,17 @@ def application_save_section(
 
 def _write_organisation(application: Application, answers: dict, acting_user: User) -> None:
     organisation_update(organisation=application.organisation, acting_user=acting_user, fields=answers)
+
+
+def _keep_until_sent(application: Application, request: InformationRequest, step: str, answers: dict,
+                     acting_user: User) -> None:
+    """A reopened section's answers wait on the request until the team sends them (information_send); recordings and
+    files, which cannot wait in it, are stored at once."""
+    request.pending[step] = {question.code: value for question, value in answers["answers"].items()}
+    request.save(update_fields=["pending"])
+    application_store_media_answers(application=application, uploads=answers.get("media", {}), acting_user=acting_user)
+    if answers.get("files"):
+        application_store_file_answers(application=application, uploads=answers["files"], acting_user=acting_user)
 
 
 def _write_request(application: Application, answers: dict, acting_user: User) -> None:
@@ -282,9 +300,9 @@ INFORMATION_STATUSES = {Application.Status.SUBMITTED, Application.Status.ELIGIBL
 
 
 def information_request(*, application: Application, sections: list[Section], message: str, respond_by: datetime,
-                        acting_user: User, site_url: str = "") -> InformationRequest:
-    """Reopens named sections of the round's own questions for the organisation's team, who are told by email (which
-    links to the application rather than holding the message). The answers as they stand are kept beside the request.
+                        acting_user: User) -> InformationRequest:
+    """Reopens named sections of the round's own questions for the organisation's team, who are told in the service
+    and by email (which links to the application rather than holding the message). The answers as they stand are kept beside the request.
     Only the round's questions reopen: the amount, budget and targets the money is worked out from do not."""
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("round", "organisation").get(
@@ -305,20 +323,17 @@ def information_request(*, application: Application, sections: list[Section], me
         Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
         audit_record(acting_user=acting_user, action=AuditAction.INFORMATION_REQUESTED, target=application,
                      data={"sections": ", ".join(section.title for section in sections)})
-        for membership in application.organisation.memberships.select_related("user"):
-            email_send_on_commit(
-                to=membership.user.email,
-                subject=f"We need more information about application {application.reference}",
-                template="applications/emails/information_requested.txt",
-                context={"application": application, "person": membership.user, "request": request,
-                         "application_url": site_url + reverse("applications:detail", kwargs={"pk": application.pk})},
-            )
+        notify(recipients=[membership.user for membership in application.organisation.memberships.select_related("user")],
+               kind=MORE_INFORMATION.code, link=reverse("applications:detail", kwargs={"pk": application.pk}),
+               subject=f"We need more information about application {application.reference}, by "
+                       f"{govuk_datetime(respond_by)}")
         return request
 
 
 def information_send(*, application: Application, acting_user: User) -> InformationRequest:
-    """Sends the reopened sections back: each must be complete, and the answers as sent are kept beside those asked
-    about, so assessors see what changed. Sent already, it returns the request as it was sent."""
+    """Sends the reopened sections back: each must be complete. Their changes become the application's answers now,
+    and the answers as sent are kept beside those asked about, so assessors see what changed. Sent already, it
+    returns the request as it was sent."""
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         request = application.information_requests.filter(answered_at__isnull=True).first()
@@ -335,12 +350,22 @@ def information_send(*, application: Application, acting_user: User) -> Informat
                       if section.slug not in saved or saved[section.slug].completed_at is None]
         if unfinished:
             raise ApplicationError(f"Complete {', '.join(unfinished)} before you send your changes.")
+        for section in sections:
+            if section.slug in request.pending:
+                questions = {question.code: question for question in section.questions.all()}
+                given = request.pending[section.slug]
+                _write_answers(application, {"section": section, "answers": {
+                    questions[code]: value for code, value in given.items() if code in questions
+                }}, acting_user)
         request.after = _answers_in(application, sections)
         request.answered_by, request.answered_at = acting_user, timezone.now()
         request.save(update_fields=["after", "answered_by", "answered_at"])
         Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
         audit_record(acting_user=acting_user, action=AuditAction.INFORMATION_SENT, target=application,
                      data={"sections": ", ".join(section.title for section in sections)})
+        notify(recipients=[request.requested_by], kind=MORE_INFORMATION_SENT.code,
+               link=reverse("applications:manage_application", kwargs={"pk": application.pk}),
+               subject=f"{application.organisation} sent the more information you asked for on {application.reference}")
         return request
 
 

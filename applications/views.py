@@ -269,10 +269,13 @@ def _information_asked(application) -> dict | None:
     if request is None:
         return None
     saved = selectors.application_sections(application)
-    return {"request": request, "sections": [
-        (section, "Completed" if section.slug in saved and saved[section.slug].completed_at else "In progress")
-        for section in request.sections.all()
-    ]}
+
+    def status(section) -> str:
+        if section.slug in saved and not saved[section.slug].completed_at:
+            return "In progress"
+        return "Changed" if section.slug in request.pending else "Not changed yet"
+
+    return {"request": request, "sections": [(section, status(section)) for section in request.sections.all()]}
 
 
 @role_required(Role.APPLICANT)
@@ -722,7 +725,8 @@ def manage_application(request, pk: int):
         "applications/manage/application_detail.html",
         {"application": application, "answers": selectors.application_with_answers(application),
          "information_requests": application.information_requests.prefetch_related("sections").select_related(
-             "requested_by"), "can_ask": application.status in INFORMATION_STATUSES},
+             "requested_by"),
+         "can_ask": application.status in INFORMATION_STATUSES and selectors.open_information_request(application) is None},
     )
 
 
@@ -845,7 +849,7 @@ def information_request_new(request, pk: int):
             information_request(
                 application=application, sections=list(form.cleaned_data["sections"]),
                 message=form.cleaned_data["message"], respond_by=end_of_day_in_london(form.cleaned_data["respond_by"]),
-                acting_user=request.user, site_url=request.build_absolute_uri("/").rstrip("/"),
+                acting_user=request.user,
             )
         except ApplicationError as refused:
             waiting = selectors.open_information_request(application)

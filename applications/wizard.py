@@ -29,6 +29,7 @@ from applications.selectors import (
     application_sections,
     application_with_answers,
     deadline_for,
+    open_information_request,
     reopened_steps,
     round_sections,
 )
@@ -126,13 +127,20 @@ class DraftApplicationStorage(BaseStorage):
         asked = next((asked for asked in round_sections(self.application.round) if asked.slug == step), None)
         if asked is None:
             return MultiValueDict(section.data)
-        # One of the round's own sections: its answers are the rows kept for each question.
-        answers = dict(self.application.answers.filter(question__section=asked).values_list("question_id", "value"))
+        # One of the round's own sections: its answers as kept, or as changed since a request for more information.
         posted = {}
-        for question in asked.asked:
-            if question.pk in answers:
-                posted.update(as_posted(question, answers[question.pk], step))
+        for question, value in self._kept_answers(asked).items():
+            posted.update(as_posted(question, value, step))
         return MultiValueDict(posted)
+
+    def _kept_answers(self, section) -> dict:
+        """{question: value} for a section of the round's questions: the changes waiting to be sent, if any."""
+        request = None if self.application.is_editable else open_information_request(self.application)
+        if request is not None and section.slug in request.pending:
+            waiting = request.pending[section.slug]
+            return {question: waiting[question.code] for question in section.asked if question.code in waiting}
+        kept = dict(self.application.answers.filter(question__section=section).values_list("question_id", "value"))
+        return {question: kept[question.pk] for question in section.asked if question.pk in kept}
 
     def set_step_data(self, step, cleaned_data):
         # The view's process_step has already saved the section, with its answers, through the service.
@@ -167,7 +175,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         # A sent application reopens only the sections a programme manager asked about, until its team sends them.
         self.reopened = not can_edit_application(request.user, self.application)
         if self.reopened and kwargs["step"] not in reopened_steps(self.application):
-            messages.info(request, f"{self.application} has been sent, so its answers can no longer be changed.")
+            messages.info(request, self._not_changeable())
             return redirect("applications:detail", pk=self.application.pk)
         self.form_list = wizard_steps(self.application.round)
         if kwargs["step"] not in (*self.form_list, self.done_step_name):
@@ -180,6 +188,13 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         response = TemplateView.dispatch(self, request, *args, **kwargs)
         self.storage.update_response(response)
         return response
+
+    def _not_changeable(self) -> str:
+        asked = open_information_request(self.application)
+        if asked is None:
+            return f"{self.application} has been sent, so its answers can no longer be changed."
+        titles = ", ".join(section.title for section in asked.sections.all())
+        return f"Only the sections we asked about can be changed: {titles}."
 
     def get_prefix(self, request, *args, **kwargs):
         return f"application_{kwargs['pk']}"
@@ -369,6 +384,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
             deadline=deadline_for(self.application.round, self.application.organisation),
             typed_draft=getattr(self, "typed_draft", None),
             keeps_typing=step not in UNTYPED_STEPS,
+            information_request=open_information_request(self.application) if self.reopened else None,
         )
         if step == "check":
             context["answers"] = application_with_answers(self.application)

@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                 ('requested_at', models.DateTimeField(auto_now_add=True)),
                 ('before', models.JSONField(default=dict)),
                 ('after', models.JSONField(default=dict)),
+                ('pending', models.JSONField(default=dict)),
                 ('answered_at', models.DateTimeField(blank=True, null=True)),
                 ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='information_requests', to='applications.application')),

@@ -1,5 +1,6 @@
 """A programme manager's request for more information on a sent application: named sections of the round's own
 questions reopen for the organisation's team until they send their changes, and both versions of the answers are kept.
+Until then the application's answers stay as they were sent.
 """
 
 from django.conf import settings
@@ -20,6 +21,9 @@ class InformationRequest(models.Model):
     # The reopened sections' answers when asked and when sent back: {question code: [words asked, kept value]}.
     before = models.JSONField(default=dict)
     after = models.JSONField(default=dict)
+    # The team's changes until they send them, so that no one reads a half-made answer as the application's:
+    # {section slug: {question code: kept value}} for each reopened section saved so far.
+    pending = models.JSONField(default=dict)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)

@@ -1002,7 +1002,10 @@ def test_asking_for_more_information_reopens_only_the_named_sections_until_the_c
                                      (section.questions.get(code="title"), "Reporting centre"),
                                      (section.questions.get(code="need"), "Many do not report: we asked 40 members."),
                                  ]}})
+    # Until they are sent, the changes wait on the request: no one reads a half-made answer as the application's.
+    assert application.answers.get(question__code="need").value == "Few report."
     sent = information_send(application=application, acting_user=member)
+    assert application.answers.get(question__code="need").value == "Many do not report: we asked 40 members."
     assert sent.after["need"] == ["What need will your project meet?", "Many do not report: we asked 40 members."]
     assert sent.before["need"][1] == "Few report."
     with pytest.raises(ApplicationError, match="can no longer be changed"):

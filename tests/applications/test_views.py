@@ -1169,6 +1169,9 @@ def test_a_programme_manager_asks_for_more_and_the_team_changes_only_that_sectio
     assert team.get(step_url(application, "budget")).url == reverse("applications:detail", kwargs={"pk": application.pk})
     saved = post_step(team, application, "project", project_answers(need="Forty people asked us for help."))
     assert saved.url == reverse("applications:detail", kwargs={"pk": application.pk})
+    staff_page = reverse("applications:manage_application", kwargs={"pk": application.pk})
+    assert "Forty people asked us for help." not in manager.get(staff_page).content.decode()  # not sent yet
+    assert "Forty people asked us for help." in team.get(step_url(application, "project")).content.decode()
     team.post(reverse("applications:information_send", kwargs={"pk": application.pk}))
     page = team.get(reverse("applications:detail", kwargs={"pk": application.pk})).content.decode()
     assert "We need more information" not in page
