@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 
 from applications.models import (
     Application,
@@ -14,6 +15,7 @@ from applications.models import (
     ScoreDescriptor,
 )
 from applications.services import (
+    CHANGEABLE_ONCE_OPEN,
     round_add_standard_indicators,
     round_budget_change,
     round_copy,
@@ -47,16 +49,34 @@ class RoundStatusForm(forms.Form):
         )
 
 
-class CriterionInline(admin.TabularInline):
-    model = Criterion
+def _being_set_up(obj) -> bool:
+    """A round, or a criterion of one, that is new or still a draft. Once a round opens, organisations apply by the
+    criteria and indicators it opened with, so the admin shows them without changing them."""
+    round_ = getattr(obj, "round", obj)
+    return round_ is None or round_.is_being_set_up
+
+
+class SettledOnceOpenInline(admin.TabularInline):
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return _being_set_up(obj) and super().has_add_permission(request, obj)
 
-class IndicatorInline(admin.TabularInline):
+    def has_change_permission(self, request, obj=None):
+        return _being_set_up(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _being_set_up(obj) and super().has_delete_permission(request, obj)
+
+
+class CriterionInline(SettledOnceOpenInline):
+    model = Criterion
+
+
+class IndicatorInline(SettledOnceOpenInline):
     """A round's indicators, each with its unit and the indicator it counts part of, if any."""
 
     model = Indicator
-    extra = 0
     prepopulated_fields = {"code": ["name"]}
     fields = ["name", "code", "guidance", "has_target", "unit", "part_of", "position"]
 
@@ -110,8 +130,13 @@ class RoundAdmin(ServiceFormsAdminMixin, admin.ModelAdmin):
         round_scoring_rules_changed(round_=form.instance)
 
     def get_readonly_fields(self, request, obj=None):
-        # A new round starts as a draft; its first budget is set here, later ones through the budget form.
-        return ["status", "budget"] if obj else ["status"]
+        # A new round starts as a draft; its first budget is set here, later ones through the budget form. Once it
+        # opens, only what the set-up pages still change, and the panel, which may need a member after conflicts.
+        if obj is None:
+            return ["status"]
+        if obj.is_being_set_up:
+            return ["status", "budget"]
+        return [name for name in flatten_fieldsets(self.fieldsets) if name not in {*CHANGEABLE_ONCE_OPEN, "assessors"}]
 
     def change_budget(self, request, round_: Round, data: dict) -> str:
         round_budget_change(round_=round_, budget=data["budget"], acting_user=request.user, reason=data["reason"])
@@ -136,9 +161,8 @@ class RoundAdmin(ServiceFormsAdminMixin, admin.ModelAdmin):
             self.message_user(request, f"Added {added} indicators to {round_}.", messages.SUCCESS)
 
 
-class ScoreDescriptorInline(admin.TabularInline):
+class ScoreDescriptorInline(SettledOnceOpenInline):
     model = ScoreDescriptor
-    extra = 0
 
 
 @admin.register(Criterion)
@@ -148,6 +172,17 @@ class CriterionAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "round", "weight", "position"]
     list_filter = ["round"]
     inlines = [ScoreDescriptorInline]
+
+    def has_change_permission(self, request, obj=None):
+        return _being_set_up(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _being_set_up(obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "round":
+            kwargs["queryset"] = Round.objects.filter(status=Round.Status.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

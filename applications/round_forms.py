@@ -88,8 +88,9 @@ class RoundDetailsForm(RoundSetupForm):
         error_messages={"required": "Select how long each grant is"},
     )
 
-    def __init__(self, *args, taken_prefixes=(), schedule=(), **kwargs):
+    def __init__(self, *args, taken_names=(), taken_prefixes=(), schedule=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.taken_names = {name.casefold() for name in taken_names}
         self.taken_prefixes = set(taken_prefixes)
         # The quarters whose returns release a part of the grant: a shorter grant would leave them out.
         self.paid_after_quarters = [part["quarter"] for part in schedule if part.get("after") == "return"]
@@ -101,6 +102,13 @@ class RoundDetailsForm(RoundSetupForm):
             "opens_on": timezone.localtime(round_.opens_at, LONDON).date(),
             "closes_on": timezone.localtime(round_.closes_at, LONDON).date(), "quarters": round_.quarters,
         }
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if name.casefold() in self.taken_names:
+            raise forms.ValidationError("Another round has this name: choose another, so that applicants can tell "
+                                        "them apart", code="taken")
+        return name
 
     def clean_reference_prefix(self):
         prefix = self.cleaned_data["reference_prefix"]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -248,7 +248,10 @@ def round_applications(round_: Round, *, status: str = "") -> QuerySet[Applicati
     applications = round_.applications.exclude(status=Application.Status.DRAFT)
     if status:
         applications = applications.filter(status=status)
-    return applications.without_answers().select_related("organisation").order_by("reference", "created_at", "pk")
+    waiting = InformationRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=True)
+    return (applications.without_answers().select_related("organisation")
+            .annotate(information_due=Subquery(waiting.values("respond_by")[:1]))
+            .order_by("reference", "created_at", "pk"))
 
 
 def round_extensions(round_: Round) -> QuerySet[DeadlineExtension]:

@@ -890,8 +890,12 @@ def round_copy(*, source: Round, acting_user: User, copies_seen: int | None = No
             field.attname: getattr(source, field.attname) for field in Round._meta.concrete_fields
             if not field.primary_key and field.name not in ("status", "last_reference_number")
         }
+        name, copies = f"{source.name} (copy)", 1
+        while Round.objects.filter(name__iexact=name).exists():
+            copies += 1
+            name = f"{source.name} (copy {copies})"
         copy = Round.objects.create(**{
-            **rules, "name": f"{source.name} (copy)", "reference_prefix": prefix,
+            **rules, "name": name, "reference_prefix": prefix,
             "opens_at": _a_year_later(source.opens_at), "closes_at": _a_year_later(source.closes_at),
         })
         for criterion in source.criteria.prefetch_related("descriptors"):

@@ -477,7 +477,8 @@ def round_stage(request, pk: int, status: str):
 
 @role_required(Role.PROGRAMME_MANAGER)
 def round_new(request):
-    form = RoundNewForm(request.POST or None, taken_prefixes=Round.objects.values_list("reference_prefix", flat=True))
+    form = RoundNewForm(request.POST or None, taken_names=Round.objects.values_list("name", flat=True),
+                        taken_prefixes=Round.objects.values_list("reference_prefix", flat=True))
     if request.method == "POST" and form.is_valid():
         try:
             round_ = round_create(fields=form.changes(), acting_user=request.user)
@@ -524,6 +525,7 @@ def _round_setup_page(request, pk: int, form_class, heading: str, **form_kwargs)
 def round_details(request, pk: int):
     return _round_setup_page(
         request, pk, RoundDetailsForm, "Name, summary and dates",
+        taken_names=lambda round_: Round.objects.exclude(pk=round_.pk).values_list("name", flat=True),
         taken_prefixes=lambda round_: Round.objects.exclude(pk=round_.pk).values_list("reference_prefix", flat=True),
         schedule=lambda round_: round_.tranche_schedule,
     )

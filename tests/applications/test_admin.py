@@ -111,8 +111,40 @@ def test_the_change_page_links_to_the_budget_and_status_forms_and_the_history(cl
     assert reverse("admin:applications_round_auditlog", args=[open_round.pk]) in changelist
 
 
-def test_editing_a_criterion_in_the_admin_leaves_who_changed_what_in_its_history(client_for, manager, form_data):
-    criterion = CriterionFactory(weight=Decimal("25.00"))
+@pytest.fixture
+def draft_round(db):
+    return RoundFactory(status=Round.Status.DRAFT)
+
+
+def test_an_open_rounds_rules_criteria_and_indicators_are_shown_not_changed_in_the_admin(
+    client_for, manager, open_round, form_data
+):
+    criterion = CriterionFactory(round=open_round, weight=Decimal("100.00"))
+    IndicatorFactory(round=open_round, name="Disabled victims supported")
+    client = client_for(manager)
+    page = client.get(change_url(open_round))
+    data = form_data(page)
+    assert "income_cap" not in data and "criteria-0-weight" not in data and "indicators-0-name" not in data
+    assert "Disabled victims supported" in page.content.decode()
+    data.update(name=["Renamed round"], income_cap=["1.00"], quarters=["2"])
+    assert client.post(change_url(open_round), data).status_code == 302
+    open_round.refresh_from_db()
+    assert (open_round.name, open_round.quarters) == ("Renamed round", 4)
+    assert open_round.income_cap != Decimal("1.00")
+    criterion_url = reverse("admin:applications_criterion_change", args=[criterion.pk])
+    criterion_data = form_data(client.get(criterion_url))
+    assert "weight" not in criterion_data
+    assert client.post(criterion_url, {**criterion_data, "weight": ["40.00"]}).status_code == 403
+    criterion.refresh_from_db()
+    assert criterion.weight == Decimal("100.00")
+    offered = client.get(reverse("admin:applications_criterion_add")).content.decode()
+    assert f'value="{open_round.pk}"' not in offered
+
+
+def test_editing_a_criterion_in_the_admin_leaves_who_changed_what_in_its_history(
+    client_for, manager, form_data, draft_round
+):
+    criterion = CriterionFactory(weight=Decimal("25.00"), round=draft_round)
     url = reverse("admin:applications_criterion_change", args=[criterion.pk])
     client = client_for(manager)
     data = form_data(client.get(url))
@@ -149,28 +181,28 @@ def test_a_rounds_history_is_the_one_that_records_service_changes_too(client_for
                                                                  args=[open_round.pk]))
 
 
-def test_a_round_says_in_the_admin_which_indicator_is_part_of_which(client_for, manager, open_round, form_data):
-    made = IndicatorFactory(round=open_round, name="Hate crime reports made", position=0)
-    taken = IndicatorFactory(round=open_round, name="Reports the police took", position=1)
+def test_a_round_says_in_the_admin_which_indicator_is_part_of_which(client_for, manager, draft_round, form_data):
+    made = IndicatorFactory(round=draft_round, name="Hate crime reports made", position=0)
+    taken = IndicatorFactory(round=draft_round, name="Reports the police took", position=1)
     elsewhere = IndicatorFactory(name="An indicator of another round")
     client = client_for(manager)
-    page = client.get(change_url(open_round))
+    page = client.get(change_url(draft_round))
     assert "An indicator of another round" not in page.content.decode(), "only the round's own are offered"
     data = form_data(page)
     number = 1 if data["indicators-0-id"] == [str(made.pk)] else 0  # the form of "Reports the police took"
     data[f"indicators-{number}-part_of"] = [str(elsewhere.pk)]
-    assert client.post(change_url(open_round), data).status_code == 200, "another round's indicator is refused"
+    assert client.post(change_url(draft_round), data).status_code == 200, "another round's indicator is refused"
     data[f"indicators-{number}-part_of"] = [str(made.pk)]
     data[f"indicators-{number}-unit"] = ["percentage"]
-    response = client.post(change_url(open_round), data)
+    response = client.post(change_url(draft_round), data)
     assert "Choose an indicator counted in the same unit." in response.content.decode()
     data[f"indicators-{number}-unit"] = ["number"]
-    assert client.post(change_url(open_round), data).status_code == 302
+    assert client.post(change_url(draft_round), data).status_code == 302
     taken.refresh_from_db()
     assert taken.part_of == made
-    data = form_data(client.get(change_url(open_round)))
+    data = form_data(client.get(change_url(draft_round)))
     data[f"indicators-{1 - number}-unit"] = ["percentage"]
-    response = client.post(change_url(open_round), data)
+    response = client.post(change_url(draft_round), data)
     assert "Its parts are counted in another unit" in response.content.decode()
 
 
@@ -190,7 +222,7 @@ def test_saving_a_round_or_a_criterion_in_the_admin_has_what_follows_its_scoring
 ):
     refreshed = []
     monkeypatch.setattr("applications.services.SCORING_RULES_FOLLOWERS", [lambda *, round_: refreshed.append(round_.pk)])
-    criterion = CriterionFactory(weight=Decimal("25.00"))
+    criterion = CriterionFactory(weight=Decimal("25.00"), round=RoundFactory(status=Round.Status.DRAFT))
     client = client_for(manager)
     url = reverse("admin:applications_criterion_change", args=[criterion.pk])
     data = form_data(client.get(url))

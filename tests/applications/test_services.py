@@ -318,6 +318,12 @@ def test_copying_a_round_starts_next_years_draft_with_the_same_rules(programme_m
     assert source.criteria.count() == 1
 
 
+def test_each_copy_of_a_round_has_a_name_of_its_own(programme_manager):
+    source = RoundFactory(name="Small grants 2027")
+    names = [round_copy(source=source, acting_user=programme_manager).name for _ in range(3)]
+    assert names == ["Small grants 2027 (copy)", "Small grants 2027 (copy 2)", "Small grants 2027 (copy 3)"]
+
+
 def test_standard_indicators_are_added_once(programme_manager, open_round):
     assert round_add_standard_indicators(round_=open_round, acting_user=programme_manager) == len(STANDARD_INDICATORS)
     assert round_add_standard_indicators(round_=open_round, acting_user=programme_manager) == 0

@@ -879,10 +879,24 @@ def test_a_programme_manager_starts_a_round_and_sees_its_set_up_as_tasks(client_
     assert tasks.count("Completed") == 5
 
 
-def test_a_new_round_cannot_take_a_reference_prefix_another_round_has(client_for, programme_manager):
-    RoundFactory(reference_prefix="SG28")
-    response = client_for(programme_manager).post(reverse("applications:round_new"), {"reference_prefix": "SG28"})
+def test_a_new_round_cannot_take_a_reference_prefix_or_a_name_another_round_has(client_for, programme_manager):
+    RoundFactory(reference_prefix="SG28", name="Small grants 2028")
+    response = client_for(programme_manager).post(reverse("applications:round_new"), {
+        "reference_prefix": "SG28", "name": "small grants 2028"})
     assert "Another round uses this reference prefix: choose another" in response.content.decode()
+    assert "Another round has this name: choose another" in response.content.decode()
+
+
+def test_a_round_keeps_its_own_name_but_cannot_be_renamed_as_another(client_for, programme_manager):
+    RoundFactory(name="Small grants 2028")
+    round_ = RoundFactory(status=Round.Status.DRAFT, name="Small grants 2029")
+    url = reverse("applications:round_details", kwargs={"pk": round_.pk})
+    client = client_for(programme_manager)
+    form = {"name": "Small grants 2028", "reference_prefix": round_.reference_prefix, "summary": "Grants.",
+            "opens_on_0": "1", "opens_on_1": "4", "opens_on_2": "2030",
+            "closes_on_0": "30", "closes_on_1": "6", "closes_on_2": "2030", "quarters": "4"}
+    assert "Another round has this name" in client.post(url, form).content.decode()
+    assert client.post(url, {**form, "name": "Small grants 2029"}).status_code == 302
 
 
 def test_the_payments_page_sets_a_tranche_schedule_that_pays_the_whole_grant(client_for, programme_manager):
@@ -1162,6 +1176,8 @@ def test_a_programme_manager_asks_for_more_and_the_team_changes_only_that_sectio
         "respond_by_0": answer_by.day, "respond_by_1": answer_by.month, "respond_by_2": answer_by.year,
     })
     assert response.url == reverse("applications:manage_application", kwargs={"pk": application.pk})
+    round_page = reverse("applications:manage_round", kwargs={"pk": application.round.pk})
+    assert "Waiting for more information, due" in manager.get(round_page).content.decode()
 
     team = client_for(applicant)
     page = team.get(reverse("applications:detail", kwargs={"pk": application.pk})).content.decode()
@@ -1175,6 +1191,7 @@ def test_a_programme_manager_asks_for_more_and_the_team_changes_only_that_sectio
     team.post(reverse("applications:information_send", kwargs={"pk": application.pk}))
     page = team.get(reverse("applications:detail", kwargs={"pk": application.pk})).content.decode()
     assert "We need more information" not in page
+    assert "Waiting for more information" not in manager.get(round_page).content.decode()
     staff_page = manager.get(reverse("applications:manage_application", kwargs={"pk": application.pk})).content.decode()
     assert "Answered on" in staff_page and "Changed after we asked for more information" in staff_page
     assert "Few report." in staff_page and "Forty people asked us for help." in staff_page
