@@ -56,6 +56,10 @@ def as_posted(question: Question, value, prefix: str) -> dict[str, list[str]]:
     return {name: [str(value)]}
 
 
+def sections_in_words(sections) -> str:
+    return ", ".join(section.title for section in sections)
+
+
 def answer_in_words(question: Question, value) -> str:
     """A kept answer as a person reads it, and as a condition on it is written ("Yes", "Online", "£1,200.00")."""
     if value in (None, "", []):

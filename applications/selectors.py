@@ -174,11 +174,6 @@ def open_information_request(application: Application):
             .prefetch_related("sections").select_related("requested_by").first())
 
 
-def reopened_steps(application: Application) -> set[str]:
-    request = open_information_request(application)
-    return {section.slug for section in request.sections.all()} if request else set()
-
-
 def application_sections(application: Application) -> dict[str, ApplicationSection]:
     return {section.step: section for section in application.sections.select_related("saved_by")}
 

@@ -44,7 +44,13 @@ from applications.models import (
 )
 from applications.notifications import MORE_INFORMATION, MORE_INFORMATION_SENT
 from applications.permissions import can_transcribe_media_answer
-from applications.questions import STANDARD_QUESTIONS, STANDARD_SECTION, answer_in_words, question_problems
+from applications.questions import (
+    STANDARD_QUESTIONS,
+    STANDARD_SECTION,
+    answer_in_words,
+    question_problems,
+    sections_in_words,
+)
 from applications.round_setup import changes_in_words, round_setup_gaps
 from applications.sections import incomplete_sections
 from applications.selectors import live_application, open_information_request, round_open_for
@@ -202,9 +208,7 @@ def application_save_section(
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         reopened = None if application.is_editable else open_information_request(application)
-        if not application.is_editable and (
-            reopened is None or step not in {section.slug for section in reopened.sections.all()}
-        ):
+        if not application.is_editable and (reopened is None or step not in reopened.reopened_steps):
             raise ApplicationError("This application has been sent and can no longer be changed.")
         section, _ = ApplicationSection.objects.update_or_create(
             application=application,
@@ -322,7 +326,7 @@ def information_request(*, application: Application, sections: list[Section], me
         request.sections.set(sections)
         Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
         audit_record(acting_user=acting_user, action=AuditAction.INFORMATION_REQUESTED, target=application,
-                     data={"sections": ", ".join(section.title for section in sections)})
+                     data={"sections": sections_in_words(sections)})
         notify(recipients=[membership.user for membership in application.organisation.memberships.select_related("user")],
                kind=MORE_INFORMATION.code, link=reverse("applications:detail", kwargs={"pk": application.pk}),
                subject=f"We need more information about application {application.reference}, by "
@@ -362,7 +366,7 @@ def information_send(*, application: Application, acting_user: User) -> Informat
         request.save(update_fields=["after", "answered_by", "answered_at"])
         Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
         audit_record(acting_user=acting_user, action=AuditAction.INFORMATION_SENT, target=application,
-                     data={"sections": ", ".join(section.title for section in sections)})
+                     data={"sections": sections_in_words(sections)})
         notify(recipients=[request.requested_by], kind=MORE_INFORMATION_SENT.code,
                link=reverse("applications:manage_application", kwargs={"pk": application.pk}),
                subject=f"{application.organisation} sent the more information you asked for on {application.reference}")

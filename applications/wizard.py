@@ -18,10 +18,10 @@ from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
 from applications import forms as application_forms
 from applications import section_forms
-from applications.models import Application, DocumentKind, Question
+from applications.models import Application, DocumentKind, InformationRequest, Question
 from applications.permissions import can_edit_application
 from applications.question_forms import SectionForm
-from applications.questions import as_posted
+from applications.questions import as_posted, sections_in_words
 from applications.sections import application_steps, incomplete_sections, section_statuses
 from applications.selectors import (
     alternative_format_agreed,
@@ -30,7 +30,6 @@ from applications.selectors import (
     application_with_answers,
     deadline_for,
     open_information_request,
-    reopened_steps,
     round_sections,
 )
 from core.forms import embed_in_page_form, field_limits, typed_values
@@ -95,9 +94,11 @@ def step_form_kwargs(round_, step: str, *, earlier_answers, recorded, allow_reco
 class DraftApplicationStorage(BaseStorage):
     """formtools storage: completed steps come from the application's sections; the current step from the session."""
 
-    def __init__(self, prefix, request, file_storage=None, *, application: Application):
+    def __init__(self, prefix, request, file_storage=None, *, application: Application,
+                 information_request: InformationRequest | None):
         super().__init__(prefix, request, file_storage)
         self.application = application
+        self.information_request = information_request
         self.sections = application_sections(application)
         request.session.setdefault(self.prefix, {"step": None, "extra_data": {}})
 
@@ -135,7 +136,7 @@ class DraftApplicationStorage(BaseStorage):
 
     def _kept_answers(self, section) -> dict:
         """{question: value} for a section of the round's questions: the changes waiting to be sent, if any."""
-        request = None if self.application.is_editable else open_information_request(self.application)
+        request = self.information_request
         if request is not None and section.slug in request.pending:
             waiting = request.pending[section.slug]
             return {question: waiting[question.code] for question in section.asked if question.code in waiting}
@@ -174,7 +175,9 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         self.application = application_for_member_or_404(request.user, kwargs["pk"])
         # A sent application reopens only the sections a programme manager asked about, until its team sends them.
         self.reopened = not can_edit_application(request.user, self.application)
-        if self.reopened and kwargs["step"] not in reopened_steps(self.application):
+        self.information_request = open_information_request(self.application) if self.reopened else None
+        if self.reopened and (self.information_request is None
+                              or kwargs["step"] not in self.information_request.reopened_steps):
             messages.info(request, self._not_changeable())
             return redirect("applications:detail", pk=self.application.pk)
         self.form_list = wizard_steps(self.application.round)
@@ -183,18 +186,18 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         self.step_titles = step_titles(self.application.round)
         # As NamedUrlWizardView.dispatch, with the storage bound to this application.
         self.prefix = self.get_prefix(request, *args, **kwargs)
-        self.storage = DraftApplicationStorage(self.prefix, request, application=self.application)
+        self.storage = DraftApplicationStorage(self.prefix, request, application=self.application,
+                                               information_request=self.information_request)
         self.steps = StepsHelper(self)
         response = TemplateView.dispatch(self, request, *args, **kwargs)
         self.storage.update_response(response)
         return response
 
     def _not_changeable(self) -> str:
-        asked = open_information_request(self.application)
+        asked = self.information_request
         if asked is None:
             return f"{self.application} has been sent, so its answers can no longer be changed."
-        titles = ", ".join(section.title for section in asked.sections.all())
-        return f"Only the sections we asked about can be changed: {titles}."
+        return f"Only the sections we asked about can be changed: {sections_in_words(asked.sections.all())}."
 
     def get_prefix(self, request, *args, **kwargs):
         return f"application_{kwargs['pk']}"
@@ -384,7 +387,7 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
             deadline=deadline_for(self.application.round, self.application.organisation),
             typed_draft=getattr(self, "typed_draft", None),
             keeps_typing=step not in UNTYPED_STEPS,
-            information_request=open_information_request(self.application) if self.reopened else None,
+            information_request=self.information_request,
         )
         if step == "check":
             context["answers"] = application_with_answers(self.application)

@@ -43,3 +43,8 @@ class InformationRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+    @property
+    def reopened_steps(self) -> set[str]:
+        """The steps of the application the organisation's team may change until they send the changes."""
+        return {section.slug for section in self.sections.all()}

@@ -404,6 +404,26 @@ def test_a_step_of_questions_makes_the_same_queries_however_many_questions(clien
     assert draft.answers.count() == count
 
 
+def test_a_reopened_section_reads_the_request_for_more_information_once(client_for, applicant, draft,
+                                                                         programme_manager):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications.services import information_request
+
+    Application.objects.filter(pk=draft.pk).update(status=Application.Status.SUBMITTED, reference="R-0001")
+    information_request(application=draft, sections=[draft.round.sections.get()], message="Tell us more.",
+                        respond_by=timezone.now() + timedelta(days=7), acting_user=programme_manager)
+    client = client_for(applicant)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(step_url(draft, "project"))
+    assert response.status_code == 200 and "Tell us more." in response.content.decode()
+    asked = [query for query in queries.captured_queries if 'FROM "applications_informationrequest"' in query["sql"]]
+    assert len(asked) == 1, asked
+
+
 def test_a_section_completed_without_its_posted_form_opens_with_its_kept_answers(client_for, applicant, draft):
     from applications.models import ApplicationSection
     from tests.factories import answers_given
