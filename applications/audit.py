@@ -30,6 +30,8 @@ class AuditAction(models.TextChoices):
     QUESTION_ADDED = "round.question_added", "added the question {name}"
     QUESTION_CHANGED = "round.question_changed", "changed the question {name}: {changes:changes}"
     QUESTION_REMOVED = "round.question_removed", "removed the question {name}"
+    SECTION_MOVED = "round.section_moved", "moved the section {name} {direction}"
+    QUESTION_MOVED = "round.question_moved", "moved the question {name} {direction}"
     ROUND_CREATED = "round.created", "set up a new round"
     ROUND_SET_UP_CHANGED = "round.set_up_changed", "changed {changes:changes}"
     ROUND_COPIED = "round.copied", "copied from {source}"

@@ -73,6 +73,7 @@ from applications.services import (
     criterion_save,
     indicator_remove,
     indicator_save,
+    question_move,
     question_remove,
     question_save,
     round_add_standard_indicators,
@@ -84,6 +85,7 @@ from applications.services import (
     round_stage_blockers,
     round_status_change,
     round_update,
+    section_move,
     section_remove,
     section_save,
     set_up_closed_reason,
@@ -792,6 +794,30 @@ def section_remove_confirm(request, pk: int, section_pk: int):
         "then": f"Its {count} question{pluralize(count)} will be removed with it." if count else "",
         "back": back, "back_to": "the questions",
     })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+@require_POST
+def question_order_change(request, pk: int, section_pk: int | None = None, question_pk: int | None = None):
+    """Moves a section, or a question within its section, one place up or down, and goes back to it on the page."""
+    round_ = get_object_or_404(Round, pk=pk)
+    if not round_.is_being_set_up:
+        return _set_up_closed(request, round_, "applications:round_questions")
+    up = request.POST.get("direction") == "up"
+    if section_pk is not None:
+        section = get_object_or_404(round_.sections, pk=section_pk)
+        moving, anchor, name = partial(section_move, section=section), f"section-{section.pk}", section.title
+    else:
+        question = get_object_or_404(Question.objects.select_related("section"), section__round=round_, pk=question_pk)
+        moving, anchor, name = partial(question_move, question=question), f"question-{question.pk}", f"‘{question.label}’"
+    back = reverse("applications:round_questions", kwargs={"pk": round_.pk})
+    try:
+        moving(up=up, acting_user=request.user)
+    except ApplicationError as refused:
+        messages.info(request, f"Not moved: {refused}")
+        return redirect(back)
+    messages.success(request, f"{name} moved {'up' if up else 'down'}.")
+    return redirect(f"{back}#{anchor}")
 
 
 @role_required(Role.PROGRAMME_MANAGER)

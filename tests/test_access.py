@@ -190,6 +190,10 @@ ACCESS: dict[str, Rule] = {
         })
         for name in ("question_edit", "question_remove")
     },
+    "applications:section_move": Rule(only("programme_manager", answer=REDIRECT), method="post", kwargs=lambda world: {
+        "pk": world.draft_round.pk, "section_pk": world.question.section_id}),
+    "applications:question_move": Rule(only("programme_manager", answer=REDIRECT), method="post", kwargs=lambda world: {
+        "pk": world.draft_round.pk, "question_pk": world.question.pk}),
     **{
         f"applications:{name}": Rule(only("programme_manager"), kwargs=lambda world: {
             "pk": world.draft_round.pk, "criterion_pk": world.criterion.pk,

@@ -45,11 +45,13 @@ from applications.services import (
     invitation_send,
     media_answer_transcribe,
     organisation_create,
+    question_move,
     question_remove,
     question_save,
     round_add_standard_indicators,
     round_add_standard_questions,
     round_budget_change,
+    section_move,
     section_remove,
     section_save,
     round_copy,
@@ -938,12 +940,54 @@ def test_a_question_cannot_depend_on_a_later_one_nor_be_removed_while_another_de
     assert not Question.objects.filter(section__round=round_).exists()
 
 
+def test_questions_and_sections_move_one_place_at_a_time_but_never_ahead_of_the_answer_they_depend_on(
+    programme_manager
+):
+    round_ = RoundFactory(status="draft", questions=False)
+    first, second = (section_save(round_=round_, section=None, fields={"title": title, "intro": ""},
+                                  acting_user=programme_manager) for title in ("First", "Second"))
+    online, phone, platforms = (
+        question_save(section=first, question=None, fields=question_fields(label=label), acting_user=programme_manager)
+        for label in ("Online?", "Phone?", "Platforms?"))
+    question_save(section=first, question=platforms, acting_user=programme_manager,
+                  fields=question_fields(label="Platforms?", shown_if=online, shown_if_answer="Yes"))
+    later = question_save(section=second, question=None, acting_user=programme_manager,
+                          fields=question_fields(label="Later?", shown_if=phone, shown_if_answer="No"))
+
+    def order(section):
+        return list(section.questions.order_by("position").values_list("label", flat=True))
+
+    question_move(question=platforms, up=True, acting_user=programme_manager)
+    assert order(first) == ["Online?", "Platforms?", "Phone?"]
+    with pytest.raises(ApplicationError, match="‘Platforms\\?’ is asked only for an answer to ‘Online\\?’, so it must "
+                                               "come after it"):
+        question_move(question=platforms, up=True, acting_user=programme_manager)
+    with pytest.raises(ApplicationError, match="must come after it"):
+        question_move(question=online, up=False, acting_user=programme_manager)
+    assert order(first) == ["Online?", "Platforms?", "Phone?"]
+    question_move(question=online, up=True, acting_user=programme_manager)  # first already: nothing moves
+    question_move(question=phone, up=False, acting_user=programme_manager)  # last already
+    assert order(first) == ["Online?", "Platforms?", "Phone?"]
+
+    with pytest.raises(ApplicationError, match="so Second must come after First"):
+        section_move(section=second, up=True, acting_user=programme_manager)
+    question_remove(question=later, acting_user=programme_manager)
+    section_move(section=second, up=True, acting_user=programme_manager)
+    assert list(round_.sections.order_by("position").values_list("title", flat=True)) == ["Second", "First"]
+    sentences = [event.sentence for event in AuditEvent.objects.filter(
+        target_id=str(round_.pk), action__in=[AuditAction.QUESTION_MOVED, AuditAction.SECTION_MOVED]).order_by("id")]
+    assert sentences == ["moved the question Platforms? up", "moved the section Second up"]
+
+
 def test_an_open_rounds_questions_cannot_change(programme_manager):
     round_ = RoundFactory(status="open")
     with pytest.raises(ApplicationError):
         section_save(round_=round_, section=None, fields={"title": "More", "intro": ""}, acting_user=programme_manager)
     with pytest.raises(ApplicationError):
         question_remove(question=Question.objects.filter(section__round=round_).first(), acting_user=programme_manager)
+    with pytest.raises(ApplicationError):
+        question_move(question=Question.objects.filter(section__round=round_).last(), up=True,
+                      acting_user=programme_manager)
 
 
 def test_a_section_cannot_take_the_name_of_another_page_of_the_application(programme_manager):

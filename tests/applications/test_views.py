@@ -1151,6 +1151,20 @@ def test_a_programme_manager_adds_a_section_and_a_conditional_question_through_t
     client.post(questions_url)
     assert [section.slug for section in round_.sections.order_by("position")] == ["about-you", "project"]
 
+    # Moved: the standard questions first, then back to the moved section; never a question ahead of its answer.
+    project = round_.sections.get(slug="project")
+    page = client.get(questions_url).content.decode()
+    assert page.count("Move up<span") == page.count("Move down<span") == 6 + 1  # one of each a question, a section
+    moved = client.post(reverse("applications:section_move", kwargs={"pk": round_.pk, "section_pk": project.pk}),
+                        {"direction": "up"})
+    assert moved.url == f"{questions_url}#section-{project.pk}"
+    assert "Your project moved up." in client.get(moved.url).content.decode()
+    assert [section.slug for section in round_.sections.order_by("position")] == ["project", "about-you"]
+    refused = client.post(reverse("applications:question_move", kwargs={"pk": round_.pk, "question_pk": interpreters.pk}),
+                          {"direction": "up"})
+    assert refused.url == questions_url
+    assert ("Not moved: ‘How do you work with interpreters?’ is asked only for an answer to ‘Are you Deaf-led?’, so it must come after it.") in client.get(questions_url).content.decode()
+
 
 def test_a_programme_manager_asks_for_more_and_the_team_changes_only_that_section_and_sends_it_back(
     client_for, programme_manager, applicant, organisation
