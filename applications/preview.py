@@ -3,6 +3,7 @@ checked as they would be, with nothing saved. Answers to the round's own questio
 in the manager's session only, so that a question asked for an earlier answer, and the budget's total, appear as an
 applicant would see them."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.forms import BaseFormSet
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from applications.models import Application, Organisation, Round
+from applications.models import Application, Organisation, Question, Round
 from applications.question_forms import SectionForm
 from applications.wizard import step_form_kwargs, step_titles, wizard_steps
 from core.forms import embed_in_page_form
@@ -21,6 +22,16 @@ MODEL_INSTANCES = {"organisation": Organisation, "declarations": Application}
 
 def preview_key(round_: Round) -> str:
     return f"round_preview:{round_.pk}"
+
+
+def _answers_for(form, answers: dict) -> dict:
+    """The kept answers a step's form starts from: the round's own questions, and the amount asked for."""
+    if isinstance(form, SectionForm):
+        return {question.code: date.fromisoformat(answers[question.code]) if question.kind == Question.Kind.DATE
+                else answers[question.code] for question in form.questions if question.code in answers}
+    if "amount_requested" in getattr(form, "fields", {}) and "amount_requested" in answers:
+        return {"amount_requested": answers["amount_requested"]}
+    return getattr(form, "initial", {})
 
 
 @role_required(Role.PROGRAMME_MANAGER)
@@ -47,6 +58,8 @@ def round_preview(request, pk: int, step: str | None = None):
     form = embed_in_page_form(forms[step](
         request.POST if posted else None, request.FILES if posted else None, prefix=step, **kwargs
     ))
+    if not posted:  # back on a step already walked: what was typed there
+        form.initial = _answers_for(form, answers)
     if posted and form.is_valid():
         if isinstance(form, SectionForm):
             asked = {question.code for question in form.questions}

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -57,6 +59,39 @@ def test_a_question_asked_for_an_earlier_answer_appears_in_the_preview_as_it_wou
     assert "Who is your partner?" in client.get(preview_url(round_, "partners")).content.decode()
     client.get(preview_url(round_))  # starting again forgets the answers
     assert "Who is your partner?" not in client.get(preview_url(round_, "partners")).content.decode()
+
+
+def test_going_back_in_the_preview_shows_what_was_typed_there(client_for, programme_manager):
+    round_ = RoundFactory(status="draft")
+    section = round_.sections.get()
+    for code, kind, label in (("started", "date", "When did you start?"), ("online", "yes_no", "Online?"),
+                              ("costs", "money", "What does it cost?"), ("ways", "several_choices", "How?")):
+        Question.objects.create(section=section, code=code, label=label, kind=kind, position=20, required=False,
+                                choices=["Phone", "Video"] if kind == "several_choices" else [])
+    client = client_for(programme_manager)
+    client.get(preview_url(round_))
+    client.post(preview_url(round_, "project"), prefixed("project", {
+        **project_answers(need="Few Deaf victims report."), "started_0": "4", "started_1": "5", "started_2": "2021",
+        "online": "True", "costs": "1,200", "ways": ["Phone", "Video"]}))
+    client.post(preview_url(round_, "request"), prefixed("request", request_answers(amount_requested="4000")))
+    page = client.get(preview_url(round_, "project")).content.decode()
+    assert "Few Deaf victims report.</textarea>" in page
+    assert (typed(page, "project-started_0"), typed(page, "project-started_2")) == (["4"], ["2021"])
+    assert typed(page, "project-costs") == ["1200"]
+    assert (checked(page, "project-online"), checked(page, "project-ways")) == (["True"], ["Phone", "Video"])
+    assert typed(client.get(preview_url(round_, "request")).content.decode(), "request-amount_requested") == ["4000"]
+
+
+def inputs(page: str, name: str) -> list[str]:
+    return [tag for tag in re.findall(r"<input[^>]*>", page) if re.search(rf'name="{name}"', tag)]
+
+
+def typed(page: str, name: str) -> list[str]:
+    return [re.search(r'value="([^"]*)"', tag).group(1) for tag in inputs(page, name) if 'value="' in tag]
+
+
+def checked(page: str, name: str) -> list[str]:
+    return [value for tag, value in zip(inputs(page, name), typed(page, name)) if "checked" in tag]
 
 
 def test_a_step_the_round_does_not_have_is_not_found(client_for, programme_manager):
