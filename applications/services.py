@@ -729,12 +729,13 @@ def question_remove(*, question: Question, acting_user: User) -> None:
                      data={"name": question.label})
 
 
-def _swap_with_neighbour(items: list, item, up: bool):
+def _swap_with_neighbour(items: list, item, up: bool, seen_at: int | None):
     """Puts `item` one place earlier or later among `items` (in their order), numbering them all afresh; returns
-    the neighbour it changed places with, or None at either end."""
+    the neighbour it changed places with. Nothing moves at either end, nor when the item is no longer where the
+    page showed it (`seen_at`), as after a second click on the same button: that returns None."""
     at = items.index(item)
     other_at = at - 1 if up else at + 1
-    if not 0 <= other_at < len(items):
+    if not 0 <= other_at < len(items) or seen_at not in (None, at):
         return None
     items[at], items[other_at] = items[other_at], items[at]
     for position, each in enumerate(items):
@@ -747,16 +748,17 @@ def _refuse_asking_before_the_answer(question: Question, condition: Question, wh
     raise ApplicationError(f"‘{question.label}’ is asked only for an answer to ‘{condition.label}’, so {where}.")
 
 
-def section_move(*, section: Section, up: bool, acting_user: User) -> None:
-    """Asks a section one place earlier or later, unless a question would then come before the answer it depends on."""
+def section_move(*, section: Section, up: bool, acting_user: User, seen_at: int | None = None) -> bool:
+    """Asks a section one place earlier or later, unless a question would then come before the answer it depends on.
+    Says whether it moved (see `_swap_with_neighbour`)."""
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=section.round_id)
         _check_round_set_up_changeable(round_, acting_user)
         sections = list(round_.sections.order_by("position", "pk"))
         section = next(each for each in sections if each.pk == section.pk)
-        neighbour = _swap_with_neighbour(sections, section, up)
+        neighbour = _swap_with_neighbour(sections, section, up, seen_at)
         if neighbour is None:
-            return
+            return False
         earlier, later = (neighbour, section) if up else (section, neighbour)
         # `later` now comes first: none of its questions may depend on an answer in `earlier`.
         dependant = Question.objects.filter(section=later, shown_if__section=earlier).select_related("shown_if").first()
@@ -765,24 +767,26 @@ def section_move(*, section: Section, up: bool, acting_user: User) -> None:
                                              f"{later.title} must come after {earlier.title}")
         audit_record(acting_user=acting_user, action=AuditAction.SECTION_MOVED, target=round_,
                      data={"name": section.title, "direction": "up" if up else "down"})
+        return True
 
 
-def question_move(*, question: Question, up: bool, acting_user: User) -> None:
+def question_move(*, question: Question, up: bool, acting_user: User, seen_at: int | None = None) -> bool:
     """Asks a question one place earlier or later in its section, unless it would then come before the answer it
-    depends on, or after a question that depends on it."""
+    depends on, or after a question that depends on it. Says whether it moved (see `_swap_with_neighbour`)."""
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=question.section.round_id)
         _check_round_set_up_changeable(round_, acting_user)
         questions = list(Question.objects.filter(section_id=question.section_id).order_by("position", "pk"))
         question = next(each for each in questions if each.pk == question.pk)
-        neighbour = _swap_with_neighbour(questions, question, up)
+        neighbour = _swap_with_neighbour(questions, question, up, seen_at)
         if neighbour is None:
-            return
+            return False
         now_first, now_second = (question, neighbour) if up else (neighbour, question)
         if now_first.shown_if_id == now_second.pk:
             _refuse_asking_before_the_answer(now_first, now_second, "it must come after it")
         audit_record(acting_user=acting_user, action=AuditAction.QUESTION_MOVED, target=round_,
                      data={"name": question.label, "direction": "up" if up else "down"})
+        return True
 
 
 def _refuse_removing_conditions(removed) -> None:

@@ -804,6 +804,7 @@ def question_order_change(request, pk: int, section_pk: int | None = None, quest
     if not round_.is_being_set_up:
         return _set_up_closed(request, round_, "applications:round_questions")
     up = request.POST.get("direction") == "up"
+    seen_at = int(request.POST["at"]) if request.POST.get("at", "").isdigit() else None
     if section_pk is not None:
         section = get_object_or_404(round_.sections, pk=section_pk)
         moving, anchor, name = partial(section_move, section=section), f"section-{section.pk}", section.title
@@ -812,11 +813,14 @@ def question_order_change(request, pk: int, section_pk: int | None = None, quest
         moving, anchor, name = partial(question_move, question=question), f"question-{question.pk}", f"‘{question.label}’"
     back = reverse("applications:round_questions", kwargs={"pk": round_.pk})
     try:
-        moving(up=up, acting_user=request.user)
+        moved = moving(up=up, acting_user=request.user, seen_at=seen_at)
     except ApplicationError as refused:
         messages.info(request, f"Not moved: {refused}")
         return redirect(back)
-    messages.success(request, f"{name} moved {'up' if up else 'down'}.")
+    if moved:
+        messages.success(request, f"{name} moved {'up' if up else 'down'}.")
+    else:
+        messages.info(request, f"{name} is already where it is shown: the order changed after the page was opened.")
     return redirect(f"{back}#{anchor}")
 
 

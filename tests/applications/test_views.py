@@ -1155,10 +1155,13 @@ def test_a_programme_manager_adds_a_section_and_a_conditional_question_through_t
     project = round_.sections.get(slug="project")
     page = client.get(questions_url).content.decode()
     assert page.count("Move up<span") == page.count("Move down<span") == 6 + 1  # one of each a question, a section
-    moved = client.post(reverse("applications:section_move", kwargs={"pk": round_.pk, "section_pk": project.pk}),
-                        {"direction": "up"})
+    move_project = reverse("applications:section_move", kwargs={"pk": round_.pk, "section_pk": project.pk})
+    moved = client.post(move_project, {"direction": "up", "at": "1"})
     assert moved.url == f"{questions_url}#section-{project.pk}"
     assert "Your project moved up." in client.get(moved.url).content.decode()
+    assert [section.slug for section in round_.sections.order_by("position")] == ["project", "about-you"]
+    client.post(move_project, {"direction": "down", "at": "1"})  # a stale page, or a second click: moved once
+    assert "Your project is already where it is shown" in client.get(questions_url).content.decode()
     assert [section.slug for section in round_.sections.order_by("position")] == ["project", "about-you"]
     refused = client.post(reverse("applications:question_move", kwargs={"pk": round_.pk, "question_pk": interpreters.pk}),
                           {"direction": "up"})
