@@ -234,6 +234,10 @@ def _keep_until_sent(application: Application, request: InformationRequest, step
     files, which cannot wait in it, are stored at once."""
     request.pending[step] = {question.code: value for question, value in answers["answers"].items()}
     request.save(update_fields=["pending"])
+    _store_recordings_and_files(application, answers, acting_user)
+
+
+def _store_recordings_and_files(application: Application, answers: dict, acting_user: User) -> None:
     application_store_media_answers(application=application, uploads=answers.get("media", {}), acting_user=acting_user)
     if answers.get("files"):
         application_store_file_answers(application=application, uploads=answers["files"], acting_user=acting_user)
@@ -261,38 +265,38 @@ def _write_answers(application: Application, answers: dict, acting_user: User) -
         if question.is_description:
             application.summary = answer_in_words(question, value)
     application.save()
-    application_store_media_answers(application=application, uploads=answers.get("media", {}), acting_user=acting_user)
-    if answers.get("files"):
-        application_store_file_answers(application=application, uploads=answers["files"], acting_user=acting_user)
+    _store_recordings_and_files(application, answers, acting_user)
+
+
+def _replace_answer_files(model, *, application: Application, uploads: dict, acting_user: User) -> list:
+    """Stores each checked upload answering a question (question -> (file, content type)) as a `model` row,
+    replacing an earlier one; a file kept earlier in the same request, when another answer needed correcting, is not
+    stored twice. Returns the questions whose file is new. Called in a transaction."""
+    stored = []
+    for question, (upload, content_type) in uploads.items():
+        kept = model.objects.filter(application=application, question=question)
+        if kept.filter(original_name=upload.name[:200], size=upload.size).exists():
+            continue
+        _delete_with_files(kept)
+        model.objects.create(
+            application=application, question=question, file=upload, original_name=upload.name[:200],
+            content_type=content_type, size=upload.size, uploaded_by=acting_user,
+        )
+        stored.append(question)
+    return stored
 
 
 def application_store_file_answers(*, application: Application, uploads: dict, acting_user: User) -> None:
-    """Stores each checked file answering a file question (question -> (file, content type)), replacing an earlier
-    one; a file kept earlier in the same request, when another answer needed correcting, is not stored twice."""
+    """Stores each checked file answering a file question, keyed by the question."""
     with transaction.atomic():
-        for question, (upload, content_type) in uploads.items():
-            kept = FileAnswer.objects.filter(application=application, question=question)
-            if kept.filter(original_name=upload.name[:200], size=upload.size).exists():
-                continue
-            _delete_with_files(kept)
-            FileAnswer.objects.create(
-                application=application, question=question, file=upload, original_name=upload.name[:200],
-                content_type=content_type, size=upload.size, uploaded_by=acting_user,
-            )
+        _replace_answer_files(FileAnswer, application=application, uploads=uploads, acting_user=acting_user)
 
 
 def application_store_media_answers(*, application: Application, uploads: dict, acting_user: User) -> None:
-    """Stores each checked video or audio answer (question -> (file, content type)), replacing an earlier one."""
+    """Stores each checked video or audio answer, keyed by the question's code, each new one audited."""
     with transaction.atomic():
-        for question, (upload, content_type) in uploads.items():
-            if MediaAnswer.objects.filter(application=application, question=question, original_name=upload.name[:200],
-                                          size=upload.size).exists():
-                continue  # the same file kept earlier in this request, when another answer needed correcting
-            _delete_with_files(MediaAnswer.objects.filter(application=application, question=question))
-            MediaAnswer.objects.create(
-                application=application, question=question, file=upload, original_name=upload.name[:200],
-                content_type=content_type, size=upload.size, uploaded_by=acting_user,
-            )
+        for question in _replace_answer_files(MediaAnswer, application=application, uploads=uploads,
+                                              acting_user=acting_user):
             audit_record(acting_user=acting_user, action=AuditAction.MEDIA_ANSWER_UPLOADED, target=application,
                          data={"question": question})
 
