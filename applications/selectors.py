@@ -15,8 +15,10 @@ from applications.models import (
     ApplicationSection,
     DeadlineExtension,
     EligibilityCheck,
+    FileAnswer,
     InformationRequest,
     Invitation,
+    MediaAnswer,
     Membership,
     Organisation,
     OutcomeTarget,
@@ -172,6 +174,23 @@ def open_information_request(application: Application):
     """The request for more information waiting for the organisation's answer, with its sections, or None."""
     return (application.information_requests.filter(answered_at__isnull=True)
             .prefetch_related("sections").select_related("requested_by").first())
+
+
+def _uploads_being_changed(model, application: Application, request: InformationRequest | None) -> QuerySet:
+    """The application's files or recordings (`model`) as its team sees them while changing it: any held for their
+    request for more information come after the ones sent, which they replace."""
+    held = Q(held_for__isnull=True) | Q(held_for=request) if request else Q(held_for__isnull=True)
+    return model.with_held.filter(held, application=application).order_by(F("held_for").asc(nulls_first=True))
+
+
+def recordings_being_changed(application: Application, request: InformationRequest | None) -> set[str]:
+    """The codes of the questions answered by a recording, as the team changing the application sees them."""
+    return set(_uploads_being_changed(MediaAnswer, application, request).values_list("question", flat=True))
+
+
+def files_being_changed(application: Application, request: InformationRequest | None) -> dict[str, str]:
+    """{question code: the name of its file}, as the team changing the application sees them."""
+    return dict(_uploads_being_changed(FileAnswer, application, request).values_list("question__code", "original_name"))
 
 
 def application_sections(application: Application) -> dict[str, ApplicationSection]:

@@ -230,8 +230,8 @@ def _write_organisation(application: Application, answers: dict, acting_user: Us
 
 def _keep_until_sent(application: Application, request: InformationRequest, step: str, answers: dict,
                      acting_user: User) -> None:
-    """A reopened section's answers wait on the request until the team sends them (information_send); recordings and
-    files, which cannot wait in it, are stored at once."""
+    """A reopened section's answers wait on the request until the team sends them (information_send), its recordings
+    and files held for it beside the ones sent."""
     request.pending[step] = {question.code: value for question, value in answers["answers"].items()}
     request.save(update_fields=["pending"])
     _store_recordings_and_files(application, answers, acting_user)
@@ -271,19 +271,42 @@ def _write_answers(application: Application, answers: dict, acting_user: User) -
 def _replace_answer_files(model, *, application: Application, uploads: dict, acting_user: User) -> list:
     """Stores each checked upload answering a question (question -> (file, content type)) as a `model` row,
     replacing an earlier one; a file kept earlier in the same request, when another answer needed correcting, is not
-    stored twice. Returns the questions whose file is new. Called in a transaction."""
+    stored twice. Uploaded to a sent application's reopened section, it is held for the request until the team sends
+    their changes. Returns the questions whose file is new. Called in a transaction."""
+    if not uploads:
+        return []
+    held_for = _uploads_held_for(application)
     stored = []
     for question, (upload, content_type) in uploads.items():
-        kept = model.objects.filter(application=application, question=question)
+        kept = model.with_held.filter(application=application, question=question, held_for=held_for)
         if kept.filter(original_name=upload.name[:200], size=upload.size).exists():
             continue
         _delete_with_files(kept)
         model.objects.create(
             application=application, question=question, file=upload, original_name=upload.name[:200],
-            content_type=content_type, size=upload.size, uploaded_by=acting_user,
+            content_type=content_type, size=upload.size, uploaded_by=acting_user, held_for=held_for,
         )
         stored.append(question)
     return stored
+
+
+def _uploads_held_for(application: Application) -> InformationRequest | None:
+    """None while the application is a draft; once sent, the request for more information its team is answering."""
+    if Application.objects.get(pk=application.pk).is_editable:
+        return None
+    request = open_information_request(application)
+    if request is None:
+        raise ApplicationError("This application has been sent and can no longer be changed.")
+    return request
+
+
+def _send_held_uploads(request: InformationRequest) -> None:
+    """The files and recordings held for the request become the application's answers, in place of the ones sent."""
+    for model in (FileAnswer, MediaAnswer):
+        held = model.with_held.filter(held_for=request)
+        _delete_with_files(model.objects.filter(
+            application=request.application_id, question__in=held.values("question")))
+        held.update(held_for=None)
 
 
 def application_store_file_answers(*, application: Application, uploads: dict, acting_user: User) -> None:
@@ -365,6 +388,7 @@ def information_send(*, application: Application, acting_user: User) -> Informat
                 _write_answers(application, {"section": section, "answers": {
                     questions[code]: value for code, value in given.items() if code in questions
                 }}, acting_user)
+        _send_held_uploads(request)
         request.after = _answers_in(application, sections)
         request.answered_by, request.answered_at = acting_user, timezone.now()
         request.save(update_fields=["after", "answered_by", "answered_at"])

@@ -29,7 +29,9 @@ from applications.selectors import (
     application_sections,
     application_with_answers,
     deadline_for,
+    files_being_changed,
     open_information_request,
+    recordings_being_changed,
     round_sections,
 )
 from core.forms import embed_in_page_form, field_limits, typed_values
@@ -213,11 +215,11 @@ class ApplicationWizard(KnownStepsOnly, NamedUrlWizardView):
         return step_form_kwargs(
             application.round, step,
             earlier_answers=lambda: dict(application.answers.values_list("question__code", "value")),
-            recorded=lambda: application.media_answers.values_list("question", flat=True),
+            recorded=lambda: recordings_being_changed(application, self.information_request),
             allow_recordings=lambda: alternative_format_agreed(application),
             amount_requested=application.amount_requested,
             uploaded=lambda: {document.kind: document for document in application.documents.all()},
-            uploaded_files=lambda: dict(application.file_answers.values_list("question__code", "original_name")),
+            uploaded_files=lambda: files_being_changed(application, self.information_request),
         )
 
     def get_form_instance(self, step):

@@ -207,6 +207,19 @@ class MediaAnswerFactory(factory.django.DjangoModelFactory):
     size = len(MP3_BYTES)
 
 
+class FileAnswerFactory(factory.django.DjangoModelFactory):
+    """The file answering a file question, which the caller names."""
+
+    class Meta:
+        model = "applications.FileAnswer"
+
+    application = factory.SubFactory(ApplicationFactory)
+    file = factory.django.FileField(filename="evidence.pdf", data=PDF_BYTES)
+    original_name = "evidence.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+
+
 class AdjustmentRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "applications.AdjustmentRequest"

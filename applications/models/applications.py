@@ -219,11 +219,33 @@ class ApplicationDocument(UploadedFile):
         constraints = [models.UniqueConstraint(fields=["application", "kind"], name="one_document_per_kind")]
 
 
+class SentAnswerUploads(models.Manager):
+    """The files and recordings that are an application's answers: not those held for a request for more
+    information, which become its answers only when the organisation's team sends their changes."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(held_for__isnull=True)
+
+
+class AnswerUpload(UploadedFile):
+    """A file or recording answering one of the round's questions. One uploaded to a section reopened by a request for
+    more information is held for the request, beside the one sent, until the team sends their changes."""
+
+    held_for = models.ForeignKey("applications.InformationRequest", on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="+")
+
+    objects = SentAnswerUploads()
+    with_held = models.Manager()
+
+    class Meta:
+        abstract = True
+
+
 def media_answer_path(instance, filename: str) -> str:
     return f"applications/{instance.application_id}/answer-{instance.question}-{secrets.token_hex(8)}{file_suffix(filename)}"
 
 
-class MediaAnswer(UploadedFile):
+class MediaAnswer(AnswerUpload):
     """A BSL video or audio recording given instead of a written answer."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="media_answers")
@@ -235,7 +257,12 @@ class MediaAnswer(UploadedFile):
 
     class Meta:
         ordering = ["application", "question"]
-        constraints = [models.UniqueConstraint(fields=["application", "question"], name="one_media_answer_per_question")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "question"], condition=Q(held_for__isnull=True),
+                                    name="one_media_answer_per_question"),
+            models.UniqueConstraint(fields=["application", "question"], condition=Q(held_for__isnull=False),
+                                    name="one_held_media_answer_per_question"),
+        ]
 
     @property
     def is_video(self) -> bool:

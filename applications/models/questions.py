@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from applications.models.applications import Application, UploadedFile, file_suffix
+from applications.models.applications import AnswerUpload, Application, file_suffix
 from applications.models.rounds import Round
 
 # The pages one step under an application's address that are not steps of it, in any app (a test checks the list is
@@ -116,7 +116,7 @@ def file_answer_path(instance, filename: str) -> str:
     return f"applications/{instance.application_id}/question-{instance.question_id}-{secrets.token_hex(8)}{file_suffix(filename)}"
 
 
-class FileAnswer(UploadedFile):
+class FileAnswer(AnswerUpload):
     """The file uploaded to answer a file question; its answer row holds the file's name, as the applicant gave it."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="file_answers")
@@ -124,4 +124,9 @@ class FileAnswer(UploadedFile):
     file = models.FileField(upload_to=file_answer_path)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["application", "question"], name="one_file_per_question")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "question"], condition=Q(held_for__isnull=True),
+                                    name="one_file_per_question"),
+            models.UniqueConstraint(fields=["application", "question"], condition=Q(held_for__isnull=False),
+                                    name="one_held_file_per_question"),
+        ]

@@ -79,3 +79,23 @@ def test_an_extension_keeps_the_round_open_for_that_organisation_only(programme_
 def test_the_applicant_sees_a_decision_only_once_its_letter_is_issued(status, decision_sent, shown):
     shown_to_them = applicant_status(Application(status=status, decision_sent=decision_sent))
     assert (shown_to_them.key, shown_to_them.label) == shown
+
+
+def test_the_team_changing_an_application_sees_the_uploads_held_for_their_request_in_place_of_those_sent():
+    from applications.models import InformationRequest, Question
+    from applications.selectors import files_being_changed, recordings_being_changed
+    from tests.factories import ApplicationFactory, FileAnswerFactory, MediaAnswerFactory, UserFactory
+
+    application = ApplicationFactory(status="submitted")
+    plan = Question.objects.create(section=application.round.sections.first(), code="plan", label="Plan?", kind="file")
+    request = InformationRequest.objects.create(application=application, message="?", requested_by=UserFactory(),
+                                                respond_by=timezone.now() + timedelta(days=7))
+    FileAnswerFactory(application=application, question=plan, original_name="sent.pdf")
+    assert files_being_changed(application, request) == {"plan": "sent.pdf"}
+    FileAnswerFactory(application=application, question=plan, original_name="held.pdf", held_for=request)
+    MediaAnswerFactory(application=application, question="need", held_for=request)
+    assert files_being_changed(application, request) == {"plan": "held.pdf"}
+    assert recordings_being_changed(application, request) == {"need"}
+    # Without the request (a staff reader, or once answered) only the sent ones count.
+    assert files_being_changed(application, None) == {"plan": "sent.pdf"}
+    assert recordings_being_changed(application, None) == set()

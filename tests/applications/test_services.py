@@ -16,6 +16,7 @@ from applications.audit import AuditAction
 from applications.models import (
     AdjustmentRequest,
     Application,
+    FileAnswer,
     Indicator,
     Membership,
     Question,
@@ -68,6 +69,7 @@ from applications.round_setup import round_setup_gaps
 from core.models import AuditEvent
 from core.state import InvalidTransition
 from tests.factories import (
+    FileAnswerFactory,
     MediaAnswerFactory,
     MP3_BYTES,
     PDF_BYTES,
@@ -1063,6 +1065,48 @@ def test_asking_for_more_information_reopens_only_the_named_sections_until_the_c
     assert [event.action for event in AuditEvent.objects.filter(target_id=str(application.pk)).order_by("id")][-2:] == [
         AuditAction.INFORMATION_REQUESTED, AuditAction.INFORMATION_SENT,
     ]
+
+
+def test_files_and_recordings_given_in_a_reopened_section_are_held_until_the_changes_are_sent(
+    programme_manager, django_capture_on_commit_callbacks
+):
+    application = sent_with_answers()
+    member = MembershipFactory(organisation=application.organisation).user
+    section = application.round.sections.get()
+    evidence = Question.objects.create(section=section, code="evidence", label="Upload your evidence", kind="file",
+                                       required=False, position=9)
+    sent_file = FileAnswerFactory(application=application, question=evidence, original_name="survey.pdf")
+    sent_recording = MediaAnswerFactory(application=application, question="need")
+    with pytest.raises(ApplicationError, match="can no longer be changed"):
+        application_store_media_answers(application=application, acting_user=member, uploads={
+            "need": (SimpleUploadedFile("early.mp3", MP3_BYTES, content_type="audio/mpeg"), "audio/mpeg")})
+    request = information_request(application=application, sections=[section], message="Show us your evidence.",
+                                  respond_by=timezone.now() + timedelta(days=7), acting_user=programme_manager)
+    answers = {question: value for question, value in [
+        (section.questions.get(code="title"), "Reporting centre"),
+        (section.questions.get(code="need"), "Few report."),
+        (evidence, "survey-2026.pdf"),
+    ]}
+    for _ in range(2):  # saved twice, the second time with the same files: each is held once
+        application_save_section(application=application, step=section.slug, data={}, acting_user=member,
+                                 completed=True, answers={"section": section, "answers": answers, "files": {
+                                     evidence: (SimpleUploadedFile("survey-2026.pdf", PDF_BYTES), "application/pdf"),
+                                 }, "media": {
+                                     "need": (SimpleUploadedFile("need-2026.mp3", MP3_BYTES), "audio/mpeg"),
+                                 }})
+    # Until the changes are sent, the application's file and recording are the ones sent.
+    assert [answer.pk for answer in application.file_answers.all()] == [sent_file.pk]
+    assert [answer.pk for answer in application.media_answers.all()] == [sent_recording.pk]
+    assert FileAnswer.with_held.filter(held_for=request).get().original_name == "survey-2026.pdf"
+    replaced = [sent_file.file.name, sent_recording.file.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        information_send(application=application, acting_user=member)
+    assert [answer.original_name for answer in application.file_answers.all()] == ["survey-2026.pdf"]
+    assert [answer.original_name for answer in application.media_answers.all()] == ["need-2026.mp3"]
+    assert not any(default_storage.exists(name) for name in replaced)
+    assert application.answers.get(question=evidence).value == "survey-2026.pdf"
+    request.refresh_from_db()
+    assert request.after["evidence"] == ["Upload your evidence", "survey-2026.pdf"]
 
 
 @pytest.mark.parametrize("status", ["draft", "awarded", "withdrawn"])

@@ -468,3 +468,36 @@ def test_a_file_question_is_answered_by_a_checked_upload_kept_across_saves(clien
     Application.objects.filter(pk=draft.pk).update(status="submitted", reference="R-0001")
     staff_page = client_for(programme_manager).get(reverse("applications:manage_application", kwargs={"pk": draft.pk}))
     assert f'href="{download}" download>plan.pdf' in staff_page.content.decode()
+
+
+def test_a_file_changed_in_a_reopened_section_is_shown_to_the_team_and_kept_from_staff_until_sent(
+    client_for, applicant, draft, programme_manager
+):
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.services import information_request, information_send
+    from tests.factories import PDF_BYTES, FileAnswerFactory, answers_given
+
+    section = build_section(draft.round, "papers", 5, {"code": "plan", "kind": "file"},
+                            {"code": "note", "kind": "short_text"})
+    plan = section.questions.get(code="plan")
+    FileAnswerFactory(application=draft, question=plan, original_name="plan.pdf")
+    answers_given(draft, plan="plan.pdf", note="Here")
+    Application.objects.filter(pk=draft.pk).update(status=Application.Status.SUBMITTED, reference="R-0001")
+    information_request(application=draft, sections=[section], message="Send this year's plan.",
+                        respond_by=timezone.now() + timedelta(days=7), acting_user=programme_manager)
+    client = client_for(applicant)
+    assert "You have uploaded plan.pdf" in client.get(step_url(draft, "papers")).content.decode()
+    # A checked file is held even while another answer needs correcting, and the page shows it in place of the sent one.
+    response = post_step(client, draft, "papers", {"plan": SimpleUploadedFile("plan-2027.pdf", PDF_BYTES), "note": ""})
+    assert "You have uploaded plan-2027.pdf" in response.content.decode()
+    assert "You have uploaded plan-2027.pdf" in client.get(step_url(draft, "papers")).content.decode()
+    assert post_step(client, draft, "papers", {"note": "This year's"}).status_code == 302
+    staff_page = reverse("applications:manage_application", kwargs={"pk": draft.pk})
+    download = reverse("applications:file_answer", kwargs={"pk": draft.pk, "question_pk": plan.pk})
+    assert "plan-2027.pdf" not in client_for(programme_manager).get(staff_page).content.decode()
+    assert client_for(programme_manager).get(download)["Content-Disposition"].endswith('filename="plan.pdf"')
+    information_send(application=draft, acting_user=applicant)
+    assert f'href="{download}" download>plan-2027.pdf' in client_for(programme_manager).get(staff_page).content.decode()
