@@ -310,8 +310,8 @@ def test_a_manager_asks_for_more_and_the_team_answers_a_conditional_question_and
 
     from django.utils import timezone
 
-    from applications.models import Question
-    from tests.factories import answers_given
+    from applications.models import FileAnswer, Question
+    from tests.factories import PDF_BYTES, FileAnswerFactory, answers_given
 
     manager = UserFactory(role=Role.PROGRAMME_MANAGER)
     round_ = RoundFactory(name="Small grants 2031")
@@ -320,11 +320,14 @@ def test_a_manager_asks_for_more_and_the_team_answers_a_conditional_question_and
                                      kind="yes_no", position=10)
     Question.objects.create(section=section, code="platforms", label="Which platforms do you use?", kind="short_text",
                             position=11, shown_if=online, shown_if_answer="Yes")
+    policy = Question.objects.create(section=section, code="policy", label="Upload your online safety policy",
+                                     kind="file", required=False, position=12)
     membership = MembershipFactory()
     application = ApplicationFactory(round=round_, organisation=membership.organisation, complete=True,
                                      status="submitted", reference="SG31-0001", submitted_at=timezone.now())
     answers_given(application, title="Reporting centre", summary="We help.", need="Few report.", activities="Drop-ins.",
-                  beneficiaries="Disabled adults.", partnership="CATCH.", online=False)
+                  beneficiaries="Disabled adults.", partnership="CATCH.", online=False, policy="policy-2025.pdf")
+    FileAnswerFactory(application=application, question=policy, original_name="policy-2025.pdf")
 
     sign_in(page, manager.email, TEST_PASSWORD)
     page.axe.check("the manager's rounds")
@@ -359,13 +362,19 @@ def test_a_manager_asks_for_more_and_the_team_answers_a_conditional_question_and
     assert "Answer only if your answer to ‘Do you support people online?’ is Yes." in page.locator("main").inner_text()
     page.get_by_label("Yes", exact=True).check()
     page.axe.check("the reopened section, with its conditional question")
+    assert "You have uploaded policy-2025.pdf" in page.locator("main").inner_text()
+    page.get_by_label("Upload your online safety policy").set_input_files(
+        files=[{"name": "policy-2026.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}])
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_load_state("load")
     assert "Answer ‘Which platforms do you use?’" in page.locator(".govuk-error-summary").inner_text()
+    assert "You have uploaded policy-2026.pdf" in page.locator("main").inner_text()
     page.axe.check("the reopened section, with errors")
     page.get_by_label("Which platforms do you use?").fill("WhatsApp groups")
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_load_state("load")
+    # Saved but not sent: the application's file is still the one sent.
+    assert [answer.original_name for answer in FileAnswer.objects.filter(application=application)] == ["policy-2025.pdf"]
     page.get_by_role("button", name="Send your changes").click()
     page.wait_for_load_state("load")
     assert "Your changes are sent." in page.locator("main").inner_text()
@@ -379,4 +388,5 @@ def test_a_manager_asks_for_more_and_the_team_answers_a_conditional_question_and
     page.goto(reverse("applications:manage_application", kwargs={"pk": application.pk}))
     changes = page.locator("main").inner_text()
     assert "Changed after we asked for more information" in changes and "WhatsApp groups" in changes
+    assert page.get_by_role("link", name="policy-2026.pdf").is_visible()
     page.axe.check("what changed")
