@@ -7,9 +7,19 @@ from decimal import Decimal, InvalidOperation
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.html import format_html
 
 
 AMOUNT = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
+
+
+class PoundsInput(forms.TextInput):
+    """A box for an amount in pounds with GOV.UK's '£' prefix before it. The prefix is hidden from screen readers,
+    which read the label, and typing '£' as well does no harm (PoundsField takes it off)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html('<div class="govuk-input__wrapper"><div class="govuk-input__prefix" aria-hidden="true">£'
+                           '</div>{}</div>', super().render(name, value, attrs, renderer))
 
 
 class PoundsField(forms.DecimalField):
@@ -38,7 +48,7 @@ class PoundsField(forms.DecimalField):
                 "max_whole_digits": too_large,
                 "min_value": f"{capital} must be more than £0" if positive else f"{capital} must be 0 or more",
             },
-            widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10", "spellcheck": "false"}),
+            widget=PoundsInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10", "spellcheck": "false"}),
             **kwargs,
         )
 

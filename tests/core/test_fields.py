@@ -59,6 +59,12 @@ def test_an_amount_may_be_as_large_as_its_column_holds():
     assert form.cleaned_data["amount"] == Decimal("99999999.99")
 
 
+def test_an_amount_is_typed_after_a_pound_sign_that_screen_readers_skip():
+    page = str(AmountForm(data={"amount": "12500"})["amount"])
+    assert page.startswith('<div class="govuk-input__wrapper"><div class="govuk-input__prefix" aria-hidden="true">£</div>')
+    assert 'name="amount" value="12500"' in page and 'inputmode="decimal"' in page
+
+
 def test_a_long_text_answer_over_its_cap_is_refused_with_its_length_and_kept():
     from assessment.forms import ScreeningForm
 
