@@ -74,11 +74,11 @@ class CriterionInline(SettledOnceOpenInline):
 
 
 class IndicatorInline(SettledOnceOpenInline):
-    """A round's indicators, each with its unit and the indicator it counts part of, if any."""
+    """A round's indicators, each with what a return gives, its unit and the indicator it counts part of, if any."""
 
     model = Indicator
     prepopulated_fields = {"code": ["name"]}
-    fields = ["name", "code", "guidance", "has_target", "unit", "part_of", "position"]
+    fields = ["name", "code", "guidance", "kind", "options", "has_target", "unit", "part_of", "position"]
 
     def get_formset(self, request, obj=None, **kwargs):
         self.parent_round = obj

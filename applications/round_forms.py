@@ -361,6 +361,13 @@ class IndicatorForm(GovukFormMixin, forms.Form):
                            error_messages={"required": "Enter what grantees count"},
                            help_text="Like ‘Disabled victims supported’.")
     guidance = forms.CharField(label="Guidance for grantees (optional)", max_length=300, required=False)
+    kind = forms.ChoiceField(label="What a return gives", choices=Indicator.Kind.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Select what a return gives"})
+    options = forms.CharField(
+        label="Categories or answers (counts by category and surveys only)", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Put each on its own line, like ‘Very or fairly satisfied’. Never anything that identifies a person.",
+    )
     unit = forms.ChoiceField(label="Counted as", choices=Indicator.Unit.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Select how it is counted"})
     has_target = YesNoField(label="Do applicants promise a number for each quarter?",
@@ -376,9 +383,30 @@ class IndicatorForm(GovukFormMixin, forms.Form):
         others = round_.indicators.order_by("position", "id")
         self.fields["part_of"].queryset = others.exclude(pk=indicator.pk) if indicator else others
 
+    def clean_options(self) -> list[str]:
+        options = [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]
+        if any(len(option) > 100 for option in options):
+            raise forms.ValidationError("Each category or answer must be 100 characters or fewer")
+        if len({option.casefold() for option in options}) < len(options):
+            raise forms.ValidationError("Give each category or answer once")
+        return options
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind in (Indicator.Kind.BY_CATEGORY, Indicator.Kind.SURVEY):
+            if "options" in cleaned and len(cleaned["options"]) < 2:
+                self.add_error("options", "Give at least two categories or answers, each on its own line")
+        else:
+            cleaned["options"] = []
+        if kind and kind != Indicator.Kind.COUNT and cleaned.get("unit") == Indicator.Unit.PERCENTAGE:
+            self.add_error("unit", "Only an indicator given as one number can be a percentage")
+        return cleaned
+
     @staticmethod
     def initial_from(indicator) -> dict:
-        return {name: getattr(indicator, name) for name in ("name", "guidance", "unit", "has_target", "part_of")}
+        return {name: getattr(indicator, name) for name in ("name", "guidance", "kind", "unit", "has_target", "part_of")
+                } | {"options": "\n".join(indicator.options)}
 
 
 class SectionSetUpForm(GovukFormMixin, forms.Form):

@@ -632,7 +632,8 @@ def indicator_form(request, pk: int, indicator_pk: int | None = None):
         return _set_up_closed(request, round_, "applications:round_indicators")
     indicator = get_object_or_404(round_.indicators, pk=indicator_pk) if indicator_pk else None
     form = IndicatorForm(request.POST or None, round_=round_, indicator=indicator,
-                         initial=IndicatorForm.initial_from(indicator) if indicator else {"unit": "number"})
+                         initial=IndicatorForm.initial_from(indicator) if indicator else {"unit": "number",
+                                                                                          "kind": "count"})
     if request.method == "POST" and form.is_valid():
         try:
             indicator = indicator_save(round_=round_, indicator=indicator, fields=form.cleaned_data,

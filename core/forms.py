@@ -51,10 +51,13 @@ class Text:
     or `{% ... %}` would be evaluated. This shows the text exactly as written, escaped, and never as a template.
     """
 
-    def __init__(self, tag: str, text: str, css_class: str):
-        self.tag, self.text, self.css_class = tag, text, css_class
+    def __init__(self, tag: str, text: str, css_class: str, element_id: str = ""):
+        self.tag, self.text, self.css_class, self.element_id = tag, text, css_class, element_id
 
     def render(self, form, context, template_pack=None, **kwargs):
+        if self.element_id:
+            return format_html('<{0} id="{3}" class="{1}">{2}</{0}>', self.tag, self.css_class, self.text,
+                               self.element_id)
         return format_html('<{0} class="{1}">{2}</{0}>', self.tag, self.css_class, self.text)
 
 

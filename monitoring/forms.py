@@ -2,13 +2,15 @@
 
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
+from django.utils.html import escape
 
 from applications.validators import MaxWordsValidator
 from assessment.forms import SpreadsheetUploadForm
 from core.fields import CountField, LongTextField, PoundsField
-from core.forms import GovukFormMixin, embed_in_page_form
+from core.forms import GovukFormMixin, Text, embed_in_page_form
 from core.templatetags.govuk import pounds
-from monitoring.checks import figure_problems
+from monitoring.checks import in_a_sentence, figure_problems
+from monitoring.figures import SplitFigure, indicator_parts, split_figure_of
 
 WORD_LIMITS = {"what_changed": 300, "challenges": 200, "case_study": 300}
 
@@ -32,22 +34,28 @@ class ReturnForm(GovukFormMixin, forms.Form):
         label="I have checked: none of this identifies anyone we support", required=False,
     )
 
-    def __init__(self, *args, indicators, targets: dict, budget_lines, sending: bool = False, warned: bool = False,
-                 **kwargs):
+    def __init__(self, *args, indicators, targets: dict, budget_lines, boroughs=(), saved=(), sending: bool = False,
+                 warned: bool = False, **kwargs):
+        """`saved` is the return's IndicatorCounts, with their parts, which fill the figures' boxes."""
         super().__init__(*args, **kwargs)
         embed_in_page_form(self)
         self.indicators, self.budget_lines, self.sending = list(indicators), list(budget_lines), sending
+        boroughs = list(boroughs)
+        self.parts = {indicator.pk: indicator_parts(indicator, boroughs) for indicator in self.indicators}
+        saved = {count.indicator_id: count for count in saved}
         count_fields, spend_fields = [], []
         for indicator in self.indicators:
-            name = f"count_{indicator.pk}"
             target = targets.get(indicator.pk)
             hint = f"Your target this quarter: {target}." if target is not None else indicator.guidance
             if indicator.is_percentage:
                 hint = f"{hint} A percentage, from 0 to 100.".strip()
-            self.fields[name] = CountField(
-                label=indicator.name, required_message=f"Enter a number for {indicator.name.lower()}. Enter 0 if none",
-                subject=f"the number for {indicator.name.lower()}", help_text=hint, required=sending,
-            )
+            if indicator.is_split:
+                count_fields.append(self._split_fields(indicator, hint, saved.get(indicator.pk)))
+                continue
+            name = f"count_{indicator.pk}"
+            self.fields[name] = self._count_field(indicator.name, in_a_sentence(indicator.name), help_text=hint)
+            if indicator.pk in saved:
+                self.initial.setdefault(name, saved[indicator.pk].value)
             count_fields.append(Field.text(name))
         for line in self.budget_lines:
             name = f"spend_{line.pk}"
@@ -70,18 +78,65 @@ class ReturnForm(GovukFormMixin, forms.Form):
             layout.append(Field.checkbox("personal_data_checked"))
         self.helper.layout = Layout(*layout)
 
+    def _count_field(self, label: str, about: str, *, required_message: str = "", **kwargs) -> CountField:
+        """A box for a count; `about` names it in its messages ("the number for {about}")."""
+        return CountField(label=label, subject=f"the number for {about}", required=self.sending,
+                          required_message=required_message or f"Enter a number for {about}. Enter 0 if none", **kwargs)
+
+    def _split_fields(self, indicator, hint: str, saved_count) -> Fieldset:
+        """A box for each part of an indicator given in parts, and for a survey one for how many were asked first,
+        grouped under the indicator's name."""
+        saved = split_figure_of(saved_count) if saved_count is not None else SplitFigure({})
+        about = in_a_sentence(indicator.name)
+        names = []
+        if indicator.is_survey:
+            name = f"asked_{indicator.pk}"
+            self.fields[name] = self._count_field(
+                "How many did you ask?", f"the people asked about {about}",
+                required_message=f"Enter how many people you asked about {about}. Enter 0 if none")
+            self.initial.setdefault(name, saved.asked)
+            names.append(name)
+        for number, part in enumerate(self.parts[indicator.pk]):
+            name = f"count_{indicator.pk}_{number}"
+            self.fields[name] = self._count_field(part.label, f"{part.label} in {about}")
+            self.initial.setdefault(name, saved.parts.get(part.key))
+            names.append(name)
+        if indicator.is_survey:
+            hint = f"{hint} Then how many gave each answer.".strip()
+        hint_id = f"indicator_{indicator.pk}-hint"
+        return Fieldset(*([Text("div", hint, "govuk-hint", element_id=hint_id)] if hint else []),
+                        *(Field.text(name) for name in names), legend=escape(indicator.name), legend_size=Size.SMALL,
+                        **({"aria_describedby": hint_id} if hint else {}))
+
+    def figure_field(self, indicator_id: int) -> str:
+        """The box an error about an indicator's figure is shown beside: its first."""
+        if self.parts.get(indicator_id):
+            return f"asked_{indicator_id}" if f"asked_{indicator_id}" in self.fields else f"count_{indicator_id}_0"
+        return f"count_{indicator_id}"
+
     def clean(self):
         cleaned = super().clean()
         if self.sending and not cleaned.get("declarant_name", "").strip():
             self.add_error("declarant_name", "Enter your full name to send the return")
-        counts = {indicator.pk: cleaned.get(f"count_{indicator.pk}") for indicator in self.indicators}
-        for indicator_id, problem in figure_problems(self.indicators, counts).items():
-            self.add_error(f"count_{indicator_id}", problem)
+        for indicator_id, problem in figure_problems(self.indicators, self._figures(cleaned)).items():
+            self.add_error(self.figure_field(indicator_id), problem)
         return cleaned
+
+    def _figures(self, cleaned: dict) -> dict:
+        figures = {}
+        for indicator in self.indicators:
+            if indicator.is_split:
+                figures[indicator.pk] = SplitFigure(
+                    {part.key: cleaned.get(f"count_{indicator.pk}_{number}")
+                     for number, part in enumerate(self.parts[indicator.pk])},
+                    cleaned.get(f"asked_{indicator.pk}"))
+            else:
+                figures[indicator.pk] = cleaned.get(f"count_{indicator.pk}")
+        return figures
 
     # A draft may leave numbers blank: a blank is saved as "not answered yet", and sending needs every number.
     def counts(self) -> dict:
-        return {indicator.pk: self.cleaned_data[f"count_{indicator.pk}"] for indicator in self.indicators}
+        return self._figures(self.cleaned_data)
 
     def spending(self) -> dict:
         return {line.pk: self.cleaned_data[f"spend_{line.pk}"] for line in self.budget_lines}

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from applications.models import BudgetLine, Indicator, Round
@@ -86,15 +86,35 @@ class Return(StatusMachine):
 
 
 class IndicatorCount(models.Model):
-    """How many, for one indicator in one return. A count of people or events: never who they were."""
+    """How many, for one indicator in one return. A count of people or events: never who they were.
+
+    For an indicator given in parts, `value` is the sum of its parts, and for a survey how many answered."""
 
     monitoring_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="counts")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="counts")
     value = models.PositiveIntegerField()
+    asked = models.PositiveIntegerField(null=True, blank=True, help_text="For a survey: how many were asked.")
 
     class Meta:
         ordering = ["indicator__position"]
-        constraints = [models.UniqueConstraint(fields=["monitoring_return", "indicator"], name="one_count_per_indicator")]
+        constraints = [
+            models.UniqueConstraint(fields=["monitoring_return", "indicator"], name="one_count_per_indicator"),
+            models.CheckConstraint(condition=Q(asked__isnull=True) | Q(value__lte=F("asked")),
+                                   name="survey_answered_at_most_asked",
+                                   violation_error_message="More cannot answer a survey than were asked."),
+        ]
+
+
+class IndicatorCountPart(models.Model):
+    """One part of a count split by borough or by category, or how many gave one of a survey's answers."""
+
+    count = models.ForeignKey(IndicatorCount, on_delete=models.CASCADE, related_name="parts")
+    part = models.CharField(max_length=200, help_text="A borough's GSS code, a category or an answer.")
+    value = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["count", "id"]
+        constraints = [models.UniqueConstraint(fields=["count", "part"], name="one_figure_per_part")]
 
 
 class Spend(models.Model):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from applications.models import OutcomeTarget, Round
+from monitoring.figures import SplitFigure, indicator_parts, split_figure_of
 from monitoring.models import Return
 
 UNDER_TARGET = Decimal("0.75")
@@ -39,6 +40,8 @@ class CountRow:
     indicator: str
     target: int | None
     actual: int | None
+    parts: tuple = ()  # (label, count) for each part of an indicator given in parts
+    asked: int | None = None  # a survey's: how many were asked
 
     @property
     def under_target(self) -> bool:
@@ -59,11 +62,19 @@ class SpendRow:
 def return_review_rows(monitoring_return: Return) -> tuple[list[CountRow], list[SpendRow]]:
     """Each indicator against its target and each budget line against its spend, with variance flags."""
     targets = targets_for(monitoring_return)
-    counts = {count.indicator_id: count.value for count in monitoring_return.counts.all()}
+    counts = {count.indicator_id: count for count in monitoring_return.counts.prefetch_related("parts")}
     spent = {spend.budget_line_id: spend.amount for spend in monitoring_return.spending.all()}
     round_ = monitoring_return.award.round
-    count_rows = [CountRow(indicator.name, targets.get(indicator.pk), counts.get(indicator.pk))
-                  for indicator in round_.indicators.all()]
+    boroughs = list(monitoring_return.award.application.boroughs.all())
+    count_rows = []
+    for indicator in round_.indicators.all():
+        count = counts.get(indicator.pk)
+        given = split_figure_of(count) if count is not None else SplitFigure({})
+        count_rows.append(CountRow(
+            indicator.name, targets.get(indicator.pk), count.value if count is not None else None,
+            parts=tuple((part.label, given.parts.get(part.key)) for part in indicator_parts(indicator, boroughs)),
+            asked=given.asked,
+        ))
     spend_rows = [SpendRow(f"{line.get_category_display()}: {line.description}", line.amount, spent.get(line.pk))
                   for line in monitoring_return.award.application.budget_lines.all()]
     return count_rows, spend_rows

@@ -24,8 +24,9 @@ from grants.services import tranche_make_due
 from monitoring import tasks
 from monitoring.audit import AuditAction
 from monitoring.checks import figure_problems, send_refusal
+from monitoring.figures import SplitFigure, indicator_parts, over_saved_parts, split_figure_of, total_of
 from monitoring.notifications import grantee_notify_reviewed
-from monitoring.models import FiguresImport, IndicatorCount, Reminder, Return, Spend
+from monitoring.models import FiguresImport, IndicatorCount, IndicatorCountPart, Reminder, Return, Spend
 from monitoring.privacy import Finding, personal_data_in
 from monitoring.spreadsheets import figures_read
 
@@ -67,9 +68,10 @@ def returns_schedule(*, award: Award, acting_user: User | None) -> list[Return]:
 
 
 def return_save(
-    *, monitoring_return: Return, counts: dict[int, int], spending: dict[int, Decimal], narrative: dict[str, str],
-    acting_user: User,
+    *, monitoring_return: Return, counts: dict[int, int | SplitFigure | None], spending: dict[int, Decimal],
+    narrative: dict[str, str], acting_user: User,
 ) -> Return:
+    """Saves a draft return: each indicator's figure (one number, or its parts), spending so far and the story."""
     with transaction.atomic():
         monitoring_return = Return.objects.select_for_update(of=("self",)).select_related("award__round").get(
             pk=monitoring_return.pk)
@@ -80,8 +82,8 @@ def return_save(
         problems = figure_problems(monitoring_return.award.round.indicators.all(), {**saved, **counts})
         if problems:
             raise FiguresImpossible(problems)
-        for indicator_id, value in counts.items():
-            _keep_or_clear(IndicatorCount, monitoring_return, "indicator_id", indicator_id, {"value": value})
+        for indicator_id, figure in counts.items():
+            _figure_save(monitoring_return.pk, indicator_id, figure)
         for budget_line_id, amount in spending.items():
             _keep_or_clear(Spend, monitoring_return, "budget_line_id", budget_line_id, {"amount": amount})
         for field in NARRATIVE:
@@ -89,6 +91,24 @@ def return_save(
                 setattr(monitoring_return, field, narrative[field])
         monitoring_return.save()
         return monitoring_return
+
+
+def _figure_save(return_id: int, indicator_id: int, figure: int | SplitFigure | None) -> None:
+    """Saves one indicator's figure in a draft return: a number, or its parts with their total; a blank (None, or
+    no part given) removes the figure given before."""
+    total = total_of(figure)
+    if total is None:
+        IndicatorCount.objects.filter(monitoring_return_id=return_id, indicator_id=indicator_id).delete()
+        return
+    split = isinstance(figure, SplitFigure)
+    count, _ = IndicatorCount.objects.update_or_create(
+        monitoring_return_id=return_id, indicator_id=indicator_id,
+        defaults={"value": total, "asked": figure.asked if split else None},
+    )
+    count.parts.all().delete()
+    if split:
+        IndicatorCountPart.objects.bulk_create(IndicatorCountPart(count=count, part=key, value=value)
+                                               for key, value in figure.parts.items() if value is not None)
 
 
 def _keep_or_clear(model, monitoring_return: Return, key: str, key_value: int, values: dict) -> None:
@@ -101,11 +121,21 @@ def _keep_or_clear(model, monitoring_return: Return, key: str, key_value: int, v
 
 
 def _unanswered(monitoring_return: Return) -> list[str]:
+    """What the return does not give yet: an indicator, one of its parts, or how many a survey asked, or a spend."""
     award = monitoring_return.award
-    counted = monitoring_return.counts.values("indicator_id")
+    counts = {count.indicator_id: count for count in monitoring_return.counts.prefetch_related("parts")}
+    boroughs = list(award.application.boroughs.all())
     spent = monitoring_return.spending.values("budget_line_id")
+    missing = []
+    for indicator in award.round.indicators.all():
+        count = counts.get(indicator.pk)
+        given = split_figure_of(count) if count is not None else SplitFigure({})
+        if count is None or (indicator.is_survey and given.asked is None) or any(
+            part.key not in given.parts for part in indicator_parts(indicator, boroughs)
+        ):
+            missing.append(indicator.name)
     return [
-        *award.round.indicators.exclude(pk__in=counted).values_list("name", flat=True),
+        *missing,
         *(f"spending on {description.lower()}" for description in
           award.application.budget_lines.exclude(pk__in=spent).values_list("description", flat=True)),
     ]
@@ -185,10 +215,11 @@ def return_review(*, monitoring_return: Return, accept: bool, comments: str, act
 
 
 def figures_record(
-    *, counts: dict[tuple[int, int], int], spending: dict[tuple[int, int], Decimal], acting_user: User
+    *, counts: dict[tuple[int, int], int | SplitFigure], spending: dict[tuple[int, int], Decimal], acting_user: User
 ) -> int:
     """Saves figures from a returns spreadsheet into their returns as drafts, all or nothing. Keys are (return,
-    indicator) and (return, budget line). Each return's history says the figures came from a spreadsheet."""
+    indicator) and (return, budget line); the parts of an indicator given in parts are laid over those saved. Each
+    return's history says the figures came from a spreadsheet."""
     return_ids = {key[0] for key in [*counts, *spending]}
     with transaction.atomic():
         returns = list(Return.objects.select_for_update(of=("self",)).filter(pk__in=return_ids)
@@ -196,14 +227,18 @@ def figures_record(
         sent = [str(monitoring_return) for monitoring_return in returns if not monitoring_return.is_editable]
         if sent:
             raise ReturnError(f"Nothing was saved: {', '.join(sent)} was sent while the sheet was being checked.")
+        counts = over_saved_parts(counts)
         impossible = _impossible_with_saved(returns, counts)
         if impossible:
             raise ReturnError(f"Nothing was saved: {impossible}")
         IndicatorCount.objects.bulk_create(
             [IndicatorCount(monitoring_return_id=return_id, indicator_id=indicator_id, value=value)
-             for (return_id, indicator_id), value in counts.items()],
+             for (return_id, indicator_id), value in counts.items() if not isinstance(value, SplitFigure)],
             update_conflicts=True, unique_fields=["monitoring_return", "indicator"], update_fields=["value"],
         )
+        for (return_id, indicator_id), figure in counts.items():
+            if isinstance(figure, SplitFigure):
+                _figure_save(return_id, indicator_id, figure)
         Spend.objects.bulk_create(
             [Spend(monitoring_return_id=return_id, budget_line_id=line_id, amount=amount)
              for (return_id, line_id), amount in spending.items()],
@@ -213,7 +248,7 @@ def figures_record(
     return len(counts) + len(spending)
 
 
-def _impossible_with_saved(returns: list[Return], counts: dict[tuple[int, int], int]) -> str:
+def _impossible_with_saved(returns: list[Return], counts: dict[tuple[int, int], int | SplitFigure]) -> str:
     """The first return whose figures could not be true once these counts are saved over those saved before (a
     grantee may have saved some while the sheet was being checked)."""
     merged = defaultdict(dict)

@@ -1,8 +1,9 @@
 """Spreadsheets with django-import-export: a round's outcomes out; returns' figures out and back in, for partners
 who report offline.
 
-The returns sheet has a row per figure: a grant, a quarter, an item (an indicator, or spend on a budget line) and
-the figure. Rows are checked against lookups loaded once, so a sheet of thousands of rows costs a few queries.
+The returns sheet has a row per figure: a grant, a quarter, an item (an indicator, one part of an indicator given in
+parts, or spend on a budget line) and the figure. Rows are checked against lookups loaded once, so a sheet of
+thousands of rows costs a few queries.
 """
 
 from collections import defaultdict
@@ -14,14 +15,16 @@ from django.utils import timezone
 from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 
-from applications.models import BudgetLine, Round
+from applications.models import Borough, BudgetLine, Indicator, Round
 from core.fields import CountField, PoundsField
 from core.spreadsheets import ImportProblem, export_file, sheet_check
 from monitoring.checks import figure_problems
+from monitoring.figures import SplitFigure, indicator_parts, over_saved_parts, split_figure_of
 from monitoring.models import IndicatorCount, Return, Spend
 from monitoring.outcomes import MONITORED, RoundOutcomes
 
 SPEND = "Spend: "
+ASKED = "How many were asked"
 COLUMNS = ["Grant reference", "Quarter", "Item", "Figure"]
 
 
@@ -58,6 +61,15 @@ def spend_item(line: BudgetLine) -> str:
     return f"{SPEND}{line.get_category_display()}: {line.description}"
 
 
+def indicator_items(indicator: Indicator, boroughs: list[Borough]) -> list[tuple[str, str | None]]:
+    """The sheet's items for an indicator, each with the part it gives (ASKED for a survey's people asked; None for
+    an indicator given as one number)."""
+    if not indicator.is_split:
+        return [(indicator.name, None)]
+    asked = [(f"{indicator.name}: {ASKED}", ASKED)] if indicator.is_survey else []
+    return asked + [(f"{indicator.name}: {part.label}", part.key) for part in indicator_parts(indicator, boroughs)]
+
+
 class ReturnFiguresResource(resources.Resource):
     """Reads a returns sheet row by row. Each row must name an open return of the round and one of its items."""
 
@@ -85,6 +97,18 @@ class ReturnFiguresResource(resources.Resource):
         self.budget_lines = defaultdict(dict)
         for line in BudgetLine.objects.filter(application__award__round=round_):
             self.budget_lines[line.application_id][spend_item(line).casefold()] = line
+        self.boroughs = defaultdict(list)  # of each grant's application
+        for link in Borough.applications.through.objects.filter(application__award__round=round_).select_related(
+            "borough"
+        ).order_by("borough__name"):
+            self.boroughs[link.application_id].append(link.borough)
+        self.split_items = defaultdict(dict)  # application: {item: (indicator, part)} of the indicators given in parts
+        for application_id in {r.award.application_id for r in self.returns.values()}:
+            for indicator in self.round_indicators:
+                if indicator.is_split:
+                    for item, part in indicator_items(indicator, self.boroughs[application_id]):
+                        self.split_items[application_id][item.casefold()] = (indicator, part)
+        self.split: dict[tuple[int, int], dict] = defaultdict(dict)  # the parts given of each indicator given in parts
         self.count_field = CountField(label="Figure", required_message="", subject="the figure")
         self.pounds_field = PoundsField(label="Figure", required_message="", subject="the amount spent")
         self.counts: dict[tuple[int, int], int] = {}
@@ -110,11 +134,19 @@ class ReturnFiguresResource(resources.Resource):
         if figure is None or str(figure).strip() == "":
             return  # a blank figure leaves the return as it is
         indicator = self.indicators.get(item.casefold())
-        if indicator is not None:
-            collected, key = self.counts, (monitoring_return.pk, indicator.pk)
+        split = self.split_items[monitoring_return.award.application_id].get(item.casefold())
+        if indicator is not None and indicator.is_split:
+            raise ValidationError(f"'{item}' is given in parts: give a figure for each of its parts, as the sheet "
+                                  "you downloaded has them.")
+        if indicator is not None or split is not None:
+            if split is not None:
+                indicator, part = split
+                collected, key = self.split[(monitoring_return.pk, indicator.pk)], part
+            else:
+                collected, key = self.counts, (monitoring_return.pk, indicator.pk)
             value = self.count_field.clean(str(figure).strip().removesuffix(".0"))
             # The headings are row 1 of the sheet, as a spreadsheet program numbers it.
-            self.count_rows.setdefault(key, kwargs.get("row_number", 0) + 1)
+            self.count_rows.setdefault((monitoring_return.pk, indicator.pk), kwargs.get("row_number", 0) + 1)
         else:
             line = self.budget_lines[monitoring_return.award.application_id].get(item.casefold())
             if line is None:
@@ -123,6 +155,12 @@ class ReturnFiguresResource(resources.Resource):
         if key in collected:
             raise ValidationError(f"'{item}' for {grant} quarter {quarter} appears more than once.")
         collected[key] = value
+
+    def gather_split_figures(self) -> None:
+        """Puts the parts given of each indicator given in parts into its figure among the counts."""
+        for key, given in self.split.items():
+            self.counts[key] = SplitFigure({part: value for part, value in given.items() if part != ASKED},
+                                           given.get(ASKED))
 
     def impossible_figures(self) -> list[ImportProblem]:
         """Each figure that could not be true in its return once the sheet is saved over what was saved before:
@@ -134,7 +172,7 @@ class ReturnFiguresResource(resources.Resource):
             monitoring_return_id__in=in_sheet
         ).values_list("monitoring_return_id", "indicator_id", "value"):
             merged[return_id][indicator_id] = value
-        for (return_id, indicator_id), value in self.counts.items():
+        for (return_id, indicator_id), value in over_saved_parts(self.counts).items():
             merged[return_id][indicator_id] = value
         problems = []
         by_pk = {indicator.pk: indicator for indicator in self.round_indicators}
@@ -161,6 +199,7 @@ class ReturnFiguresResource(resources.Resource):
 def figures_read(upload, round_: Round) -> tuple[ReturnFiguresResource, list[ImportProblem]]:
     resource = ReturnFiguresResource(round_)
     problems = sheet_check(upload, resource, COLUMNS)
+    resource.gather_split_figures()
     if resource.counts:
         # Rows that are right one by one can still be impossible together: a part larger than its whole.
         problems = sorted([*problems, *resource.impossible_figures()], key=lambda problem: problem.row)
@@ -172,16 +211,22 @@ def figures_sheet(round_: Round, file_format: str):
     resource = ReturnFiguresResource(round_)
     today = timezone.localdate()
     open_returns = [r for r in resource.returns.values() if r.is_editable and r.period_start <= today]
-    counts = {(c.monitoring_return_id, c.indicator_id): c.value
-              for c in IndicatorCount.objects.filter(monitoring_return__in=open_returns)}
+    counts = {(c.monitoring_return_id, c.indicator_id): c
+              for c in IndicatorCount.objects.filter(monitoring_return__in=open_returns).prefetch_related("parts")}
     spent = {(s.monitoring_return_id, s.budget_line_id): s.amount
              for s in Spend.objects.filter(monitoring_return__in=open_returns)}
     indicators = list(resource.round.indicators.all())
     rows = []
     for monitoring_return in sorted(open_returns, key=lambda r: (r.award.reference, r.quarter)):
         reference, quarter = monitoring_return.award.reference, monitoring_return.quarter
-        rows += [FigureRow(reference, quarter, indicator.name, counts.get((monitoring_return.pk, indicator.pk)))
-                 for indicator in indicators]
+        boroughs = resource.boroughs[monitoring_return.award.application_id]
+        for indicator in indicators:
+            count = counts.get((monitoring_return.pk, indicator.pk))
+            given = split_figure_of(count) if count is not None else SplitFigure({})
+            for item, part in indicator_items(indicator, boroughs):
+                figure = (count.value if count is not None else None) if part is None else (
+                    given.asked if part == ASKED else given.parts.get(part))
+                rows.append(FigureRow(reference, quarter, item, figure))
         lines = resource.budget_lines[monitoring_return.award.application_id].values()
         rows += [FigureRow(reference, quarter, spend_item(line), spent.get((monitoring_return.pk, line.pk)))
                  for line in lines]

@@ -41,8 +41,9 @@ def return_edit(request, pk: int, quarter: int):
     award = monitoring_return.award
     if not monitoring_return.is_editable:
         return render(request, "monitoring/return_sent.html", {"monitoring_return": monitoring_return})
-    initial = {f"count_{c.indicator_id}": c.value for c in monitoring_return.counts.all()}
-    initial.update({f"spend_{s.budget_line_id}": s.amount for s in monitoring_return.spending.all()})
+    initial = {f"spend_{s.budget_line_id}": s.amount for s in monitoring_return.spending.all()}
+    saved = list(monitoring_return.counts.prefetch_related("parts"))
+    boroughs = list(award.application.boroughs.all())
     initial.update({name: getattr(monitoring_return, name) for name in NARRATIVE})
     initial["declarant_name"] = request.user.full_name
     sending = "send" in request.POST
@@ -51,7 +52,8 @@ def return_edit(request, pk: int, quarter: int):
     def return_form(warned: bool, data=None) -> ReturnForm:
         return ReturnForm(data if data is not None else (request.POST or None), initial=initial,
                           indicators=award.round.indicators.all(), targets=selectors.targets_for(monitoring_return),
-                          budget_lines=award.application.budget_lines.all(), sending=sending, warned=warned)
+                          budget_lines=award.application.budget_lines.all(), boroughs=boroughs, saved=saved,
+                          sending=sending, warned=warned)
 
     if request.method == "POST" and "autosave" in request.POST:
         # The page's script sends what is typed now and then, and before a timeout signs the person out.
@@ -76,7 +78,7 @@ def return_edit(request, pk: int, quarter: int):
                               acting_user=request.user, personal_data_checked=form.cleaned_data["personal_data_checked"])
         except FiguresImpossible as impossible:
             for indicator_id, problem in impossible.problems.items():
-                form.add_error(f"count_{indicator_id}", problem)
+                form.add_error(form.figure_field(indicator_id), problem)
         except PersonalDataFound as found:
             findings = found.findings
             form = return_form(warned=True)  # shows the box to confirm there is no personal data

@@ -266,11 +266,21 @@ class Indicator(models.Model):
     """Something a grantee counts each quarter. Applicants set quarterly targets for those that have them.
 
     An indicator can be part of another of the same round (police took the report, of the reports made), so that a
-    return can never give more of the part than of the whole; a percentage is never more than 100."""
+    return can never give more of the part than of the whole; a percentage is never more than 100.
+
+    Besides one number, a count can be split by the boroughs a grant works in or by categories (where incidents
+    happened, say), its total the sum of its parts; or it can be a survey's result: how many were asked, and how many
+    gave each answer (its total is how many answered)."""
 
     class Unit(models.TextChoices):
         NUMBER = "number", "A number of people or things"
         PERCENTAGE = "percentage", "A percentage, 0 to 100"
+
+    class Kind(models.TextChoices):
+        COUNT = "count", "One number"
+        BY_BOROUGH = "by_borough", "A number for each borough the grant works in"
+        BY_CATEGORY = "by_category", "A number for each category"
+        SURVEY = "survey", "A survey's result: how many were asked, and how many gave each answer"
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="indicators")
     code = models.SlugField(max_length=50)
@@ -283,10 +293,17 @@ class Indicator(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="parts",
         help_text="The indicator of the same round this one counts part of: a return cannot give more of this one.",
     )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.COUNT)
+    options = models.JSONField("categories or answers", default=list, blank=True,
+                               help_text="For a count by category, its categories; for a survey, its answers. In order.")
 
     class Meta:
         ordering = ["round", "position", "id"]
-        constraints = [models.UniqueConstraint(fields=["round", "code"], name="indicator_code_unique_in_round")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "code"], name="indicator_code_unique_in_round"),
+            models.CheckConstraint(condition=Q(kind="count") | Q(unit="number"), name="indicator_split_counts_numbers",
+                                   violation_error_message="Only a single number can be a percentage."),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -295,8 +312,19 @@ class Indicator(models.Model):
     def is_percentage(self) -> bool:
         return self.unit == self.Unit.PERCENTAGE
 
+    @property
+    def is_split(self) -> bool:
+        """Whether a return gives it in parts (boroughs, categories or a survey's answers) rather than one number."""
+        return self.kind != self.Kind.COUNT
+
+    @property
+    def is_survey(self) -> bool:
+        return self.kind == self.Kind.SURVEY
+
     def clean(self):
         super().clean()
+        if self.kind in (self.Kind.BY_CATEGORY, self.Kind.SURVEY) and len(set(self.options)) < 2:
+            raise ValidationError({"options": "Give at least two different categories or answers."})
         if self.pk and self.parts.exclude(unit=self.unit).exists():
             raise ValidationError({"unit": "Its parts are counted in another unit: change theirs first."})
         if self.part_of_id is None:

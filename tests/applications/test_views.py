@@ -991,10 +991,28 @@ def test_a_programme_manager_adds_the_standard_indicators_and_one_of_their_own(c
     assert f"Added {len(STANDARD_INDICATORS)} standard indicators." in added
     assert "The round has every standard indicator already." in client.post(url, follow=True).content.decode()
     response = client.post(reverse("applications:indicator_new", kwargs={"pk": round_.pk}), {
-        "name": "Peer support groups held", "guidance": "", "unit": "number", "has_target": "True", "part_of": "",
+        "name": "Peer support groups held", "guidance": "", "kind": "count", "unit": "number", "has_target": "True",
+        "part_of": "",
     })
     assert response.url == url
     assert round_.indicators.get(name="Peer support groups held").code == "peer-support-groups-held"
+
+
+def test_a_survey_indicator_needs_two_answers_and_is_counted_in_numbers(client_for, programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    client = client_for(programme_manager)
+    new = reverse("applications:indicator_new", kwargs={"pk": round_.pk})
+    survey = {"name": "Satisfied with how the police kept them informed", "guidance": "", "kind": "survey",
+              "unit": "percentage", "has_target": "False", "part_of": "", "options": "Satisfied\n\nsatisfied"}
+    page = client.post(new, survey).content.decode()
+    assert "Give each category or answer once" in page
+    assert "Only an indicator given as one number can be a percentage" in page
+    response = client.post(new, {**survey, "unit": "number", "options": " Satisfied \nNeither\nDissatisfied\n"})
+    assert response.status_code == 302
+    indicator = round_.indicators.get()
+    assert (indicator.kind, indicator.options) == ("survey", ["Satisfied", "Neither", "Dissatisfied"])
+    change = reverse("applications:indicator_edit", kwargs={"pk": round_.pk, "indicator_pk": indicator.pk})
+    assert "Satisfied\nNeither\nDissatisfied</textarea>" in client.get(change).content.decode()
 
 
 def test_an_open_rounds_indicators_are_shown_but_not_offered_for_change(client_for, programme_manager):

@@ -48,3 +48,21 @@ def satisfied(award):
     """A percentage: never more than 100."""
     return IndicatorFactory(round=award.round, code="satisfied", name="Victims satisfied with the support",
                             has_target=False, unit="percentage")
+
+
+@pytest.fixture
+def hotspots(award):
+    """Incidents split by the boroughs the grant works in (Camden and Islington here)."""
+    from applications.models import Borough
+
+    award.application.boroughs.set(Borough.objects.filter(name__in=["Camden", "Islington"]))
+    return IndicatorFactory(round=award.round, code="incidents_by_borough", name="Incidents by borough",
+                            has_target=False, kind="by_borough")
+
+
+@pytest.fixture
+def satisfaction(award):
+    """A survey of the people supported: how many were asked, and how many gave each answer."""
+    return IndicatorFactory(round=award.round, code="satisfaction_overall", name="Satisfaction with the police",
+                            has_target=False, kind="survey",
+                            options=["Satisfied", "Neither", "Dissatisfied"])

@@ -74,3 +74,13 @@ def test_a_percentage_is_between_0_and_100(value, possible):
 
 def test_a_count_has_no_upper_limit_of_its_own():
     assert figure_problems(indicators(), {1: 5000}) == {}
+
+
+def test_a_survey_cannot_have_more_answers_than_people_asked():
+    from monitoring.figures import SplitFigure
+    from tests.factories import IndicatorFactory
+
+    survey = IndicatorFactory(name="Satisfaction with the police", kind="survey", options=["Yes", "No"])
+    assert figure_problems([survey], {survey.pk: SplitFigure({"Yes": 6, "No": 4}, asked=10)}) == {}
+    assert figure_problems([survey], {survey.pk: SplitFigure({"Yes": 6, "No": 5}, asked=10)}) == {
+        survey.pk: "The answers to satisfaction with the police (11) cannot be more than the people asked (10)"}

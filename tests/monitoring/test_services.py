@@ -252,3 +252,35 @@ def test_figures_from_a_spreadsheet_that_cannot_be_true_with_those_saved_are_all
         figures_record(counts={(first.pk, supported.pk): 9, (first.pk, taken.pk): 6}, spending={},
                        acting_user=programme_manager)
     assert dict(first.counts.values_list("indicator_id", "value")) == {made.pk: 3}
+
+
+def test_a_figure_given_in_parts_is_kept_with_its_total_and_sent_only_when_every_part_is_given(
+    award, applicant, hotspots, satisfaction
+):
+    from monitoring.figures import SplitFigure
+
+    camden, islington = award.application.boroughs.order_by("name").values_list("gss_code", flat=True)
+    first = award.returns.get(quarter=1)
+    return_save(monitoring_return=first, acting_user=applicant, spending={}, narrative={}, counts={
+        hotspots.pk: SplitFigure({camden: 4, islington: None}),
+        satisfaction.pk: SplitFigure({"Satisfied": 5, "Neither": 2, "Dissatisfied": 1}, asked=12),
+    })
+    by_borough = first.counts.get(indicator=hotspots)
+    assert (by_borough.value, dict(by_borough.parts.values_list("part", "value"))) == (4, {camden: 4})
+    survey = first.counts.get(indicator=satisfaction)
+    assert (survey.value, survey.asked) == (8, 12)
+    with pytest.raises(ReturnError, match="Give a number for incidents by borough before sending"):
+        return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
+    with pytest.raises(FiguresImpossible, match=r"cannot be more than the people asked \(7\)"):
+        return_save(monitoring_return=first, acting_user=applicant, spending={}, narrative={}, counts={
+            satisfaction.pk: SplitFigure({"Satisfied": 5, "Neither": 2, "Dissatisfied": 1}, asked=7)})
+    return_save(monitoring_return=first, acting_user=applicant, spending={}, narrative={}, counts={
+        hotspots.pk: SplitFigure({camden: 4, islington: 0})})
+    assert return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant).status == "submitted"
+    # Blank in every part, a figure given before is removed, with its parts.
+    second = award.returns.get(quarter=2)
+    return_save(monitoring_return=second, acting_user=applicant, spending={}, narrative={},
+                counts={hotspots.pk: SplitFigure({camden: 2, islington: 1})})
+    return_save(monitoring_return=second, acting_user=applicant, spending={}, narrative={},
+                counts={hotspots.pk: SplitFigure({camden: None, islington: None})})
+    assert not second.counts.exists()

@@ -286,3 +286,47 @@ def test_figures_saved_before_the_rule_that_the_sheet_does_not_touch_do_not_stop
     assert problems == []
     assert figures_record(counts=resource.counts, spending=resource.spending, acting_user=programme_manager) == 1
     assert first.counts.get(indicator=supported).value == 9
+
+
+def test_the_sheet_has_a_row_for_each_part_and_saves_parts_over_those_saved(
+    award, hotspots, satisfaction, programme_manager
+):
+    from monitoring.figures import SplitFigure
+
+    first = award.returns.get(quarter=1)
+    camden, islington = award.application.boroughs.order_by("name")
+    return_save(monitoring_return=first, acting_user=programme_manager, spending={}, narrative={},
+                counts={hotspots.pk: SplitFigure({camden.gss_code: 4})})
+    content, _ = figures_sheet(award.round, "csv")
+    rows = [row for row in csv.reader(io.StringIO(content.decode("utf-8-sig") if isinstance(content, bytes)
+                                                  else content)) if row[1] == "1"]
+    assert [row[2:] for row in rows] == [
+        ["Incidents by borough: Camden", "4"], ["Incidents by borough: Islington", ""],
+        ["Satisfaction with the police: How many were asked", ""], ["Satisfaction with the police: Satisfied", ""],
+        ["Satisfaction with the police: Neither", ""], ["Satisfaction with the police: Dissatisfied", ""],
+    ]
+    resource, problems = figures_read(sheet([
+        [award.reference, 1, "Incidents by borough: Islington", "3"],
+        [award.reference, 1, "Satisfaction with the police: How many were asked", "9"],
+        [award.reference, 1, "Satisfaction with the police: Satisfied", "6"],
+    ]), award.round)
+    assert problems == []
+    figures_record(counts=resource.counts, spending=resource.spending, acting_user=programme_manager)
+    by_borough = first.counts.get(indicator=hotspots)
+    assert by_borough.value == 7
+    assert dict(by_borough.parts.values_list("part", "value")) == {camden.gss_code: 4, islington.gss_code: 3}
+    assert first.counts.get(indicator=satisfaction).asked == 9
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([["{ref}", 1, "Incidents by borough", "3"]], "'Incidents by borough' is given in parts"),
+    ([["{ref}", 1, "Incidents by borough: Hackney", "3"]], "is not an indicator of this round"),
+    ([["{ref}", 1, "Satisfaction with the police: How many were asked", "2"],
+      ["{ref}", 1, "Satisfaction with the police: Satisfied", "3"]], "cannot be more than the people asked (2)"),
+])
+def test_a_part_the_grant_does_not_have_or_a_survey_answered_by_more_than_were_asked_saves_nothing(
+    award, hotspots, satisfaction, rows, message
+):
+    resource, problems = figures_read(sheet([[award.reference if cell == "{ref}" else cell for cell in row]
+                                              for row in rows]), award.round)
+    assert any(message in problem.message for problem in problems), problems

@@ -428,3 +428,43 @@ def test_the_grant_page_shows_100_changes_a_page_with_the_same_queries_at_few_an
     if count > 100:
         older = client.get(url, {"page": 2}).content.decode()
         assert "Page 2 of 2" in older and "accepted the offer" in older
+
+
+def test_a_return_asks_for_each_part_and_a_surveys_people_asked_and_the_review_shows_them(
+    client_for, applicant, programme_manager, award, caseworker, hotspots, satisfaction
+):
+    client = client_for(applicant)
+    page = client.get(return_url(award)).content.decode()
+    assert re.search(r"<legend[^>]*>\s*Incidents by borough\s*</legend>", page)
+    assert re.search(r"<legend[^>]*>\s*Satisfaction with the police\s*</legend>", page)
+    assert "How many did you ask?" in page and "Then how many gave each answer." in page
+    assert f'for="id_count_{hotspots.pk}_0"' in page and ">\n          Camden\n" in page
+    figures = {f"count_{hotspots.pk}_0": "3", f"count_{hotspots.pk}_1": "2", f"asked_{satisfaction.pk}": "5",
+               f"count_{satisfaction.pk}_0": "4", f"count_{satisfaction.pk}_1": "1", f"count_{satisfaction.pk}_2": "1",
+               f"spend_{caseworker.pk}": "100", "what_changed": "", "challenges": "", "case_study": "",
+               "declarant_name": "Amara Okafor"}
+    response = client.post(return_url(award), {**figures, "send": "1"})
+    page = response.content.decode()
+    # Six answers from five people asked: the error is beside the survey's first box, and nothing typed is lost.
+    assert f'href="#id_asked_{satisfaction.pk}">The answers to satisfaction with the police (6) cannot be more than ' \
+           'the people asked (5)' in page
+    assert f'name="count_{hotspots.pk}_1" value="2"' in page
+    response = client.post(return_url(award), {**figures, f"count_{satisfaction.pk}_2": "0", "send": "1"})
+    assert response.status_code == 302
+    first = award.returns.get(quarter=1)
+    assert first.status == Return.Status.SUBMITTED
+    assert first.counts.get(indicator=hotspots).value == 5
+    review = client_for(programme_manager).get(reverse("monitoring:review", kwargs={"pk": first.pk})).content.decode()
+    assert "<li>Camden: 3</li>" in review and "<li>Islington: 2</li>" in review
+    assert "<li>Asked: 5, answered: 5</li>" in review and "<li>Dissatisfied: 0</li>" in review
+
+
+def test_a_draft_return_shows_the_parts_saved_before(client_for, applicant, award, hotspots):
+    from monitoring.figures import SplitFigure
+
+    camden = award.application.boroughs.get(name="Camden")
+    return_save(monitoring_return=award.returns.get(quarter=1), acting_user=applicant, spending={}, narrative={},
+                counts={hotspots.pk: SplitFigure({camden.gss_code: 7})})
+    page = client_for(applicant).get(return_url(award)).content.decode()
+    assert f'name="count_{hotspots.pk}_0" value="7"' in page
+    assert re.search(rf'name="count_{hotspots.pk}_1"(?![^>]*value=)', page)
