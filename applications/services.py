@@ -610,29 +610,70 @@ def _next_prefix(prefix: str) -> str:
     return f"{prefix[:8]}2"
 
 
+def _standard(code: str, name: str, guidance: str = "", *, target: bool = False, kind: str = Indicator.Kind.COUNT,
+              options: tuple = ()) -> dict:
+    return {"code": code, "name": name, "guidance": guidance, "has_target": target, "kind": kind,
+            "options": list(options)}
+
+
+# The Met's user satisfaction survey asks victims how satisfied they are on five questions, each answered so.
+SATISFACTION = ("Very or fairly satisfied", "Neither satisfied nor dissatisfied", "Fairly or very dissatisfied")
+ASK_VICTIMS = "Ask the victims you supported whose report the police dealt with this quarter."
+
 STANDARD_INDICATORS = [
-    # (code, name, guidance, has a target)
-    ("victims_supported", "Disabled victims supported", "People you gave one-to-one support to.", True),
-    ("reports_with_support", "Hate incidents and crimes reported to the police with your support", "", True),
-    ("third_party_reports", "Third-party reports made", "Reports you made for someone, or they made through you.", True),
-    ("crime_references", "Crime reference numbers obtained", "", False),
-    ("police_report_taken", "Police took the report", "", False),
-    ("police_report_declined", "Police declined to take the report", "", False),
-    ("police_response_poor", "Police response judged poor", "By the victim or by you.", False),
-    ("referrals_catch", "Referrals to CATCH partners", "", True),
-    ("referrals_safeguarding", "Referrals to adult safeguarding", "", False),
-    ("referrals_marac", "Referrals to a community MARAC", "Multi-agency risk assessment conference.", False),
-    ("awareness_sessions", "Awareness sessions held", "", True),
-    ("people_reached", "People reached by awareness sessions", "", True),
-    ("volunteers", "Volunteers involved", "", True),
+    _standard("victims_supported", "Disabled victims supported", "People you gave one-to-one support to.", target=True),
+    _standard("repeat_victims", "Of them, repeat victims", "People you supported who had been targeted before."),
+    _standard("reports_with_support", "Hate incidents and crimes reported to the police with your support",
+              target=True),
+    _standard("third_party_reports", "Third-party reports made", "Reports you made for someone, or they made through "
+              "you.", target=True),
+    # Where and what: the hotspots and kinds of incident, never who or the exact place.
+    _standard("incidents_by_borough", "Incidents by borough", "The borough each incident happened in.",
+              kind=Indicator.Kind.BY_BOROUGH),
+    _standard("incident_places", "Incidents by where they happened", kind=Indicator.Kind.BY_CATEGORY,
+              options=("At or near home", "In the street", "On public transport", "Online", "Somewhere else")),
+    _standard("incident_types", "Incidents by type", kind=Indicator.Kind.BY_CATEGORY,
+              options=("Verbal abuse or threats", "Physical violence", "Online abuse",
+                       "Linked to anti-social behaviour or a neighbour dispute", "Something else")),
+    # What the police did with the reports.
+    _standard("police_report_taken", "Police took the report"),
+    _standard("police_crime_recorded", "Police recorded it as a hate crime"),
+    _standard("crime_references", "Crime reference numbers obtained"),
+    _standard("police_outcome", "Charge or other outcome, where known",
+              "A charge, caution, community resolution or other outcome the police told the victim about."),
+    _standard("police_report_declined", "Police declined to take the report"),
+    _standard("police_response_poor", "Police response judged poor", "By the victim or by you."),
+    # How satisfied victims are with the police, and how they are coping.
+    *(_standard(f"satisfaction_{code}", f"Satisfaction with the police: {question}", ASK_VICTIMS,
+                kind=Indicator.Kind.SURVEY, options=SATISFACTION)
+      for code, question in (("contact", "ease of contact"), ("actions", "the actions taken"),
+                             ("informed", "being kept informed"), ("treatment", "how they were treated"),
+                             ("overall", "overall"))),
+    _standard("coping", "Victims better able to cope and recover", "Ask the victims you supported when their support "
+              "ends.", kind=Indicator.Kind.SURVEY, options=("Better able to cope and recover", "Not better able",
+                                                             "Not sure")),
+    _standard("referrals_catch", "Referrals to CATCH partners", target=True),
+    _standard("referrals_safeguarding", "Referrals to adult safeguarding"),
+    _standard("referrals_marac", "Referrals to a community MARAC", "Multi-agency risk assessment conference."),
+    _standard("awareness_sessions", "Awareness sessions held", target=True),
+    _standard("people_reached", "People reached by awareness sessions", target=True),
+    _standard("volunteers", "Volunteers involved", target=True),
 ]
 # Which standard indicator counts part of which (part: whole): a return never gives more of a part than its whole.
-# Police responses are to the reports made with the grantee's support; a crime reference comes with a report taken.
+# Repeat victims are among those supported; the incidents split by borough, place and type, and the police's
+# responses, are of the reports made with the grantee's support; a report recorded as a hate crime was taken, and a
+# crime reference or an outcome comes with a recorded crime.
 STANDARD_PARTS = {
+    "repeat_victims": "victims_supported",
+    "incidents_by_borough": "reports_with_support",
+    "incident_places": "reports_with_support",
+    "incident_types": "reports_with_support",
     "police_report_taken": "reports_with_support",
     "police_report_declined": "reports_with_support",
     "police_response_poor": "reports_with_support",
+    "police_crime_recorded": "police_report_taken",
     "crime_references": "police_report_taken",
+    "police_outcome": "police_crime_recorded",
 }
 
 
@@ -640,11 +681,8 @@ def round_add_standard_indicators(*, round_: Round, acting_user: User) -> int:
     """Gives a round the standard victim-support indicators it does not have yet; returns how many were added."""
     with transaction.atomic():
         existing = set(round_.indicators.values_list("code", flat=True))
-        added = [
-            Indicator(round=round_, code=code, name=name, guidance=guidance, has_target=has_target, position=position)
-            for position, (code, name, guidance, has_target) in enumerate(STANDARD_INDICATORS)
-            if code not in existing
-        ]
+        added = [Indicator(round=round_, position=position, **standard)
+                 for position, standard in enumerate(STANDARD_INDICATORS) if standard["code"] not in existing]
         Indicator.objects.bulk_create(added)
         by_code = {indicator.code: indicator for indicator in round_.indicators.all()}
         for indicator in added:

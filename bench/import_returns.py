@@ -31,7 +31,8 @@ def seed():
         minimum_award=Decimal("1000"), maximum_award=Decimal("15000"),
     )
     round_add_standard_indicators(round_=round_, acting_user=manager)
-    indicators = list(round_.indicators.all())
+    # Figures given as one number each: an indicator given in parts has a row for each part.
+    indicators = [indicator for indicator in round_.indicators.all() if not indicator.is_split]
     grants = -(-ROWS // (len(indicators) * round_.quarters))
     organisations = Organisation.objects.bulk_create(Organisation(name=f"Group {n}") for n in range(grants))
     checks = EligibilityCheck.objects.bulk_create(

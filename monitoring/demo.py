@@ -27,6 +27,7 @@ from grants.models import Award, Decision, Letter, Tranche
 from grants.payments import tranche_record_bacs
 from grants.schedule import acceptance_deadline
 from grants.services import award_accept, letter_issue
+from monitoring.figures import SplitFigure, indicator_parts
 from monitoring.services import return_allow_early, return_review, return_save, return_submit, returns_mark_due
 
 DEMO_SITE_URL = "http://127.0.0.1:8000"
@@ -138,10 +139,12 @@ def _grant_under_way(round_, manager, finance, position, name, boroughs, referen
 
     indicators = {indicator.code: indicator for indicator in round_.indicators.all()}
     lines = list(application.budget_lines.all())
+    grant_boroughs = list(application.boroughs.order_by("name"))
     for quarter in [*accepted, *([waiting] if waiting else [])]:
         monitoring_return = award.returns.get(quarter=quarter)
         sent = _on(monitoring_return.period_end + timedelta(days=10 + position))
-        counts = {indicator.pk: _figure(code, quarter, position) for code, indicator in indicators.items()}
+        counts = {indicator.pk: _split_figure(indicator, grant_boroughs, quarter, position) if indicator.is_split
+                  else _figure(code, quarter, position) for code, indicator in indicators.items()}
         with happened_at(sent):
             return_save(monitoring_return=monitoring_return, counts=counts,
                         spending={line.pk: line.amount * quarter / 5 for line in lines}, acting_user=member,
@@ -180,3 +183,17 @@ def _figure(code: str, quarter: int, position: int) -> int:
     """Plausible counts that differ by grant and quarter."""
     base = TARGETS.get(code, 3)
     return max(0, base - 4 + 3 * quarter + 2 * position)
+
+
+def _split_figure(indicator, boroughs, quarter: int, position: int) -> SplitFigure:
+    """The reports made, shared out unevenly over the boroughs, places or types; or a survey of half the victims
+    supported, a little more satisfied each quarter."""
+    parts = [part.key for part in indicator_parts(indicator, boroughs)]
+    if indicator.is_survey:
+        asked = _figure("victims_supported", quarter, position) // 2
+        total, weights = asked - quarter % 2, [2 + quarter, 2, 3 - quarter % 3][:len(parts)]
+    else:
+        asked, total, weights = None, _figure("reports_with_support", quarter, position), list(range(len(parts), 0, -1))
+    shares = [total * weight // sum(weights) for weight in weights]
+    shares[0] += total - sum(shares)
+    return SplitFigure(dict(zip(parts, shares)), asked)

@@ -15,7 +15,8 @@ class Part:
 
 
 def indicator_parts(indicator: Indicator, boroughs: Iterable[Borough]) -> list[Part]:
-    """The parts a return gives the indicator in, for a grant working in `boroughs`; none for one number."""
+    """The parts a return gives the indicator in, for a grant working in `boroughs`: none for one number, nor for
+    one by borough when the grant's boroughs are not known, which is then not asked."""
     if indicator.kind == Indicator.Kind.BY_BOROUGH:
         return [Part(borough.gss_code, borough.name) for borough in boroughs]
     if indicator.is_split:

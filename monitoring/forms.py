@@ -50,7 +50,8 @@ class ReturnForm(GovukFormMixin, forms.Form):
             if indicator.is_percentage:
                 hint = f"{hint} A percentage, from 0 to 100.".strip()
             if indicator.is_split:
-                count_fields.append(self._split_fields(indicator, hint, saved.get(indicator.pk)))
+                if self.parts[indicator.pk]:  # by borough, for a grant whose boroughs are not known: not asked
+                    count_fields.append(self._split_fields(indicator, hint, saved.get(indicator.pk)))
                 continue
             name = f"count_{indicator.pk}"
             self.fields[name] = self._count_field(indicator.name, in_a_sentence(indicator.name), help_text=hint)

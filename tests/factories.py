@@ -326,3 +326,21 @@ def award_started_months_ago(award, months: int = 3):
     award.refresh_from_db()
     grant_moved_back(award, relativedelta(months=months))
     return award
+
+
+def every_figure(award, given: dict, default: int = 0) -> dict:
+    """A figure for every indicator of the award's round (indicator id: figure), from `given` by code, else
+    `default`; one given as a number for an indicator given in parts is all in its first part (and is how many a
+    survey asked)."""
+    from monitoring.figures import SplitFigure, indicator_parts
+
+    boroughs = list(award.application.boroughs.all())
+    figures = {}
+    for indicator in award.round.indicators.all():
+        figure = given.get(indicator.code, default)
+        if indicator.is_split and not isinstance(figure, SplitFigure):
+            parts = indicator_parts(indicator, boroughs)
+            figure = SplitFigure({part.key: figure if number == 0 else 0 for number, part in enumerate(parts)},
+                                 asked=figure if indicator.is_survey else None)
+        figures[indicator.pk] = figure
+    return figures

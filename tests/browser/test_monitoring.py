@@ -26,6 +26,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
     award_started_months_ago,
+    every_figure,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,8 +51,15 @@ def grant():
 
 
 def fill_return(page, award, figure: str):
+    """The same figure for each indicator; one given in parts has it all in its first part (and as the people a
+    survey asked)."""
     for indicator in award.round.indicators.all():
-        page.get_by_label(indicator.name, exact=True).fill(figure)
+        if indicator.is_split:
+            boxes = page.get_by_role("group", name=indicator.name, exact=True).get_by_role("textbox")
+            for number in range(boxes.count()):
+                boxes.nth(number).fill(figure if number == 0 or (indicator.is_survey and number == 1) else "0")
+        else:
+            page.get_by_label(indicator.name, exact=True).fill(figure)
     page.get_by_label("Staff costs: Caseworker").fill("1,200")
 
 
@@ -118,7 +126,7 @@ def test_file_ask_for_changes_resend_accept_and_release_the_second_payment(page,
     sign_out(page)
 
     second = award.returns.get(quarter=2)
-    return_save(monitoring_return=second, counts={i.pk: 12 for i in award.round.indicators.all()},
+    return_save(monitoring_return=second, counts=every_figure(award, {}, default=12),
                 spending={line.pk: Decimal("3600")}, narrative={}, acting_user=grantee)
     return_submit(monitoring_return=second, declarant_name="Amara Okafor", acting_user=grantee)
     sign_in(page, manager.email, TEST_PASSWORD)

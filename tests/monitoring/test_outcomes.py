@@ -12,7 +12,7 @@ from monitoring.models import Return
 from monitoring.outcomes import Chart, chart_summary, round_outcomes
 from monitoring.services import return_review, return_save, return_submit
 from monitoring.spreadsheets import outcomes_sheet
-from tests.factories import AwardFactory, RoundFactory, award_started_months_ago
+from tests.factories import AwardFactory, RoundFactory, award_started_months_ago, every_figure
 from tests.formulae import FORMULAE, assert_shown_as_text
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +26,8 @@ def accepted_grant(round_, programme_manager, boroughs):
 
 
 def file_return(award, quarter, counts, programme_manager, *, accept=True):
-    indicators = {indicator.code: indicator for indicator in award.round.indicators.all()}
     monitoring_return = award.returns.get(quarter=quarter)
-    every_count = {indicator.pk: counts.get(code, 0) for code, indicator in indicators.items()}
-    return_save(monitoring_return=monitoring_return, counts=every_count, spending={}, narrative={},
+    return_save(monitoring_return=monitoring_return, counts=every_figure(award, counts), spending={}, narrative={},
                 acting_user=programme_manager)
     return_submit(monitoring_return=monitoring_return, declarant_name="Amara", acting_user=programme_manager)
     if accept:
