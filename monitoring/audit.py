@@ -10,3 +10,6 @@ class AuditAction(models.TextChoices):
     RETURN_EARLY_ALLOWED = "return.early_allowed", "allowed the quarter {quarter} return to be sent before its quarter ends"
     RETURN_REVIEWED = "return.reviewed", "reviewed the quarter {quarter} return"
     FIGURES_IMPORTED = "return.figures_imported", "saved figures from a spreadsheet"
+    POOR_RESPONSE_RECORDED = "return.poor_response_recorded", "recorded a poor police response in {police_area}, {month}"
+    POOR_RESPONSE_CHANGED = "return.poor_response_changed", "changed a poor police response in {police_area}, {month}"
+    POOR_RESPONSE_REMOVED = "return.poor_response_removed", "removed a poor police response in {police_area}, {month}"

@@ -1,16 +1,19 @@
-"""The quarterly return form and the programme manager's review."""
+"""The quarterly return form, its poor police responses, and the programme manager's review."""
 
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from datetime import date
+
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 from django.utils.html import escape
 
 from applications.validators import MaxWordsValidator
 from assessment.forms import SpreadsheetUploadForm
-from core.fields import CountField, LongTextField, PoundsField
+from core.fields import CountField, LongTextField, PoundsField, YesNoField
 from core.forms import GovukFormMixin, Text, embed_in_page_form
 from core.templatetags.govuk import pounds
 from monitoring.checks import in_a_sentence, figure_problems
 from monitoring.figures import SplitFigure, indicator_parts, split_figure_of
+from monitoring.models import PoorResponse
 
 WORD_LIMITS = {"what_changed": 300, "challenges": 200, "case_study": 300}
 
@@ -207,3 +210,59 @@ class ReturnsFilterForm(forms.Form):
     def chosen(self) -> dict:
         """The filters asked for; an unknown choice in the address narrows nothing."""
         return {"show": self.cleaned_data["show"], "round_id": self.cleaned_data["round"]} if self.is_valid() else {}
+
+
+class PoorResponseForm(GovukFormMixin, forms.Form):
+    """One poor police response: where and when as coarsely as we keep them, what went wrong, and what was done."""
+
+    submit_label = "Save this response"
+
+    police_area = forms.ChoiceField(
+        label="Which police area was it in?", help_text="The police BCU for the borough it happened in.",
+        error_messages={"required": "Choose the police area", "invalid_choice": "Choose the police area from the list"},
+    )
+    month = forms.ChoiceField(
+        label="Which month did it happen in?", help_text="Only the month: never give the day.",
+        error_messages={"required": "Choose the month", "invalid_choice": "Choose a month from the list"},
+    )
+    problems = forms.MultipleChoiceField(
+        label="What went wrong?", choices=PoorResponse.Problem.choices, widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.", error_messages={"required": "Select at least one thing that went wrong"},
+    )
+    details = LongTextField(
+        label="What happened (optional)", required=False, rows=4, max_length=1000,
+        help_text="What the police did or did not do. Do not name anyone, or say where they live.",
+    )
+    complaint_made = YesNoField(label="Was a complaint made to the police?",
+                                required_message="Select yes if a complaint was made to the police")
+    escalated = YesNoField(label="Did your group take it up with the police?",
+                           required_message="Select yes if your group took it up with the police")
+    personal_data_checked = forms.BooleanField(
+        label="I have checked: none of this identifies anyone we support", required=False,
+    )
+
+    def __init__(self, *args, areas: list[str], months: list, warned: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["police_area"].choices = [("", "Choose the police area")] + [(area, area) for area in areas]
+        self.fields["month"].choices = [("", "Choose the month")] + [
+            (month.isoformat(), f"{month:%B %Y}") for month in reversed(months)]
+        layout = [Field.select("police_area"), Field.select("month"),
+                  Field.checkboxes("problems", legend_size=Size.SMALL, small=True), Field.textarea("details", rows=4),
+                  Field.radios("complaint_made", legend_size=Size.SMALL, small=True, inline=True),
+                  Field.radios("escalated", legend_size=Size.SMALL, small=True, inline=True)]
+        if warned:  # kept shown until saved, ticked or not
+            layout += [Field.checkbox("personal_data_checked"), HTML('<input type="hidden" name="warned" value="1">')]
+        self.helper.layout = Layout(*layout)
+
+    def clean_month(self):
+        return date.fromisoformat(self.cleaned_data["month"])
+
+    @staticmethod
+    def initial_from(poor_response: PoorResponse) -> dict:
+        return {"police_area": poor_response.police_area, "month": poor_response.month.isoformat(),
+                "problems": poor_response.problems, "details": poor_response.details,
+                "complaint_made": poor_response.complaint_made, "escalated": poor_response.escalated}
+
+    def fields_to_save(self) -> dict:
+        return {name: self.cleaned_data[name] for name in
+                ("police_area", "month", "problems", "details", "complaint_made", "escalated")}

@@ -172,3 +172,36 @@ class FiguresImport(models.Model):
 
     def __str__(self) -> str:
         return f"Returns spreadsheet for {self.round}: {self.get_outcome_display()}"
+
+
+class PoorResponse(models.Model):
+    """One incident where the police responded badly, as a grantee records it with a return: where (the police area,
+    never an address), the month (never the day), what went wrong and what was done about it. Never who."""
+
+    class Problem(models.TextChoices):
+        REPORT_REFUSED = "report_refused", "The police refused to take the report"
+        NO_CRIME_REFERENCE = "no_crime_reference", "No crime reference number was given"
+        NO_FOLLOW_UP = "no_follow_up", "No one followed it up"
+        DISABLIST_ATTITUDE = "disablist_attitude", "A disablist attitude"
+        NOT_HATE_CRIME = "not_hate_crime", "It was not recorded as a hate crime"
+        OTHER = "other", "Something else"
+
+    monitoring_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="poor_responses")
+    police_area = models.CharField(max_length=100, help_text="The police BCU, or the force where there is none.")
+    month = models.DateField(help_text="The first day of the month it happened in: never the day.")
+    problems = models.JSONField(default=list, help_text="What went wrong, from Problem.")
+    details = models.TextField(blank=True, help_text="What happened, without anything that identifies anyone.")
+    complaint_made = models.BooleanField(default=False)
+    escalated = models.BooleanField(default=False, help_text="Whether the group took it up with the police.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["monitoring_return", "month", "id"]
+
+    def __str__(self) -> str:
+        return f"Poor police response in {self.police_area}, {self.month:%B %Y}"
+
+    def problems_in_words(self) -> list[str]:
+        labels = dict(self.Problem.choices)
+        return [labels[problem] for problem in self.problems if problem in labels]

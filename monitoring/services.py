@@ -26,7 +26,16 @@ from monitoring.audit import AuditAction
 from monitoring.checks import figure_problems, send_refusal
 from monitoring.figures import SplitFigure, indicator_parts, over_saved_parts, split_figure_of, total_of
 from monitoring.notifications import grantee_notify_reviewed
-from monitoring.models import FiguresImport, IndicatorCount, IndicatorCountPart, Reminder, Return, Spend
+from monitoring.models import (
+    FiguresImport,
+    IndicatorCount,
+    IndicatorCountPart,
+    PoorResponse,
+    Reminder,
+    Return,
+    Spend,
+)
+from monitoring.police import months_of, police_areas
 from monitoring.privacy import Finding, personal_data_in
 from monitoring.spreadsheets import figures_read
 
@@ -173,6 +182,57 @@ def return_submit(
             template="monitoring/emails/return_sent.txt", context={"monitoring_return": monitoring_return},
         )
         return monitoring_return
+
+
+def poor_response_save(
+    *, monitoring_return: Return, poor_response: PoorResponse | None, fields: dict, acting_user: User,
+    personal_data_checked: bool = False,
+) -> PoorResponse:
+    """Records a poor police response with a draft return, or changes one: the police area, the month, what went
+    wrong, and whether a complaint was made or the group took it up. Its words are checked for personal data as the
+    return's story is."""
+    with transaction.atomic():
+        monitoring_return = Return.objects.select_for_update(of=("self",)).select_related("award").get(
+            pk=monitoring_return.pk)
+        if not monitoring_return.is_editable:
+            raise ReturnError(ALREADY_SENT)
+        if fields["police_area"] not in police_areas():
+            raise ReturnError("Choose the police area from the list.")
+        month = fields["month"].replace(day=1)
+        if month not in months_of(monitoring_return):
+            raise ReturnError("Choose a month from when the grant started to the end of this quarter.")
+        problems = [problem for problem in PoorResponse.Problem.values if problem in fields["problems"]]
+        if not problems:
+            raise ReturnError("Choose at least one thing that went wrong.")
+        details = fields["details"].strip()
+        findings = personal_data_in({"details": details})
+        if findings and not personal_data_checked:
+            raise PersonalDataFound(findings)
+        if poor_response is None:
+            poor_response, action = PoorResponse(monitoring_return=monitoring_return, recorded_by=acting_user), \
+                AuditAction.POOR_RESPONSE_RECORDED
+        else:
+            poor_response = monitoring_return.poor_responses.select_for_update().get(pk=poor_response.pk)
+            action = AuditAction.POOR_RESPONSE_CHANGED
+        poor_response.police_area, poor_response.month, poor_response.problems = fields["police_area"], month, problems
+        poor_response.details = details
+        poor_response.complaint_made, poor_response.escalated = fields["complaint_made"], fields["escalated"]
+        poor_response.save()
+        audit_record(acting_user=acting_user, action=action, target=monitoring_return,
+                     reason="Personal-data warning checked by the grantee" if findings else "",
+                     data={"police_area": poor_response.police_area, "month": f"{month:%B %Y}"})
+        return poor_response
+
+
+def poor_response_remove(*, poor_response: PoorResponse, acting_user: User) -> None:
+    with transaction.atomic():
+        monitoring_return = Return.objects.select_for_update(of=("self",)).get(pk=poor_response.monitoring_return_id)
+        if not monitoring_return.is_editable:
+            raise ReturnError(ALREADY_SENT)
+        deleted, _ = monitoring_return.poor_responses.filter(pk=poor_response.pk).delete()
+        if deleted:
+            audit_record(acting_user=acting_user, action=AuditAction.POOR_RESPONSE_REMOVED, target=monitoring_return,
+                         data={"police_area": poor_response.police_area, "month": f"{poor_response.month:%B %Y}"})
 
 
 def return_allow_early(*, monitoring_return: Return, reason: str, acting_user: User) -> Return:

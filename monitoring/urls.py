@@ -5,6 +5,12 @@ from monitoring import views
 app_name = "monitoring"
 urlpatterns = [
     path("awards/<int:pk>/returns/<int:quarter>/", views.return_edit, name="return"),
+    path("awards/<int:pk>/returns/<int:quarter>/poor-responses/new/", views.poor_response_form,
+         name="poor_response_new"),
+    path("awards/<int:pk>/returns/<int:quarter>/poor-responses/<int:response_pk>/", views.poor_response_form,
+         name="poor_response_edit"),
+    path("awards/<int:pk>/returns/<int:quarter>/poor-responses/<int:response_pk>/remove/",
+         views.poor_response_remove_confirm, name="poor_response_remove"),
     path("manage/returns/", views.returns_list, name="returns"),
     path("manage/returns/<int:pk>/", views.return_review_view, name="review"),
     path("manage/returns/<int:pk>/allow-early/", views.return_allow_early_view, name="allow_early"),

@@ -18,9 +18,17 @@ from core.services import DraftRefused, draft_discard, draft_keep
 from grants.models import Award
 from monitoring import selectors
 from monitoring.checks import send_refusal
-from monitoring.forms import AllowEarlyForm, FiguresUploadForm, ReturnForm, ReturnsFilterForm, ReviewForm
+from monitoring.forms import (
+    AllowEarlyForm,
+    FiguresUploadForm,
+    PoorResponseForm,
+    ReturnForm,
+    ReturnsFilterForm,
+    ReviewForm,
+)
 from monitoring.models import FiguresImport, Return
 from monitoring.outcomes import round_outcomes
+from monitoring.police import months_of, police_areas
 from monitoring.spreadsheets import figures_sheet, outcomes_sheet
 from monitoring.services import (
     NARRATIVE,
@@ -28,6 +36,8 @@ from monitoring.services import (
     PersonalDataFound,
     ReturnError,
     figures_import_start,
+    poor_response_remove,
+    poor_response_save,
     return_allow_early,
     return_review,
     return_save,
@@ -91,7 +101,62 @@ def return_edit(request, pk: int, quarter: int):
             return redirect("grants:award", pk=award.pk)
     return render(request, "monitoring/return_form.html", {
         "monitoring_return": monitoring_return, "form": form, "findings": findings, "typed_draft": draft,
-        "too_early": send_refusal(monitoring_return),
+        "too_early": send_refusal(monitoring_return), "poor_responses": monitoring_return.poor_responses.all(),
+    })
+
+
+def _return_page(monitoring_return: Return) -> str:
+    return reverse("monitoring:return", kwargs={"pk": monitoring_return.award_id,
+                                                "quarter": monitoring_return.quarter}) + "#poor-responses"
+
+
+@role_required(Role.APPLICANT)
+def poor_response_form(request, pk: int, quarter: int, response_pk: int | None = None):
+    monitoring_return = selectors.return_for_member_or_404(request.user, pk, quarter)
+    if not monitoring_return.is_editable:
+        return render(request, "monitoring/return_sent.html", {"monitoring_return": monitoring_return})
+    poor_response = get_object_or_404(monitoring_return.poor_responses, pk=response_pk) if response_pk else None
+
+    def response_form(warned: bool) -> PoorResponseForm:
+        return PoorResponseForm(request.POST or None, areas=police_areas(), months=months_of(monitoring_return),
+                                warned=warned, initial=PoorResponseForm.initial_from(poor_response) if poor_response
+                                else {})
+
+    form = response_form(warned="personal_data_checked" in request.POST or request.POST.get("warned") == "1")
+    findings = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            poor_response_save(monitoring_return=monitoring_return, poor_response=poor_response,
+                               fields=form.fields_to_save(), acting_user=request.user,
+                               personal_data_checked=form.cleaned_data["personal_data_checked"])
+        except PersonalDataFound as found:
+            findings = found.findings
+            form = response_form(warned=True)  # shows the box to confirm there is no personal data
+            form.is_valid()
+        except ReturnError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The poor police response is saved with your return.")
+            return redirect(_return_page(monitoring_return))
+    return render(request, "monitoring/poor_response_form.html", {
+        "monitoring_return": monitoring_return, "form": form, "findings": findings, "poor_response": poor_response,
+    })
+
+
+@role_required(Role.APPLICANT)
+def poor_response_remove_confirm(request, pk: int, quarter: int, response_pk: int):
+    monitoring_return = selectors.return_for_member_or_404(request.user, pk, quarter)
+    poor_response = get_object_or_404(monitoring_return.poor_responses, pk=response_pk)
+    if request.method == "POST":
+        try:
+            poor_response_remove(poor_response=poor_response, acting_user=request.user)
+        except ReturnError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "The poor police response is removed.")
+        return redirect(_return_page(monitoring_return))
+    return render(request, "monitoring/poor_response_remove.html", {
+        "monitoring_return": monitoring_return, "poor_response": poor_response,
     })
 
 
@@ -126,6 +191,7 @@ def return_review_view(request, pk: int):
     counts, spending = selectors.return_review_rows(monitoring_return)
     return render(request, "monitoring/return_review.html", {
         "monitoring_return": monitoring_return, "form": form, "counts": counts, "spending": spending,
+        "poor_responses": monitoring_return.poor_responses.all(),
         "too_early": send_refusal(monitoring_return) if monitoring_return.is_editable else "",
     })
 

@@ -21,7 +21,7 @@ from assessment.models import Allocation, ConflictDeclaration, ScoresImport
 from core.models import Export
 from core.services import audit_record
 from grants.models import Decision, Letter, LetterBatch, Tranche
-from monitoring.models import FiguresImport, Return
+from monitoring.models import FiguresImport, PoorResponse, Return
 from tests.factories import (
     AdjustmentRequestFactory,
     ApplicationDocumentFactory,
@@ -273,6 +273,11 @@ ACCESS: dict[str, Rule] = {
     ),
     # Monitoring
     "monitoring:return": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk, "quarter": 1}),
+    "monitoring:poor_response_new": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk, "quarter": 1}),
+    "monitoring:poor_response_edit": Rule(member_only(), kwargs=lambda world: {
+        "pk": world.award.pk, "quarter": 1, "response_pk": world.poor_response.pk}),
+    "monitoring:poor_response_remove": Rule(member_only(), kwargs=lambda world: {
+        "pk": world.award.pk, "quarter": 1, "response_pk": world.poor_response.pk}),
     "monitoring:returns": Rule(only("programme_manager")),
     "monitoring:review": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.monitoring_return.pk}),
     "monitoring:allow_early": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.monitoring_return.pk}),
@@ -361,6 +366,8 @@ def world(db):
     proposer = user_role_change(user=UserFactory(), role=Role.PROGRAMME_MANAGER, acting_user=None, reason="Appointed")
     decision = Decision.objects.create(application=eligible, outcome="not_fund", proposed_outcome="not_fund",
                                        decided_by=proposer)
+    monitoring_return = Return.objects.create(award=award, quarter=1, period_start=date(2027, 1, 1),
+                                              period_end=date(2027, 3, 31), due_on=date(2027, 4, 30))
     return SimpleNamespace(
         users={
             "anonymous": None,
@@ -404,8 +411,9 @@ def world(db):
             content_type="application/json",
         ),
         figures_import=FiguresImport.objects.create(round=round_, spreadsheet=ContentFile(b"", name="returns.csv")),
-        monitoring_return=Return.objects.create(award=award, quarter=1, period_start=date(2027, 1, 1),
-                                                period_end=date(2027, 3, 31), due_on=date(2027, 4, 30)),
+        monitoring_return=monitoring_return,
+        poor_response=PoorResponse.objects.create(monitoring_return=monitoring_return, police_area="Central East BCU",
+                                                  month=date(2027, 1, 1), problems=["no_follow_up"]),
         tranche=Tranche.objects.create(award=award, number=1, share=50, amount=award.amount / 2, after="acceptance",
                                        status="due", idempotency_key="tranche-access-1"),
     )

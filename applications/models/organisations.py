@@ -25,6 +25,12 @@ class Borough(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def police_area(self) -> str:
+        """Its police BCU, "<name> BCU", or its force where it has no BCU of its own (the City of London), as the
+        outcomes dashboard names it in SQL (monitoring.outcomes._bcu_of)."""
+        return f"{self.bcu_name} BCU" if self.bcu_name else self.police_force
+
 
 class Organisation(models.Model):
     class LegalForm(models.TextChoices):

@@ -284,3 +284,44 @@ def test_a_figure_given_in_parts_is_kept_with_its_total_and_sent_only_when_every
     return_save(monitoring_return=second, acting_user=applicant, spending={}, narrative={},
                 counts={hotspots.pk: SplitFigure({camden: None, islington: None})})
     assert not second.counts.exists()
+
+
+def poor_response_fields(**changes) -> dict:
+    from datetime import date
+
+    return {"police_area": "Central East BCU", "month": date(2026, 1, 1), "problems": ["report_refused"],
+            "details": "", "complaint_made": False, "escalated": True, **changes}
+
+
+def test_a_poor_police_response_keeps_only_the_area_and_month_and_is_checked_for_personal_data(award, applicant):
+    from monitoring.models import PoorResponse
+    from monitoring.services import poor_response_remove, poor_response_save
+
+    first = award.returns.get(quarter=1)
+    month = award.starts_on.replace(day=14)
+    saved = poor_response_save(monitoring_return=first, poor_response=None, acting_user=applicant,
+                               fields=poor_response_fields(month=month, problems=["other", "no_follow_up", "sold"]))
+    assert (saved.month, saved.problems) == (month.replace(day=1), ["no_follow_up", "other"])
+    for fields, refusal in [
+        (poor_response_fields(police_area="Hackney Police"), "Choose the police area"),
+        (poor_response_fields(month=award.starts_on - timedelta(days=40)), "Choose a month from when the grant"),
+        (poor_response_fields(month=first.period_end + timedelta(days=40)), "Choose a month from when the grant"),
+        (poor_response_fields(month=month, problems=[]), "Choose at least one thing that went wrong"),
+    ]:
+        with pytest.raises(ReturnError, match=refusal):
+            poor_response_save(monitoring_return=first, poor_response=None, fields=fields, acting_user=applicant)
+    worded = poor_response_fields(month=month, details="The officer told Jo Bloggs at E8 1HR to stop wasting time.")
+    with pytest.raises(PersonalDataFound):
+        poor_response_save(monitoring_return=first, poor_response=saved, fields=worded, acting_user=applicant)
+    changed = poor_response_save(monitoring_return=first, poor_response=saved, fields=worded, acting_user=applicant,
+                                 personal_data_checked=True)
+    assert changed.pk == saved.pk and changed.details.startswith("The officer") and PoorResponse.objects.count() == 1
+    assert [event.action for event in AuditEvent.objects.filter(action__startswith="return.poor").order_by("id")] == [
+        AuditAction.POOR_RESPONSE_RECORDED, AuditAction.POOR_RESPONSE_CHANGED]
+    return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
+    with pytest.raises(ReturnError, match="can no longer be changed"):
+        poor_response_save(monitoring_return=first, poor_response=None, acting_user=applicant,
+                           fields=poor_response_fields(month=month))
+    with pytest.raises(ReturnError, match="can no longer be changed"):
+        poor_response_remove(poor_response=saved, acting_user=applicant)
+    assert PoorResponse.objects.count() == 1

@@ -468,3 +468,45 @@ def test_a_draft_return_shows_the_parts_saved_before(client_for, applicant, awar
     page = client_for(applicant).get(return_url(award)).content.decode()
     assert f'name="count_{hotspots.pk}_0" value="7"' in page
     assert re.search(rf'name="count_{hotspots.pk}_1"(?![^>]*value=)', page)
+
+
+def test_a_grantee_records_changes_and_removes_a_poor_police_response_with_their_return(
+    client_for, applicant, programme_manager, award
+):
+    from monitoring.models import PoorResponse
+
+    client = client_for(applicant)
+    page = client.get(return_url(award)).content.decode()
+    add = reverse("monitoring:poor_response_new", kwargs={"pk": award.pk, "quarter": 1})
+    assert "Poor police responses this quarter" in page and f'href="{add}"' in page
+    form = client.get(add).content.decode()
+    assert "Choose the police area" in form and "British Transport Police" in form
+    assert f'value="{award.starts_on.replace(day=1).isoformat()}"' in form
+    refused = client.post(add, {"police_area": "", "month": "", "details": ""}).content.decode()
+    for message in ("Choose the police area", "Choose the month", "Select at least one thing that went wrong",
+                    "Select yes if a complaint was made to the police"):
+        assert message in refused
+    month = award.starts_on.replace(day=1).isoformat()
+    answers = {"police_area": "Central East BCU", "month": month, "problems": ["disablist_attitude", "no_follow_up"],
+               "details": "The officer said Ana Silva was wasting police time.", "complaint_made": "True",
+               "escalated": "False"}
+    warned = client.post(add, answers).content.decode()
+    assert "Check for personal data before you save" in warned and "A name: \"Ana Silva\"" in warned
+    assert not PoorResponse.objects.exists()
+    assert client.post(add, {**answers, "warned": "1", "details": "The officer said they were wasting police time."}
+                       ).status_code == 302
+    recorded = PoorResponse.objects.get()
+    page = client.get(return_url(award)).content.decode()
+    assert "1 poor police response recorded" in page and "A disablist attitude" in page
+    edit = reverse("monitoring:poor_response_edit", kwargs={"pk": award.pk, "quarter": 1, "response_pk": recorded.pk})
+    assert re.search(r'value="disablist_attitude"[^>]*checked', client.get(edit).content.decode())
+    client.post(edit, {**answers, "details": "", "escalated": "True"})
+    recorded.refresh_from_db()
+    assert (recorded.details, recorded.escalated) == ("", True)
+    first = award.returns.get(quarter=1)
+    return_submit(monitoring_return=first, declarant_name="Amara", acting_user=applicant)
+    review = client_for(programme_manager).get(reverse("monitoring:review", kwargs={"pk": first.pk})).content.decode()
+    assert "Central East BCU" in review and "No one followed it up" in review
+    remove = reverse("monitoring:poor_response_remove", kwargs={"pk": award.pk, "quarter": 1, "response_pk": recorded.pk})
+    assert "can no longer be changed" in client.post(remove, follow=True).content.decode()
+    assert PoorResponse.objects.exists()
