@@ -18,6 +18,9 @@ urlpatterns = [
     path("manage/rounds/<int:pk>/outcomes/", views.outcomes, name="outcomes"),
     path("manage/rounds/<int:pk>/outcomes.<str:file_format>", views.outcomes_download, name="outcomes_download"),
     path("manage/rounds/<int:pk>/returns.<str:file_format>", views.figures_download, name="figures_sheet"),
+    path("manage/rounds/<int:pk>/poor-responses/", views.poor_responses, name="poor_responses"),
+    path("manage/rounds/<int:pk>/poor-responses/evidence.<str:file_format>", views.evidence_download,
+         name="evidence_pack"),
     path("manage/rounds/<int:pk>/returns/upload/", views.figures_upload, name="figures_upload"),
     path("manage/returns-spreadsheets/<int:pk>/", views.figures_import, name="figures_import"),
 ]

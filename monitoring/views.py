@@ -1,10 +1,13 @@
 """Pages for quarterly returns: the grantee fills and sends them; programme managers review them."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.utils.datastructures import MultiValueDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 
 from accounts.models import Role
 from accounts.permissions import role_required
@@ -27,6 +30,7 @@ from monitoring.forms import (
     ReviewForm,
 )
 from monitoring.models import FiguresImport, Return
+from monitoring.evidence import Quarter, evidence_pack, evidence_pdf, evidence_sheet, responses_by_area_and_quarter
 from monitoring.outcomes import round_outcomes
 from monitoring.police import months_of, police_areas
 from monitoring.spreadsheets import figures_sheet, outcomes_sheet
@@ -236,6 +240,36 @@ def outcomes(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     found = round_outcomes(round_)
     return render(request, "monitoring/outcomes.html", {"round": round_, "outcomes": found, "charts": found.charts()})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def poor_responses(request, pk: int):
+    """The poor police responses recorded in a round's accepted returns: true figures for staff, with each area and
+    quarter's evidence pack, whose small figures are hidden, to send to the police or a scrutiny panel."""
+    round_ = get_object_or_404(Round, pk=pk)
+    quarters, areas = responses_by_area_and_quarter(round_)
+    packs = [(area, quarter, count) for area, counts in areas for quarter, count in zip(quarters, counts) if count]
+    return render(request, "monitoring/poor_responses.html", {"round": round_, "packs": packs})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def evidence_download(request, pk: int, file_format: str):
+    round_ = get_object_or_404(Round, pk=pk)
+    area = request.GET.get("area", "")
+    try:
+        quarter = Quarter(date.fromisoformat(request.GET.get("quarter", "")))
+    except ValueError:
+        raise Http404
+    if area not in police_areas() or quarter != Quarter.of(quarter.start) or file_format not in ("pdf", *FORMATS):
+        raise Http404
+    pack = evidence_pack(round_, area, quarter)
+    name = slugify(f"{round_.reference_prefix} poor police responses {area} {quarter.start:%Y-%m}")
+    if file_format == "pdf":
+        large_print = request.GET.get("print") == "large"
+        return download(evidence_pdf(pack, large_print=large_print), "application/pdf",
+                        f"{name}{'-large-print' if large_print else ''}.pdf")
+    content, content_type = evidence_sheet(pack, file_format)
+    return download(content, content_type, f"{name}.{file_format}")
 
 
 @role_required(Role.PROGRAMME_MANAGER)

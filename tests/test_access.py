@@ -49,6 +49,7 @@ class Rule:
     expect: dict[str, int | str]
     method: str = "get"
     kwargs: Callable[[SimpleNamespace], dict] = field(default=lambda world: {})
+    query: dict = field(default_factory=dict)  # what the address's query string must hold
 
 
 def answers(anonymous, other_applicant, applicant, assessor, programme_manager, finance_officer) -> dict:
@@ -288,6 +289,11 @@ ACCESS: dict[str, Rule] = {
     ),
     "monitoring:figures_upload": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "monitoring:figures_import": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.figures_import.pk}),
+    "monitoring:poor_responses": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "monitoring:evidence_pack": Rule(
+        only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "pdf"},
+        query={"area": "Central East BCU", "quarter": "2027-01-01"},
+    ),
     "monitoring:outcomes_download": Rule(
         only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "xlsx"}
     ),
@@ -424,7 +430,7 @@ def world(db):
 def test_each_role_gets_the_expected_answer(client_for, world, url_name, role):
     rule = ACCESS[url_name]
     url = reverse(url_name, kwargs=rule.kwargs(world))
-    response = getattr(client_for(world.users[role]), rule.method)(url)
+    response = getattr(client_for(world.users[role]), rule.method)(url, rule.query)
     expected = rule.expect[role]
     if expected == SIGN_IN:
         assert response.status_code == 302, f"{role} on {url}: {response.status_code}"
