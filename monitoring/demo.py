@@ -3,7 +3,8 @@
 The demo applicant's organisation has a grant whose quarter 2 return waits for review; another group's grant has
 quarters 1 and 2 accepted and its second payment due; a third group's quarter 2 return is late, and its
 quarter 3 return may be sent before the quarter ends. The round's standard indicators say which is part of which
-(police took the report, of the reports made), so the demo figures are ones that could be true.
+(police took the report, of the reports made), so the demo figures are ones that could be true. Each return
+records a few poor police responses in its grant's police area, so the evidence packs have something to hold.
 
 Each grant is told in order, on the days it happened: the group's member sent the application and accepted the
 offer, finance paid part 1, and only then did the group send its first return, after the quarter ended, for the
@@ -28,7 +29,15 @@ from grants.payments import tranche_record_bacs
 from grants.schedule import acceptance_deadline
 from grants.services import award_accept, letter_issue
 from monitoring.figures import SplitFigure, indicator_parts
-from monitoring.services import return_allow_early, return_review, return_save, return_submit, returns_mark_due
+from monitoring.police import months_of
+from monitoring.services import (
+    poor_response_save,
+    return_allow_early,
+    return_review,
+    return_save,
+    return_submit,
+    returns_mark_due,
+)
 
 DEMO_SITE_URL = "http://127.0.0.1:8000"
 DEMO_ROUND_NAME = "Disability Hate Crime Victim Support Small Grants 2026"
@@ -146,6 +155,7 @@ def _grant_under_way(round_, manager, finance, position, name, boroughs, referen
         counts = {indicator.pk: _split_figure(indicator, grant_boroughs, quarter, position) if indicator.is_split
                   else _figure(code, quarter, position) for code, indicator in indicators.items()}
         with happened_at(sent):
+            _poor_responses(monitoring_return, grant_boroughs[0], member, count=2 + position + quarter)
             return_save(monitoring_return=monitoring_return, counts=counts,
                         spending={line.pk: line.amount * quarter / 5 for line in lines}, acting_user=member,
                         narrative={"what_changed": "More Disabled people reported hate crime with our support.",
@@ -158,6 +168,29 @@ def _grant_under_way(round_, manager, finance, position, name, boroughs, referen
                 return_review(monitoring_return=monitoring_return, accept=True, comments="", acting_user=manager)
             award.returns.filter(pk=monitoring_return.pk).update(reviewed_at=reviewed)
             award.tranches.filter(after_quarter=quarter, status=Tranche.Status.DUE).update(due_at=reviewed)
+
+
+# What went wrong when the police responded badly, in turn, with what the groups said about it: never who or where.
+POOR_RESPONSES = [
+    (["report_refused", "disablist_attitude"], "The officer said it was a neighbour dispute and would not take the "
+                                               "report."),
+    (["no_follow_up"], "No one from the police called back after the report, even after two emails."),
+    (["not_hate_crime", "no_crime_reference"], "Recorded as anti-social behaviour although the victim said it was "
+                                               "because of their disability."),
+    (["disablist_attitude"], "The officer spoke to the carer instead of the Deaf victim and did not book an "
+                             "interpreter."),
+]
+
+
+def _poor_responses(monitoring_return, borough: Borough, member: User, count: int) -> None:
+    """A few poor police responses in the grant's first borough's police area, in the quarter's months in turn."""
+    months = months_of(monitoring_return)[-3:]
+    for number in range(count):
+        problems, details = POOR_RESPONSES[number % len(POOR_RESPONSES)]
+        poor_response_save(monitoring_return=monitoring_return, poor_response=None, acting_user=member, fields={
+            "police_area": borough.police_area, "month": months[number % len(months)], "problems": problems,
+            "details": details, "complaint_made": number % 3 == 0, "escalated": number % 2 == 0,
+        })
 
 
 def grant_moved_back(award: Award, shift: relativedelta) -> None:

@@ -1,9 +1,11 @@
 """Monitoring in Chromium: the grantee files the quarter 1 return and is warned about personal data, the manager
 asks for changes, the grantee resends, the manager accepts; accepting quarter 2 makes the second payment due.
 The manager then reads the grant page, the outcome dashboard with its charts and tables, and the spreadsheet page.
+A return with a survey, a split by borough and two poor police responses becomes an area's evidence pack.
 axe-core checks every page."""
 
 import csv
+import re
 import io
 from decimal import Decimal
 
@@ -290,3 +292,95 @@ def test_a_half_typed_return_survives_the_session_timing_out(page, grant, settin
     assert page.get_by_label("A short case study").input_value() == (
         "A woman came to our drop-in after months of abuse on the bu"
     )
+
+
+def test_a_return_with_a_survey_a_split_by_borough_and_two_poor_police_responses_becomes_an_evidence_pack(
+    page, grant
+):
+    from monitoring.models import PoorResponse
+
+    award, grantee, manager, _ = grant
+    award.application.boroughs.set(["E09000012", "E09000030"])  # Hackney and Tower Hamlets
+    month = award.returns.get(quarter=1).period_start.replace(day=1)
+
+    sign_in(page, grantee.email, TEST_PASSWORD)
+    page.axe.check("signed in")
+    page.goto(reverse("monitoring:return", kwargs={"pk": award.pk, "quarter": 1}))
+    page.axe.check("return with parts")
+    for number in range(2):
+        page.get_by_role("link", name="Add a poor police response").click()
+        page.wait_for_load_state("load")
+        page.axe.check("adding a poor police response")
+        if number == 0:
+            page.get_by_role("button", name="Save this response").click()
+            page.wait_for_load_state("load")
+            page.axe.check("a poor police response with errors")
+            assert "Choose the police area" in page.locator(".govuk-error-summary").inner_text()
+        page.get_by_label("Which police area was it in?").select_option("Central East BCU")
+        page.get_by_label("Which month did it happen in?").select_option(month.isoformat())
+        page.get_by_label("The police refused to take the report").check()
+        page.get_by_label("A disablist attitude").check()
+        page.get_by_role("group", name="Was a complaint made to the police?").get_by_label("Yes").check()
+        page.get_by_role("group", name="Did your group take it up with the police?").get_by_label("No").check()
+        page.get_by_role("button", name="Save this response").click()
+        page.wait_for_load_state("load")
+    assert "2 poor police responses recorded" in page.locator("main").inner_text()
+    page.axe.check("return with two poor police responses")
+    page.get_by_role("link", name=re.compile("^Change the response in Central East BCU")).first.click()
+    page.wait_for_load_state("load")
+    page.axe.check("changing a poor police response")
+    page.get_by_label("What happened (optional)").fill("The officer said the victim was wasting police time.")
+    page.get_by_role("button", name="Save this response").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("link", name=re.compile("^Remove the response in Central East BCU")).last.click()
+    page.wait_for_load_state("load")
+    page.axe.check("removing a poor police response")
+    page.get_by_role("link", name="No, keep it").click()
+    page.wait_for_load_state("load")
+    assert "wasting police time" in page.locator("main").inner_text()
+
+    fill_return(page, award, "4")
+    survey = page.get_by_role("group", name="Satisfaction with the police: overall", exact=True)
+    survey.get_by_label("How many did you ask?").fill("6")
+    survey.get_by_label("Very or fairly satisfied").fill("3")
+    survey.get_by_label("Neither satisfied nor dissatisfied").fill("2")
+    survey.get_by_label("Fairly or very dissatisfied").fill("2")
+    by_borough = page.get_by_role("group", name="Incidents by borough", exact=True)
+    by_borough.get_by_label("Hackney").fill("3")
+    by_borough.get_by_label("Tower Hamlets").fill("1")
+    page.get_by_role("button", name="Send the return").click()
+    page.wait_for_load_state("load")
+    page.axe.check("a survey with more answers than people asked")
+    problem = "The answers to satisfaction with the police: overall (7) cannot be more than the people asked (6)"
+    page.get_by_role("alert").get_by_role("link", name=problem).click()
+    assert page.evaluate("document.activeElement.id").startswith("id_asked_")
+    page.get_by_role("group", name="Satisfaction with the police: overall", exact=True).get_by_label(
+        "Fairly or very dissatisfied").fill("1")
+    page.get_by_role("button", name="Send the return").click()
+    page.wait_for_load_state("load")
+    assert "Your return for quarter 1 has been sent" in page.content()
+    page.axe.check("return with parts sent")
+    sign_out(page)
+
+    first = award.returns.get(quarter=1)
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check("signed in")
+    page.goto(reverse("monitoring:review", kwargs={"pk": first.pk}))
+    page.axe.check("review with parts and poor responses")
+    main = page.locator("main").inner_text()
+    assert "Hackney: 3" in main and "Tower Hamlets: 1" in main and "Asked: 6, answered: 6" in main
+    page.get_by_label("Accept the return").check()
+    page.get_by_role("button", name="Save review").click()
+    page.wait_for_load_state("load")
+    page.axe.check("reviewed")
+    page.goto(reverse("monitoring:outcomes", kwargs={"pk": award.round.pk}))
+    page.axe.check("outcomes")
+    page.get_by_role("link", name="Poor police responses by area, with evidence packs for the police").click()
+    page.wait_for_load_state("load")
+    page.axe.check("poor police responses")
+    row = page.get_by_role("row", name=re.compile("^Central East BCU"))
+    assert "2" in row.inner_text()
+    with page.expect_download() as downloading:
+        row.get_by_role("link", name=re.compile("^CSV")).click()
+    content = open(downloading.value.path(), encoding="utf-8-sig").read()
+    assert "Central East BCU" in content and ",<5" in content and PoorResponse.objects.count() == 2

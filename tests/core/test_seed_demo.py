@@ -96,6 +96,23 @@ def test_last_years_demo_round_says_what_is_part_of_what_and_one_return_may_be_s
     assert early.period_end >= date.today() and send_refusal(early) == ""
 
 
+def test_the_demos_returns_give_every_part_and_record_poor_police_responses_for_an_evidence_pack():
+    from monitoring.evidence import responses_by_area_and_quarter
+    from monitoring.models import IndicatorCount, Return
+
+    seed()
+    round_ = Round.objects.get(reference_prefix="DHC26")
+    surveys = IndicatorCount.objects.filter(monitoring_return__award__round=round_, indicator__kind="survey")
+    assert surveys.exists() and all(0 < count.value <= count.asked for count in surveys)
+    for monitoring_return in Return.objects.filter(award__round=round_, status="accepted"):
+        by_borough = monitoring_return.counts.get(indicator__code="incidents_by_borough")
+        assert set(by_borough.parts.values_list("part", flat=True)) == set(
+            monitoring_return.award.application.boroughs.values_list("gss_code", flat=True))
+    _, areas = responses_by_area_and_quarter(round_)
+    assert {area for area, _ in areas} == {"Central East BCU", "Central South BCU", "West Area BCU"}
+    assert any(count >= 5 for _, counts in areas for count in counts)
+
+
 def test_the_demo_programme_manager_uses_the_admin_site_without_being_a_superuser():
     seed()
     manager = User.objects.get(email="manager@example.org")
