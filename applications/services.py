@@ -635,6 +635,8 @@ STANDARD_INDICATORS = [
     _standard("incident_types", "Incidents by type", kind=Indicator.Kind.BY_CATEGORY,
               options=("Verbal abuse or threats", "Physical violence", "Online abuse",
                        "Linked to anti-social behaviour or a neighbour dispute", "Something else")),
+    _standard("repeat_locations", "Of them, at a place where an incident had happened before",
+              "Incidents at the same home, street, stop or online group as an earlier one."),
     # What the police did with the reports.
     _standard("police_report_taken", "Police took the report"),
     _standard("police_crime_recorded", "Police recorded it as a hate crime"),
@@ -660,14 +662,15 @@ STANDARD_INDICATORS = [
     _standard("volunteers", "Volunteers involved", target=True),
 ]
 # Which standard indicator counts part of which (part: whole): a return never gives more of a part than its whole.
-# Repeat victims are among those supported; the incidents split by borough, place and type, and the police's
-# responses, are of the reports made with the grantee's support; a report recorded as a hate crime was taken, and a
+# Repeat victims are among those supported; the incidents split by borough, place and type, those at a place where
+# one had happened before, and the police's responses, are of the reports made with the grantee's support; a report recorded as a hate crime was taken, and a
 # crime reference or an outcome comes with a recorded crime.
 STANDARD_PARTS = {
     "repeat_victims": "victims_supported",
     "incidents_by_borough": "reports_with_support",
     "incident_places": "reports_with_support",
     "incident_types": "reports_with_support",
+    "repeat_locations": "reports_with_support",
     "police_report_taken": "reports_with_support",
     "police_report_declined": "reports_with_support",
     "police_response_poor": "reports_with_support",

@@ -12,9 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat
 
-from applications.models import Application, Indicator, OutcomeTarget, Round
+from applications.models import Application, Borough, Indicator, OutcomeTarget, Round
 from grants.models import Award
-from monitoring.models import IndicatorCount, Return
+from monitoring.models import IndicatorCount, IndicatorCountPart, Return
 from monitoring.selectors import is_under_target, returns_late
 
 POLICE_RESPONSES = ["police_report_taken", "police_report_declined", "police_response_poor"]
@@ -134,6 +134,41 @@ class OutcomeLine:
 
 
 @dataclass
+class PartsTable:
+    """An indicator given in parts (or a borough split rolled up into police BCUs), from accepted returns: each
+    part's total in each quarter of the grants; for a survey, also how many were asked and how many answered."""
+
+    key: str
+    title: str
+    row_label: str
+    quarters: list[str]
+    rows: list[tuple[str, list[int]]]
+    asked: list[int] | None = None
+    answered: list[int] | None = None
+
+    def with_totals(self) -> list[tuple[str, list[int], int]]:
+        return [(label, values, sum(values)) for label, values in self.rows]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(any(values) for _, values in self.rows)
+
+    @property
+    def asked_total(self) -> int:
+        return sum(self.asked or [])
+
+    @property
+    def answered_total(self) -> int:
+        return sum(self.answered or [])
+
+    @property
+    def first_answer_shares(self) -> list[int | None]:
+        """For a survey, the share of those who answered giving its first answer (very or fairly satisfied), by
+        quarter, so that one quarter can be read against the last."""
+        return [percent_of(value, answered) for value, answered in zip(self.rows[0][1], self.answered)]
+
+
+@dataclass
 class RoundOutcomes:
     round: Round
     indicators: list[Indicator]
@@ -147,6 +182,7 @@ class RoundOutcomes:
     police: list[PoliceRow]
     reports_with_support: int
     late: list[Return]
+    parts: list[PartsTable] = field(default_factory=list)
 
     @property
     def headline(self) -> Indicator | None:
@@ -211,6 +247,54 @@ def _in_each_group(rows: QuerySet, application: str, quarter: str) -> dict[str, 
     }
 
 
+def _parts_tables(indicators: list[Indicator], accepted: QuerySet, quarters: int) -> list[PartsTable]:
+    """A table for each indicator given in parts, summed by the database over the accepted returns, by the grants'
+    quarters; the split by borough also rolled up into police BCUs (the hotspots)."""
+    split = [indicator for indicator in indicators if indicator.is_split]
+    if not split:
+        return []
+    labels = [f"Quarter {quarter}" for quarter in range(1, quarters + 1)]
+    given = defaultdict(lambda: [0] * quarters)
+    for indicator_id, part, quarter, total in IndicatorCountPart.objects.filter(
+        count__monitoring_return__in=accepted, count__indicator__in=split
+    ).values_list("count__indicator", "part", "count__monitoring_return__quarter").annotate(
+        total=Sum("value")
+    ).order_by():
+        given[indicator_id, part][quarter - 1] += total
+    surveys = {}
+    for indicator_id, quarter, asked, answered in IndicatorCount.objects.filter(
+        monitoring_return__in=accepted, indicator__kind=Indicator.Kind.SURVEY
+    ).values_list("indicator", "monitoring_return__quarter").annotate(
+        asked=Sum("asked"), answered=Sum("value")
+    ).order_by():
+        survey = surveys.setdefault(indicator_id, ([0] * quarters, [0] * quarters))
+        survey[0][quarter - 1], survey[1][quarter - 1] = asked or 0, answered
+    boroughs = {borough.gss_code: borough for borough in Borough.objects.all()}
+    tables = []
+    for indicator in split:
+        if indicator.kind == Indicator.Kind.BY_BOROUGH:
+            by_borough = {boroughs[part].name if part in boroughs else part: values
+                          for (indicator_id, part), values in given.items() if indicator_id == indicator.pk}
+            by_bcu = defaultdict(lambda: [0] * quarters)
+            for (indicator_id, part), values in given.items():
+                if indicator_id == indicator.pk:
+                    area = boroughs[part].police_area if part in boroughs else part
+                    by_bcu[area] = [a + b for a, b in zip(by_bcu[area], values)]
+            tables += [
+                PartsTable(f"parts_{indicator.code}", indicator.name, "Borough", labels, sorted(by_borough.items())),
+                PartsTable(f"parts_{indicator.code}_bcu", f"{indicator.name}, by police BCU", "Police BCU", labels,
+                           sorted(by_bcu.items())),
+            ]
+            continue
+        asked, answered = surveys.get(indicator.pk, ([0] * quarters, [0] * quarters))
+        tables.append(PartsTable(
+            f"parts_{indicator.code}", indicator.name, "Answer" if indicator.is_survey else "Category", labels,
+            [(option, given[indicator.pk, option]) for option in indicator.options],
+            asked=asked if indicator.is_survey else None, answered=answered if indicator.is_survey else None,
+        ))
+    return tables
+
+
 def round_outcomes(round_: Round) -> RoundOutcomes:
     """The dashboard's figures, summed by the database: a fixed number of queries however many grants and returns."""
     indicators = list(round_.indicators.all())
@@ -273,4 +357,5 @@ def round_outcomes(round_: Round) -> RoundOutcomes:
         police=[PoliceRow(by_code[code], totals[by_code[code].pk], reports) for code in POLICE_RESPONSES if code in by_code],
         reports_with_support=reports,
         late=list(returns_late().filter(award__in=awards)),
+        parts=_parts_tables(indicators, accepted, round_.quarters),
     )

@@ -118,7 +118,7 @@ def test_the_figures_take_the_same_queries_however_many_grants(round_, reported,
     for number in range(more):
         boroughs = [["E09000012", "E09000030"], ["E09000001"], []][number % 3]
         file_return(accepted_grant(round_, programme_manager, boroughs), 1, {"victims_supported": 1}, programme_manager)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(16):
         outcomes = round_outcomes(round_)
         assert outcomes.grants == 2 + more and outcomes.returns_counted == 2 + more
 
@@ -164,13 +164,13 @@ def test_the_dashboard_makes_the_same_queries_however_many_grants(client_for, pr
     client = client_for(programme_manager)
     url = reverse("monitoring:outcomes", kwargs={"pk": round_.pk})
     client.get(url)
-    # 19 for the page, and one for the second-factor device the manager's session was verified with.
-    with django_assert_max_num_queries(20):
+    # 22 for the page, and one for the second-factor device the manager's session was verified with.
+    with django_assert_max_num_queries(23):
         response = client.get(url)
     page = response.content.decode()
     for _ in range(5):
         file_return(accepted_grant(round_, programme_manager, ["E09000001"]), 1, {"victims_supported": 1}, programme_manager)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(23):
         more = client.get(url)
     for shown in (response, more):
         assert shown.status_code == 200
@@ -209,3 +209,38 @@ def test_a_round_with_nothing_reported_says_so(client_for, programme_manager, ro
     page = client_for(programme_manager).get(reverse("monitoring:outcomes", kwargs={"pk": round_.pk})).content.decode()
     assert "Nothing has been reported here yet." in page
     assert "chart.umd.min.js" in page
+
+
+def test_the_parts_are_summed_by_quarter_with_boroughs_rolled_up_into_bcus_and_surveys_asked_and_answered(
+    round_, programme_manager, client_for
+):
+    from monitoring.figures import SplitFigure
+
+    east = accepted_grant(round_, programme_manager, ["E09000012", "E09000030"])  # Hackney, Tower Hamlets: Central East
+    north = accepted_grant(round_, programme_manager, ["E09000007"])  # Camden: Central North
+    file_return(east, 1, {"reports_with_support": 9, "incidents_by_borough": SplitFigure({"E09000012": 4,
+                                                                                          "E09000030": 5}),
+                          "satisfaction_overall": SplitFigure({"Very or fairly satisfied": 3,
+                                                               "Neither satisfied nor dissatisfied": 1,
+                                                               "Fairly or very dissatisfied": 0}, asked=6)},
+                programme_manager)
+    file_return(north, 1, {"reports_with_support": 2, "incidents_by_borough": SplitFigure({"E09000007": 2}),
+                           "satisfaction_overall": SplitFigure({"Very or fairly satisfied": 1,
+                                                                "Neither satisfied nor dissatisfied": 0,
+                                                                "Fairly or very dissatisfied": 1}, asked=2)},
+                programme_manager)
+    file_return(north, 2, {"reports_with_support": 3, "incidents_by_borough": SplitFigure({"E09000007": 3})},
+                programme_manager, accept=False)
+    tables = {table.key: table for table in round_outcomes(round_).parts}
+    by_borough = tables["parts_incidents_by_borough"]
+    assert by_borough.with_totals() == [("Camden", [2, 0, 0, 0], 2), ("Hackney", [4, 0, 0, 0], 4),
+                                        ("Tower Hamlets", [5, 0, 0, 0], 5)]
+    assert tables["parts_incidents_by_borough_bcu"].rows == [("Central East BCU", [9, 0, 0, 0]),
+                                                             ("Central North BCU", [2, 0, 0, 0])]
+    satisfaction = tables["parts_satisfaction_overall"]
+    assert (satisfaction.asked, satisfaction.answered) == ([8, 0, 0, 0], [6, 0, 0, 0])
+    assert satisfaction.rows[0] == ("Very or fairly satisfied", [4, 0, 0, 0])
+    assert satisfaction.first_answer_shares == [67, None, None, None]
+    page = client_for(programme_manager).get(reverse("monitoring:outcomes", kwargs={"pk": round_.pk}))
+    assert "Not for publication" in page.content.decode() and "Central East BCU" in page.content.decode()
+    assert "Very or fairly satisfied: share of answers" in page.content.decode()
