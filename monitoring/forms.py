@@ -106,7 +106,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
             self.initial.setdefault(name, saved.parts.get(part.key))
             names.append(name)
         if indicator.is_survey:
-            hint = f"{hint} Then how many gave each answer.".strip()
+            hint = f"{hint} Give how many you asked, then how many gave each answer.".strip()
         hint_id = f"indicator_{indicator.pk}-hint"
         return Fieldset(*([Text("div", hint, "govuk-hint", element_id=hint_id)] if hint else []),
                         *(Field.text(name) for name in names), legend=escape(indicator.name), legend_size=Size.SMALL,

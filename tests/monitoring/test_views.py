@@ -437,7 +437,7 @@ def test_a_return_asks_for_each_part_and_a_surveys_people_asked_and_the_review_s
     page = client.get(return_url(award)).content.decode()
     assert re.search(r"<legend[^>]*>\s*Incidents by borough\s*</legend>", page)
     assert re.search(r"<legend[^>]*>\s*Satisfaction with the police\s*</legend>", page)
-    assert "How many did you ask?" in page and "Then how many gave each answer." in page
+    assert "How many did you ask?" in page and "Give how many you asked, then how many gave each answer." in page
     assert f'for="id_count_{hotspots.pk}_0"' in page and ">\n          Camden\n" in page
     figures = {f"count_{hotspots.pk}_0": "3", f"count_{hotspots.pk}_1": "2", f"asked_{satisfaction.pk}": "5",
                f"count_{satisfaction.pk}_0": "4", f"count_{satisfaction.pk}_1": "1", f"count_{satisfaction.pk}_2": "1",
