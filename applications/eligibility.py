@@ -48,3 +48,11 @@ def eligibility_failures(round_: Round, answers: dict) -> list[str]:
     if round_.requires_governing_document and not answers["has_governing_document"]:
         failures.append("You must have a governing document, such as a constitution or articles of association.")
     return failures
+
+
+def is_disabled_led(answers: dict) -> bool:
+    """Whether an organisation is led by Disabled people, from its eligibility answers: most of its board, and its
+    chair or chief officer, are Disabled people."""
+    board = answers.get("board_size") or 0
+    return bool(board) and answers.get("disabled_board_members", 0) * 2 > board and bool(
+        answers.get("leader_is_disabled"))

@@ -13,3 +13,4 @@ class AuditAction(models.TextChoices):
     POOR_RESPONSE_RECORDED = "return.poor_response_recorded", "recorded a poor police response in {police_area}, {month}"
     POOR_RESPONSE_CHANGED = "return.poor_response_changed", "changed a poor police response in {police_area}, {month}"
     POOR_RESPONSE_REMOVED = "return.poor_response_removed", "removed a poor police response in {police_area}, {month}"
+    PROGRAMME_REPORT_ISSUED = "round.programme_report_issued", "issued the programme report for quarter {quarter}"

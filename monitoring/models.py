@@ -1,5 +1,6 @@
 """Quarterly outcome returns against an award: counts only, never a victim's identity."""
 
+import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -205,3 +206,27 @@ class PoorResponse(models.Model):
     def problems_in_words(self) -> list[str]:
         labels = dict(self.Problem.choices)
         return [labels[problem] for problem in self.problems if problem in labels]
+
+
+def programme_report_path(instance, filename: str) -> str:
+    return f"reports/{instance.round_id}/quarter-{instance.quarter}-{secrets.token_hex(8)}-{filename}"
+
+
+class ProgrammeReport(models.Model):
+    """A quarterly report on a round for its oversight committee, as it was issued: its files are made once, kept,
+    and never change, even as later returns are accepted."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="programme_reports")
+    quarter = models.PositiveSmallIntegerField(help_text="The grants' quarter it reports on.")
+    stories = models.JSONField(default=list, help_text="The stories of change a programme manager chose.")
+    pdf = models.FileField(upload_to=programme_report_path)
+    large_print_pdf = models.FileField(upload_to=programme_report_path)
+    csv = models.FileField(upload_to=programme_report_path)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.round} quarter {self.quarter} report"

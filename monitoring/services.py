@@ -9,8 +9,11 @@ from functools import partial
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import User
 from accounts.permissions import is_programme_manager
@@ -31,11 +34,13 @@ from monitoring.models import (
     IndicatorCount,
     IndicatorCountPart,
     PoorResponse,
+    ProgrammeReport,
     Reminder,
     Return,
     Spend,
 )
 from monitoring.police import months_of, police_areas
+from monitoring.report import report_content, report_pdf, report_sheet
 from monitoring.privacy import Finding, personal_data_in
 from monitoring.spreadsheets import figures_read
 
@@ -233,6 +238,39 @@ def poor_response_remove(*, poor_response: PoorResponse, acting_user: User) -> N
         if deleted:
             audit_record(acting_user=acting_user, action=AuditAction.POOR_RESPONSE_REMOVED, target=monitoring_return,
                          data={"police_area": poor_response.police_area, "month": f"{poor_response.month:%B %Y}"})
+
+
+def story_candidates(round_: Round, quarter: int) -> QuerySet[Return]:
+    """The accepted returns of the round's grants for the quarter that tell a story of change, which a programme
+    manager may choose for the quarter's programme report."""
+    return (Return.objects.filter(award__round=round_, quarter=quarter, status=Return.Status.ACCEPTED)
+            .exclude(case_study="").select_related("award__application").order_by("award__application__reference"))
+
+
+def programme_report_issue(*, round_: Round, quarter: int, story_returns: list[int], acting_user: User
+                           ) -> ProgrammeReport:
+    """Makes the quarter's programme report for the round's oversight committee, with the stories of change chosen
+    from the quarter's accepted returns, and keeps its files as issued: they never change."""
+    if not 1 <= quarter <= round_.quarters:
+        raise ReturnError("Choose one of the round's quarters.")
+    candidates = list(story_candidates(round_, quarter))
+    if set(story_returns) - {candidate.pk for candidate in candidates}:
+        raise ReturnError("Choose stories from the quarter's accepted returns.")
+    stories = [candidate.case_study for candidate in candidates if candidate.pk in story_returns]
+    content = report_content(round_, quarter, stories, issued_on=timezone.localdate())
+    name = slugify(f"{round_.reference_prefix} quarter {quarter} report")
+    sheet = report_sheet(content)
+    with transaction.atomic():
+        report = ProgrammeReport(round=round_, quarter=quarter, stories=stories, issued_by=acting_user)
+        report.pdf.save(f"{name}.pdf", ContentFile(report_pdf(content)), save=False)
+        report.large_print_pdf.save(f"{name}-large-print.pdf", ContentFile(report_pdf(content, large_print=True)),
+                                    save=False)
+        report.csv.save(f"{name}.csv", ContentFile(sheet.encode("utf-8-sig") if isinstance(sheet, str) else sheet),
+                        save=False)
+        report.save()
+        audit_record(acting_user=acting_user, action=AuditAction.PROGRAMME_REPORT_ISSUED, target=round_,
+                     data={"quarter": quarter})
+        return report
 
 
 def return_allow_early(*, monitoring_return: Return, reason: str, acting_user: User) -> Return:

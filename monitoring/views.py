@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.utils.datastructures import MultiValueDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from monitoring.forms import (
     ReturnsFilterForm,
     ReviewForm,
 )
-from monitoring.models import FiguresImport, Return
+from monitoring.models import FiguresImport, ProgrammeReport, Return
 from monitoring.evidence import Quarter, evidence_pack, evidence_pdf, evidence_sheet, responses_by_area_and_quarter
 from monitoring.outcomes import round_outcomes
 from monitoring.police import months_of, police_areas
@@ -42,6 +42,8 @@ from monitoring.services import (
     figures_import_start,
     poor_response_remove,
     poor_response_save,
+    programme_report_issue,
+    story_candidates,
     return_allow_early,
     return_review,
     return_save,
@@ -250,6 +252,52 @@ def poor_responses(request, pk: int):
     quarters, areas = responses_by_area_and_quarter(round_)
     packs = [(area, quarter, count) for area, counts in areas for quarter, count in zip(quarters, counts) if count]
     return render(request, "monitoring/poor_responses.html", {"round": round_, "packs": packs})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def programme_reports(request, pk: int):
+    """The round's quarterly reports for its oversight committee, as issued, and a way to make the next."""
+    round_ = get_object_or_404(Round, pk=pk)
+    return render(request, "monitoring/programme_reports.html", {
+        "round": round_, "reports": round_.programme_reports.select_related("issued_by"),
+        "quarters": range(1, round_.quarters + 1),
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def programme_report_new(request, pk: int, quarter: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    if not 1 <= quarter <= round_.quarters:
+        raise Http404
+    candidates = list(story_candidates(round_, quarter))
+    if request.method == "POST":
+        chosen = [int(value) for value in request.POST.getlist("stories") if value.isdigit()]
+        try:
+            programme_report_issue(round_=round_, quarter=quarter, story_returns=chosen, acting_user=request.user)
+        except ReturnError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"The report for quarter {quarter} is issued. It is kept as it is now.")
+            return redirect("monitoring:programme_reports", pk=round_.pk)
+    return render(request, "monitoring/programme_report_new.html", {
+        "round": round_, "quarter": quarter, "candidates": candidates,
+    })
+
+
+REPORT_FILES = {"pdf": ("pdf", "application/pdf"), "large-print.pdf": ("large_print_pdf", "application/pdf"),
+                "csv": ("csv", "text/csv")}
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def programme_report_download(request, pk: int, kind: str):
+    report = get_object_or_404(ProgrammeReport.objects.select_related("round"), pk=pk)
+    if kind not in REPORT_FILES:
+        raise Http404
+    field, content_type = REPORT_FILES[kind]
+    stored = getattr(report, field)
+    name = slugify(f"{report.round.reference_prefix} quarter {report.quarter} report {report.issued_at:%Y-%m-%d}")
+    return FileResponse(stored.open("rb"), as_attachment=True, content_type=content_type,
+                        filename=f"{name}.{kind}")
 
 
 @role_required(Role.PROGRAMME_MANAGER)

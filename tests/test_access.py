@@ -21,7 +21,7 @@ from assessment.models import Allocation, ConflictDeclaration, ScoresImport
 from core.models import Export
 from core.services import audit_record
 from grants.models import Decision, Letter, LetterBatch, Tranche
-from monitoring.models import FiguresImport, PoorResponse, Return
+from monitoring.models import FiguresImport, PoorResponse, ProgrammeReport, Return
 from tests.factories import (
     AdjustmentRequestFactory,
     ApplicationDocumentFactory,
@@ -294,6 +294,11 @@ ACCESS: dict[str, Rule] = {
         only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "pdf"},
         query={"area": "Central East BCU", "quarter": "2027-01-01"},
     ),
+    "monitoring:programme_reports": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "monitoring:programme_report_new": Rule(only("programme_manager"),
+                                            kwargs=lambda world: {"pk": world.round.pk, "quarter": 1}),
+    "monitoring:programme_report": Rule(only("programme_manager"),
+                                        kwargs=lambda world: {"pk": world.programme_report.pk, "kind": "pdf"}),
     "monitoring:outcomes_download": Rule(
         only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "xlsx"}
     ),
@@ -418,6 +423,10 @@ def world(db):
         ),
         figures_import=FiguresImport.objects.create(round=round_, spreadsheet=ContentFile(b"", name="returns.csv")),
         monitoring_return=monitoring_return,
+        programme_report=ProgrammeReport.objects.create(
+            round=round_, quarter=1, issued_by=staff[Role.PROGRAMME_MANAGER], pdf=ContentFile(PDF_BYTES, name="r.pdf"),
+            large_print_pdf=ContentFile(PDF_BYTES, name="r.pdf"), csv=ContentFile(b"Section", name="r.csv"),
+        ),
         poor_response=PoorResponse.objects.create(monitoring_return=monitoring_return, police_area="Central East BCU",
                                                   month=date(2027, 1, 1), problems=["no_follow_up"]),
         tranche=Tranche.objects.create(award=award, number=1, share=50, amount=award.amount / 2, after="acceptance",

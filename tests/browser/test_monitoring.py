@@ -348,6 +348,8 @@ def test_a_return_with_a_survey_a_split_by_borough_and_two_poor_police_responses
     by_borough = page.get_by_role("group", name="Incidents by borough", exact=True)
     by_borough.get_by_label("Hackney").fill("3")
     by_borough.get_by_label("Tower Hamlets").fill("1")
+    page.get_by_label("A short case study").fill("A Deaf man we supported reported abuse on the bus with an "
+                                                 "interpreter we booked; the police recorded it as a hate crime.")
     page.get_by_role("button", name="Send the return").click()
     page.wait_for_load_state("load")
     page.axe.check("a survey with more answers than people asked")
@@ -384,3 +386,20 @@ def test_a_return_with_a_survey_a_split_by_borough_and_two_poor_police_responses
         row.get_by_role("link", name=re.compile("^CSV")).click()
     content = open(downloading.value.path(), encoding="utf-8-sig").read()
     assert "Central East BCU" in content and ",<5" in content and PoorResponse.objects.count() == 2
+
+    page.get_by_role("link", name="Back to the outcomes").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("link", name="Quarterly reports for the oversight committee").click()
+    page.wait_for_load_state("load")
+    page.axe.check("quarterly reports")
+    page.get_by_role("link", name="Make the report for quarter 1").click()
+    page.wait_for_load_state("load")
+    page.axe.check("making a quarterly report")
+    page.get_by_label(re.compile("^A Deaf man we supported")).check()
+    page.get_by_role("button", name="Issue the report").click()
+    page.wait_for_load_state("load")
+    page.axe.check("report issued")
+    assert "The report for quarter 1 is issued" in page.locator("main").inner_text()
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name=re.compile("^Large print PDF")).click()
+    assert open(downloading.value.path(), "rb").read().startswith(b"%PDF")
