@@ -1,4 +1,5 @@
-"""Publishing awards in the 360Giving Data Standard (1.4.3), as a JSON package or a flat CSV.
+"""Publishing awards in the 360Giving Data Standard (1.4.3), as a JSON package or a flat CSV, with the leadership
+of each recipient in 360Giving's DEI (diversity, equity and inclusion) extension.
 
 JSON has one kind of number, so amounts are written from their Decimal value: with two decimal places at most, a
 reader using decimal numbers gets back exactly what was awarded.
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db.models import Count, F, Max, QuerySet
 from django.db.models.functions import Coalesce
 
+from applications.eligibility import is_disabled_led
 from applications.models import Application, Round
 from core.spreadsheets import cell_safe
 from grants.models import Award
@@ -44,14 +46,22 @@ JOINED_FIELDS = {
     "programme_code": F("round__reference_prefix"),
     "programme_title": F("round__name"),
     "quarters": F("round__quarters"),
+    "eligibility_answers": F("application__eligibility_check__answers"),
 }
 CSV_HEADERS = [
     "Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date",
     "Recipient Org:Identifier", "Recipient Org:Name", "Recipient Org:Charity Number",
     "Recipient Org:Company Number", "Recipient Org:Postal Code", "Funding Org:Identifier", "Funding Org:Name",
     "Grant Programme:Code", "Grant Programme:Title", "Planned Dates:Start Date", "Planned Dates:End Date",
-    "Planned Dates:Duration (months)",
+    "Planned Dates:Duration (months)", "DEI Details:Leadership:Asked Status", "DEI Details:Leadership:Reply Status",
+    "DEI Details:Leadership:Response:Taxonomy Codes",
 ]
+# The DEI extension's codes: its taxonomy's code for Disabled people; asked during the application, or not asked
+# where it does not apply; a reply naming a group, or one that is general (not led by one group).
+DISABLED_PEOPLE = "DEI020000"
+ASKED_IN_APPLICATION, NOT_ASKED = "AS200", "AS100"
+REPLY_GOT, REPLY_GENERAL = "RS200", "RS201"
+TAXONOMY_POPULATION_GROUP = "AO100"
 
 
 def publishable_awards(round_: Round | None = None) -> QuerySet[Award]:
@@ -73,6 +83,20 @@ def organisation_id(*, pk: int, charity_number: str, company_number: str, societ
     if society_number:
         return f"GB-MPR-{society_number}"
     return f"{prefix}-org-{pk}"
+
+
+def dei_details(answers: dict | None) -> dict:
+    """The recipient's leadership in the DEI extension, from its eligibility answers (applications.eligibility
+    .is_disabled_led): led by Disabled people, or general. The mission and the project are not asked about."""
+    if answers is None:
+        leadership = {"askedStatus": NOT_ASKED}
+    elif is_disabled_led(answers):
+        leadership = {"askedStatus": ASKED_IN_APPLICATION, "availableOptions": [TAXONOMY_POPULATION_GROUP],
+                      "replyStatus": REPLY_GOT, "response": {"taxonomyCodes": [DISABLED_PEOPLE]}}
+    else:
+        leadership = {"askedStatus": ASKED_IN_APPLICATION, "availableOptions": [TAXONOMY_POPULATION_GROUP],
+                      "replyStatus": REPLY_GENERAL}
+    return {"leadership": leadership, "mission": {"askedStatus": NOT_ASKED}, "project": {"askedStatus": NOT_ASKED}}
 
 
 def _number(amount: Decimal):
@@ -105,6 +129,7 @@ def grant(row: dict, places: list[tuple[str, str]], funder: tuple[str, str]) -> 
         "fundingOrganization": [{"id": funder[0] or prefix, "name": funder[1]}],
         "grantProgramme": [{"code": row["programme_code"], "title": row["programme_title"]}],
         "beneficiaryLocation": [{"name": name, "geoCode": code, "geoCodeType": "LA"} for name, code in places],
+        "deiDetails": dei_details(row["eligibility_answers"]),
     }
     if row["starts_on"] and row["ends_on"]:
         record["plannedDates"] = [{"startDate": row["starts_on"].isoformat(), "endDate": row["ends_on"].isoformat(),
@@ -162,11 +187,14 @@ def as_csv(awards: QuerySet[Award]) -> Iterator[str]:
     for g in grants(awards):
         recipient, funder, programme = g["recipientOrganization"][0], g["fundingOrganization"][0], g["grantProgramme"][0]
         dates = (g.get("plannedDates") or [{}])[0]
+        leadership = g["deiDetails"]["leadership"]
         row = [
             g["id"], g["title"], g["description"], g["currency"], g["amountAwarded"], g["awardDate"],
             recipient["id"], recipient["name"], recipient.get("charityNumber", ""), recipient.get("companyNumber", ""),
             recipient.get("postalCode", ""), funder["id"], funder["name"], programme["code"], programme["title"],
             dates.get("startDate", ""), dates.get("endDate", ""), dates.get("duration", ""),
+            leadership["askedStatus"], leadership.get("replyStatus", ""),
+            ";".join(leadership.get("response", {}).get("taxonomyCodes", [])),
         ]
         for place in g["beneficiaryLocation"] + [{}] * (most_places - len(g["beneficiaryLocation"])):
             row += [place.get("name", ""), place.get("geoCode", ""), place.get("geoCodeType", "")]

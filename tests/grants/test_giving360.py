@@ -183,3 +183,51 @@ def test_the_file_takes_the_same_queries_however_many_grants(published, programm
         assert len(package(publishable_awards())["grants"]) == 3 + more
     with django_assert_max_num_queries(3):
         assert len(csv_text(publishable_awards()).splitlines()) == 4 + more
+
+
+DEI = SCHEMAS / "dei"
+
+
+def dei_validator() -> Draft202012Validator:
+    """The package schema with the grant schema extended by 360Giving's DEI extension, as 360Giving combines them:
+    the extension's properties and definitions added to the grant's."""
+    grant = json.loads((SCHEMAS / "360-giving-schema.json").read_text())
+    extension = json.loads((DEI / "360-giving-dei-extension-schema.json").read_text())
+    grant["properties"].update(extension["properties"])
+    grant.setdefault("definitions", {}).update(extension["definitions"])
+    package_schema = json.loads((SCHEMAS / "360-giving-package-schema.json").read_text())
+    grant_resource = referencing.Resource(contents=grant, specification=referencing.jsonschema.DRAFT202012)
+    reference = package_schema["properties"]["grants"]["items"]["$ref"]
+    registry = referencing.Registry().with_resources([(reference, grant_resource), (grant.get("$id", reference), grant_resource)])
+    return Draft202012Validator(package_schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def codes(codelist: str) -> set[str]:
+    with open(DEI / codelist, newline="") as rows:
+        return {row["Code"] for row in csv.DictReader(rows)}
+
+
+def test_each_recipients_leadership_is_published_in_the_dei_extension_with_its_codes(published):
+    led, general, _ = published
+    for award, disabled in ((led, 5), (general, 2)):
+        check = award.application.eligibility_check
+        check.answers = {**check.answers, "board_size": 8, "disabled_board_members": disabled,
+                         "leader_is_disabled": True}
+        check.save()
+    data = package(publishable_awards())
+    errors = sorted(dei_validator().iter_errors(data), key=lambda error: list(error.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+    by_id = {grant["id"]: grant["deiDetails"] for grant in data["grants"]}
+    led_details = by_id[f"{led.round.three_sixty_giving_prefix}-{led.application.reference}"]
+    general_details = by_id[f"{general.round.three_sixty_giving_prefix}-{general.application.reference}"]
+    assert led_details["leadership"]["response"] == {"taxonomyCodes": ["DEI020000"]}
+    assert general_details["leadership"]["replyStatus"] == "RS201" and "response" not in general_details["leadership"]
+    # Every code is one of the extension's codelists', which the schema names but cannot check.
+    for details in by_id.values():
+        for area in details.values():
+            assert area["askedStatus"] in codes("askedStatus.csv")
+            assert area.get("replyStatus", "RS200") in codes("replyStatus.csv")
+            assert set(area.get("availableOptions", [])) <= codes("availableOptions.csv")
+            assert set(area.get("response", {}).get("taxonomyCodes", [])) <= codes("taxonomyCodes.csv")
+    rows = list(csv.DictReader(io.StringIO(csv_text(publishable_awards()))))
+    assert {row["DEI Details:Leadership:Response:Taxonomy Codes"] for row in rows} == {"DEI020000", ""}
