@@ -5,6 +5,8 @@ from monitoring import views
 app_name = "monitoring"
 urlpatterns = [
     path("awards/<int:pk>/returns/<int:quarter>/", views.return_edit, name="return"),
+    path("rounds/<int:pk>/results/", views.round_results, name="round_results"),
+    path("rounds/<int:pk>/grants.json", views.round_grants_file, name="round_grants_file"),
     path("awards/<int:pk>/returns/<int:quarter>/poor-responses/new/", views.poor_response_form,
          name="poor_response_new"),
     path("awards/<int:pk>/returns/<int:quarter>/poor-responses/<int:response_pk>/", views.poor_response_form,

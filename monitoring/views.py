@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils.datastructures import MultiValueDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from core.downloads import download
 from core.forms import field_limits, typed_values
 from core.selectors import audit_events_for, draft_for
 from core.services import DraftRefused, draft_discard, draft_keep
+from grants.giving360 import as_json, publishable_awards
 from grants.models import Award
 from monitoring import selectors
 from monitoring.checks import send_refusal
@@ -33,6 +34,7 @@ from monitoring.models import FiguresImport, ProgrammeReport, Return
 from monitoring.evidence import Quarter, evidence_pack, evidence_pdf, evidence_sheet, responses_by_area_and_quarter
 from monitoring.outcomes import round_outcomes
 from monitoring.police import months_of, police_areas
+from monitoring.public import public_results
 from monitoring.spreadsheets import figures_sheet, outcomes_sheet
 from monitoring.services import (
     NARRATIVE,
@@ -252,6 +254,25 @@ def poor_responses(request, pk: int):
     quarters, areas = responses_by_area_and_quarter(round_)
     packs = [(area, quarter, count) for area, counts in areas for quarter, count in zip(quarters, counts) if count]
     return render(request, "monitoring/poor_responses.html", {"round": round_, "packs": packs})
+
+
+def _published_round(pk: int) -> Round:
+    """A round whose results anyone may read: any but one still being set up."""
+    return get_object_or_404(Round.objects.exclude(status=Round.Status.DRAFT), pk=pk)
+
+
+def round_results(request, pk: int):
+    """Anyone, signed in or not: the round's ringfence, committed and paid, and its outcomes as they may be
+    published."""
+    return render(request, "monitoring/round_results.html", {"results": public_results(_published_round(pk))})
+
+
+def round_grants_file(request, pk: int):
+    """Anyone: the round's grants in the 360Giving Data Standard, with the DEI extension."""
+    round_ = _published_round(pk)
+    response = StreamingHttpResponse(as_json(publishable_awards(round_)), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(round_.reference_prefix)}-grants.json"'
+    return response
 
 
 @role_required(Role.PROGRAMME_MANAGER)

@@ -289,6 +289,9 @@ ACCESS: dict[str, Rule] = {
     ),
     "monitoring:figures_upload": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "monitoring:figures_import": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.figures_import.pk}),
+    # Published for anyone: a round's results and its grants as open data.
+    "monitoring:round_results": Rule(everyone(200), kwargs=lambda world: {"pk": world.round.pk}),
+    "monitoring:round_grants_file": Rule(everyone(200), kwargs=lambda world: {"pk": world.round.pk}),
     "monitoring:poor_responses": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "monitoring:evidence_pack": Rule(
         only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "pdf"},

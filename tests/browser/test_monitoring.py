@@ -1,7 +1,8 @@
 """Monitoring in Chromium: the grantee files the quarter 1 return and is warned about personal data, the manager
 asks for changes, the grantee resends, the manager accepts; accepting quarter 2 makes the second payment due.
 The manager then reads the grant page, the outcome dashboard with its charts and tables, and the spreadsheet page.
-A return with a survey, a split by borough and two poor police responses becomes an area's evidence pack.
+A return with a survey, a split by borough and two poor police responses becomes an area's evidence pack and a
+quarterly report, and the round's public page is read signed out.
 axe-core checks every page."""
 
 import csv
@@ -403,3 +404,11 @@ def test_a_return_with_a_survey_a_split_by_borough_and_two_poor_police_responses
     with page.expect_download() as downloading:
         page.get_by_role("link", name=re.compile("^Large print PDF")).click()
     assert open(downloading.value.path(), "rb").read().startswith(b"%PDF")
+
+    # Anyone can read the round's public page, signed out, with small figures hidden.
+    results = reverse("monitoring:round_results", kwargs={"pk": award.round.pk})
+    sign_out(page)
+    page.goto(results)
+    page.axe.check("the round's public page, signed out")
+    assert "Where the money goes and what it achieves" in page.locator("main").inner_text()
+    assert page.get_by_role("table", name=re.compile("^Outcomes so far")).is_visible()
