@@ -4,7 +4,8 @@ The demo applicant's organisation has a grant whose quarter 2 return waits for r
 quarters 1 and 2 accepted and its second payment due; a third group's quarter 2 return is late, and its
 quarter 3 return may be sent before the quarter ends. The round's standard indicators say which is part of which
 (police took the report, of the reports made), so the demo figures are ones that could be true. Each return
-records a few poor police responses in its grant's police area, so the evidence packs have something to hold.
+records a few poor police responses in its grant's police area, so the evidence packs have something to hold, and
+the programme manager has issued the oversight committee's report on quarter 1, with each group's story of change.
 
 Each grant is told in order, on the days it happened: the group's member sent the application and accepted the
 offer, finance paid part 1, and only then did the group send its first return, after the quarter ended, for the
@@ -32,11 +33,13 @@ from monitoring.figures import SplitFigure, indicator_parts
 from monitoring.police import months_of
 from monitoring.services import (
     poor_response_save,
+    programme_report_issue,
     return_allow_early,
     return_review,
     return_save,
     return_submit,
     returns_mark_due,
+    story_candidates,
 )
 
 DEMO_SITE_URL = "http://127.0.0.1:8000"
@@ -50,6 +53,15 @@ DEMO_GRANTS = [
      ("Tunde Bakare", "tunde.bakare@example.org")),
     ("Ealing Deaf Hate Crime Project", ["E09000009"], "DHC26-0003", "6000.00", [1], None,
      ("Marta Kowalska", "marta.kowalska@example.org")),
+]
+# Each group's story of change, told without anything that identifies anyone.
+STORIES = [
+    "A Deaf woman had been abused on her estate for months. With a BSL interpreter we booked, she reported it; the "
+    "police recorded it as a hate crime and the abuse has stopped.",
+    "A man with a learning disability was targeted online. Our caseworker helped him keep the evidence and report "
+    "it, and he now feels able to use his phone again.",
+    "A wheelchair user was refused help on a bus and then shouted at. We went with her to report it, and the bus "
+    "company trained its drivers.",
 ]
 TARGETS = {"victims_supported": 15, "reports_with_support": 8, "third_party_reports": 4, "referrals_catch": 5,
            "awareness_sessions": 2, "people_reached": 60, "volunteers": 4}
@@ -77,6 +89,9 @@ def seed(stdout) -> None:
         return_allow_early(monitoring_return=Award.objects.get(application__reference="DHC26-0003").returns.get(quarter=3),
                            reason="Our caseworker leaves before the quarter ends, so we agreed the group reports "
                                   "on the quarter while she can still give the figures.", acting_user=manager)
+        # The oversight committee's report on the first quarter, telling every group's story.
+        programme_report_issue(round_=round_, quarter=1, acting_user=manager,
+                               story_returns=list(story_candidates(round_, 1).values_list("pk", flat=True)))
     stdout.write(f"Demo grants: {len(DEMO_GRANTS)} from {DEMO_ROUND_NAME}, with quarterly returns to review")
 
 
@@ -159,6 +174,7 @@ def _grant_under_way(round_, manager, finance, position, name, boroughs, referen
             return_save(monitoring_return=monitoring_return, counts=counts,
                         spending={line.pk: line.amount * quarter / 5 for line in lines}, acting_user=member,
                         narrative={"what_changed": "More Disabled people reported hate crime with our support.",
+                                   "case_study": STORIES[position],
                                    "challenges": "Some police officers did not know how to book a BSL interpreter."})
             return_submit(monitoring_return=monitoring_return, declarant_name=member.full_name, acting_user=member)
         award.returns.filter(pk=monitoring_return.pk).update(submitted_at=sent)

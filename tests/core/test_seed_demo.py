@@ -111,6 +111,8 @@ def test_the_demos_returns_give_every_part_and_record_poor_police_responses_for_
     _, areas = responses_by_area_and_quarter(round_)
     assert {area for area, _ in areas} == {"Central East BCU", "Central South BCU", "West Area BCU"}
     assert any(count >= 5 for _, counts in areas for count in counts)
+    report = round_.programme_reports.get()
+    assert report.quarter == 1 and len(report.stories) == 3 and report.pdf.read().startswith(b"%PDF")
 
 
 def test_the_demo_programme_manager_uses_the_admin_site_without_being_a_superuser():
