@@ -240,6 +240,8 @@ class PoorResponseForm(GovukFormMixin, forms.Form):
     personal_data_checked = forms.BooleanField(
         label="I have checked: none of this identifies anyone we support", required=False,
     )
+    # The newest response the page showed, so that a second click records the response once.
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, areas: list[str], months: list, warned: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,7 +251,7 @@ class PoorResponseForm(GovukFormMixin, forms.Form):
         layout = [Field.select("police_area"), Field.select("month"),
                   Field.checkboxes("problems", legend_size=Size.SMALL, small=True), Field.textarea("details", rows=4),
                   Field.radios("complaint_made", legend_size=Size.SMALL, small=True, inline=True),
-                  Field.radios("escalated", legend_size=Size.SMALL, small=True, inline=True)]
+                  Field.radios("escalated", legend_size=Size.SMALL, small=True, inline=True), Field("seen")]
         if warned:  # kept shown until saved, ticked or not
             layout += [Field.checkbox("personal_data_checked"), HTML('<input type="hidden" name="warned" value="1">')]
         self.helper.layout = Layout(*layout)

@@ -191,11 +191,12 @@ def return_submit(
 
 def poor_response_save(
     *, monitoring_return: Return, poor_response: PoorResponse | None, fields: dict, acting_user: User,
-    personal_data_checked: bool = False,
+    personal_data_checked: bool = False, seen_up_to: int | None = None,
 ) -> PoorResponse:
     """Records a poor police response with a draft return, or changes one: the police area, the month, what went
     wrong, and whether a complaint was made or the group took it up. Its words are checked for personal data as the
-    return's story is."""
+    return's story is. `seen_up_to` is the newest response the form's page showed: the same response recorded by
+    the same person since then is this one sent twice (a second click), and is not recorded again."""
     with transaction.atomic():
         monitoring_return = Return.objects.select_for_update(of=("self",)).select_related("award").get(
             pk=monitoring_return.pk)
@@ -214,6 +215,13 @@ def poor_response_save(
         if findings and not personal_data_checked:
             raise PersonalDataFound(findings)
         if poor_response is None:
+            sent_twice = monitoring_return.poor_responses.filter(
+                pk__gt=seen_up_to or 0, recorded_by=acting_user, police_area=fields["police_area"], month=month,
+                problems=problems, details=details, complaint_made=fields["complaint_made"],
+                escalated=fields["escalated"],
+            ).first() if seen_up_to is not None else None
+            if sent_twice is not None:
+                return sent_twice
             poor_response, action = PoorResponse(monitoring_return=monitoring_return, recorded_by=acting_user), \
                 AuditAction.POOR_RESPONSE_RECORDED
         else:
@@ -247,10 +255,16 @@ def story_candidates(round_: Round, quarter: int) -> QuerySet[Return]:
             .exclude(case_study="").select_related("award__application").order_by("award__application__reference"))
 
 
-def programme_report_issue(*, round_: Round, quarter: int, story_returns: list[int], acting_user: User
-                           ) -> ProgrammeReport:
+def programme_report_issue(*, round_: Round, quarter: int, story_returns: list[int], acting_user: User,
+                           seen_up_to: int | None = None) -> ProgrammeReport:
     """Makes the quarter's programme report for the round's oversight committee, with the stories of change chosen
-    from the quarter's accepted returns, and keeps its files as issued: they never change."""
+    from the quarter's accepted returns, and keeps its files as issued: they never change. `seen_up_to` is the
+    newest report the page showed: one the same person issued for the quarter since then is this request sent
+    twice, and is returned rather than issued again."""
+    if seen_up_to is not None:
+        sent_twice = round_.programme_reports.filter(quarter=quarter, pk__gt=seen_up_to, issued_by=acting_user).first()
+        if sent_twice is not None:
+            return sent_twice
     if not 1 <= quarter <= round_.quarters:
         raise ReturnError("Choose one of the round's quarters.")
     candidates = list(story_candidates(round_, quarter))

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.contrib import messages
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils.datastructures import MultiValueDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -126,9 +127,10 @@ def poor_response_form(request, pk: int, quarter: int, response_pk: int | None =
     poor_response = get_object_or_404(monitoring_return.poor_responses, pk=response_pk) if response_pk else None
 
     def response_form(warned: bool) -> PoorResponseForm:
+        initial = PoorResponseForm.initial_from(poor_response) if poor_response else {
+            "seen": monitoring_return.poor_responses.aggregate(newest=Max("pk"))["newest"] or 0}
         return PoorResponseForm(request.POST or None, areas=police_areas(), months=months_of(monitoring_return),
-                                warned=warned, initial=PoorResponseForm.initial_from(poor_response) if poor_response
-                                else {})
+                                warned=warned, initial=initial)
 
     form = response_form(warned="personal_data_checked" in request.POST or request.POST.get("warned") == "1")
     findings = []
@@ -136,7 +138,8 @@ def poor_response_form(request, pk: int, quarter: int, response_pk: int | None =
         try:
             poor_response_save(monitoring_return=monitoring_return, poor_response=poor_response,
                                fields=form.fields_to_save(), acting_user=request.user,
-                               personal_data_checked=form.cleaned_data["personal_data_checked"])
+                               personal_data_checked=form.cleaned_data["personal_data_checked"],
+                               seen_up_to=form.cleaned_data["seen"])
         except PersonalDataFound as found:
             findings = found.findings
             form = response_form(warned=True)  # shows the box to confirm there is no personal data
@@ -293,8 +296,10 @@ def programme_report_new(request, pk: int, quarter: int):
     candidates = list(story_candidates(round_, quarter))
     if request.method == "POST":
         chosen = [int(value) for value in request.POST.getlist("stories") if value.isdigit()]
+        seen = request.POST.get("seen", "")
         try:
-            programme_report_issue(round_=round_, quarter=quarter, story_returns=chosen, acting_user=request.user)
+            programme_report_issue(round_=round_, quarter=quarter, story_returns=chosen, acting_user=request.user,
+                                   seen_up_to=int(seen) if seen.isdigit() else None)
         except ReturnError as error:
             messages.error(request, str(error))
         else:
@@ -302,6 +307,7 @@ def programme_report_new(request, pk: int, quarter: int):
             return redirect("monitoring:programme_reports", pk=round_.pk)
     return render(request, "monitoring/programme_report_new.html", {
         "round": round_, "quarter": quarter, "candidates": candidates,
+        "seen": round_.programme_reports.aggregate(newest=Max("pk"))["newest"] or 0,
     })
 
 

@@ -102,3 +102,14 @@ def test_an_issued_report_is_kept_as_issued_with_the_stories_chosen(round_, repo
     assert "Disabled victims supported,20,12" in b"".join(again.streaming_content).decode("utf-8-sig")
     assert client.get(reverse("monitoring:programme_report", kwargs={"pk": report.pk, "kind": "docx"})
                       ).status_code == 404
+
+
+def test_a_second_click_issues_the_report_once(round_, reported, programme_manager, client_for):
+    client = client_for(programme_manager)
+    new = reverse("monitoring:programme_report_new", kwargs={"pk": round_.pk, "quarter": 1})
+    assert 'name="seen" value="0"' in client.get(new).content.decode()
+    for _ in range(2):
+        assert client.post(new, {"seen": "0"}).status_code == 302
+    assert ProgrammeReport.objects.count() == 1
+    assert client.post(new, {"seen": str(ProgrammeReport.objects.get().pk)}).status_code == 302
+    assert ProgrammeReport.objects.count() == 2

@@ -510,3 +510,22 @@ def test_a_grantee_records_changes_and_removes_a_poor_police_response_with_their
     remove = reverse("monitoring:poor_response_remove", kwargs={"pk": award.pk, "quarter": 1, "response_pk": recorded.pk})
     assert "can no longer be changed" in client.post(remove, follow=True).content.decode()
     assert PoorResponse.objects.exists()
+
+
+def test_a_second_click_records_a_poor_police_response_once_but_a_second_visit_records_another(
+    client_for, applicant, award
+):
+    from monitoring.models import PoorResponse
+
+    client = client_for(applicant)
+    add = reverse("monitoring:poor_response_new", kwargs={"pk": award.pk, "quarter": 1})
+    seen = re.search(r'name="seen" value="(\d+)"', client.get(add).content.decode()).group(1)
+    answers = {"police_area": "Central East BCU", "month": award.starts_on.replace(day=1).isoformat(),
+               "problems": ["no_follow_up"], "details": "", "complaint_made": "False", "escalated": "False",
+               "seen": seen}
+    for _ in range(2):
+        assert client.post(add, answers).status_code == 302
+    assert PoorResponse.objects.count() == 1
+    seen = re.search(r'name="seen" value="(\d+)"', client.get(add).content.decode()).group(1)
+    assert client.post(add, {**answers, "seen": seen}).status_code == 302
+    assert PoorResponse.objects.count() == 2
