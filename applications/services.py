@@ -622,7 +622,8 @@ ASK_VICTIMS = "Ask the victims you supported whose report the police dealt with 
 
 STANDARD_INDICATORS = [
     _standard("victims_supported", "Disabled victims supported", "People you gave one-to-one support to.", target=True),
-    _standard("repeat_victims", "Of them, repeat victims", "People you supported who had been targeted before."),
+    _standard("repeat_victims", "Repeat victims among those supported",
+              "People you supported who had been targeted before."),
     _standard("reports_with_support", "Hate incidents and crimes reported to the police with your support",
               target=True),
     _standard("third_party_reports", "Third-party reports made", "Reports you made for someone, or they made through "
@@ -635,7 +636,7 @@ STANDARD_INDICATORS = [
     _standard("incident_types", "Incidents by type", kind=Indicator.Kind.BY_CATEGORY,
               options=("Verbal abuse or threats", "Physical violence", "Online abuse",
                        "Linked to anti-social behaviour or a neighbour dispute", "Something else")),
-    _standard("repeat_locations", "Of them, at a place where an incident had happened before",
+    _standard("repeat_locations", "Incidents at a place where one had happened before",
               "Incidents at the same home, street, stop or online group as an earlier one."),
     # What the police did with the reports.
     _standard("police_report_taken", "Police took the report"),

@@ -125,7 +125,7 @@ def evidence_pdf(pack: EvidencePack, *, large_print: bool = False) -> bytes:
              "only the police area and the month, never who it happened to, where or on which day. To protect "
              "people's privacy, a figure from 1 to 4 is shown as <5, and so is any figure that would give one away.",
              body),
-        para(f"In all: {published(pack.total)} poor police response{'' if pack.total == 1 else 's'}.", body),
+        para(f"Poor police responses in all: {published(pack.total)}.", body),
     ]
     for heading, rows, total in pack.sections():
         story.append(para(heading, h2))

@@ -162,6 +162,11 @@ class PartsTable:
         return sum(self.answered or [])
 
     @property
+    def first_answer_share(self) -> int | None:
+        """The same share over all quarters."""
+        return percent_of(sum(self.rows[0][1]), self.answered_total)
+
+    @property
     def first_answer_shares(self) -> list[int | None]:
         """For a survey, the share of those who answered giving its first answer (very or fairly satisfied), by
         quarter, so that one quarter can be read against the last."""

@@ -4,6 +4,7 @@ City of London Police, and the British Transport Police, who police public trans
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 
 from applications.models import Borough
 from monitoring.models import Return
@@ -17,11 +18,12 @@ def police_areas() -> list[str]:
 
 
 def months_of(monitoring_return: Return) -> list[date]:
-    """The months a response recorded with the return can have happened in: from the grant's start to the end of
-    the return's quarter."""
+    """The months a response recorded with the return can have happened in: from the grant's start (one reported
+    late may have happened in an earlier quarter) to the end of the return's quarter, and never after this month."""
     month = (monitoring_return.award.starts_on or monitoring_return.period_start).replace(day=1)
+    last = min(monitoring_return.period_end, timezone.localdate())
     months = []
-    while month <= monitoring_return.period_end:
+    while month <= last:
         months.append(month)
         month += relativedelta(months=1)
     return months

@@ -8,7 +8,7 @@ from applications.models import Round
 from grants.models import Award
 from grants.selectors import paid_in
 from grants.services import committed_in
-from monitoring.outcomes import percent_of, round_outcomes
+from monitoring.outcomes import round_outcomes
 from monitoring.report import HOTSPOTS
 from monitoring.suppression import SMALLEST_SHOWN, published, suppressed
 
@@ -40,7 +40,7 @@ def _satisfied_share(survey) -> str:
     quarters; not shown where so few answered that it could point to a person."""
     if survey.answered_total < SMALLEST_SHOWN:
         return "Too few answers to show"
-    return f"{percent_of(sum(survey.rows[0][1]), survey.answered_total)}%"
+    return f"{survey.first_answer_share}%"
 
 
 def public_results(round_: Round) -> PublicResults:

@@ -24,7 +24,7 @@ from grants.models import Award
 from grants.selectors import paid_in
 from grants.services import committed_in
 from monitoring.models import PoorResponse, Return
-from monitoring.outcomes import round_outcomes
+from monitoring.outcomes import MONITORED, round_outcomes
 from monitoring.suppression import SMALLEST_SHOWN, published
 
 STANDARD_SIZE = 11
@@ -55,10 +55,19 @@ class ReportContent:
     issued_on: date
     sections: list[Section]
     stories: list[str]
+    returns_accepted: int
+    returns_due: int
 
     @property
     def title(self) -> str:
         return f"{self.round_name}: report for quarter {self.quarter}"
+
+
+def quarter_returns(round_: Round, quarter: int) -> tuple[int, int]:
+    """How many of the grants' returns for the quarter are accepted, and how many there are: a report counts only
+    the accepted ones."""
+    returns = Return.objects.filter(award__round=round_, award__status__in=MONITORED, quarter=quarter)
+    return returns.filter(status=Return.Status.ACCEPTED).count(), returns.count()
 
 
 def disabled_led_share(round_: Round) -> str:
@@ -110,9 +119,11 @@ def report_content(round_: Round, quarter: int, stories: list[str], issued_on: d
     ).values_list("police_area", flat=True))
     sections.append(Section("Poor police responses by area", ["", this],
                             [[area, published(count)] for area, count in sorted(poor.items())],
-                            note="Each area's evidence pack gives what went wrong and what was done about it."))
+                            note="By the grants' quarter. The evidence pack for each police area, made by calendar "
+                                 "quarter, gives what went wrong and what was done about it."))
+    accepted, due = quarter_returns(round_, quarter)
     return ReportContent(round_name=round_.name, quarter=quarter, issued_on=issued_on, sections=sections,
-                         stories=stories)
+                         stories=stories, returns_accepted=accepted, returns_due=due)
 
 
 def _share(table, number: int) -> str:
@@ -132,6 +143,8 @@ def report_pdf(content: ReportContent, *, large_print: bool = False) -> bytes:
              "committee. The figures come from the quarterly returns we have accepted from the Deaf and Disabled "
              "people's organisations we fund. To protect people's privacy, a figure from 1 to 4 is shown as <5.",
              body),
+        para(f"It counts {content.returns_accepted} of the {content.returns_due} grants' returns for quarter "
+             f"{content.quarter}: those we had accepted when it was issued.", body),
     ]
     for section in content.sections:
         story.append(para(section.heading, h2))
@@ -164,5 +177,8 @@ def report_sheet(content: ReportContent) -> str:
             for section in content.sections for row in section.rows]
     rows += [{"section": "Stories of change", "measure": f"Story {number}", "this_quarter": text, "last_quarter": ""}
              for number, text in enumerate(content.stories, start=1)]
+    rows.insert(0, {"section": "Returns counted", "measure": f"Accepted of the grants' quarter {content.quarter} "
+                    "returns", "this_quarter": f"{content.returns_accepted} of {content.returns_due}",
+                    "last_quarter": ""})
     sheet, _ = export_file(ReportResource(), rows, "csv", title="Programme report")
     return sheet

@@ -36,6 +36,7 @@ from monitoring.evidence import Quarter, evidence_pack, evidence_pdf, evidence_s
 from monitoring.outcomes import round_outcomes
 from monitoring.police import months_of, police_areas
 from monitoring.public import public_results
+from monitoring.report import quarter_returns
 from monitoring.spreadsheets import figures_sheet, outcomes_sheet
 from monitoring.services import (
     NARRATIVE,
@@ -115,8 +116,8 @@ def return_edit(request, pk: int, quarter: int):
 
 
 def _return_page(monitoring_return: Return) -> str:
-    return reverse("monitoring:return", kwargs={"pk": monitoring_return.award_id,
-                                                "quarter": monitoring_return.quarter}) + "#poor-responses"
+    # The page's top, where the message saying what happened is shown.
+    return reverse("monitoring:return", kwargs={"pk": monitoring_return.award_id, "quarter": monitoring_return.quarter})
 
 
 @role_required(Role.APPLICANT)
@@ -305,8 +306,10 @@ def programme_report_new(request, pk: int, quarter: int):
         else:
             messages.success(request, f"The report for quarter {quarter} is issued. It is kept as it is now.")
             return redirect("monitoring:programme_reports", pk=round_.pk)
+    accepted, due = quarter_returns(round_, quarter)
     return render(request, "monitoring/programme_report_new.html", {
-        "round": round_, "quarter": quarter, "candidates": candidates,
+        "round": round_, "quarter": quarter, "candidates": candidates, "accepted": accepted, "due": due,
+        "issued": round_.programme_reports.filter(quarter=quarter).count(),
         "seen": round_.programme_reports.aggregate(newest=Max("pk"))["newest"] or 0,
     })
 

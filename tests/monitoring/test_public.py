@@ -36,7 +36,7 @@ def test_anyone_reads_the_ringfence_and_the_outcomes_with_small_figures_hidden(c
                            "incidents_by_borough": SplitFigure({"E09000007": 2})}, programme_manager)
     results = public_results(round_)
     counts = dict(results.counts)
-    assert counts["Disabled victims supported"] == "16" and counts["Of them, repeat victims"] == "<5"
+    assert counts["Disabled victims supported"] == "16" and counts["Repeat victims among those supported"] == "<5"
     # Central North's 2 is hidden, so Central East's 11 is hidden too: the total would give the 2 away.
     assert results.hotspots == [("Central East BCU", "<5"), ("Central North BCU", "<5")]
     assert results.hotspots_total == "13"

@@ -86,7 +86,8 @@ def test_an_issued_report_is_kept_as_issued_with_the_stories_chosen(round_, repo
         programme_report_issue(round_=round_, quarter=1, story_returns=[story.pk], acting_user=programme_manager)
     client = client_for(programme_manager)
     new = reverse("monitoring:programme_report_new", kwargs={"pk": round_.pk, "quarter": 2})
-    assert "recorded it as a hate crime" in client.get(new).content.decode()
+    form = client.get(new).content.decode()
+    assert "recorded it as a hate crime" in form and "1 of 1 so far" in form and "Only" not in form
     assert client.post(new, {"stories": [str(story.pk)]}).status_code == 302
     report = ProgrammeReport.objects.get()
     assert report.stories == [story.case_study]
@@ -96,6 +97,7 @@ def test_an_issued_report_is_kept_as_issued_with_the_stories_chosen(round_, repo
     pdf = client.get(reverse("monitoring:programme_report", kwargs={"pk": report.pk, "kind": "pdf"}))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
     assert "quarter 2" in text and "recorded it as a hate crime" in text and "Central East BCU" in text
+    assert "It counts 1 of the 1 grants' returns for quarter 2" in text
     # Later figures do not change it.
     Return.objects.filter(award=reported, quarter=2).update(status="submitted")
     again = client.get(reverse("monitoring:programme_report", kwargs={"pk": report.pk, "kind": "csv"}))
@@ -113,3 +115,12 @@ def test_a_second_click_issues_the_report_once(round_, reported, programme_manag
     assert ProgrammeReport.objects.count() == 1
     assert client.post(new, {"seen": str(ProgrammeReport.objects.get().pk)}).status_code == 302
     assert ProgrammeReport.objects.count() == 2
+
+
+def test_the_report_page_warns_while_returns_for_the_quarter_wait_to_be_accepted(
+    round_, reported, programme_manager, client_for
+):
+    accepted_grant(round_, programme_manager, ["E09000007"])  # its quarter 2 return is not sent yet
+    page = client_for(programme_manager).get(
+        reverse("monitoring:programme_report_new", kwargs={"pk": round_.pk, "quarter": 2})).content.decode()
+    assert "Only 1 of the 2 returns for this quarter is accepted" in page
