@@ -138,6 +138,7 @@ class PartsTable:
     """An indicator given in parts (or a borough split rolled up into police BCUs), from accepted returns: each
     part's total in each quarter of the grants; for a survey, also how many were asked and how many answered."""
 
+    indicator: Indicator
     key: str
     title: str
     row_label: str
@@ -145,6 +146,14 @@ class PartsTable:
     rows: list[tuple[str, list[int]]]
     asked: list[int] | None = None
     answered: list[int] | None = None
+
+    def lines(self) -> list["OutcomeLine"]:
+        """Each figure as a line of the dashboard's long table: a part (or a survey's people asked and answered) in
+        a quarter."""
+        rows = ([("People asked", self.asked), ("People who answered", self.answered)] if self.asked is not None
+                else []) + self.rows
+        return [OutcomeLine(f"{self.row_label} and quarter", f"{label}, {quarter}", self.indicator, value, None)
+                for label, values in rows for quarter, value in zip(self.quarters, values)]
 
     def with_totals(self) -> list[tuple[str, list[int], int]]:
         return [(label, values, sum(values)) for label, values in self.rows]
@@ -205,6 +214,8 @@ class RoundOutcomes:
                             breakdown.target[group, indicator.pk] if indicator.has_target else None)
                 for group in breakdown.groups for indicator in self.indicators
             ]
+        for table in self.parts:
+            lines += table.lines()
         return lines
 
     def charts(self) -> dict[str, Chart]:
@@ -286,14 +297,15 @@ def _parts_tables(indicators: list[Indicator], accepted: QuerySet, quarters: int
                     area = boroughs[part].police_area if part in boroughs else part
                     by_bcu[area] = [a + b for a, b in zip(by_bcu[area], values)]
             tables += [
-                PartsTable(f"parts_{indicator.code}", indicator.name, "Borough", labels, sorted(by_borough.items())),
-                PartsTable(f"parts_{indicator.code}_bcu", f"{indicator.name}, by police BCU", "Police BCU", labels,
-                           sorted(by_bcu.items())),
+                PartsTable(indicator, f"parts_{indicator.code}", indicator.name, "Borough", labels,
+                           sorted(by_borough.items())),
+                PartsTable(indicator, f"parts_{indicator.code}_bcu", f"{indicator.name}, by police BCU", "Police BCU",
+                           labels, sorted(by_bcu.items())),
             ]
             continue
         asked, answered = surveys.get(indicator.pk, ([0] * quarters, [0] * quarters))
         tables.append(PartsTable(
-            f"parts_{indicator.code}", indicator.name, "Answer" if indicator.is_survey else "Category", labels,
+            indicator, f"parts_{indicator.code}", indicator.name, "Answer" if indicator.is_survey else "Category", labels,
             [(option, given[indicator.pk, option]) for option in indicator.options],
             asked=asked if indicator.is_survey else None, answered=answered if indicator.is_survey else None,
         ))

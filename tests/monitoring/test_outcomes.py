@@ -241,6 +241,10 @@ def test_the_parts_are_summed_by_quarter_with_boroughs_rolled_up_into_bcus_and_s
     assert (satisfaction.asked, satisfaction.answered) == ([8, 0, 0, 0], [6, 0, 0, 0])
     assert satisfaction.rows[0] == ("Very or fairly satisfied", [4, 0, 0, 0])
     assert satisfaction.first_answer_shares == [67, None, None, None]
+    lines = {(line.breakdown, line.group, line.indicator.code): line.actual for line in round_outcomes(round_).export_rows()}
+    assert lines["Police BCU and quarter", "Central East BCU, Quarter 1", "incidents_by_borough"] == 9
+    assert lines["Answer and quarter", "People asked, Quarter 1", "satisfaction_overall"] == 8
+    assert lines["Answer and quarter", "Very or fairly satisfied, Quarter 1", "satisfaction_overall"] == 4
     page = client_for(programme_manager).get(reverse("monitoring:outcomes", kwargs={"pk": round_.pk}))
     assert "Not for publication" in page.content.decode() and "Central East BCU" in page.content.decode()
     assert "Very or fairly satisfied: share of answers" in page.content.decode()
