@@ -115,6 +115,10 @@ def return_edit(request, pk: int, quarter: int):
     })
 
 
+# The standard indicator that counts the poor police responses a return records one by one.
+POOR_RESPONSE_COUNT = "police_response_poor"
+
+
 def _return_page(monitoring_return: Return) -> str:
     # The page's top, where the message saying what happened is shown.
     return reverse("monitoring:return", kwargs={"pk": monitoring_return.award_id, "quarter": monitoring_return.quarter})
@@ -204,6 +208,8 @@ def return_review_view(request, pk: int):
     return render(request, "monitoring/return_review.html", {
         "monitoring_return": monitoring_return, "form": form, "counts": counts, "spending": spending,
         "poor_responses": monitoring_return.poor_responses.all(),
+        "poor_counted": monitoring_return.counts.filter(indicator__code=POOR_RESPONSE_COUNT).values_list(
+            "value", flat=True).first(),
         "too_early": send_refusal(monitoring_return) if monitoring_return.is_editable else "",
     })
 

@@ -529,3 +529,14 @@ def test_a_second_click_records_a_poor_police_response_once_but_a_second_visit_r
     seen = re.search(r'name="seen" value="(\d+)"', client.get(add).content.decode()).group(1)
     assert client.post(add, {**answers, "seen": seen}).status_code == 302
     assert PoorResponse.objects.count() == 2
+
+
+def test_the_review_points_out_poor_responses_counted_but_not_recorded(client_for, programme_manager, applicant, award):
+    from tests.factories import IndicatorFactory
+
+    poor = IndicatorFactory(round=award.round, code="police_response_poor", name="Police response judged poor",
+                            has_target=False)
+    first = award.returns.get(quarter=1)
+    return_save(monitoring_return=first, counts={poor.pk: 2}, spending={}, narrative={}, acting_user=applicant)
+    page = client_for(programme_manager).get(reverse("monitoring:review", kwargs={"pk": first.pk})).content.decode()
+    assert "The return counts 2 poor police responses but records 0." in page
