@@ -18,7 +18,18 @@ from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
 rl_config.useA85 = 0
 
 
-def styles(base_size: float = 11) -> dict[str, ParagraphStyle]:
+STANDARD_SIZE = 11
+LARGE_PRINT_SIZE = 16  # large print is 16 point and up
+MARGIN = 20 * mm
+TEXT_WIDTH = A4[0] - 2 * MARGIN  # the width of the text between the margins
+
+
+def print_styles(large_print: bool) -> dict[str, ParagraphStyle]:
+    """The styles of a document in standard or large print."""
+    return styles(LARGE_PRINT_SIZE if large_print else STANDARD_SIZE)
+
+
+def styles(base_size: float = STANDARD_SIZE) -> dict[str, ParagraphStyle]:
     """Body text and headings in Helvetica (an Arial-like sans serif), scaled up together for large print."""
     sample = getSampleStyleSheet()
     scale = base_size / 11
@@ -72,10 +83,10 @@ def render_pdf(*, title: str, subject: str, story: list) -> bytes:
     document = OutlinedDocument(
         buffer,
         pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
         title=title,
         author=settings.FUNDER_NAME,
         subject=subject,

@@ -10,11 +10,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from core.pdf import para, paragraphs, render_pdf, styles
+from core.pdf import para, paragraphs, print_styles, render_pdf
 from core.templatetags.govuk import govuk_date, govuk_datetime, plain_number, pounds
 
-STANDARD_SIZE = 11
-LARGE_PRINT_SIZE = 16
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ def _letterhead(content, style) -> list:
 
 
 def offer_letter_pdf(content: OfferContent, *, large_print: bool = False) -> bytes:
-    style = styles(LARGE_PRINT_SIZE if large_print else STANDARD_SIZE)
+    style = print_styles(large_print)
     body, h2 = style["body"], style["h2"]
     story = _letterhead(content, style) + [
         para(f"Offer of a grant of {pounds(content.amount)}", style["h1"]),
@@ -127,7 +125,7 @@ def offer_letter_pdf(content: OfferContent, *, large_print: bool = False) -> byt
 
 
 def not_funded_letter_pdf(content: NotFundedContent, *, large_print: bool = False) -> bytes:
-    style = styles(LARGE_PRINT_SIZE if large_print else STANDARD_SIZE)
+    style = print_styles(large_print)
     body, h2, h3 = style["body"], style["h2"], style["h3"]
     story = _letterhead(content, style) + [
         para("Decision on your application", style["h1"]),

@@ -16,13 +16,11 @@ from django.db.models import QuerySet
 from import_export import fields, resources
 
 from applications.models import Round
-from core.pdf import para, render_pdf, styles, table
+from core.pdf import TEXT_WIDTH, para, print_styles, render_pdf, table
 from core.spreadsheets import export_file
 from monitoring.models import PoorResponse, Return
 from monitoring.suppression import SMALLEST_SHOWN, published, suppressed
 
-STANDARD_SIZE = 11
-LARGE_PRINT_SIZE = 16
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 
@@ -113,9 +111,9 @@ def evidence_pack(round_: Round, area: str, quarter: Quarter) -> EvidencePack:
 
 
 def evidence_pdf(pack: EvidencePack, *, large_print: bool = False) -> bytes:
-    style = styles(LARGE_PRINT_SIZE if large_print else STANDARD_SIZE)
+    style = print_styles(large_print)
     body, h2 = style["body"], style["h2"]
-    width = 170 * 72 / 25.4  # the page's width inside its margins, in points
+    width = TEXT_WIDTH
     story = [
         para(f"Poor police responses to Disabled victims of hate crime: {pack.area}", style["h1"]),
         para(f"{pack.quarter.label}. From the quarterly returns of the Deaf and Disabled people's organisations "

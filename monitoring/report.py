@@ -17,7 +17,7 @@ from import_export import fields, resources
 
 from applications.eligibility import is_disabled_led
 from applications.models import Round
-from core.pdf import para, render_pdf, styles, table
+from core.pdf import TEXT_WIDTH, para, print_styles, render_pdf, table
 from core.spreadsheets import export_file
 from core.templatetags.govuk import govuk_date, pounds
 from grants.models import Award
@@ -27,8 +27,6 @@ from monitoring.models import PoorResponse, Return
 from monitoring.outcomes import MONITORED, round_outcomes
 from monitoring.suppression import SMALLEST_SHOWN, published
 
-STANDARD_SIZE = 11
-LARGE_PRINT_SIZE = 16
 # The counts each section reports, by the standard indicators' codes; a round without one leaves its row out.
 SECTIONS = [
     ("Reach", ["victims_supported", "awareness_sessions", "people_reached", "volunteers"]),
@@ -134,9 +132,9 @@ def _share(table, number: int) -> str:
 
 
 def report_pdf(content: ReportContent, *, large_print: bool = False) -> bytes:
-    style = styles(LARGE_PRINT_SIZE if large_print else STANDARD_SIZE)
+    style = print_styles(large_print)
     body, h2 = style["body"], style["h2"]
-    width = 170 * 72 / 25.4  # the page's width inside its margins, in points
+    width = TEXT_WIDTH
     story = [
         para(content.title, style["h1"]),
         para(f"Issued on {govuk_date(content.issued_on)} by {settings.FUNDER_NAME}, for the round's oversight "
