@@ -43,7 +43,9 @@ class SplitFigure:
 
 
 def split_figure_of(count) -> SplitFigure:
-    """The parts saved for an IndicatorCount (with its parts prefetched)."""
+    """The parts saved for an IndicatorCount (with its parts prefetched); none for no count saved (None)."""
+    if count is None:
+        return SplitFigure({})
     return SplitFigure({part.part: part.value for part in count.parts.all()}, count.asked)
 
 

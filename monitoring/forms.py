@@ -90,7 +90,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
     def _split_fields(self, indicator, hint: str, saved_count) -> Fieldset:
         """A box for each part of an indicator given in parts, and for a survey one for how many were asked first,
         grouped under the indicator's name."""
-        saved = split_figure_of(saved_count) if saved_count is not None else SplitFigure({})
+        saved = split_figure_of(saved_count)
         about = in_a_sentence(indicator.name)
         names = []
         if indicator.is_survey:

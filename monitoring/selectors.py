@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from applications.models import OutcomeTarget, Round
-from monitoring.figures import SplitFigure, indicator_parts, split_figure_of
+from monitoring.figures import indicator_parts, split_figure_of
 from monitoring.models import Return
 
 UNDER_TARGET = Decimal("0.75")
@@ -69,7 +69,7 @@ def return_review_rows(monitoring_return: Return) -> tuple[list[CountRow], list[
     count_rows = []
     for indicator in round_.indicators.all():
         count = counts.get(indicator.pk)
-        given = split_figure_of(count) if count is not None else SplitFigure({})
+        given = split_figure_of(count)
         count_rows.append(CountRow(
             indicator.name, targets.get(indicator.pk), count.value if count is not None else None,
             parts=tuple((part.label, given.parts.get(part.key)) for part in indicator_parts(indicator, boroughs)),

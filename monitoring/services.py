@@ -145,7 +145,7 @@ def _unanswered(monitoring_return: Return) -> list[str]:
         count, parts = counts.get(indicator.pk), indicator_parts(indicator, boroughs)
         if indicator.is_split and not parts:
             continue  # by borough, for a grant whose boroughs are not known: not asked
-        given = split_figure_of(count) if count is not None else SplitFigure({})
+        given = split_figure_of(count)
         if count is None or (indicator.is_survey and given.asked is None) or any(
             part.key not in given.parts for part in parts
         ):

@@ -222,7 +222,7 @@ def figures_sheet(round_: Round, file_format: str):
         boroughs = resource.boroughs[monitoring_return.award.application_id]
         for indicator in indicators:
             count = counts.get((monitoring_return.pk, indicator.pk))
-            given = split_figure_of(count) if count is not None else SplitFigure({})
+            given = split_figure_of(count)
             for item, part in indicator_items(indicator, boroughs):
                 figure = (count.value if count is not None else None) if part is None else (
                     given.asked if part == ASKED else given.parts.get(part))
