@@ -9,10 +9,11 @@ class GrantsConfig(AppConfig):
         from grants import permissions  # noqa: F401
         from applications.services import COMMITMENT_SOURCES
         from core.audit import audit_actions_register
+        from core.templatetags.govuk import tag_colours_add
         from core.exports import export_kinds_register
         from grants.exports import GIVING360, LEDGER
         from grants.audit import AuditAction
-        from grants.services import committed_in
+        from grants.selectors import committed_in
         from core.notifications import notification_kinds_register
         from grants.notifications import KINDS
         from applications.services import ROUND_STAGE_CHECKS
@@ -24,6 +25,7 @@ class GrantsConfig(AppConfig):
         # A round moves on only when its work here is done.
         if round_awards_unfinished not in ROUND_STAGE_CHECKS:
             ROUND_STAGE_CHECKS.append(round_awards_unfinished)
+        tag_colours_add({"suspended": "govuk-tag--orange", "owed": "govuk-tag--yellow"})
         audit_actions_register(AuditAction)
         export_kinds_register(GIVING360, LEDGER)
         notification_kinds_register(*KINDS)

@@ -95,3 +95,65 @@ class BacsPaymentForm(GovukFormMixin, forms.Form):
         if too_early := self.tranche.paid_too_early(value):
             raise forms.ValidationError(too_early, code="before_acceptance")
         return value
+
+
+class SuspendForm(GovukFormMixin, forms.Form):
+    submit_label = "Suspend the grant"
+
+    reason = LongTextField(
+        label="Why are you suspending the grant?",
+        help_text="The grantee reads this on their grant page. No payment is made while the grant is suspended; "
+                  "their returns carry on.",
+        error_messages={"required": "Say why you are suspending the grant"},
+    )
+
+
+class ResumeForm(GovukFormMixin, forms.Form):
+    submit_label = "Lift the suspension"
+
+    reason = LongTextField(
+        label="Why are you lifting the suspension?",
+        help_text="Payments that are due can be made again once it is lifted.",
+        error_messages={"required": "Say why you are lifting the suspension"},
+    )
+
+
+class ClawbackForm(GovukFormMixin, forms.Form):
+    submit_label = "Propose the clawback"
+
+    amount = PoundsField(label="Amount to claw back", required_message="Enter the amount to claw back",
+                         subject="the amount to claw back", positive=True)
+    reason = LongTextField(
+        label="Why is the money being clawed back?",
+        help_text="The grantee reads this once another programme manager has confirmed the clawback.",
+        error_messages={"required": "Say why the money is being clawed back"},
+    )
+
+
+class ClawbackRefuseForm(GovukFormMixin, forms.Form):
+    submit_label = "Do not confirm"
+
+    reason = LongTextField(
+        label="Why are you not confirming the clawback?", help_text="The programme manager who proposed it sees this.",
+        error_messages={"required": "Say why you are not confirming the clawback"},
+    )
+
+
+class RepaymentForm(GovukFormMixin, forms.Form):
+    submit_label = "Record the repayment"
+
+    amount = PoundsField(label="Amount received", required_message="Enter the amount received",
+                         subject="the amount received", positive=True)
+    received_on = DateField(label="Date received", required_message="Enter the date the money arrived",
+                            help_text="For example, 27 3 2027")
+    bank_reference = forms.CharField(
+        label="Bank payment reference", max_length=50,
+        help_text="The reference on the payment you received, so it can be matched in the bank statement.",
+        error_messages={"required": "Enter the bank payment reference"},
+    )
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date received must be today or in the past", code="future")
+        return value

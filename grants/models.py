@@ -89,18 +89,28 @@ class Award(StatusMachine):
         DECLINED = "declined", "Declined"
         LAPSED = "lapsed", "Lapsed"
         ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
 
+    # A suspended grant goes back to where it was: active once anything has been paid, accepted before that.
     TRANSITIONS = {
         Status.OFFERED: {Status.ACCEPTED, Status.DECLINED, Status.LAPSED},
-        Status.ACCEPTED: {Status.ACTIVE},
+        Status.ACCEPTED: {Status.ACTIVE, Status.SUSPENDED},
+        Status.ACTIVE: {Status.SUSPENDED},
+        Status.SUSPENDED: {Status.ACCEPTED, Status.ACTIVE},
     }
     # Money the ringfence has promised: declined and lapsed offers return to the pot.
-    COMMITTED = [Status.OFFERED, Status.ACCEPTED, Status.ACTIVE]
+    COMMITTED = [Status.OFFERED, Status.ACCEPTED, Status.ACTIVE, Status.SUSPENDED]
+    # Grants the organisation has taken on.
+    ACCEPTED_ONES = [Status.ACCEPTED, Status.ACTIVE, Status.SUSPENDED]
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="awards")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OFFERED)
-    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, help_text="What the grant is now, after any variations.")
+    accepted_amount = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True,
+        help_text="What the grant was when it was accepted: the ledger counts any difference from it as varied.",
+    )
     offered_at = models.DateTimeField()
     # Set when the offer letter is issued: the grantee has whole days from the letter, not from the confirmation.
     accept_by = models.DateTimeField(
@@ -118,7 +128,9 @@ class Award(StatusMachine):
 
     class Meta:
         ordering = ["application__reference"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="award_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="award_amount_positive"),
+        ]
 
     def __str__(self) -> str:
         return f"Award {self.application.reference}"
@@ -288,3 +300,92 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"
+
+
+class Suspension(models.Model):
+    """A time a programme manager stopped a grant's payments, and when and why it was lifted. While a suspension is
+    open no tranche is paid; the returns carry on."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="suspensions")
+    reason = models.TextField()
+    suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    suspended_at = models.DateTimeField()
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["award", "-suspended_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["award"], condition=Q(lifted_at__isnull=True),
+                                    name="one_open_suspension_per_grant"),
+            models.CheckConstraint(condition=~Q(reason=""), name="suspension_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Suspension of {self.award.reference} from {self.suspended_at:%d %B %Y}"
+
+
+class Clawback(StatusMachine):
+    """Money paid on a grant that the funder asks back. A programme manager proposes it; a second one confirms it,
+    and from then it is owed until finance has recorded repayments that add up to it. What is repaid goes back to
+    the ringfence."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for confirmation"
+        REFUSED = "refused", "Not confirmed"
+        OWED = "owed", "Owed"
+        REPAID = "repaid", "Repaid"
+
+    TRANSITIONS = {
+        Status.PROPOSED: {Status.OWED, Status.REFUSED},
+        Status.OWED: {Status.REPAID},
+    }
+    # Money asked back that has not been refused: it cannot be asked back twice.
+    ASKED = [Status.PROPOSED, Status.OWED, Status.REPAID]
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="clawbacks")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    reason = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["award", "-proposed_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="clawback_amount_positive"),
+            models.CheckConstraint(condition=~Q(reason=""), name="clawback_has_a_reason"),
+            models.CheckConstraint(condition=Q(checked_by__isnull=True) | ~Q(checked_by=F("proposed_by")),
+                                   name="clawback_checked_by_someone_else"),
+            models.CheckConstraint(condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                                   name="clawback_refused_with_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Clawback of {self.amount} from {self.award.reference}"
+
+
+class Repayment(models.Model):
+    """Money a grantee has paid back against a clawback, as finance saw it arrive."""
+
+    clawback = models.ForeignKey(Clawback, on_delete=models.PROTECT, related_name="repayments")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    received_on = models.DateField()
+    bank_reference = models.CharField("bank payment reference", max_length=50)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["clawback", "received_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"Repayment of {self.amount} on {self.clawback}"

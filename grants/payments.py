@@ -23,6 +23,7 @@ from grants.audit import AuditAction
 from grants.models import Award, ConnectedAccount, Tranche, WebhookEvent
 from grants.notifications import grantee_notify_payment_made
 from grants.services import GrantError
+from grants.suspensions import refuse_if_suspended
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ def tranche_record_bacs(*, tranche: Tranche, bank_reference: str, paid_on: date,
             raise GrantError(f"{tranche} has already been paid, on {tranche.paid_on:%d %B %Y}.")
         _refuse_another_route(tranche, Tranche.Rail.BACS)
         _refuse_unless_due(tranche)
+        refuse_if_suspended(tranche)
         if too_early := tranche.paid_too_early(paid_on):
             raise GrantError(f"{too_early}.")
         previous = tranche.transition_to(Tranche.Status.PAID)
@@ -115,6 +117,7 @@ def tranche_release_stripe(*, tranche: Tranche, acting_user: User) -> Tranche:
         _refuse_another_route(tranche, Tranche.Rail.STRIPE)
         if not tranche.rail:
             _refuse_unless_due(tranche)
+            refuse_if_suspended(tranche)
             if rail_for(tranche) != Tranche.Rail.STRIPE:
                 raise GrantError(f"{tranche.award.application.organisation} cannot receive Stripe payments yet.")
             tranche.rail = Tranche.Rail.STRIPE
@@ -124,6 +127,8 @@ def tranche_release_stripe(*, tranche: Tranche, acting_user: User) -> Tranche:
         tranche = _locked(tranche)
         if tranche.has_reached(Tranche.Status.RELEASED):
             return tranche  # released already, by this or another request, or Stripe has reported the transfer
+        # A payment begun before the grant was suspended is not sent while it is.
+        refuse_if_suspended(tranche)
         account = ConnectedAccount.objects.get(organisation=tranche.award.application.organisation)
         client = stripe_client()
         transfer = _existing_transfer(client, tranche) or client.v1.transfers.create(

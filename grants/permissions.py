@@ -1,5 +1,7 @@
 """Who may act on decisions, awards and letters; views, services and templates ask these, never the models."""
 
+from datetime import datetime
+
 import rules
 
 from accounts.models import Role
@@ -7,7 +9,7 @@ from accounts.permissions import is_finance_officer, is_programme_manager
 from accounts.selectors import role_held_since
 from applications.models import Application
 from applications.permissions import is_member, is_owner
-from grants.models import Award, Decision, Letter
+from grants.models import Award, Clawback, Decision, Letter
 
 
 OFFER_LETTER_PENDING = "Your offer letter is being prepared. You can accept the offer once it has been issued."
@@ -51,28 +53,44 @@ def can_manage_payout_account(user, award: Award) -> bool:
     return award.status in (Award.Status.ACCEPTED, Award.Status.ACTIVE) and is_owner(user, award.application.organisation)
 
 
-def decision_confirm_refusals(user, decisions) -> dict[int, str | None]:
-    """For each decision, why this programme manager may not check it (confirm it or send it back), in words for
-    them, or None when they may.
+def second_manager_refusals(user, proposals: dict[int, tuple[int, datetime]], noun: str) -> dict[int, str | None]:
+    """For each proposal (its id -> who proposed it and when), why this programme manager may not check it, in words
+    for them, or None when they may. `noun` names what was proposed: "decision", "clawback".
 
-    Four eyes means two people who were both trusted with decisions before this one was made: a manager appointed
-    afterwards might have been appointed to agree. `decided_at` is when the decision was last proposed.
+    Four eyes means two people who were both trusted as programme managers before the proposal was made: a manager
+    appointed afterwards might have been appointed to agree.
     """
-    since = role_held_since({user.pk, *(decision.decided_by_id for decision in decisions)}, Role.PROGRAMME_MANAGER)
+    since = role_held_since({user.pk, *(proposer for proposer, _ in proposals.values())}, Role.PROGRAMME_MANAGER)
 
     def held_at(user_id, moment) -> bool:
         return user_id in since and since[user_id] <= moment
 
-    def refusal(decision: Decision) -> str | None:
-        if decision.decided_by_id == user.pk:
-            return "Another programme manager must check your decision."
-        if not held_at(user.pk, decision.decided_at):
-            return "Only someone who was a programme manager before this decision was proposed can check it."
-        if not held_at(decision.decided_by_id, decision.decided_at):
-            return "The person who proposed this decision is no longer a programme manager: propose it again."
+    def refusal(proposer: int, proposed_at: datetime) -> str | None:
+        if proposer == user.pk:
+            return f"Another programme manager must check your {noun}."
+        if not held_at(user.pk, proposed_at):
+            return f"Only someone who was a programme manager before this {noun} was proposed can check it."
+        if not held_at(proposer, proposed_at):
+            return f"The person who proposed this {noun} is no longer a programme manager: propose it again."
         return None
 
-    return {decision.pk: refusal(decision) for decision in decisions}
+    return {pk: refusal(*proposal) for pk, proposal in proposals.items()}
+
+
+def decision_confirm_refusals(user, decisions) -> dict[int, str | None]:
+    """For each decision, why this programme manager may not check it (confirm it or send it back), or None when they
+    may. `decided_at` is when the decision was last proposed."""
+    return second_manager_refusals(
+        user, {decision.pk: (decision.decided_by_id, decision.decided_at) for decision in decisions}, "decision"
+    )
+
+
+def clawback_check_refusal(user, clawback: Clawback) -> str | None:
+    """Why this person may not confirm or refuse a proposed clawback, or None when they may."""
+    if not is_programme_manager(user):
+        return "Only a programme manager can check a clawback."
+    return second_manager_refusals(user, {clawback.pk: (clawback.proposed_by_id, clawback.proposed_at)},
+                                   "clawback")[clawback.pk]
 
 
 def can_check_decision(user, decision: Decision) -> bool:

@@ -1,16 +1,27 @@
 """Reads for decisions, awards, letters and payments."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, Organisation, Round
 from assessment.models import Assessment, Score
 from assessment.selectors import criterion_scores_for, criterion_scores_of
 from grants.letters import Addressee, CriterionFeedback, NotFundedContent, OfferContent
-from grants.models import Award, Decision, Letter, LetterBatch, LetterBatchItem, Tranche
+from grants.models import (
+    Award,
+    Clawback,
+    Decision,
+    Letter,
+    LetterBatch,
+    LetterBatchItem,
+    Repayment,
+    Suspension,
+    Tranche,
+)
 from grants.schedule import tranche_amounts, when_paid
 
 
@@ -161,7 +172,8 @@ def tranches_for_finance() -> QuerySet:
         Tranche.objects.filter(status__in=[Tranche.Status.DUE, Tranche.Status.RELEASED])
         .select_related("award__application__organisation")
         # Only what the list shows: an application's answers are long, and a page of them would be read for nothing.
-        .only("number", "amount", "status", "award__application__reference", "award__application__organisation__name")
+        .only("number", "amount", "status", "award__status", "award__application__reference",
+              "award__application__organisation__name")
         .order_by("due_at", "award__application__reference", "number")
     )
 
@@ -170,6 +182,68 @@ def paid_in(round_: Round) -> Decimal:
     """What the round has paid out so far, across all its grants."""
     paid = Tranche.objects.filter(award__round=round_, status=Tranche.Status.PAID).aggregate(total=Sum("amount"))
     return paid["total"] or Decimal(0)
+
+
+def committed_in(round_: Round) -> Decimal:
+    """What the round has promised and not had back: its offers and grants, less what grantees have repaid.
+    `round_money` shows the same sum line by line."""
+    promised = Award.objects.filter(round=round_).committed().aggregate(total=Sum("amount", default=Decimal(0)))
+    repaid = Repayment.objects.filter(clawback__award__round=round_).aggregate(total=Sum("amount", default=Decimal(0)))
+    return promised["total"] - repaid["total"]
+
+
+@dataclass(frozen=True)
+class RoundMoney:
+    """A round's money, line by line. The ringfence is always the offers waiting for an answer, plus the grants as
+    accepted and varied since, less what grantees repaid, plus what is left: `adds_up` says so. Of the grants, part is
+    paid and the rest still to pay; part of what was paid may be owed back."""
+
+    ringfence: Decimal
+    offered: Decimal
+    accepted: Decimal
+    varied: Decimal
+    paid: Decimal
+    owed_back: Decimal
+    recovered: Decimal
+    remaining: Decimal
+
+    @property
+    def committed(self) -> Decimal:
+        return self.offered + self.accepted + self.varied - self.recovered
+
+    @property
+    def still_to_pay(self) -> Decimal:
+        return self.accepted + self.varied - self.paid
+
+    @property
+    def adds_up(self) -> bool:
+        return self.ringfence == self.committed + self.remaining
+
+
+def round_money(round_: Round) -> RoundMoney:
+    """What is left comes from `committed_in`, the sum the ringfence is checked against, not from the lines here, so
+    `adds_up` compares two ways of counting the same money."""
+    zero = Decimal(0)
+    awards = Award.objects.filter(round=round_).aggregate(
+        offered=Sum("amount", filter=Q(status=Award.Status.OFFERED), default=zero),
+        accepted=Sum("accepted_amount", filter=Q(status__in=Award.ACCEPTED_ONES), default=zero),
+        now=Sum("amount", filter=Q(status__in=Award.ACCEPTED_ONES), default=zero),
+    )
+    owed = Clawback.objects.filter(award__round=round_, status=Clawback.Status.OWED).aggregate(
+        total=Sum("amount", default=zero))["total"]
+    repaid = Repayment.objects.filter(clawback__award__round=round_).aggregate(
+        total=Sum("amount", default=zero), on_owed=Sum("amount", filter=Q(clawback__status=Clawback.Status.OWED),
+                                                       default=zero))
+    return RoundMoney(
+        ringfence=round_.budget,
+        offered=awards["offered"],
+        accepted=awards["accepted"],
+        varied=awards["now"] - awards["accepted"],
+        paid=paid_in(round_),
+        owed_back=owed - repaid["on_owed"],
+        recovered=repaid["total"],
+        remaining=round_.budget - committed_in(round_),
+    )
 
 
 def ledger_awards(round_: Round) -> QuerySet[Award]:
@@ -186,8 +260,8 @@ def ledger_awards(round_: Round) -> QuerySet[Award]:
 
 def round_awards_unfinished(round_: Round, status: str) -> list[str]:
     """What stops a round moving on on the awards' side: to decided, scored applications with no confirmed decision;
-    to monitoring, confirmed decisions whose letter has not gone; to completed, offers still waiting for an answer
-    and tranches of accepted grants not yet paid."""
+    to monitoring, confirmed decisions whose letter has not gone; to completed, offers still waiting for an answer,
+    tranches of accepted grants not yet paid, and clawbacks not yet checked or repaid."""
     if status == Round.Status.DECIDED:
         waiting = [("Scored applications with no confirmed decision: {}.",
                     round_.applications.filter(status=Application.Status.SCORED).count())]
@@ -199,9 +273,32 @@ def round_awards_unfinished(round_: Round, status: str) -> list[str]:
         waiting = [
             ("Offers still waiting for an answer: {}.", round_.awards.filter(status=Award.Status.OFFERED).count()),
             ("Tranches of accepted grants still to be paid: {}.", Tranche.objects.filter(
-                award__round=round_, award__status__in=[Award.Status.ACCEPTED, Award.Status.ACTIVE],
+                award__round=round_, award__status__in=Award.ACCEPTED_ONES,
             ).exclude(status__in=[Tranche.Status.PAID, Tranche.Status.REVERSED]).count()),
+            ("Clawbacks waiting to be checked or repaid: {}.", Clawback.objects.filter(
+                award__round=round_, status__in=[Clawback.Status.PROPOSED, Clawback.Status.OWED],
+            ).count()),
         ]
     else:
         return []
     return [sentence.format(count) for sentence, count in waiting if count]
+
+
+def open_suspension(award: Award) -> Suspension | None:
+    return award.suspensions.filter(lifted_at__isnull=True).first()
+
+
+def clawbacks_with_repaid(**filters) -> QuerySet[Clawback]:
+    """Clawbacks with the people who proposed and checked them, what has been `repaid` on each and is `still_owed`."""
+    return (
+        Clawback.objects.filter(**filters)
+        .select_related("award__application__organisation", "proposed_by", "checked_by")
+        .annotate(repaid=Sum("repayments__amount", default=Decimal(0)))
+        .annotate(still_owed=F("amount") - F("repaid"))
+        .order_by("-proposed_at")
+    )
+
+
+def money_owed_to_finance() -> QuerySet[Clawback]:
+    """Clawbacks confirmed and not yet repaid in full, for finance to look out for, oldest first."""
+    return clawbacks_with_repaid(status=Clawback.Status.OWED).order_by("checked_at")

@@ -11,7 +11,6 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +32,7 @@ from grants.permissions import decision_confirm_refusals, offer_closed_reason
 from grants.schedule import acceptance_deadline, tranche_amounts
 from grants.selectors import (
     applications_awaiting_letters,
+    committed_in,
     decided_in,
     decisions_confirmed,
     not_funded_content,
@@ -51,11 +51,6 @@ class RingfenceExceeded(GrantError):
 
 
 # Decisions ----------------------------------------------------------------------------------------------------------
-
-
-def committed_in(round_: Round) -> Decimal:
-    """What the round has promised: offered, accepted and active awards."""
-    return Award.objects.filter(round=round_).committed().aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
 # Applications a decision can be recorded on: scored, or not funded while money may still come back to the pot.
@@ -332,7 +327,7 @@ def award_accept(*, award: Award, name: str, role: str, acting_user: User) -> Aw
         now = timezone.now()
         _refuse_unless_open(award, now)
         previous = award.transition_to(Award.Status.ACCEPTED)
-        award.accepted_at, award.accepted_by = now, acting_user
+        award.accepted_at, award.accepted_by, award.accepted_amount = now, acting_user, award.amount
         award.acceptor_name, award.acceptor_role = name, role
         award.starts_on = timezone.localdate()
         award.ends_on = award.starts_on + relativedelta(months=3 * award.round.quarters) - timedelta(days=1)

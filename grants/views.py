@@ -19,11 +19,32 @@ from assessment.scoring import moderation_state
 from core.paging import page_of
 from assessment.selectors import criterion_scores_for, criterion_scores_of
 from core.performance import without_cyclic_gc
+from core.forms import embed_in_page_form
 from core.services import export_start
+from core.templatetags.govuk import pounds
 from grants import selectors
 from grants.exports import GIVING360, GIVING360_FORMATS, LEDGER
-from grants.forms import AcceptForm, BacsPaymentForm, CorrectionForm, DeclineForm, DecisionForm, SendBackForm
-from grants.models import Award, ConnectedAccount, Decision, Letter, LetterBatch, Tranche
+from grants.clawbacks import (
+    clawable_from,
+    clawback_confirm,
+    clawback_propose,
+    clawback_refuse,
+    repayment_record,
+)
+from grants.forms import (
+    AcceptForm,
+    BacsPaymentForm,
+    ClawbackForm,
+    ClawbackRefuseForm,
+    CorrectionForm,
+    DeclineForm,
+    DecisionForm,
+    RepaymentForm,
+    ResumeForm,
+    SendBackForm,
+    SuspendForm,
+)
+from grants.models import Award, Clawback, ConnectedAccount, Decision, Letter, LetterBatch, Tranche
 from grants.payments import (
     BadWebhook,
     connected_account_link,
@@ -38,9 +59,11 @@ from grants.permissions import (
     can_manage_payout_account,
     can_read_letter,
     can_respond_to_offer,
+    clawback_check_refusal,
     decision_confirm_refusals,
     offer_closed_reason,
 )
+from grants.suspensions import award_resume, award_suspend
 from grants.services import (
     GrantError,
     award_accept,
@@ -67,6 +90,9 @@ WORKER_EXPECTED_WITHIN = timedelta(minutes=2)
 
 # How many of the applications left undecided the message after recording proposals names; the table shows them all.
 LEFT_UNDECIDED_NAMED = 10
+
+# Money owed back is rare: the payments page lists this many, oldest first, and says if there are more.
+OWED_LISTED = 50
 
 
 def site_url(request) -> str:
@@ -359,6 +385,9 @@ def award_detail(request, pk: int):
         "closed_reason": offer_closed_reason(award),
         "tranches": award.tranches.all(),
         "returns": award.returns.all(),
+        "suspension": selectors.open_suspension(award) if award.status == Award.Status.SUSPENDED else None,
+        "clawbacks": selectors.clawbacks_with_repaid(award=award, status__in=[Clawback.Status.OWED,
+                                                                               Clawback.Status.REPAID]),
     })
 
 
@@ -408,6 +437,117 @@ def award_decline_view(request, pk: int):
 
 
 
+# After the award: suspension and clawback ---------------------------------------------------------------------------
+
+
+def _staff_grant_url(award: Award) -> str:
+    return reverse("monitoring:grant", kwargs={"pk": award.pk})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def award_suspend_view(request, pk: int):
+    award = get_object_or_404(Award.objects.select_related("application__organisation"), pk=pk)
+    form = SuspendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            award_suspend(award=award, reason=form.cleaned_data["reason"], acting_user=request.user)
+        except GrantError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Grant {award.reference} is suspended: no payment will be made on it until "
+                                      "you lift the suspension. The grantee has been told.")
+            return redirect(_staff_grant_url(award))
+    return render(request, "grants/suspend.html", {"award": award, "form": form, "back": _staff_grant_url(award)})
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def award_resume_view(request, pk: int):
+    award = get_object_or_404(Award.objects.select_related("application__organisation"), pk=pk)
+    form = ResumeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            award_resume(award=award, reason=form.cleaned_data["reason"], acting_user=request.user)
+        except GrantError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"The suspension of grant {award.reference} is lifted: due payments can be "
+                                      "made again. The grantee has been told.")
+            return redirect(_staff_grant_url(award))
+    return render(request, "grants/resume.html", {
+        "award": award, "form": form, "back": _staff_grant_url(award), "suspension": selectors.open_suspension(award),
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def clawback_new(request, pk: int):
+    award = get_object_or_404(Award.objects.select_related("application__organisation"), pk=pk)
+    form = ClawbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clawback = clawback_propose(award=award, amount=form.cleaned_data["amount"],
+                                        reason=form.cleaned_data["reason"], acting_user=request.user)
+        except GrantError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The clawback is proposed. Another programme manager must confirm it before "
+                                      "the grantee is asked to pay it back.")
+            return redirect("grants:clawback", pk=clawback.pk)
+    return render(request, "grants/clawback_new.html", {
+        "award": award, "form": form, "back": _staff_grant_url(award), "clawable": clawable_from(award),
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER)
+def clawback_detail(request, pk: int):
+    """A clawback: a second programme manager confirms it or says why not; finance records what is paid back."""
+    clawback = get_object_or_404(selectors.clawbacks_with_repaid(), pk=pk)
+    refuse_form = embed_in_page_form(
+        ClawbackRefuseForm(request.POST if request.POST.get("action") == "refuse" else None))
+    refusal = None
+    if request.method == "POST" and request.user.role == Role.PROGRAMME_MANAGER:
+        try:
+            proposed_at = datetime.fromisoformat(request.POST.get("shown", ""))
+        except ValueError:
+            proposed_at = None
+        try:
+            if proposed_at is None:
+                raise GrantError("This clawback was changed after you opened the page: check it again.")
+            if request.POST.get("action") == "confirm":
+                clawback_confirm(clawback=clawback, proposed_at=proposed_at, acting_user=request.user)
+                messages.success(request, "The clawback is confirmed: the grantee has been asked to pay it back, and "
+                                          "finance told to look out for it.")
+                return redirect("grants:clawback", pk=clawback.pk)
+            if refuse_form.is_valid():
+                clawback_refuse(clawback=clawback, proposed_at=proposed_at, reason=refuse_form.cleaned_data["reason"],
+                                acting_user=request.user)
+                messages.success(request, "You did not confirm the clawback: nothing is owed.")
+                return redirect("grants:clawback", pk=clawback.pk)
+        except GrantError as error:
+            refusal = str(error)
+            clawback = selectors.clawbacks_with_repaid().get(pk=pk)
+    return render(request, "grants/clawback.html", {
+        "clawback": clawback, "repayments": clawback.repayments.select_related("recorded_by"),
+        "refuse_form": refuse_form, "refusal": refusal, "check_refusal": clawback_check_refusal(request.user, clawback),
+    })
+
+
+@role_required(Role.FINANCE_OFFICER)
+def repayment_new(request, pk: int):
+    clawback = get_object_or_404(selectors.clawbacks_with_repaid(), pk=pk)
+    form = RepaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            repayment_record(clawback=clawback, amount=form.cleaned_data["amount"],
+                             received_on=form.cleaned_data["received_on"],
+                             bank_reference=form.cleaned_data["bank_reference"], acting_user=request.user)
+        except GrantError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Repayment of {pounds(form.cleaned_data['amount'])} recorded.")
+            return redirect("grants:clawback", pk=clawback.pk)
+    return render(request, "grants/repayment_new.html", {"clawback": clawback, "form": form})
+
+
 # Finance ------------------------------------------------------------------------------------------------------------
 
 
@@ -416,7 +556,7 @@ def payments_due(request):
     page = page_of(request, selectors.tranches_for_finance())
     return render(request, "grants/payments.html", {
         "page": page, "tranches": page.object_list, "rounds": Round.objects.exclude(awards=None).distinct(),
-        "stripe_enabled": stripe_enabled(),
+        "stripe_enabled": stripe_enabled(), "owed": selectors.money_owed_to_finance()[:OWED_LISTED],
     })
 
 
@@ -454,11 +594,9 @@ def tranche_release(request, pk: int):
 def ledger(request, pk: int):
     """The round's money, for the whole round, above one page of its awards with their payments."""
     round_ = get_object_or_404(Round, pk=pk)
-    committed, paid = committed_in(round_), selectors.paid_in(round_)
     page = page_of(request, selectors.ledger_awards(round_))
     return render(request, "grants/ledger.html", {
-        "round": round_, "page": page, "awards": page.object_list, "committed": committed, "paid": paid,
-        "remaining": round_.budget - committed, "unpaid_commitments": committed - paid,
+        "round": round_, "page": page, "awards": page.object_list, "money": selectors.round_money(round_),
     })
 
 

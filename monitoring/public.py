@@ -6,8 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from applications.models import Round
 from grants.models import Award
-from grants.selectors import paid_in
-from grants.services import committed_in
+from grants.selectors import committed_in, paid_in
 from monitoring.outcomes import round_outcomes
 from monitoring.report import HOTSPOTS
 from monitoring.suppression import SMALLEST_SHOWN, published, suppressed

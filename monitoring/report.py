@@ -21,8 +21,7 @@ from core.pdf import TEXT_WIDTH, para, print_styles, render_pdf, table
 from core.spreadsheets import export_file
 from core.templatetags.govuk import govuk_date, pounds
 from grants.models import Award
-from grants.selectors import paid_in
-from grants.services import committed_in
+from grants.selectors import committed_in, paid_in
 from monitoring.models import PoorResponse, Return
 from monitoring.outcomes import MONITORED, round_outcomes
 from monitoring.suppression import SMALLEST_SHOWN, published

@@ -19,8 +19,10 @@ from core.downloads import download
 from core.forms import field_limits, typed_values
 from core.selectors import audit_events_for, draft_for
 from core.services import DraftRefused, draft_discard, draft_keep
+from grants.clawbacks import clawable_from
 from grants.giving360 import as_json, publishable_awards
 from grants.models import Award
+from grants.selectors import clawbacks_with_repaid
 from monitoring import selectors
 from monitoring.checks import send_refusal
 from monitoring.forms import (
@@ -246,6 +248,8 @@ def grant_page(request, pk: int):
     page = page_of(request, audit_events_for(award, award.application, *returns, *tranches))
     return render(request, "monitoring/grant.html", {
         "award": award, "returns": returns, "tranches": tranches, "page": page, "events": page.object_list,
+        "suspensions": award.suspensions.select_related("suspended_by", "lifted_by"),
+        "clawbacks": clawbacks_with_repaid(award=award), "clawable": clawable_from(award),
     })
 
 

@@ -36,8 +36,10 @@ from assessment.services import (
     conflict_declare,
 )
 from core.state import StatusMachine
-from grants.models import Award, ConnectedAccount, Decision, Tranche
+from grants.clawbacks import clawback_confirm, clawback_propose, clawback_refuse, repayment_record
+from grants.models import Award, Clawback, ConnectedAccount, Decision, Tranche
 from grants.payments import tranche_record_bacs, tranche_release_stripe, webhook_receive
+from grants.suspensions import award_resume, award_suspend
 from grants.services import (
     award_accept,
     award_decline,
@@ -64,7 +66,7 @@ from tests.grants.test_payments import signed, transfer_event
 
 pytestmark = pytest.mark.django_db
 
-MACHINES = [Round, Application, AdjustmentRequest, Assessment, Decision, Award, Tranche, Return]
+MACHINES = [Round, Application, AdjustmentRequest, Assessment, Decision, Award, Tranche, Return, Clawback]
 
 
 class Seen:
@@ -184,8 +186,22 @@ def test_every_status_of_every_machine_is_reached_from_its_first_through_the_ser
     look_after(seen, awards_lapse(now=timezone.now() + timedelta(days=365)))
 
     first_part, second_part = accepted.tranches.get(number=1), accepted.tranches.get(number=2)
+    # Suspended before anything is paid, then lifted; paid; then money asked back, refused once, then owed and repaid.
+    look_after(seen, award_suspend(award=accepted, reason="A safeguarding concern", acting_user=programme_manager))
+    look_after(seen, award_resume(award=accepted, reason="The concern was looked into", acting_user=programme_manager))
     look_after(seen, tranche_record_bacs(tranche=first_part, bank_reference="BACS-1", paid_on=timezone.localdate(),
                                          acting_user=finance_officer))
+    for confirmed in (False, True):
+        clawback = look_after(seen, clawback_propose(award=accepted, amount=Decimal("100.00"), reason="Not spent",
+                                                     acting_user=programme_manager))
+        if confirmed:
+            look_after(seen, clawback_confirm(clawback=clawback, proposed_at=clawback.proposed_at,
+                                              acting_user=second_manager))
+        else:
+            look_after(seen, clawback_refuse(clawback=clawback, proposed_at=clawback.proposed_at,
+                                             reason="It was spent", acting_user=second_manager))
+    look_after(seen, repayment_record(clawback=clawback, amount=Decimal("100.00"), received_on=timezone.localdate(),
+                                      bank_reference="BACK-1", acting_user=finance_officer))
     move_round(Round.Status.MONITORING)
 
     # Returns fall due; the first needs changes before it is accepted; accepting the second makes part 2 due.

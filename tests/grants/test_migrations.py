@@ -79,7 +79,6 @@ def test_open_offers_take_their_deadline_from_their_letter_and_applicants_see_th
     from zoneinfo import ZoneInfo
 
     from applications.models import Application
-    from grants.models import Award
 
     london = ZoneInfo("Europe/London")
     old = migrate(BEFORE_LETTERS_SET_THE_DEADLINE).loader.project_state(BEFORE_LETTERS_SET_THE_DEADLINE).apps
@@ -109,7 +108,9 @@ def test_open_offers_take_their_deadline_from_their_letter_and_applicants_see_th
                                             status="not_funded", reference="OLD-0003")
     Letter.objects.create(application=refused, kind="not_funded", file="letters/3/not.pdf", checksum="0" * 64)
     try:
-        migrate(LETTERS_SET_THE_DEADLINE)
+        # Read as the tables are at that migration: later ones add columns the model has today.
+        Award = migrate(LETTERS_SET_THE_DEADLINE).loader.project_state(LETTERS_SET_THE_DEADLINE).apps.get_model(
+            "grants", "Award")
         deadline = Award.objects.get(pk=with_letter.pk).accept_by
         last_day = issued.astimezone(london).date() + timedelta(days=28)
         assert timezone.localtime(deadline).date() == last_day
@@ -153,3 +154,32 @@ def test_decisions_made_before_sending_back_existed_keep_whether_they_were_confi
         assert (migrated.status, migrated.sent_back_reason, migrated.reason) == (Decision.Status.PROPOSED, "", "")
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_grants_accepted_before_variations_existed_were_accepted_at_what_they_are_now_and_offers_not_yet():
+    from grants.models import Award
+
+    before = [("grants", "0006_decision_sent_back"), ANSWERS_IN_COLUMNS]
+    after = [("grants", "0007_suspension_and_clawback"), ANSWERS_IN_COLUMNS]
+    old = migrate(before).loader.project_state(before).apps
+    accepted = old_award(old, "active")
+    organisation = old.get_model("applications", "Organisation").objects.create(name="Another old group")
+    check = old.get_model("applications", "EligibilityCheck").objects.create(
+        round=accepted.round, organisation=organisation, answers={}, failures=[]
+    )
+    offered = old.get_model("grants", "Award").objects.create(
+        application=old.get_model("applications", "Application").objects.create(
+            round=accepted.round, organisation=organisation, eligibility_check=check, status="awarded",
+            reference="OLD-0002",
+        ),
+        round=accepted.round, status="offered", amount=Decimal("700.00"), offered_at=timezone.now(),
+    )
+    try:
+        migrate(after)
+        award = Award.objects.get(pk=accepted.pk)
+        assert (award.amount, award.accepted_amount) == (Decimal("5000.00"), Decimal("5000.00"))
+        assert Award.objects.get(pk=offered.pk).accepted_amount is None
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
