@@ -7,11 +7,13 @@ organisation, who must be treated as a stranger to the first organisation's reco
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import user_role_change
@@ -20,7 +22,7 @@ from applications.models import FileAnswer, Question
 from assessment.models import Allocation, ConflictDeclaration, ScoresImport
 from core.models import Export
 from core.services import audit_record
-from grants.models import Decision, Letter, LetterBatch, Tranche
+from grants.models import Clawback, Decision, Letter, LetterBatch, Tranche
 from monitoring.models import FiguresImport, PoorResponse, ProgrammeReport, Return
 from tests.factories import (
     AdjustmentRequestFactory,
@@ -261,6 +263,11 @@ ACCESS: dict[str, Rule] = {
     "grants:payout_account": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),
     "grants:payout_account_done": Rule(member_only(answer=REDIRECT), kwargs=lambda world: {"pk": world.award.pk}),
     # Finance
+    "grants:suspend": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.award.pk}),
+    "grants:resume": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.award.pk}),
+    "grants:clawback_new": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.award.pk}),
+    "grants:clawback": Rule(only("programme_manager", "finance_officer"), kwargs=lambda world: {"pk": world.clawback.pk}),
+    "grants:repayment_new": Rule(only("finance_officer"), kwargs=lambda world: {"pk": world.clawback.pk}),
     "grants:payments": Rule(only("finance_officer")),
     "grants:tranche_release": Rule(only("finance_officer"), kwargs=lambda world: {"pk": world.tranche.pk}),
     "grants:ledger": Rule(only("finance_officer", "programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
@@ -434,6 +441,8 @@ def world(db):
                                                   month=date(2027, 1, 1), problems=["no_follow_up"]),
         tranche=Tranche.objects.create(award=award, number=1, share=50, amount=award.amount / 2, after="acceptance",
                                        status="due", idempotency_key="tranche-access-1"),
+        clawback=Clawback.objects.create(award=award, amount=Decimal("10.00"), reason="Not spent on the project",
+                                         proposed_by=staff[Role.PROGRAMME_MANAGER], proposed_at=timezone.now()),
     )
 
 
