@@ -275,7 +275,12 @@ class AwardFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory, status="awarded", reference=factory.Sequence(lambda n: f"AW-{n:04d}"),
                                      amount_requested=Decimal("5000.00"))
     round = factory.SelfAttribute("application.round")
+    status = "offered"
     amount = Decimal("5000.00")
+    # A grant taken on was accepted at what it is: a test of a variation changes `amount` after.
+    accepted_amount = factory.LazyAttribute(
+        lambda award: award.amount if award.status in ("accepted", "active", "suspended") else None
+    )
     offered_at = factory.LazyFunction(timezone.now)
 
     class Params:

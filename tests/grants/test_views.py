@@ -15,7 +15,7 @@ from django.utils.html import escape
 from applications.models import Round
 from assessment.selectors import ranking_for
 from grants.letters import offer_letter_pdf
-from grants.models import Award, Decision, Letter, LetterBatch, LetterBatchItem, Tranche
+from grants.models import Award, Clawback, Decision, Letter, LetterBatch, LetterBatchItem, Tranche
 from grants.selectors import ledger_awards
 from grants.services import award_accept, decision_record, decisions_accept_proposals, letter_batch_start
 from grants.spreadsheets import ledger_sheet
@@ -843,16 +843,16 @@ def test_the_ledger_shows_100_awards_a_page_and_the_whole_rounds_money_on_each(
                                                     bank_reference="BACS-1")
     client = client_for(finance_officer)
     url = reverse("grants:ledger", kwargs={"pk": round_.pk})
-    # Signed in (3), the round, what it committed and paid, the awards, their count, their parts, the session (3).
-    with django_assert_max_num_queries(12):
+    # Signed in (3), the round, its money (6), the awards, their count, their parts, the session (3).
+    with django_assert_max_num_queries(16):
         response = client.get(url, {"page": 2 if count > 100 else 1})
     assert response.status_code == 200
     page = response.content.decode()
     assert f'<h1 class="govuk-heading-l">Ledger: {escape(round_.name)}</h1>' in page
     assert page.count("Part 1: £2,500") == (20 if count > 100 else count)
     committed = Decimal(5000) * count
-    assert f"£{committed:,.0f}" in page  # committed, for the whole round
-    assert f"£{committed - Decimal(2500):,.0f}" in page  # committed but not yet paid
+    assert f"£{committed:,.0f}" in page  # accepted, for the whole round
+    assert f"£{committed - Decimal(2500):,.0f}" in page  # still to pay
     assert f"£{Decimal(1000000) - committed:,.0f}" in page  # left in the ringfence
     assert "paid on 2 May 2027" in page  # the last award, on the last page
 
@@ -924,3 +924,112 @@ def test_the_grantees_grant_and_letters_pages_make_the_same_queries_however_many
     assert response.status_code == 200
     assert f'<h1 class="govuk-heading-l">Letters about {escape(str(award.application))}</h1>' in response.content.decode()
     assert response.content.decode().count("(PDF)") == corrections + 1
+
+
+# After the award: suspension and clawback -------------------------------------------------------------------------
+
+
+def test_a_grant_suspended_and_lifted_through_the_pages_holds_its_payments_meanwhile(
+    client_for, accepted_award, programme_manager, finance_officer
+):
+    member = MembershipFactory(organisation=accepted_award.application.organisation).user
+    manager = client_for(programme_manager)
+    grant_page = reverse("monitoring:grant", kwargs={"pk": accepted_award.pk})
+    assert 'href="%s"' % reverse("grants:suspend", kwargs={"pk": accepted_award.pk}) in manager.get(grant_page).content.decode()
+    response = manager.post(reverse("grants:suspend", kwargs={"pk": accepted_award.pk}), {"reason": ""})
+    assert "Say why you are suspending the grant" in response.content.decode()
+    response = manager.post(reverse("grants:suspend", kwargs={"pk": accepted_award.pk}),
+                            {"reason": "A safeguarding concern"}, follow=True)
+    assert "no payment will be made on it" in response.content.decode()
+    assert "Lift the suspension" in response.content.decode()
+
+    grantee_page = client_for(member).get(reverse("grants:award", kwargs={"pk": accepted_award.pk})).content.decode()
+    assert "Your grant is suspended" in grantee_page and "A safeguarding concern" in grantee_page
+
+    finance = client_for(finance_officer)
+    assert "On hold: the grant is suspended" in finance.get(reverse("grants:payments")).content.decode()
+    tranche = accepted_award.tranches.get(number=1)
+    today = timezone.localdate()
+    response = finance.post(reverse("grants:tranche_release", kwargs={"pk": tranche.pk}), {
+        "bank_reference": "BACS-1", "paid_on_0": today.day, "paid_on_1": today.month, "paid_on_2": today.year})
+    assert "is suspended, so" in response.content.decode()
+    tranche.refresh_from_db()
+    assert tranche.status == Tranche.Status.DUE
+
+    response = manager.post(reverse("grants:resume", kwargs={"pk": accepted_award.pk}), {"reason": "Looked into"},
+                            follow=True)
+    assert "due payments can be made again" in response.content.decode()
+    accepted_award.refresh_from_db()
+    assert accepted_award.status == Award.Status.ACCEPTED
+    assert "On hold" not in finance.get(reverse("grants:payments")).content.decode()
+
+
+def test_a_clawback_is_proposed_confirmed_by_another_manager_and_repaid_through_the_pages(
+    client_for, accepted_award, programme_manager, second_manager, finance_officer
+):
+    from grants.payments import tranche_record_bacs
+
+    member = MembershipFactory(organisation=accepted_award.application.organisation).user
+    tranche_record_bacs(tranche=accepted_award.tranches.get(number=1), bank_reference="BACS-1",
+                        paid_on=timezone.localdate(), acting_user=finance_officer)
+    manager = client_for(programme_manager)
+    new_url = reverse("grants:clawback_new", kwargs={"pk": accepted_award.pk})
+    page = manager.post(new_url, {"amount": "4000.01", "reason": "Spent outside the project"}).content.decode()
+    assert "You can claw back at most £4,000" in page
+    assert 'value="Spent outside the project"' in page or "Spent outside the project</textarea>" in page
+    response = manager.post(new_url, {"amount": "1,500", "reason": "Spent outside the project"}, follow=True)
+    clawback = accepted_award.clawbacks.get()
+    assert response.redirect_chain[-1][0] == reverse("grants:clawback", kwargs={"pk": clawback.pk})
+    assert "Another programme manager must check your clawback." in response.content.decode()
+
+    checker = client_for(second_manager)
+    clawback_url = reverse("grants:clawback", kwargs={"pk": clawback.pk})
+    page = checker.get(clawback_url).content.decode()
+    assert "Confirm the clawback" in page
+    page = checker.post(clawback_url, {"action": "refuse", "reason": "", "shown": clawback.proposed_at.isoformat()})
+    assert "Say why you are not confirming the clawback" in page.content.decode()
+    page = checker.post(clawback_url, {"action": "confirm", "shown": "not a moment"}).content.decode()
+    assert "changed after you opened the page" in page
+    response = checker.post(clawback_url, {"action": "confirm", "shown": clawback.proposed_at.isoformat()}, follow=True)
+    assert "The clawback is confirmed" in response.content.decode()
+    clawback.refresh_from_db()
+    assert clawback.status == Clawback.Status.OWED
+
+    grantee_page = client_for(member).get(reverse("grants:award", kwargs={"pk": accepted_award.pk})).content.decode()
+    assert "Money to pay back" in grantee_page and "Spent outside the project" in grantee_page
+
+    finance = client_for(finance_officer)
+    assert clawback_url in finance.get(reverse("grants:payments")).content.decode()
+    repay_url = reverse("grants:repayment_new", kwargs={"pk": clawback.pk})
+    page = finance.post(repay_url, {"amount": "1500.01", "received_on_0": str(timezone.localdate().day),
+                                    "received_on_1": str(timezone.localdate().month),
+                                    "received_on_2": str(timezone.localdate().year), "bank_reference": "BACK-1"})
+    assert "Only £1,500 is still owed on this clawback." in page.content.decode()
+    response = finance.post(repay_url, {"amount": "1500", "received_on_0": str(timezone.localdate().day),
+                                        "received_on_1": str(timezone.localdate().month),
+                                        "received_on_2": str(timezone.localdate().year), "bank_reference": "BACK-1"},
+                            follow=True)
+    assert "Repayment of £1,500 recorded." in response.content.decode()
+    clawback.refresh_from_db()
+    assert clawback.status == Clawback.Status.REPAID
+    ledger = manager.get(reverse("grants:ledger", kwargs={"pk": accepted_award.round_id})).content.decode()
+    assert "Recovered" in ledger and "£1,500" in ledger and "do not add up" not in ledger
+
+
+def test_the_payments_page_lists_money_owed_back_in_a_fixed_number_of_queries(
+    client_for, finance_officer, programme_manager, second_manager, django_assert_max_num_queries
+):
+    for _ in range(3):
+        award = AwardFactory(status=Award.Status.ACTIVE)
+        Tranche.objects.create(award=award, number=1, share=100, amount=award.amount, after="acceptance",
+                               status=Tranche.Status.PAID, idempotency_key=f"paid-{award.pk}")
+        clawback = Clawback.objects.create(award=award, amount=Decimal("100.00"), reason="Not spent",
+                                           proposed_by=programme_manager, proposed_at=timezone.now(),
+                                           status=Clawback.Status.OWED, checked_by=second_manager,
+                                           checked_at=timezone.now())
+    client = client_for(finance_officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("grants:payments"))
+    assert response.status_code == 200
+    assert response.content.decode().count("Record a repayment<span") == 3
+    assert reverse("grants:clawback", kwargs={"pk": clawback.pk}) in response.content.decode()
