@@ -596,7 +596,7 @@ def ledger(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
     page = page_of(request, selectors.ledger_awards(round_))
     return render(request, "grants/ledger.html", {
-        "round": round_, "page": page, "awards": page.object_list, "money": selectors.round_money(round_),
+        "round": round_, "page": page, "awards": page.object_list,
     })
 
 
