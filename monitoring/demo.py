@@ -26,6 +26,7 @@ from applications.models import Application, Borough, Organisation, Round
 from applications.services import round_add_standard_indicators, round_add_standard_questions
 from core.models import AuditEvent
 from grants.models import Award, Decision, Letter, Tranche
+from grants.clawbacks import clawback_propose
 from grants.payments import tranche_record_bacs
 from grants.schedule import acceptance_deadline
 from grants.services import award_accept, letter_issue
@@ -89,6 +90,12 @@ def seed(stdout) -> None:
         return_allow_early(monitoring_return=Award.objects.get(application__reference="DHC26-0003").returns.get(quarter=3),
                            reason="Our caseworker leaves before the quarter ends, so we agreed the group reports "
                                   "on the quarter while she can still give the figures.", acting_user=manager)
+        # Lambeth paid a venue for sessions that did not run: the manager asks the money back, and the second manager
+        # has still to check it.
+        with happened_at(now - timedelta(days=2)):
+            clawback_propose(award=Award.objects.get(application__reference="DHC26-0002"), amount=Decimal("450.00"),
+                             reason="The venue hire paid for in quarter 2 was for four sessions that did not run and "
+                                    "the venue refunded you.", acting_user=manager)
         # The oversight committee's report on the first quarter, telling every group's story.
         programme_report_issue(round_=round_, quarter=1, acting_user=manager,
                                story_returns=list(story_candidates(round_, 1).values_list("pk", flat=True)))

@@ -157,6 +157,22 @@ def test_last_year_s_grants_were_each_proposed_by_one_manager_and_confirmed_by_a
         (Decision.Status.CONFIRMED, "manager@example.org", "second.manager@example.org")}
 
 
+def test_the_demo_has_a_clawback_for_the_second_manager_to_check_and_its_money_adds_up():
+    from grants.clawbacks import clawback_confirm
+    from grants.models import Clawback
+    from grants.selectors import round_money
+
+    seed()
+    clawback = Clawback.objects.get()
+    assert (clawback.status, clawback.award.reference, clawback.proposed_by.email) == (
+        Clawback.Status.PROPOSED, "DHC26-0002", "manager@example.org")
+    assert Notification.objects.filter(recipient__email="second.manager@example.org",
+                                       kind="grants.clawback_to_confirm").exists()
+    clawback_confirm(clawback=clawback, proposed_at=clawback.proposed_at,
+                     acting_user=User.objects.get(email="second.manager@example.org"))
+    assert round_money(clawback.award.round).adds_up
+
+
 def test_the_demo_applicant_and_finance_have_new_notifications_from_the_demo_story():
     seed()
     new = Notification.objects.filter(read_at__isnull=True)
