@@ -253,6 +253,8 @@ class RoundPaymentsForm(RoundSetupForm):
         for quarter in range(1, quarters + 1):
             self.fields[f"share_quarter_{quarter}"] = self._share_field(
                 f"Paid when the quarter {quarter} return is accepted (%)")
+        self.fields["share_end_report"] = self._share_field("Paid when the end-of-grant report is accepted (%)")
+        shares.append("share_end_report")
         self.helper.layout = Layout(
             Field.text("offer_acceptance_days"), Field.text("return_due_days"),
             Fieldset(
@@ -279,7 +281,7 @@ class RoundPaymentsForm(RoundSetupForm):
     def initial_from(cls, round_: Round) -> dict:
         initial = {"offer_acceptance_days": round_.offer_acceptance_days, "return_due_days": round_.return_due_days}
         for part in round_.tranche_schedule:
-            key = "share_acceptance" if part["after"] == "acceptance" else f"share_quarter_{part['quarter']}"
+            key = f"share_quarter_{part['quarter']}" if part["after"] == "return" else f"share_{part['after']}"
             initial[key] = plain_number(str(part["share"]))
         return initial
 
@@ -287,7 +289,7 @@ class RoundPaymentsForm(RoundSetupForm):
         shares = [("share_acceptance", {"after": "acceptance"})] + [
             (f"share_quarter_{quarter}", {"after": "return", "quarter": quarter})
             for quarter in range(1, self.quarters + 1)
-        ]
+        ] + [("share_end_report", {"after": "end_report"})]
         return [{"share": plain_number(self.cleaned_data[name]), **trigger}
                 for name, trigger in shares if self.cleaned_data.get(name)]
 

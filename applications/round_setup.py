@@ -102,6 +102,8 @@ def schedule_in_words(schedule) -> str:
         share = f"{plain_number(str(part['share']))}%"
         if part.get("after") == "acceptance":
             return f"{share} on acceptance"
+        if part.get("after") == "end_report":
+            return f"{share} after the end-of-grant report"
         return f"{share} after the quarter {part.get('quarter')} return"
 
     return ", ".join(part_in_words(part) for part in schedule)

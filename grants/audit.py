@@ -28,4 +28,7 @@ class AuditAction(models.TextChoices):
     CLAWBACK_CONFIRMED = "clawback.confirmed", "confirmed clawing back {amount:pounds}: it is owed"
     CLAWBACK_REFUSED = "clawback.refused", "did not confirm clawing back {amount:pounds}"
     REPAYMENT_RECORDED = "clawback.repayment_recorded", "recorded a repayment of {amount:pounds}"
+    TRANCHE_NOT_NEEDED = "tranche.not_needed", "not needed, as less was spent: {amount:pounds} not paid"
+    TRANCHE_DUE_ON_END_REPORT = "tranche.due_on_end_report", "end-of-grant report accepted: payment due"
+    COMPLETED = "award.completed", "completed the grant: {amount:pounds} not needed went back to the ringfence"
     PAYOUT_ACCOUNT_CREATED = "payout_account.created", "created a Stripe payout account"

@@ -16,20 +16,20 @@ from itertools import groupby
 from operator import itemgetter
 
 from django.conf import settings
-from django.db.models import Count, F, Max, QuerySet
+from django.db.models import Case, Count, F, Max, OuterRef, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
 from applications.eligibility import is_disabled_led
 from applications.models import Application, Round
 from core.spreadsheets import cell_safe
-from grants.models import Award
+from grants.models import Award, Repayment, Tranche
 
-PUBLISHED = [Award.Status.ACCEPTED, Award.Status.ACTIVE]
+PUBLISHED = Award.ACCEPTED_ONES
 # Rows fetched from the database at a time: enough to keep the round trips few, few enough to keep memory small.
 BATCH = 2000
 # What a grant's record is made from, read with the award in one query: the award's own fields, and from its
 # application, decision, organisation and round.
-AWARD_FIELDS = ("application_id", "amount", "starts_on", "ends_on")
+AWARD_FIELDS = ("application_id", "amount", "starts_on", "ends_on", "completed_on")
 JOINED_FIELDS = {
     # Dated by its confirmed decision; a grant without one, by its offer.
     "awarded_at": Coalesce("application__decision__confirmed_at", "offered_at"),
@@ -47,13 +47,24 @@ JOINED_FIELDS = {
     "programme_title": F("round__name"),
     "quarters": F("round__quarters"),
     "eligibility_answers": F("application__eligibility_check__answers"),
+    # What was paid, less what was paid back: a completed grant's record says how much it came to. Only completed
+    # grants are summed: the others' records leave it out.
+    "disbursed": Case(When(completed_on__isnull=False, then=Subquery(
+        Tranche.objects.filter(award=OuterRef("pk"), status=Tranche.Status.PAID).values("award")
+        .annotate(total=Sum("amount")).values("total")
+    ))),
+    "repaid": Case(When(completed_on__isnull=False, then=Subquery(
+        Repayment.objects.filter(clawback__award=OuterRef("pk")).values("clawback__award")
+        .annotate(total=Sum("amount")).values("total")
+    ))),
 }
 CSV_HEADERS = [
     "Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date",
     "Recipient Org:Identifier", "Recipient Org:Name", "Recipient Org:Charity Number",
     "Recipient Org:Company Number", "Recipient Org:Postal Code", "Funding Org:Identifier", "Funding Org:Name",
     "Grant Programme:Code", "Grant Programme:Title", "Planned Dates:Start Date", "Planned Dates:End Date",
-    "Planned Dates:Duration (months)", "DEI Details:Leadership:Asked Status", "DEI Details:Leadership:Reply Status",
+    "Planned Dates:Duration (months)", "Actual Dates:Start Date", "Actual Dates:End Date", "Amount Disbursed",
+    "DEI Details:Leadership:Asked Status", "DEI Details:Leadership:Reply Status",
     "DEI Details:Leadership:Response:Taxonomy Codes",
 ]
 # The DEI extension's codes: its taxonomy's code for Disabled people; asked during the application, or not asked
@@ -134,6 +145,10 @@ def grant(row: dict, places: list[tuple[str, str]], funder: tuple[str, str]) -> 
     if row["starts_on"] and row["ends_on"]:
         record["plannedDates"] = [{"startDate": row["starts_on"].isoformat(), "endDate": row["ends_on"].isoformat(),
                                    "duration": row["quarters"] * 3}]
+    if row["completed_on"]:
+        record["actualDates"] = [{"startDate": row["starts_on"].isoformat(),
+                                  "endDate": row["completed_on"].isoformat()}]
+        record["amountDisbursed"] = _number((row["disbursed"] or Decimal(0)) - (row["repaid"] or Decimal(0)))
     return record
 
 
@@ -186,13 +201,14 @@ def as_csv(awards: QuerySet[Award]) -> Iterator[str]:
     yield writer.writerow(headers)
     for g in grants(awards):
         recipient, funder, programme = g["recipientOrganization"][0], g["fundingOrganization"][0], g["grantProgramme"][0]
-        dates = (g.get("plannedDates") or [{}])[0]
+        dates, actual = (g.get("plannedDates") or [{}])[0], (g.get("actualDates") or [{}])[0]
         leadership = g["deiDetails"]["leadership"]
         row = [
             g["id"], g["title"], g["description"], g["currency"], g["amountAwarded"], g["awardDate"],
             recipient["id"], recipient["name"], recipient.get("charityNumber", ""), recipient.get("companyNumber", ""),
             recipient.get("postalCode", ""), funder["id"], funder["name"], programme["code"], programme["title"],
             dates.get("startDate", ""), dates.get("endDate", ""), dates.get("duration", ""),
+            actual.get("startDate", ""), actual.get("endDate", ""), g.get("amountDisbursed", ""),
             leadership["askedStatus"], leadership.get("replyStatus", ""),
             ";".join(leadership.get("response", {}).get("taxonomyCodes", [])),
         ]

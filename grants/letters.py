@@ -1,4 +1,5 @@
-"""Award letters as accessible PDFs made with reportlab: an offer, or a decision not to fund with feedback.
+"""Award letters as accessible PDFs made with reportlab: an offer, a decision not to fund with feedback, or the
+completion of a grant.
 
 Each comes in standard and large print (16 pt and up). Headings are real outline entries, text is selectable,
 and the document carries its title, author and language. The content is gathered first (`offer_content`,
@@ -154,5 +155,60 @@ def not_funded_letter_pdf(content: NotFundedContent, *, large_print: bool = Fals
     return render_pdf(
         title=f"Decision on application {content.reference}",
         subject=f"{content.round_name}: decision for {content.addressee.organisation}",
+        story=story,
+    )
+
+
+@dataclass(frozen=True)
+class CompletionContent:
+    reference: str
+    round_name: str
+    project_title: str
+    addressee: Addressee
+    amount: Decimal
+    paid: Decimal
+    still_to_pay: Decimal
+    not_needed: Decimal  # never paid, as less was spent
+    held_underspend: Decimal  # paid but not spent
+    underspend_returned: bool
+    started_on: date
+    completed_on: date
+    dated: date
+
+
+def completion_letter_pdf(content: CompletionContent, *, large_print: bool = False) -> bytes:
+    style = print_styles(large_print)
+    body, h2 = style["body"], style["h2"]
+    money = [f"Grant: {pounds(content.amount)}.", f"Paid to you so far: {pounds(content.paid)}."]
+    if content.still_to_pay:
+        money.append(f"Still to be paid to you: {pounds(content.still_to_pay)}. We will pay it in the next few days.")
+    if content.not_needed:
+        money.append(f"Not needed, so not paid: {pounds(content.not_needed)}. It goes back to the fund for other "
+                     "groups.")
+    if content.held_underspend and content.underspend_returned:
+        money.append(f"Paid to you but not spent: {pounds(content.held_underspend)}. We will ask you to pay it back: "
+                     "you will see it on your grant page once a second manager has checked it.")
+    elif content.held_underspend:
+        money.append(f"Paid to you but not spent: {pounds(content.held_underspend)}. You do not need to pay it back.")
+    story = _letterhead(content, style) + [
+        para(f"Your grant is complete: {content.reference}", style["h1"]),
+        para(
+            f"Thank you. We have accepted your end-of-grant report for your project, {content.project_title}, funded "
+            f"by {content.round_name} from {govuk_date(content.started_on)}. Your grant was completed on "
+            f"{govuk_date(content.completed_on)}.",
+            body,
+        ),
+        para("The money", h2),
+        para("\n".join(money), body),
+        para("What happens now", h2),
+        para("You do not need to send us any more returns for this grant. Keep your records of how you spent it for 6 "
+             "years, and let us see them if we ask.", body),
+        para("Contact us", h2),
+        para(f"Email {settings.FUNDER_EMAIL} and give your reference, {content.reference}. We can send this letter in "
+             "another format, such as large print, easy read or a BSL video.", body),
+    ]
+    return render_pdf(
+        title=f"Completion of grant {content.reference}",
+        subject=f"{content.round_name}: completion for {content.addressee.organisation}",
         story=story,
     )

@@ -90,18 +90,20 @@ class Award(StatusMachine):
         LAPSED = "lapsed", "Lapsed"
         ACTIVE = "active", "Active"
         SUSPENDED = "suspended", "Suspended"
+        COMPLETED = "completed", "Completed"
 
     # A suspended grant goes back to where it was: active once anything has been paid, accepted before that.
     TRANSITIONS = {
         Status.OFFERED: {Status.ACCEPTED, Status.DECLINED, Status.LAPSED},
-        Status.ACCEPTED: {Status.ACTIVE, Status.SUSPENDED},
-        Status.ACTIVE: {Status.SUSPENDED},
+        Status.ACCEPTED: {Status.ACTIVE, Status.SUSPENDED, Status.COMPLETED},
+        Status.ACTIVE: {Status.SUSPENDED, Status.COMPLETED},
         Status.SUSPENDED: {Status.ACCEPTED, Status.ACTIVE},
     }
     # Money the ringfence has promised: declined and lapsed offers return to the pot.
-    COMMITTED = [Status.OFFERED, Status.ACCEPTED, Status.ACTIVE, Status.SUSPENDED]
-    # Grants the organisation has taken on.
-    ACCEPTED_ONES = [Status.ACCEPTED, Status.ACTIVE, Status.SUSPENDED]
+    COMMITTED = [Status.OFFERED, Status.ACCEPTED, Status.ACTIVE, Status.SUSPENDED, Status.COMPLETED]
+    # Grants the organisation has taken on, running or completed.
+    ACCEPTED_ONES = [Status.ACCEPTED, Status.ACTIVE, Status.SUSPENDED, Status.COMPLETED]
+    RUNNING = [Status.ACCEPTED, Status.ACTIVE, Status.SUSPENDED]
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="awards")
@@ -111,6 +113,12 @@ class Award(StatusMachine):
         max_digits=10, decimal_places=2, null=True, blank=True,
         help_text="What the grant was when it was accepted: the ledger counts any difference from it as varied.",
     )
+    underspent = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0,
+        help_text="What was never paid of the grant because it was not needed: it went back to the ringfence when "
+                  "the grant was completed.",
+    )
+    completed_on = models.DateField(null=True, blank=True)
     offered_at = models.DateTimeField()
     # Set when the offer letter is issued: the grantee has whole days from the letter, not from the confirmation.
     accept_by = models.DateTimeField(
@@ -130,6 +138,11 @@ class Award(StatusMachine):
         ordering = ["application__reference"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="award_amount_positive"),
+            models.CheckConstraint(condition=Q(underspent__gte=0, underspent__lte=F("amount")),
+                                   name="award_underspent_within_the_grant"),
+            models.CheckConstraint(condition=Q(status="completed", completed_on__isnull=False)
+                                   | (~Q(status="completed") & Q(completed_on__isnull=True)),
+                                   name="award_completed_has_its_day"),
         ]
 
     def __str__(self) -> str:
@@ -149,6 +162,7 @@ class Tranche(StatusMachine):
         RELEASED = "released", "Released"
         PAID = "paid", "Paid"
         REVERSED = "reversed", "Reversed"
+        CANCELLED = "cancelled", "Not needed"
 
     class Rail(models.TextChoices):
         BACS = "bacs", "Bank transfer (BACS)"
@@ -157,9 +171,11 @@ class Tranche(StatusMachine):
     # A bank transfer goes from due to paid; a Stripe transfer is released, then confirmed paid by Stripe. Stripe's
     # events can come before our own record of the release is committed, so a due tranche may be paid or reversed
     # straight away.
+    # A part not needed when its grant is completed, as the grantee spent less, is never paid: its money goes back
+    # to the ringfence.
     TRANSITIONS = {
-        Status.SCHEDULED: {Status.DUE},
-        Status.DUE: {Status.RELEASED, Status.PAID, Status.REVERSED},
+        Status.SCHEDULED: {Status.DUE, Status.CANCELLED},
+        Status.DUE: {Status.RELEASED, Status.PAID, Status.REVERSED, Status.CANCELLED},
         Status.RELEASED: {Status.PAID, Status.REVERSED},
         Status.PAID: {Status.REVERSED},
     }
@@ -168,7 +184,8 @@ class Tranche(StatusMachine):
     number = models.PositiveSmallIntegerField()
     share = models.DecimalField("share (%)", max_digits=5, decimal_places=2)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
-    after = models.CharField(max_length=20, help_text='What releases it: "acceptance" or "return".')
+    after = models.CharField(max_length=20,
+                             help_text='What releases it: "acceptance", "return" or "end_report".')
     after_quarter = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     due_at = models.DateTimeField(null=True, blank=True)
@@ -212,6 +229,7 @@ class Letter(models.Model):
     class Kind(models.TextChoices):
         OFFER = "offer", "Offer of a grant"
         NOT_FUNDED = "not_funded", "Decision not to fund"
+        COMPLETION = "completion", "Completion of the grant"
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(max_length=20, choices=Kind.choices)

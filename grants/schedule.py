@@ -19,6 +19,8 @@ def tranche_amounts(amount: Decimal, shares: list[Decimal]) -> list[Decimal]:
 def when_paid(part: dict) -> str:
     if part["after"] == "acceptance":
         return "When you accept this offer"
+    if part["after"] == "end_report":
+        return "When we accept your end-of-grant report"
     return f"When we accept your return for quarter {part['quarter']}"
 
 

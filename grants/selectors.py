@@ -185,18 +185,21 @@ def paid_in(round_: Round) -> Decimal:
 
 
 def committed_in(round_: Round) -> Decimal:
-    """What the round has promised and not had back: its offers and grants, less what grantees have repaid.
-    `round_money` shows the same sum line by line."""
-    promised = Award.objects.filter(round=round_).committed().aggregate(total=Sum("amount", default=Decimal(0)))
+    """What the round has promised and not had back: its offers and grants, less what completed grants did not need
+    and what grantees have repaid. `round_money` shows the same sum line by line."""
+    promised = Award.objects.filter(round=round_).committed().aggregate(
+        total=Sum("amount", default=Decimal(0)), underspent=Sum("underspent", default=Decimal(0))
+    )
     repaid = Repayment.objects.filter(clawback__award__round=round_).aggregate(total=Sum("amount", default=Decimal(0)))
-    return promised["total"] - repaid["total"]
+    return promised["total"] - promised["underspent"] - repaid["total"]
 
 
 @dataclass(frozen=True)
 class RoundMoney:
     """A round's money, line by line. The ringfence is always the offers waiting for an answer, plus the grants as
-    accepted and varied since, less what grantees repaid, plus what is left: `adds_up` says so. Of the grants, part is
-    paid and the rest still to pay; part of what was paid may be owed back."""
+    accepted and varied since, less what grantees repaid and what completed grants did not need, plus what is left:
+    `adds_up` says so. Of the grants, part is paid, part not needed and the rest still to pay; part of what was paid
+    may be owed back."""
 
     ringfence: Decimal
     offered: Decimal
@@ -205,15 +208,16 @@ class RoundMoney:
     paid: Decimal
     owed_back: Decimal
     recovered: Decimal
+    underspent: Decimal
     remaining: Decimal
 
     @property
     def committed(self) -> Decimal:
-        return self.offered + self.accepted + self.varied - self.recovered
+        return self.offered + self.accepted + self.varied - self.recovered - self.underspent
 
     @property
     def still_to_pay(self) -> Decimal:
-        return self.accepted + self.varied - self.paid
+        return self.accepted + self.varied - self.underspent - self.paid
 
     @property
     def adds_up(self) -> bool:
@@ -228,6 +232,7 @@ def round_money(round_: Round) -> RoundMoney:
         offered=Sum("amount", filter=Q(status=Award.Status.OFFERED), default=zero),
         accepted=Sum("accepted_amount", filter=Q(status__in=Award.ACCEPTED_ONES), default=zero),
         now=Sum("amount", filter=Q(status__in=Award.ACCEPTED_ONES), default=zero),
+        underspent=Sum("underspent", filter=Q(status__in=Award.ACCEPTED_ONES), default=zero),
     )
     owed = Clawback.objects.filter(award__round=round_, status=Clawback.Status.OWED).aggregate(
         total=Sum("amount", default=zero))["total"]
@@ -242,6 +247,7 @@ def round_money(round_: Round) -> RoundMoney:
         paid=paid_in(round_),
         owed_back=owed - repaid["on_owed"],
         recovered=repaid["total"],
+        underspent=awards["underspent"],
         remaining=round_.budget - committed_in(round_),
     )
 
@@ -274,7 +280,7 @@ def round_awards_unfinished(round_: Round, status: str) -> list[str]:
             ("Offers still waiting for an answer: {}.", round_.awards.filter(status=Award.Status.OFFERED).count()),
             ("Tranches of accepted grants still to be paid: {}.", Tranche.objects.filter(
                 award__round=round_, award__status__in=Award.ACCEPTED_ONES,
-            ).exclude(status__in=[Tranche.Status.PAID, Tranche.Status.REVERSED]).count()),
+            ).exclude(status__in=[Tranche.Status.PAID, Tranche.Status.REVERSED, Tranche.Status.CANCELLED]).count()),
             ("Clawbacks waiting to be checked or repaid: {}.", Clawback.objects.filter(
                 award__round=round_, status__in=[Clawback.Status.PROPOSED, Clawback.Status.OWED],
             ).count()),

@@ -441,18 +441,9 @@ def letter_issue(*, application: Application, acting_user: User | None, site_url
             Application.Status.AWARDED if kind == Letter.Kind.OFFER else Application.Status.NOT_FUNDED
         )
         application.save(update_fields=["decision_sent"])
-        version = previous.version + 1 if previous else 1
-        letters = []
-        for large_print in (False, True):
-            pdf = render(content, large_print=large_print)
-            name = f"{application.reference}-{kind}-v{version}{'-large-print' if large_print else ''}.pdf"
-            letters.append(Letter.objects.create(
-                application=application, kind=kind, version=version, large_print=large_print,
-                file=ContentFile(pdf, name=name), checksum=hashlib.sha256(pdf).hexdigest(),
-                correction_reason=correction_reason.strip(), issued_by=acting_user,
-            ))
-        audit_record(acting_user=acting_user, action=AuditAction.LETTER_ISSUED, target=application,
-                     to_state=kind, reason=correction_reason, data={"version": version})
+        letters = letters_store(application=application, kind=kind, version=previous.version + 1 if previous else 1,
+                                pdf_of=partial(render, content), correction_reason=correction_reason,
+                                acting_user=acting_user)
         for membership in application.organisation.memberships.select_related("user"):
             email_send_on_commit(
                 to=membership.user.email,
@@ -463,6 +454,25 @@ def letter_issue(*, application: Application, acting_user: User | None, site_url
                          "letters_url": site_url + reverse("grants:letters", kwargs={"pk": application.pk})},
             )
         return letters
+
+
+def letters_store(
+    *, application: Application, kind: str, version: int, pdf_of, correction_reason: str = "", acting_user: User | None
+) -> list[Letter]:
+    """Stores a letter in standard and large print, each with its SHA-256 checksum, and audits its issue.
+    `pdf_of(large_print=...)` makes the PDF."""
+    letters = []
+    for large_print in (False, True):
+        pdf = pdf_of(large_print=large_print)
+        name = f"{application.reference}-{kind}-v{version}{'-large-print' if large_print else ''}.pdf"
+        letters.append(Letter.objects.create(
+            application=application, kind=kind, version=version, large_print=large_print,
+            file=ContentFile(pdf, name=name), checksum=hashlib.sha256(pdf).hexdigest(),
+            correction_reason=correction_reason.strip(), issued_by=acting_user,
+        ))
+    audit_record(acting_user=acting_user, action=AuditAction.LETTER_ISSUED, target=application,
+                 to_state=kind, reason=correction_reason, data={"version": version})
+    return letters
 
 
 def letter_batch_start(*, round_: Round, acting_user: User, site_url: str) -> LetterBatch:

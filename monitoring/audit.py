@@ -13,4 +13,6 @@ class AuditAction(models.TextChoices):
     POOR_RESPONSE_RECORDED = "return.poor_response_recorded", "recorded a poor police response in {police_area}, {month}"
     POOR_RESPONSE_CHANGED = "return.poor_response_changed", "changed a poor police response in {police_area}, {month}"
     POOR_RESPONSE_REMOVED = "return.poor_response_removed", "removed a poor police response in {police_area}, {month}"
+    END_REPORT_SENT = "end_report.sent", "sent the end-of-grant report"
+    END_REPORT_REVIEWED = "end_report.reviewed", "reviewed the end-of-grant report"
     PROGRAMME_REPORT_ISSUED = "round.programme_report_issued", "issued the programme report for quarter {quarter}"

@@ -1,4 +1,4 @@
-"""The quarterly return form, its poor police responses, and the programme manager's review."""
+"""The quarterly return form, its poor police responses, the end-of-grant report, and the programme manager's reviews."""
 
 from datetime import date
 
@@ -13,7 +13,7 @@ from core.forms import GovukFormMixin, Text, embed_in_page_form
 from core.templatetags.govuk import pounds
 from monitoring.checks import in_a_sentence, figure_problems
 from monitoring.figures import SplitFigure, indicator_parts, split_figure_of
-from monitoring.models import PoorResponse
+from monitoring.models import EndReport, PoorResponse
 
 WORD_LIMITS = {"what_changed": 300, "challenges": 200, "case_study": 300}
 
@@ -268,3 +268,68 @@ class PoorResponseForm(GovukFormMixin, forms.Form):
     def fields_to_save(self) -> dict:
         return {name: self.cleaned_data[name] for name in
                 ("police_area", "month", "problems", "details", "complaint_made", "escalated")}
+
+
+class EndReportForm(GovukFormMixin, forms.Form):
+    """The end-of-grant report: saved as the grantee goes, checked only when sent."""
+
+    achievements = LongTextField(
+        label="What did the project achieve, against what you promised?", required=False, rows=6, max_length=5000,
+        help_text="The table above shows your targets and what your returns counted. Say what went well, and why any "
+                  "target was missed. Do not name anyone you support.",
+    )
+    spent = PoundsField(label="How much of the grant did you spend?", required=False,
+                        required_message="Enter how much of the grant you spent", subject="the amount spent",
+                        help_text="Anything not spent is your underspend.")
+    underspend_reason = LongTextField(label="Why was some of the grant not spent?", required=False, rows=3,
+                                      max_length=2000, help_text="Leave this empty if you spent all of it.")
+    lessons = LongTextField(label="What did you learn?", required=False, rows=4, max_length=3000,
+                            help_text="What would you do differently, and what should other groups know?")
+    story = LongTextField(
+        label="A story of change", required=False, rows=6, max_length=3000,
+        help_text="Tell one person's story without anything that could identify them: no names, places or dates.",
+    )
+    declarant_name = forms.CharField(label="Your full name", required=False, max_length=150,
+                                     help_text="To send the report, confirm it is correct by giving your name.")
+    personal_data_checked = forms.BooleanField(
+        label="I have checked: none of this identifies anyone we support", required=False,
+    )
+
+    def __init__(self, *args, warned: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        layout = [Field.textarea("achievements"), Field.text("spent"), Field.textarea("underspend_reason"),
+                  Field.textarea("lessons"), Field.textarea("story"), Field.text("declarant_name")]
+        if warned:
+            layout += [Field.checkbox("personal_data_checked"), HTML('<input type="hidden" name="warned" value="1">')]
+        self.helper.layout = Layout(*layout)
+        embed_in_page_form(self)  # the page has its own form, with two buttons: save, and send
+
+    def fields_to_save(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("achievements", "spent", "underspend_reason", "lessons", "story")}
+
+
+class EndReportReviewForm(ReviewForm):
+    outcome = forms.ChoiceField(
+        label="Your review", widget=forms.RadioSelect,
+        choices=[("accept", "Accept the report and complete the grant"), ("changes", "Ask for changes")],
+        error_messages={"required": "Choose whether to accept the report or ask for changes"},
+    )
+    underspend_outcome = forms.ChoiceField(
+        label="The money paid and not spent", widget=forms.RadioSelect, required=False,
+        choices=EndReport.Underspend.choices,
+        help_text="Asking for it back proposes a clawback, which a second programme manager confirms.",
+    )
+
+    def __init__(self, *args, held_underspend, **kwargs):
+        super().__init__(*args, **kwargs)
+        layout = [Field.radios("outcome", legend_size=Size.MEDIUM), Field.textarea("comments")]
+        if held_underspend:
+            layout.insert(1, Field.radios("underspend_outcome", legend_size=Size.SMALL))
+        self.helper.layout = Layout(*layout)
+        self.held_underspend = held_underspend
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == "accept" and self.held_underspend and not cleaned.get("underspend_outcome"):
+            self.add_error("underspend_outcome", "Choose whether to ask for the money back or write it off")
+        return cleaned

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -230,3 +231,61 @@ class ProgrammeReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} quarter {self.quarter} report"
+
+
+class EndReport(StatusMachine):
+    """The grantee's report at the end of the grant: what it achieved against what it promised, what it did not
+    spend, what it learned and a story of change. Accepting it completes the grant."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Not sent yet"
+        SUBMITTED = "submitted", "Sent"
+        CHANGES_REQUESTED = "changes_requested", "Changes asked for"
+        ACCEPTED = "accepted", "Accepted"
+
+    class Underspend(models.TextChoices):
+        RETURNED = "returned", "Ask for it back"
+        WRITTEN_OFF = "written_off", "Write it off: the group keeps it"
+
+    OPEN = [Status.DRAFT, Status.CHANGES_REQUESTED]
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.ACCEPTED, Status.CHANGES_REQUESTED},
+        Status.CHANGES_REQUESTED: {Status.SUBMITTED},
+    }
+
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="end_report")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    achievements = models.TextField(blank=True)
+    spent = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True,
+                                help_text="How much of the grant the group spent on the project.")
+    underspend_reason = models.TextField(blank=True)
+    lessons = models.TextField(blank=True)
+    story = models.TextField(blank=True)
+    declarant_name = models.CharField(max_length=150, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    review_comments = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    underspend_outcome = models.CharField(max_length=20, choices=Underspend.choices, blank=True,
+                                          help_text="What happens to money paid and not spent, once accepted.")
+
+    class Meta:
+        ordering = ["award"]
+        constraints = [
+            models.CheckConstraint(condition=Q(spent__isnull=True) | Q(spent__gte=0), name="end_report_spent_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"End-of-grant report for {self.award.reference}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def underspend(self) -> Decimal:
+        return self.award.amount - (self.spent or Decimal(0))

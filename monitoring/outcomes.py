@@ -20,7 +20,7 @@ from monitoring.selectors import is_under_target, returns_late
 POLICE_RESPONSES = ["police_report_taken", "police_report_declined", "police_response_poor"]
 REPORTS_WITH_SUPPORT = "reports_with_support"
 NO_BOROUGH = "Borough not given"
-MONITORED = [Award.Status.ACCEPTED, Award.Status.ACTIVE]
+MONITORED = Award.ACCEPTED_ONES
 
 
 @dataclass(frozen=True)

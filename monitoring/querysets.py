@@ -12,4 +12,4 @@ class ReturnQuerySet(models.QuerySet):
 
     def owed_reminders(self) -> "ReturnQuerySet":
         """Open returns of grants under way: the grantee is reminded of these as they fall due."""
-        return self.open().filter(award__status__in=[Award.Status.ACCEPTED, Award.Status.ACTIVE])
+        return self.open().filter(award__status__in=Award.RUNNING)

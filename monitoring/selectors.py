@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from applications.models import OutcomeTarget, Round
 from monitoring.figures import indicator_parts, split_figure_of
-from monitoring.models import Return
+from monitoring.models import EndReport, IndicatorCount, Return
 
 UNDER_TARGET = Decimal("0.75")
 
@@ -115,3 +115,31 @@ def round_returns_unfinished(round_: Round, status: str) -> list[str]:
         return []
     waiting = Return.objects.filter(award__round=round_).exclude(status=Return.Status.ACCEPTED).count()
     return [f"Quarterly returns still to be accepted: {waiting}."] if waiting else []
+
+
+@dataclass(frozen=True)
+class PromiseRow:
+    indicator: str
+    promised: int | None
+    achieved: int
+
+    @property
+    def under_target(self) -> bool:
+        return is_under_target(self.achieved, self.promised)
+
+
+def promised_and_achieved(award) -> list[PromiseRow]:
+    """Each of the round's indicators: the grant's targets over all its quarters, and what its accepted returns
+    counted. Three queries, whatever the number of returns."""
+    promised = dict(OutcomeTarget.objects.filter(application=award.application).values("indicator")
+                    .annotate(total=Sum("target")).values_list("indicator", "total"))
+    achieved = dict(IndicatorCount.objects.filter(monitoring_return__award=award,
+                                                  monitoring_return__status=Return.Status.ACCEPTED)
+                    .values("indicator").annotate(total=Sum("value")).values_list("indicator", "total"))
+    return [PromiseRow(indicator.name, promised.get(indicator.pk), achieved.get(indicator.pk, 0))
+            for indicator in award.round.indicators.order_by("position", "pk")]
+
+
+def end_reports_to_review() -> QuerySet[EndReport]:
+    return (EndReport.objects.filter(status=EndReport.Status.SUBMITTED)
+            .select_related("award__application__organisation").order_by("submitted_at"))

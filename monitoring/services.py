@@ -64,7 +64,7 @@ class FiguresImpossible(ReturnError):
 class PersonalDataFound(ReturnError):
     def __init__(self, findings: list[Finding]):
         self.findings = findings
-        super().__init__("The return seems to include personal data. Take it out, or confirm it is not personal data.")
+        super().__init__("What you wrote seems to include personal data. Take it out, or confirm it is not personal data.")
 
 
 def returns_schedule(*, award: Award, acting_user: User | None) -> list[Return]:

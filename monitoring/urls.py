@@ -13,6 +13,8 @@ urlpatterns = [
          name="poor_response_edit"),
     path("awards/<int:pk>/returns/<int:quarter>/poor-responses/<int:response_pk>/remove/",
          views.poor_response_remove_confirm, name="poor_response_remove"),
+    path("awards/<int:pk>/end-report/", views.end_report, name="end_report"),
+    path("manage/awards/<int:pk>/end-report/", views.end_report_review_view, name="end_report_review"),
     path("manage/returns/", views.returns_list, name="returns"),
     path("manage/returns/<int:pk>/", views.return_review_view, name="review"),
     path("manage/returns/<int:pk>/allow-early/", views.return_allow_early_view, name="allow_early"),

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.utils.datastructures import MultiValueDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Role
@@ -19,13 +20,17 @@ from core.downloads import download
 from core.forms import field_limits, typed_values
 from core.selectors import audit_events_for, draft_for
 from core.services import DraftRefused, draft_discard, draft_keep
+from core.refusals import ServiceError
 from grants.clawbacks import clawable_from
+from grants.completion import underspend_split
 from grants.giving360 import as_json, publishable_awards
 from grants.models import Award
-from grants.selectors import clawbacks_with_repaid
+from grants.selectors import award_for_member_or_404, clawbacks_with_repaid
 from monitoring import selectors
 from monitoring.checks import send_refusal
 from monitoring.forms import (
+    EndReportForm,
+    EndReportReviewForm,
     AllowEarlyForm,
     FiguresUploadForm,
     PoorResponseForm,
@@ -33,7 +38,8 @@ from monitoring.forms import (
     ReturnsFilterForm,
     ReviewForm,
 )
-from monitoring.models import FiguresImport, ProgrammeReport, Return
+from monitoring.closing import end_report_opens_on, end_report_save, end_report_submit, end_report_review
+from monitoring.models import EndReport, FiguresImport, ProgrammeReport, Return
 from monitoring.evidence import Quarter, evidence_pack, evidence_pdf, evidence_sheet, responses_by_area_and_quarter
 from monitoring.outcomes import round_outcomes
 from monitoring.police import months_of, police_areas
@@ -188,7 +194,12 @@ def returns_list(request):
         "filters": filters, "page": page, "returns": page.object_list,
         "to_review_count": selectors.returns_needing_attention(show="review", round_id=round_id).count(),
         "late_count": selectors.returns_needing_attention(show="late", round_id=round_id).count(),
+        "end_reports": selectors.end_reports_to_review()[:END_REPORTS_LISTED],
     })
+
+
+# End-of-grant reports come a few at a time, at the end of each grant: the returns page lists this many, oldest first.
+END_REPORTS_LISTED = 50
 
 
 @role_required(Role.PROGRAMME_MANAGER)
@@ -250,6 +261,7 @@ def grant_page(request, pk: int):
         "award": award, "returns": returns, "tranches": tranches, "page": page, "events": page.object_list,
         "suspensions": award.suspensions.select_related("suspended_by", "lifted_by"),
         "clawbacks": clawbacks_with_repaid(award=award), "clawable": clawable_from(award),
+        "end_report": EndReport.objects.filter(award=award).exclude(status=EndReport.Status.DRAFT).first(),
     })
 
 
@@ -403,3 +415,70 @@ def figures_import(request, pk: int):
     return render(request, "monitoring/figures_import.html", {"figures_import": figures_import})
 
 
+
+
+# Closing a grant ----------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.APPLICANT)
+def end_report(request, pk: int):
+    """The grantee's end-of-grant report: saved as they go, sent once the grant's last quarter has ended."""
+    award = award_for_member_or_404(request.user, pk)
+    report = EndReport.objects.filter(award=award).first() or EndReport(award=award)
+    if not report.is_editable or award.status not in Award.RUNNING:
+        return render(request, "monitoring/end_report_sent.html", {
+            "award": award, "report": report, "promises": selectors.promised_and_achieved(award)})
+    initial = {name: getattr(report, name) for name in ("achievements", "spent", "underspend_reason", "lessons", "story")}
+    warned = "personal_data_checked" in request.POST or request.POST.get("warned") == "1"
+    form = EndReportForm(request.POST or None, initial=initial, warned=warned)
+    findings = []
+    if request.method == "POST" and form.is_valid():
+        sending = request.POST.get("action") == "send"
+        try:
+            # Saved first, so a report refused on sending keeps what was typed.
+            report = end_report_save(award=award, fields=form.fields_to_save(), acting_user=request.user)
+            if sending:
+                end_report_submit(report=report, declarant_name=form.cleaned_data["declarant_name"],
+                                  acting_user=request.user,
+                                  personal_data_checked=form.cleaned_data["personal_data_checked"])
+        except PersonalDataFound as found:
+            findings = found.findings
+            form = EndReportForm(request.POST, initial=initial, warned=True)
+            form.is_valid()
+        except ReturnError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your end-of-grant report is sent. We will tell you when we have read it."
+                             if sending else "Your end-of-grant report is saved. You can come back to it at any time.")
+            return redirect("monitoring:end_report", pk=award.pk)
+    return render(request, "monitoring/end_report_form.html", {
+        "award": award, "report": report, "form": form, "findings": findings,
+        "promises": selectors.promised_and_achieved(award), "opens_later": end_report_opens_on(award) > timezone.localdate(),
+    })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+def end_report_review_view(request, pk: int):
+    award = get_object_or_404(Award.objects.select_related("application__organisation", "round"), pk=pk)
+    report = get_object_or_404(EndReport.objects.select_related("reviewed_by"), award=award)
+    not_needed, held = underspend_split(award, report.underspend) if report.spent is not None else (0, 0)
+    form = EndReportReviewForm(request.POST or None, held_underspend=held)
+    if request.method == "POST" and form.is_valid():
+        try:
+            end_report_review(report=report, accept=form.cleaned_data["outcome"] == "accept",
+                              comments=form.cleaned_data["comments"],
+                              underspend_outcome=form.cleaned_data["underspend_outcome"], acting_user=request.user,
+                              site_url=request.build_absolute_uri("/").rstrip("/"))
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            report.refresh_from_db()
+            messages.success(request, f"Grant {award.reference} is complete and its completion letter is issued."
+                             if report.status == EndReport.Status.ACCEPTED
+                             else "The grantee has been asked for changes to the report.")
+            return redirect("monitoring:grant", pk=award.pk)
+    return render(request, "monitoring/end_report_review.html", {
+        "award": award, "report": report, "form": form, "promises": selectors.promised_and_achieved(award),
+        "not_needed": not_needed, "held": held,
+        "returns_waiting": award.returns.exclude(status=Return.Status.ACCEPTED).count(),
+    })

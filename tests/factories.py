@@ -279,8 +279,9 @@ class AwardFactory(factory.django.DjangoModelFactory):
     amount = Decimal("5000.00")
     # A grant taken on was accepted at what it is: a test of a variation changes `amount` after.
     accepted_amount = factory.LazyAttribute(
-        lambda award: award.amount if award.status in ("accepted", "active", "suspended") else None
+        lambda award: award.amount if award.status in ("accepted", "active", "suspended", "completed") else None
     )
+    completed_on = factory.LazyAttribute(lambda award: timezone.localdate() if award.status == "completed" else None)
     offered_at = factory.LazyFunction(timezone.now)
 
     class Params:

@@ -23,7 +23,7 @@ from assessment.models import Allocation, ConflictDeclaration, ScoresImport
 from core.models import Export
 from core.services import audit_record
 from grants.models import Clawback, Decision, Letter, LetterBatch, Tranche
-from monitoring.models import FiguresImport, PoorResponse, ProgrammeReport, Return
+from monitoring.models import EndReport, FiguresImport, PoorResponse, ProgrammeReport, Return
 from tests.factories import (
     AdjustmentRequestFactory,
     ApplicationDocumentFactory,
@@ -290,6 +290,8 @@ ACCESS: dict[str, Rule] = {
     "monitoring:review": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.monitoring_return.pk}),
     "monitoring:allow_early": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.monitoring_return.pk}),
     "monitoring:grant": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.award.pk}),
+    "monitoring:end_report": Rule(member_only(), kwargs=lambda world: {"pk": world.award.pk}),
+    "monitoring:end_report_review": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.end_report.award_id}),
     "monitoring:outcomes": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "monitoring:figures_sheet": Rule(
         only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "csv"}
@@ -441,6 +443,7 @@ def world(db):
                                                   month=date(2027, 1, 1), problems=["no_follow_up"]),
         tranche=Tranche.objects.create(award=award, number=1, share=50, amount=award.amount / 2, after="acceptance",
                                        status="due", idempotency_key="tranche-access-1"),
+        end_report=EndReport.objects.create(award=award, achievements="Most of what we promised"),
         clawback=Clawback.objects.create(award=award, amount=Decimal("10.00"), reason="Not spent on the project",
                                          proposed_by=staff[Role.PROGRAMME_MANAGER], proposed_at=timezone.now()),
     )

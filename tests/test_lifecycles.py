@@ -49,7 +49,8 @@ from grants.services import (
     decision_send_back,
     decisions_accept_proposals,
 )
-from monitoring.models import Return
+from monitoring.closing import end_report_review, end_report_save, end_report_submit
+from monitoring.models import EndReport, Return
 from monitoring.services import return_review, return_save, return_submit, returns_mark_due
 from tests.applications.conftest import complete_every_section
 from tests.factories import (
@@ -66,7 +67,7 @@ from tests.grants.test_payments import signed, transfer_event
 
 pytestmark = pytest.mark.django_db
 
-MACHINES = [Round, Application, AdjustmentRequest, Assessment, Decision, Award, Tranche, Return, Clawback]
+MACHINES = [Round, Application, AdjustmentRequest, Assessment, Decision, Award, Tranche, Return, Clawback, EndReport]
 
 
 class Seen:
@@ -226,10 +227,19 @@ def test_every_status_of_every_machine_is_reached_from_its_first_through_the_ser
         payload, signature = signed(transfer_event(event_id, event_type, second_part,
                                                    transfer_id=second_part.stripe_transfer_id))
         look_after(seen, webhook_receive(payload=payload, signature=signature))
-    # A round is completed once every grant in it is paid and every return accepted.
+    # The grant ends: its end-of-grant report is sent, sent back for changes, sent again and accepted. The group
+    # spent all but the last part, which is then not needed. A round is completed once every grant in it is paid
+    # or not needed, and every return accepted.
     last_part = accepted.tranches.get(number=3)
-    look_after(seen, tranche_record_bacs(tranche=last_part, bank_reference="BACS-3", paid_on=timezone.localdate(),
-                                         acting_user=finance_officer))
+    report = look_after(seen, end_report_save(award=accepted, acting_user=owner_of(first), fields={
+        "achievements": "We supported more people than we promised", "spent": accepted.amount - last_part.amount,
+        "underspend_reason": "A volunteer ran the last sessions", "lessons": "Start the outreach sooner",
+        "story": "A woman reported the abuse and it stopped"}))
+    for accept in (False, True):
+        look_after(seen, end_report_submit(report=report, declarant_name="Amara", acting_user=owner_of(first)))
+        look_after(seen, end_report_review(report=report, accept=accept, comments="Say more about the lessons",
+                                           underspend_outcome="", acting_user=programme_manager,
+                                           site_url="http://testserver"))
     move_round(Round.Status.COMPLETED)
 
     assert seen.statuses == {model: set(model.Status.values) for model in MACHINES}

@@ -37,8 +37,9 @@ def default_tranche_schedule(quarters: int = 4) -> list[dict]:
 def tranche_schedule_problems(schedule, quarters: int) -> list[str]:
     """What is wrong with a tranche schedule, in words for the programme manager setting it, or nothing.
 
-    Each part has a share of the grant above 0% and is paid on acceptance or when one quarter's return within the
-    grant period is accepted; no two parts wait on the same thing; the shares add up to exactly 100%."""
+    Each part has a share of the grant above 0% and is paid on acceptance, when one quarter's return within the
+    grant period is accepted, or when the end-of-grant report is; no two parts wait on the same thing; the shares add
+    up to exactly 100%."""
     if not isinstance(schedule, list) or not schedule:
         return ["Set out at least one part of the grant and when it is paid."]
     problems, total, triggers = [], Decimal(0), set()
@@ -57,6 +58,8 @@ def tranche_schedule_problems(schedule, quarters: int) -> list[str]:
         after = part.get("after")
         if after == "acceptance":
             trigger = "acceptance"
+        elif after == "end_report":
+            trigger = "the end-of-grant report"
         elif after == "return":
             quarter = part.get("quarter")
             if not isinstance(quarter, int) or isinstance(quarter, bool) or not 1 <= quarter <= quarters:
@@ -64,7 +67,8 @@ def tranche_schedule_problems(schedule, quarters: int) -> list[str]:
                 continue
             trigger = f"the quarter {quarter} return"
         else:
-            problems.append(f"Part {number} needs to be paid on acceptance or when a quarter's return is accepted.")
+            problems.append(f"Part {number} needs to be paid on acceptance, when a quarter's return is accepted, or "
+                            "when the end-of-grant report is.")
             continue
         if trigger in triggers:
             problems.append(f"Two parts are paid on {trigger}: make them one part.")
@@ -142,8 +146,8 @@ class Round(StatusMachine):
     tranche_schedule = models.JSONField(
         default=default_tranche_schedule,
         help_text=(
-            'Each part of the grant: its share in % and what releases it, "acceptance" or a quarter\'s return, '
-            'for example [{"share": "50", "after": "acceptance"}, {"share": "25", "after": "return", "quarter": 2}].'
+            'Each part of the grant: its share in % and what releases it, "acceptance", a quarter\'s return or '
+            '"end_report", for example [{"share": "50", "after": "acceptance"}, {"share": "25", "after": "return", "quarter": 2}].'
         ),
     )
     return_due_days = models.PositiveSmallIntegerField(

@@ -2,14 +2,17 @@ import io
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 
 from grants.letters import (
     Addressee,
+    CompletionContent,
     CriterionFeedback,
     NotFundedContent,
     OfferContent,
+    completion_letter_pdf,
     not_funded_letter_pdf,
     offer_letter_pdf,
 )
@@ -71,3 +74,30 @@ def test_the_not_funded_letter_gives_feedback_for_each_criterion_and_prints_text
     assert "Assessor's comment: Local data was thin." in text
     assert "Partnership" in text and "Not scored" in text
     assert "Awareness <sessions>" in text
+
+
+COMPLETION = CompletionContent(
+    reference="DHC27-0007", round_name="Hate Crime Support 2027", project_title="Drop-in support", addressee=ADDRESSEE,
+    amount=Decimal("8000.00"), paid=Decimal("6000.00"), still_to_pay=Decimal("1500.00"), not_needed=Decimal("500.00"),
+    held_underspend=Decimal("250.00"), underspend_returned=True, started_on=date(2027, 5, 1),
+    completed_on=date(2028, 5, 10), dated=date(2028, 5, 10),
+)
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+def test_the_completion_letter_says_what_happens_to_every_pound_left(large_print):
+    reader, text = read(completion_letter_pdf(COMPLETION, large_print=large_print))
+    for expected in [
+        "Your grant is complete: DHC27-0007", "Drop-in support", "completed on 10 May 2028", "Grant: £8,000",
+        "Paid to you so far: £6,000", "Still to be paid to you: £1,500", "Not needed, so not paid: £500",
+        "Paid to you but not spent: £250. We will ask you to pay it back",
+    ]:
+        assert expected in text, expected
+    assert reader.metadata.title == "Completion of grant DHC27-0007"
+    assert (min(font_sizes(reader)) >= 16) == large_print
+
+
+def test_a_completion_letter_writing_off_what_was_not_spent_says_it_need_not_be_paid_back():
+    written_off = CompletionContent(**{**COMPLETION.__dict__, "underspend_returned": False, "still_to_pay": Decimal(0)})
+    _, text = read(completion_letter_pdf(written_off))
+    assert "You do not need to pay it back" in text and "Still to be paid" not in text

@@ -158,8 +158,6 @@ def test_decisions_made_before_sending_back_existed_keep_whether_they_were_confi
 
 @pytest.mark.django_db(transaction=True)
 def test_grants_accepted_before_variations_existed_were_accepted_at_what_they_are_now_and_offers_not_yet():
-    from grants.models import Award
-
     before = [("grants", "0006_decision_sent_back"), ANSWERS_IN_COLUMNS]
     after = [("grants", "0007_suspension_and_clawback"), ANSWERS_IN_COLUMNS]
     old = migrate(before).loader.project_state(before).apps
@@ -176,7 +174,7 @@ def test_grants_accepted_before_variations_existed_were_accepted_at_what_they_ar
         round=accepted.round, status="offered", amount=Decimal("700.00"), offered_at=timezone.now(),
     )
     try:
-        migrate(after)
+        Award = migrate(after).loader.project_state(after).apps.get_model("grants", "Award")
         award = Award.objects.get(pk=accepted.pk)
         assert (award.amount, award.accepted_amount) == (Decimal("5000.00"), Decimal("5000.00"))
         assert Award.objects.get(pk=offered.pk).accepted_amount is None

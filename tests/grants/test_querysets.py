@@ -10,5 +10,5 @@ def test_committed_awards_are_those_whose_money_counts_against_the_ringfence():
     by_status = {status: AwardFactory(status=status) for status in Award.Status.values}
     committed = set(Award.objects.committed())
     assert committed == {by_status[status] for status in (
-        Award.Status.OFFERED, Award.Status.ACCEPTED, Award.Status.ACTIVE, Award.Status.SUSPENDED,
+        Award.Status.OFFERED, Award.Status.ACCEPTED, Award.Status.ACTIVE, Award.Status.SUSPENDED, Award.Status.COMPLETED,
     )}

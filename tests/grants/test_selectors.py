@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from applications.models import Round
 from core.refusals import ServiceError
+from grants.completion import award_complete
 from grants.clawbacks import clawable_from, clawback_confirm, clawback_propose, clawback_refuse, repayment_record
 from grants.models import Award, Clawback, Tranche
 from grants.payments import tranche_record_bacs
@@ -55,8 +56,9 @@ MONEY_STEPS = st.lists(
         st.tuples(st.just("resume"), st.integers(0, 3)),
         st.tuples(st.just("claw back"), st.integers(0, 3), st.integers(1, 100), st.booleans()),  # % of what was paid
         st.tuples(st.just("repay"), st.integers(0, 3), st.integers(1, 100)),  # % of what is still owed
+        st.tuples(st.just("complete"), st.integers(0, 3), st.integers(0, 100)),  # % of the grant not spent
     ),
-    max_size=14,
+    max_size=16,
 )
 
 
@@ -71,7 +73,9 @@ def money_by_hand(round_) -> dict:
         "offered": sum((a.amount for a in awards if a.status == Award.Status.OFFERED), Decimal(0)),
         "accepted": sum((a.accepted_amount for a in taken_on), Decimal(0)),
         "paid": sum((t.amount for t in tranches if t.status == Tranche.Status.PAID), Decimal(0)),
-        "still_to_pay": sum((t.amount for t in tranches if t.status != Tranche.Status.PAID), Decimal(0)),
+        "still_to_pay": sum((t.amount for t in tranches
+                             if t.status not in (Tranche.Status.PAID, Tranche.Status.CANCELLED)), Decimal(0)),
+        "underspent": sum((a.underspent for a in taken_on), Decimal(0)),
         "owed_back": sum((c.amount - repaid[c.pk] for c in clawbacks if c.status == Clawback.Status.OWED), Decimal(0)),
         "recovered": sum(repaid.values(), Decimal(0)),
     }
@@ -80,16 +84,18 @@ def money_by_hand(round_) -> dict:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=MONEY_STEPS)
 # Every kind of step at least once: £8,000 taken on, paid in part, half of it clawed back and half of that repaid, a
-# suspension, then offers that fill the ringfence to the penny and one that would go over it.
+# suspension, offers that fill the ringfence to the penny and one that would go over it, and the grant completed
+# with 30% not spent, so its last part is cut and its money is offered again.
 @example(steps=[("offer", 0, 8), ("accept", 0), ("pay", 0), ("claw back", 0, 50, True), ("repay", 0, 50),
                 ("claw back", 0, 10, False), ("suspend", 0), ("pay", 0), ("resume", 0), ("pay", 0),
-                ("offer", 1, 12), ("offer", 2, 1), ("decline", 1), ("offer", 2, 12)])
+                ("offer", 1, 12), ("offer", 2, 1), ("complete", 0, 30), ("offer", 3, 2), ("decline", 1),
+                ("offer", 2, 12)])
 def test_the_rounds_money_always_adds_up_to_its_ringfence_whatever_happens(
     programme_manager, second_manager, finance_officer, steps
 ):
     round_ = RoundFactory(status=Round.Status.ASSESSING, budget=Decimal("20000.00"), maximum_award=Decimal("20000.00"))
-    applications = [ApplicationFactory(round=round_, status="scored", amount_requested=Decimal("12000.00"))
-                    for _ in range(4)]
+    applications = [ApplicationFactory(round=round_, status="scored", amount_requested=Decimal("12000.00"),
+                                       reference=f"{round_.reference_prefix}-{number:04d}") for number in range(4)]
 
     def award_of(index):
         return Award.objects.filter(application=applications[index]).first()
@@ -125,6 +131,9 @@ def test_the_rounds_money_always_adds_up_to_its_ringfence_whatever_happens(
                 clawback = clawback_propose(award=award, amount=amount, reason="Not spent", acting_user=programme_manager)
                 check = clawback_confirm if confirm else partial(clawback_refuse, reason="It was spent")
                 check(clawback=clawback, proposed_at=clawback.proposed_at, acting_user=second_manager)
+            elif kind == "complete":
+                award_complete(award=award, underspend=(award.amount * rest[0] / 100).quantize(Decimal("0.01")),
+                               underspend_returned=False, acting_user=programme_manager, site_url="http://testserver")
             elif kind == "repay":
                 clawback = award.clawbacks.filter(status=Clawback.Status.OWED).first()
                 if clawback is None:

@@ -253,8 +253,8 @@ def test_an_offer_cannot_be_accepted_after_its_deadline_and_lapses(programme_man
     ("from_status", "allowed"),
     [
         ("offered", {"accepted", "declined", "lapsed"}),
-        ("accepted", {"active", "suspended"}),
-        ("active", {"suspended"}), ("suspended", {"accepted", "active"}), ("declined", set()), ("lapsed", set()),
+        ("accepted", {"active", "suspended", "completed"}),
+        ("active", {"suspended", "completed"}), ("completed", set()), ("suspended", {"accepted", "active"}), ("declined", set()), ("lapsed", set()),
     ],
 )
 def test_the_award_lifecycle_allows_only_its_own_moves(from_status, allowed):

@@ -418,8 +418,9 @@ def test_the_grant_page_shows_100_changes_a_page_with_the_same_queries_at_few_an
     client = client_for(programme_manager)
     url = reverse("monitoring:grant", kwargs={"pk": award.pk})
     client.get(url)  # the kinds of record in the history are looked up once, then kept
-    # Signed in (3), the grant, its returns and parts, the history and its count, and the session's save (3).
-    with django_assert_max_num_queries(11):
+    # Signed in (3), the grant, its returns and parts, the history and its count, its suspensions, clawbacks, what
+    # may be clawed back (2) and its end-of-grant report, and the session's save (3).
+    with django_assert_max_num_queries(16):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
@@ -540,3 +541,71 @@ def test_the_review_points_out_poor_responses_counted_but_not_recorded(client_fo
     return_save(monitoring_return=first, counts={poor.pk: 2}, spending={}, narrative={}, acting_user=applicant)
     page = client_for(programme_manager).get(reverse("monitoring:review", kwargs={"pk": first.pk})).content.decode()
     assert "The return counts 2 poor police responses but records 0." in page
+
+
+# Closing a grant ----------------------------------------------------------------------------------------------------
+
+
+def test_a_grant_is_closed_through_its_end_of_grant_report_pages(client_for, award, applicant, programme_manager,
+                                                                 finance_officer, supported):
+    from grants.models import Letter, Tranche
+    from grants.payments import tranche_record_bacs
+    from grants.services import tranche_make_due
+    from monitoring.models import EndReport
+    from tests.factories import award_started_months_ago
+
+    award = award_started_months_ago(award, 12)
+    Return.objects.filter(award=award).update(status=Return.Status.ACCEPTED)
+    for tranche in award.tranches.all():
+        if tranche.status == Tranche.Status.SCHEDULED:
+            tranche_make_due(award=award, quarter=tranche.after_quarter, acting_user=programme_manager)
+        tranche_record_bacs(tranche=tranche, bank_reference=f"BACS-{tranche.number}", paid_on=timezone.localdate(),
+                            acting_user=finance_officer)
+    grantee = client_for(applicant)
+    url = reverse("monitoring:end_report", kwargs={"pk": award.pk})
+    assert url in grantee.get(reverse("grants:award", kwargs={"pk": award.pk})).content.decode()
+    page = grantee.get(url).content.decode()
+    assert "Disabled victims supported" in page and ">80<" in page  # promised over four quarters
+    answers = {"achievements": "Most of it", "spent": "7,600", "underspend_reason": "A volunteer left",
+               "lessons": "Recruit early", "story": "Ring Sam on 07700 900123", "declarant_name": "Amara Okafor"}
+    response = grantee.post(url, {**answers, "action": "save"}, follow=True)
+    assert "Your end-of-grant report is saved" in response.content.decode()
+    page = grantee.post(url, {**answers, "action": "send"}).content.decode()
+    assert "Check for personal data before you send" in page and "I have checked" in page
+    assert "Ring Sam on 07700 900123" in page  # nothing typed is lost
+    response = grantee.post(url, {**answers, "action": "send", "warned": "1", "personal_data_checked": "on"},
+                            follow=True)
+    assert "Your end-of-grant report is sent" in response.content.decode()
+    assert EndReport.objects.get(award=award).status == EndReport.Status.SUBMITTED
+
+    manager = client_for(programme_manager)
+    review_url = reverse("monitoring:end_report_review", kwargs={"pk": award.pk})
+    assert review_url in manager.get(reverse("monitoring:returns")).content.decode()
+    page = manager.get(review_url).content.decode()
+    assert "£400 was paid and not spent" in page
+    page = manager.post(review_url, {"outcome": "accept"}).content.decode()
+    assert "Choose whether to ask for the money back or write it off" in page
+    response = manager.post(review_url, {"outcome": "accept", "underspend_outcome": "written_off"}, follow=True)
+    assert f"Grant {award.reference} is complete" in response.content.decode()
+    award.refresh_from_db()
+    assert award.status == "completed"
+    assert Letter.objects.filter(application=award.application, kind="completion").count() == 2
+    page = grantee.get(url).content.decode()
+    assert "Read your completion letter" in page and "Recruit early" in page
+
+
+def test_the_returns_page_lists_end_of_grant_reports_to_review_in_a_fixed_number_of_queries(
+    client_for, programme_manager, django_assert_max_num_queries
+):
+    from monitoring.models import EndReport
+    from tests.factories import AwardFactory
+
+    for _ in range(3):
+        EndReport.objects.create(award=AwardFactory(status="active"), status=EndReport.Status.SUBMITTED,
+                                 submitted_at=timezone.now(), declarant_name="Amara")
+    client = client_for(programme_manager)
+    client.get(reverse("monitoring:returns"))
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("monitoring:returns"))
+    assert response.status_code == 200
+    assert response.content.decode().count("/end-report/") == 3
