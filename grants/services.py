@@ -447,15 +447,8 @@ def letter_issue(*, application: Application, acting_user: User | None, site_url
         )
         application.save(update_fields=["decision_sent"])
         version = previous.version + 1 if previous else 1
-        letters = []
-        for large_print in (False, True):
-            pdf = render(content, large_print=large_print)
-            name = f"{application.reference}-{kind}-v{version}{'-large-print' if large_print else ''}.pdf"
-            letters.append(Letter.objects.create(
-                application=application, kind=kind, version=version, large_print=large_print,
-                file=ContentFile(pdf, name=name), checksum=hashlib.sha256(pdf).hexdigest(),
-                correction_reason=correction_reason.strip(), issued_by=acting_user,
-            ))
+        letters = letters_store(application=application, kind=kind, version=version, pdf=partial(render, content),
+                                acting_user=acting_user, correction_reason=correction_reason)
         audit_record(acting_user=acting_user, action=AuditAction.LETTER_ISSUED, target=application,
                      to_state=kind, reason=correction_reason, data={"version": version})
         for membership in application.organisation.memberships.select_related("user"):
@@ -468,6 +461,23 @@ def letter_issue(*, application: Application, acting_user: User | None, site_url
                          "letters_url": site_url + reverse("grants:letters", kwargs={"pk": application.pk})},
             )
         return letters
+
+
+def letters_store(*, application: Application, kind: str, version: int, pdf, acting_user: User | None,
+                  correction_reason: str = "") -> list[Letter]:
+    """Stores one version of a letter of `kind`, in standard and large print, each with its SHA-256 checksum.
+    `pdf(large_print=...)` makes its bytes. Called inside the issuing service's transaction; the letters never
+    change once stored."""
+    letters = []
+    for large_print in (False, True):
+        made = pdf(large_print=large_print)
+        name = f"{application.reference}-{kind}-v{version}{'-large-print' if large_print else ''}.pdf"
+        letters.append(Letter.objects.create(
+            application=application, kind=kind, version=version, large_print=large_print,
+            file=ContentFile(made, name=name), checksum=hashlib.sha256(made).hexdigest(),
+            correction_reason=correction_reason.strip(), issued_by=acting_user,
+        ))
+    return letters
 
 
 def letter_batch_start(*, round_: Round, acting_user: User, site_url: str) -> LetterBatch:
