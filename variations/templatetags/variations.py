@@ -1,0 +1,33 @@
+"""A grant's variations and earlier versions, for the grant pages of grants and monitoring, which know nothing of
+variations: the template asks, and the app that holds them answers."""
+
+from datetime import date
+
+from django import template
+
+from core.templatetags.govuk import govuk_date, status_tag
+from variations.models import Variation
+from variations.selectors import grant_version_number, grant_versions, variations_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("variations/_grant_variations.html", takes_context=True)
+def grant_variations(context, award, staff: bool = False):
+    """The grant's version, its variations and the versions they replaced; for a grantee, the way to ask for one."""
+    user = context["user"]
+    return {
+        "award": award, "user": user, "staff": staff, "version": grant_version_number(award),
+        "variations": list(variations_of(award)), "versions": list(grant_versions(award)),
+    }
+
+
+@register.inclusion_tag("components/status_tag.html")
+def variation_status_tag(variation: Variation):
+    return status_tag(variation.status_key, variation.status_label)
+
+
+@register.filter
+def snapshot_date(value: str) -> str:
+    """A date kept in a grant's earlier version (as ISO text), as every page shows dates."""
+    return govuk_date(date.fromisoformat(value)) if value else ""
