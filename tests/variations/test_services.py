@@ -1,15 +1,19 @@
+import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from core.models import AuditEvent
+from core.refusals import ServiceError
 from core.state import InvalidTransition
+from grants.audit import AuditAction as GrantAuditAction
 from grants.models import Award, Letter, Tranche
+from grants.payments import tranche_record_bacs
 from grants.services import committed_in
 from monitoring.models import Return
-from tests.factories import AwardFactory
+from tests.factories import AwardFactory, UserFactory, grant_under_way
 from tests.variations.conftest import lines_of
 from variations.audit import AuditAction
 from variations.changes import Asked
@@ -290,8 +294,6 @@ def test_a_decrease_takes_money_from_an_unpaid_part_and_a_new_part_is_paid_once(
 
 def test_a_part_paid_after_the_request_refuses_the_approval_and_changes_nothing(grant, applicant, programme_manager,
                                                                              finance_officer):
-    from grants.payments import tranche_record_bacs
-
     variation = ask(grant, applicant, Asked(tranches=[{"number": 1, "amount": Decimal("3000.00"), "quarter": None},
                                                       {"number": 3, "amount": Decimal("3000.00"), "quarter": 4}]))
     tranche_record_bacs(tranche=grant.tranches.get(number=1), bank_reference="BACS-9", paid_on=date.today(),
@@ -329,3 +331,53 @@ def test_every_status_is_reached_through_the_services(grant, applicant, programm
                               acting_user=programme_manager).status)
     assert seen == set(Variation.Status.values)
     assert Award.objects.get(pk=grant.pk).status == "accepted"
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Row locks (select_for_update) only prove anything on PostgreSQL"
+)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_variation_made_as_finance_pays_the_part_it_changes_pays_it_once_and_the_parts_add_up():
+    manager, finance = UserFactory(role="programme_manager"), UserFactory(role="finance_officer")
+    outcomes = set()
+    for trial in range(12):
+        grant = grant_under_way()
+        member = grant.application.organisation.memberships.get().user
+        # One manager's approval is enough: the money moves between parts, not budget lines.
+        variation = ask(grant, member, Asked(tranches=[{"number": 1, "amount": Decimal("3000.00"), "quarter": None},
+                                                       {"number": 3, "amount": Decimal("3000.00"), "quarter": 4}]))
+        tranche = grant.tranches.get(number=1)
+        barrier = threading.Barrier(2)
+
+        def run(work):
+            barrier.wait()
+            try:
+                work()
+            except ServiceError:
+                pass  # refused: the other got there first
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=run, args=(lambda: variation_approve(variation=variation, acting_user=manager),)),
+            threading.Thread(target=run, args=(lambda: tranche_record_bacs(
+                tranche=tranche, bank_reference=f"BACS-{trial}", paid_on=date.today(), acting_user=finance),)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        grant.refresh_from_db()
+        tranche.refresh_from_db()
+        payments = AuditEvent.objects.filter(action=GrantAuditAction.BACS_PAYMENT_RECORDED, target_id=str(tranche.pk))
+        assert payments.count() == 1, f"trial {trial}: paid {payments.count()} times"
+        assert tranche.status == "paid" and payments.get().data == {"amount": f"{tranche.amount:.2f}"}
+        assert sum(t.amount for t in grant.tranches.all()) == grant.amount == Decimal("8000.00")
+        variation.refresh_from_db()
+        outcomes.add((variation.status, tranche.amount))
+    # Either the variation was made first and the new amount was paid, or the old amount was paid and the variation,
+    # which would have changed a paid part, was refused: never both, never a part paid and then changed.
+    assert outcomes <= {("approved", Decimal("3000.00")), ("requested", Decimal("4000.00"))}
