@@ -72,10 +72,10 @@ class Asked:
     def as_stored(self) -> dict:
         """The fields of a Variation that hold it."""
         return {
-            "budget": {str(pk): str(amount) for pk, amount in self.budget.items()},
+            "budget": {str(pk): f"{amount:.2f}" for pk, amount in self.budget.items()},
             "ends_on": self.ends_on,
             "targets": {str(pk): value for pk, value in self.targets.items()},
-            "tranches": [{"number": part["number"], "amount": str(part["amount"]), "quarter": part["quarter"]}
+            "tranches": [{"number": part["number"], "amount": f"{part['amount']:.2f}", "quarter": part["quarter"]}
                          for part in self.tranches],
             "amount_change": self.amount_change,
         }

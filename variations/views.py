@@ -107,13 +107,15 @@ def approve(request, pk: int):
     if request.method == "GET" and variation.status != Variation.Status.REQUESTED:
         messages.info(request, f"{variation} is not waiting for a decision: it is {variation.status_label.lower()}.")
         return redirect("variations:detail", pk=variation.pk)
-    form = ApproveForm(request.POST or None)
+    # A form with nothing to type in: a refusal is shown as a banner on the variation's page, which shows it as it
+    # now stands.
+    form = ApproveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             variation = variation_approve(variation=variation, acting_user=request.user)
         except ServiceError as error:
-            form.add_error(None, str(error))
-            variation = get_object_or_404(selectors.variations_with_grants(), pk=pk)
+            messages.error(request, str(error))
+            return redirect("variations:detail", pk=variation.pk)
         else:
             if variation.in_force:
                 messages.success(request, f"{variation} is approved and made: the grant is now version "
@@ -131,15 +133,15 @@ def confirm(request, pk: int):
     if request.method == "GET" and (refusal := confirm_refusal(request.user, variation)):
         messages.info(request, refusal)
         return redirect("variations:detail", pk=variation.pk)
-    form = ConfirmForm(request.POST or None,
+    form = ConfirmForm(request.POST if request.method == "POST" else None,
                        initial={"shown": variation.approved_at.isoformat() if variation.approved_at else ""})
     if request.method == "POST" and form.is_valid():
         try:
             variation = variation_confirm(variation=variation, acting_user=request.user,
                                           approved_at=_moment(form.cleaned_data["shown"]))
         except ServiceError as error:
-            form.add_error(None, str(error))
-            variation = get_object_or_404(selectors.variations_with_grants(), pk=pk)
+            messages.error(request, str(error))
+            return redirect("variations:detail", pk=variation.pk)
         else:
             messages.success(request, f"{variation} is confirmed and made: the grant is now version "
                                       f"{variation.version}, and its letter has been sent to the grantee.")
@@ -160,7 +162,7 @@ def refuse(request, pk: int):
     if request.method == "GET" and not (variation.status == Variation.Status.REQUESTED or variation.waits_for_second):
         messages.info(request, f"{variation} is not waiting for a decision: it is {variation.status_label.lower()}.")
         return redirect("variations:detail", pk=variation.pk)
-    form = RefuseForm(request.POST or None)
+    form = RefuseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             variation = variation_refuse(variation=variation, reason=form.cleaned_data["reason"],
