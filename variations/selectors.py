@@ -40,19 +40,11 @@ def variations_waiting() -> QuerySet[Variation]:
     return variations_with_grants().waiting().order_by("requested_at", "pk")
 
 
-def variations_of(award: Award) -> QuerySet[Variation]:
-    return variations_with_grants().filter(award=award).order_by("-number")
-
-
 def variation_for_member_or_404(user, pk: int) -> Variation:
     """A variation of a grant the person's organisation holds, and whose offer letter told them of it."""
     return get_object_or_404(
         variations_with_grants().filter(award__in=Award.objects.told(),
                                         award__application__organisation__memberships__user=user), pk=pk)
-
-
-def grant_versions(award: Award) -> QuerySet[GrantVersion]:
-    return GrantVersion.objects.filter(award=award).select_related("replaced_by").order_by("-number")
 
 
 def grant_version_number(award: Award) -> int:

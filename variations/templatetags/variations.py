@@ -7,19 +7,18 @@ from django import template
 
 from core.templatetags.govuk import govuk_date, status_tag
 from variations.models import Variation
-from variations.selectors import grant_version_number, grant_versions, variations_of
 
 register = template.Library()
 
 
 @register.inclusion_tag("variations/_grant_variations.html", takes_context=True)
 def grant_variations(context, award, staff: bool = False):
-    """The grant's version, its variations and the versions they replaced; for a grantee, the way to ask for one."""
-    user = context["user"]
-    return {
-        "award": award, "user": user, "staff": staff, "version": grant_version_number(award),
-        "variations": list(variations_of(award)), "versions": list(grant_versions(award)),
-    }
+    """The grant's version, its variations and the versions they replaced (read in one query); for a grantee, the way
+    to ask for one."""
+    variations = list(Variation.objects.filter(award=award).select_related("replaced").order_by("-number"))
+    versions = [variation.replaced for variation in variations if variation.in_force]
+    return {"award": award, "user": context["user"], "staff": staff, "version": len(versions) + 1,
+            "variations": variations, "versions": versions}
 
 
 @register.inclusion_tag("components/status_tag.html")
