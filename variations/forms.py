@@ -73,12 +73,12 @@ class VariationForm(GovukFormMixin, forms.Form):
             )
         self.helper.layout = Layout(
             Field.textarea("reason"),
-            Fieldset(
+            *([Fieldset(
                 Text("div", f"Move money between budget lines: they must still add up to {pounds(state.budget_total)}.",
                      "govuk-hint"),
                 *(Field.text(f"line_{line.pk}") for line in state.lines),
                 legend="Budget", legend_size=Size.MEDIUM,
-            ),
+            )] if state.lines else []),
             Fieldset(Field("ends_on"), legend="When the grant ends", legend_size=Size.MEDIUM),
             Fieldset(Field.text("amount"), legend="How much the grant is", legend_size=Size.MEDIUM),
             Fieldset(
