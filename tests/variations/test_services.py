@@ -13,7 +13,7 @@ from grants.models import Award, Letter, Tranche
 from grants.payments import tranche_record_bacs
 from grants.services import committed_in
 from monitoring.models import Return
-from tests.factories import AwardFactory, UserFactory, grant_under_way
+from tests.factories import AwardFactory, RoundFactory, UserFactory, grant_under_way
 from tests.variations.conftest import lines_of
 from variations.audit import AuditAction
 from variations.changes import Asked
@@ -381,3 +381,35 @@ def test_a_variation_made_as_finance_pays_the_part_it_changes_pays_it_once_and_t
     # Either the variation was made first and the new amount was paid, or the old amount was paid and the variation,
     # which would have changed a paid part, was refused: never both, never a part paid and then changed.
     assert outcomes <= {("approved", Decimal("3000.00")), ("requested", Decimal("4000.00"))}
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_increases_approved_at_the_same_moment_never_pass_the_ringfence_together():
+    manager = UserFactory(role="programme_manager")
+    for trial in range(8):
+        round_ = RoundFactory(budget=Decimal("17000.00"), variation_threshold=50)
+        grants = [grant_under_way(application__round=round_) for _ in range(2)]
+        variations = [
+            ask(grant, grant.application.organisation.memberships.get().user, Asked(
+                amount_change=Decimal("1000.00"), tranches=[{"number": 3, "amount": Decimal("3000.00"), "quarter": 4}]))
+            for grant in grants
+        ]
+        barrier = threading.Barrier(2)
+
+        def approve(variation):
+            barrier.wait()
+            try:
+                variation_approve(variation=variation, acting_user=manager)
+            except ServiceError:
+                pass  # refused: the other took the last of the ringfence
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=approve, args=(variation,)) for variation in variations]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert committed_in(round_) <= round_.budget, f"trial {trial}: {committed_in(round_)} committed"
+        assert Variation.objects.filter(pk__in=[v.pk for v in variations]).in_force().count() == 1
