@@ -49,6 +49,8 @@ class VariationForm(GovukFormMixin, forms.Form):
             self.fields[f"part_{tranche.number}_amount"] = PoundsField(
                 label=f"Part {tranche.number}: amount", subject=f"part {tranche.number}", positive=True,
                 required_message=f"Enter the amount of part {tranche.number}", initial=tranche.amount,
+                help_text="" if tranche.status == tranche.Status.SCHEDULED else
+                "It is due for payment now, so only its amount can change.",
             )
             if tranche.status == tranche.Status.SCHEDULED:
                 self.fields[f"part_{tranche.number}_quarter"] = forms.TypedChoiceField(
