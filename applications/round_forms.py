@@ -154,7 +154,8 @@ class RoundNewForm(RoundDetailsForm):
 
 
 class RoundMoneyForm(RoundSetupForm):
-    round_fields = ("budget", "minimum_award", "maximum_award")
+    round_fields = ("budget", "minimum_award", "maximum_award", "variation_threshold",
+                    "variation_later_end_needs_second")
     budget = PoundsField(label="Ringfenced budget", max_digits=12, subject="the budget", positive=True,
                          required_message="Enter the ringfenced budget",
                          help_text="Awards can never add up to more than this.")
@@ -162,6 +163,16 @@ class RoundMoneyForm(RoundSetupForm):
                                 required_message="Enter the smallest award")
     maximum_award = PoundsField(label="Largest award", subject="the largest award",
                                 required_message="Enter the largest award")
+    variation_threshold = CountField(
+        label="A change to a grant needs a second programme manager when it moves or changes more than (%)",
+        max_value=100, subject="the share of the grant", required_message="Enter the share of the grant, from 0 to 100",
+        help_text="Measured on the money moved between budget lines plus any change to the grant's total. Below it, "
+                  "one programme manager's approval is enough. 10% is usual.",
+    )
+    variation_later_end_needs_second = YesNoField(
+        label="Does a later end date always need a second programme manager?",
+        required_message="Select yes if a later end date always needs a second programme manager",
+    )
 
     def clean(self):
         cleaned = super().clean()

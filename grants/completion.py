@@ -63,13 +63,15 @@ def award_complete(*, award: Award, underspend: Decimal, underspend_returned: bo
     if underspend < 0:
         raise GrantError("The underspend cannot be less than £0.")
     with transaction.atomic():
+        # The parts first, then the grant: the order paying a part and varying a grant lock them in.
+        parts = list(Tranche.objects.select_for_update().filter(award_id=award.pk).order_by("-number"))
         award = (Award.objects.select_for_update(of=("self",)).select_related("round", "application__organisation")
                  .get(pk=award.pk))
         if blocker := completion_blocker(award):
             raise GrantError(blocker)
         if underspend > award.amount:
             raise GrantError("The underspend cannot be more than the grant.")
-        unpaid = list(award.tranches.select_for_update().filter(status__in=UNPAID).order_by("-number"))
+        unpaid = [tranche for tranche in parts if tranche.status in UNPAID]
         not_needed, held = underspend_split(award, underspend)
         left = not_needed
         for tranche in unpaid:

@@ -230,6 +230,7 @@ class Letter(models.Model):
         OFFER = "offer", "Offer of a grant"
         NOT_FUNDED = "not_funded", "Decision not to fund"
         COMPLETION = "completion", "Completion of the grant"
+        VARIATION = "variation", "Variation of the grant"
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(max_length=20, choices=Kind.choices)

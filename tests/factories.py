@@ -350,3 +350,43 @@ def every_figure(award, given: dict, default: int = 0) -> dict:
                                  asked=figure if indicator.is_survey else None)
         figures[indicator.pk] = figure
     return figures
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.BudgetLine"
+
+    application = factory.SubFactory(ApplicationFactory)
+    category = "staff"
+    description = factory.Sequence(lambda n: f"Caseworker {n}")
+    amount = Decimal("1000.00")
+    position = factory.Sequence(lambda n: n)
+
+
+class OutcomeTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.OutcomeTarget"
+
+    application = factory.SubFactory(ApplicationFactory)
+    indicator = factory.SubFactory(IndicatorFactory, round=factory.SelfAttribute("..application.round"))
+    quarter = 1
+    target = 10
+
+
+def grant_under_way(*, amount: str = "8000.00", lines=(("staff", "Caseworker", "5000.00"), ("venue", "Room hire",
+                    "2000.00"), ("access", "BSL interpreters", "1000.00")), **award_fields):
+    """An accepted grant (paid 50% on acceptance, 25% after the quarter 2 and quarter 4 returns) with budget lines
+    and a target for each of its quarters, as a variation finds it."""
+    from grants.services import award_accept
+
+    award = AwardFactory(amount=Decimal(amount), application__amount_requested=Decimal(amount), **award_fields)
+    for position, (category, description, line_amount) in enumerate(lines):
+        BudgetLineFactory(application=award.application, category=category, description=description,
+                          amount=Decimal(line_amount), position=position)
+    indicator = IndicatorFactory(round=award.round, name="Disabled victims supported")
+    for quarter in range(1, award.round.quarters + 1):
+        OutcomeTargetFactory(application=award.application, indicator=indicator, quarter=quarter, target=10)
+    member = award.application.organisation.memberships.first()
+    if member is None:
+        member = MembershipFactory(organisation=award.application.organisation, user__role="applicant")
+    return award_accept(award=award, name="Amara Okafor", role="Chair", acting_user=member.user)

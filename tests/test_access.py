@@ -37,7 +37,10 @@ from tests.factories import (
     MembershipFactory,
     RoundFactory,
     UserFactory,
+    grant_under_way,
 )
+from variations.changes import Asked
+from variations.services import variation_approve, variation_request
 
 pytestmark = pytest.mark.django_db
 
@@ -268,6 +271,14 @@ ACCESS: dict[str, Rule] = {
     "grants:clawback_new": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.award.pk}),
     "grants:clawback": Rule(only("programme_manager", "finance_officer"), kwargs=lambda world: {"pk": world.clawback.pk}),
     "grants:repayment_new": Rule(only("finance_officer"), kwargs=lambda world: {"pk": world.clawback.pk}),
+    # Changes to a running grant: its organisation asks, programme managers decide
+    "variations:new": Rule(member_only(), kwargs=lambda world: {"pk": world.grant_to_vary.pk}),
+    "variations:detail": Rule(sent_and_readable(), kwargs=lambda world: {"pk": world.variation.pk}),
+    "variations:waiting": Rule(only("programme_manager")),
+    "variations:approve": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.variation.pk}),
+    "variations:refuse": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.variation.pk}),
+    # Approved by another programme manager: the one visiting may confirm it.
+    "variations:confirm": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.approved_variation.pk}),
     "grants:payments": Rule(only("finance_officer")),
     "grants:tranche_release": Rule(only("finance_officer"), kwargs=lambda world: {"pk": world.tranche.pk}),
     "grants:ledger": Rule(only("finance_officer", "programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
@@ -389,6 +400,16 @@ def world(db):
     proposer = user_role_change(user=UserFactory(), role=Role.PROGRAMME_MANAGER, acting_user=None, reason="Appointed")
     decision = Decision.objects.create(application=eligible, outcome="not_fund", proposed_outcome="not_fund",
                                        decided_by=proposer)
+    grant = grant_under_way(application__organisation=organisation)
+    variation = variation_request(award=grant, asked=Asked(targets={grant.application.targets.first().pk: 5}),
+                                  reason="Fewer people than we hoped in quarter 1.", acting_user=applicant)
+    grant_to_vary = grant_under_way(application__organisation=organisation)
+    other_grant = grant_under_way(amount="6000.00")
+    first, second = other_grant.application.budget_lines.order_by("position")[:2]
+    approved_variation = variation_approve(variation=variation_request(
+        award=other_grant, asked=Asked(budget={first.pk: first.amount - 1000, second.pk: second.amount + 1000}),
+        reason="A bigger room.", acting_user=other_grant.application.organisation.memberships.get().user,
+    ), acting_user=proposer)
     monitoring_return = Return.objects.create(award=award, quarter=1, period_start=date(2027, 1, 1),
                                               period_end=date(2027, 3, 31), due_on=date(2027, 4, 30))
     return SimpleNamespace(
@@ -441,6 +462,9 @@ def world(db):
         ),
         poor_response=PoorResponse.objects.create(monitoring_return=monitoring_return, police_area="Central East BCU",
                                                   month=date(2027, 1, 1), problems=["no_follow_up"]),
+        grant_to_vary=grant_to_vary,
+        variation=variation,
+        approved_variation=approved_variation,
         tranche=Tranche.objects.create(award=award, number=1, share=50, amount=award.amount / 2, after="acceptance",
                                        status="due", idempotency_key="tranche-access-1"),
         end_report=EndReport.objects.create(award=award, achievements="Most of what we promised"),

@@ -64,10 +64,14 @@ from tests.factories import (
     letter_issued,
 )
 from tests.grants.test_payments import signed, transfer_event
+from variations.changes import Asked
+from variations.models import Variation
+from variations.services import variation_approve, variation_confirm, variation_refuse, variation_request
 
 pytestmark = pytest.mark.django_db
 
-MACHINES = [Round, Application, AdjustmentRequest, Assessment, Decision, Award, Tranche, Return, Clawback, EndReport]
+MACHINES = [Round, Application, AdjustmentRequest, Assessment, Decision, Award, Tranche, Return, Clawback, EndReport,
+            Variation]
 
 
 class Seen:
@@ -204,6 +208,20 @@ def test_every_status_of_every_machine_is_reached_from_its_first_through_the_ser
     look_after(seen, repayment_record(clawback=clawback, amount=Decimal("100.00"), received_on=timezone.localdate(),
                                       bank_reference="BACK-1", acting_user=finance_officer))
     move_round(Round.Status.MONITORING)
+
+    # The grantee asks to move money between budget lines three times: a little, approved by one manager; more,
+    # confirmed by a second; and once more, refused.
+    def ask(moved: str) -> Variation:
+        staff, access = first.budget_lines.order_by("position", "id")
+        return look_after(seen, variation_request(award=accepted, reason="Interpreters cost more",
+                                                  acting_user=owner_of(first), asked=Asked(budget={
+                                                      staff.pk: staff.amount - Decimal(moved),
+                                                      access.pk: access.amount + Decimal(moved)})))
+
+    look_after(seen, variation_approve(variation=ask("100"), acting_user=programme_manager))
+    larger = look_after(seen, variation_approve(variation=ask("1000"), acting_user=programme_manager))
+    look_after(seen, variation_confirm(variation=larger, acting_user=second_manager, approved_at=larger.approved_at))
+    look_after(seen, variation_refuse(variation=ask("100"), reason="Not again", acting_user=programme_manager))
 
     # Returns fall due; the first needs changes before it is accepted; accepting the second makes part 2 due.
     look_after(seen, returns_mark_due(today=timezone.localdate() + timedelta(days=800)))

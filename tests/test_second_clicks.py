@@ -28,8 +28,11 @@ from tests.factories import (
     UserFactory,
     award_started_months_ago,
     described_criteria,
+    grant_under_way,
 )
 from tests.grants.conftest import scored
+from variations.changes import Asked
+from variations.services import variation_approve, variation_request
 
 pytestmark = pytest.mark.django_db
 
@@ -258,7 +261,50 @@ def ask_for_the_360giving_file():
     return manager(), url, {}, "Preparing your file"
 
 
+def variation_asked():
+    award = grant_under_way()
+    user = award.application.organisation.memberships.get().user
+    first, second = award.application.budget_lines.order_by("position")[:2]
+    variation = variation_request(award=award, reason="A bigger room.", acting_user=user,
+                                  asked=Asked(budget={first.pk: first.amount - 1000, second.pk: second.amount + 1000}))
+    return award, user, variation
+
+
+def ask_for_a_variation():
+    award = grant_under_way()
+    user = award.application.organisation.memberships.get().user
+    first, second = award.application.budget_lines.order_by("position")[:2]
+    data = {"reason": "A bigger room.", "amount": str(award.amount), **{
+        f"line_{line.pk}": str(line.amount) for line in award.application.budget_lines.all()},
+        **{f"target_{target.pk}": str(target.target) for target in award.application.targets.all()},
+        **{f"part_{t.number}_amount": str(t.amount) for t in award.tranches.all()},
+        **{f"part_{t.number}_quarter": str(t.after_quarter) for t in award.tranches.filter(status="scheduled")},
+        f"line_{first.pk}": str(first.amount - 100), f"line_{second.pk}": str(second.amount + 100)}
+    url = reverse("variations:new", kwargs={"pk": award.pk})
+    return user, url, data, "You have already asked for a change to this grant"
+
+
+def approve_a_variation():
+    _, _, variation = variation_asked()
+    url = reverse("variations:approve", kwargs={"pk": variation.pk})
+    return manager(), url, {}, "has changed since the page was opened"
+
+
+def confirm_a_variation():
+    _, _, variation = variation_asked()
+    variation = variation_approve(variation=variation, acting_user=manager())
+    url = reverse("variations:confirm", kwargs={"pk": variation.pk})
+    return manager(), url, {"shown": variation.approved_at.isoformat()}, "is confirmed and made"
+
+
+def refuse_a_variation():
+    _, _, variation = variation_asked()
+    url = reverse("variations:refuse", kwargs={"pk": variation.pk})
+    return manager(), url, {"reason": "Not now."}, "has changed since the page was opened"
+
+
 SECOND_CLICKS = [
+    ask_for_a_variation, approve_a_variation, confirm_a_variation, refuse_a_variation,
     send_application, ask_for_an_adjustment, invite_a_colleague, give_more_time, allocate_automatically, moderate,
     accept_proposed_decisions, confirm_decisions, issue_letters, ask_for_the_360giving_file,
     withdraw, screen, adjustment_decide, allocate, unallocate, declare, assess_and_send, revise, begin_application,

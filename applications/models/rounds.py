@@ -153,6 +153,17 @@ class Round(StatusMachine):
     return_due_days = models.PositiveSmallIntegerField(
         default=30, help_text="How many days after a quarter ends its monitoring return is due."
     )
+    # Variations of a grant once it runs: one programme manager approves a small change; a second must confirm a
+    # larger one. Set per round, as the money and its risks are.
+    variation_threshold = models.PositiveSmallIntegerField(
+        "variations needing a second programme manager (% of the grant)", default=10, db_default=10,
+        validators=[MaxValueValidator(100)],
+        help_text="A variation that moves or changes more than this share of the grant needs a second programme "
+                  "manager to confirm it.",
+    )
+    variation_later_end_needs_second = models.BooleanField(
+        "a later end date needs a second programme manager", default=True, db_default=True,
+    )
     three_sixty_giving_prefix = models.CharField(
         "360Giving identifier prefix", max_length=30, default="360G-LDHCF",
         help_text="The funder's registered 360Giving prefix, used in published grant identifiers.",

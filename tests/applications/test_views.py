@@ -947,6 +947,22 @@ def test_an_open_rounds_details_page_asks_only_for_its_name_and_summary(client_f
     assert "these settings can no longer change" in money and ">Save and return to the set-up<" not in money
 
 
+def test_a_draft_rounds_money_page_sets_when_a_change_to_a_grant_needs_a_second_manager(client_for,
+                                                                                       programme_manager):
+    round_ = RoundFactory(status=Round.Status.DRAFT)
+    client = client_for(programme_manager)
+    url = reverse("applications:round_money", kwargs={"pk": round_.pk})
+    page = client.get(url).content.decode()
+    assert 'name="variation_threshold" value="10"' in page and "Does a later end date always need" in page
+    money = {"budget": "100000", "minimum_award": "1000", "maximum_award": "10000"}
+    refused = client.post(url, {**money, "variation_threshold": "120", "variation_later_end_needs_second": "True"})
+    assert "The share of the grant must be 100 or fewer" in refused.content.decode()
+    response = client.post(url, {**money, "variation_threshold": "15", "variation_later_end_needs_second": "False"})
+    assert response.status_code == 302
+    round_.refresh_from_db()
+    assert (round_.variation_threshold, round_.variation_later_end_needs_second) == (15, False)
+
+
 def test_a_programme_manager_adds_a_criterion_saying_what_every_score_means(client_for, programme_manager):
     round_ = RoundFactory(status=Round.Status.DRAFT, score_scale_max=3)
     client = client_for(programme_manager)

@@ -418,9 +418,9 @@ def test_the_grant_page_shows_100_changes_a_page_with_the_same_queries_at_few_an
     client = client_for(programme_manager)
     url = reverse("monitoring:grant", kwargs={"pk": award.pk})
     client.get(url)  # the kinds of record in the history are looked up once, then kept
-    # Signed in (3), the grant, its returns and parts, the history and its count, its suspensions, clawbacks, what
-    # may be clawed back (2) and its end-of-grant report, and the session's save (3).
-    with django_assert_max_num_queries(16):
+    # Signed in (3), the grant, its returns and parts, its variations, the history and its count, its suspensions,
+    # clawbacks, what may be clawed back (2) and its end-of-grant report, and the session's save (3).
+    with django_assert_max_num_queries(17):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
