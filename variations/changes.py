@@ -93,7 +93,11 @@ class Asked:
 
 
 def when_released(after: str, quarter: int | None) -> str:
-    return "On acceptance" if after == "acceptance" else f"After the quarter {quarter} return"
+    if after == "acceptance":
+        return "On acceptance"
+    if after == "end_report":
+        return "After the end-of-grant report"
+    return f"After the quarter {quarter} return"
 
 
 def quarters_to(starts_on: date, ends_on: date) -> int:
@@ -182,7 +186,9 @@ def _tranche_problems(state: GrantState, asked: Asked, amount: Decimal, quarters
             if quarter != tranche.after_quarter:
                 found.append(f"Part {number} is due for payment now: only its amount can change.")
             continue
-        if quarter is None or not 1 <= quarter <= quarters:
+        if quarter is None and tranche is not None and tranche.after == "end_report":
+            pass  # it still waits on the end-of-grant report
+        elif quarter is None or not 1 <= quarter <= quarters:
             found.append(f"Part {number} must wait for the return of one of the grant's {quarters} quarters.")
         elif quarter in accepted:
             found.append(f"Part {number} would wait for the quarter {quarter} return, which has already been "

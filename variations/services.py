@@ -217,7 +217,7 @@ def _change_rows(state: GrantState, asked: Asked, variation: Variation) -> None:
         # Unpaid (checked under its lock): its amount and what releases it change in place, the earlier schedule
         # kept in the grant's earlier version.
         tranche.amount, tranche.after_quarter = part["amount"], part["quarter"]
-        if tranche.status == Tranche.Status.SCHEDULED:
+        if tranche.status == Tranche.Status.SCHEDULED and part["quarter"] is not None:
             tranche.after = "return"
         tranche.share = _share(tranche.amount, award.amount)
         tranche.save(update_fields=["amount", "after", "after_quarter", "share"])

@@ -15,7 +15,10 @@ from grants.payments import tranche_record_bacs
 from grants.selectors import clawbacks_with_repaid, committed_in, round_awards_unfinished, round_money
 from grants.services import award_accept, award_decline, award_offer, tranche_make_due
 from grants.suspensions import award_resume, award_suspend
-from tests.factories import ApplicationFactory, AwardFactory, RoundFactory, letter_issued
+from tests.factories import ApplicationFactory, AwardFactory, MembershipFactory, RoundFactory, letter_issued
+from variations.changes import Asked
+from variations.models import Variation
+from variations.services import variation_approve, variation_confirm, variation_request
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +60,7 @@ MONEY_STEPS = st.lists(
         st.tuples(st.just("claw back"), st.integers(0, 3), st.integers(1, 100), st.booleans()),  # % of what was paid
         st.tuples(st.just("repay"), st.integers(0, 3), st.integers(1, 100)),  # % of what is still owed
         st.tuples(st.just("complete"), st.integers(0, 3), st.integers(0, 100)),  # % of the grant not spent
+        st.tuples(st.just("vary"), st.integers(0, 3), st.integers(-20, 20)),  # hundreds of pounds more or less
     ),
     max_size=16,
 )
@@ -89,13 +93,15 @@ def money_by_hand(round_) -> dict:
 @example(steps=[("offer", 0, 8), ("accept", 0), ("pay", 0), ("claw back", 0, 50, True), ("repay", 0, 50),
                 ("claw back", 0, 10, False), ("suspend", 0), ("pay", 0), ("resume", 0), ("pay", 0),
                 ("offer", 1, 12), ("offer", 2, 1), ("complete", 0, 30), ("offer", 3, 2), ("decline", 1),
-                ("offer", 2, 12)])
+                ("offer", 2, 12), ("offer", 1, 4), ("accept", 1), ("vary", 1, 15), ("vary", 1, -5), ("pay", 1)])
 def test_the_rounds_money_always_adds_up_to_its_ringfence_whatever_happens(
     programme_manager, second_manager, finance_officer, steps
 ):
     round_ = RoundFactory(status=Round.Status.ASSESSING, budget=Decimal("20000.00"), maximum_award=Decimal("20000.00"))
     applications = [ApplicationFactory(round=round_, status="scored", amount_requested=Decimal("12000.00"),
                                        reference=f"{round_.reference_prefix}-{number:04d}") for number in range(4)]
+
+    members = [MembershipFactory(organisation=application.organisation).user for application in applications]
 
     def award_of(index):
         return Award.objects.filter(application=applications[index]).first()
@@ -131,6 +137,19 @@ def test_the_rounds_money_always_adds_up_to_its_ringfence_whatever_happens(
                 clawback = clawback_propose(award=award, amount=amount, reason="Not spent", acting_user=programme_manager)
                 check = clawback_confirm if confirm else partial(clawback_refuse, reason="It was spent")
                 check(clawback=clawback, proposed_at=clawback.proposed_at, acting_user=second_manager)
+            elif kind == "vary":
+                last = award.tranches.filter(status=Tranche.Status.SCHEDULED).order_by("-number").first()
+                if last is None or not rest[0]:
+                    continue
+                change = Decimal(rest[0] * 100)
+                asked = Asked(amount_change=change, tranches=[
+                    {"number": last.number, "amount": last.amount + change, "quarter": last.after_quarter}])
+                variation = variation_request(award=award, asked=asked, reason="Our plans changed",
+                                              acting_user=members[index])
+                variation = variation_approve(variation=variation, acting_user=programme_manager)
+                if variation.needs_second:
+                    variation_confirm(variation=variation, acting_user=second_manager,
+                                      approved_at=variation.approved_at)
             elif kind == "complete":
                 award_complete(award=award, underspend=(award.amount * rest[0] / 100).quantize(Decimal("0.01")),
                                underspend_returned=False, acting_user=programme_manager, site_url="http://testserver")
@@ -148,4 +167,5 @@ def test_the_rounds_money_always_adds_up_to_its_ringfence_whatever_happens(
         assert money.adds_up
         assert Decimal(0) <= money.remaining == round_.budget - committed_in(round_)
         assert {line: getattr(money, line) for line in money_by_hand(round_)} == money_by_hand(round_)
-        assert money.varied == 0  # nothing here varies a grant
+        assert money.varied == sum((v.amount_change for v in Variation.objects.in_force().filter(award__round=round_)),
+                                   Decimal(0))
