@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "assessment",
     "grants",
     "monitoring",
+    "conversations",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +260,7 @@ NAVIGATION = [
     "assessment.navigation.links",
     "grants.navigation.links",
     "monitoring.navigation.links",
+    "conversations.navigation.links",
     "core.navigation.audit_links",
     "accounts.navigation.links",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("assessment.urls")),
     path("", include("grants.urls")),
     path("", include("monitoring.urls")),
+    path("", include("conversations.urls")),
     path("", include("core.urls")),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
