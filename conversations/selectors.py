@@ -103,7 +103,7 @@ def inbox_for(user) -> QuerySet[Application]:
             last_sent_at=Max("messages__sent_at", filter=visible),
             unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
         )
-        .order_by("-last_sent_at", "-pk")
+        .order_by(F("last_sent_at").desc(nulls_last=True), "-pk")
     )
 
 

@@ -344,3 +344,31 @@ def every_figure(award, given: dict, default: int = 0) -> dict:
                                  asked=figure if indicator.is_survey else None)
         figures[indicator.pk] = figure
     return figures
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A message in a thread: from the funder's staff unless told otherwise."""
+
+    class Meta:
+        model = "conversations.Message"
+
+    application = factory.SubFactory(ApplicationFactory, status="submitted", reference=factory.Sequence(
+        lambda n: f"MS-{n:04d}"))
+    from_staff = True
+    author = factory.SubFactory(UserFactory, role=Role.PROGRAMME_MANAGER)
+    author_name = factory.SelfAttribute("author.full_name")
+    body = "Thank you for your application. Could you tell us more about your volunteers?"
+
+
+class MessageFileFactory(factory.django.DjangoModelFactory):
+    """A document attached to a message."""
+
+    class Meta:
+        model = "conversations.MessageFile"
+
+    message = factory.SubFactory(MessageFactory)
+    kind = "attachment"
+    file = factory.django.FileField(filename="budget.pdf", data=PDF_BYTES)
+    original_name = "budget.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
