@@ -38,6 +38,8 @@ class MessageForm(GovukFormMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": DOCUMENTS.accept}),
     )
     personal_data_checked = forms.BooleanField(label=PERSONAL_DATA_LABEL, required=False)
+    # The newest message the page showed, so that a second click sends the message once.
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, staff: bool, warned: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,7 +48,7 @@ class MessageForm(GovukFormMixin, forms.Form):
             del self.fields["note"]
             self.fields["body"].help_text = "Do not give the names or details of anyone you support."
         layout = [Field.radios("note", legend_size=Size.SMALL, small=True)] if staff else []
-        layout += [Field.textarea("body", rows=6), Field("recording"), Field("attachment")]
+        layout += [Field.textarea("body", rows=6), Field("recording"), Field("attachment"), Field("seen")]
         if warned:  # kept shown until sent, ticked or not
             for name in ("recording", "attachment"):
                 self.fields[name].help_text += " A file chosen before is not kept: choose it again."
@@ -88,13 +90,15 @@ class BulkMessageForm(GovukFormMixin, forms.Form):
     # The group whose size the manager was shown: sending goes ahead only for that group, so a choice changed
     # after the preview is shown again before anything is sent.
     previewed = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
+    # The newest bulk message the round had when the page was first shown, so that a second click sends once.
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, warned: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         layout = [Field.radios("audience", legend_size=Size.SMALL, small=True), Field.textarea("body", rows=8)]
         if warned:
             layout += [Field.checkbox("personal_data_checked"), WARNED]
-        self.helper.layout = Layout(*layout, Field("previewed"))
+        self.helper.layout = Layout(*layout, Field("previewed"), Field("seen"))
 
     def previewing(self, audience: str, count: int) -> None:
         """Shows the count's button to send, and keeps the button to check again after changing the choice."""

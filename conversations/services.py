@@ -54,10 +54,12 @@ def _checked_words(body: str, personal_data_checked: bool) -> list[Finding]:
 
 def message_send(
     *, application: Application, body: str, acting_user: User, note: bool = False, attachment: Upload | None = None,
-    recording: Upload | None = None, personal_data_checked: bool = False,
+    recording: Upload | None = None, personal_data_checked: bool = False, seen_up_to: int | None = None,
 ) -> Message:
     """Adds a message (or, for staff, a note only staff see) to the application's thread, and emails the other side
-    a link to it once it is committed. The words are checked for personal data first, as a return's are."""
+    a link to it once it is committed. The words are checked for personal data first, as a return's are.
+    `seen_up_to` is the newest message the writer's page showed: the same words from the same person since then are
+    this message sent twice (a second click), and are not sent again."""
     body = body.strip()
     if note and not can_add_note(acting_user, application):
         raise MessageError("Only the funder's staff can add a note for staff.")
@@ -67,6 +69,14 @@ def message_send(
         raise MessageError("Write your message, or upload a video or audio recording")
     with transaction.atomic():
         findings = _checked_words(body, personal_data_checked)
+        if seen_up_to is not None:
+            # The thread's row is locked so that two presses at once find each other's message.
+            Application.objects.select_for_update().filter(pk=application.pk).exists()
+            sent_twice = application.messages.filter(
+                pk__gt=seen_up_to, author=acting_user, kind=Message.Kind.NOTE if note else Message.Kind.MESSAGE,
+                body=body).first()
+            if sent_twice is not None:
+                return sent_twice
         message = _message_add(application=application, body=body, author=acting_user, note=note,
                                from_staff=is_programme_manager(acting_user))
         for kind, upload in ((MessageFile.Kind.ATTACHMENT, attachment), (MessageFile.Kind.RECORDING, recording)):
@@ -107,9 +117,12 @@ def thread_mark_read(*, application: Application, person: User, up_to: int) -> N
 
 def bulk_message_start(
     *, round_: Round, audience: str, body: str, acting_user: User, personal_data_checked: bool = False,
+    seen_up_to: int | None = None,
 ) -> BulkMessage:
     """Takes the organisations in the round that `audience` names into a bulk message, and queues one task for each
-    once it is committed: any number of workers share them out, and `bulk_message_item_send` does each."""
+    once it is committed: any number of workers share them out, and `bulk_message_item_send` does each.
+    `seen_up_to` is the newest bulk message the round had when the writer's page was shown: the same message to the
+    same group from the same person since then is this one sent twice, and is not started again."""
     body = body.strip()
     if not can_send_bulk_message(acting_user):
         raise MessageError("Only programme managers can send a message to many organisations.")
@@ -119,6 +132,12 @@ def bulk_message_start(
         raise MessageError("Write your message")
     with transaction.atomic():
         findings = _checked_words(body, personal_data_checked)
+        if seen_up_to is not None:
+            Round.objects.select_for_update().filter(pk=round_.pk).exists()
+            sent_twice = BulkMessage.objects.filter(round=round_, pk__gt=seen_up_to, started_by=acting_user,
+                                                    audience=audience, body=body).first()
+            if sent_twice is not None:
+                return sent_twice
         applications = list(bulk_audience(round_, audience))
         if not applications:
             raise MessageError("There is nobody to send this message to: no organisation in the round is in the "

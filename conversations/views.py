@@ -4,6 +4,7 @@ messages to many organisations at once (programme managers)."""
 from datetime import timedelta
 
 from django.contrib import messages
+from django.db.models import Max
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +14,7 @@ from accounts.permissions import is_programme_manager, role_required
 from applications.models import Round
 from conversations import selectors
 from conversations.forms import BulkMessageForm, MessageForm
-from conversations.models import MessageFile
+from conversations.models import BulkMessage, MessageFile
 from conversations.permissions import can_add_note, can_read_thread
 from conversations.services import (
     MessageError,
@@ -49,8 +50,12 @@ def thread(request, pk: int):
         raise Http404
     staff = is_programme_manager(request.user)
 
+    thread_messages = list(selectors.thread_messages(request.user, application))
+    newest = max((message.pk for message in thread_messages), default=0)
+
     def message_form(warned: bool) -> MessageForm:
-        return MessageForm(request.POST or None, request.FILES or None, staff=staff, warned=warned)
+        return MessageForm(request.POST or None, request.FILES or None, staff=staff, warned=warned,
+                           initial={"seen": newest})
 
     form = message_form(_warned(request))
     findings = []
@@ -60,7 +65,7 @@ def thread(request, pk: int):
             message = message_send(
                 application=application, body=data["body"], acting_user=request.user, note=data.get("note", False),
                 attachment=data.get("attachment"), recording=data.get("recording"),
-                personal_data_checked=data["personal_data_checked"],
+                personal_data_checked=data["personal_data_checked"], seen_up_to=data["seen"],
             )
         except PersonalDataFound as found:
             findings = found.findings
@@ -71,9 +76,8 @@ def thread(request, pk: int):
         else:
             messages.success(request, "Your note for staff is added." if message.is_note else "Your message is sent.")
             return redirect(f"{request.path}#message-{message.pk}")
-    thread_messages = list(selectors.thread_messages(request.user, application))
     if request.method == "GET" and thread_messages:
-        thread_mark_read(application=application, person=request.user, up_to=max(m.pk for m in thread_messages))
+        thread_mark_read(application=application, person=request.user, up_to=newest)
         selectors.unread_count_forget(request.user)
     award = getattr(application, "award", None)
     return render(request, "conversations/thread.html", {
@@ -101,7 +105,8 @@ def message_file(request, pk: int, file_pk: int):
 @role_required(Role.PROGRAMME_MANAGER)
 def bulk_message_new(request, pk: int):
     round_ = get_object_or_404(Round, pk=pk)
-    form = BulkMessageForm(request.POST or None, warned=_warned(request))
+    newest = BulkMessage.objects.filter(round=round_).aggregate(newest=Max("pk"))["newest"] or 0
+    form = BulkMessageForm(request.POST or None, warned=_warned(request), initial={"seen": newest})
     findings, audience_count = [], None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -109,10 +114,11 @@ def bulk_message_new(request, pk: int):
             try:
                 bulk_message = bulk_message_start(round_=round_, audience=data["audience"], body=data["body"],
                                                   acting_user=request.user,
-                                                  personal_data_checked=data["personal_data_checked"])
+                                                  personal_data_checked=data["personal_data_checked"],
+                                                  seen_up_to=data["seen"])
             except PersonalDataFound as found:
                 findings = found.findings
-                form = BulkMessageForm(request.POST, warned=True)
+                form = BulkMessageForm(request.POST, warned=True, initial={"seen": newest})
                 form.is_valid()
             except MessageError as error:
                 form.add_error(None, str(error))

@@ -229,3 +229,23 @@ def test_the_bulk_progress_page_queries_stay_few(client_for, open_round, program
     with django_assert_max_num_queries(6):
         response = client.get(reverse("conversations:bulk_message", kwargs={"pk": bulk.pk}))
     assert response.status_code == 200
+
+
+def test_a_message_sent_twice_by_a_second_click_is_sent_once(client_for, application, applicant):
+    client = client_for(applicant)
+    typed = {"body": "Can we move spend to quarter 3?", "seen": "0"}
+    assert client.post(thread_url(application), typed).status_code == 302
+    assert client.post(thread_url(application), typed).status_code == 302
+    assert Message.objects.count() == 1
+    # Sent again after the page showed the first, the same words are a new message.
+    client.post(thread_url(application), {**typed, "seen": str(Message.objects.get().pk)})
+    assert Message.objects.count() == 2
+
+
+def test_a_bulk_message_sent_twice_by_a_second_click_starts_once(client_for, open_round, programme_manager):
+    ApplicationFactory(round=open_round, status="submitted", reference="BV-1")
+    client = client_for(programme_manager)
+    typed = {"audience": "everyone", "body": "Hello", "previewed": "everyone", "seen": "0", "send": "Send"}
+    first, second = client.post(bulk_url(open_round), typed), client.post(bulk_url(open_round), typed)
+    assert first.url == second.url
+    assert BulkMessage.objects.count() == 1
