@@ -5,6 +5,6 @@ from django.db import models
 
 
 class AuditAction(models.TextChoices):
-    MESSAGE_SENT = "message.sent", "sent message {message}"
-    NOTE_ADDED = "message.note_added", "added note {message} for staff only"
+    MESSAGE_SENT = "message.sent", "sent a message"
+    NOTE_ADDED = "message.note_added", "added a note for staff only"
     BULK_MESSAGE_STARTED = "message.bulk_started", "started a message to {count:count organisation}"

@@ -101,7 +101,10 @@ class BulkMessageForm(GovukFormMixin, forms.Form):
         self.helper.layout = Layout(*layout, Field("previewed"), Field("seen"))
 
     def previewing(self, audience: str, count: int) -> None:
-        """Shows the count's button to send, and keeps the button to check again after changing the choice."""
+        """Shows the count's button to send, and keeps the button to check again after changing the choice. With
+        nobody in the group there is nothing to send: only checking again is offered."""
+        if not count:
+            return
         self.data = self.data.copy()
         self.data["previewed"] = audience
         self.helper.inputs = [

@@ -249,3 +249,21 @@ def test_a_bulk_message_sent_twice_by_a_second_click_starts_once(client_for, ope
     first, second = client.post(bulk_url(open_round), typed), client.post(bulk_url(open_round), typed)
     assert first.url == second.url
     assert BulkMessage.objects.count() == 1
+
+
+def test_a_group_with_nobody_in_it_offers_no_button_to_send(client_for, open_round, programme_manager):
+    ApplicationFactory(round=open_round, status="submitted", reference="BV-1")
+    response = client_for(programme_manager).post(bulk_url(open_round), {"audience": "awarded", "body": "Hello"})
+    page = response.content.decode()
+    assert "No organisation in this round is in the group you chose" in page
+    assert "Send to 0" not in page and 'value="Check who it goes to"' in page
+
+
+def test_the_audit_trail_says_what_was_sent_never_the_words(client_for, application, applicant, programme_manager):
+    client_for(applicant).post(thread_url(application), {"body": "Our caseworker is unwell."})
+    client_for(programme_manager).post(thread_url(application), {"note": "note", "body": "Offer a pause."})
+    history = client_for(programme_manager).get(reverse(
+        "core:audit_history", kwargs={"app_label": "applications", "model": "application", "object_id": application.pk}
+    )).content.decode()
+    assert "sent a message" in history and "added a note for staff only" in history
+    assert "caseworker" not in history and "Offer a pause" not in history
