@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "grants",
     "monitoring",
     "variations",
+    "conversations",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,7 @@ NAVIGATION = [
     "grants.navigation.links",
     "monitoring.navigation.links",
     "variations.navigation.links",
+    "conversations.navigation.links",
     "core.navigation.audit_links",
     "accounts.navigation.links",
 ]

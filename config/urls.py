@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("grants.urls")),
     path("", include("monitoring.urls")),
     path("", include("variations.urls")),
+    path("", include("conversations.urls")),
     path("", include("core.urls")),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),

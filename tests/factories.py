@@ -390,3 +390,31 @@ def grant_under_way(*, amount: str = "8000.00", lines=(("staff", "Caseworker", "
     if member is None:
         member = MembershipFactory(organisation=award.application.organisation, user__role="applicant")
     return award_accept(award=award, name="Amara Okafor", role="Chair", acting_user=member.user)
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A message in a thread: from the funder's staff unless told otherwise."""
+
+    class Meta:
+        model = "conversations.Message"
+
+    application = factory.SubFactory(ApplicationFactory, status="submitted", reference=factory.Sequence(
+        lambda n: f"MS-{n:04d}"))
+    from_staff = True
+    author = factory.SubFactory(UserFactory, role=Role.PROGRAMME_MANAGER)
+    author_name = factory.SelfAttribute("author.full_name")
+    body = "Thank you for your application. Could you tell us more about your volunteers?"
+
+
+class MessageFileFactory(factory.django.DjangoModelFactory):
+    """A document attached to a message."""
+
+    class Meta:
+        model = "conversations.MessageFile"
+
+    message = factory.SubFactory(MessageFactory)
+    kind = "attachment"
+    file = factory.django.FileField(filename="budget.pdf", data=PDF_BYTES)
+    original_name = "budget.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)

@@ -20,6 +20,7 @@ from accounts.services import user_role_change
 from applications.audit import AuditAction
 from applications.models import FileAnswer, Question
 from assessment.models import Allocation, ConflictDeclaration, ScoresImport
+from conversations.models import BulkMessage
 from core.models import Export
 from core.services import audit_record
 from grants.models import Clawback, Decision, Letter, LetterBatch, Tranche
@@ -35,6 +36,7 @@ from tests.factories import (
     MediaAnswerFactory,
     PDF_BYTES,
     MembershipFactory,
+    MessageFileFactory,
     RoundFactory,
     UserFactory,
     grant_under_way,
@@ -325,6 +327,14 @@ ACCESS: dict[str, Rule] = {
     "monitoring:outcomes_download": Rule(
         only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk, "file_format": "xlsx"}
     ),
+    # Messages: the organisation's team and the programme managers. Assessors and finance officers read no threads.
+    "conversations:inbox": Rule(only("applicant", "other_applicant", "programme_manager")),
+    "conversations:thread": Rule(sent_and_readable(), kwargs=lambda world: {"pk": world.award.application_id}),
+    "conversations:file": Rule(
+        sent_and_readable(), kwargs=lambda world: {"pk": world.award.application_id, "file_pk": world.message_file.pk}
+    ),
+    "conversations:bulk_message_new": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
+    "conversations:bulk_message": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.bulk_message.pk}),
     # Stripe's webhook answers to a signature, not a session: an unsigned call from anyone is refused.
     "grants:stripe_webhook": Rule(everyone(400), method="post"),
     # The admin site checks is_staff itself; only its front door is listed here, the rest is Django's own.
@@ -465,6 +475,8 @@ def world(db):
         grant_to_vary=grant_to_vary,
         variation=variation,
         approved_variation=approved_variation,
+        message_file=MessageFileFactory(message__application=award.application),
+        bulk_message=BulkMessage.objects.create(round=round_, audience="everyone", body="Reports are due soon."),
         tranche=Tranche.objects.create(award=award, number=1, share=50, amount=award.amount / 2, after="acceptance",
                                        status="due", idempotency_key="tranche-access-1"),
         end_report=EndReport.objects.create(award=award, achievements="Most of what we promised"),

@@ -1,5 +1,5 @@
 """The import graph read from the code: core imports no app, and nothing imports up the chain
-variations -> monitoring -> grants -> assessment -> applications -> accounts -> core."""
+conversations -> variations -> monitoring -> grants -> assessment -> applications -> accounts -> core."""
 
 import ast
 from pathlib import Path
@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each app may import those after it in this list, never those before it.
-CHAIN = ["variations", "monitoring", "grants", "assessment", "applications", "accounts", "core"]
+CHAIN = ["conversations", "variations", "monitoring", "grants", "assessment", "applications", "accounts", "core"]
 
 
 def imported_apps(path: Path) -> set[str]:

@@ -303,8 +303,25 @@ def refuse_a_variation():
     return manager(), url, {"reason": "Not now."}, "has changed since the page was opened"
 
 
+def send_a_message():
+    user = owner()
+    application = submitted_application(user.memberships.get().organisation)
+    url = reverse("conversations:thread", kwargs={"pk": application.pk})
+    # The page showed no message yet: the second press finds the first press's message and sends nothing more.
+    return user, url, {"body": "Can we move spend to quarter 3?", "seen": "0"}, "Your message is sent."
+
+
+def send_a_message_to_a_round():
+    application = submitted_application()
+    url = reverse("conversations:bulk_message_new", kwargs={"pk": application.round_id})
+    data = {"audience": "everyone", "body": "Returns are due soon.", "previewed": "everyone", "seen": "0",
+            "send": "Send"}
+    return manager(), url, data, "Sending your message"
+
+
 SECOND_CLICKS = [
     ask_for_a_variation, approve_a_variation, confirm_a_variation, refuse_a_variation,
+    send_a_message, send_a_message_to_a_round,
     send_application, ask_for_an_adjustment, invite_a_colleague, give_more_time, allocate_automatically, moderate,
     accept_proposed_decisions, confirm_decisions, issue_letters, ask_for_the_360giving_file,
     withdraw, screen, adjustment_decide, allocate, unallocate, declare, assess_and_send, revise, begin_application,

@@ -684,21 +684,23 @@ def test_the_application_page_makes_a_fixed_number_of_queries_before_and_after_i
     client = client_for(applicant)
     # The session, the person, the application with the person's role in its organisation (so whether they may
     # withdraw it is known), its round, the round's sections and their questions, its deadline, its sections
-    # (twice: for the task list and for whether all are complete), adjustments and members.
-    with django_assert_max_num_queries(11):
+    # (twice: for the task list and for whether all are complete), adjustments and members; and, for the header,
+    # how many messages the person has not read.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("applications:detail", kwargs={"pk": draft.pk}))
     assert response.status_code == 200
     assert f"Your application to {round_with_indicators.name}" in response.content.decode()
     # Once sent: what decides whether its page has changed, then, the page being new, the application read whole
     # with every answer instead of the task list, each kind of answer read once (and the answered requests for more
-    # information), the round's questions, and any request waiting for the organisation's answer.
-    with django_assert_max_num_queries(14):
+    # information), the round's questions, any request waiting for the organisation's answer, and the header's
+    # count of unread messages.
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("applications:detail", kwargs={"pk": sent.pk}))
     assert response.status_code == 200
     assert "Application SENT-0001" in response.content.decode()
-    # Seen again, with nothing changed: the page kept from the first visit, so only the session, the person and what
-    # decides whether the page has changed are read.
-    with django_assert_max_num_queries(3):
+    # Seen again, with nothing changed: the page kept from the first visit, so only the session, the person, what
+    # decides whether the page has changed and the header's count of unread messages are read.
+    with django_assert_max_num_queries(4):
         again = client.get(reverse("applications:detail", kwargs={"pk": sent.pk}))
     main = re.compile(r"<main.*</main>", re.S)
     assert main.search(again.content.decode()).group() == main.search(response.content.decode()).group()

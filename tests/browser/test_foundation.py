@@ -60,9 +60,9 @@ def test_no_font_but_arial_is_used(page):
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        (Role.APPLICANT, ["Your applications", "Your account"]),
+        (Role.APPLICANT, ["Your applications", "Messages", "Your account"]),
         (Role.ASSESSOR, ["Applications to score", "Your account"]),
-        (Role.PROGRAMME_MANAGER, ["Rounds", "Returns", "Audit trail", "Your account"]),
+        (Role.PROGRAMME_MANAGER, ["Rounds", "Returns", "Messages", "Audit trail", "Your account"]),
         (Role.FINANCE_OFFICER, ["Payments", "Your account"]),
     ],
 )
