@@ -145,3 +145,90 @@ def test_a_grant_suspended_clawed_back_in_part_repaid_and_resumed(page):
     page.goto(reverse("grants:payments"))
     page.axe.check("payments after the suspension is lifted")
     assert page.get_by_role("link", name=re.compile(f"Pay part 2 of {award.reference}")).count() == 1
+
+
+def test_a_grant_closed_with_its_end_of_grant_report_and_its_money_back_in_the_ringfence(page):
+    from monitoring.models import Return
+    from tests.factories import award_started_months_ago
+
+    round_ = RoundFactory(name="Hate Crime Support 2027", budget=Decimal("20000.00"), status=Round.Status.MONITORING)
+    first_manager, second_manager = (UserFactory(role=Role.PROGRAMME_MANAGER) for _ in range(2))
+    finance = UserFactory(role=Role.FINANCE_OFFICER)
+    award = AwardFactory(application__round=round_, amount=Decimal("8000.00"),
+                         application__title="Peer advocates for Disabled victims")
+    grantee = MembershipFactory(organisation=award.application.organisation, user__role=Role.APPLICANT).user
+    award_accept(award=award, name="Amara Okafor", role="Chair", acting_user=grantee)
+    award = award_started_months_ago(award, 12)
+    Return.objects.filter(award=award).update(status=Return.Status.ACCEPTED)
+    for tranche in award.tranches.order_by("number")[:2]:
+        if tranche.status == "scheduled":
+            tranche_make_due(award=award, quarter=tranche.after_quarter, acting_user=first_manager)
+        tranche_record_bacs(tranche=tranche, bank_reference=f"BACS-{tranche.number}", paid_on=timezone.localdate(),
+                            acting_user=finance)
+    # £6,000 of the £8,000 paid; the last £2,000 waits on the quarter 4 return.
+
+    sign_in(page, grantee.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("grants:award", kwargs={"pk": award.pk}))
+    page.axe.check("the grant, a year on")
+    page.get_by_role("link", name="Write your end-of-grant report").click()
+    page.wait_for_load_state("load")
+    page.axe.check("the end-of-grant report")
+    page.get_by_label("What did the project achieve, against what you promised?").fill(
+        "We supported 70 Disabled victims against a promise of 80, and trained 12 volunteers.")
+    page.get_by_label("How much of the grant did you spend?").fill("5500")
+    page.get_by_label("Why was some of the grant not spent?").fill("Our coordinator left for three months.")
+    page.get_by_label("What did you learn?").fill("Recruit two coordinators so one leaving does not stop the work.")
+    page.get_by_label("A story of change").fill("Ring Sam on 07700 900123 to hear how reporting helped.")
+    page.get_by_label("Your full name").fill("Amara Okafor")
+    page.get_by_role("button", name="Send the report").click()
+    page.wait_for_load_state("load")
+    page.axe.check("personal data pointed out")
+    assert "Check for personal data before you send" in page.content()
+    page.get_by_label("A story of change").fill("A Deaf man reported abuse on his estate with us, and it stopped.")
+    page.get_by_role("button", name="Send the report").click()
+    page.wait_for_load_state("load")
+    page.axe.check("report sent")
+    assert "Your end-of-grant report is sent" in page.content()
+    sign_out(page)
+
+    sign_in(page, first_manager.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("monitoring:returns"))
+    page.axe.check("returns, with the report to review")
+    page.get_by_role("link", name=re.compile(f"^{award.reference}")).click()
+    page.wait_for_load_state("load")
+    page.axe.check("reviewing the report")
+    # £2,500 not spent: the £2,000 not yet paid is never paid, and £500 was paid and not spent.
+    assert "£2,000 not yet paid is not needed" in page.content() and "£500 was paid and not spent" in page.content()
+    page.get_by_label("Accept the report and complete the grant").check()
+    page.get_by_role("button", name="Save review").click()
+    page.wait_for_load_state("load")
+    page.axe.check("no choice for the money not spent")
+    assert "Choose whether to ask for the money back or write it off" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Ask for it back").check()
+    page.get_by_role("button", name="Save review").click()
+    page.wait_for_load_state("load")
+    page.axe.check("grant completed")
+    assert f"Grant {award.reference} is complete" in page.content()
+    read_ledger(page, round_, {"Accepted": "£8,000", "Paid": "£6,000", "Still to pay on grants": "£0",
+                               "Underspent": "£2,000", "Owed back": "£0", "Left in the ringfence": "£14,000"},
+                "once completed")
+    sign_out(page)
+
+    sign_in(page, second_manager.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("grants:clawback", kwargs={"pk": award.clawbacks.get().pk}))
+    page.axe.check("the underspend to ask back")
+    page.get_by_role("button", name="Confirm the clawback").click()
+    page.wait_for_load_state("load")
+    page.axe.check("underspend owed")
+    read_ledger(page, round_, {"Owed back": "£500", "Recovered": "£0", "Left in the ringfence": "£14,000"},
+                "once the underspend is owed")
+    sign_out(page)
+
+    sign_in(page, grantee.email, TEST_PASSWORD)
+    page.axe.check()
+    page.goto(reverse("grants:letters", kwargs={"pk": award.application_id}))
+    page.axe.check("the completion letter")
+    assert page.get_by_role("link", name=re.compile("Completion of the grant")).count() == 2
