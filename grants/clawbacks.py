@@ -30,13 +30,19 @@ def clawable_from(award: Award) -> Decimal:
     return paid - asked
 
 
-def clawback_propose(*, award: Award, amount: Decimal, reason: str, acting_user: User) -> Clawback:
+def clawback_propose(*, award: Award, amount: Decimal, reason: str, acting_user: User,
+                     seen_up_to: int | None = None) -> Clawback:
+    """`seen_up_to` is the newest clawback of the grant that the proposing page showed: the same amount proposed by
+    the same person since then is this one sent twice (a second click), and is not proposed again."""
     if not reason.strip():
         raise GrantError("Say why the money is being clawed back: the grantee will read it.")
     if amount <= 0:
         raise GrantError("Enter an amount to claw back above £0.")
     with transaction.atomic():
         award = Award.objects.select_for_update().get(pk=award.pk)
+        if seen_up_to is not None and (again := award.clawbacks.filter(
+                pk__gt=seen_up_to, proposed_by=acting_user, amount=amount, status=Clawback.Status.PROPOSED).first()):
+            return again
         if award.status not in CLAWABLE:
             raise GrantError(f"No money can be clawed back from grant {award.reference}: it is "
                              f"{award.get_status_display().lower()}.")

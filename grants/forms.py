@@ -128,6 +128,8 @@ class ClawbackForm(GovukFormMixin, forms.Form):
         help_text="The grantee reads this once another programme manager has confirmed the clawback.",
         error_messages={"required": "Say why the money is being clawed back"},
     )
+    # The newest clawback the page showed, so that a second click proposes the clawback once.
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class ClawbackRefuseForm(GovukFormMixin, forms.Form):

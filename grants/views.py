@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 import stripe
 from django.contrib import messages
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -481,11 +482,13 @@ def award_resume_view(request, pk: int):
 @role_required(Role.PROGRAMME_MANAGER)
 def clawback_new(request, pk: int):
     award = get_object_or_404(Award.objects.select_related("application__organisation"), pk=pk)
-    form = ClawbackForm(request.POST or None)
+    form = ClawbackForm(request.POST or None,
+                        initial={"seen": award.clawbacks.aggregate(newest=Max("pk"))["newest"] or 0})
     if request.method == "POST" and form.is_valid():
         try:
             clawback = clawback_propose(award=award, amount=form.cleaned_data["amount"],
-                                        reason=form.cleaned_data["reason"], acting_user=request.user)
+                                        reason=form.cleaned_data["reason"], acting_user=request.user,
+                                        seen_up_to=form.cleaned_data["seen"])
         except GrantError as error:
             form.add_error(None, str(error))
         else:

@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.permissions import is_programme_manager
 from core.emails import email_send_on_commit
 from core.services import audit_record
+from core.templatetags.govuk import pounds
 from grants.clawbacks import clawable_from, clawback_propose
 from grants.completion import award_complete, completion_blocker, underspend_split
 from grants.models import Award
@@ -66,7 +67,7 @@ def end_report_problems(report: EndReport) -> list[str]:
     if missing:
         problems.append(f"Tell us {', '.join(missing)}.")
     if report.spent is not None and report.spent > award.amount:
-        problems.append(f"You cannot have spent more of the grant than the grant: {award.amount:,}.")
+        problems.append(f"You cannot have spent more of the grant than the grant: {pounds(award.amount)}.")
     elif report.spent is not None and report.underspend and not report.underspend_reason:
         problems.append("Say why some of the grant was not spent.")
     return problems

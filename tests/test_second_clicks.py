@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Role
@@ -13,7 +14,12 @@ from applications.models import Application, Round
 from applications.services import round_status_change
 from assessment.models import Allocation
 from assessment.services import allocation_add, assessment_save, conflict_declare
+from grants.clawbacks import clawback_confirm, clawback_propose
+from grants.payments import tranche_record_bacs
 from grants.services import award_accept
+from grants.suspensions import award_suspend
+from monitoring.closing import end_report_save, end_report_submit
+from monitoring.models import Return
 from monitoring.services import return_submit
 from tests.applications.conftest import complete_every_section
 from tests.clients import signed_in_client
@@ -195,6 +201,79 @@ def review_return():
     return manager(), url, {"outcome": "accept", "comments": ""}, "This return has already been reviewed"
 
 
+def paid_grant():
+    """An accepted grant with its first part paid: money that can be asked back."""
+    user, award = accepted_award()
+    tranche_record_bacs(tranche=award.tranches.get(number=1), bank_reference="BACS-1", paid_on=timezone.localdate(),
+                        acting_user=UserFactory(role=Role.FINANCE_OFFICER))
+    return user, award
+
+
+def suspend_a_grant():
+    _, award = accepted_award()
+    url = reverse("grants:suspend", kwargs={"pk": award.pk})
+    return manager(), url, {"reason": "A safeguarding concern"}, "cannot be suspended: it is suspended"
+
+
+def lift_a_suspension():
+    _, award = accepted_award()
+    award_suspend(award=award, reason="A concern", acting_user=manager())
+    url = reverse("grants:resume", kwargs={"pk": award.pk})
+    return manager(), url, {"reason": "Looked into"}, "is not suspended"
+
+
+def propose_a_clawback():
+    _, award = paid_grant()
+    url = reverse("grants:clawback_new", kwargs={"pk": award.pk})
+    # The page showed no clawback yet: the second press finds the first press's and proposes nothing more.
+    return manager(), url, {"amount": "100", "reason": "Not spent", "seen": "0"}, "Another programme manager must check"
+
+
+def confirm_a_clawback():
+    _, award = paid_grant()
+    checker = manager()  # a programme manager before the clawback was proposed, as four eyes asks
+    clawback = clawback_propose(award=award, amount=Decimal("100"), reason="Not spent", acting_user=manager())
+    url = reverse("grants:clawback", kwargs={"pk": clawback.pk})
+    return checker, url, {"action": "confirm", "shown": clawback.proposed_at.isoformat()}, "checked after you opened"
+
+
+def record_a_repayment():
+    _, award = paid_grant()
+    checker = manager()
+    clawback = clawback_propose(award=award, amount=Decimal("100"), reason="Not spent", acting_user=manager())
+    clawback_confirm(clawback=clawback, proposed_at=clawback.proposed_at, acting_user=checker)
+    url = reverse("grants:repayment_new", kwargs={"pk": clawback.pk})
+    today = timezone.localdate()
+    data = {"amount": "100", "received_on_0": today.day, "received_on_1": today.month, "received_on_2": today.year,
+            "bank_reference": "BACK-1"}
+    return UserFactory(role=Role.FINANCE_OFFICER), url, data, "Nothing is owed on this clawback"
+
+
+def ended_grant():
+    user, award = accepted_award()
+    award_started_months_ago(award, 12)
+    Return.objects.filter(award=award).update(status=Return.Status.ACCEPTED)
+    return user, award
+
+
+END_REPORT = {"achievements": "Most of it", "spent": "5000", "lessons": "Start sooner", "story": "A report was made",
+              "declarant_name": "Amara Okafor", "action": "send"}
+
+
+def send_an_end_report():
+    user, award = ended_grant()
+    url = reverse("monitoring:end_report", kwargs={"pk": award.pk})
+    return user, url, END_REPORT, "A sent report cannot be changed."
+
+
+def review_an_end_report():
+    user, award = ended_grant()
+    report = end_report_save(award=award, fields={**END_REPORT, "spent": Decimal("5000")}, acting_user=user)
+    end_report_submit(report=report, declarant_name="Amara Okafor", acting_user=user)
+    url = reverse("monitoring:end_report_review", kwargs={"pk": award.pk})
+    return manager(), url, {"outcome": "accept", "comments": ""}, "This report has already been reviewed"
+
+
 def send_application():
     user = owner()
     application = ApplicationFactory(organisation=user.memberships.get().organisation, title="")
@@ -320,6 +399,8 @@ def send_a_message_to_a_round():
 
 
 SECOND_CLICKS = [
+    suspend_a_grant, lift_a_suspension, propose_a_clawback, confirm_a_clawback, record_a_repayment,
+    send_an_end_report, review_an_end_report,
     ask_for_a_variation, approve_a_variation, confirm_a_variation, refuse_a_variation,
     send_a_message, send_a_message_to_a_round,
     send_application, ask_for_an_adjustment, invite_a_colleague, give_more_time, allocate_automatically, moderate,

@@ -72,7 +72,7 @@ def test_an_underspend_needs_a_reason_and_no_more_can_be_spent_than_the_grant(en
     report = end_report_save(award=ended, fields={**ANSWERS, "underspend_reason": ""}, acting_user=applicant)
     assert end_report_problems(report) == ["Say why some of the grant was not spent."]
     report = end_report_save(award=ended, fields={"spent": Decimal("8000.01")}, acting_user=applicant)
-    assert end_report_problems(report) == ["You cannot have spent more of the grant than the grant: 8,000.00."]
+    assert end_report_problems(report) == ["You cannot have spent more of the grant than the grant: £8,000."]
     report = end_report_save(award=ended, fields={"spent": Decimal("8000.00")}, acting_user=applicant)
     assert end_report_problems(report) == []
 
