@@ -231,3 +231,30 @@ def test_each_recipients_leadership_is_published_in_the_dei_extension_with_its_c
             assert set(area.get("response", {}).get("taxonomyCodes", [])) <= codes("taxonomyCodes.csv")
     rows = list(csv.DictReader(io.StringIO(csv_text(publishable_awards()))))
     assert {row["DEI Details:Leadership:Response:Taxonomy Codes"] for row in rows} == {"DEI020000", ""}
+
+
+def test_a_completed_grant_gains_its_actual_dates_and_the_amount_it_came_to(published, programme_manager,
+                                                                          finance_officer):
+    from django.utils import timezone
+
+    from grants.completion import award_complete
+    from grants.payments import tranche_record_bacs
+
+    award = published[0]
+    award.refresh_from_db()
+    tranche_record_bacs(tranche=award.tranches.get(number=1), bank_reference="BACS-1", paid_on=timezone.localdate(),
+                        acting_user=finance_officer)
+    award_complete(award=award, underspend=award.amount - award.tranches.get(number=1).amount,
+                   underspend_returned=False, acting_user=programme_manager, site_url="https://grants.example.org")
+    award.refresh_from_db()
+    data = package(publishable_awards())
+    errors = sorted(validator().iter_errors(data), key=lambda error: list(error.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+    completed, running = data["grants"][0], data["grants"][1]
+    assert completed["actualDates"] == [{"startDate": award.starts_on.isoformat(),
+                                         "endDate": award.completed_on.isoformat()}]
+    assert completed["amountDisbursed"] == float(award.tranches.get(number=1).amount)
+    assert completed["amountAwarded"] == 5000.5  # what was awarded stays as awarded
+    assert "actualDates" not in running and "amountDisbursed" not in running
+    row = next(line for line in csv_text(publishable_awards()).splitlines() if completed["id"] in line)
+    assert award.completed_on.isoformat() in row
