@@ -26,12 +26,20 @@ def test_the_default_schedule_pays_the_whole_grant():
     ([{"share": "50", "after": "acceptance"}, {"share": "50", "after": "return", "quarter": "2"}],
      "Part 2 waits on a quarter's return: choose a quarter from 1 to 4."),
     ([{"share": "50", "after": "acceptance"}, {"share": "50", "after": "signing"}],
-     "Part 2 needs to be paid on acceptance or when a quarter's return is accepted."),
+     "Part 2 needs to be paid on acceptance, when a quarter's return is accepted, or when the end-of-grant report "
+     "is."),
+    ([{"share": "50", "after": "end_report"}, {"share": "50", "after": "end_report"}],
+     "Two parts are paid on the end-of-grant report: make them one part."),
     ([{"share": "50", "after": "return", "quarter": 2}, {"share": "50", "after": "return", "quarter": 2}],
      "Two parts are paid on the quarter 2 return: make them one part."),
 ])
 def test_a_schedule_that_does_not_pay_the_whole_grant_once_for_each_trigger_is_explained(schedule, problem):
     assert problem in tranche_schedule_problems(schedule, quarters=4)
+
+
+def test_a_part_may_wait_on_the_end_of_grant_report():
+    schedule = [{"share": "80", "after": "acceptance"}, {"share": "20", "after": "end_report"}]
+    assert tranche_schedule_problems(schedule, quarters=4) == []
 
 
 def test_shares_in_pence_of_a_percent_that_add_up_to_100_are_accepted():

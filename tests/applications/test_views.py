@@ -916,6 +916,10 @@ def test_the_payments_page_sets_a_tranche_schedule_that_pays_the_whole_grant(cli
     assert round_.offer_acceptance_days == 21
     assert round_.tranche_schedule == [{"share": "60", "after": "acceptance"},
                                        {"share": "40", "after": "return", "quarter": 4}]
+    client.post(url, {**form, "share_quarter_4": "30", "share_end_report": "10"})
+    round_.refresh_from_db()
+    assert round_.tranche_schedule[-1] == {"share": "10", "after": "end_report"}
+    assert 'name="share_end_report" value="10"' in client.get(url).content.decode()
 
 
 def test_the_eligibility_page_can_stop_asking_about_staff(client_for, programme_manager):
