@@ -66,7 +66,7 @@ CONDITIONS = [
 ]
 
 
-def _letterhead(content, style) -> list:
+def letterhead(content, style) -> list:
     return [
         para(settings.FUNDER_NAME, style["strong"]),
         para(
@@ -77,10 +77,19 @@ def _letterhead(content, style) -> list:
     ]
 
 
+def contact_us(reference: str, style) -> list:
+    """How every letter ends: who to ask, quoting what, and that it comes in other formats."""
+    return [
+        para("Contact us", style["h2"]),
+        para(f"Email {settings.FUNDER_EMAIL} and give your reference, {reference}. We can send this letter in another "
+             "format, such as large print, easy read or a BSL video.", style["body"]),
+    ]
+
+
 def offer_letter_pdf(content: OfferContent, *, large_print: bool = False) -> bytes:
     style = print_styles(large_print)
     body, h2 = style["body"], style["h2"]
-    story = _letterhead(content, style) + [
+    story = letterhead(content, style) + [
         para(f"Offer of a grant of {pounds(content.amount)}", style["h1"]),
         para(
             f"We are pleased to offer {content.addressee.organisation} a grant of {pounds(content.amount)} from "
@@ -114,9 +123,7 @@ def offer_letter_pdf(content: OfferContent, *, large_print: bool = False) -> byt
     ]
     story.append(para("\n".join(f"{number}. {condition}" for number, condition in enumerate(CONDITIONS, start=1)), body))
     story += [
-        para("Contact us", h2),
-        para(f"Email {settings.FUNDER_EMAIL} and give your reference, {content.reference}. We can send this letter in "
-             "another format, such as large print, easy read or a BSL video.", body),
+        *contact_us(content.reference, style),
     ]
     return render_pdf(
         title=f"Offer of a grant: {content.reference}",
@@ -128,7 +135,7 @@ def offer_letter_pdf(content: OfferContent, *, large_print: bool = False) -> byt
 def not_funded_letter_pdf(content: NotFundedContent, *, large_print: bool = False) -> bytes:
     style = print_styles(large_print)
     body, h2, h3 = style["body"], style["h2"], style["h3"]
-    story = _letterhead(content, style) + [
+    story = letterhead(content, style) + [
         para("Decision on your application", style["h1"]),
         para(
             f"Thank you for applying to {content.round_name} for your project, {content.project_title}. We are sorry "
@@ -190,7 +197,7 @@ def completion_letter_pdf(content: CompletionContent, *, large_print: bool = Fal
                      "you will see it on your grant page once a second manager has checked it.")
     elif content.held_underspend:
         money.append(f"Paid to you but not spent: {pounds(content.held_underspend)}. You do not need to pay it back.")
-    story = _letterhead(content, style) + [
+    story = letterhead(content, style) + [
         para(f"Your grant is complete: {content.reference}", style["h1"]),
         para(
             f"Thank you. We have accepted your end-of-grant report for your project, {content.project_title}, funded "
@@ -203,9 +210,7 @@ def completion_letter_pdf(content: CompletionContent, *, large_print: bool = Fal
         para("What happens now", h2),
         para("You do not need to send us any more returns for this grant. Keep your records of how you spent it for 6 "
              "years, and let us see them if we ask.", body),
-        para("Contact us", h2),
-        para(f"Email {settings.FUNDER_EMAIL} and give your reference, {content.reference}. We can send this letter in "
-             "another format, such as large print, easy read or a BSL video.", body),
+        *contact_us(content.reference, style),
     ]
     return render_pdf(
         title=f"Completion of grant {content.reference}",

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 
 from core.pdf import para, paragraphs, print_styles, render_pdf
 from core.templatetags.govuk import govuk_date, pounds
-from grants.letters import Addressee, _letterhead
+from grants.letters import Addressee, letterhead, contact_us
 from grants.selectors import addressee_of
 
 
@@ -47,7 +46,7 @@ def variation_content(variation, *, changes: list[list[str]], tranches, returns:
 def variation_letter_pdf(content: VariationContent, *, large_print: bool = False) -> bytes:
     style = print_styles(large_print)
     body, h2 = style["body"], style["h2"]
-    story = _letterhead(content, style) + [
+    story = letterhead(content, style) + [
         para(f"Variation {content.number} of your grant", style["h1"]),
         para(f"We have agreed to change your grant from {content.round_name} for your project, "
              f"{content.project_title}. This letter varies your offer letter: the conditions of the grant are "
@@ -65,9 +64,7 @@ def variation_letter_pdf(content: VariationContent, *, large_print: bool = False
         ), body),
         para(f"You will send us {content.returns} quarterly returns in all. Each return is due some days after the "
              "end of its quarter, as your grant page shows.", body),
-        para("Contact us", h2),
-        para(f"Email {settings.FUNDER_EMAIL} and give your reference, {content.reference}. We can send this letter "
-             "in another format, such as easy read or a BSL video.", body),
+        *contact_us(content.reference, style),
     ]
     return render_pdf(
         title=f"Variation {content.number} of grant {content.reference}",
