@@ -17,6 +17,16 @@ class PoundsInput(forms.TextInput):
     """A box for an amount in pounds with GOV.UK's '£' prefix before it. The prefix is hidden from screen readers,
     which read the label, and typing '£' as well does no harm (PoundsField takes it off)."""
 
+    def get_context(self, name, value, attrs):
+        """The GOV.UK input's classes, which the form renderer gives only to widgets it knows by name: the red
+        border of an answer in error too (Django marks one aria-invalid)."""
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        classes = widget_attrs.get("class", "").split()
+        wanted = ["govuk-input"] + (["govuk-input--error"] if widget_attrs.get("aria-invalid") == "true" else [])
+        widget_attrs["class"] = " ".join(dict.fromkeys(wanted + classes))
+        return context
+
     def render(self, name, value, attrs=None, renderer=None):
         return format_html('<div class="govuk-input__wrapper"><div class="govuk-input__prefix" aria-hidden="true">£'
                            '</div>{}</div>', super().render(name, value, attrs, renderer))

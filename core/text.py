@@ -36,3 +36,8 @@ def count_words(text: str) -> int:
 def has_joined_words(text: str) -> bool:
     """Whether words are joined by a hyphen or dash, which a writer may count as one word where we count two."""
     return bool(VISIBLE_JOINERS.search(text))
+
+
+def listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c': items as a sentence lists them."""
+    return " and ".join(filter(None, [", ".join(items[:-1]), items[-1]])) if items else ""

@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.permissions import is_programme_manager
 from core.emails import email_send_on_commit
 from core.services import audit_record
+from core.text import listed
 from core.templatetags.govuk import pounds
 from grants.clawbacks import clawable_from, clawback_propose
 from grants.completion import award_complete, completion_blocker, underspend_split
@@ -65,7 +66,7 @@ def end_report_problems(report: EndReport) -> list[str]:
                         "day after.")
     missing = [question for name, question in QUESTIONS.items() if getattr(report, name) in ("", None)]
     if missing:
-        problems.append(f"Tell us {', '.join(missing)}.")
+        problems.append(f"Tell us {listed(missing)}.")
     if report.spent is not None and report.spent > award.amount:
         problems.append(f"You cannot have spent more of the grant than the grant: {pounds(award.amount)}.")
     elif report.spent is not None and report.underspend and not report.underspend_reason:
@@ -75,13 +76,14 @@ def end_report_problems(report: EndReport) -> list[str]:
 
 def end_report_submit(*, report: EndReport, declarant_name: str, acting_user: User,
                       personal_data_checked: bool = False) -> EndReport:
-    if not declarant_name.strip():
-        raise ReturnError("Enter your full name to confirm the report is true.")
     with transaction.atomic():
         report = EndReport.objects.select_for_update().select_related("award").get(pk=report.pk)
         if not report.is_editable:
             raise ReturnError("The report has already been sent.")
-        if problems := end_report_problems(report):
+        problems = end_report_problems(report)
+        if not declarant_name.strip():
+            problems.append("Enter your full name to confirm the report is true.")
+        if problems:
             raise ReturnError(" ".join(problems))
         findings = personal_data_in({name: getattr(report, name) for name in WRITTEN})
         if findings and not personal_data_checked:

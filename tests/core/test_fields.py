@@ -79,3 +79,11 @@ def test_a_long_text_box_does_not_let_the_browser_cut_a_pasted_answer_short():
     field = LongTextField(label="Reason", max_length=500)
     assert "maxlength" not in field.widget_attrs(field.widget)
     assert field.clean("a" * 500) == "a" * 500
+
+
+def test_an_amount_box_looks_like_a_govuk_input_and_shows_its_error_in_red():
+    assert 'class="govuk-input' in str(AmountForm()["amount"])
+    wrong = AmountForm(data={"amount": "a lot"})
+    assert not wrong.is_valid()
+    assert "govuk-input--error" in str(wrong["amount"])
+    assert "govuk-input--error" not in str(AmountForm(data={"amount": "12"})["amount"])

@@ -1,6 +1,6 @@
 import pytest
 
-from core.text import count_words, has_joined_words
+from core.text import count_words, has_joined_words, listed
 
 
 @pytest.mark.parametrize(
@@ -22,3 +22,10 @@ def test_words_are_counted_between_spaces_hyphens_and_invisible_joiners(text, wo
                                                ("a list - with a dash", False), ("-5 degrees", False), ("plain", False)])
 def test_words_joined_by_a_hyphen_or_dash_are_noticed_but_a_dash_between_spaces_is_not(text, joined):
     assert has_joined_words(text) is joined
+
+
+@pytest.mark.parametrize(("items", "sentence"), [
+    ([], ""), (["a"], "a"), (["a", "b"], "a and b"), (["a", "b", "c"], "a, b and c"),
+])
+def test_items_are_listed_as_a_sentence_lists_them(items, sentence):
+    assert listed(items) == sentence

@@ -47,7 +47,7 @@ def test_a_report_is_saved_as_it_is_written_and_sent_once_the_grant_has_ended(en
     report = end_report_save(award=ended, fields={"achievements": "  Most of what we promised  "},
                              acting_user=applicant)
     assert (report.status, report.achievements) == (EndReport.Status.DRAFT, "Most of what we promised")
-    with pytest.raises(ReturnError, match="Tell us how much of the grant you spent, what you learned, a story"):
+    with pytest.raises(ReturnError, match="Tell us how much of the grant you spent, what you learned and a story"):
         end_report_submit(report=report, declarant_name="Amara", acting_user=applicant)
     with django_capture_on_commit_callbacks(execute=True):
         report = sent(ended, applicant)
