@@ -25,7 +25,7 @@ class MessageForm(GovukFormMixin, forms.Form):
         initial="message",
     )
     body = LongTextField(
-        label="Your message", required=False, rows=6, max_length=5000,
+        label="Your message", required=False, rows=6, max_length=5000, subject="Your message",
         help_text="Do not give the names or details of anyone your organisation supports.",
     )
     recording = forms.FileField(
@@ -65,7 +65,8 @@ class MessageForm(GovukFormMixin, forms.Form):
                     cleaned[name] = Upload(file=upload, content_type=check(upload, subject=subject))
                 except forms.ValidationError as error:
                     self.add_error(name, error)
-        if not (cleaned.get("body") or "").strip() and not cleaned.get("recording") and not self.has_error("recording"):
+        nothing_sent = not (cleaned.get("body") or "").strip() and not cleaned.get("recording")
+        if nothing_sent and not self.has_error("recording") and not self.has_error("body"):
             self.add_error("body", "Write your message, or upload a video or audio recording")
         return cleaned
 

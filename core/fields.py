@@ -81,11 +81,11 @@ class LongTextField(forms.CharField):
     the server's error says how long it is and keeps every word typed.
     """
 
-    def __init__(self, *, rows: int = 3, max_length: int = 2000, **kwargs):
+    def __init__(self, *, rows: int = 3, max_length: int = 2000, subject: str = "Your answer", **kwargs):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
         super().__init__(max_length=max_length, **kwargs)
         self.error_messages["max_length"] = (
-            f"Your answer must be {max_length:,} characters or fewer. It has %(show_value)s characters."
+            f"{subject} must be {max_length:,} characters or fewer. It has %(show_value)s characters."
         )
 
     def widget_attrs(self, widget):

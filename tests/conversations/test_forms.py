@@ -42,6 +42,12 @@ def test_a_recording_alone_is_a_message_but_nothing_at_all_is_not():
     assert empty.errors["body"] == ["Write your message, or upload a video or audio recording"]
 
 
+def test_a_message_too_long_is_told_so_once_in_words_about_a_message():
+    form = MessageForm({"body": "a" * 5001}, staff=False)
+    assert not form.is_valid()
+    assert form.errors["body"] == ["Your message must be 5,000 characters or fewer. It has 5001 characters."]
+
+
 def test_a_bulk_message_needs_a_group_and_words():
     form = BulkMessageForm({})
     assert not form.is_valid()
