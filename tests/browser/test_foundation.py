@@ -62,7 +62,7 @@ def test_no_font_but_arial_is_used(page):
     [
         (Role.APPLICANT, ["Your applications", "Messages", "Your account"]),
         (Role.ASSESSOR, ["Applications to score", "Your account"]),
-        (Role.PROGRAMME_MANAGER, ["Rounds", "Returns", "Messages", "Audit trail", "Your account"]),
+        (Role.PROGRAMME_MANAGER, ["Rounds", "Returns", "Changes to grants", "Messages", "Audit trail", "Your account"]),
         (Role.FINANCE_OFFICER, ["Payments", "Your account"]),
     ],
 )
