@@ -42,6 +42,8 @@ def pages(round_, grants_round, manager, assessor, finance_officer) -> list[tupl
         ("returns list", manager, reverse("monitoring:returns")),
         ("outcomes", manager, reverse("monitoring:outcomes", kwargs=on_grants)),
         ("grant page", manager, reverse("monitoring:grant", kwargs={"pk": award.pk})),
+        ("changes to grants", manager, reverse("variations:waiting")),
+        ("messages", manager, reverse("conversations:inbox")),
         ("audit trail", manager, reverse("core:audit_list")),
         ("notifications", manager, reverse("core:notifications")),
         ("staff", manager, reverse("accounts:staff")),
