@@ -55,6 +55,7 @@ from applications.round_setup import changes_in_words, round_setup_gaps
 from applications.sections import incomplete_sections
 from applications.selectors import live_application, open_information_request, round_open_for
 from core.emails import email_send_on_commit
+from core.generations import THREADS, generation_move_on
 from core.refusals import ServiceError
 from core.models import AuditEvent
 from core.services import audit_record, notify
@@ -131,6 +132,7 @@ def invitation_accept(*, invitation: Invitation, acting_user: User) -> Membershi
         membership, _ = Membership.objects.get_or_create(
             organisation=invitation.organisation, user=acting_user, defaults={"role": invitation.role}
         )
+        generation_move_on(THREADS)  # the threads of the organisation joined are the person's now
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         audit_record(acting_user=acting_user, action=AuditAction.MEMBER_JOINED, target=invitation.organisation)

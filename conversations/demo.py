@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications.models import Application
 from conversations.models import BulkMessage, Message, Reading
+from core.generations import THREADS, generation_move_on
 from conversations.services import bulk_message_item_send, bulk_message_start, message_send
 
 DEMO_REFERENCE = "DHC26-0001"
@@ -44,6 +45,7 @@ def seed(stdout) -> None:
     manager = User.objects.get(email="manager@example.org")
     Reading.objects.filter(person=manager, application=application).update(
         read_up_to=Message.objects.filter(application=application, author=manager).latest("pk").pk)
+    generation_move_on(THREADS)
     bulk = bulk_message_start(round_=application.round, audience=BulkMessage.Audience.GRANT_UNDER_WAY, body=REMINDER,
                               acting_user=manager)
     # Sent here as the worker would: the tasks queued for them will find them sent.

@@ -11,6 +11,7 @@ from applications.models import Application, Round
 from applications.permissions import membership_role_known
 from conversations.models import BulkMessage, BulkMessageItem, Message, MessageFile, Reading
 from conversations.permissions import can_read_notes
+from core.generations import THREADS, kept_figure
 from grants.models import Award
 from monitoring.models import Return
 
@@ -68,13 +69,14 @@ def has_threads(user) -> bool:
 
 
 def unread_count(user) -> int:
-    """How many messages the person has not read, in one query, asked once for each request's user object (the
-    header and the page both show it)."""
+    """How many messages the person has not read: asked once for each request's user object (the header and the
+    page both show it), and counted again only after a message is sent, a thread read or an organisation joined."""
     if not has_threads(user):
         return 0
     count = getattr(user, "_unread_messages", None)
     if count is None:
-        count = user._unread_messages = unread_messages(user).count()
+        count = user._unread_messages = kept_figure(
+            THREADS, f"unread:{user.pk}:{user.role}", lambda: unread_messages(user).count())
     return count
 
 

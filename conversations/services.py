@@ -18,6 +18,7 @@ from conversations.models import BulkMessage, BulkMessageItem, Message, MessageF
 from conversations.notifications import managers_notify_message, team_notify_message
 from conversations.permissions import can_add_note, can_send_bulk_message, can_write_message
 from conversations.selectors import bulk_audience
+from core.generations import THREADS, generation_move_on
 from core.refusals import ServiceError
 from core.services import audit_record
 from monitoring.privacy import Finding, personal_data_in
@@ -97,6 +98,7 @@ def message_send(
 
 def _message_add(*, application: Application, body: str, author: User | None, note: bool, from_staff: bool,
                  bulk_message: BulkMessage | None = None) -> Message:
+    generation_move_on(THREADS)
     return Message.objects.create(
         application=application, kind=Message.Kind.NOTE if note else Message.Kind.MESSAGE, from_staff=from_staff,
         author=author, author_name=author.full_name if author else "", body=body, bulk_message=bulk_message,
@@ -108,11 +110,12 @@ def thread_mark_read(*, application: Application, person: User, up_to: int) -> N
     earlier and shown later cannot mark newer messages unread again. Not audited: reading changes nothing."""
     if not up_to:
         return
-    updated = Reading.objects.filter(person=person, application=application, read_up_to__lt=up_to).update(
-        read_up_to=up_to, read_at=timezone.now())
-    if not updated:
-        Reading.objects.bulk_create([Reading(person=person, application=application, read_up_to=up_to)],
-                                    ignore_conflicts=True)
+    reading, created = Reading.objects.get_or_create(person=person, application=application,
+                                                     defaults={"read_up_to": up_to})
+    moved_on = created or reading.read_up_to < up_to and Reading.objects.filter(
+        pk=reading.pk, read_up_to__lt=up_to).update(read_up_to=up_to, read_at=timezone.now())
+    if moved_on:
+        generation_move_on(THREADS)
 
 
 def bulk_message_start(

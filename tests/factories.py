@@ -12,6 +12,7 @@ from accounts.models import Role, RoleGrant, User
 from applications.models import Answer, ApplicationSection, Membership, Organisation, Question, Round, Section
 from applications.questions import STANDARD_QUESTIONS, STANDARD_SECTION
 from applications.sections import application_steps
+from core.generations import THREADS, generation_move_on
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -65,6 +66,11 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.OWNER
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        generation_move_on(THREADS)  # as joining through an invitation does: the person has new threads
+        return super()._create(model_class, *args, **kwargs)
 
 
 class RoundFactory(factory.django.DjangoModelFactory):
@@ -404,6 +410,11 @@ class MessageFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory, role=Role.PROGRAMME_MANAGER)
     author_name = factory.SelfAttribute("author.full_name")
     body = "Thank you for your application. Could you tell us more about your volunteers?"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        generation_move_on(THREADS)  # as sending one does: someone has a message to read
+        return super()._create(model_class, *args, **kwargs)
 
 
 class MessageFileFactory(factory.django.DjangoModelFactory):

@@ -7,9 +7,10 @@ from conversations.selectors import (
     unread_count,
     unread_messages,
 )
-from conversations.services import thread_mark_read
+from applications.services import invitation_accept
+from conversations.services import message_send, thread_mark_read
 from monitoring.models import Return
-from tests.factories import ApplicationFactory, AwardFactory, MessageFactory
+from tests.factories import ApplicationFactory, AwardFactory, InvitationFactory, MessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,36 @@ def test_unread_messages_leave_out_threads_read_past_them(application, applicant
     thread_mark_read(application=application, person=applicant, up_to=first.pk)
     later = MessageFactory(application=application)
     assert list(unread_messages(applicant)) == [later]
+
+
+@pytest.mark.django_db(transaction=True)
+class TestTheCountKeptBetweenRequests:
+    """Outside the test's transaction, as pages run: the count is kept, and counted again after any change to it."""
+
+    def test_a_second_request_reads_the_count_without_counting(self, application, applicant,
+                                                                django_assert_num_queries):
+        MessageFactory(application=application)
+        assert unread_count(fresh(applicant)) == 1
+        with django_assert_num_queries(0):
+            assert unread_count(applicant) == 1
+
+    def test_a_message_sent_or_a_thread_read_is_counted_at_once(self, application, applicant, programme_manager):
+        assert unread_count(fresh(applicant)) == 0
+        message = message_send(application=application, body="Could you send your safeguarding policy?",
+                               acting_user=programme_manager)
+        assert unread_count(fresh(applicant)) == 1
+        thread_mark_read(application=application, person=applicant, up_to=message.pk)
+        assert unread_count(fresh(applicant)) == 0
+
+    def test_joining_an_organisation_counts_its_threads_at_once(self, application, other_applicant):
+        MessageFactory(application=application)
+        assert unread_count(fresh(other_applicant)) == 0
+        invitation = InvitationFactory(organisation=application.organisation, email=other_applicant.email)
+        invitation_accept(invitation=invitation, acting_user=other_applicant)
+        assert unread_count(fresh(other_applicant)) == 1
+
+    def test_a_person_given_another_role_is_counted_for_it(self, application, applicant, programme_manager):
+        MessageFactory(application=application, from_staff=False, author=applicant)
+        assert unread_count(fresh(applicant)) == 0
+        type(applicant).objects.filter(pk=applicant.pk).update(role=programme_manager.role)
+        assert unread_count(fresh(applicant)) == 1
