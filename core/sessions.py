@@ -2,13 +2,16 @@
 
 The session keeps the moment its timeout last started again. The database's expiry is always that moment plus the
 timeout, whatever else writes the session, so the page can tell the person exactly when the server will end it.
+
+A session is read from the cache, and from the database only when the cache does not hold it: the cache keeps it
+until the same moment the database's expiry says, never longer.
 """
 
 import math
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends import cached_db
 from django.utils import timezone
 
 REFRESHED_AT = "_session_refreshed_at"
@@ -49,8 +52,15 @@ def session_seconds_left(session) -> int:
     return max(0, math.ceil((session_ends_at(session) - timezone.now()).total_seconds()))
 
 
-class SessionStore(db.SessionStore):
-    """Django's database sessions, expiring a timeout after the last refresh rather than after the last write."""
+class SessionStore(cached_db.SessionStore):
+    """Django's cached database sessions, expiring a timeout after the last refresh rather than after the last
+    write, in the database and in the cache alike."""
+
+    def get_expiry_age(self, **kwargs):
+        if kwargs:
+            return super().get_expiry_age(**kwargs)
+        # Asked when the session is written to the cache: how long it has left, not a whole timeout from now.
+        return super().get_expiry_age(expiry=session_ends_at(self))
 
     def create_model_instance(self, data):
         data.setdefault(REFRESHED_AT, timezone.now().timestamp())

@@ -77,3 +77,22 @@ def test_no_session_is_made_or_refreshed_for_a_visitor_without_one():
     assert not session_refresh_due(SessionStore())
     assert not session_refresh_due(SessionStore("no-such-session-key-000000000000"))
     assert not Session.objects.exists()
+
+
+def test_a_session_is_read_from_the_cache_without_asking_the_database(django_assert_num_queries):
+    session = SessionStore()
+    session["cart"] = "anything"
+    session.save()
+    with django_assert_num_queries(0):
+        assert SessionStore(session.session_key)["cart"] == "anything"
+
+
+def test_the_cache_keeps_a_session_written_late_in_its_spell_no_longer_than_the_database():
+    with time_machine.travel(STARTED, tick=False) as clock:
+        session = SessionStore()
+        session.save()
+        clock.shift(50)
+        session["message"] = "Saved"
+        session.save()
+        clock.shift(settings.SESSION_COOKIE_AGE - 50 + 1)
+        assert SessionStore(session.session_key).load() == {}
