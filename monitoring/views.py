@@ -68,7 +68,7 @@ def return_edit(request, pk: int, quarter: int):
     monitoring_return = selectors.return_for_member_or_404(request.user, pk, quarter)
     award = monitoring_return.award
     if not monitoring_return.is_editable:
-        return render(request, "monitoring/return_sent.html", {"monitoring_return": monitoring_return})
+        return _return_sent(request, monitoring_return)
     initial = {f"spend_{s.budget_line_id}": s.amount for s in monitoring_return.spending.all()}
     saved = list(monitoring_return.counts.prefetch_related("parts"))
     boroughs = list(award.application.boroughs.all())
@@ -127,6 +127,14 @@ def return_edit(request, pk: int, quarter: int):
 POOR_RESPONSE_COUNT = "police_response_poor"
 
 
+def _return_sent(request, monitoring_return: Return):
+    """A sent return as its grantee sent it: the figures, the spending and the story, which can no longer change."""
+    counts, spending = selectors.return_review_rows(monitoring_return)
+    return render(request, "monitoring/return_sent.html", {
+        "monitoring_return": monitoring_return, "counts": counts, "spending": spending,
+    })
+
+
 def _return_page(monitoring_return: Return) -> str:
     # The page's top, where the message saying what happened is shown.
     return reverse("monitoring:return", kwargs={"pk": monitoring_return.award_id, "quarter": monitoring_return.quarter})
@@ -136,7 +144,7 @@ def _return_page(monitoring_return: Return) -> str:
 def poor_response_form(request, pk: int, quarter: int, response_pk: int | None = None):
     monitoring_return = selectors.return_for_member_or_404(request.user, pk, quarter)
     if not monitoring_return.is_editable:
-        return render(request, "monitoring/return_sent.html", {"monitoring_return": monitoring_return})
+        return _return_sent(request, monitoring_return)
     poor_response = get_object_or_404(monitoring_return.poor_responses, pk=response_pk) if response_pk else None
 
     def response_form(warned: bool) -> PoorResponseForm:

@@ -32,6 +32,12 @@ def answers(supported, caseworker, **changes):
     return {**data, **changes}
 
 
+def table_rows(page: str) -> list[list[str]]:
+    """Each table row's cells as their words, markup and spacing taken out."""
+    return [[" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)]
+
+
 def test_the_grantee_sees_each_indicator_with_its_target_and_each_budget_line(client_for, applicant, award, supported, caseworker):
     page = client_for(applicant).get(return_url(award)).content.decode()
     assert "Disabled victims supported" in page
@@ -105,6 +111,19 @@ def test_a_sent_return_is_read_only(client_for, applicant, award, supported, cas
     assert "A sent return cannot be changed" in response.content.decode()
     client.post(return_url(award), answers(supported, caseworker, save="1", **{f"count_{supported.pk}": "99"}))
     assert award.returns.get(quarter=1).counts.get().value == 12
+
+
+def test_a_sent_return_shows_its_grantee_what_they_sent(client_for, applicant, award, supported, caseworker,
+                                                         django_assert_max_num_queries):
+    client = client_for(applicant)
+    client.post(return_url(award), answers(supported, caseworker, send="1"))
+    with django_assert_max_num_queries(16):
+        response = client.get(return_url(award))
+    assert response.status_code == 200
+    figures = table_rows(response.content.decode())
+    assert ["Disabled victims supported", "20", "12", "Under 75% of target"] in figures
+    assert ["Staff costs: Caseworker", "£4,000", "£1,250.50", ""] in figures
+    assert "Twelve people reported hate crime with our support." in response.content.decode()
 
 
 def test_a_quarter_the_grant_does_not_have_is_not_found(client_for, applicant, award):
