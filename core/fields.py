@@ -138,6 +138,18 @@ class DateField(DateInputField):
             field.validators = [RegexValidator(rf"^[0-9]{{1,{digits}}}$", f"{label} must be a real date, like 27 3 2027")]
             field.error_messages["incomplete"] = f"{label} must include a {part}"
 
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            # A message several boxes share is given once, at the first of them, where the error summary links.
+            given = set()
+            for field in self.fields:
+                mine = [message for message in getattr(field.widget, "errors", []) if message not in given]
+                given.update(mine)
+                field.widget.errors = mine
+            raise forms.ValidationError(list(dict.fromkeys(error.messages))) from None
+
     def compress(self, data_list):
         day, month, year = data_list
         if not (day and month and year):

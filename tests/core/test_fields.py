@@ -1,7 +1,9 @@
+import re
 from decimal import Decimal
 
 import pytest
 from django import forms
+from django.template import Context, Template
 
 from core.fields import DateField, LongTextField, PoundsField
 from core.forms import GovukFormMixin
@@ -25,6 +27,19 @@ def test_a_date_out_of_range_is_a_field_error_and_what_was_typed_is_kept(day, mo
     assert not form.is_valid()
     assert form.errors["paid_on"] == ["Date paid must be a real date, like 27 3 2027"]
     assert f'value="{year}"' in str(form["paid_on"])
+
+
+@pytest.mark.parametrize(("typed", "linked"), [
+    (("a", "b", "c"), "id_paid_on_0"), (("1", "b", "2027"), "id_paid_on_1"), (("31", "2", "2027"), "id_paid_on_0"),
+])
+def test_a_date_wrong_in_several_boxes_is_one_error_linked_to_the_first_wrong_box(typed, linked):
+    form = DateForm(data=date_typed(*typed))
+    assert not form.is_valid()
+    assert form.errors["paid_on"] == ["Date paid must be a real date, like 27 3 2027"]
+    summary = Template("{% load crispy_forms_gds %}{% error_summary form %}").render(Context({"form": form}))
+    assert re.findall(r'href="#([^"]+)"', summary) == [linked]
+    fields = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
+    assert fields.count("must be a real date") == 1
 
 
 def test_a_real_date_is_accepted():
