@@ -22,6 +22,7 @@ from assessment.selectors import ranking_for
 from core.emails import email_send_on_commit
 from core.refusals import ServiceError
 from core.services import audit_record
+from core.state import InvalidTransition
 from core.templatetags.govuk import pounds
 from grants.audit import AuditAction
 from grants.letters import not_funded_letter_pdf, offer_letter_pdf
@@ -326,6 +327,9 @@ def award_accept(*, award: Award, name: str, role: str, acting_user: User) -> Aw
         award = Award.objects.select_for_update().select_related("round", "application").get(pk=award.pk)
         now = timezone.now()
         _refuse_unless_open(award, now)
+        if award.status != Award.Status.OFFERED:
+            # Only an offer is accepted: a suspended grant may go back to accepted, but by lifting the suspension.
+            raise InvalidTransition(award, Award.Status.ACCEPTED)
         previous = award.transition_to(Award.Status.ACCEPTED)
         award.accepted_at, award.accepted_by, award.accepted_amount = now, acting_user, award.amount
         award.acceptor_name, award.acceptor_role = name, role

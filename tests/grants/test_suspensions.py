@@ -4,9 +4,10 @@ import pytest
 from django.utils import timezone
 
 from core.models import AuditEvent, Notification
+from core.state import InvalidTransition
 from grants.models import Award, Suspension, Tranche
 from grants.payments import tranche_record_bacs, tranche_release_stripe
-from grants.services import GrantError
+from grants.services import GrantError, award_accept
 from grants.suspensions import award_resume, award_suspend
 from tests.factories import AwardFactory, MembershipFactory
 
@@ -91,6 +92,17 @@ def test_a_second_click_does_not_suspend_twice_and_lifting_twice_is_refused(acce
     with pytest.raises(GrantError, match="is not suspended"):
         award_resume(award=accepted_award, reason="Looked into", acting_user=programme_manager)
     assert Suspension.objects.count() == 1
+
+
+def test_a_suspended_grant_cannot_be_accepted_again(accepted_award, programme_manager, applicant):
+    """Found by the money property test: accepting a suspended grant moved it back to accepted and made its
+    payment parts a second time, which the database refused with an error page."""
+    award_suspend(award=accepted_award, reason="A safeguarding concern", acting_user=programme_manager)
+    with pytest.raises(InvalidTransition, match="Suspended"):
+        award_accept(award=accepted_award, name="Amara", role="Chair", acting_user=applicant)
+    accepted_award.refresh_from_db()
+    assert accepted_award.status == Award.Status.SUSPENDED
+    assert accepted_award.tranches.count() == len(accepted_award.round.tranche_schedule)
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
