@@ -86,7 +86,7 @@ def award_complete(*, award: Award, underspend: Decimal, underspend_returned: bo
             if cut:
                 tranche.amount -= cut
                 tranche.save(update_fields=["amount"])
-            if tranche.status == Tranche.Status.SCHEDULED and tranche.after == "end_report":
+            if tranche.status == Tranche.Status.SCHEDULED and tranche.waits_for_end_report:
                 previous = tranche.transition_to(Tranche.Status.DUE)
                 tranche.due_at = timezone.now()
                 tranche.save(update_fields=["status", "due_at"])

@@ -211,6 +211,10 @@ class Tranche(StatusMachine):
     def __str__(self) -> str:
         return f"{self.award.reference} part {self.number}"
 
+    @property
+    def waits_for_end_report(self) -> bool:
+        return self.after == "end_report"
+
     def paid_too_early(self, paid_on: date) -> str | None:
         """Why a payment cannot be dated `paid_on`: no grant is paid before it was accepted. None if it can."""
         accepted_on = timezone.localdate(self.award.accepted_at) if self.award.accepted_at else None

@@ -46,13 +46,15 @@ class VariationForm(GovukFormMixin, forms.Form):
                       "go below what has been paid, and more depends on the money left in the round.",
         )
         for tranche in self.tranches:
+            scheduled = tranche.status == tranche.Status.SCHEDULED
             self.fields[f"part_{tranche.number}_amount"] = PoundsField(
                 label=f"Part {tranche.number}: amount", subject=f"part {tranche.number}", positive=True,
                 required_message=f"Enter the amount of part {tranche.number}", initial=tranche.amount,
-                help_text="" if tranche.status == tranche.Status.SCHEDULED else
-                "It is due for payment now, so only its amount can change.",
+                help_text=("It is due for payment now, so only its amount can change." if not scheduled else
+                           "It is paid once the end-of-grant report is accepted." if tranche.waits_for_end_report
+                           else ""),
             )
-            if tranche.status == tranche.Status.SCHEDULED:
+            if scheduled and not tranche.waits_for_end_report:
                 self.fields[f"part_{tranche.number}_quarter"] = forms.TypedChoiceField(
                     label=f"Part {tranche.number}: paid after the return for quarter", coerce=int,
                     choices=[(quarter, str(quarter)) for quarter in QUARTERS], initial=tranche.after_quarter,

@@ -55,6 +55,26 @@ def test_a_grantee_asks_for_a_change_through_the_form(client_for, grant, applica
     assert "Waiting for a decision" in page and "The budget for Staff costs: Caseworker" in page
 
 
+def test_a_part_waiting_for_the_end_of_grant_report_offers_no_quarter_and_keeps_waiting(client_for, grant, applicant,
+                                                                                         programme_manager):
+    last = grant.tranches.order_by("number").last()
+    last.after, last.after_quarter = "end_report", None
+    last.save(update_fields=["after", "after_quarter"])
+    client = client_for(applicant)
+    url = reverse("variations:new", kwargs={"pk": grant.pk})
+    page = client.get(url).content.decode()
+    assert f'name="part_{last.number}_quarter"' not in page
+    assert "It is paid once the end-of-grant report is accepted." in page
+    data = form_data(grant, amount=str(grant.amount + 500), **{f"part_{last.number}_amount": str(last.amount + 500)})
+    del data[f"part_{last.number}_quarter"]
+    assert client.post(url, data).status_code == 302
+    variation = Variation.objects.get()
+    assert variation.tranches == [{"number": last.number, "amount": str(last.amount + 500), "quarter": None}]
+    variation_approve(variation=variation, acting_user=programme_manager)
+    last.refresh_from_db()
+    assert (last.amount, last.after, last.after_quarter) == (Decimal(variation.tranches[0]["amount"]), "end_report", None)
+
+
 def test_a_budget_that_does_not_add_up_is_explained_and_nothing_typed_is_lost(client_for, grant, applicant):
     first = lines_of(grant)[0]
     response = client_for(applicant).post(reverse("variations:new", kwargs={"pk": grant.pk}),
