@@ -68,6 +68,22 @@ DEMO_SENT = [
     ("Barnet Access Forum", "E09000003", "Safe reporting for learning disabled people", "12000.00",
      ("Yusuf Demir", "yusuf.demir@example.org")),
 ]
+# Where each demo group is, in its own borough, as its letters and the 360Giving file show.
+DEMO_ADDRESSES = {
+    "Tower Hamlets Deaf and Disabled People's Forum": ("12 Whitechapel Road", "E1 6AN"),
+    "Hackney Disabled People's Network": ("24 Mare Street", "E8 1HE"),
+    "Southwark Deaf Community Group": ("160 Tooley Street", "SE1 2QH"),
+    "Barnet Access Forum": ("2 Bristol Avenue", "NW9 4EW"),
+    "Lambeth Disabled Survivors Network": ("18 Brixton Hill", "SW2 1RL"),
+    "Ealing Deaf Hate Crime Project": ("14 Uxbridge Road", "W5 2HL"),
+}
+
+
+def demo_address(name: str) -> dict[str, str]:
+    address_line_1, postcode = DEMO_ADDRESSES[name]
+    return {"address_line_1": address_line_1, "postcode": postcode}
+
+
 DEMO_ORGANISATIONS = [
     (
         {"name": "Tower Hamlets Deaf and Disabled People's Forum", "legal_form": "cio", "charity_number": "1187654",
@@ -138,8 +154,8 @@ def _sent_applications(round_: Round, manager: User) -> None:
     assessment screens them."""
     for name, borough, title, amount, (full_name, email) in DEMO_SENT:
         organisation = Organisation.objects.create(
-            name=name, legal_form="cio", charity_number="1100000", postcode="E1 6AN", address_line_1="1 High Street",
-            contact_name=full_name, contact_email=email, contact_phone="02079460000",
+            name=name, legal_form="cio", charity_number="1100000", **demo_address(name), contact_name=full_name,
+            contact_email=email, contact_phone="02079460000",
         )
         member = demo_member(organisation, full_name, email)
         application = Application.objects.create(

@@ -21,7 +21,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from applications.demo import budget, demo_member, eligibility_passed, project_answers, sections_complete
+from applications.demo import (
+    budget,
+    demo_address,
+    demo_member,
+    eligibility_passed,
+    project_answers,
+    sections_complete,
+)
 from applications.models import Application, Borough, Organisation, Round
 from applications.services import round_add_standard_indicators, round_add_standard_questions
 from core.models import AuditEvent
@@ -115,8 +122,8 @@ def _on(day, hour: int = 10) -> datetime:
 
 def _grant_under_way(round_, manager, finance, position, name, boroughs, reference, amount, accepted, waiting, person):
     organisation, _ = Organisation.objects.get_or_create(
-        name=name, defaults={"legal_form": "cio", "charity_number": "1100000", "postcode": "E1 6AN",
-                             "address_line_1": "1 High Street", "contact_name": person[0],
+        name=name, defaults={"legal_form": "cio", "charity_number": "1100000", **demo_address(name),
+                             "contact_name": person[0],
                              "contact_email": person[1], "contact_phone": "02079460000"},
     )
     member = demo_member(organisation, *person)

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from io import StringIO
 
@@ -9,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.demo import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD, DEMO_USERS
 from accounts.models import Role, User
 from applications.models import Membership, Organisation, Round
+from applications.validators import normalise_postcode
 from core.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +282,12 @@ def test_every_demo_application_has_its_projects_name_from_its_rounds_questions(
     seed()
     assert Application.objects.exists()
     assert not Application.objects.filter(title="").exists()
+
+
+def test_every_demo_group_has_its_own_real_address_in_london():
+    seed()
+    addresses = list(Organisation.objects.values_list("address_line_1", "postcode"))
+    assert len(set(addresses)) == len(addresses)
+    for _, postcode in addresses:
+        assert normalise_postcode(postcode) == postcode
+        assert re.match(r"^(E|EC|N|NW|SE|SW|W|WC|CR)[0-9]", postcode), postcode
