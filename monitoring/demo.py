@@ -208,11 +208,17 @@ POOR_RESPONSES = [
                                                "because of their disability."),
     (["disablist_attitude"], "The officer spoke to the carer instead of the Deaf victim and did not book an "
                              "interpreter."),
+    (["no_crime_reference", "no_follow_up"], "The report was taken over the phone but no crime number came, and "
+                                             "the victim gave up asking."),
+    (["report_refused"], "The front desk said to report it online, though the victim cannot use the online form."),
+    (["other"], "The victim was told to come back with a support worker before the report could be taken."),
+    (["not_hate_crime"], "Recorded as a theft although the victim was called disablist names while it happened."),
 ]
 
 
 def _poor_responses(monitoring_return, borough: Borough, member: User, count: int) -> None:
-    """A few poor police responses in the grant's first borough's police area, in the quarter's months in turn."""
+    """A few poor police responses in the grant's first borough's police area, in the quarter's months in turn,
+    each told differently: a return never has as many as there are stories."""
     months = months_of(monitoring_return)[-3:]
     for number in range(count):
         problems, details = POOR_RESPONSES[number % len(POOR_RESPONSES)]

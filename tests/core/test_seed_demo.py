@@ -291,3 +291,12 @@ def test_every_demo_group_has_its_own_real_address_in_london():
     for _, postcode in addresses:
         assert normalise_postcode(postcode) == postcode
         assert re.match(r"^(E|EC|N|NW|SE|SW|W|WC|CR)[0-9]", postcode), postcode
+
+
+def test_no_demo_return_tells_the_same_poor_police_response_twice():
+    from monitoring.models import Return
+
+    seed()
+    for monitoring_return in Return.objects.prefetch_related("poor_responses"):
+        told = [response.details for response in monitoring_return.poor_responses.all()]
+        assert len(set(told)) == len(told), monitoring_return
