@@ -447,36 +447,37 @@ def _staff_grant_url(award: Award) -> str:
 
 @role_required(Role.PROGRAMME_MANAGER)
 def award_suspend_view(request, pk: int):
-    award = get_object_or_404(Award.objects.select_related("application__organisation"), pk=pk)
-    form = SuspendForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            award_suspend(award=award, reason=form.cleaned_data["reason"], acting_user=request.user)
-        except GrantError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Grant {award.reference} is suspended: no payment will be made on it until "
-                                      "you lift the suspension. The grantee has been told.")
-            return redirect(_staff_grant_url(award))
-    return render(request, "grants/suspend.html", {"award": award, "form": form, "back": _staff_grant_url(award)})
+    return _suspension_page(
+        request, pk, form_class=SuspendForm, change=award_suspend, template="grants/suspend.html",
+        done="Grant {reference} is suspended: no payment will be made on it until you lift the suspension. The "
+             "grantee has been told.",
+    )
 
 
 @role_required(Role.PROGRAMME_MANAGER)
 def award_resume_view(request, pk: int):
+    return _suspension_page(
+        request, pk, form_class=ResumeForm, change=award_resume, template="grants/resume.html",
+        done="The suspension of grant {reference} is lifted: due payments can be made again. The grantee has been "
+             "told.",
+        shown=lambda award: {"suspension": selectors.open_suspension(award)},
+    )
+
+
+def _suspension_page(request, pk: int, *, form_class, change, template: str, done: str, shown=lambda award: {}):
+    """Suspending a grant or lifting its suspension: the reason, the change, and back to the grant saying what
+    was `done`."""
     award = get_object_or_404(Award.objects.select_related("application__organisation"), pk=pk)
-    form = ResumeForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            award_resume(award=award, reason=form.cleaned_data["reason"], acting_user=request.user)
+            change(award=award, reason=form.cleaned_data["reason"], acting_user=request.user)
         except GrantError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"The suspension of grant {award.reference} is lifted: due payments can be "
-                                      "made again. The grantee has been told.")
+            messages.success(request, done.format(reference=award.reference))
             return redirect(_staff_grant_url(award))
-    return render(request, "grants/resume.html", {
-        "award": award, "form": form, "back": _staff_grant_url(award), "suspension": selectors.open_suspension(award),
-    })
+    return render(request, template, {"award": award, "form": form, "back": _staff_grant_url(award), **shown(award)})
 
 
 @role_required(Role.PROGRAMME_MANAGER)
