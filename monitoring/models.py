@@ -15,7 +15,24 @@ from grants.models import Award
 from monitoring.querysets import ReturnQuerySet
 
 
-class Return(StatusMachine):
+class SentForReview(StatusMachine):
+    """What a grantee sends and a programme manager reviews, a quarterly return or an end-of-grant report: who
+    declared it true and sent it when, and who reviewed it when, saying what."""
+
+    declarant_name = models.CharField(max_length=150, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    review_comments = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Return(SentForReview):
     class Status(models.TextChoices):
         NOT_DUE = "not_due", "Not due yet"
         DUE = "due", "Due"
@@ -41,14 +58,6 @@ class Return(StatusMachine):
     what_changed = models.TextField(blank=True)
     challenges = models.TextField(blank=True)
     case_study = models.TextField(blank=True)
-    declarant_name = models.CharField(max_length=150, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
-    review_comments = models.TextField(blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
     # A return is sent after its quarter ends, unless a programme manager allows this one early, with a reason.
     early_reason = models.TextField(blank=True)
     early_allowed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -233,7 +242,7 @@ class ProgrammeReport(models.Model):
         return f"{self.round} quarter {self.quarter} report"
 
 
-class EndReport(StatusMachine):
+class EndReport(SentForReview):
     """The grantee's report at the end of the grant: what it achieved against what it promised, what it did not
     spend, what it learned and a story of change. Accepting it completes the grant."""
 
@@ -262,14 +271,6 @@ class EndReport(StatusMachine):
     underspend_reason = models.TextField(blank=True)
     lessons = models.TextField(blank=True)
     story = models.TextField(blank=True)
-    declarant_name = models.CharField(max_length=150, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
-    review_comments = models.TextField(blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
     underspend_outcome = models.CharField(max_length=20, choices=Underspend.choices, blank=True,
                                           help_text="What happens to money paid and not spent, once accepted.")
 
