@@ -150,7 +150,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # `manage.py recover_stale_tasks` queues it again. Far longer than any task takes.
 TASKS_STALE_AFTER_SECONDS = int(os.environ.get("TASKS_STALE_AFTER_SECONDS", "900"))
 
-# Rate limits count in this cache, so in production every worker must share it: redis:// or memcached.
+# Rate limits count in this cache and sessions and unread counts are kept in it, so in production every worker must
+# share it: redis:// or memcached.
 CACHES = {"default": django_cache_url.config(default="locmem://")}
 
 AUTH_USER_MODEL = "accounts.User"
