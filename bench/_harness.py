@@ -27,6 +27,8 @@ def django_on_a_temporary_database() -> Path:
         else f"sqlite:///{folder / 'bench.sqlite3'}"
     )
     os.environ["MEDIA_ROOT"] = str(folder / "media")
+    # A cache of its own too, shared by every process the benchmark starts, unless CACHE_URL names a server.
+    os.environ.setdefault("CACHE_URL", f"file://{folder / 'cache'}")
     os.environ["DEBUG"] = "1"  # development settings: no HTTPS redirect, static files without collectstatic
     import warnings
 

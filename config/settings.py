@@ -150,9 +150,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # `manage.py recover_stale_tasks` queues it again. Far longer than any task takes.
 TASKS_STALE_AFTER_SECONDS = int(os.environ.get("TASKS_STALE_AFTER_SECONDS", "900"))
 
-# Rate limits count in this cache and sessions and unread counts are kept in it, so in production every worker must
-# share it: redis:// or memcached.
-CACHES = {"default": django_cache_url.config(default="locmem://")}
+# Rate limits count in this cache and sessions and unread counts are kept in it, so every process must share it: in
+# production redis:// or memcached; on one machine, as in development with its task worker, files will do.
+CACHES = {"default": django_cache_url.config(default=f"file://{BASE_DIR / '.cache'}")}
 
 AUTH_USER_MODEL = "accounts.User"
 # Lets the sign-in form tell an unconfirmed person to confirm their address, rather than "wrong password",

@@ -56,6 +56,15 @@ class SessionStore(cached_db.SessionStore):
     """Django's cached database sessions, expiring a timeout after the last refresh rather than after the last
     write, in the database and in the cache alike."""
 
+    def load(self):
+        data = super().load()
+        refreshed_at = data.get(REFRESHED_AT)
+        # Over at the moment the database's expiry says, whether or not the cache has let it go yet.
+        if refreshed_at is not None and timezone.now().timestamp() >= refreshed_at + self.get_session_cookie_age():
+            self._session_key = None
+            return {}
+        return data
+
     def get_expiry_age(self, **kwargs):
         if kwargs:
             return super().get_expiry_age(**kwargs)
