@@ -104,8 +104,8 @@ def media_in_a_temporary_folder(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def no_rate_limits_used():
-    # Rate limits count in the cache, which lives as long as the test process: each test starts afresh.
+def an_empty_cache():
+    # Rate limits count in the cache, and sessions and unread counts are kept there: each test starts afresh.
     cache.clear()
 
 
