@@ -32,11 +32,16 @@ def test_production_settings_pass_the_deployment_checklist():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_refuses_a_cache_that_its_workers_do_not_share():
-    # Each worker would keep its own rate-limit counts, multiplying every limit by the number of workers.
-    result = manage("check", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="grants.example.org")
+@pytest.mark.parametrize(("cache", "why"), [
+    # The default, files on one machine, cannot count rate limits atomically.
+    ({}, "does not support atomic increment"),
+    # Each worker would keep its own rate-limit counts, sessions and unread counts.
+    ({"CACHE_URL": "locmem://"}, "is not a shared cache"),
+])
+def test_production_refuses_a_cache_that_is_not_a_shared_server(cache, why):
+    result = manage("check", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="grants.example.org", **cache)
     assert result.returncode != 0
-    assert "is not a shared cache" in result.stderr
+    assert why in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
