@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import User
 from applications.models import Application
 from conversations.models import BulkMessage, Message, Reading
-from core.generations import THREADS, generation_move_on
 from conversations.services import bulk_message_item_send, bulk_message_start, message_send
+from core.generations import THREADS, generation_move_on
 
 DEMO_REFERENCE = "DHC26-0001"
 EXCHANGE = [

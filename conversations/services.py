@@ -98,11 +98,12 @@ def message_send(
 
 def _message_add(*, application: Application, body: str, author: User | None, note: bool, from_staff: bool,
                  bulk_message: BulkMessage | None = None) -> Message:
-    generation_move_on(THREADS)
-    return Message.objects.create(
+    message = Message.objects.create(
         application=application, kind=Message.Kind.NOTE if note else Message.Kind.MESSAGE, from_staff=from_staff,
         author=author, author_name=author.full_name if author else "", body=body, bulk_message=bulk_message,
     )
+    generation_move_on(THREADS)  # after the message is made: at once, outside a transaction
+    return message
 
 
 def thread_mark_read(*, application: Application, person: User, up_to: int) -> None:
