@@ -8,3 +8,4 @@ class AuditAction(models.TextChoices):
     MESSAGE_SENT = "message.sent", "sent a message"
     NOTE_ADDED = "message.note_added", "added a note for staff only"
     BULK_MESSAGE_STARTED = "message.bulk_started", "started a message to {count:count organisation}"
+    BULK_MESSAGE_RETRIED = "message.bulk_retried", "queued a message again to {count:count organisation} it failed to reach"

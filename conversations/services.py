@@ -158,6 +158,25 @@ def bulk_message_start(
         return bulk_message
 
 
+def bulk_message_retry_failed(*, bulk_message: BulkMessage, acting_user: User) -> int:
+    """Queues the message again for each organisation it could not be sent to, each through the task queue as
+    before; returns how many."""
+    if not can_send_bulk_message(acting_user):
+        raise MessageError("Only programme managers can send a message to many organisations.")
+    with transaction.atomic():
+        failed = list(BulkMessageItem.objects.select_for_update().filter(
+            bulk_message=bulk_message, outcome=BulkMessageItem.Outcome.FAILED))
+        if not failed:
+            raise MessageError("There are no failed messages to send again: they may have been sent again already.")
+        for item in failed:
+            item.outcome, item.failure, item.settled_at = BulkMessageItem.Outcome.WAITING, "", None
+            item.save(update_fields=["outcome", "failure", "settled_at"])
+            transaction.on_commit(partial(tasks.send_bulk_message_item.enqueue, item_pk=item.pk))
+        audit_record(acting_user=acting_user, action=AuditAction.BULK_MESSAGE_RETRIED, target=bulk_message.round,
+                     data={"count": len(failed), "bulk_message": bulk_message.pk})
+        return len(failed)
+
+
 def bulk_message_item_send(*, item_pk: int) -> BulkMessageItem:
     """Adds one organisation's copy of a bulk message to its thread and settles the item in the same transaction.
     Safe to run again: a task whose worker was killed is queued again, and finds its item settled."""

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import is_programme_manager, role_required
@@ -19,6 +20,7 @@ from conversations.permissions import can_add_note, can_read_thread
 from conversations.services import (
     MessageError,
     PersonalDataFound,
+    bulk_message_retry_failed,
     bulk_message_start,
     message_send,
     thread_mark_read,
@@ -160,3 +162,16 @@ def bulk_message(request, pk: int):
         "bulk_message": bulk, "unstarted": unstarted, "progress": bulk_progress(bulk), "page": page,
         "failures": page.object_list,
     })
+
+
+@role_required(Role.PROGRAMME_MANAGER)
+@require_POST
+def bulk_message_retry(request, pk: int):
+    bulk = get_object_or_404(BulkMessage, pk=pk)
+    try:
+        count = bulk_message_retry_failed(bulk_message=bulk, acting_user=request.user)
+    except MessageError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, f"The message is queued to be sent again to {_organisations(count)}.")
+    return redirect("conversations:bulk_message", pk=bulk.pk)

@@ -335,6 +335,9 @@ ACCESS: dict[str, Rule] = {
     ),
     "conversations:bulk_message_new": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.round.pk}),
     "conversations:bulk_message": Rule(only("programme_manager"), kwargs=lambda world: {"pk": world.bulk_message.pk}),
+    "conversations:bulk_message_retry": Rule(
+        only("programme_manager", answer=REDIRECT), method="post", kwargs=lambda world: {"pk": world.bulk_message.pk}
+    ),
     # Stripe's webhook answers to a signature, not a session: an unsigned call from anyone is refused.
     "grants:stripe_webhook": Rule(everyone(400), method="post"),
     # The admin site checks is_staff itself; only its front door is listed here, the rest is Django's own.

@@ -9,7 +9,13 @@ from django_tasks_db.models import DBTaskResult
 from conversations.audit import AuditAction
 from conversations.models import BulkMessageItem, Message
 from conversations.selectors import bulk_messages_with_progress
-from conversations.services import MessageError, PersonalDataFound, bulk_message_item_send, bulk_message_start
+from conversations.services import (
+    MessageError,
+    PersonalDataFound,
+    bulk_message_item_send,
+    bulk_message_retry_failed,
+    bulk_message_start,
+)
 from core.models import AuditEvent
 from tests.factories import ApplicationFactory, MembershipFactory
 
@@ -79,7 +85,7 @@ def test_a_task_run_twice_settles_its_item_once(round_with_three, programme_mana
     assert (progress.total, progress.done, progress.waiting) == (3, 1, 2)
 
 
-def test_one_that_cannot_be_sent_is_counted_and_the_rest_carry_on(
+def test_one_that_cannot_be_sent_is_counted_the_rest_carry_on_and_it_is_sent_again_once_mended(
     round_with_three, programme_manager, monkeypatch, django_capture_on_commit_callbacks, run_worker, client_for
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -101,8 +107,33 @@ def test_one_that_cannot_be_sent_is_counted_and_the_rest_carry_on(
     progress = bulk_messages_with_progress().get(pk=bulk.pk)
     assert (progress.done, progress.failed, progress.waiting) == (2, 1, 0)
     assert not Message.objects.filter(application_id=failing).exists()
-    page = client_for(programme_manager).get(reverse("conversations:bulk_message", kwargs={"pk": bulk.pk}))
+    client = client_for(programme_manager)
+    page = client.get(reverse("conversations:bulk_message", kwargs={"pk": bulk.pk}))
     assert "Finished: sent to 2 of 3 organisations. 1 could not be sent" in page.content.decode()
+    assert "Try again to send it to this organisation" in page.content.decode()
+    # The fault is mended, and the programme manager tries again: only the organisation it failed to reach.
+    monkeypatch.setattr(real, original)
+    retry = reverse("conversations:bulk_message_retry", kwargs={"pk": bulk.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry, follow=True)
+    assert "The message is queued to be sent again to 1 organisation." in response.content.decode()
+    run_worker()
+    progress = bulk_messages_with_progress().get(pk=bulk.pk)
+    assert (progress.done, progress.failed, progress.waiting) == (3, 0, 0)
+    assert Message.objects.filter(bulk_message=bulk).count() == 3
+    event = AuditEvent.objects.get(action=AuditAction.BULK_MESSAGE_RETRIED)
+    assert (event.actor_id, event.sentence) == (
+        programme_manager.pk, "queued a message again to 1 organisation it failed to reach")
+    # A second click finds nothing left to send again, and says so.
+    response = client.post(retry, follow=True)
+    assert "There are no failed messages to send again" in response.content.decode()
+    assert Message.objects.filter(bulk_message=bulk).count() == 3
+
+
+def test_only_programme_managers_send_a_failed_message_again(round_with_three, applicant, programme_manager):
+    bulk = bulk_message_start(round_=round_with_three, audience="everyone", body=BODY, acting_user=programme_manager)
+    with pytest.raises(MessageError, match="Only programme managers"):
+        bulk_message_retry_failed(bulk_message=bulk, acting_user=applicant)
 
 
 def test_nothing_is_started_for_a_group_with_nobody_in_it(round_with_three, programme_manager):
