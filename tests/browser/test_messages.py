@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from conversations.models import Message
+from conversations.models import BulkMessageItem, Message
+from conversations.services import bulk_message_start
 from tests.browser.conftest import sign_in
 from tests.browser.test_awarding import sign_out
 from tests.factories import TEST_PASSWORD, ApplicationFactory, AwardFactory, MembershipFactory, RoundFactory, UserFactory
@@ -120,3 +121,33 @@ def test_a_manager_writes_to_a_round_sees_who_it_goes_to_and_watches_it_go(page,
     page.reload()
     page.axe.check("sent")
     assert Message.objects.filter(body="We will tell you our decisions by 30 June.").count() == 3
+
+
+def test_a_manager_sends_a_message_again_to_the_organisation_it_failed_to_reach(page, run_worker):
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER)
+    round_ = RoundFactory(name="Hate Crime Support 2027")
+    for number in range(2):
+        ApplicationFactory(round=round_, status="submitted", reference=f"HC-{number}")
+    bulk = bulk_message_start(round_=round_, audience="everyone", body="Returns are due on 30 July.",
+                              acting_user=manager)
+    run_worker()
+    # One organisation's copy could not be sent, as when the service failed part-way.
+    failed = bulk.items.order_by("pk").first()
+    Message.objects.filter(pk=failed.message_id).delete()
+    BulkMessageItem.objects.filter(pk=failed.pk).update(
+        outcome=BulkMessageItem.Outcome.FAILED, message=None, failure="Something went wrong in the service.")
+
+    sign_in(page, manager.email, TEST_PASSWORD)
+    page.axe.check("rounds")
+    page.goto(reverse("conversations:bulk_message", kwargs={"pk": bulk.pk}))
+    page.axe.check("a failure")
+    assert "1 could not be sent: see why below." in page.content()
+    page.get_by_role("button", name="Try again to send it to this organisation").click()
+    page.wait_for_load_state("load")
+    page.axe.check("sending again")
+    assert "The message is queued to be sent again to 1 organisation." in page.content()
+    run_worker()
+    page.get_by_text("Finished: sent to 2 of 2 organisations.").wait_for()
+    page.reload()
+    page.axe.check("sent again")
+    assert Message.objects.filter(bulk_message=bulk).count() == 2
