@@ -38,7 +38,7 @@ def generation_move_on(name: str) -> None:
     transaction.on_commit(lambda: cache.set(_generation_key(name), uuid.uuid4().hex, timeout=None))
 
 
-def kept_figure(name: str, key: str, work_out) -> int:
+def kept_figure(name: str, key: str, work_out):
     """The figure for `key` in the current generation of `name`, worked out by `work_out()` if not kept yet."""
     if connection.in_atomic_block:
         return work_out()
